@@ -1,0 +1,52 @@
+// The command-line shell: argv -> library -> stdout/stderr and an exit code. No logic of its own.
+import { InputError } from './errors.ts';
+import { VERSION } from './package.ts';
+
+const HELP = `Usage: rc-policy <command> [options]
+
+Commands:
+  check  [topology]     offline: schema, certificate files and policy rules
+  rules                 list every rule with its default severity
+  explain <rule-id>     why a rule exists and how to fix its findings
+  schema [name]         print the JSON Schema of topology, policy or waivers files
+  init   [dir]          write a working example topology with a throwaway dev PKI
+
+Run rc-policy <command> --help for its options.
+Exit codes: 0 pass, 1 findings at or above --fail-on, 2 could not evaluate.
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./commands/check.ts')).runCheck,
+  rules: async () => (await import('./commands/rules.ts')).runRules,
+  explain: async () => (await import('./commands/rules.ts')).runExplain,
+  schema: async () => (await import('./commands/schema.ts')).runSchema,
+  init: async () => (await import('./commands/init.ts')).runInit,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-V') {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const load = COMMANDS[command];
+    if (!load) throw new InputError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await (await load())(rest);
+  } catch (err) {
+    if (err instanceof InputError) process.stderr.write(`rc-policy: ${err.message}\n`);
+    else {
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`rc-policy: unexpected error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+    }
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,43 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../errors.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with one-line errors a person can act on. */
+export function parse<O extends Options>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, debug: { type: 'boolean' } }, allowPositionals: true, strict: true, allowNegative: true });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown) throw new InputError(`unknown option '${unknown[1]}' (see rc-policy ${command} --help)`);
+    throw new InputError(`${msg.split('. ')[0]!.replace(/\.$/, '')} (see rc-policy ${command} --help)`);
+  }
+}
+
+const RELATIVE = /^([+-])(\d+)([dhwm]?)$/;
+const UNIT_MS: Record<string, number> = { '': 86_400_000, d: 86_400_000, h: 3_600_000, w: 7 * 86_400_000, m: 30 * 86_400_000 };
+
+/** --at: an ISO date or date-time, or an offset from now such as +30d, -12h, +2w. */
+export function parseAt(value: string | undefined, now = new Date()): Date {
+  if (value === undefined) return now;
+  const rel = RELATIVE.exec(value);
+  if (rel) return new Date(now.getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]!]!);
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+    const d = new Date(iso);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new InputError(`--at must be an ISO date (2026-12-01, 2026-12-01T12:00:00Z) or an offset such as +30d (got '${value}')`);
+}
+
+export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+}
+
+export function onePositional(positionals: string[], command: string, what: string): string | undefined {
+  if (positionals.length > 1) throw new InputError(`rc-policy ${command} takes one ${what} (got ${positionals.length}: ${positionals.join(' ')})`);
+  return positionals[0];
+}

@@ -1,0 +1,279 @@
+import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  type Tlv,
+  Tag,
+  DerError,
+  bytes,
+  children,
+  ctx,
+  equalBytes,
+  expectTag,
+  readBoolean,
+  readOid,
+  readRoot,
+  readSmallInt,
+  readTime,
+  toHex,
+  whole,
+} from './der.ts';
+import { type DistinguishedName, OID_CN, attributeValues, formatName, readName } from './dn.ts';
+import {
+  type AuthorityKeyIdentifier,
+  type BasicConstraints,
+  type Extension,
+  type GeneralName,
+  type KeyUsageName,
+  type NameConstraints,
+  OID,
+  decodeAuthorityKeyId,
+  decodeBasicConstraints,
+  decodeExtKeyUsage,
+  decodeGeneralNames,
+  decodeKeyUsage,
+  decodeNameConstraints,
+  decodeSubjectKeyId,
+} from './extensions.ts';
+import { describePublicKey, signatureAlgorithmName, type PublicKeyInfo } from './algorithms.ts';
+
+export class CertificateParseError extends Error {}
+
+/**
+ * One parsed X.509 certificate. The structure is read with our DER reader; signature checks use
+ * Node's native crypto. Parsing is strict: a certificate that is not valid DER is not a certificate.
+ */
+export class Certificate {
+  readonly der: Uint8Array;
+  readonly version: number;
+  readonly serialNumber: string;
+  readonly serialNegativeOrZero: boolean;
+  readonly signatureAlgorithm: { readonly oid: string; readonly name: string; readonly params?: Uint8Array };
+  /** The outer signatureAlgorithm equals the one inside tbsCertificate (RFC 5280 4.1.1.2). */
+  readonly signatureAlgorithmsMatch: boolean;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: PublicKeyInfo;
+  readonly extensions: readonly Extension[];
+  readonly basicConstraints?: BasicConstraints;
+  readonly keyUsage?: ReadonlySet<KeyUsageName>;
+  readonly extKeyUsage?: readonly string[];
+  readonly subjectAltName?: readonly GeneralName[];
+  readonly subjectAltNameCritical: boolean;
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: AuthorityKeyIdentifier;
+  readonly nameConstraints?: NameConstraints;
+  readonly hasUniqueIds: boolean;
+
+  #fingerprint?: string;
+  #native?: X509Certificate;
+  #key?: KeyObject;
+  /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
+  readonly #signedBy = new Map<string, boolean>();
+  readonly #tbs: Uint8Array;
+  readonly #signature: Uint8Array;
+
+  constructor(der: Uint8Array) {
+    this.der = der;
+    try {
+      const root = expectTag(readRoot(der), Tag.SEQUENCE, 'Certificate');
+      const [tbs, sigAlg, sig, extra] = children(der, root);
+      if (!tbs || !sigAlg || !sig || extra) throw new DerError('Certificate must have three parts');
+      expectTag(tbs, Tag.SEQUENCE, 'TBSCertificate');
+      this.#tbs = whole(der, tbs);
+      const outerAlg = readAlgorithm(der, sigAlg);
+      this.signatureAlgorithm = outerAlg;
+      expectTag(sig, Tag.BIT_STRING, 'signatureValue');
+      if (der[sig.body] !== 0) throw new DerError('signature BIT STRING has unused bits');
+      this.#signature = der.subarray(sig.body + 1, sig.end);
+
+      const parts = children(der, tbs);
+      let i = 0;
+      let version = 1;
+      if (parts[i]?.tag === ctx(0, true)) {
+        const [v, x] = children(der, parts[i]!);
+        if (!v || x) throw new DerError('malformed version');
+        version = readSmallInt(der, v) + 1;
+        if (version === 1) throw new DerError('explicit v1 version is not DER (DEFAULT)');
+        if (version > 3) throw new DerError(`unknown certificate version ${version}`);
+        i++;
+      }
+      this.version = version;
+      const serial = expectTag(parts[i++], Tag.INTEGER, 'serialNumber');
+      const serialBytes = bytes(der, serial);
+      if (serialBytes.length === 0) throw new DerError('empty serial number');
+      if (serialBytes.length > 1 && serialBytes[0] === 0 && !(serialBytes[1]! & 0x80)) {
+        throw new DerError('non-minimal serial number encoding');
+      }
+      this.serialNumber = toHex(serialBytes);
+      this.serialNegativeOrZero = (serialBytes[0]! & 0x80) !== 0 || serialBytes.every((b) => b === 0);
+      const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, 'signature');
+      this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
+      this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'issuer'));
+      const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, 'validity'));
+      if (validity.length !== 2) throw new DerError('malformed validity');
+      this.notBefore = readTime(der, validity[0]!);
+      this.notAfter = readTime(der, validity[1]!);
+      this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'subject'));
+      this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, 'subjectPublicKeyInfo'));
+      let hasUniqueIds = false;
+      while (parts[i]?.tag === ctx(1) || parts[i]?.tag === ctx(2)) {
+        hasUniqueIds = true;
+        i++;
+      }
+      this.hasUniqueIds = hasUniqueIds;
+      const extensions: Extension[] = [];
+      if (parts[i]?.tag === ctx(3, true)) {
+        if (version !== 3) throw new DerError('extensions require a v3 certificate');
+        const [seq, x] = children(der, parts[i]!);
+        if (!seq || x) throw new DerError('malformed extensions');
+        for (const e of children(der, expectTag(seq, Tag.SEQUENCE, 'Extensions'))) extensions.push(readExtension(der, e));
+        if (extensions.length === 0) throw new DerError('empty Extensions');
+        i++;
+      }
+      if (parts[i]) throw new DerError('unexpected data after extensions');
+      this.extensions = extensions;
+
+      const seen = new Set<string>();
+      let sanCritical = false;
+      for (const e of extensions) {
+        if (seen.has(e.oid)) throw new DerError(`duplicate extension ${e.oid}`);
+        seen.add(e.oid);
+        switch (e.oid) {
+          case OID.basicConstraints:
+            this.basicConstraints = decodeBasicConstraints(e.value);
+            break;
+          case OID.keyUsage:
+            this.keyUsage = decodeKeyUsage(e.value);
+            break;
+          case OID.extKeyUsage:
+            this.extKeyUsage = decodeExtKeyUsage(e.value);
+            break;
+          case OID.subjectAltName:
+            this.subjectAltName = decodeGeneralNames(e.value);
+            sanCritical = e.critical;
+            break;
+          case OID.subjectKeyIdentifier:
+            this.subjectKeyId = decodeSubjectKeyId(e.value);
+            break;
+          case OID.authorityKeyIdentifier:
+            this.authorityKeyId = decodeAuthorityKeyId(e.value);
+            break;
+          case OID.nameConstraints:
+            this.nameConstraints = decodeNameConstraints(e.value);
+            break;
+        }
+      }
+      this.subjectAltNameCritical = sanCritical;
+    } catch (err) {
+      if (err instanceof DerError) throw new CertificateParseError(err.message);
+      throw err;
+    }
+  }
+
+  /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
+  get fingerprint(): string {
+    return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
+  }
+
+  get subjectName(): string {
+    return formatName(this.subject);
+  }
+
+  get issuerName(): string {
+    return formatName(this.issuer);
+  }
+
+  get commonNames(): string[] {
+    return attributeValues(this.subject, OID_CN);
+  }
+
+  get dnsNames(): string[] {
+    return (this.subjectAltName ?? []).flatMap((n) => (n.kind === 'dns' ? [n.value] : []));
+  }
+
+  get isSelfIssued(): boolean {
+    return equalBytes(this.subject.der, this.issuer.der);
+  }
+
+  get isCa(): boolean {
+    return this.basicConstraints?.ca === true;
+  }
+
+  hasExtKeyUsage(oid: string): boolean {
+    return this.extKeyUsage?.includes(oid) ?? false;
+  }
+
+  /** Node's KeyObject for this certificate's public key (for verifying what it signed). */
+  get keyObject(): KeyObject {
+    return (this.#key ??= createPublicKey({ key: Buffer.from(this.publicKey.spki), format: 'der', type: 'spki' }));
+  }
+
+  /** Node's parse of the same bytes; OpenSSL rejects some encodings our reader tolerates. */
+  get native(): X509Certificate {
+    return (this.#native ??= new X509Certificate(this.der));
+  }
+
+  /** True when `issuer`'s key produced this certificate's signature. */
+  isSignedBy(issuer: Certificate): boolean {
+    let ok = this.#signedBy.get(issuer.fingerprint);
+    if (ok === undefined) {
+      ok = this.signatureAlgorithmsMatch && verifySafely(this, issuer);
+      this.#signedBy.set(issuer.fingerprint, ok);
+    }
+    return ok;
+  }
+
+  validAt(at: Date): boolean {
+    return at.getTime() >= this.notBefore.getTime() && at.getTime() <= this.notAfter.getTime();
+  }
+
+  /** Lifetime in days (notAfter - notBefore); RFC 5280 validity is inclusive of both ends. */
+  get lifetimeDays(): number {
+    return (this.notAfter.getTime() - this.notBefore.getTime() + 1000) / 86_400_000;
+  }
+
+  get tbs(): Uint8Array {
+    return this.#tbs;
+  }
+
+  get signature(): Uint8Array {
+    return this.#signature;
+  }
+}
+
+function verifySafely(cert: Certificate, issuer: Certificate): boolean {
+  try {
+    return cert.native.verify(issuer.keyObject);
+  } catch {
+    return false; // a key or signature OpenSSL cannot use proves nothing
+  }
+}
+
+function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; params?: Uint8Array } {
+  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  if (!oid || extra) throw new DerError('malformed AlgorithmIdentifier');
+  const id = readOid(der, oid);
+  const name = signatureAlgorithmName(id);
+  return params ? { oid: id, name, params: whole(der, params) } : { oid: id, name };
+}
+
+function readExtension(der: Uint8Array, t: Tlv): Extension {
+  const parts = children(der, expectTag(t, Tag.SEQUENCE, 'Extension'));
+  const oid = readOid(der, parts[0]!);
+  let critical = false;
+  let k = 1;
+  if (parts[k]?.tag === Tag.BOOLEAN) {
+    critical = readBoolean(der, parts[k]!);
+    if (!critical) throw new DerError('critical=FALSE must be omitted in DER (DEFAULT)');
+    k++;
+  }
+  const value = expectTag(parts[k++], Tag.OCTET_STRING, 'extnValue');
+  if (parts[k]) throw new DerError('malformed Extension');
+  return { oid, critical, value: bytes(der, value) };
+}
+
+/** Parses DER bytes, throwing CertificateParseError with a readable reason. */
+export function parseCertificate(der: Uint8Array): Certificate {
+  return new Certificate(der);
+}

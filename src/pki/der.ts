@@ -1,0 +1,223 @@
+// A strict, allocation-light DER reader. @peculiar/asn1-schema parses a certificate in ~450 µs;
+// this walks one in a few µs, which is what makes 10,000-broker estates fast (docs/decisions/0002).
+// It reads only what X.509 needs and rejects anything that is not canonical DER.
+
+export class DerError extends Error {}
+
+export interface Tlv {
+  /** Full identifier octet (class, constructed bit and tag number). */
+  readonly tag: number;
+  readonly start: number;
+  /** First byte of the contents. */
+  readonly body: number;
+  /** One past the last byte of the contents. */
+  readonly end: number;
+}
+
+export const Tag = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  UTF8String: 0x0c,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+  PrintableString: 0x13,
+  T61String: 0x14,
+  IA5String: 0x16,
+  UTCTime: 0x17,
+  GeneralizedTime: 0x18,
+  UniversalString: 0x1c,
+  BMPString: 0x1e,
+} as const;
+
+/** Context-specific tag number n, primitive or constructed. */
+export const ctx = (n: number, constructed = false): number => 0x80 | (constructed ? 0x20 : 0) | n;
+
+export function readTlv(buf: Uint8Array, offset: number, limit = buf.length): Tlv {
+  if (offset + 2 > limit) throw new DerError('truncated DER element');
+  const tag = buf[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte DER tags are not supported');
+  let len = buf[offset + 1]!;
+  let body = offset + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0) throw new DerError('indefinite length is not DER');
+    if (n > 4) throw new DerError('DER length too large');
+    if (body + n > limit) throw new DerError('truncated DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
+    if (buf[body] === 0 || len < 0x80) throw new DerError('non-minimal DER length');
+    body += n;
+  }
+  const end = body + len;
+  if (end > limit) throw new DerError('DER element runs past its container');
+  return { tag, start: offset, body, end };
+}
+
+/** Reads the single element that must fill buf exactly. */
+export function readRoot(buf: Uint8Array): Tlv {
+  const tlv = readTlv(buf, 0);
+  if (tlv.end !== buf.length) throw new DerError('trailing bytes after DER element');
+  return tlv;
+}
+
+export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
+  if (!(parent.tag & 0x20)) throw new DerError('expected a constructed element');
+  const out: Tlv[] = [];
+  for (let off = parent.body; off < parent.end; ) {
+    const t = readTlv(buf, off, parent.end);
+    out.push(t);
+    off = t.end;
+  }
+  return out;
+}
+
+export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!tlv || tlv.tag !== tag) throw new DerError(`${what}: unexpected DER structure`);
+  return tlv;
+}
+
+export const bytes = (buf: Uint8Array, tlv: Tlv): Uint8Array => buf.subarray(tlv.body, tlv.end);
+export const whole = (buf: Uint8Array, tlv: Tlv): Uint8Array => buf.subarray(tlv.start, tlv.end);
+
+export function readOid(buf: Uint8Array, tlv: Tlv): string {
+  expectTag(tlv, Tag.OID, 'OID');
+  if (tlv.end === tlv.body) throw new DerError('empty OID');
+  const parts: number[] = [];
+  let value = 0;
+  for (let i = tlv.body; i < tlv.end; i++) {
+    const b = buf[i]!;
+    if (value === 0 && b === 0x80) throw new DerError('non-minimal OID arc');
+    value = value * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      if (parts.length === 0) {
+        const first = value < 80 ? Math.floor(value / 40) : 2;
+        parts.push(first, value - first * 40);
+      } else parts.push(value);
+      value = 0;
+    }
+  }
+  if (buf[tlv.end - 1]! & 0x80) throw new DerError('truncated OID');
+  return parts.join('.');
+}
+
+export function readBoolean(buf: Uint8Array, tlv: Tlv): boolean {
+  expectTag(tlv, Tag.BOOLEAN, 'BOOLEAN');
+  if (tlv.end - tlv.body !== 1) throw new DerError('BOOLEAN must be one byte');
+  const v = buf[tlv.body]!;
+  if (v !== 0 && v !== 0xff) throw new DerError('BOOLEAN must be 0x00 or 0xFF in DER');
+  return v === 0xff;
+}
+
+/** A small non-negative INTEGER (pathLen, version, SkipCerts). */
+export function readSmallInt(buf: Uint8Array, tlv: Tlv, tag: number = Tag.INTEGER): number {
+  expectTag(tlv, tag, 'INTEGER');
+  const len = tlv.end - tlv.body;
+  if (len === 0) throw new DerError('empty INTEGER');
+  if (len > 1 && buf[tlv.body] === 0 && !(buf[tlv.body + 1]! & 0x80)) throw new DerError('non-minimal INTEGER');
+  if (buf[tlv.body]! & 0x80) throw new DerError('negative INTEGER where a count was expected');
+  if (len > 6) throw new DerError('INTEGER too large');
+  let v = 0;
+  for (let i = tlv.body; i < tlv.end; i++) v = v * 256 + buf[i]!;
+  return v;
+}
+
+/** The bits of a BIT STRING, bit 0 first (as KeyUsage numbers them). */
+export function readBits(buf: Uint8Array, tlv: Tlv): boolean[] {
+  expectTag(tlv, Tag.BIT_STRING, 'BIT STRING');
+  const len = tlv.end - tlv.body;
+  if (len === 0) throw new DerError('empty BIT STRING');
+  const unused = buf[tlv.body]!;
+  if (unused > 7 || (len === 1 && unused !== 0)) throw new DerError('malformed BIT STRING');
+  const bits: boolean[] = [];
+  for (let i = tlv.body + 1; i < tlv.end; i++) {
+    for (let b = 7; b >= 0; b--) bits.push(((buf[i]! >> b) & 1) === 1);
+  }
+  bits.length -= unused;
+  return bits;
+}
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf16 = new TextDecoder('utf-16be', { fatal: true });
+
+/** Any of the X.501 string types, decoded to a JS string. */
+export function readString(buf: Uint8Array, tlv: Tlv): string {
+  const b = bytes(buf, tlv);
+  switch (tlv.tag) {
+    case Tag.UTF8String:
+      try {
+        return utf8.decode(b);
+      } catch {
+        throw new DerError('invalid UTF-8 in UTF8String');
+      }
+    case Tag.BMPString:
+      return utf16.decode(b);
+    case Tag.UniversalString: {
+      let s = '';
+      for (let i = 0; i + 3 < b.length; i += 4) s += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
+      return s;
+    }
+    default:
+      return latin1.decode(b);
+  }
+}
+
+export function readIa5(buf: Uint8Array, tlv: Tlv): string {
+  const b = bytes(buf, tlv);
+  for (const c of b) if (c > 0x7f) throw new DerError('non-ASCII byte in IA5String');
+  return latin1.decode(b);
+}
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) throw new DerError('malformed time');
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only forms RFC 5280 allows. */
+export function readTime(buf: Uint8Array, tlv: Tlv): Date {
+  const s = latin1.decode(bytes(buf, tlv));
+  let year: number;
+  let rest: number;
+  if (tlv.tag === Tag.UTCTime) {
+    if (s.length !== 13) throw new DerError('UTCTime must be YYMMDDHHMMSSZ');
+    const yy = digits(s, 0, 2);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    rest = 2;
+  } else if (tlv.tag === Tag.GeneralizedTime) {
+    if (s.length !== 15) throw new DerError('GeneralizedTime must be YYYYMMDDHHMMSSZ');
+    year = digits(s, 0, 4);
+    rest = 4;
+  } else throw new DerError('expected UTCTime or GeneralizedTime');
+  if (s[s.length - 1] !== 'Z') throw new DerError('time must be in UTC (Z)');
+  const month = digits(s, rest, 2);
+  const day = digits(s, rest + 2, 2);
+  const hour = digits(s, rest + 4, 2);
+  const minute = digits(s, rest + 6, 2);
+  const second = digits(s, rest + 8, 2);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(ms);
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    throw new DerError('time out of range');
+  }
+  if (year < 100) d.setUTCFullYear(year);
+  return d;
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,62 @@
+import { type Tlv, Tag, children, expectTag, readOid, readString, whole, DerError } from './der.ts';
+
+export interface Attribute {
+  readonly type: string; // OID
+  readonly value: string;
+}
+
+/** An X.501 Name: its exact DER (what path building compares) and its decoded attributes. */
+export interface DistinguishedName {
+  readonly der: Uint8Array;
+  readonly rdns: readonly (readonly Attribute[])[];
+}
+
+const SHORT: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+export const OID_CN = '2.5.4.3';
+export const OID_EMAIL = '1.2.840.113549.1.9.1';
+
+export function readName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
+  expectTag(tlv, Tag.SEQUENCE, 'Name');
+  const rdns: Attribute[][] = [];
+  for (const set of children(buf, tlv)) {
+    expectTag(set, Tag.SET, 'RelativeDistinguishedName');
+    const rdn: Attribute[] = [];
+    for (const atv of children(buf, set)) {
+      const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, 'AttributeTypeAndValue'));
+      if (!type || !value || extra) throw new DerError('malformed AttributeTypeAndValue');
+      const oid = readOid(buf, type);
+      rdn.push({ type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) });
+    }
+    if (rdn.length === 0) throw new DerError('empty RelativeDistinguishedName');
+    rdns.push(rdn);
+  }
+  return { der: whole(buf, tlv), rdns };
+}
+
+export function attributeValues(name: DistinguishedName, type: string): string[] {
+  const out: string[] = [];
+  for (const rdn of name.rdns) for (const a of rdn) if (a.type === type) out.push(a.value);
+  return out;
+}
+
+const escape = (v: string): string => v.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])|( )$/g, '\\$1$2');
+
+/** RFC 4514 string, most specific RDN first: "CN=broker-us-1.company.com, O=Company". */
+export function formatName(name: DistinguishedName): string {
+  if (name.rdns.length === 0) return '(empty)';
+  return [...name.rdns]
+    .reverse()
+    .map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape(a.value)}`).join('+'))
+    .join(', ');
+}

@@ -1,0 +1,159 @@
+import { Certificate, CertificateParseError } from './cert.ts';
+import { DerError, Tag, children, readOid, readRoot, readSmallInt } from './der.ts';
+import { LIMITS } from '../limits.ts';
+
+/** What a certificate file turned out to hold. Keys are only ever detected, never kept. */
+export interface DecodedCertificates {
+  readonly certs: Certificate[];
+  /** Labels of private-key material found ("RSA PRIVATE KEY", "PKCS#8 DER", ...). */
+  readonly privateKeys: string[];
+  readonly pkcs12: boolean;
+  /** Reasons parts of the file could not be read; any entry means the file fails closed. */
+  readonly problems: string[];
+}
+
+const BEGIN = /^-----BEGIN ([A-Z0-9 #]+)-----\s*$/;
+const END = /^-----END ([A-Z0-9 #]+)-----\s*$/;
+const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
+
+const looksLikePem = (data: Uint8Array): boolean =>
+  Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 64 * 1024)).includes('-----BEGIN ');
+
+export function decodeCertificates(data: Uint8Array, fileName: string): DecodedCertificates {
+  const out: DecodedCertificates = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
+  if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
+    out.problems.push('PKCS#12 bundle: it carries a private key and is not read');
+    return { ...out, pkcs12: true };
+  }
+  if (looksLikePem(data)) decodePem(data, out);
+  else decodeDer(data, out);
+  if (out.certs.length === 0 && out.problems.length === 0) out.problems.push('no certificate found in the file');
+  return out;
+}
+
+function decodePem(data: Uint8Array, out: DecodedCertificates): void {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const lines = text.split(/\r?\n/);
+  let label: string | undefined;
+  let startLine = 0;
+  let body: string[] = [];
+  let blocks = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trim();
+    if (label === undefined) {
+      const m = BEGIN.exec(line);
+      if (m) {
+        label = m[1]!;
+        startLine = n + 1;
+        body = [];
+      }
+      continue;
+    }
+    const end = END.exec(line);
+    if (!end) {
+      if (line.includes(':') && body.length === 0) continue; // RFC 1421 headers (Proc-Type, DEK-Info)
+      if (!BASE64_LINE.test(line)) {
+        out.problems.push(`line ${n + 1}: invalid base64 inside the ${label} block`);
+        label = undefined;
+        continue;
+      }
+      body.push(line);
+      if (body.length * 64 > LIMITS.maxPemBlockBytes) {
+        out.problems.push(`line ${startLine}: ${label} block is larger than ${LIMITS.maxPemBlockBytes} bytes`);
+        label = undefined;
+      }
+      continue;
+    }
+    if (end[1] !== label) {
+      out.problems.push(`line ${n + 1}: END ${end[1]} does not close BEGIN ${label} (line ${startLine})`);
+      label = undefined;
+      continue;
+    }
+    if (++blocks > LIMITS.maxBlocksPerFile) {
+      out.problems.push(`more than ${LIMITS.maxBlocksPerFile} PEM blocks`);
+      return;
+    }
+    classifyBlock(label, Buffer.from(body.join(''), 'base64'), startLine, out);
+    label = undefined;
+  }
+  if (label !== undefined) out.problems.push(`line ${startLine}: BEGIN ${label} is never closed`);
+}
+
+function classifyBlock(label: string, der: Uint8Array, line: number, out: DecodedCertificates): void {
+  if (label.endsWith('PRIVATE KEY')) {
+    out.privateKeys.push(label);
+    return;
+  }
+  if (CERT_LABELS.has(label)) {
+    try {
+      out.certs.push(new Certificate(der));
+    } catch (err) {
+      if (!(err instanceof CertificateParseError)) throw err;
+      out.problems.push(`line ${line}: certificate cannot be parsed (${err.message})`);
+    }
+    return;
+  }
+  if (label === 'PKCS12') {
+    (out as { pkcs12: boolean }).pkcs12 = true;
+    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
+    return;
+  }
+  if (label === 'TRUSTED CERTIFICATE' || label === 'PKCS7') {
+    out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
+  }
+  // Other blocks (PUBLIC KEY, X509 CRL, CERTIFICATE REQUEST, parameters) hold nothing to evaluate.
+}
+
+function decodeDer(data: Uint8Array, out: DecodedCertificates): void {
+  if (isPrivateKeyDer(data)) {
+    out.privateKeys.push('private key (DER)');
+    return;
+  }
+  try {
+    out.certs.push(new Certificate(data));
+  } catch (err) {
+    if (!(err instanceof CertificateParseError)) throw err;
+    out.problems.push(`not PEM, and not a DER certificate (${err.message})`);
+  }
+}
+
+/** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } (RFC 7292). */
+function isPkcs12(data: Uint8Array): boolean {
+  try {
+    const root = readRoot(data);
+    if (root.tag !== Tag.SEQUENCE) return false;
+    const [version, authSafe] = children(data, root);
+    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) !== 3 || authSafe?.tag !== Tag.SEQUENCE) return false;
+    const [contentType] = children(data, authSafe);
+    return contentType?.tag === Tag.OID && readOid(data, contentType).startsWith('1.2.840.113549.1.7.');
+  } catch (err) {
+    if (err instanceof DerError) return false;
+    throw err;
+  }
+}
+
+/**
+ * A DER private key: PKCS#8 PrivateKeyInfo (version, AlgorithmIdentifier, OCTET STRING),
+ * PKCS#1 RSAPrivateKey (version, then nine INTEGERs) or SEC1 ECPrivateKey (version 1, OCTET STRING).
+ */
+function isPrivateKeyDer(data: Uint8Array): boolean {
+  try {
+    const root = readRoot(data);
+    if (root.tag !== Tag.SEQUENCE) return false;
+    const [version, second, third] = children(data, root);
+    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) > 1) return false;
+    if (second?.tag === Tag.SEQUENCE) return third?.tag === Tag.OCTET_STRING;
+    if (second?.tag === Tag.OCTET_STRING) return true;
+    return second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER;
+  } catch (err) {
+    if (err instanceof DerError) return false;
+    throw err;
+  }
+}
+
+/** PEM text for a certificate (for reports and generated fixtures). */
+export function toPem(der: Uint8Array): string {
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.ts';
+import type { Params } from '../model/types.ts';
+import { packageRoot } from '../package.ts';
+import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
+import { displayPath } from '../topology/load.ts';
+import { closest, validateDocument } from '../topology/schema.ts';
+import type { Location } from '../topology/model.ts';
+import type { Severity } from '../rules/rule.ts';
+
+export type RuleSetting = Severity | 'off';
+
+/** A policy pack with `extends` applied: final params and per-rule severities. */
+export interface Pack {
+  readonly name: string;
+  /** The pack and the packs it extends, most specific first. */
+  readonly chain: readonly string[];
+  readonly params: Params;
+  readonly rules: ReadonlyMap<string, RuleSetting>;
+}
+
+/** The fallback for a pack that extends nothing and omits a param; rc-default states the same values. */
+export const DEFAULT_PARAMS: Params = {
+  renewBeforeDays: 30,
+  caRenewBeforeDays: 90,
+  rootRenewBeforeDays: 180,
+  minRsaBits: 2048,
+  allowedCurves: ['P-256', 'P-384', 'P-521'],
+  maxLeafValidityDays: 397,
+};
+
+/** Rules a pack may not weaken: with them off, an unreadable topology would pass silently. */
+const FIXED_RULES = new Set(['topology/schema']);
+
+export const builtinPackNames = (): string[] => ['rc-default', 'lb-tls-offload'];
+
+const builtinPath = (name: string): string => path.join(packageRoot, 'policies', `${name}.yaml`);
+
+interface PackSource {
+  readonly name: string;
+  readonly absolute: string;
+}
+
+function locatePack(ref: string, baseDir: string, at?: Location): PackSource {
+  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
+  const absolute = path.resolve(baseDir, ref);
+  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes('/') || ref.includes(path.sep)) return { name: ref, absolute };
+  throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(', ')}; or give a path to a pack file)`, at);
+}
+
+/**
+ * Loads a pack and everything it extends. `knownRules` guards against typos: a rule id the engine
+ * does not know is an error, not a silently ignored line.
+ */
+export async function loadPack(ref: string, baseDir: string, knownRules: ReadonlySet<string>, at?: Location): Promise<Pack> {
+  const layers: { name: string; doc: SourceDocument }[] = [];
+  const seen = new Set<string>();
+  let source: PackSource | undefined = locatePack(ref, baseDir, at);
+  while (source) {
+    if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(' -> ')})`, at);
+    seen.add(source.absolute);
+    const doc = await readSourceDocument(source.absolute, displayPath(source.absolute));
+    const violations = validateDocument(doc, 'policy');
+    if (violations.length > 0) {
+      const v = violations[0]!;
+      const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
+      throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
+    }
+    const data = doc.data as { metadata: { name: string }; extends?: string | null; rules?: Record<string, RuleSetting> };
+    for (const [id, setting] of Object.entries(data.rules ?? {})) {
+      if (!knownRules.has(id)) {
+        const guess = closest(id, [...knownRules]);
+        throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}`, doc.locate(['rules', id], true));
+      }
+      if (FIXED_RULES.has(id) && setting !== 'error') {
+        throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(['rules', id]));
+      }
+    }
+    layers.push({ name: data.metadata.name, doc });
+    source = data.extends ? locatePack(data.extends, path.dirname(source.absolute), doc.locate(['extends'])) : undefined;
+  }
+  let params: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  const rules = new Map<string, RuleSetting>();
+  for (const { doc } of [...layers].reverse()) {
+    const data = doc.data as { params?: Record<string, unknown>; rules?: Record<string, RuleSetting> };
+    params = { ...params, ...data.params };
+    for (const [id, s] of Object.entries(data.rules ?? {})) rules.set(id, s);
+  }
+  return { name: layers[0]!.name, chain: layers.map((l) => l.name), params: params as unknown as Params, rules };
+}
+
+/** `policy.params` of the topology merged key by key over the pack's (SPEC §3.7). */
+export const withParams = (pack: Pack, overrides: Readonly<Record<string, unknown>>): Pack => ({
+  ...pack,
+  params: { ...pack.params, ...overrides } as Params,
+});

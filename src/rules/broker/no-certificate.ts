@@ -1,0 +1,34 @@
+import { defineRule } from '../rule.ts';
+import { clientTargets, expandToServers } from '../../topology/reach.ts';
+
+export const rule = defineRule({
+  meta: {
+    id: 'broker/no-certificate',
+    severity: 'error',
+    title: 'A broker reached over TLS has a certificate',
+    rationale:
+      'TLS and mTLS terminate only on the broker (seed 000 Q1, Q2): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.',
+    source: 'seed 000 Q1, Q2; SPEC §1 (optional parts)',
+    remedy: 'Declare the broker\'s certificate (cert.file and/or cert.keyVault).',
+    messages: { reached: '{{id}} has no certificate but is reached over TLS by {{by}}' },
+  },
+  *check(model) {
+    const t = model.topology;
+    const reachedBy = new Map<string, Set<string>>();
+    const mark = (serverId: string, by: string) => {
+      let set = reachedBy.get(serverId);
+      if (!set) reachedBy.set(serverId, (set = new Set()));
+      set.add(by);
+    };
+    for (const c of t.clients) if (c.connectsTo) for (const s of clientTargets(t, c.connectsTo)) mark(s.id, `client ${c.id}`);
+    for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
+      for (const s of expandToServers(t, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
+    }
+    for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== 'none') mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
+    for (const b of t.brokers) {
+      const by = reachedBy.get(b.id);
+      if (b.cert || !by) continue;
+      yield { target: b.id, messageId: 'reached', data: { id: b.id, by: [...by].join(', ') }, location: b.location };
+    }
+  },
+});

@@ -1,0 +1,31 @@
+import { defineRule } from '../rule.ts';
+import { certificateUses } from '../../model/certificates.ts';
+import { daysBetween, isoDate } from './dates.ts';
+
+export const rule = defineRule({
+  meta: {
+    id: 'cert/expired',
+    severity: 'error',
+    title: 'Every certificate is valid at the evaluation time',
+    rationale:
+      'An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (seed 000 Q4 steps 2-3). Evaluate with --at to see what breaks on a future date.',
+    source: 'seed 000 Q4, Q9',
+    remedy: 'Renew the certificate, import it into Key Vault and drain-and-roll the instances (seed 000 Q9).',
+    messages: {
+      expired: '{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})',
+      notYetValid: '{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})',
+    },
+  },
+  *check(model) {
+    const at = model.at;
+    for (const u of certificateUses(model)) {
+      const c = u.cert;
+      const common = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
+      if (at < c.notBefore) {
+        yield { target: u.target, messageId: 'notYetValid', data: { ...common, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
+      } else if (at > c.notAfter) {
+        yield { target: u.target, messageId: 'expired', data: { ...common, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
+      }
+    }
+  },
+});

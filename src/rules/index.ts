@@ -1,0 +1,12 @@
+// The rule registry. The engine knows nothing about any specific rule; adding a family is one line here.
+import type { Rule } from './rule.ts';
+import { rules as topology } from './topology/index.ts';
+import { rules as lb } from './lb/index.ts';
+import { rules as cert } from './cert/index.ts';
+import { rules as broker } from './broker/index.ts';
+import { rules as client } from './client/index.ts';
+import { rules as gateway } from './gateway/index.ts';
+
+export const ALL_RULES: readonly Rule[] = [...topology, ...lb, ...cert, ...broker, ...client, ...gateway];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.meta.id, r]));

@@ -1,0 +1,50 @@
+import type { Model } from '../model/types.ts';
+import type { Location } from '../topology/model.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export interface RuleMeta {
+  /** Fixed by the spec, `family/name`. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what the rule wants to be true. */
+  readonly title: string;
+  /** Why, citing the design: which seed, which section. */
+  readonly rationale: string;
+  /** The seed document and section the rule comes from, e.g. "seed 000 Q1, Q12". */
+  readonly source: string;
+  /** What to do about a finding. */
+  readonly remedy: string;
+  /** Message templates by id; `{{name}}` is filled from the violation's data. */
+  readonly messages: Readonly<Record<string, string>>;
+  /** Runs only in `rc-policy audit`. */
+  readonly live?: boolean;
+}
+
+/** One thing wrong, as a rule sees it. The engine turns it into a Finding. */
+export interface Violation {
+  readonly target: string;
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number | undefined>>;
+  readonly location: Location;
+  /** For rules with two levels (broker/incomplete-chain): overrides the rule's default severity. */
+  readonly severity?: Severity;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  /** Whether the rule has anything to evaluate in this model (zlint's CheckApplies). Default: yes. */
+  applies?(model: Model): boolean;
+  /** Pure: reads the model, returns what is wrong. */
+  check(model: Model): Iterable<Violation>;
+}
+
+export const defineRule = (rule: Rule): Rule => rule;
+
+export function formatMessage(template: string, data: Violation['data']): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+    const v = data?.[key];
+    return v === undefined ? `{{${key}}}` : String(v);
+  });
+}

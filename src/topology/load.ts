@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { readSourceDocument, type SourceDocument } from './document.ts';
+import { validateDocument, type SchemaViolation } from './schema.ts';
+import { resolveTopology } from './resolve.ts';
+import type { Topology } from './model.ts';
+
+export interface LoadedTopology {
+  readonly document: SourceDocument;
+  /** Schema violations; when there are any, `topology` is absent and no other rule can run. */
+  readonly violations: readonly SchemaViolation[];
+  readonly topology?: Topology;
+}
+
+/** Reads, parses and schema-checks a topology file. Throws InputError when it cannot be read or parsed. */
+export async function loadTopology(file: string, cwd = process.cwd()): Promise<LoadedTopology> {
+  const absolute = path.resolve(cwd, file);
+  const document = await readSourceDocument(absolute, displayPath(absolute, cwd));
+  const violations = validateDocument(document, 'topology');
+  if (violations.length > 0) return { document, violations };
+  return { document, violations, topology: resolveTopology(document, absolute) };
+}
+
+/** Paths in reports: relative to the working directory when inside it, with forward slashes. */
+export function displayPath(absolute: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, absolute);
+  const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
+  return shown.split(path.sep).join('/');
+}

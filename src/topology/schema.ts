@@ -1,0 +1,155 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
+import policySchema from '../../schema/policy.schema.json' with { type: 'json' };
+import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json' };
+import type { DocPath, SourceDocument } from './document.ts';
+import type { Location } from './model.ts';
+
+export const SCHEMAS = { topology: topologySchema, policy: policySchema, waivers: waiversSchema } as const;
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** One schema violation, in words a person reads: "regions[0].brokers[1].port must be an integer". */
+export interface SchemaViolation {
+  readonly message: string;
+  readonly path: DocPath;
+  readonly location: Location;
+}
+
+let ajv: Ajv2020 | undefined;
+const validators = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
+    ajv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true, keywords: ['x-hint'] });
+    if (!ajv.getSchema(policySchema.$id)) ajv.addSchema(policySchema);
+    v = ajv.getSchema(SCHEMAS[name].$id) ?? ajv.compile(SCHEMAS[name]);
+    validators.set(name, v);
+  }
+  return v;
+}
+
+export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaViolation[] {
+  const validate = validator(name);
+  if (validate(doc.data)) return [];
+  const seen = new Set<string>();
+  const out: SchemaViolation[] = [];
+  for (const e of validate.errors ?? []) {
+    const v = describe(e, doc);
+    if (!v) continue;
+    const key = `${v.path.join('/')}|${v.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+}
+
+const decodePointer = (p: string): (string | number)[] =>
+  p === ''
+    ? []
+    : p
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+export function formatPath(path: DocPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += /^[A-Za-z_$][\w$-]*$/.test(seg) ? (out ? `.${seg}` : seg) : `[${JSON.stringify(seg)}]`;
+  }
+  return out || '(document)';
+}
+
+const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+function describe(e: ErrorObject, doc: SourceDocument): SchemaViolation | undefined {
+  const path = decodePointer(e.instancePath);
+  const where = formatPath(path);
+  const hint = (e.parentSchema as { 'x-hint'?: string } | undefined)?.['x-hint'];
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const prop = String(params.missingProperty);
+      return { message: `${where} is missing the required property '${prop}'`, path, location: doc.locate(path) };
+    }
+    case 'additionalProperties': {
+      const prop = String(params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      const guess = closest(prop, known);
+      const p = [...path, prop];
+      return {
+        message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ''}`,
+        path: p,
+        location: doc.locate(p, true),
+      };
+    }
+    case 'type': {
+      const t = String(params.type).split(',').map(article).join(' or ');
+      return { message: `${where} must be ${t}`, path, location: doc.locate(path) };
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => String(v)).join(', ');
+      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path, location: doc.locate(path) };
+    }
+    case 'const':
+      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path, location: doc.locate(path) };
+    case 'pattern':
+      if (e.propertyName !== undefined) {
+        const p = [...path, e.propertyName];
+        return { message: `${formatPath(p)} is not a valid name here (found ${show(e.propertyName)})`, path: p, location: doc.locate(p, true) };
+      }
+      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path, location: doc.locate(path) };
+    case 'minProperties':
+      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ''}`, path, location: doc.locate(path) };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path, location: doc.locate(path) };
+    case 'minLength':
+      return Number(params.limit) === 1
+        ? { message: `${where} must not be empty`, path, location: doc.locate(path) }
+        : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path, location: doc.locate(path) };
+    case 'maxLength':
+      return { message: `${where} must be at most ${String(params.limit)} characters`, path, location: doc.locate(path) };
+    case 'uniqueItems':
+      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path, location: doc.locate(path) };
+    case 'propertyNames':
+      return undefined; // reported through the nested 'pattern' error on the name
+    default:
+      return { message: `${where} ${e.message ?? 'is invalid'}`, path, location: doc.locate(path) };
+  }
+}
+
+/** The known name closest to a typo (edit distance <= 2), for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
