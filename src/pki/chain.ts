@@ -242,6 +242,10 @@ class PathSearch {
       return [{ code: 'bad-signature', message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
     }
     const out: PathError[] = path.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === undefined) {
+      // RFC 5280 4.2.1.1; a trust anchor is exempt: how it was issued is not part of the path.
+      out.push({ code: 'missing-extension', message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+    }
     const v = validityError(ca, this.#t, who);
     if (v) out.push(v);
     const purpose = this.#o.purpose;
