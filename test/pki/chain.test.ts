@@ -387,6 +387,7 @@ describe('validatePath: path building backtracks', () => {
     const r = check(leaf, [b, aByB], [other]);
     expect(r.ok).toBe(false);
     expect(codes(r)).toEqual(['issuer-not-found']);
+    expect(r.errors[0]!.message).toMatch(/^the only issuer of 'CN=Cycle A' among .* leads back into the path \(a cycle\)/);
     // Trusting A resolves the same graph.
     expect(check(leaf, [b, aByB], [a]).ok).toBe(true);
   });
