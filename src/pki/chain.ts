@@ -96,6 +96,11 @@ function leafErrors(leaf: Certificate, o: PathOptions): PathError[] {
       out.push({ code: 'eku-any', message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
     }
   }
+  if (o.purpose && leaf.isCa) {
+    // CA/B BR 7.1.2.7.8: a TLS server or client certificate is not a CA. Serving a CA certificate as
+    // the leaf is a deployment mistake (the wrong file), whatever RFC 5280 allows a generic path.
+    out.push({ code: 'ca-as-leaf', message: `${who} is a CA certificate (basicConstraints CA:TRUE), not a ${o.purpose} end-entity certificate` });
+  }
   if (o.hostname !== undefined) {
     const dns = leaf.dnsNames;
     if (!isValidHostname(o.hostname)) out.push({ code: 'hostname-mismatch', message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
