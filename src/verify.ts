@@ -1,6 +1,6 @@
 // verifyChain (SPEC §6): the public, input-tolerant face of the path validator in src/pki/chain.ts.
 // Takes PEM text or DER bytes, parses them, validates, and answers with fingerprints and reasons.
-import { Certificate, CertificateParseError } from './pki/cert.ts';
+import type { Certificate } from './pki/cert.ts';
 import { validatePath, type PathError } from './pki/chain.ts';
 import { decodeCertificates } from './pki/pem.ts';
 
@@ -40,19 +40,11 @@ function parseInputs(inputs: readonly CertificateInput[], role: string): Parsed 
   const problems: PathError[] = [];
   inputs.forEach((input, i) => {
     const where = inputs.length > 1 ? `${role} #${i + 1}` : role;
-    if (typeof input === 'string') {
-      const decoded = decodeCertificates(Buffer.from(input, 'latin1'), '');
-      certs.push(...decoded.certs);
-      for (const p of decoded.problems) problems.push({ code: 'malformed-certificate', message: `${where}: ${p}` });
-      return;
-    }
-    if (!(input instanceof Uint8Array)) throw new TypeError(`${where} must be PEM text or DER bytes`);
-    try {
-      certs.push(new Certificate(input));
-    } catch (err) {
-      if (!(err instanceof CertificateParseError)) throw err;
-      problems.push({ code: 'malformed-certificate', message: `${where} cannot be parsed: ${err.message}` });
-    }
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new TypeError(`verifyChain: ${where} must be PEM text or DER bytes`);
+    // PEM or DER, as text or bytes: the same reader as certificate files.
+    const decoded = decodeCertificates(typeof input === 'string' ? Buffer.from(input, 'latin1') : input, '');
+    certs.push(...decoded.certs);
+    for (const p of decoded.problems) problems.push({ code: 'malformed-certificate', message: `${where}: ${p}` });
   });
   return { certs, problems };
 }
