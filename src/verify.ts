@@ -58,6 +58,10 @@ export async function verifyChain(options: VerifyChainOptions): Promise<VerifyCh
   const at = options.at ?? new Date();
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError('verifyChain: at must be a valid Date');
   if (!Array.isArray(options.trusted)) throw new TypeError('verifyChain: trusted must be an array of certificates');
+  if (options.purpose !== undefined && options.purpose !== 'serverAuth' && options.purpose !== 'clientAuth') {
+    throw new TypeError(`verifyChain: purpose must be 'serverAuth' or 'clientAuth' (got ${JSON.stringify(options.purpose)})`);
+  }
+  if (options.hostname !== undefined && typeof options.hostname !== 'string') throw new TypeError('verifyChain: hostname must be a string');
   const leafInput = parseInputs([options.leaf], 'leaf');
   const leaf = leafInput.certs[0];
   // Any problem in the leaf's input leaves it unclear which certificate is the leaf: fail closed.

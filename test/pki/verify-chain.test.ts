@@ -60,5 +60,6 @@ describe('verifyChain', () => {
   it('rejects invalid arguments instead of guessing', async () => {
     await expect(verifyChain({ leaf: leaf.pem, trusted: [root.pem], at: new Date('nope') })).rejects.toThrow(/at must be a valid Date/);
     await expect(verifyChain({ leaf: 42 as unknown as string, trusted: [root.pem] })).rejects.toThrow(/leaf must be PEM text or DER bytes/);
+    await expect(verifyChain({ leaf: leaf.pem, trusted: [root.pem], purpose: 'server' as 'serverAuth' })).rejects.toThrow(/purpose must be 'serverAuth' or 'clientAuth' \(got "server"\)/);
   });
 });
