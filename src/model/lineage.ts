@@ -27,12 +27,15 @@ const issuerPool = memo((m: Model): Map<string, Certificate[]> => {
 
 const issuerCache = memo((_: Model) => new Map<string, readonly Certificate[]>());
 
-/** Every certificate in the estate whose key signed `cert` (a self-signed certificate is not its own issuer here). */
+/** Every certificate in the estate whose key signed `cert`; none for a self-signed certificate. */
 export function issuersOf(m: Model, cert: Certificate): readonly Certificate[] {
   const cache = issuerCache(m);
   let out = cache.get(cert.fingerprint);
   if (out === undefined) {
-    const candidates = issuerPool(m).get(toHex(cert.issuer.der)) ?? [];
+    // A self-signed certificate is where paths end: other certificates of the same CA (a
+    // cross-certificate carries the same name and key) did not issue it.
+    const selfSigned = couldIssue(cert, cert) && cert.isSignedBy(cert);
+    const candidates = selfSigned ? [] : (issuerPool(m).get(toHex(cert.issuer.der)) ?? []);
     out = candidates.filter((c) => c.fingerprint !== cert.fingerprint && couldIssue(c, cert) && cert.isSignedBy(c));
     cache.set(cert.fingerprint, out);
   }
