@@ -53,6 +53,8 @@ export class Certificate {
   readonly subject: DistinguishedName;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** Validity dates use UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5). */
+  readonly validityEncodingOk: boolean;
   readonly publicKey: PublicKeyInfo;
   readonly extensions: readonly Extension[];
   readonly basicConstraints?: BasicConstraints;
@@ -114,6 +116,7 @@ export class Certificate {
       if (validity.length !== 2) throw new DerError('malformed validity');
       this.notBefore = readTime(der, validity[0]!);
       this.notAfter = readTime(der, validity[1]!);
+      this.validityEncodingOk = validity.every((t, k) => (t.tag === Tag.UTCTime) === ((k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050));
       this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'subject'));
       this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, 'subjectPublicKeyInfo'));
       let hasUniqueIds = false;
