@@ -9,7 +9,8 @@ import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, Report } from './report/types.ts';
+import type { Finding, MatrixPair, Report } from './report/types.ts';
+import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 
 export interface CheckOptions {
@@ -36,7 +37,7 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
   return withParams(pack, topology.policy.params);
 }
 
-export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[]): Report {
+export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], matrix?: readonly MatrixPair[]): Report {
   return {
     tool: { name: 'rc-policy', version: VERSION },
     topology: topologyFile,
@@ -45,7 +46,14 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     policy: { pack: pack.name, packs: pack.chain },
     summary: summarise(findings),
     findings,
+    ...(matrix && { matrix }),
   };
+}
+
+/** The handshake matrix for the report, when the pack runs a handshake rule (SPEC §5). */
+export function reportMatrix(model: Model, pack: Pack): MatrixPair[] | undefined {
+  const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== 'off');
+  return runs ? matrixForReport(handshakeMatrix(model)) : undefined;
 }
 
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
@@ -67,5 +75,6 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd),
     mode: 'check',
   };
-  return buildReport(loaded.document.file, at, 'check', pack, runRules(model, ALL_RULES, pack));
+  const findings = runRules(model, ALL_RULES, pack);
+  return buildReport(loaded.document.file, at, 'check', pack, findings, reportMatrix(model, pack));
 }
