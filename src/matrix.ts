@@ -40,24 +40,38 @@ export interface HandshakePair {
 /** Every connecting pair, in document order of the initiators; a pair reached by several paths once. */
 export function handshakePairs(m: Model): { client: Initiator; server: Server }[] {
   const t = m.topology;
-  const out = new Map<string, { client: Initiator; server: Server }>();
+  const out: { client: Initiator; server: Server }[] = [];
+  const seen = new Map<string, Set<string>>();
+  // Clients usually share a few connectsTo lists (all of them: [crlb]): expand each list once.
+  const expanded = new Map<string, Server[]>();
+  const reach = (ids: readonly string[] | undefined, expand: () => Server[]): Server[] => {
+    const key = ids ? ids.join('\u0000') : '\u0000default';
+    let servers = expanded.get(key);
+    if (!servers) expanded.set(key, (servers = terminatingServers(t, expand())));
+    return servers;
+  };
   const add = (client: Initiator, servers: readonly Server[]) => {
-    for (const server of terminatingServers(t, servers)) {
-      const id = `${client.id}->${server.id}`;
-      if (!out.has(id)) out.set(id, { client, server });
+    let done = seen.get(client.id);
+    if (!done) seen.set(client.id, (done = new Set()));
+    for (const server of servers) {
+      if (done.has(server.id)) continue;
+      done.add(server.id);
+      out.push({ client, server });
     }
   };
   for (const c of t.clients) {
-    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, clientTargets(t, c.connectsTo));
+    const servers = reach(c.connectsTo, () => clientTargets(t, c.connectsTo));
+    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       // tls: none is no handshake; tls: passthrough is the gateway's clients talking to the upstream.
       if (u.tls !== 'reencrypt') continue;
-      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, expandToServers(t, [u.to]));
+      const servers = reach([u.to], () => expandToServers(t, [u.to]));
+      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
     }
   }
-  return [...out.values()];
+  return out;
 }
 
 const MAX_REASONS = 3;
@@ -71,12 +85,35 @@ function reasonOf(errors: readonly { message: string }[]): string {
 const fail = (reason: string): HandshakeCheck => ({ ok: false, reason });
 const skip = (reason: string): HandshakeCheck => ({ ok: false, skipped: true, reason });
 
+/** A two-level cache: the matrix asks for the same (bundle, party) once per pair. */
+class Verdicts<K> {
+  readonly #byBundle = new Map<string, Map<K, HandshakeCheck>>();
+  get(bundle: string, party: K, compute: () => HandshakeCheck): HandshakeCheck {
+    let inner = this.#byBundle.get(bundle);
+    if (!inner) this.#byBundle.set(bundle, (inner = new Map()));
+    let v = inner.get(party);
+    if (!v) inner.set(party, (v = compute()));
+    return v;
+  }
+}
+
 /** The handshake matrix of a model, pairs in document order. */
 export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   const t = m.topology;
   const cas = caCertificates(m);
-  const verdicts = new Map<string, HandshakeCheck>();
-  const chainKeys = new Map<CertSource, string>();
+  // The same CA certificate arrives once per file that serves it; validating with one instance per
+  // fingerprint lets its parsed form and signature checks be shared by every chain that carries it.
+  const canonical = new Map<string, Certificate>();
+  const intern = (c: Certificate): Certificate => {
+    const known = canonical.get(c.fingerprint);
+    if (known) return known;
+    canonical.set(c.fingerprint, c);
+    return c;
+  };
+  for (const c of cas.values()) intern(c);
+  const byChain = new Map<string, HandshakeCheck>();
+  const servers = new Verdicts<Server>();
+  const initiators = new Verdicts<Initiator>();
 
   /** The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file). */
   const anchorsOf = (bundleId: string): Certificate[] | string => {
@@ -86,32 +123,19 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
     return anchors.length > 0 ? anchors : `trust bundle ${bundleId} holds no readable CA certificate`;
   };
 
-  /** What a party sends: its leaf and the rest of its file, or why there is nothing to validate. */
-  const presented = (source: CertSource | undefined, what: string): { chain: readonly Certificate[]; key: string } | HandshakeCheck => {
+  /** Validates what a party sends (its cert file: leaf, then the rest as intermediates) against a bundle. */
+  const validate = (source: CertSource | undefined, what: string, bundleId: string, purpose: 'serverAuth' | 'clientAuth', sender: string, hostname?: string): HandshakeCheck => {
     if (!source) return fail(`${what} has no certificate`);
     if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
     const chain = chainOf(m, source);
     if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
-    let key = chainKeys.get(source);
-    if (key === undefined) chainKeys.set(source, (key = chain.map((c) => c.fingerprint).join(',')));
-    return { chain, key };
-  };
-
-  const validate = (
-    peer: ReturnType<typeof presented>,
-    bundleId: string,
-    purpose: 'serverAuth' | 'clientAuth',
-    sender: string,
-    hostname?: string,
-  ): HandshakeCheck => {
-    if (!('chain' in peer)) return peer;
-    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${peer.key}`;
-    let verdict = verdicts.get(key);
+    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${chain.map((c) => c.fingerprint).join(',')}`;
+    let verdict = byChain.get(key);
     if (verdict) return verdict;
     const anchors = anchorsOf(bundleId);
     if (typeof anchors === 'string') verdict = fail(anchors);
     else {
-      const [leaf, ...intermediates] = peer.chain;
+      const [leaf, ...intermediates] = chain.map(intern);
       const r = validatePath(leaf!, intermediates, anchors, {
         at: m.at,
         purpose,
@@ -120,13 +144,13 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
       });
       verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
     }
-    verdicts.set(key, verdict);
+    byChain.set(key, verdict);
     return verdict;
   };
 
   return handshakePairs(m).map(({ client, server }) => {
     const serverAuth = client.trustBundle
-      ? validate(presented(server.cert, `${server.id}'s server`), client.trustBundle, 'serverAuth', 'server', server.fqdn)
+      ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle!, 'serverAuth', 'server', server.fqdn))
       : fail(
           client.kind === 'gateway'
             ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with`
@@ -134,8 +158,9 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
         );
     let clientAuth: HandshakeCheck | undefined;
     if (server.clientAuth.required) {
-      clientAuth = server.clientAuth.trustBundle
-        ? validate(presented(client.cert, `${client.id}'s client`), server.clientAuth.trustBundle, 'clientAuth', 'client')
+      const bundle = server.clientAuth.trustBundle;
+      clientAuth = bundle
+        ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, 'clientAuth', 'client'))
         : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
     }
     const ok = serverAuth.ok && (clientAuth?.ok ?? true);

@@ -15,7 +15,9 @@ export const rule = defineRule({
   },
   applies: (model) => model.topology.rollover !== undefined && model.topology.rollover.phase !== 'retire-old',
   *check(model) {
-    const { from, to, phase } = model.topology.rollover!;
+    const rollover = model.topology.rollover;
+    if (!rollover || rollover.phase === 'retire-old') return;
+    const { from, to, phase } = rollover;
     for (const b of model.topology.trustBundles) {
       const hasFrom = b.cas.includes(from);
       const hasTo = b.cas.includes(to);

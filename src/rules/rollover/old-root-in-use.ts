@@ -18,7 +18,9 @@ export const rule = defineRule({
   },
   applies: (model) => model.topology.rollover?.phase === 'retire-old',
   *check(model) {
-    const { from, to } = model.topology.rollover!;
+    const rollover = model.topology.rollover;
+    if (rollover?.phase !== 'retire-old') return;
+    const { from, to } = rollover;
     for (const b of model.topology.trustBundles) {
       if (b.cas.includes(from)) yield { target: b.id, messageId: 'bundle', data: { bundle: b.id, from }, location: b.location };
     }

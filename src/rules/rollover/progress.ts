@@ -20,7 +20,9 @@ export const rule = defineRule({
   },
   applies: (model) => model.topology.rollover !== undefined,
   *check(model) {
-    const { from, to, phase, location } = model.topology.rollover!;
+    const rollover = model.topology.rollover;
+    if (!rollover) return;
+    const { from, to, phase, location } = rollover;
     const cas = caCertificates(model);
     if (!cas.has(from) || !cas.has(to)) return; // undeclared or unreadable: topology/reference, cert/unreadable
     const moved = new Set<string>();
