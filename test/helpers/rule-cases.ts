@@ -6,7 +6,7 @@ import { baseline, evaluate, findings, type Estate } from './estate.ts';
 
 export interface InvalidCase {
   readonly name: string;
-  readonly change: (e: Estate) => void | Promise<void>;
+  readonly change: (e: Estate) => unknown;
   readonly target: string;
   readonly message?: RegExp;
   readonly severity?: Severity;
@@ -16,7 +16,7 @@ export interface InvalidCase {
 
 export interface ValidCase {
   readonly name: string;
-  readonly change: (e: Estate) => void | Promise<void>;
+  readonly change: (e: Estate) => unknown;
   readonly at?: Date;
   readonly policy?: string;
 }
