@@ -25,11 +25,12 @@ export function rolloverPki(): Promise<RolloverPki> {
     const oldCa = { issuer: oldRoot, notBefore: days(-600), notAfter: days(150), ca: { pathLen: 0 } } as const;
     const oldServerCa = await issue({ ...oldCa, subject: 'CN=RC Server Issuing CA 2025, O=Company' });
     const oldClientCa = await issue({ ...oldCa, subject: 'CN=RC Client Issuing CA 2025, O=Company' });
-    const newRoot = await issue({ subject: 'CN=RC Root CA 2026, O=Company', notBefore: days(-30), notAfter: days(3000), ca: { pathLen: 1 } });
+    const NEW_ROOT = 'CN=RC Root CA 2026, O=Company';
+    const newRoot = await issue({ subject: NEW_ROOT, notBefore: days(-30), notAfter: days(3000), ca: { pathLen: 1 } });
     const newCa = { issuer: newRoot, notBefore: days(-20), notAfter: days(900), ca: { pathLen: 0 } } as const;
     const newServerCa = await issue({ ...newCa, subject: 'CN=RC Server Issuing CA 2026, O=Company' });
     const newClientCa = await issue({ ...newCa, subject: 'CN=RC Client Issuing CA 2026, O=Company' });
-    const cross = await issue({ subject: newRoot.subject, keys: newRoot.keys, issuer: oldRoot, notBefore: days(-30), notAfter: days(170), ca: { pathLen: 1 } });
+    const cross = await issue({ subject: NEW_ROOT, keys: newRoot.keys, issuer: oldRoot, notBefore: days(-30), notAfter: days(170), ca: { pathLen: 1 } });
     return { oldRoot, oldServerCa, oldClientCa, newRoot, newServerCa, newClientCa, cross };
   })();
   return cached;

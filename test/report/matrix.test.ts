@@ -21,7 +21,7 @@ describe('the matrix in the JSON report', () => {
       server: 'broker-us-2',
       ok: false,
       serverAuth: { ok: true },
-      clientAuth: { ok: false, reason: "'O=Company, CN=target-us' extendedKeyUsage (serverAuth) lacks clientAuth" },
+      clientAuth: { ok: false, reason: "'CN=target-us, O=Company' extendedKeyUsage (serverAuth) lacks clientAuth" },
     });
   });
 

@@ -47,7 +47,7 @@ const CASES: Case[] = [
       e.files['certs/broker-us-1.pem'] = (e.files['certs/broker-us-1.pem'] as string).split(/(?<=-----END CERTIFICATE-----\n)/)[0]!;
     },
     targets: TO_US1,
-    message: /issuer 'O=Company, CN=Test Server Issuing CA' of 'O=Company, CN=broker-us-1\.company\.com' not found among the chain the server sends or trust bundle rc-trust/,
+    message: /issuer 'CN=Test Server Issuing CA, O=Company' of 'CN=broker-us-1\.company\.com, O=Company' not found among the chain the server sends or trust bundle rc-trust/,
   },
   {
     name: 'a client whose bundle lacks the broker root rejects every broker it reaches',
@@ -147,7 +147,7 @@ const CASES: Case[] = [
       e.files['certs/target-in.pem'] = leaf.pem + e.pki.clientCa.pem;
     },
     targets: FROM_TARGET_IN,
-    message: /^broker-\S+ would reject the client certificate of target-in: 'O=Company, CN=target-in' extendedKeyUsage \(serverAuth\) lacks clientAuth$/,
+    message: /^broker-\S+ would reject the client certificate of target-in: 'CN=target-in, O=Company' extendedKeyUsage \(serverAuth\) lacks clientAuth$/,
   },
   {
     name: 'a client without a certificate cannot pass a broker that requires one',
