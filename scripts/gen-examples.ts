@@ -412,14 +412,12 @@ regions:
           - { to: ecs02, tls: none }
     brokers:
       - id: ecs01
-        description: backend server; the TLS listener forwards plain TCP
+        description: plain backend server (no certificate); the TLS listener forwards plain TCP
         fqdn: ecs01.internal.elbtest.com
         port: 8080
-        clientAuth: { required: false }
       - id: ecs02
         fqdn: ecs02.internal.elbtest.com
         port: 8080
-        clientAuth: { required: false }
 
 clients:
   - id: linux-client

@@ -26,7 +26,17 @@ ruleTester('gateway/unverified-upstream', {
 });
 
 ruleTester('gateway/client-auth-without-ca', {
-  valid: [{ name: 'a gateway that does not require client certificates', change: (e) => gateway(e, { tls: 'passthrough' }, { clientAuth: { required: false } }) }],
+  valid: [
+    { name: 'a gateway that does not require client certificates', change: (e) => gateway(e, { tls: 'passthrough' }, { clientAuth: { required: false } }) },
+    {
+      name: 'a plain backend (a broker without a certificate behind tls: none) is no TLS server',
+      change: (e) => {
+        gateway(e, { tls: 'none' });
+        delete broker(e, 'broker-us-2').cert;
+        delete broker(e, 'broker-us-2').clientAuth;
+      },
+    },
+  ],
   invalid: [
     {
       name: 'a gateway requires client certificates but names no bundle',
