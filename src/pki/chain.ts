@@ -7,6 +7,7 @@ import type { Certificate } from './cert.ts';
 import { equalBytes } from './der.ts';
 import { EKU, ekuName } from './extensions.ts';
 import { isValidHostname, matchingDnsNames } from './names.ts';
+import { couldIssue } from './issuers.ts';
 import { type PathError, caProblems, leafProblems, signatureProblems } from './profile.ts';
 import { type Budget, ConstraintWorkExceeded, NAME_CONSTRAINT_BUDGET, nameConstraintProblem } from './constraints.ts';
 import { OID_CN, attributeValues } from './dn.ts';
@@ -121,16 +122,10 @@ function ipSanTexts(cert: Certificate): string[] {
   return out;
 }
 
+const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}…` : hex);
+
 const sameKeyAndName = (a: Certificate, b: Certificate): boolean =>
   equalBytes(a.subject.der, b.subject.der) && equalBytes(a.publicKey.spki, b.publicKey.spki);
-
-/** Could `candidate` have issued `cert`: names chain, and key identifiers (when both are present) agree. */
-function namesIssuer(candidate: Certificate, cert: Certificate): boolean {
-  if (!equalBytes(candidate.subject.der, cert.issuer.der)) return false;
-  const aki = cert.authorityKeyId?.keyId;
-  const ski = candidate.subjectKeyId;
-  return !(aki !== undefined && ski !== undefined && aki !== ski);
-}
 
 class PathSearch {
   readonly #intermediates: readonly Certificate[];
@@ -164,10 +159,10 @@ class PathSearch {
 
   #candidates(cert: Certificate): Candidate[] {
     const out: Candidate[] = [];
-    for (const a of this.#anchors) if (namesIssuer(a, cert)) out.push({ cert: a, anchor: true });
+    for (const a of this.#anchors) if (couldIssue(a, cert)) out.push({ cert: a, anchor: true });
     const later: Candidate[] = [];
     for (const c of this.#intermediates) {
-      if (!namesIssuer(c, cert)) continue;
+      if (!couldIssue(c, cert)) continue;
       // Currently valid intermediates first: an expired alternate next to a valid one should not cost a detour.
       (c.notBefore.getTime() <= this.#t && this.#t <= c.notAfter.getTime() ? out : later).push({ cert: c, anchor: false });
     }
@@ -204,7 +199,15 @@ class PathSearch {
     if (top.isSelfIssued && top.isSignedBy(top)) {
       return { code: 'untrusted-root', message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
     }
-    return { code: 'issuer-not-found', message: `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}` };
+    const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
+    // A certificate with the right name but another key is the usual rollover mistake: say so.
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der));
+    if (renamed?.subjectKeyId && top.authorityKeyId?.keyId) {
+      const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
+      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(top.authorityKeyId.keyId)})`;
+      return { code: 'issuer-not-found', message: message + hint };
+    }
+    return { code: 'issuer-not-found', message };
   }
 
   #frame(p: PathError, cand: Candidate, top: Certificate): PathError {
@@ -242,6 +245,10 @@ class PathSearch {
       return [{ code: 'bad-signature', message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
     }
     const out: PathError[] = path.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === undefined) {
+      // RFC 5280 4.2.1.1; a trust anchor is exempt: how it was issued is not part of the path.
+      out.push({ code: 'missing-extension', message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+    }
     const v = validityError(ca, this.#t, who);
     if (v) out.push(v);
     const purpose = this.#o.purpose;

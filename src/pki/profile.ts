@@ -226,6 +226,9 @@ export function leafProblems(cert: Certificate): PathError[] {
   if (cert.serialNegativeOrZero || serialBytes > 20) {
     out.push({ code: 'bad-serial', message: `${who} has a serial number that is zero, negative or longer than 20 octets (RFC 5280 4.1.2.2)` });
   }
+  if (cert.subjectAltNameCritical && cert.subject.rdns.length > 0) {
+    out.push({ code: 'extension-criticality', message: `${who} marks subjectAltName critical although its subject is not empty (CA/B BR 7.1.2.7.12)` });
+  }
   if (!cert.isSelfIssued && cert.authorityKeyId?.keyId === undefined) {
     out.push({ code: 'missing-extension', message: `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
   }

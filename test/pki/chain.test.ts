@@ -66,6 +66,15 @@ describe('validatePath: error codes', () => {
     ]);
   });
 
+  it('issuer-not-found: points at a same-name certificate with another key (a rollover mix-up)', async () => {
+    const reissued = await ca('CN=Issuing 2026', root); // same name, new key
+    const r = check(await server(issuing), [reissued], [root]);
+    expect(codes(r)).toEqual(['issuer-not-found']);
+    expect(r.errors[0]!.message).toMatch(
+      /not found among the untrusted intermediates or the trust anchors; the untrusted intermediates hold a certificate of that name with another key \(subjectKeyIdentifier [0-9a-f]{16}…, needed [0-9a-f]{16}…\)$/,
+    );
+  });
+
   it('untrusted-root: a self-signed root that is only among the intermediates', async () => {
     const other = await ca('CN=Other Root', undefined);
     const r = check(await server(issuing), [issuing, root], [other]);
