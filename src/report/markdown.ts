@@ -17,14 +17,17 @@ export const MAX_PAIR_ROWS = 100;
 /** Text safe in Markdown and in a table cell: HTML-escaped, Markdown punctuation backslashed, one line. */
 export function md(s: string): string {
   return s
+    .slice(0, 2000)
     .replace(/[\u0000-\u001F\u007F]+/g, ' ')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/@/g, '&#64;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-    .slice(0, 2000);
+    .replace(/@/g, '&#64;');
 }
+
+/** Untrusted text as a code span: nothing inside is markup, so only backticks, newlines and table pipes matter. */
+export const code = (s: string): string => `\`${s.slice(0, 500).replace(/[\u0000-\u001F\u007F`]+/g, ' ').replace(/\|/g, '\\|')}\``;
 
 const ICON: Record<Severity, string> = { error: '🟥', warning: '🟨', info: '🟦' };
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -38,7 +41,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   out.push(
     `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info` +
       `${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing (baseline)` : ''}` +
-      ` · fails on: ${ctx.failOn} · policy \`${md(report.policy.pack)}\` · \`${md(report.topology)}\` · evaluated at ${report.evaluatedAt}`,
+      ` · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`,
     '',
   );
   out.push(...findingsSection(report, ctx));
@@ -56,7 +59,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   }
   if (report.waivers?.length) out.push(...waiverSection(report));
   if (report.baseline) {
-    out.push('### Baseline', '', `Compared with \`${md(report.baseline.file)}\`: ${report.baseline.existing} existing findings do not fail the run; ${report.baseline.fixed} baseline findings are fixed.`, '');
+    out.push('### Baseline', '', `Compared with ${code(report.baseline.file)}: ${report.baseline.existing} existing findings do not fail the run; ${report.baseline.fixed} baseline findings are fixed.`, '');
   }
   if (report.rules) {
     const count = (st: string) => report.rules!.filter((r) => r.status === st).length;
@@ -66,7 +69,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
 }
 
 function location(f: Finding, ctx: RenderContext): string {
-  const text = `\`${md(formatLocation(f.location))}\``;
+  const text = code(formatLocation(f.location));
   const file = f.location.file;
   if (!ctx.links || file.startsWith('/') || file.startsWith('..')) return text;
   return `[${text}](${ctx.links.base}${file.split('/').map(encodeURIComponent).join('/')}#L${f.location.line})`;
@@ -111,7 +114,7 @@ function matrixSection(pairs: readonly MatrixPair[]): string[] {
   if (pairs.length === 0) return out;
   if (servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
-    out.push(`| client \\ server | ${servers.map(md).join(' | ')} |`, `| --- |${' --- |'.repeat(servers.length)}`);
+    out.push(`| client ↓ server → | ${servers.map(md).join(' | ')} |`, `| --- |${' --- |'.repeat(servers.length)}`);
     for (const c of clients) {
       const cells = servers.map((sv) => {
         const p = byPair.get(`${c}\0${sv}`);
