@@ -1,6 +1,7 @@
 // Mermaid pictures for the Markdown job summary: the topology as a flowchart coloured by status,
-// and certificate validity windows as a gantt. Every label comes from untrusted files, so labels
-// are reduced to characters Mermaid cannot misread, the rest written as entity codes (#NN;).
+// and certificate validity windows as a gantt. Labels come from the topology file (ids and FQDNs,
+// which the schema already restricts); as a second line of defence anything outside a small safe
+// set becomes '_' — entity codes are not decoded the same way by every Mermaid renderer.
 import type { Estate, EstateCertificate, EstateNode, Finding } from './types.ts';
 import type { Severity } from '../rules/rule.ts';
 
@@ -8,11 +9,11 @@ export type Status = Severity | 'ok';
 
 const SAFE = /[A-Za-z0-9 ._/-]/;
 
-/** A label inside "...": safe characters as they are, everything else as a Mermaid entity code. */
+/** A label inside "...": safe characters as they are, everything else '_'. */
 export const mermaidLabel = (s: string): string =>
   [...s]
     .slice(0, 200)
-    .map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`))
+    .map((ch) => (SAFE.test(ch) ? ch : '_'))
     .join('');
 
 /** A gantt task name: no quoting exists there, so anything outside the safe set becomes '_'. */
@@ -55,7 +56,7 @@ const CLASS_DEFS = [
 ];
 
 function shape(n: EstateNode, key: string): string {
-  const label = mermaidLabel(n.fqdn ? `${n.id}\n${n.fqdn}` : n.id).replace(/#10;/g, '<br/>');
+  const label = n.fqdn ? `${mermaidLabel(n.id)}<br/>${mermaidLabel(n.fqdn)}` : mermaidLabel(n.id);
   switch (n.kind) {
     case 'client':
       return `${key}(["${label}"])`;

@@ -92,7 +92,7 @@ describe('Markdown job summary', () => {
   });
 
   it('keeps Mermaid labels and gantt names free of anything that could end the block or inject', () => {
-    expect(mermaidLabel('a"b`c<d>\n')).toBe('a#34;b#96;c#60;d#62;#10;');
+    expect(mermaidLabel('a"b`c<d>\n#1;')).toBe('a_b_c_d___1_');
     expect(ganttName('x:crit, y;#z->w')).toBe('x_crit_ y__z to w');
     const evil: EstateNode = { id: '```\n<script>', kind: 'broker', region: 'us"]\nclick', location: { file: 'f', line: 1, column: 1 } };
     const out = renderMarkdown(fixtureReport({ estate: { ...fixtureReport().estate!, nodes: [evil] } }), ctxFor());
