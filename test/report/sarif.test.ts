@@ -2,7 +2,7 @@
 // shaped the way GitHub code scanning reads it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY, fingerprint, renderSarif } from '../../src/report/sarif.ts';
 import { ALL_RULES } from '../../src/rules/index.ts';
@@ -11,7 +11,8 @@ import { baseline, broker, evaluate } from '../helpers/estate.ts';
 import { ctxFor, fixtureReport } from './fixture.ts';
 
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+// A CommonJS module: its default export is the module object, whose .default is the class.
+const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
 ajv.addFormat('uri', (s: string) => URL.canParse(s));
 ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///repo/') && !/\s/.test(s));
 ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s));
