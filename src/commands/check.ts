@@ -6,6 +6,8 @@ import { parseFormats, useColor, writeOutputs } from './output.ts';
 
 export const CHECK_OPTIONS = {
   policy: { type: 'string' },
+  waivers: { type: 'string' },
+  baseline: { type: 'string' },
   at: { type: 'string' },
   'fail-on': { type: 'string' },
   format: { type: 'string', multiple: true, short: 'f' },
@@ -22,10 +24,14 @@ The topology defaults to ./${DEFAULT_TOPOLOGY}.
 
 Options:
   --policy <pack>        built-in pack name or pack file (replaces policy.pack)
+  --waivers <file>       waivers file (replaces policy.waivers)
+  --baseline <report>    a previous JSON report: its findings (rule + target) are
+                         shown as existing and do not fail the run
   --at <time>            evaluate as of an ISO date/time or an offset (+30d, -12h, +2w)
   --fail-on <level>      error | warning | info | never (default: error)
-  -f, --format <fmt>     text | json, optionally =<file>; repeat for several outputs
-                         e.g. --format text --format json=report.json
+  -f, --format <fmt>     text | json | sarif | junit | markdown | github, optionally
+                         =<file>; repeat for several outputs
+                         e.g. --format text --format sarif=results.sarif
   --no-color             no ANSI colours (NO_COLOR is honoured too)
   -q, --quiet            show only the findings that fail the run
   --debug                print stack traces for unexpected errors
@@ -46,6 +52,8 @@ export async function runCheck(argv: string[]): Promise<number> {
     topology: onePositional(positionals, 'check', 'topology file') ?? DEFAULT_TOPOLOGY,
     at,
     ...(values.policy !== undefined && { policy: values.policy }),
+    ...(values.waivers !== undefined && { waivers: values.waivers }),
+    ...(values.baseline !== undefined && { baseline: values.baseline }),
   });
   const ctx = { color: useColor(values.color), quiet: values.quiet ?? false, failOn, failing: (f: Finding) => isFailing(f, failOn) };
   await writeOutputs(report, targets, ctx);
