@@ -27741,7 +27741,7 @@ var Certificate = class {
   }
   /** Node's KeyObject for this certificate's public key (for verifying what it signed). */
   get keyObject() {
-    return this.#key ??= createPublicKey({ key: Buffer.from(this.publicKey.spki), format: "der", type: "spki" });
+    return this.#key ??= sharedKeyObject(this.publicKey.spki);
   }
   /** Node's parse of the same bytes; OpenSSL rejects some encodings our reader tolerates. */
   get native() {
@@ -27770,17 +27770,29 @@ var Certificate = class {
     return this.#signature;
   }
 };
+var keyObjects = /* @__PURE__ */ new Map();
+function sharedKeyObject(spki) {
+  const der = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
+  const id = der.toString("base64");
+  let key = keyObjects.get(id);
+  if (!key) {
+    if (keyObjects.size >= 5e4) keyObjects.clear();
+    key = createPublicKey({ key: der, format: "der", type: "spki" });
+    keyObjects.set(id, key);
+  }
+  return key;
+}
 var DIRECT = {
   "1.2.840.113549.1.1.5": { hash: "sha1", key: "rsa" },
   "1.2.840.113549.1.1.14": { hash: "sha224", key: "rsa" },
   "1.2.840.113549.1.1.11": { hash: "sha256", key: "rsa" },
   "1.2.840.113549.1.1.12": { hash: "sha384", key: "rsa" },
   "1.2.840.113549.1.1.13": { hash: "sha512", key: "rsa" },
-  "1.2.840.10045.4.1": { hash: "sha1", key: "ec", der: true },
-  "1.2.840.10045.4.3.1": { hash: "sha224", key: "ec", der: true },
-  "1.2.840.10045.4.3.2": { hash: "sha256", key: "ec", der: true },
-  "1.2.840.10045.4.3.3": { hash: "sha384", key: "ec", der: true },
-  "1.2.840.10045.4.3.4": { hash: "sha512", key: "ec", der: true },
+  "1.2.840.10045.4.1": { hash: "sha1", key: "ec" },
+  "1.2.840.10045.4.3.1": { hash: "sha224", key: "ec" },
+  "1.2.840.10045.4.3.2": { hash: "sha256", key: "ec" },
+  "1.2.840.10045.4.3.3": { hash: "sha384", key: "ec" },
+  "1.2.840.10045.4.3.4": { hash: "sha512", key: "ec" },
   "1.3.101.112": { hash: null, key: "ed25519" },
   "1.3.101.113": { hash: null, key: "ed448" }
 };
@@ -27789,8 +27801,7 @@ function verifySafely(cert, issuer) {
     const direct = DIRECT[cert.signatureAlgorithm.oid];
     if (!direct) return cert.native.verify(issuer.keyObject);
     if (issuer.publicKey.algorithm !== direct.key) return false;
-    const key = direct.der ? { key: issuer.keyObject, dsaEncoding: "der" } : issuer.keyObject;
-    return verifySignature(direct.hash, cert.tbs, key, cert.signature);
+    return verifySignature(direct.hash, cert.tbs, issuer.keyObject, cert.signature);
   } catch {
     return false;
   }
