@@ -27132,7 +27132,7 @@ function sortFindings(findings) {
 
 // src/sources/files.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { open as open2 } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 // src/pki/cert.ts
 import { X509Certificate, createHash, createPublicKey, verify as verifySignature } from "node:crypto";
@@ -27200,9 +27200,24 @@ function expectTag(tlv, tag, what) {
 }
 var bytes = (buf, tlv) => buf.subarray(tlv.body, tlv.end);
 var whole = (buf, tlv) => buf.subarray(tlv.start, tlv.end);
+var oidCache = /* @__PURE__ */ new Map();
+var OID_CACHE_MAX = 4096;
 function readOid(buf, tlv) {
   expectTag(tlv, Tag.OID, "OID");
   if (tlv.end === tlv.body) throw new DerError("empty OID");
+  let h = 2166136261 ^ tlv.end - tlv.body;
+  for (let i = tlv.body; i < tlv.end; i++) h = Math.imul(h ^ buf[i], 16777619);
+  const hit = oidCache.get(h);
+  if (hit && hit.bytes.length === tlv.end - tlv.body) {
+    let same = true;
+    for (let i = 0; same && i < hit.bytes.length; i++) same = hit.bytes[i] === buf[tlv.body + i];
+    if (same) return hit.oid;
+  }
+  const oid = decodeOid(buf, tlv);
+  if (!hit && oidCache.size < OID_CACHE_MAX) oidCache.set(h, { bytes: buf.slice(tlv.body, tlv.end), oid });
+  return oid;
+}
+function decodeOid(buf, tlv) {
   const parts = [];
   let value = 0;
   for (let i = tlv.body; i < tlv.end; i++) {
@@ -27504,6 +27519,13 @@ function decodeNameConstraints(value) {
 var EKU_NAMES = new Map(Object.entries(EKU).map(([name, oid]) => [oid, name]));
 var ekuName = (oid) => EKU_NAMES.get(oid) ?? oid;
 
+// src/pki/hash.ts
+function hashBytes(b, from = 0, to = b.length) {
+  let h = 2166136261;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 16777619);
+  return h >>> 0;
+}
+
 // src/pki/algorithms.ts
 var SIGNATURE_ALGORITHMS = {
   "1.2.840.113549.1.1.2": "md2WithRSAEncryption",
@@ -27612,13 +27634,16 @@ var Certificate = class {
   nameConstraints;
   hasUniqueIds;
   #fingerprint;
+  #subjectName;
+  #issuerName;
   #native;
   #key;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy = /* @__PURE__ */ new Map();
   #tbs;
   #signature;
-  constructor(der) {
+  constructor(input) {
+    const der = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
     this.der = der;
     try {
       const root = expectTag(readRoot(der), Tag.SEQUENCE, "Certificate");
@@ -27719,10 +27744,10 @@ var Certificate = class {
     return this.#fingerprint ??= createHash("sha256").update(this.der).digest("hex");
   }
   get subjectName() {
-    return formatName(this.subject);
+    return this.#subjectName ??= formatName(this.subject);
   }
   get issuerName() {
-    return formatName(this.issuer);
+    return this.#issuerName ??= formatName(this.issuer);
   }
   get commonNames() {
     return attributeValues(this.subject, OID_CN);
@@ -27827,6 +27852,22 @@ function readExtension(der, t) {
   if (parts[k]) throw new DerError("malformed Extension");
   return { oid, critical, value: bytes(der, value) };
 }
+function parseCertificate(der) {
+  return new Certificate(der);
+}
+function certificatePool() {
+  const byKey = /* @__PURE__ */ new Map();
+  return (der) => {
+    const key = (hashBytes(der, Math.max(0, der.length - 16)) ^ der.length) >>> 0;
+    const bucket = byKey.get(key) ?? [];
+    for (const c of bucket) if (equalBytes(c.der, der)) return c;
+    const cert = new Certificate(der);
+    if (bucket.length === 0) byKey.set(key, bucket);
+    if (bucket.length < MAX_BUCKET) bucket.push(cert);
+    return cert;
+  };
+}
+var MAX_BUCKET = 8;
 
 // src/limits.ts
 var LIMITS = {
@@ -27847,31 +27888,40 @@ var LIMITS = {
 // src/pki/pem.ts
 var BEGIN = /^-----BEGIN ([A-Z0-9 #]+)-----\s*$/;
 var END = /^-----END ([A-Z0-9 #]+)-----\s*$/;
-var BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+function isBase64Line(line) {
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (!(c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47)) break;
+  }
+  const pad = line.length - i;
+  return pad === 0 || pad <= 2 && line.charCodeAt(i) === 61 && (pad === 1 || line.charCodeAt(i + 1) === 61);
+}
 var CERT_LABELS = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 64 * 1024)).includes("-----BEGIN ");
-function decodeCertificates(data, fileName) {
+function decodeCertificates(data, fileName, parse = parseCertificate) {
   const out = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
   if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
     out.problems.push("PKCS#12 bundle: it carries a private key and is not read");
     return { ...out, pkcs12: true };
   }
-  if (looksLikePem(data)) decodePem(data, out);
-  else decodeDer(data, out);
+  if (looksLikePem(data)) decodePem(data, out, parse);
+  else decodeDer(data, out, parse);
   if (out.certs.length === 0 && out.problems.length === 0) out.problems.push("no certificate found in the file");
   return out;
 }
-function decodePem(data, out) {
+function decodePem(data, out, parse) {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
-  const lines = text.split(/\r?\n/);
+  const lines = text.split("\n");
   let label;
   let startLine = 0;
   let body = [];
   let blocks = 0;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].trim();
+    const dash = line.charCodeAt(0) === 45;
     if (label === void 0) {
-      const m = BEGIN.exec(line);
+      const m = dash ? BEGIN.exec(line) : null;
       if (m) {
         label = m[1];
         startLine = n + 1;
@@ -27879,10 +27929,10 @@ function decodePem(data, out) {
       }
       continue;
     }
-    const end = END.exec(line);
+    const end = dash ? END.exec(line) : null;
     if (!end) {
-      if (line.includes(":") && body.length === 0) continue;
-      if (!BASE64_LINE.test(line)) {
+      if (body.length === 0 && line.includes(":")) continue;
+      if (!isBase64Line(line)) {
         out.problems.push(`line ${n + 1}: invalid base64 inside the ${label} block`);
         label = void 0;
         continue;
@@ -27903,19 +27953,19 @@ function decodePem(data, out) {
       out.problems.push(`more than ${LIMITS.maxBlocksPerFile} PEM blocks`);
       return;
     }
-    classifyBlock(label, Buffer.from(body.join(""), "base64"), startLine, out);
+    classifyBlock(label, Buffer.from(body.join(""), "base64"), startLine, out, parse);
     label = void 0;
   }
   if (label !== void 0) out.problems.push(`line ${startLine}: BEGIN ${label} is never closed`);
 }
-function classifyBlock(label, der, line, out) {
+function classifyBlock(label, der, line, out, parse) {
   if (label.endsWith("PRIVATE KEY")) {
     out.privateKeys.push(label);
     return;
   }
   if (CERT_LABELS.has(label)) {
     try {
-      out.certs.push(new Certificate(der));
+      out.certs.push(parse(der));
     } catch (err) {
       if (!(err instanceof CertificateParseError)) throw err;
       out.problems.push(`line ${line}: certificate cannot be parsed (${err.message})`);
@@ -27931,19 +27981,20 @@ function classifyBlock(label, der, line, out) {
     out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
 }
-function decodeDer(data, out) {
+function decodeDer(data, out, parse) {
   if (isPrivateKeyDer(data)) {
     out.privateKeys.push("private key (DER)");
     return;
   }
   try {
-    out.certs.push(new Certificate(data));
+    out.certs.push(parse(data));
   } catch (err) {
     if (!(err instanceof CertificateParseError)) throw err;
     out.problems.push(`not PEM, and not a DER certificate (${err.message})`);
   }
 }
 function isPkcs12(data) {
+  if (data[0] !== Tag.SEQUENCE) return false;
   try {
     const root = readRoot(data);
     if (root.tag !== Tag.SEQUENCE) return false;
@@ -31831,28 +31882,22 @@ function certSources(t) {
 // src/sources/files.ts
 var configMapKey = (absolute, key) => `${absolute}#${key}`;
 async function readCertificateFiles(topology2, cwd = process.cwd()) {
-  const wanted = /* @__PURE__ */ new Map();
-  const add = (ref) => {
-    if (ref && !wanted.has(ref.absolute)) wanted.set(ref.absolute, () => readCertFile(ref.absolute, displayPath(ref.absolute, cwd)));
+  const parse = certificatePool();
+  const files = /* @__PURE__ */ new Map();
+  const read = (ref) => {
+    if (!ref || files.has(ref.absolute)) return;
+    const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse);
+    files.set(ref.absolute, file);
   };
-  for (const { source } of certSources(topology2)) add(source.file);
+  for (const { source } of certSources(topology2)) read(source.file);
   for (const b of topology2.trustBundles) {
-    add(b.file);
+    read(b.file);
     if (b.configMap) {
       const { file, key } = b.configMap;
-      wanted.set(configMapKey(file.absolute, key), () => readConfigMap(file.absolute, displayPath(file.absolute, cwd), key));
+      const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
+      files.set(configMapKey(file.absolute, key), map);
     }
   }
-  const files = /* @__PURE__ */ new Map();
-  const jobs = [...wanted];
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const [key, read] = jobs[next++];
-      files.set(key, await read());
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, jobs.length) }, worker));
   return files;
 }
 var unreadable = (display, reason, missing = false) => ({
@@ -31863,30 +31908,34 @@ var unreadable = (display, reason, missing = false) => ({
   problems: [reason],
   missing
 });
-async function readBytes(absolute) {
-  const handle = await open2(absolute, "r");
+function readBytes(absolute) {
+  const fd = openSync(absolute, "r");
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > LIMITS.maxCertFileBytes) throw new Error(`file is ${size} bytes; the limit is ${LIMITS.maxCertFileBytes}`);
-    return await handle.readFile();
+    const buf = Buffer.allocUnsafe(size + 1);
+    let total = 0;
+    for (let n; total < buf.length && (n = readSync(fd, buf, total, buf.length - total, null)) > 0; ) total += n;
+    if (total > LIMITS.maxCertFileBytes) throw new Error(`file is more than ${LIMITS.maxCertFileBytes} bytes`);
+    return buf.subarray(0, total);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
-async function readCertFile(absolute, display) {
+function readCertFileSync(absolute, display, parse = parseCertificate) {
   let bytes2;
   try {
-    bytes2 = await readBytes(absolute);
+    bytes2 = readBytes(absolute);
   } catch (err) {
     const code2 = err.code;
     return unreadable(display, code2 ? describeIoError(err) : err.message, code2 === "ENOENT");
   }
-  return { display, missing: false, ...decodeCertificates(bytes2, absolute) };
+  return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse) };
 }
 async function readConfigMap(absolute, display, key) {
   let text;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await readBytes(absolute));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(readBytes(absolute));
   } catch (err) {
     const code2 = err.code;
     return unreadable(display, code2 ? describeIoError(err) : "not valid UTF-8 text", code2 === "ENOENT");
@@ -34426,9 +34475,9 @@ function annotation(f) {
 }
 var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderGithub(report, _ctx) {
-  const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
-  const quiet = report.findings.length - open3.length;
-  const bySeverity = (s) => open3.filter((f) => f.severity === s);
+  const open2 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
+  const quiet = report.findings.length - open2.length;
+  const bySeverity = (s) => open2.filter((f) => f.severity === s);
   const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - ANNOTATION_LIMIT));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
   const limit = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };

@@ -83,9 +83,28 @@ export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv 
 export const bytes = (buf: Uint8Array, tlv: Tlv): Uint8Array => buf.subarray(tlv.body, tlv.end);
 export const whole = (buf: Uint8Array, tlv: Tlv): Uint8Array => buf.subarray(tlv.start, tlv.end);
 
+/** Decoded OIDs by a hash of their content bytes: a certificate holds ~15, nearly all the same few. */
+const oidCache = new Map<number, { readonly bytes: Uint8Array; readonly oid: string }>();
+const OID_CACHE_MAX = 4096;
+
 export function readOid(buf: Uint8Array, tlv: Tlv): string {
   expectTag(tlv, Tag.OID, 'OID');
   if (tlv.end === tlv.body) throw new DerError('empty OID');
+  // Only encodings that decoded cleanly are cached, so a hit is as valid as a fresh decode.
+  let h = 0x811c9dc5 ^ (tlv.end - tlv.body);
+  for (let i = tlv.body; i < tlv.end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  const hit = oidCache.get(h);
+  if (hit && hit.bytes.length === tlv.end - tlv.body) {
+    let same = true;
+    for (let i = 0; same && i < hit.bytes.length; i++) same = hit.bytes[i] === buf[tlv.body + i];
+    if (same) return hit.oid;
+  }
+  const oid = decodeOid(buf, tlv);
+  if (!hit && oidCache.size < OID_CACHE_MAX) oidCache.set(h, { bytes: buf.slice(tlv.body, tlv.end), oid });
+  return oid;
+}
+
+function decodeOid(buf: Uint8Array, tlv: Tlv): string {
   const parts: number[] = [];
   let value = 0;
   for (let i = tlv.body; i < tlv.end; i++) {

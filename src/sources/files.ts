@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { decodeCertificates } from '../pki/pem.ts';
+import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
@@ -11,30 +12,29 @@ import { certSources } from '../topology/walk.ts';
 /** Key of a ConfigMap entry in Model.files. */
 export const configMapKey = (absolute: string, key: string): string => `${absolute}#${key}`;
 
-/** Reads every certificate, bundle and ConfigMap file the topology references, each once. */
+/**
+ * Reads every certificate, bundle and ConfigMap file the topology references, each once; a
+ * certificate that several files hold (a CA in every served chain) is parsed once.
+ * Reads are synchronous: for 10,000 small files the thread-pool round trips of async reads
+ * (open, stat, read, close) cost ~10x the reads themselves (BENCHMARKS.md).
+ */
 export async function readCertificateFiles(topology: Topology, cwd = process.cwd()): Promise<Map<string, CertFile>> {
-  const wanted = new Map<string, () => Promise<CertFile>>();
-  const add = (ref: FileRef | undefined) => {
-    if (ref && !wanted.has(ref.absolute)) wanted.set(ref.absolute, () => readCertFile(ref.absolute, displayPath(ref.absolute, cwd)));
+  const parse = certificatePool();
+  const files = new Map<string, CertFile>();
+  const read = (ref: FileRef | undefined) => {
+    if (!ref || files.has(ref.absolute)) return;
+    const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse);
+    files.set(ref.absolute, file);
   };
-  for (const { source } of certSources(topology)) add(source.file);
+  for (const { source } of certSources(topology)) read(source.file);
   for (const b of topology.trustBundles) {
-    add(b.file);
+    read(b.file);
     if (b.configMap) {
       const { file, key } = b.configMap;
-      wanted.set(configMapKey(file.absolute, key), () => readConfigMap(file.absolute, displayPath(file.absolute, cwd), key));
+      const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
+      files.set(configMapKey(file.absolute, key), map);
     }
   }
-  const files = new Map<string, CertFile>();
-  const jobs = [...wanted];
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const [key, read] = jobs[next++]!;
-      files.set(key, await read());
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, jobs.length) }, worker));
   return files;
 }
 
@@ -47,33 +47,42 @@ const unreadable = (display: string, reason: string, missing = false): CertFile 
   missing,
 });
 
-async function readBytes(absolute: string): Promise<Buffer> {
-  const handle = await open(absolute, 'r');
+function readBytes(absolute: string): Buffer {
+  const fd = openSync(absolute, 'r');
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > LIMITS.maxCertFileBytes) throw new Error(`file is ${size} bytes; the limit is ${LIMITS.maxCertFileBytes}`);
-    return await handle.readFile();
+    // One byte more than the size, to notice a file that grew; readSync may return less than asked.
+    const buf = Buffer.allocUnsafe(size + 1);
+    let total = 0;
+    for (let n; total < buf.length && (n = readSync(fd, buf, total, buf.length - total, null)) > 0; ) total += n;
+    if (total > LIMITS.maxCertFileBytes) throw new Error(`file is more than ${LIMITS.maxCertFileBytes} bytes`);
+    return buf.subarray(0, total);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-export async function readCertFile(absolute: string, display: string): Promise<CertFile> {
+function readCertFileSync(absolute: string, display: string, parse: (der: Uint8Array) => Certificate = parseCertificate): CertFile {
   let bytes: Buffer;
   try {
-    bytes = await readBytes(absolute);
+    bytes = readBytes(absolute);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return unreadable(display, code ? describeIoError(err) : (err as Error).message, code === 'ENOENT');
   }
-  return { display, missing: false, ...decodeCertificates(bytes, absolute) };
+  return { display, missing: false, ...decodeCertificates(bytes, absolute, parse) };
+}
+
+export async function readCertFile(absolute: string, display: string): Promise<CertFile> {
+  return readCertFileSync(absolute, display);
 }
 
 /** A ConfigMap manifest (one or several YAML documents); the bundle is the PEM under data[key]. */
 export async function readConfigMap(absolute: string, display: string, key: string): Promise<CertFile> {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readBytes(absolute));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readBytes(absolute));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return unreadable(display, code ? describeIoError(err) : 'not valid UTF-8 text', code === 'ENOENT');
