@@ -4500,7 +4500,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name, kInternalIterator, keyIndex2 = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4533,7 +4533,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex2]: key, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4568,8 +4568,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name, object, kInternalIterator, keyIndex2 = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name, kInternalIterator, keyIndex2, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -18316,8 +18316,8 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON = 58;
-    var SPACE = 32;
+    var COLON2 = 58;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18500,7 +18500,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line.indexOf(COLON2);
         if (colonPosition === 0) {
           return;
         }
@@ -18509,7 +18509,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -28037,6 +28037,399 @@ var InputError = class extends Error {
 };
 var formatLocation = (l) => `${l.file}:${l.line}:${l.column}`;
 
+// src/topology/plain-yaml.ts
+var NotPlain = class extends Error {
+};
+var bail = () => {
+  throw new NotPlain();
+};
+var NL = 10;
+var SPACE = 32;
+var HASH = 35;
+var COLON = 58;
+var DASH = 45;
+var COMMA = 44;
+var LBRACE = 123;
+var RBRACE = 125;
+var LBRACKET = 91;
+var RBRACKET = 93;
+var SQUOTE = 39;
+var DQUOTE = 34;
+var BACKSLASH = 92;
+var KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var NULL = /^(?:~|null|Null|NULL)$/;
+var TRUE = /^(?:true|True|TRUE)$/;
+var FALSE = /^(?:false|False|FALSE)$/;
+var SIMPLE_INT = /^(?:0|[1-9][0-9]{0,14})$/;
+var OTHER_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var plainStart = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 46 || c === 47 || c === 126;
+var PLAIN_INNER = new Set([..."_-./~+@=()';"].map((c) => c.charCodeAt(0)));
+var plainInner = (c, flow) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === SPACE || PLAIN_INNER.has(c) || !flow && (c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE);
+function parsePlainYaml(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < SPACE && c !== NL || c > 126) return void 0;
+  }
+  try {
+    return new Reader(text).document();
+  } catch (err) {
+    if (err instanceof NotPlain) return void 0;
+    throw err;
+  }
+}
+var Reader = class {
+  #s;
+  #i = 0;
+  #offsets = /* @__PURE__ */ new WeakMap();
+  #lineStarts = [0];
+  constructor(text) {
+    this.#s = text;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.#lineStarts.push(i + 1);
+  }
+  document() {
+    const s = this.#s;
+    this.#nextContent();
+    if (s.startsWith("---", this.#i) && (this.#i + 3 === s.length || s.charCodeAt(this.#i + 3) === NL)) {
+      this.#i += 3;
+      this.#nextContent();
+    }
+    if (this.#i >= s.length) bail();
+    if (this.#column() !== 0) bail();
+    const rootOffset = this.#i;
+    const data = this.#blockNode(-1, 0);
+    this.#nextContent();
+    if (this.#i < s.length) bail();
+    const offsets = this.#offsets;
+    const lineStarts = this.#lineStarts;
+    return {
+      data,
+      offsetOf(path7, key) {
+        let node = data;
+        let best = rootOffset;
+        for (let i = 0; i < path7.length; i++) {
+          const seg = path7[i];
+          if (Array.isArray(node)) {
+            if (typeof seg !== "number") break;
+            const at = offsets.get(node)[seg];
+            if (at === void 0) break;
+            best = at;
+            node = node[seg];
+          } else if (node !== null && typeof node === "object") {
+            const index = keyIndex(node, String(seg));
+            if (index < 0) break;
+            const at = offsets.get(node);
+            if (key && i === path7.length - 1) return at[2 * index];
+            best = at[2 * index + 1];
+            node = node[String(seg)];
+          } else break;
+        }
+        return best;
+      },
+      position(offset) {
+        let lo = 0;
+        let hi = lineStarts.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if (lineStarts[mid] <= offset) lo = mid;
+          else hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+      }
+    };
+  }
+  #column() {
+    return this.#i - (this.#s.lastIndexOf("\n", this.#i - 1) + 1);
+  }
+  /** Skips blank lines, comment lines and the spaces before the next content character. */
+  #nextContent() {
+    const s = this.#s;
+    for (; ; ) {
+      while (s.charCodeAt(this.#i) === SPACE) this.#i++;
+      const c = s.charCodeAt(this.#i);
+      if (c === HASH) {
+        const nl = s.indexOf("\n", this.#i);
+        this.#i = nl < 0 ? s.length : nl + 1;
+      } else if (c === NL) this.#i++;
+      else return;
+    }
+  }
+  /** After a value on a line: spaces, then a comment or the end of the line. */
+  #endOfLine() {
+    const s = this.#s;
+    const start = this.#i;
+    while (s.charCodeAt(this.#i) === SPACE) this.#i++;
+    const c = s.charCodeAt(this.#i);
+    if (this.#i >= s.length || c === NL) return;
+    if (c === HASH && this.#i > start) return;
+    bail();
+  }
+  /** A node that starts at the current content position, inside a block whose indentation is `parent`. */
+  #blockNode(parent, depth) {
+    const s = this.#s;
+    const c = s.charCodeAt(this.#i);
+    const col = this.#column();
+    if (col <= parent) bail();
+    if (c === DASH && this.#isSeparator(this.#i + 1)) return this.#blockSequence(col, depth);
+    if (this.#atKey()) return this.#blockMapping(col, depth);
+    const value = this.#flowValue(false, depth);
+    this.#endOfLine();
+    return value;
+  }
+  #isSeparator(at) {
+    const c = this.#s.charCodeAt(at);
+    return c === SPACE || c === NL || at >= this.#s.length;
+  }
+  /** Is the current position `key:` followed by a space or the end of the line? */
+  #atKey() {
+    const s = this.#s;
+    let j = this.#i;
+    while (j < s.length) {
+      const c = s.charCodeAt(j);
+      if (c === COLON) return j > this.#i && this.#isSeparator(j + 1);
+      if (c === SPACE || c === NL || c === HASH || c === COMMA || c === LBRACE || c === LBRACKET || c === SQUOTE || c === DQUOTE) return false;
+      j++;
+    }
+    return false;
+  }
+  #readKey() {
+    const s = this.#s;
+    const end = s.indexOf(":", this.#i);
+    const key = s.slice(this.#i, end);
+    if (!KEY.test(key) || key === "__proto__" || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
+    this.#i = end + 1;
+    return key;
+  }
+  #enter(depth) {
+    if (depth > LIMITS.maxNestingDepth) bail();
+  }
+  #blockMapping(indent, depth) {
+    this.#enter(depth);
+    const s = this.#s;
+    const obj = {};
+    const offsets = [];
+    for (; ; ) {
+      const keyAt = this.#i;
+      if (!this.#atKey()) bail();
+      const key = this.#readKey();
+      if (Object.hasOwn(obj, key)) bail();
+      while (s.charCodeAt(this.#i) === SPACE) this.#i++;
+      let value;
+      let valueAt;
+      const c = s.charCodeAt(this.#i);
+      if (this.#i >= s.length || c === NL || c === HASH) {
+        if (c === HASH && s.charCodeAt(this.#i - 1) !== SPACE) bail();
+        this.#nextContent();
+        if (this.#i >= s.length) bail();
+        const col2 = this.#column();
+        const isSeq2 = s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1);
+        if (col2 < indent || col2 === indent && !isSeq2) bail();
+        valueAt = this.#i;
+        value = col2 === indent ? this.#blockSequence(col2, depth + 1) : this.#blockNode(indent, depth + 1);
+      } else {
+        valueAt = this.#i;
+        value = this.#flowValue(false, depth + 1);
+        this.#endOfLine();
+      }
+      obj[key] = value;
+      offsets.push(keyAt, valueAt);
+      this.#nextContent();
+      if (this.#i >= s.length) break;
+      const col = this.#column();
+      if (col < indent) break;
+      if (col > indent) bail();
+      if (s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1)) break;
+    }
+    this.#offsets.set(obj, offsets);
+    return obj;
+  }
+  #blockSequence(indent, depth) {
+    this.#enter(depth);
+    const s = this.#s;
+    const list2 = [];
+    const offsets = [];
+    for (; ; ) {
+      this.#i++;
+      const afterDash = this.#i;
+      while (s.charCodeAt(this.#i) === SPACE) this.#i++;
+      const c = s.charCodeAt(this.#i);
+      if (this.#i >= s.length || c === NL || c === HASH) {
+        if (c === HASH && this.#i === afterDash) bail();
+        this.#nextContent();
+        if (this.#i >= s.length || this.#column() <= indent) bail();
+        offsets.push(this.#i);
+        list2.push(this.#blockNode(indent, depth + 1));
+      } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
+        bail();
+      } else {
+        offsets.push(this.#i);
+        list2.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
+      }
+      this.#nextContent();
+      if (this.#i >= s.length) break;
+      const col = this.#column();
+      if (col < indent) break;
+      if (col > indent || s.charCodeAt(this.#i) !== DASH || !this.#isSeparator(this.#i + 1)) {
+        if (col === indent) break;
+        bail();
+      }
+    }
+    this.#offsets.set(list2, offsets);
+    return list2;
+  }
+  #inlineItem(depth) {
+    const value = this.#flowValue(false, depth);
+    this.#endOfLine();
+    return value;
+  }
+  /** A scalar or a one-line flow collection. `flow`: inside a flow collection. */
+  #flowValue(flow, depth) {
+    const c = this.#s.charCodeAt(this.#i);
+    if (c === LBRACE) return this.#flowMapping(depth);
+    if (c === LBRACKET) return this.#flowSequence(depth);
+    if (c === SQUOTE) return this.#singleQuoted();
+    if (c === DQUOTE) return this.#doubleQuoted();
+    return this.#plain(flow);
+  }
+  #flowMapping(depth) {
+    this.#enter(depth);
+    const s = this.#s;
+    const obj = {};
+    const offsets = [];
+    this.#i++;
+    this.#spaces();
+    if (s.charCodeAt(this.#i) === RBRACE) {
+      this.#i++;
+    } else {
+      for (; ; ) {
+        const keyAt = this.#i;
+        if (!this.#atKey()) bail();
+        const key = this.#readKey();
+        if (Object.hasOwn(obj, key)) bail();
+        this.#spaces();
+        const valueAt = this.#i;
+        const v = s.charCodeAt(this.#i);
+        if (v === COMMA || v === RBRACE) bail();
+        obj[key] = this.#flowValue(true, depth + 1);
+        offsets.push(keyAt, valueAt);
+        this.#spaces();
+        const next = s.charCodeAt(this.#i++);
+        if (next === RBRACE) break;
+        if (next !== COMMA) bail();
+        this.#spaces();
+        if (s.charCodeAt(this.#i) === RBRACE) bail();
+      }
+    }
+    this.#offsets.set(obj, offsets);
+    return obj;
+  }
+  #flowSequence(depth) {
+    this.#enter(depth);
+    const s = this.#s;
+    const list2 = [];
+    const offsets = [];
+    this.#i++;
+    this.#spaces();
+    if (s.charCodeAt(this.#i) === RBRACKET) {
+      this.#i++;
+    } else {
+      for (; ; ) {
+        const c = s.charCodeAt(this.#i);
+        if (c === COMMA || c === RBRACKET) bail();
+        offsets.push(this.#i);
+        list2.push(this.#flowValue(true, depth + 1));
+        this.#spaces();
+        const next = s.charCodeAt(this.#i++);
+        if (next === RBRACKET) break;
+        if (next !== COMMA) bail();
+        this.#spaces();
+        if (s.charCodeAt(this.#i) === RBRACKET) bail();
+      }
+    }
+    this.#offsets.set(list2, offsets);
+    return list2;
+  }
+  /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
+  #spaces() {
+    while (this.#s.charCodeAt(this.#i) === SPACE) this.#i++;
+    const c = this.#s.charCodeAt(this.#i);
+    if (c === NL || c === HASH || this.#i >= this.#s.length) bail();
+  }
+  #plain(flow) {
+    const s = this.#s;
+    const start = this.#i;
+    const first = s.charCodeAt(start);
+    if (!plainStart(first) && !(first === DASH && plainStart(s.charCodeAt(start + 1)))) bail();
+    let j = start + 1;
+    for (; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c === NL) break;
+      if (c === COLON) {
+        if (this.#isSeparator(j + 1) || flow) break;
+        bail();
+      }
+      if (c === HASH) {
+        if (s.charCodeAt(j - 1) === SPACE) break;
+        bail();
+      }
+      if (flow && (c === COMMA || c === RBRACE || c === RBRACKET)) break;
+      if (!plainInner(c, flow)) bail();
+    }
+    let end = j;
+    while (s.charCodeAt(end - 1) === SPACE) end--;
+    if (s.charCodeAt(j) === COLON) bail();
+    this.#i = end;
+    return typed(s.slice(start, end));
+  }
+  #singleQuoted() {
+    const s = this.#s;
+    let out = "";
+    let from = this.#i + 1;
+    for (; ; ) {
+      const q = s.indexOf("'", from);
+      const nl = s.indexOf("\n", from);
+      if (q < 0 || nl >= 0 && nl < q) bail();
+      out += s.slice(from, q);
+      if (s.charCodeAt(q + 1) === SQUOTE) {
+        out += "'";
+        from = q + 2;
+        continue;
+      }
+      this.#i = q + 1;
+      return out;
+    }
+  }
+  #doubleQuoted() {
+    const s = this.#s;
+    const start = this.#i + 1;
+    for (let j = start; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c === DQUOTE) {
+        this.#i = j + 1;
+        return s.slice(start, j);
+      }
+      if (c === BACKSLASH || c === NL) bail();
+    }
+    return bail();
+  }
+};
+function keyIndex(obj, key) {
+  if (!Object.hasOwn(obj, key)) return -1;
+  let i = 0;
+  for (const k in obj) {
+    if (k === key) return i;
+    i++;
+  }
+  return -1;
+}
+function typed(text) {
+  if (NULL.test(text)) return null;
+  if (TRUE.test(text)) return true;
+  if (FALSE.test(text)) return false;
+  if (SIMPLE_INT.test(text)) return Number(text);
+  if (OTHER_NUMBER.test(text)) bail();
+  return text;
+}
+
 // src/topology/document.ts
 var utf82 = new TextDecoder("utf-8", { fatal: true });
 async function readSourceDocument(absolute, display) {
@@ -28066,6 +28459,10 @@ function parseSourceDocument(bytes2, file) {
     throw new InputError(`${file} is not valid UTF-8 text`);
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  const plain = parsePlainYaml(text);
+  return plain ? plainDocument(plain, file) : parseYamlText(text, file);
+}
+function parseYamlText(text, file) {
   const lineCounter = new import_yaml.LineCounter();
   const at = (offset) => {
     const p = lineCounter.linePos(offset);
@@ -28092,6 +28489,9 @@ function parseSourceDocument(bytes2, file) {
     throw new InputError(`YAML: ${oneLine(err instanceof Error ? err.message : String(err))}`, { file, line: 1, column: 1 });
   }
   return { file, data, locate: (path7, key) => locateIn(first, path7, key ?? false, at) };
+}
+function plainDocument(doc, file) {
+  return { file, data: doc.data, locate: (path7, key) => ({ file, ...doc.position(doc.offsetOf(path7, key ?? false)) }) };
 }
 var oneLine = (s) => s.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
 function checkDepth(node, depth, at) {
