@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { runRules, sortFindings, toFinding } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
-import { loadTopology } from './topology/load.ts';
+import { loadTopology, type LoadedTopology } from './topology/load.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
@@ -48,6 +48,13 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
   };
 }
 
+/** A topology that violates the schema gets only topology/schema findings: other rules would evaluate a guess (ADR 0003). */
+export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Report['mode'], pack: Pack): Report {
+  const fallback = path.basename(loaded.document.file);
+  const findings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(schemaRule, v, 'error'));
+  return buildReport(loaded.document.file, at, mode, pack, sortFindings(findings));
+}
+
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
 export async function check(options: CheckOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
@@ -55,11 +62,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   const file = options.topology ?? DEFAULT_TOPOLOGY;
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
-  if (!loaded.topology) {
-    const fallback = path.basename(loaded.document.file);
-    const findings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(schemaRule, v, 'error'));
-    return buildReport(loaded.document.file, at, 'check', pack, sortFindings(findings));
-  }
+  if (!loaded.topology) return schemaFailureReport(loaded, at, 'check', pack);
   const model: Model = {
     topology: loaded.topology,
     at,

@@ -6,6 +6,7 @@ const HELP = `Usage: rc-policy <command> [options]
 
 Commands:
   check  [topology]     offline: schema, certificate files and policy rules
+  audit  [topology]     live: check plus TLS probes and Key Vault (drift, pass-through, mTLS)
   rules                 list every rule with its default severity
   explain <rule-id>     why a rule exists and how to fix its findings
   schema [name]         print the JSON Schema of topology, policy or waivers files
@@ -19,6 +20,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).runCheck,
+  audit: async () => (await import('./commands/audit.ts')).runAudit,
   rules: async () => (await import('./commands/rules.ts')).runRules,
   explain: async () => (await import('./commands/rules.ts')).runExplain,
   schema: async () => (await import('./commands/schema.ts')).runSchema,

@@ -1,4 +1,5 @@
 // The public API (SPEC §6). The CLI and the GitHub Action are thin shells over these.
 export { check, type CheckOptions } from './check.ts';
+export { audit, type AuditOptions } from './audit.ts';
 export type { Report, Finding, Summary, Waiver } from './report/types.ts';
 export type { Severity } from './rules/rule.ts';

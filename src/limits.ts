@@ -13,4 +13,8 @@ export const LIMITS = {
   maxYamlAliasCount: 1000,
   /** Nesting depth of a YAML/JSON document. */
   maxNestingDepth: 64,
+  /** Bytes of a live server's handshake a TLS probe reads (a served chain is a few KiB). */
+  maxHandshakeBytes: 1024 * 1024,
+  /** A Key Vault response body (a certificate bundle or one page of versions). */
+  maxKeyVaultVersions: 1000,
 } as const;
