@@ -4,7 +4,6 @@
 // served certificates that are not on it and may append issuers from the local store (ADR 0042).
 // TLS 1.2 sends the Certificate message in clear; TLS 1.3 encrypts it with the server handshake
 // traffic secret, which the probe gets from its own connection's 'keylog' event. Pure: no I/O.
-import * as zlib from 'node:zlib';
 import { createDecipheriv, createHmac } from 'node:crypto';
 import { LIMITS } from '../limits.ts';
 
@@ -121,8 +120,8 @@ function parse(received: Buffer, secret: Buffer | undefined, out: { version: Ser
         out.certificates = readCertificateList(body, out.version === 'TLSv1.3');
         return;
       case Hs.CompressedCertificate:
-        out.certificates = readCertificateList(decompressCertificate(body), true);
-        return;
+        // RFC 8879: only for a client that offered it, and Node's client does not.
+        throw new TranscriptError('the server sent a compressed certificate message, which the probe never offered');
       case Hs.CertificateRequest:
         out.certificateRequested = true;
         return;
@@ -193,29 +192,6 @@ function readCertificateList(body: Buffer, tls13: boolean): Uint8Array[] {
     if (certs.length > LIMITS.maxBlocksPerFile) throw new TranscriptError(`more than ${LIMITS.maxBlocksPerFile} certificates`);
   }
   return certs;
-}
-
-/** RFC 8879 CompressedCertificate: algorithm, uncompressed length, compressed Certificate body. */
-function decompressCertificate(body: Buffer): Buffer {
-  const r = new Reader(body);
-  const algorithm = r.u16('CompressedCertificate');
-  const length = r.u24('CompressedCertificate');
-  const data = r.vector(3, 'CompressedCertificate');
-  if (length > LIMITS.maxHandshakeBytes) throw new TranscriptError(`compressed certificate of ${length} bytes`);
-  const opts = { maxOutputLength: length };
-  const zstd = (zlib as { zstdDecompressSync?: (b: Buffer, o: object) => Buffer }).zstdDecompressSync;
-  let out: Buffer;
-  try {
-    if (algorithm === 1) out = zlib.inflateSync(data, opts);
-    else if (algorithm === 2) out = zlib.brotliDecompressSync(data, opts);
-    else if (algorithm === 3 && zstd) out = zstd(data, opts);
-    else throw new TranscriptError(`unsupported certificate compression algorithm ${algorithm}`);
-  } catch (err) {
-    if (err instanceof TranscriptError) throw err;
-    throw new TranscriptError(`cannot decompress the certificate message: ${(err as Error).message}`);
-  }
-  if (out.length !== length) throw new TranscriptError('the decompressed certificate message has the wrong length');
-  return out;
 }
 
 /** HKDF-Expand-Label (RFC 8446 7.1) for outputs no longer than one hash block. */

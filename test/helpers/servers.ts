@@ -62,6 +62,8 @@ export interface NodeServerOptions extends ServerIdentity {
   readonly minVersion?: tls.SecureVersion;
   readonly maxVersion?: tls.SecureVersion;
   readonly ciphers?: string;
+  /** Key exchange groups the server accepts (a group the client did not send a share for forces a HelloRetryRequest). */
+  readonly ecdhCurve?: string;
 }
 
 /** A Node TLS server on 127.0.0.1 that reads and discards application data. */
@@ -76,6 +78,7 @@ export async function nodeTlsServer(o: NodeServerOptions): Promise<Running> {
     ...(o.minVersion && { minVersion: o.minVersion }),
     ...(o.maxVersion && { maxVersion: o.maxVersion }),
     ...(o.ciphers && { ciphers: o.ciphers }),
+    ...(o.ecdhCurve && { ecdhCurve: o.ecdhCurve }),
   });
   const sockets = new Set<net.Socket>();
   server.on('secureConnection', (s) => {

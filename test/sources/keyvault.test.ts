@@ -139,7 +139,7 @@ describe('Key Vault source (real SDK, local Key Vault)', () => {
     expect(get(out, refs.broken)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^HTTP 500 .*\(after 3 attempts\)$/) });
     expect(get(out, refs.slow)).toMatchObject({ status: 'failed', reason: 'no answer within 1500 ms (after 3 attempts)' });
     expect(get(out, refs.garbled)).toMatchObject({ status: 'failed', reason: 'Key Vault answered HTTP 200 with a body that is not valid JSON' });
-    for (const r of Object.values(refs)) expect(get(out, r).status === 'failed' && get(out, r).reason).not.toMatch(/fake-token|Bearer/);
+    expect(JSON.stringify([...out.values()])).not.toMatch(/fake-token|Bearer/);
   });
 
   it('keeps TLS verification on: a vault whose certificate is not trusted fails', async () => {

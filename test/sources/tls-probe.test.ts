@@ -50,6 +50,12 @@ describe('TLS probe: the served chain, exactly as sent', () => {
     });
   }
 
+  it('reads the chain after a HelloRetryRequest (the server wants a key share the client did not send)', async () => {
+    const server = await nodeTlsServer({ leaf, chain: [pki.serverCa], minVersion: 'TLSv1.3', ecdhCurve: 'P-384' });
+    const o = await probe(server.port, { clientAuth: false });
+    expect(o.served.map((c) => c.fingerprint)).toEqual([leaf.cert.fingerprint, pki.serverCa.cert.fingerprint]);
+  });
+
   it('reads an RSA server over TLS 1.2', async () => {
     const rsa = await pki.server(FQDN, { key: 'rsa-2048' });
     const server = await nodeTlsServer({ leaf: rsa, chain: [pki.serverCa], maxVersion: 'TLSv1.2' });
