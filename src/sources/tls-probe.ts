@@ -22,12 +22,12 @@ export interface ClientCertificate {
 }
 
 export interface ProbeOptions {
-  /** Bound on each phase: TCP connect (with DNS), TLS handshake, and waiting for the server's verdict. */
+  /** Bound on the TCP connect (with DNS) and on the TLS handshake; the verdict waits are min(timeoutMs, 1 s) each. */
   readonly timeoutMs: number;
   /**
    * Learn whether the server enforces client authentication: after the handshake, wait for its
    * verdict on our certificate (or its absence), then send one byte of application data and read
-   * until the server alerts, answers, closes or the timeout passes. TLS 1.3 servers reject a
+   * until the server alerts, answers, closes or the wait passes. TLS 1.3 servers reject a
    * missing client certificate only after the client's handshake has completed.
    */
   readonly clientAuth: boolean;
