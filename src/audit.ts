@@ -2,10 +2,8 @@
 // with every broker and through every load balancer frontend, and the Key Vault certificates the
 // topology references. The live observations feed the same rules (ADR 0040) and the live/* family.
 import type { TokenCredential } from '@azure/identity';
-import { runRules } from './engine.ts';
-import { buildReport, schemaFailureReport, selectPack, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
+import { evaluate, schemaFailureReport, selectBaseline, selectPack, selectWaivers, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
 import { InputError } from './errors.ts';
-import { ALL_RULES } from './rules/index.ts';
 import { readCertificateFiles } from './sources/files.ts';
 import { readKeyVault, type RetryOptions } from './sources/keyvault.ts';
 import { createCredential, type CredentialKind } from './sources/azure-credential.ts';
@@ -57,8 +55,10 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const resolver = new Resolver((options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e)));
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options);
+  const baseline = await selectBaseline(options);
   // A topology that violates the schema is not probed: which endpoints it names would be a guess.
-  if (!loaded.topology) return schemaFailureReport(loaded, at, 'audit', pack);
+  if (!loaded.topology) return schemaFailureReport(loaded, at, 'audit', pack, baseline);
   const topology = loaded.topology;
   const plan = livePlan(topology, options.regions);
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault!);
@@ -79,7 +79,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    return buildReport(loaded.document.file, at, 'audit', pack, runRules(model, ALL_RULES, pack));
+    return evaluate(loaded.document.file, model, pack, waivers, baseline);
   } finally {
     agent.destroy();
   }

@@ -2,13 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { audit, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../audit.ts';
 import { DEFAULT_TOPOLOGY } from '../check.ts';
 import { InputError } from '../errors.ts';
-import { fails, isFailing, type FailOn } from '../report/summary.ts';
 import { CREDENTIAL_KINDS, type CredentialKind } from '../sources/azure-credential.ts';
 import type { ClientCertificate } from '../sources/tls-probe.ts';
-import type { Finding } from '../report/types.ts';
-import { CHECK_OPTIONS } from './check.ts';
-import { oneOf, onePositional, parse, parseAt } from './args.ts';
-import { parseFormats, useColor, writeOutputs } from './output.ts';
+import { CHECK_OPTIONS, commonOptions, emitReport } from './check.ts';
+import { oneOf, onePositional, parse } from './args.ts';
 
 const AUDIT_OPTIONS = {
   ...CHECK_OPTIONS,
@@ -41,11 +38,14 @@ Live options:
                                  GitHub Actions job with id-token: write, DefaultAzureCredential on
                                  other CI, the Azure CLI login elsewhere)
 
-Report options:
+Report options (as for check):
   --policy <pack>        built-in pack name or pack file (replaces policy.pack)
+  --waivers <file>       waivers file (replaces policy.waivers)
+  --baseline <report>    a previous JSON report: its findings are shown as existing, not failing
   --at <time>            evaluate as of an ISO date/time or an offset (+30d, -12h, +2w)
   --fail-on <level>      error | warning | info | never (default: error)
-  -f, --format <fmt>     text | json, optionally =<file>; repeat for several outputs
+  -f, --format <fmt>     text | json | sarif | junit | markdown | github, optionally =<file>;
+                         repeat for several outputs
   --no-color             no ANSI colours (NO_COLOR is honoured too)
   -q, --quiet            show only the findings that fail the run
   --debug                print stack traces for unexpected errors
@@ -90,20 +90,16 @@ export async function runAudit(argv: string[]): Promise<number> {
     process.stdout.write(AUDIT_HELP);
     return 0;
   }
-  const failOn = oneOf<FailOn>('--fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
-  const targets = parseFormats(values.format);
-  const at = parseAt(values.at);
+  const { failOn, targets, options } = commonOptions(values);
   const azureCredential = oneOf<CredentialKind>('--azure-credential', values['azure-credential'], CREDENTIAL_KINDS, 'auto');
   const concurrency = wholeNumber('--concurrency', values.concurrency);
   const timeoutMs = wholeNumber('--timeout', values.timeout);
   const probeCert = await clientCertificate(values['client-cert'], values['client-key']);
-  const quiet = values.quiet ?? false;
-  const onProgress = quiet ? undefined : progressLine();
+  const onProgress = values.quiet ? undefined : progressLine();
   const report = await audit({
     topology: onePositional(positionals, 'audit', 'topology file') ?? DEFAULT_TOPOLOGY,
-    at,
+    ...options,
     azureCredential,
-    ...(values.policy !== undefined && { policy: values.policy }),
     ...(values.resolve && { resolve: values.resolve }),
     ...(values.region && { regions: values.region }),
     ...(concurrency !== undefined && { concurrency }),
@@ -111,7 +107,5 @@ export async function runAudit(argv: string[]): Promise<number> {
     ...(probeCert && { clientCertificate: probeCert }),
     ...(onProgress && { onProgress }),
   });
-  const ctx = { color: useColor(values.color), quiet, failOn, failing: (f: Finding) => isFailing(f, failOn) };
-  await writeOutputs(report, targets, ctx);
-  return fails(report.findings, failOn) ? 1 : 0;
+  return emitReport(report, values, failOn, targets);
 }

@@ -2,6 +2,7 @@
 // certificate the sources collected. Rules read only this; they never open a file or a socket.
 import type { Certificate } from '../pki/cert.ts';
 import type { Topology } from '../topology/model.ts';
+import type { WaiverOutcome } from '../report/types.ts';
 
 export interface Params {
   readonly renewBeforeDays: number;
@@ -42,6 +43,8 @@ export interface Model {
   readonly live?: LiveObservations;
   /** Which job builds this model: live rules apply to audit only. */
   readonly mode: 'check' | 'audit';
+  /** What became of each waiver; set only for the policy/* rules, which run after waivers are applied. */
+  readonly waivers?: readonly WaiverOutcome[];
 }
 
 /**

@@ -228,9 +228,9 @@ export class Certificate {
     return at.getTime() >= this.notBefore.getTime() && at.getTime() <= this.notAfter.getTime();
   }
 
-  /** Lifetime in days (notAfter - notBefore); RFC 5280 validity is inclusive of both ends. */
+  /** Lifetime in days, notAfter - notBefore. */
   get lifetimeDays(): number {
-    return (this.notAfter.getTime() - this.notBefore.getTime() + 1000) / 86_400_000;
+    return (this.notAfter.getTime() - this.notBefore.getTime()) / 86_400_000;
   }
 
   get tbs(): Uint8Array {

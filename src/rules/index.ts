@@ -6,8 +6,9 @@ import { rules as cert } from './cert/index.ts';
 import { rules as broker } from './broker/index.ts';
 import { rules as client } from './client/index.ts';
 import { rules as gateway } from './gateway/index.ts';
+import { rules as policy } from './policy/index.ts';
 import { rules as live } from './live/index.ts';
 
-export const ALL_RULES: readonly Rule[] = [...topology, ...lb, ...cert, ...broker, ...client, ...gateway, ...live];
+export const ALL_RULES: readonly Rule[] = [...topology, ...lb, ...cert, ...broker, ...client, ...gateway, ...policy, ...live];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((r) => [r.meta.id, r]));

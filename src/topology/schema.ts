@@ -1,7 +1,8 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
 import policySchema from '../../schema/policy.schema.json' with { type: 'json' };
 import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json' };
+import * as validators from './validators.generated.js';
 import type { DocPath, SourceDocument } from './document.ts';
 import type { Location } from './model.ts';
 
@@ -15,22 +16,12 @@ export interface SchemaViolation {
   readonly location: Location;
 }
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SchemaName, ValidateFunction>();
-
-function validator(name: SchemaName): ValidateFunction {
-  let v = validators.get(name);
-  if (!v) {
-    ajv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true, keywords: ['x-hint'] });
-    if (!ajv.getSchema(policySchema.$id)) ajv.addSchema(policySchema);
-    v = ajv.getSchema(SCHEMAS[name].$id) ?? ajv.compile(SCHEMAS[name]);
-    validators.set(name, v);
-  }
-  return v;
-}
+// Precompiled from schema/*.json by scripts/gen-validators.ts (compiling at start-up was the
+// largest part of a small check's wall time).
+const VALIDATORS = validators as unknown as Record<SchemaName, ValidateFunction>;
 
 export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaViolation[] {
-  const validate = validator(name);
+  const validate = VALIDATORS[name];
   if (validate(doc.data)) return [];
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];

@@ -123,7 +123,7 @@ describe('rc-policy audit on the example (the real binary)', () => {
     expect(notInfo).toEqual(['error live/certificate-drift broker-in-3', 'warning live/key-vault-drift broker-us-2']);
     const drift = report.findings.find((f) => f.rule === 'live/certificate-drift')!;
     expect(drift.message).toBe(
-      `broker-in-3 presents O=Company, CN=broker-in-3.company.com [SHA-256 ${renewedIn3.cert.fingerprint.slice(0, 16)}], but the repo file certs/broker-in-3.pem holds O=Company, CN=broker-in-3.company.com [SHA-256 ${issued.get('broker-in-3')!.cert.fingerprint.slice(0, 16)}]`,
+      `broker-in-3 presents ${renewedIn3.cert.subjectName} [SHA-256 ${renewedIn3.cert.fingerprint.slice(0, 16)}], but the repo file certs/broker-in-3.pem holds ${issued.get('broker-in-3')!.cert.subjectName} [SHA-256 ${issued.get('broker-in-3')!.cert.fingerprint.slice(0, 16)}]`,
     );
     expect(drift.location).toMatchObject({ file: 'rc-topology.yaml', line: 76 });
     expect(report.findings.find((f) => f.rule === 'live/key-vault-drift')!.message).toContain(`latest enabled version ${kv.versionId('kv-us', 'broker-us-2-cert', 1)}`);
@@ -154,7 +154,7 @@ describe('rc-policy audit on the example (the real binary)', () => {
     expect(findings.filter((f) => f.rule.startsWith('live/')).map((f) => `${f.rule} ${f.target}`)).toEqual(BROKERS.map((id) => `live/certificate-drift ${id}`));
     for (const id of BROKERS) {
       const f = findings.find((x) => x.rule === 'live/certificate-drift' && x.target === id)!;
-      expect(f.message).toMatch(new RegExp(`^${id} presents O=Company, CN=${id}\\.company\\.com \\[SHA-256 ${leaves[id].cert.fingerprint.slice(0, 16)}\\], but the repo file examples/rc-system/certs/${id}\\.pem holds`));
+      expect(f.message.startsWith(`${id} presents ${leaves[id].cert.subjectName} [SHA-256 ${leaves[id].cert.fingerprint.slice(0, 16)}], but the repo file examples/rc-system/certs/${id}.pem holds `)).toBe(true);
     }
   });
 });
