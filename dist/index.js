@@ -3873,8 +3873,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural4 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural4}: ${context3.types.join(", ")}.`;
+      const plural5 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural5}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -5060,8 +5060,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name3, list) {
-      const value = list.get(name3, true);
+    function getDecodeSplit(name3, list2) {
+      const value = list2.get(name3, true);
       if (value === null) {
         return null;
       }
@@ -11437,9 +11437,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural4) {
+      constructor(singular, plural5) {
         this.singular = singular;
-        this.plural = plural4;
+        this.plural = plural5;
       }
       pluralize(count) {
         const one = count === 1;
@@ -12473,9 +12473,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12515,8 +12515,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -13484,13 +13484,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util2.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -27819,15 +27819,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -31529,20 +31529,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural4(ms, msAbs, d, "day");
+        return plural5(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural4(ms, msAbs, h, "hour");
+        return plural5(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural4(ms, msAbs, m, "minute");
+        return plural5(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural4(ms, msAbs, s, "second");
+        return plural5(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural4(ms, msAbs, n, name3) {
+    function plural5(ms, msAbs, n, name3) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name3 + (isPlural ? "s" : "");
     }
@@ -31698,8 +31698,8 @@ var require_common = __commonJS({
         return namespaces;
       }
       function enabled2(name3) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name3, skip)) {
+        for (const skip2 of createDebug.skips) {
+          if (matchesTemplate(name3, skip2)) {
             return false;
           }
         }
@@ -41603,9 +41603,9 @@ function nowSeconds() {
 function toSecondsFromDate(date) {
   return date.getTime() / 1e3;
 }
-function toDateFromSeconds(seconds) {
-  if (seconds) {
-    return new Date(Number(seconds) * 1e3);
+function toDateFromSeconds(seconds2) {
+  if (seconds2) {
+    return new Date(Number(seconds2) * 1e3);
   }
   return /* @__PURE__ */ new Date();
 }
@@ -50084,7 +50084,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -50094,7 +50094,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -61260,7 +61260,7 @@ import path13 from "node:path";
 import path10 from "node:path";
 
 // src/rules/rule.ts
-var defineRule = (rule40) => rule40;
+var defineRule = (rule50) => rule50;
 function formatMessage(template, data) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key) => {
     const v = data?.[key];
@@ -61275,40 +61275,40 @@ var RuleError = class extends Error {
     this.name = "RuleError";
   }
 };
-function severityOf(rule40, setting, v) {
-  return setting ?? v.severity ?? rule40.meta.severity;
+function severityOf(rule50, setting, v) {
+  return setting ?? v.severity ?? rule50.meta.severity;
 }
-function toFinding(rule40, v, severity) {
-  const template = rule40.meta.messages[v.messageId];
-  if (template === void 0) throw new RuleError(rule40.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return { rule: rule40.meta.id, severity, target: v.target, message: formatMessage(template, v.data), location: v.location, waived: false };
+function toFinding(rule50, v, severity) {
+  const template = rule50.meta.messages[v.messageId];
+  if (template === void 0) throw new RuleError(rule50.meta.id, new Error(`unknown message id '${v.messageId}'`));
+  return { rule: rule50.meta.id, severity, target: v.target, message: formatMessage(template, v.data), location: v.location, waived: false };
 }
-function runRules(model, rules9, pack, record) {
+function runRules(model, rules11, pack, record) {
   const findings = [];
-  for (const rule40 of rules9) {
-    const setting = pack.rules.get(rule40.meta.id);
-    const status = (s) => record?.set(rule40.meta.id, s);
+  for (const rule50 of rules11) {
+    const setting = pack.rules.get(rule50.meta.id);
+    const status = (s) => record?.set(rule50.meta.id, s);
     if (setting === "off") {
       status("off");
       continue;
     }
-    if (rule40.meta.live && model.mode !== "audit") {
+    if (rule50.meta.live && model.mode !== "audit") {
       status("audit-only");
       continue;
     }
     try {
-      if (rule40.applies && !rule40.applies(model)) {
+      if (rule50.applies && !rule50.applies(model)) {
         status("not-applicable");
         continue;
       }
       status("ran");
-      for (const v of rule40.check(model)) {
-        const severity = severityOf(rule40, setting, v);
-        if (severity !== "off") findings.push(toFinding(rule40, v, severity));
+      for (const v of rule50.check(model)) {
+        const severity = severityOf(rule50, setting, v);
+        if (severity !== "off") findings.push(toFinding(rule50, v, severity));
       }
     } catch (err) {
       if (err instanceof RuleError) throw err;
-      throw new RuleError(rule40.meta.id, err);
+      throw new RuleError(rule50.meta.id, err);
     }
   }
   return sortFindings(findings);
@@ -61325,7 +61325,7 @@ var import_yaml2 = __toESM(require_dist(), 1);
 import { open as open2 } from "node:fs/promises";
 
 // src/pki/cert.ts
-import { X509Certificate, createHash, createPublicKey } from "node:crypto";
+import { X509Certificate, createHash, createPublicKey, verify as verifySignature } from "node:crypto";
 
 // src/pki/der.ts
 var DerError = class extends Error {
@@ -61528,6 +61528,7 @@ var SHORT = {
   "1.2.840.113549.1.9.1": "emailAddress"
 };
 var OID_CN = "2.5.4.3";
+var OID_EMAIL = "1.2.840.113549.1.9.1";
 function readName(buf, tlv) {
   expectTag(tlv, Tag.SEQUENCE, "Name");
   const rdns = [];
@@ -61787,6 +61788,8 @@ var Certificate = class {
   subject;
   notBefore;
   notAfter;
+  /** Validity dates use UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5). */
+  validityEncodingOk;
   publicKey;
   extensions;
   basicConstraints;
@@ -61845,6 +61848,7 @@ var Certificate = class {
       if (validity.length !== 2) throw new DerError("malformed validity");
       this.notBefore = readTime(der, validity[0]);
       this.notAfter = readTime(der, validity[1]);
+      this.validityEncodingOk = validity.every((t, k) => t.tag === Tag.UTCTime === (k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050);
       this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "subject"));
       this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, "subjectPublicKeyInfo"));
       let hasUniqueIds = false;
@@ -61956,9 +61960,27 @@ var Certificate = class {
     return this.#signature;
   }
 };
+var DIRECT = {
+  "1.2.840.113549.1.1.5": { hash: "sha1", key: "rsa" },
+  "1.2.840.113549.1.1.14": { hash: "sha224", key: "rsa" },
+  "1.2.840.113549.1.1.11": { hash: "sha256", key: "rsa" },
+  "1.2.840.113549.1.1.12": { hash: "sha384", key: "rsa" },
+  "1.2.840.113549.1.1.13": { hash: "sha512", key: "rsa" },
+  "1.2.840.10045.4.1": { hash: "sha1", key: "ec", der: true },
+  "1.2.840.10045.4.3.1": { hash: "sha224", key: "ec", der: true },
+  "1.2.840.10045.4.3.2": { hash: "sha256", key: "ec", der: true },
+  "1.2.840.10045.4.3.3": { hash: "sha384", key: "ec", der: true },
+  "1.2.840.10045.4.3.4": { hash: "sha512", key: "ec", der: true },
+  "1.3.101.112": { hash: null, key: "ed25519" },
+  "1.3.101.113": { hash: null, key: "ed448" }
+};
 function verifySafely(cert, issuer) {
   try {
-    return cert.native.verify(issuer.keyObject);
+    const direct = DIRECT[cert.signatureAlgorithm.oid];
+    if (!direct) return cert.native.verify(issuer.keyObject);
+    if (issuer.publicKey.algorithm !== direct.key) return false;
+    const key = direct.der ? { key: issuer.keyObject, dsaEncoding: "der" } : issuer.keyObject;
+    return verifySignature(direct.hash, cert.tbs, key, cert.signature);
   } catch {
     return false;
   }
@@ -62188,12 +62210,12 @@ function parseSourceDocument(bytes2, file) {
     prettyErrors: false,
     merge: false
   });
-  const list = [...docs];
-  const first = list[0];
+  const list2 = [...docs];
+  const first = list2[0];
   if (!first || first.contents === null) throw new InputError("the file is empty", { file, line: 1, column: 1 });
   const problem = first.errors[0] ?? first.warnings[0];
   if (problem) throw new InputError(`YAML: ${oneLine(problem.message)}`, at(problem.pos[0]));
-  if (list.length > 1) throw new InputError("expected a single YAML document", at(list[1].range[0]));
+  if (list2.length > 1) throw new InputError("expected a single YAML document", at(list2[1].range[0]));
   checkDepth(first.contents, 0, at);
   let data;
   try {
@@ -65922,8 +65944,8 @@ function resolveTopology(doc, absolutePath) {
   const byId = /* @__PURE__ */ new Map();
   const objects = [...cas, ...trustBundles, ...regions, ...loadBalancers, ...globalLoadBalancers, ...brokers, ...gateways, ...clients];
   for (const o of objects) {
-    const list = byId.get(o.id);
-    if (list) list.push(o);
+    const list2 = byId.get(o.id);
+    if (list2) list2.push(o);
     else byId.set(o.id, [o]);
   }
   const policy2 = data.policy ?? {};
@@ -66130,13 +66152,13 @@ async function loadPack(ref, baseDir, knownRules2, at) {
     source = data.extends ? locatePack(data.extends, path9.dirname(source.absolute), doc.locate(["extends"])) : void 0;
   }
   let params = { ...DEFAULT_PARAMS };
-  const rules9 = /* @__PURE__ */ new Map();
+  const rules11 = /* @__PURE__ */ new Map();
   for (const { doc } of [...layers].reverse()) {
     const data = doc.data;
     params = { ...params, ...data.params };
-    for (const [id, s] of Object.entries(data.rules ?? {})) rules9.set(id, s);
+    for (const [id, s] of Object.entries(data.rules ?? {})) rules11.set(id, s);
   }
-  return { name: layers[0].name, chain: layers.map((l) => l.name), params, rules: rules9 };
+  return { name: layers[0].name, chain: layers.map((l) => l.name), params, rules: rules11 };
 }
 var withParams = (pack, overrides) => ({
   ...pack,
@@ -66185,7 +66207,7 @@ var KIND_NAMES = {
   gateway: "gateway",
   client: "client"
 };
-var kinds = (list) => list.map((k) => KIND_NAMES[k] ?? k).join(" or ");
+var kinds = (list2) => list2.map((k) => KIND_NAMES[k] ?? k).join(" or ");
 var rule2 = defineRule({
   meta: {
     id: "topology/reference",
@@ -66627,11 +66649,11 @@ var rule11 = defineRule({
     const at = model.at;
     for (const u of certificateUses(model)) {
       const c = u.cert;
-      const common = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
+      const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
       if (at < c.notBefore) {
-        yield { target: u.target, messageId: "notYetValid", data: { ...common, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
+        yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
       } else if (at > c.notAfter) {
-        yield { target: u.target, messageId: "expired", data: { ...common, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
+        yield { target: u.target, messageId: "expired", data: { ...common2, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
       }
     }
   }
@@ -66694,15 +66716,15 @@ var rule13 = defineRule({
     const { minRsaBits, allowedCurves } = model.params;
     for (const u of certificateUses(model)) {
       const k = u.cert.publicKey;
-      const common = { kind: u.kind, subject: u.cert.subjectName };
+      const common2 = { kind: u.kind, subject: u.cert.subjectName };
       if (k.algorithm === "rsa") {
-        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
+        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common2, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
       } else if (k.algorithm === "ec") {
         if (!allowedCurves.includes(k.curve ?? "")) {
-          yield { target: u.target, messageId: "curve", data: { ...common, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
+          yield { target: u.target, messageId: "curve", data: { ...common2, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
         }
       } else {
-        yield { target: u.target, messageId: "type", data: { ...common, key: describeKey(k) }, location: u.location };
+        yield { target: u.target, messageId: "type", data: { ...common2, key: describeKey(k) }, location: u.location };
       }
     }
   }
@@ -67108,6 +67130,20 @@ function clientTargets(t, connectsTo) {
   if (connectsTo) return expandToServers(t, connectsTo);
   return [...t.brokers.filter((b) => b.cert), ...t.gateways];
 }
+function terminatingServers(t, servers) {
+  const out = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (s) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    const passthrough = s.kind === "gateway" ? s.upstreams.filter((u) => u.tls === "passthrough") : [];
+    const onlyPassesThrough = s.kind === "gateway" && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
+    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
+    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
+  };
+  servers.forEach(visit);
+  return [...out.values()];
+}
 
 // src/rules/broker/no-certificate.ts
 var rule27 = defineRule({
@@ -67224,6 +67260,7 @@ var rule31 = defineRule({
   },
   *check(model) {
     for (const s of tlsServers(model.topology)) {
+      if (s.kind === "broker" && !s.cert) continue;
       if (s.clientAuth.required && !s.clientAuth.trustBundle) {
         yield { target: s.id, messageId: "noCa", data: { id: s.id }, location: s.clientAuth.location };
       }
@@ -67233,6 +67270,1077 @@ var rule31 = defineRule({
 
 // src/rules/gateway/index.ts
 var rules6 = [rule29, rule30, rule31];
+
+// src/pki/constraints.ts
+var LABEL2 = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+function isValidDnsConstraint(c) {
+  if (c === "") return true;
+  if (c.length > 253) return false;
+  return c.toLowerCase().split(".").every((l) => l.length > 0 && l.length <= 63 && LABEL2.test(l));
+}
+function isValidIpConstraint(v) {
+  if (v.length !== 8 && v.length !== 32) return false;
+  const half = v.length / 2;
+  let zeros = false;
+  for (let i = half; i < v.length; i++) {
+    for (let b = 7; b >= 0; b--) {
+      const one = (v[i] >> b & 1) === 1;
+      if (one && zeros) return false;
+      if (!one) zeros = true;
+    }
+  }
+  return true;
+}
+var NAME_CONSTRAINT_BUDGET = 1 << 18;
+var ConstraintWorkExceeded = class extends Error {
+};
+function spend(budget, n) {
+  budget.left -= n;
+  if (budget.left < 0) throw new ConstraintWorkExceeded("name constraint checks exceed the work limit");
+}
+var dnsWithin = (name3, c) => c === "" || name3 === c || name3.endsWith(`.${c}`);
+function dnsProblem(raw, permitted, excluded) {
+  const name3 = raw.toLowerCase();
+  const wildcard = name3.startsWith("*.");
+  const base = wildcard ? name3.slice(2) : name3;
+  if (!isValidHostname(base) || base.endsWith(".") || !wildcard && name3.includes("*")) {
+    return `dNSName '${raw}' is malformed, so it cannot be shown to satisfy the name constraints`;
+  }
+  for (const c of excluded) {
+    const hit = dnsWithin(base, c) || wildcard && c.endsWith(`.${base}`) && c.split(".").length === base.split(".").length + 1;
+    if (hit) return `dNSName '${raw}' is within the excluded subtree '${c}'`;
+  }
+  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c))) {
+    return `dNSName '${raw}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
+  }
+  return void 0;
+}
+function ipWithin(addr, c) {
+  if (addr.length * 2 !== c.length) return false;
+  const half = addr.length;
+  for (let i = 0; i < half; i++) if ((addr[i] & c[half + i]) !== (c[i] & c[half + i])) return false;
+  return true;
+}
+function formatIp(a) {
+  if (a.length === 4) return a.join(".");
+  const parts = [];
+  for (let i = 0; i < a.length; i += 2) parts.push((a[i] << 8 | a[i + 1]).toString(16));
+  return parts.join(":");
+}
+function emailWithin(mailbox, c) {
+  const at = mailbox.lastIndexOf("@");
+  if (at <= 0) return void 0;
+  const host = mailbox.slice(at + 1).toLowerCase();
+  if (c.includes("@")) {
+    const cat = c.lastIndexOf("@");
+    return mailbox.slice(0, at) === c.slice(0, cat) && host === c.slice(cat + 1).toLowerCase();
+  }
+  const lc = c.toLowerCase();
+  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
+}
+var URI_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^:/?#[\]]+)(?::\d*)?(?:[/?#]|$)/i;
+function uriWithin(uri, c) {
+  const host = URI_HOST.exec(uri)?.[1]?.toLowerCase();
+  if (!host || !isValidHostname(host)) return void 0;
+  const lc = c.toLowerCase();
+  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
+}
+var normalise2 = (v) => v.trim().replace(/\s+/g, " ").toLowerCase();
+function dnWithin(name3, base) {
+  if (base.rdns.length > name3.rdns.length) return false;
+  for (let i = 0; i < base.rdns.length; i++) {
+    const b = base.rdns[i];
+    const n = name3.rdns[i];
+    if (b.length !== n.length) return false;
+    for (const ba of b) {
+      if (ba.value === "#") return void 0;
+      if (!n.some((na) => na.type === ba.type && na.value !== "#" && normalise2(na.value) === normalise2(ba.value))) return false;
+    }
+  }
+  return true;
+}
+var otherKey = (n) => n.kind === "other" ? `other:${n.tag}` : n.kind;
+function namesOf(cert, isLeaf) {
+  const out = [...cert.subjectAltName ?? []];
+  if (cert.subject.rdns.length > 0) out.push({ kind: "dn", value: cert.subject });
+  for (const email of attributeValues(cert.subject, OID_EMAIL)) out.push({ kind: "email", value: email });
+  if (isLeaf && !cert.subjectAltName) {
+    for (const cn of attributeValues(cert.subject, OID_CN)) if (cn.includes(".") && isValidHostname(cn)) out.push({ kind: "dns", value: cn });
+  }
+  return out;
+}
+function nameConstraintProblem(ca, cert, isLeaf, budget) {
+  const nc = ca.nameConstraints;
+  if (!nc) return void 0;
+  const names = namesOf(cert, isLeaf);
+  spend(budget, names.length * (nc.permitted.length + nc.excluded.length) + 1);
+  for (const name3 of names) {
+    const key = otherKey(name3);
+    const permitted = nc.permitted.filter((c) => otherKey(c) === key);
+    const excluded = nc.excluded.filter((c) => otherKey(c) === key);
+    if (permitted.length === 0 && excluded.length === 0) continue;
+    const problem = nameProblem(name3, permitted, excluded);
+    if (problem) return problem;
+  }
+  return void 0;
+}
+function byKind(list2) {
+  const out = { dns: [], ip: [], email: [], uri: [], dn: [] };
+  for (const c of list2) {
+    if (c.kind === "dns" || c.kind === "email" || c.kind === "uri") out[c.kind].push(c.value);
+    else if (c.kind === "ip") out.ip.push(c.value);
+    else if (c.kind === "dn") out.dn.push(c.value);
+  }
+  return out;
+}
+function nameProblem(name3, permittedList, excludedList) {
+  const permitted = byKind(permittedList);
+  const excluded = byKind(excludedList);
+  switch (name3.kind) {
+    case "dns":
+      return dnsProblem(name3.value, permitted.dns, excluded.dns);
+    case "ip": {
+      const addr = name3.value;
+      if (excluded.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is within an excluded subtree`;
+      if (permitted.ip.length > 0 && !permitted.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is outside the permitted subtrees`;
+      return void 0;
+    }
+    case "email":
+      return stringProblem("rfc822Name", name3.value, emailWithin, permitted.email, excluded.email);
+    case "uri":
+      return stringProblem("URI", name3.value, uriWithin, permitted.uri, excluded.uri);
+    case "dn": {
+      const ex = excluded.dn.map((c) => dnWithin(name3.value, c));
+      const per = permitted.dn.map((c) => dnWithin(name3.value, c));
+      if (ex.includes(void 0) || per.includes(void 0)) return "a directoryName cannot be evaluated against the name constraints";
+      if (ex.includes(true)) return "the subject name is within an excluded directoryName subtree";
+      if (per.length > 0 && !per.includes(true)) return "the subject name is outside the permitted directoryName subtrees";
+      return void 0;
+    }
+    default:
+      return `a name of form [${name3.tag}] is constrained by a form rc-policy cannot evaluate`;
+  }
+}
+function stringProblem(label, value, within, permitted, excluded) {
+  const ex = excluded.map((c) => within(value, c));
+  const per = permitted.map((c) => within(value, c));
+  if (ex.includes(void 0) || per.includes(void 0)) return `${label} '${value}' cannot be evaluated against the name constraints`;
+  if (ex.includes(true)) return `${label} '${value}' is within an excluded subtree`;
+  if (per.length > 0 && !per.includes(true)) return `${label} '${value}' is outside the permitted subtrees`;
+  return void 0;
+}
+
+// src/pki/profile.ts
+var PROCESSED = /* @__PURE__ */ new Set([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.nameConstraints]);
+var NEVER_CRITICAL = /* @__PURE__ */ new Map([
+  [OID.authorityKeyIdentifier, "authorityKeyIdentifier"],
+  [OID.subjectKeyIdentifier, "subjectKeyIdentifier"],
+  [OID.authorityInfoAccess, "authorityInfoAccess"]
+]);
+var POLICY_CONSTRAINING = /* @__PURE__ */ new Map([
+  [OID.policyConstraints, "policyConstraints"],
+  [OID.inhibitAnyPolicy, "inhibitAnyPolicy"]
+]);
+var RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+var RSA_PSS = "1.2.840.113549.1.1.10";
+var MGF1 = "1.2.840.113549.1.1.8";
+var HASH_BYTES = {
+  "2.16.840.1.101.3.4.2.1": 32,
+  // SHA-256
+  "2.16.840.1.101.3.4.2.2": 48,
+  // SHA-384
+  "2.16.840.1.101.3.4.2.3": 64
+  // SHA-512
+};
+var RSA_PKCS1 = /* @__PURE__ */ new Set(["1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13"]);
+var ECDSA = /* @__PURE__ */ new Set(["1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4"]);
+var NULL_PARAMS = (p) => p !== void 0 && p.length === 2 && p[0] === Tag.NULL && p[1] === 0;
+var CURVES2 = /* @__PURE__ */ new Set(["P-256", "P-384", "P-521"]);
+function signatureAlgorithmProblem(cert) {
+  const { oid, name: name3, params } = cert.signatureAlgorithm;
+  if (RSA_PKCS1.has(oid)) return NULL_PARAMS(params) ? void 0 : `${name3} without NULL parameters`;
+  if (ECDSA.has(oid)) return params === void 0 ? void 0 : `${name3} with parameters, which must be absent`;
+  if (oid === RSA_PSS) return pssProblem(params);
+  return `${name3}, which is not accepted (SHA-256/384/512 with RSA, RSA-PSS or ECDSA only)`;
+}
+function hashOf(der, t) {
+  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (!oid || extra || params && !(params.tag === Tag.NULL && params.end === params.body)) throw new DerError("bad hash");
+  return readOid(der, oid);
+}
+function pssProblem(params) {
+  try {
+    if (!params) return "RSA-PSS without parameters";
+    const bad = (why) => `RSA-PSS whose ${why}`;
+    const parts = children(params, expectTag(readRoot(params), Tag.SEQUENCE, "RSASSA-PSS-params"));
+    const field = (n) => parts.find((p) => p.tag === (160 | n));
+    const hashT = field(0);
+    const mgfT = field(1);
+    const saltT = field(2);
+    if (!hashT || !mgfT || !saltT) return bad("parameters do not name the hash, MGF1 and salt length");
+    const hash = hashOf(params, children(params, hashT)[0]);
+    const [mgfSeq] = children(params, mgfT);
+    const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, "MaskGenAlgorithm"));
+    const salt = readSmallInt(params, children(params, saltT)[0]);
+    const trailer = field(3);
+    if (trailer && readSmallInt(params, children(params, trailer)[0]) !== 1) return bad("trailer field is not 1");
+    if (!(hash in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
+    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash) return bad("mask generation is not MGF1 with the same hash");
+    if (salt !== HASH_BYTES[hash]) return bad("salt length differs from the hash length");
+    return void 0;
+  } catch {
+    return "RSA-PSS with malformed parameters";
+  }
+}
+function keyProblem(cert) {
+  const k = cert.publicKey;
+  if (k.algorithm === "rsa" && k.oid === RSA_ENCRYPTION) {
+    if ((k.bits ?? 0) < 2048) return `${describeKey(k)} key is too small (at least 2048 bits)`;
+    if ((k.bits ?? 0) % 8 !== 0) return `${describeKey(k)} key size is not a multiple of 8`;
+    return void 0;
+  }
+  if (k.algorithm === "ec") {
+    if (k.curve === "explicit-parameters") return "EC key with explicit curve parameters (a named curve is required)";
+    return CURVES2.has(k.curve ?? "") ? void 0 : `EC key on curve ${k.curve} is not accepted (P-256, P-384, P-521)`;
+  }
+  return `${describeKey(k)} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
+}
+var signed = /* @__PURE__ */ new WeakMap();
+function signatureProblems(cert) {
+  let out = signed.get(cert);
+  if (out) return out;
+  out = [];
+  const who = `'${cert.subjectName}'`;
+  if (!cert.signatureAlgorithmsMatch) {
+    out.push({ code: "signature-algorithm", message: `${who}: the signature algorithm inside the certificate differs from the outer one` });
+  }
+  const sig = signatureAlgorithmProblem(cert);
+  if (sig) out.push({ code: "signature-algorithm", message: `${who} is signed with ${sig}` });
+  signed.set(cert, out);
+  return out;
+}
+var common = /* @__PURE__ */ new WeakMap();
+var asCa = /* @__PURE__ */ new WeakMap();
+function commonProblems(cert) {
+  let out = common.get(cert);
+  if (out) return out;
+  out = [];
+  const who = `'${cert.subjectName}'`;
+  if (cert.version !== 3) out.push({ code: "legacy-version", message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
+  if (cert.hasUniqueIds) out.push({ code: "legacy-version", message: `${who} carries issuer/subject unique identifiers, which RFC 5280 forbids CAs to issue` });
+  const key = keyProblem(cert);
+  if (key) out.push({ code: "key-type", message: `${who}: ${key}` });
+  if (cert.issuer.rdns.length === 0) out.push({ code: "empty-name", message: `${who} has an empty issuer name` });
+  if (!cert.validityEncodingOk) {
+    out.push({ code: "validity-encoding", message: `${who}: validity dates must be UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)` });
+  }
+  for (const e of cert.extensions) {
+    const never = NEVER_CRITICAL.get(e.oid);
+    const policy2 = POLICY_CONSTRAINING.get(e.oid);
+    if (policy2) out.push({ code: "unsupported-extension", message: `${who} carries ${policy2}; certificate policy processing is not implemented, so the constraint cannot be honoured` });
+    else if (never && e.critical) out.push({ code: "extension-criticality", message: `${who} marks ${never} critical, which RFC 5280 forbids` });
+    else if (e.critical && !PROCESSED.has(e.oid)) out.push({ code: "unknown-critical-extension", message: `${who} has an unrecognised critical extension ${e.oid}` });
+  }
+  if (cert.subject.rdns.length === 0) {
+    if (!cert.subjectAltName) out.push({ code: "empty-name", message: `${who} has an empty subject and no subjectAltName` });
+    else if (!cert.subjectAltNameCritical) out.push({ code: "extension-criticality", message: `certificate with an empty subject must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+  }
+  const ku = cert.keyUsage;
+  if (ku?.has("keyCertSign") && !cert.isCa) out.push({ code: "key-usage", message: `${who} asserts keyCertSign without basicConstraints CA:TRUE` });
+  if (cert.isCa && ku && !ku.has("keyCertSign")) out.push({ code: "key-usage", message: `${who} is a CA (basicConstraints CA:TRUE) whose keyUsage lacks keyCertSign` });
+  if (cert.nameConstraints && !cert.isCa) out.push({ code: "name-constraints", message: `${who} is not a CA but carries nameConstraints` });
+  if (cert.basicConstraints?.pathLen !== void 0 && !cert.isCa) out.push({ code: "not-a-ca", message: `${who} sets pathLenConstraint without CA:TRUE` });
+  if (cert.subjectAltName) {
+    const bad = cert.subjectAltName.find((n) => n.kind === "ip" && n.value.length !== 4 && n.value.length !== 16);
+    if (bad) out.push({ code: "malformed-name", message: `${who} has an iPAddress subjectAltName that is not 4 or 16 bytes` });
+  }
+  common.set(cert, out);
+  return out;
+}
+function caProblems(cert) {
+  let out = asCa.get(cert);
+  if (out) return out;
+  out = [...commonProblems(cert)];
+  const who = `'${cert.subjectName}'`;
+  const bc = cert.extensions.find((e) => e.oid === OID.basicConstraints);
+  if (!bc) out.push({ code: "not-a-ca", message: `${who} has no basicConstraints extension, so it is not a CA` });
+  else if (!cert.isCa) out.push({ code: "not-a-ca", message: `${who} is not a CA (basicConstraints CA:FALSE)` });
+  else if (!bc.critical) out.push({ code: "extension-criticality", message: `${who} is a CA whose basicConstraints is not critical (RFC 5280 4.2.1.9)` });
+  if (!cert.keyUsage) out.push({ code: "key-usage", message: `${who} is used as a CA but has no keyUsage extension (keyCertSign is required)` });
+  if (cert.subject.rdns.length === 0) out.push({ code: "empty-name", message: `${who} is a CA with an empty subject name` });
+  if (cert.subjectKeyId === void 0) out.push({ code: "missing-extension", message: `${who} is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)` });
+  const aki = cert.authorityKeyId;
+  if (aki) {
+    if (aki.keyId === void 0) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must contain keyIdentifier` });
+    if (aki.hasIssuerAndSerial) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must not contain authorityCertIssuer or authorityCertSerialNumber` });
+    if (aki.keyId !== void 0 && cert.subjectKeyId !== void 0 && aki.keyId !== cert.subjectKeyId && cert.isSelfIssued && cert.isSignedBy(cert)) {
+      out.push({ code: "authority-key-id", message: `${who} is self-signed but its authorityKeyIdentifier differs from its subjectKeyIdentifier` });
+    }
+  }
+  const nc = cert.nameConstraints;
+  if (nc) {
+    if (nc.permitted.length === 0 && nc.excluded.length === 0) out.push({ code: "name-constraints", message: `${who}: nameConstraints has neither permitted nor excluded subtrees` });
+    if (nc.hasMinMax) out.push({ code: "name-constraints", message: `${who}: nameConstraints uses minimum/maximum, which RFC 5280 forbids` });
+    const bad = [...nc.permitted, ...nc.excluded].find((n) => !constraintWellFormed(n));
+    if (bad) out.push({ code: "name-constraints", message: `${who}: malformed ${describeConstraint(bad)} name constraint` });
+  }
+  asCa.set(cert, out);
+  return out;
+}
+function constraintWellFormed(n) {
+  if (n.kind === "dns") return isValidDnsConstraint(n.value);
+  if (n.kind === "ip") return isValidIpConstraint(n.value);
+  return true;
+}
+function describeConstraint(n) {
+  switch (n.kind) {
+    case "dns":
+      return `dNSName '${n.value}'`;
+    case "ip":
+      return "iPAddress";
+    case "email":
+      return `rfc822Name '${n.value}'`;
+    case "uri":
+      return `URI '${n.value}'`;
+    case "dn":
+      return "directoryName";
+    default:
+      return `GeneralName [${n.tag}]`;
+  }
+}
+function leafProblems(cert) {
+  const out = [...commonProblems(cert)];
+  const who = `'${cert.subjectName}'`;
+  if (cert.isCa && !cert.keyUsage?.has("keyCertSign")) {
+    if (!cert.keyUsage) out.push({ code: "key-usage", message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
+  }
+  const serialBytes = cert.serialNumber.length / 2 - (cert.serialNumber.startsWith("00") ? 1 : 0);
+  if (cert.serialNegativeOrZero || serialBytes > 20) {
+    out.push({ code: "bad-serial", message: `${who} has a serial number that is zero, negative or longer than 20 octets (RFC 5280 4.1.2.2)` });
+  }
+  if (cert.subjectAltNameCritical && cert.subject.rdns.length > 0) {
+    out.push({ code: "extension-criticality", message: `${who} marks subjectAltName critical although its subject is not empty (CA/B BR 7.1.2.7.12)` });
+  }
+  if (!cert.isSelfIssued && cert.authorityKeyId?.keyId === void 0) {
+    out.push({ code: "missing-extension", message: `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+  }
+  return out;
+}
+var EKU_ANY = EKU.anyExtendedKeyUsage;
+
+// src/pki/chain.ts
+var DEFAULT_MAX_DEPTH = 8;
+var MAX_ATTEMPTS = 1e3;
+var PURPOSE_OID = { serverAuth: EKU.serverAuth, clientAuth: EKU.clientAuth };
+var SearchExhausted = class extends Error {
+};
+function validatePath(leaf, intermediates, anchors2, options) {
+  const errors = leafErrors(leaf, options);
+  const search = new PathSearch(intermediates, anchors2, options);
+  let path14;
+  try {
+    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path14 = [leaf];
+    else {
+      errors.push(...signatureProblems(leaf));
+      path14 = search.extend([leaf]);
+    }
+  } catch (err) {
+    if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
+    return { ok: false, errors: [...errors, { code: "too-complex", message: `path building gave up: ${err.message}` }] };
+  }
+  if (path14) return errors.length === 0 ? { ok: true, path: path14, errors } : { ok: false, path: path14, errors };
+  return { ok: false, errors: [...errors, ...search.explain(leaf)] };
+}
+var seconds = (d) => Math.floor(d.getTime() / 1e3) * 1e3;
+function validityError(cert, t, who) {
+  if (t > cert.notAfter.getTime()) return { code: "expired", message: `${who} expired ${cert.notAfter.toISOString()}` };
+  if (t < cert.notBefore.getTime()) return { code: "not-yet-valid", message: `${who} is not valid before ${cert.notBefore.toISOString()}` };
+  return void 0;
+}
+function leafErrors(leaf, o) {
+  const out = leafProblems(leaf);
+  const who = `'${leaf.subjectName}'`;
+  const v = validityError(leaf, seconds(o.at), who);
+  if (v) out.push(v);
+  if (o.purpose) {
+    const eku = leaf.extKeyUsage;
+    if (!eku) out.push({ code: "eku-missing", message: `${who} has no extendedKeyUsage extension; ${o.purpose} is required` });
+    else if (!eku.includes(PURPOSE_OID[o.purpose])) {
+      out.push({ code: "eku-missing", message: `${who} extendedKeyUsage (${eku.map(ekuName).join(", ")}) lacks ${o.purpose}` });
+    } else if (eku.includes(EKU.anyExtendedKeyUsage)) {
+      out.push({ code: "eku-any", message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
+    }
+  }
+  if (o.hostname !== void 0) {
+    const dns = leaf.dnsNames;
+    if (!isValidHostname(o.hostname)) out.push({ code: "hostname-mismatch", message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
+    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
+      const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(", ")}` : "it has no dNSName entries; the CN is never used";
+      out.push({ code: "hostname-mismatch", message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
+    }
+  }
+  if (o.purpose === "serverAuth" || o.hostname !== void 0) {
+    const sans = new Set(leaf.dnsNames);
+    for (const cn of attributeValues(leaf.subject, OID_CN)) {
+      if ((cn.includes(".") || cn.includes(":")) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
+        out.push({ code: "cn-not-in-san", message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
+      }
+    }
+  }
+  return out;
+}
+function ipSanTexts(cert) {
+  const out = [];
+  for (const n of cert.subjectAltName ?? []) if (n.kind === "ip" && n.value.length === 4) out.push(n.value.join("."));
+  return out;
+}
+var short = (hex) => hex.length > 16 ? `${hex.slice(0, 16)}\u2026` : hex;
+var sameKeyAndName = (a, b) => equalBytes(a.subject.der, b.subject.der) && equalBytes(a.publicKey.spki, b.publicKey.spki);
+var PathSearch = class {
+  #intermediates;
+  #anchors;
+  #o;
+  #t;
+  #maxDepth;
+  #budget = { left: NAME_CONSTRAINT_BUDGET };
+  #attempts = 0;
+  #best = [];
+  constructor(intermediates, anchors2, o) {
+    const seen = /* @__PURE__ */ new Set();
+    const unique = (c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint) !== void 0;
+    this.#anchors = anchors2.filter(unique);
+    this.#intermediates = intermediates.filter(unique);
+    this.#o = o;
+    this.#t = seconds(o.at);
+    this.#maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;
+  }
+  get #anchorLabel() {
+    return this.#o.labels?.anchors ?? "the trust anchors";
+  }
+  get #intermediateLabel() {
+    return this.#o.labels?.intermediates ?? "the untrusted intermediates";
+  }
+  #candidates(cert) {
+    const out = [];
+    for (const a of this.#anchors) if (couldIssue(a, cert)) out.push({ cert: a, anchor: true });
+    const later = [];
+    for (const c of this.#intermediates) {
+      if (!couldIssue(c, cert)) continue;
+      (c.notBefore.getTime() <= this.#t && this.#t <= c.notAfter.getTime() ? out : later).push({ cert: c, anchor: false });
+    }
+    return later.length > 0 ? out.concat(later) : out;
+  }
+  /** Depth-first: returns the first complete valid path extending `path`, or undefined. */
+  extend(path14) {
+    const top = path14[path14.length - 1];
+    let tried = 0;
+    for (const cand of this.#candidates(top)) {
+      if (path14.some((p) => sameKeyAndName(p, cand.cert))) continue;
+      tried++;
+      if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
+      const problems = this.#edgeProblems(path14, cand);
+      if (problems.length > 0) {
+        this.#record(path14.length, problems.map((p) => this.#frame(p, cand, top)));
+        continue;
+      }
+      if (cand.anchor) return [...path14, cand.cert];
+      if (path14.length > this.#maxDepth) {
+        this.#record(path14.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
+        continue;
+      }
+      const found = this.extend([...path14, cand.cert]);
+      if (found) return found;
+    }
+    if (tried === 0) this.#record(path14.length, [this.#notFound(top)]);
+    return void 0;
+  }
+  #notFound(top) {
+    const pools = `${this.#intermediateLabel} or ${this.#anchorLabel}`;
+    if (top.isSelfIssued && top.isSignedBy(top)) {
+      return { code: "untrusted-root", message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
+    }
+    const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der));
+    if (renamed?.subjectKeyId && top.authorityKeyId?.keyId) {
+      const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
+      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(top.authorityKeyId.keyId)})`;
+      return { code: "issuer-not-found", message: message + hint };
+    }
+    return { code: "issuer-not-found", message };
+  }
+  #frame(p, cand, top) {
+    const from = cand.anchor ? this.#anchorLabel : this.#intermediateLabel;
+    return { code: p.code, message: `${p.message} (candidate issuer of '${top.subjectName}' from ${from})` };
+  }
+  #record(depth, errors) {
+    const current = this.#best[0]?.depth ?? 0;
+    if (depth > current) this.#best = [{ depth, errors }];
+    else if (depth === current) this.#best.push({ depth, errors });
+  }
+  /** Why no path was found: the rejections of the candidates that came closest to a trust anchor. */
+  explain(leaf) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f of this.#best) {
+      for (const e of f.errors) {
+        if (seen.has(e.message)) continue;
+        seen.add(e.message);
+        out.push(e);
+      }
+    }
+    if (out.length === 0) out.push(this.#notFound(leaf));
+    return out;
+  }
+  /** Everything that stops `cand` from issuing the top of `path` on this path. */
+  #edgeProblems(path14, cand) {
+    const top = path14[path14.length - 1];
+    const ca = cand.cert;
+    const who = `'${ca.subjectName}'`;
+    if (!top.isSignedBy(ca)) {
+      return [{ code: "bad-signature", message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
+    }
+    const out = path14.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === void 0) {
+      out.push({ code: "missing-extension", message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+    }
+    const v = validityError(ca, this.#t, who);
+    if (v) out.push(v);
+    const purpose = this.#o.purpose;
+    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose]) && !ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage)) {
+      out.push({ code: "eku-missing", message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(", ")}, which excludes ${purpose}` });
+    }
+    const pathLen = ca.basicConstraints?.pathLen;
+    if (pathLen !== void 0) {
+      let below = 0;
+      for (let i = 1; i < path14.length; i++) if (!path14[i].isSelfIssued) below++;
+      if (below > pathLen) out.push({ code: "path-len-exceeded", message: `${who} allows ${pathLen} intermediate(s) below it (pathLenConstraint) but this path has ${below}` });
+    }
+    if (ca.nameConstraints) {
+      for (let i = 0; i < path14.length; i++) {
+        const cert = path14[i];
+        if (i > 0 && cert.isSelfIssued) continue;
+        const problem = nameConstraintProblem(ca, cert, i === 0, this.#budget);
+        if (problem) {
+          out.push({ code: "name-constraints", message: `'${cert.subjectName}' violates the name constraints of ${who}: ${problem}` });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+};
+
+// src/matrix.ts
+function handshakePairs(m) {
+  const t = m.topology;
+  const out = [];
+  const seen = /* @__PURE__ */ new Map();
+  const expanded = /* @__PURE__ */ new Map();
+  const reach = (ids, expand) => {
+    const key = ids ? ids.join("\0") : "\0default";
+    let servers = expanded.get(key);
+    if (!servers) expanded.set(key, servers = terminatingServers(t, expand()));
+    return servers;
+  };
+  const add = (client, servers) => {
+    let done = seen.get(client.id);
+    if (!done) seen.set(client.id, done = /* @__PURE__ */ new Set());
+    for (const server of servers) {
+      if (done.has(server.id)) continue;
+      done.add(server.id);
+      out.push({ client, server });
+    }
+  };
+  for (const c of t.clients) {
+    const servers = reach(c.connectsTo, () => clientTargets(t, c.connectsTo));
+    add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
+  }
+  for (const g of t.gateways) {
+    for (const u of g.upstreams) {
+      if (u.tls !== "reencrypt") continue;
+      const servers = reach([u.to], () => expandToServers(t, [u.to]));
+      add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
+    }
+  }
+  return out;
+}
+var MAX_REASONS = 3;
+function reasonOf(errors) {
+  const messages = [...new Set(errors.map((e) => e.message))];
+  const more = messages.length > MAX_REASONS ? ` (and ${messages.length - MAX_REASONS} more)` : "";
+  return messages.slice(0, MAX_REASONS).join("; ") + more;
+}
+var fail = (reason) => ({ ok: false, reason });
+var skip = (reason) => ({ ok: false, skipped: true, reason });
+var Verdicts = class {
+  #byBundle = /* @__PURE__ */ new Map();
+  get(bundle, party, compute) {
+    let inner = this.#byBundle.get(bundle);
+    if (!inner) this.#byBundle.set(bundle, inner = /* @__PURE__ */ new Map());
+    let v = inner.get(party);
+    if (!v) inner.set(party, v = compute());
+    return v;
+  }
+};
+var handshakeMatrix = memo((m) => {
+  const t = m.topology;
+  const cas = caCertificates(m);
+  const canonical = /* @__PURE__ */ new Map();
+  const intern = (c) => {
+    const known = canonical.get(c.fingerprint);
+    if (known) return known;
+    canonical.set(c.fingerprint, c);
+    return c;
+  };
+  for (const c of cas.values()) intern(c);
+  const byChain = /* @__PURE__ */ new Map();
+  const servers = new Verdicts();
+  const initiators = new Verdicts();
+  const anchorsOf = (bundleId) => {
+    const bundle = lookup(t, bundleId, "trustBundle");
+    if (!bundle) return `trust bundle ${bundleId} is not declared`;
+    const anchors2 = bundle.cas.flatMap((id) => cas.get(id) ?? []);
+    return anchors2.length > 0 ? anchors2 : `trust bundle ${bundleId} holds no readable CA certificate`;
+  };
+  const validate = (source, what, bundleId, purpose, sender, hostname) => {
+    if (!source) return fail(`${what} has no certificate`);
+    if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
+    const chain = chainOf(m, source);
+    if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
+    const key = `${bundleId}|${purpose}|${hostname ?? ""}|${chain.map((c) => c.fingerprint).join(",")}`;
+    let verdict = byChain.get(key);
+    if (verdict) return verdict;
+    const anchors2 = anchorsOf(bundleId);
+    if (typeof anchors2 === "string") verdict = fail(anchors2);
+    else {
+      const [leaf, ...intermediates] = chain.map(intern);
+      const r = validatePath(leaf, intermediates, anchors2, {
+        at: m.at,
+        purpose,
+        ...hostname !== void 0 && { hostname },
+        labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` }
+      });
+      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
+    }
+    byChain.set(key, verdict);
+    return verdict;
+  };
+  return handshakePairs(m).map(({ client, server }) => {
+    const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail(
+      client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
+    );
+    let clientAuth;
+    if (server.clientAuth.required) {
+      const bundle = server.clientAuth.trustBundle;
+      clientAuth = bundle ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, "clientAuth", "client")) : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
+    }
+    const ok = serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ok };
+  });
+});
+var HANDSHAKE_RULES = ["trust/untrusted-server", "trust/untrusted-client"];
+var matrixForReport = (pairs) => pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...p.clientAuth && { clientAuth: p.clientAuth } }));
+
+// src/rules/trust/untrusted-server.ts
+var rule32 = defineRule({
+  meta: {
+    id: "trust/untrusted-server",
+    severity: "error",
+    title: "Every client accepts the server certificate of every server it connects to",
+    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (seed 000 Q4 step 2, Q10); a gateway validates its upstream the same way (seed 002: API Management validates the ingress certificate; seed 003: the router's truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
+    source: "seed 000 Q4, Q10; seed 002; seed 003",
+    remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
+    messages: {
+      rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}"
+    }
+  },
+  *check(model) {
+    for (const p of handshakeMatrix(model)) {
+      if (p.serverAuth.ok || p.serverAuth.skipped) continue;
+      yield {
+        target: p.id,
+        messageId: "rejected",
+        data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
+        location: p.client.location
+      };
+    }
+  }
+});
+
+// src/rules/trust/untrusted-client.ts
+var rule33 = defineRule({
+  meta: {
+    id: "trust/untrusted-client",
+    severity: "error",
+    title: "Every server that requires client certificates accepts the certificate of every client that connects to it",
+    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (seed 000 Q4 step 3); the AKS ingress verifies API Management's client certificate (seed 002), the backend only accepts the router's (seed 003), the TLS listener verifies clients against the uploaded CA (seed 004). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
+    source: "seed 000 Q4; seed 002; seed 003; seed 004",
+    remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
+    messages: {
+      rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}"
+    }
+  },
+  *check(model) {
+    for (const p of handshakeMatrix(model)) {
+      if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
+      yield {
+        target: p.id,
+        messageId: "rejected",
+        data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
+        location: p.client.location
+      };
+    }
+  }
+});
+
+// src/rules/trust/bundle-mismatch.ts
+var list = (items) => items.join(", ");
+var rule34 = defineRule({
+  meta: {
+    id: "trust/bundle-mismatch",
+    severity: "error",
+    title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
+    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (seed 001). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
+    source: "seed 001 (trust bundles in ConfigMaps, trust-manager); seed 000 Q2",
+    remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
+    messages: {
+      mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}"
+    }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    const idsByFingerprint = caIdsByFingerprint(model);
+    for (const b of model.topology.trustBundles) {
+      const declared = b.cas.flatMap((id) => {
+        const cert = cas.get(id);
+        return cert ? [{ id, fingerprint: cert.fingerprint }] : [];
+      });
+      const complete = declared.length === b.cas.length;
+      const compare = function* (file, source, location2) {
+        if (!file || file.certs.length === 0) return;
+        const held = new Set(file.certs.map((c) => c.fingerprint));
+        const wanted = new Set(declared.map((d) => d.fingerprint));
+        const missing = declared.filter((d) => !held.has(d.fingerprint)).map((d) => d.id);
+        const extra = complete ? [...new Map(file.certs.filter((c) => !wanted.has(c.fingerprint)).map((c) => [c.fingerprint, c])).values()].map((c) => {
+          const id = idsByFingerprint.get(c.fingerprint);
+          return id ? `${id} (${c.subjectName})` : `${c.subjectName} (not a declared CA)`;
+        }) : [];
+        if (missing.length === 0 && extra.length === 0) return;
+        const details = [missing.length > 0 && `missing ${list(missing)}`, extra.length > 0 && `extra ${list(extra)}`].filter(Boolean).join("; ");
+        yield { target: b.id, messageId: "mismatch", data: { source, bundle: b.id, details }, location: location2 };
+      };
+      if (b.file) yield* compare(model.files.get(b.file.absolute), b.file.path, b.file.location);
+      if (b.configMap) {
+        const { file, key, location: location2 } = b.configMap;
+        yield* compare(model.files.get(configMapKey(file.absolute, key)), `ConfigMap ${file.path} (key ${key})`, location2);
+      }
+    }
+  }
+});
+
+// src/rules/trust/not-a-ca.ts
+var rule35 = defineRule({
+  meta: {
+    id: "trust/not-a-ca",
+    severity: "error",
+    title: "Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign",
+    rationale: 'The estate trusts its CAs to sign broker and client certificates (seed 000 Q2: "CA Certificate / Intermediate CA \u2014 trust validation for mTLS"; seed 001: root and intermediate CAs). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.',
+    source: "seed 000 Q2; seed 001; RFC 5280 4.2.1.3, 4.2.1.9",
+    remedy: "Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.",
+    messages: { notCa: "{{id}} ({{subject}}) is declared as a CA but {{problems}}" }
+  },
+  *check(model) {
+    for (const ca of model.topology.cas) {
+      const cert = leafOf(model, ca.cert);
+      if (!cert) continue;
+      const problems = [];
+      if (!cert.basicConstraints) problems.push("has no basicConstraints extension");
+      else if (!cert.basicConstraints.ca) problems.push("has basicConstraints CA:FALSE");
+      if (!cert.keyUsage) problems.push("has no keyUsage extension, so keyCertSign is not asserted");
+      else if (!cert.keyUsage.has("keyCertSign")) problems.push(`has keyUsage ${[...cert.keyUsage].join(", ") || "(empty)"} without keyCertSign`);
+      if (problems.length === 0) continue;
+      yield { target: ca.id, messageId: "notCa", data: { id: ca.id, subject: cert.subjectName, problems: problems.join(" and ") }, location: ca.cert.file?.location ?? ca.location };
+    }
+  }
+});
+
+// src/rules/trust/issuer-mismatch.ts
+var rule36 = defineRule({
+  meta: {
+    id: "trust/issuer-mismatch",
+    severity: "error",
+    title: "Each declared CA is signed by its declared issuer; a CA without one is self-signed",
+    rationale: 'The CA hierarchy in the topology is what reviewers read (seed 001: a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
+    source: "seed 001 (root and intermediate CA); seed 000 Q2",
+    remedy: "Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.",
+    messages: {
+      notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
+      notSelfSigned: "{{id}} ({{subject}}) declares no issuer but is not self-signed: it was issued by {{actual}}",
+      badSelfSignature: "{{id}} ({{subject}}) declares no issuer, but its self-signature does not verify with its own key"
+    }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    for (const ca of model.topology.cas) {
+      const cert = cas.get(ca.id);
+      if (!cert) continue;
+      const location2 = ca.cert.file?.location ?? ca.location;
+      const data = { id: ca.id, subject: cert.subjectName, actual: cert.issuerName };
+      if (ca.issuer !== void 0) {
+        const issuer = cas.get(ca.issuer);
+        if (!issuer) continue;
+        if (couldIssue(issuer, cert) && cert.isSignedBy(issuer)) continue;
+        yield { target: ca.id, messageId: "notSignedBy", data: { ...data, issuer: ca.issuer, issuerSubject: issuer.subjectName }, location: location2 };
+      } else if (!(couldIssue(cert, cert) && cert.isSignedBy(cert))) {
+        yield { target: ca.id, messageId: couldIssue(cert, cert) ? "badSelfSignature" : "notSelfSigned", data, location: location2 };
+      }
+    }
+  }
+});
+
+// src/model/lineage.ts
+var issuerPool = memo((m) => {
+  const bySubject = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const add = (c) => {
+    if (seen.has(c.fingerprint)) return;
+    seen.add(c.fingerprint);
+    const key = toHex(c.subject.der);
+    const list2 = bySubject.get(key);
+    if (list2) list2.push(c);
+    else bySubject.set(key, [c]);
+  };
+  for (const c of caCertificates(m).values()) add(c);
+  for (const ref of certReferences(m)) chainOf(m, ref.source).slice(1).forEach(add);
+  return bySubject;
+});
+var issuerCache = memo((_) => /* @__PURE__ */ new Map());
+function issuersOf(m, cert) {
+  const cache = issuerCache(m);
+  let out = cache.get(cert.fingerprint);
+  if (out === void 0) {
+    const selfSigned = couldIssue(cert, cert) && cert.isSignedBy(cert);
+    const candidates = selfSigned ? [] : issuerPool(m).get(toHex(cert.issuer.der)) ?? [];
+    out = candidates.filter((c) => c.fingerprint !== cert.fingerprint && couldIssue(c, cert) && cert.isSignedBy(c));
+    cache.set(cert.fingerprint, out);
+  }
+  return out;
+}
+var ancestorCache = memo((_) => /* @__PURE__ */ new Map());
+var walkCache = memo((_) => /* @__PURE__ */ new Map());
+function walkUp(m, start) {
+  const cache = walkCache(m);
+  let out = cache.get(start.fingerprint);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set();
+  const stack = [start];
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (out.has(c.fingerprint)) continue;
+    out.add(c.fingerprint);
+    stack.push(...issuersOf(m, c));
+  }
+  cache.set(start.fingerprint, out);
+  return out;
+}
+function ancestors(m, cert) {
+  const cache = ancestorCache(m);
+  let out = cache.get(cert.fingerprint);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set([cert.fingerprint]);
+  for (const issuer of issuersOf(m, cert)) for (const f of walkUp(m, issuer)) out.add(f);
+  cache.set(cert.fingerprint, out);
+  return out;
+}
+function chainsTo(m, cert, caId) {
+  const ca = caCertificates(m).get(caId);
+  return ca !== void 0 && ancestors(m, cert).has(ca.fingerprint);
+}
+
+// src/rules/trust/validity-nesting.ts
+var rule37 = defineRule({
+  meta: {
+    id: "trust/validity-nesting",
+    severity: "warning",
+    title: "No certificate outlives the CA that issued it",
+    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. Seed 001 keeps the intermediate (91 days) inside the root (365 days) and rolls it over before that; the renewal plan has to follow the shortest-lived certificate on the path.",
+    source: "seed 001 (root and intermediate validity); RFC 5280 6.1.3",
+    remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
+    messages: {
+      outlives: "{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}"
+    }
+  },
+  *check(model) {
+    const ids = caIdsByFingerprint(model);
+    for (const u of certificateUses(model)) {
+      const issuers = issuersOf(model, u.cert);
+      if (issuers.length === 0) continue;
+      const longest = issuers.reduce((a, b) => b.notAfter > a.notAfter ? b : a);
+      if (u.cert.notAfter <= longest.notAfter) continue;
+      const id = ids.get(longest.fingerprint);
+      yield {
+        target: u.target,
+        messageId: "outlives",
+        data: {
+          kind: u.kind,
+          subject: u.cert.subjectName,
+          notAfter: isoDate(u.cert.notAfter),
+          issuer: id ? `${id} (${longest.subjectName})` : longest.subjectName,
+          issuerNotAfter: isoDate(longest.notAfter)
+        },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/trust/index.ts
+var rules7 = [rule32, rule33, rule34, rule35, rule36, rule37];
+
+// src/rules/rollover/dual-roots.ts
+var rule38 = defineRule({
+  meta: {
+    id: "rollover/dual-roots",
+    severity: "error",
+    title: "While a root rollover is in progress, every bundle that trusts one of the two roots trusts both",
+    rationale: 'Seed 001: "The ConfigMap with the trust bundle should contain both the primary and secondary root CAs so that clients never lose the ability to validate the server chain which may change at any point. Only after this has been ensured can the Intermediate CA be rolled over and the new server certificate issued." During trust-both and issue-new, certificates under either root may be presented at any moment.',
+    source: "seed 001 (root CA rollover, trust-manager bundle)",
+    remedy: "Add the missing root to the bundle's cas (and to its file / ConfigMap) before any certificate is issued under the new root.",
+    messages: {
+      oneRoot: "{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both"
+    }
+  },
+  applies: (model) => model.topology.rollover !== void 0 && model.topology.rollover.phase !== "retire-old",
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (!rollover || rollover.phase === "retire-old") return;
+    const { from, to, phase } = rollover;
+    for (const b of model.topology.trustBundles) {
+      const hasFrom = b.cas.includes(from);
+      const hasTo = b.cas.includes(to);
+      if (hasFrom === hasTo) continue;
+      yield {
+        target: b.id,
+        messageId: "oneRoot",
+        data: { bundle: b.id, has: hasFrom ? from : to, lacks: hasFrom ? to : from, phase, from, to },
+        location: b.location
+      };
+    }
+  }
+});
+
+// src/rules/rollover/old-root-in-use.ts
+var rule39 = defineRule({
+  meta: {
+    id: "rollover/old-root-in-use",
+    severity: "error",
+    title: "When the old root is retired, nothing depends on it any more",
+    rationale: "Seed 001 rolls the root over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
+    source: "seed 001 (root CA rollover)",
+    remedy: "Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.",
+    messages: {
+      leaf: "{{subject}} still chains only to the retired root {{from}}, not to {{to}}",
+      bundle: "{{bundle}} still trusts the retired root {{from}}"
+    }
+  },
+  applies: (model) => model.topology.rollover?.phase === "retire-old",
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (rollover?.phase !== "retire-old") return;
+    const { from, to } = rollover;
+    for (const b of model.topology.trustBundles) {
+      if (b.cas.includes(from)) yield { target: b.id, messageId: "bundle", data: { bundle: b.id, from }, location: b.location };
+    }
+    if (!caCertificates(model).has(from)) return;
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf" || !chainsTo(model, u.cert, from) || chainsTo(model, u.cert, to)) continue;
+      yield { target: u.target, messageId: "leaf", data: { subject: u.cert.subjectName, from, to }, location: u.location };
+    }
+  }
+});
+
+// src/rules/rollover/root-expiring.ts
+var rule40 = defineRule({
+  meta: {
+    id: "rollover/root-expiring",
+    severity: "warning",
+    title: "A root that certificates chain to is rolled over well before it expires",
+    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (seed 001: pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
+    source: "seed 001 (root CA rollover)",
+    remedy: "Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.",
+    messages: {
+      expiring: "root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared"
+    }
+  },
+  *check(model) {
+    const { at, params, topology: topology2 } = model;
+    const cas = caCertificates(model);
+    const leaves = certificateUses(model).filter((u) => u.kind === "leaf");
+    for (const ca of topology2.cas) {
+      const cert = cas.get(ca.id);
+      if (!cert || ca.issuer !== void 0 || !cert.validAt(at)) continue;
+      if (cert.notAfter.getTime() - at.getTime() >= params.rootRenewBeforeDays * DAY_MS) continue;
+      if (topology2.rollover?.from === ca.id) continue;
+      const count = new Set(leaves.filter((u) => chainsTo(model, u.cert, ca.id)).map((u) => u.target)).size;
+      if (count === 0) continue;
+      yield {
+        target: ca.id,
+        messageId: "expiring",
+        data: {
+          id: ca.id,
+          subject: cert.subjectName,
+          date: isoDate(cert.notAfter),
+          days: daysBetween(at, cert.notAfter),
+          window: params.rootRenewBeforeDays,
+          leaves: count === 1 ? "1 certificate" : `${count} certificates`
+        },
+        location: ca.cert.file?.location ?? ca.location
+      };
+    }
+  }
+});
+
+// src/rules/rollover/progress.ts
+var SHOWN = 10;
+var rule41 = defineRule({
+  meta: {
+    id: "rollover/progress",
+    severity: "info",
+    title: "During a root rollover: how many certificates chain to the new root, and which do not yet",
+    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (seed 001: the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
+    source: "seed 001 (root CA rollover)",
+    remedy: "Reissue the listed certificates under the new root; move to retire-old when none is left.",
+    messages: {
+      progress: "rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}"
+    }
+  },
+  applies: (model) => model.topology.rollover !== void 0,
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (!rollover) return;
+    const { from, to, phase, location: location2 } = rollover;
+    const cas = caCertificates(model);
+    if (!cas.has(from) || !cas.has(to)) return;
+    const moved = /* @__PURE__ */ new Set();
+    const waiting = /* @__PURE__ */ new Set();
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf") continue;
+      if (chainsTo(model, u.cert, to)) moved.add(u.target);
+      else if (chainsTo(model, u.cert, from)) waiting.add(u.target);
+    }
+    const names = [...waiting];
+    const pending = names.length === 0 ? "" : `; not yet: ${names.slice(0, SHOWN).join(", ")}${names.length > SHOWN ? ` and ${names.length - SHOWN} more` : ""}`;
+    yield {
+      target: to,
+      messageId: "progress",
+      data: { from, to, phase, done: moved.size, total: moved.size + waiting.size, pending },
+      location: location2
+    };
+  }
+});
+
+// src/rules/rollover/index.ts
+var rules8 = [rule38, rule39, rule40, rule41];
 
 // src/policy/waivers.ts
 var POLICY_FAMILY = "policy/";
@@ -67293,7 +68401,7 @@ function applyWaivers(findings, waivers2, at) {
 var waiverTarget = (w) => `${w.rule}@${w.target}`;
 
 // src/rules/policy/expired-waiver.ts
-var rule32 = defineRule({
+var rule42 = defineRule({
   meta: {
     id: "policy/expired-waiver",
     severity: "error",
@@ -67319,7 +68427,7 @@ var rule32 = defineRule({
 });
 
 // src/rules/policy/unused-waiver.ts
-var rule33 = defineRule({
+var rule43 = defineRule({
   meta: {
     id: "policy/unused-waiver",
     severity: "info",
@@ -67339,7 +68447,7 @@ var rule33 = defineRule({
 });
 
 // src/rules/policy/index.ts
-var rules7 = [rule32, rule33];
+var rules9 = [rule42, rule43];
 
 // src/rules/live/unreachable.ts
 function clientCertFailure(o) {
@@ -67354,7 +68462,7 @@ function clientCertFailure(o) {
       return void 0;
   }
 }
-var rule34 = defineRule({
+var rule44 = defineRule({
   meta: {
     id: "live/unreachable",
     severity: "error",
@@ -67411,7 +68519,7 @@ var rule34 = defineRule({
 });
 
 // src/rules/live/certificate-drift.ts
-var rule35 = defineRule({
+var rule45 = defineRule({
   meta: {
     id: "live/certificate-drift",
     severity: "error",
@@ -67472,7 +68580,7 @@ function backendCertificates(model, servers) {
   }
   return { sha256, sha1 };
 }
-var rule36 = defineRule({
+var rule46 = defineRule({
   meta: {
     id: "live/lb-terminates-tls",
     severity: "error",
@@ -67512,7 +68620,7 @@ var rule36 = defineRule({
 });
 
 // src/rules/live/client-auth-not-enforced.ts
-var rule37 = defineRule({
+var rule47 = defineRule({
   meta: {
     id: "live/client-auth-not-enforced",
     severity: "error",
@@ -67545,7 +68653,7 @@ var rule37 = defineRule({
 });
 
 // src/rules/live/key-vault-drift.ts
-var rule38 = defineRule({
+var rule48 = defineRule({
   meta: {
     id: "live/key-vault-drift",
     severity: "warning",
@@ -67584,7 +68692,7 @@ var rule38 = defineRule({
 });
 
 // src/rules/live/key-vault-missing.ts
-var rule39 = defineRule({
+var rule49 = defineRule({
   meta: {
     id: "live/key-vault-missing",
     severity: "error",
@@ -67618,10 +68726,10 @@ var rule39 = defineRule({
 });
 
 // src/rules/live/index.ts
-var rules8 = [rule34, rule35, rule36, rule37, rule38, rule39];
+var rules10 = [rule44, rule45, rule46, rule47, rule48, rule49];
 
 // src/rules/index.ts
-var ALL_RULES = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8];
+var ALL_RULES = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
 var RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r]));
 
 // src/report/summary.ts
@@ -67650,9 +68758,9 @@ function parseBaseline(doc) {
   if (!Array.isArray(data.findings)) throw notReport("findings is not a list", ["findings"]);
   const keys = /* @__PURE__ */ new Set();
   data.findings.forEach((f, i) => {
-    const { rule: rule40, target } = f ?? {};
-    if (typeof rule40 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
-    keys.add(findingKey({ rule: rule40, target }));
+    const { rule: rule50, target } = f ?? {};
+    if (typeof rule50 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
+    keys.add(findingKey({ rule: rule50, target }));
   });
   return { file: doc.file, keys };
 }
@@ -67746,7 +68854,7 @@ function settle(model, pack, findings, ran, waivers2, baseline) {
   if (waivers2) {
     const applied = applyWaivers(out, waivers2, model.at);
     extras.waivers = applied.outcomes;
-    out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, rules7, pack, ran)];
+    out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, rules9, pack, ran)];
   }
   if (baseline) {
     const applied = applyBaseline(out, baseline);
@@ -67755,6 +68863,10 @@ function settle(model, pack, findings, ran, waivers2, baseline) {
   }
   extras.rules = ALL_RULES.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? "not-applicable" }));
   return { findings: sortFindings(out), extras };
+}
+function reportMatrix(model, pack) {
+  const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== "off");
+  return runs ? matrixForReport(handshakeMatrix(model)) : void 0;
 }
 async function check(options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -67784,8 +68896,9 @@ function evaluate(topologyFile, model, pack, waivers2, baseline) {
   const ran = /* @__PURE__ */ new Map();
   const findings = runRules(model, ALL_RULES, pack, ran);
   ran.set(rule.meta.id, "ran");
+  const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers2, baseline);
-  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model) });
+  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...matrix && { matrix } });
 }
 
 // src/sources/pool.ts
@@ -68209,11 +69322,11 @@ function readServerHello(body) {
 function readCertificateList(body, tls13) {
   const r = new Reader(body);
   if (tls13) r.vector(1, "certificate_request_context");
-  const list = new Reader(r.vector(3, "certificate_list"));
+  const list2 = new Reader(r.vector(3, "certificate_list"));
   const certs = [];
-  while (list.left > 0) {
-    certs.push(new Uint8Array(list.vector(3, "certificate")));
-    if (tls13) list.vector(2, "certificate extensions");
+  while (list2.left > 0) {
+    certs.push(new Uint8Array(list2.vector(3, "certificate")));
+    if (tls13) list2.vector(2, "certificate extensions");
     if (certs.length > LIMITS.maxBlocksPerFile) throw new TranscriptError(`more than ${LIMITS.maxBlocksPerFile} certificates`);
   }
   return certs;
@@ -68544,9 +69657,9 @@ function renderGithub(report, _ctx) {
   const shown = [];
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ["error", "warning", "info"]) {
-    const list = bySeverity(s);
-    shown.push(...list.slice(0, limit[s]).map(annotation));
-    left = { ...left, [s]: Math.max(0, list.length - limit[s]) };
+    const list2 = bySeverity(s);
+    shown.push(...list2.slice(0, limit[s]).map(annotation));
+    left = { ...left, [s]: Math.max(0, list2.length - limit[s]) };
   }
   if (needsNotice) {
     const parts = [];
@@ -68831,8 +69944,8 @@ var FINGERPRINT_KEY = "rcPolicyFinding/v1";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", info: "2.0" };
 var ruleName = (id) => id.split(/[/-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-function describeRule(rule40) {
-  const m = rule40.meta;
+function describeRule(rule50) {
+  const m = rule50.meta;
   const help = `${m.rationale}
 
 Remedy: ${m.remedy}
@@ -68876,8 +69989,8 @@ function suppression(f) {
   return [{ kind: "external", status: "accepted", justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ""})` }];
 }
 function renderSarif(report, _ctx) {
-  const rules9 = ALL_RULES;
-  const index = new Map(rules9.map((r, i) => [r.meta.id, i]));
+  const rules11 = ALL_RULES;
+  const index = new Map(rules11.map((r, i) => [r.meta.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = report.findings.map((f) => {
     const key = `${f.rule}\0${f.target}`;
@@ -68915,7 +70028,7 @@ function renderSarif(report, _ctx) {
             version: report.tool.version,
             semanticVersion: report.tool.version,
             informationUri: REPOSITORY_URL,
-            rules: rules9.map(describeRule)
+            rules: rules11.map(describeRule)
           }
         },
         // The category GitHub keeps alerts under: one per mode and topology file, so several
@@ -68931,17 +70044,59 @@ function renderSarif(report, _ctx) {
 `;
 }
 
+// src/report/matrix-text.ts
+var MAX_COLUMNS = 12;
+var MAX_ROWS = 40;
+var MAX_WIDTH = 100;
+var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var isSkipped = (p) => !p.ok && [p.serverAuth, p.clientAuth].some((c) => c?.skipped) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !c.skipped);
+function renderMatrix(pairs, paint) {
+  if (pairs.length === 0) return [];
+  const clients = [...new Set(pairs.map((p) => p.client))];
+  const servers = [...new Set(pairs.map((p) => p.server))];
+  const skipped = pairs.filter(isSkipped).length;
+  const failing = pairs.filter((p) => !p.ok).length - skipped;
+  const ok = pairs.length - failing - skipped;
+  const counts = [`${ok} ok`, `${failing} failing`, ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
+  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
+  const labelWidth = Math.max(...clients.map((c) => c.length));
+  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
+    return [`${headline}; too large to draw here, --format json lists every pair`];
+  }
+  const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
+  const cell = (client, server) => {
+    const p = byPair.get(`${client}\0${server}`);
+    if (!p) return paint("gray", "\xB7");
+    if (p.ok) return paint("green", "\u2714");
+    return isSkipped(p) ? paint("yellow", "?") : paint("red", "\u2716");
+  };
+  const lines = [paint("bold", headline), `  ${" ".repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join("")}`];
+  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
+  let legend = "";
+  servers.forEach((server, i) => {
+    const entry = `${i + 1} ${server}`;
+    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
+      lines.push(paint("gray", `  ${legend}`));
+      legend = "";
+    }
+    legend += legend ? `   ${entry}` : entry;
+  });
+  lines.push(paint("gray", `  ${legend}`));
+  lines.push(paint("gray", "  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ? not evaluated by check  \xB7 not connected"));
+  return lines;
+}
+
 // src/report/text.ts
 var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
 var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
-var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var plural4 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function renderText(report, options) {
   const paint = (style, s2) => options.color ? `\x1B[${CODES[style][0]}m${s2}\x1B[${CODES[style][1]}m` : s2;
   const shown = options.only ? report.findings.filter(options.only) : report.findings;
   const byTarget = /* @__PURE__ */ new Map();
   for (const f of shown) {
-    const list = byTarget.get(f.target);
-    if (list) list.push(f);
+    const list2 = byTarget.get(f.target);
+    if (list2) list2.push(f);
     else byTarget.set(f.target, [f]);
   }
   const lines = [];
@@ -68954,8 +70109,12 @@ function renderText(report, options) {
     }
     lines.push("");
   }
+  if (report.matrix && !options.only) {
+    const matrix = renderMatrix(report.matrix, paint);
+    if (matrix.length > 0) lines.push(...matrix, "");
+  }
   const s = report.summary;
-  const counts = `${plural3(s.error, "error")}, ${plural3(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing` : ""}`;
+  const counts = `${plural4(s.error, "error")}, ${plural4(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing` : ""}`;
   const headline = s.error > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
   return `${lines.join("\n")}

@@ -9,7 +9,8 @@ import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, Report, RuleRun } from './report/types.ts';
+import type { Finding, MatrixPair, Report, RuleRun } from './report/types.ts';
+import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
 import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts';
@@ -104,6 +105,12 @@ export function settle(
   return { findings: sortFindings(out), extras };
 }
 
+/** The handshake matrix for the report, when the pack runs a handshake rule (SPEC §5). */
+export function reportMatrix(model: Model, pack: Pack): MatrixPair[] | undefined {
+  const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== 'off');
+  return runs ? matrixForReport(handshakeMatrix(model)) : undefined;
+}
+
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
 export async function check(options: CheckOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
@@ -139,6 +146,7 @@ export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers
   const ran = new Map<string, RuleRun['status']>();
   const findings = runRules(model, ALL_RULES, pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
+  const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers, baseline);
-  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model) });
+  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...(matrix && { matrix }) });
 }

@@ -34,7 +34,8 @@ export function leafOf(model: Model, source: CertSource | undefined): Certificat
   return chainOf(model, source)[0];
 }
 
-const memo = <T>(fn: (m: Model) => T): ((m: Model) => T) => {
+/** Memoises a derived query per model (a WeakMap: the cache dies with the model). */
+export const memo = <T>(fn: (m: Model) => T): ((m: Model) => T) => {
   const cache = new WeakMap<Model, T>();
   return (m) => {
     let v = cache.get(m);

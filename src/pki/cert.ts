@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import {
   type Tlv,
   Tag,
@@ -33,7 +33,7 @@ import {
   decodeNameConstraints,
   decodeSubjectKeyId,
 } from './extensions.ts';
-import { describePublicKey, signatureAlgorithmName, type PublicKeyInfo } from './algorithms.ts';
+import { describePublicKey, signatureAlgorithmName, type KeyAlgorithm, type PublicKeyInfo } from './algorithms.ts';
 
 export class CertificateParseError extends Error {}
 
@@ -53,6 +53,8 @@ export class Certificate {
   readonly subject: DistinguishedName;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** Validity dates use UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5). */
+  readonly validityEncodingOk: boolean;
   readonly publicKey: PublicKeyInfo;
   readonly extensions: readonly Extension[];
   readonly basicConstraints?: BasicConstraints;
@@ -114,6 +116,7 @@ export class Certificate {
       if (validity.length !== 2) throw new DerError('malformed validity');
       this.notBefore = readTime(der, validity[0]!);
       this.notAfter = readTime(der, validity[1]!);
+      this.validityEncodingOk = validity.every((t, k) => (t.tag === Tag.UTCTime) === ((k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050));
       this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'subject'));
       this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, 'subjectPublicKeyInfo'));
       let hasUniqueIds = false;
@@ -242,9 +245,33 @@ export class Certificate {
   }
 }
 
+/**
+ * Signature algorithms verified straight over the TBS bytes we already hold (no second, native parse
+ * of the certificate: ~100 µs saved per leaf). The key type must match, or a certificate could claim
+ * ECDSA and carry an RSA signature. Anything else (RSA-PSS, DSA, ...) goes through OpenSSL's X509_verify.
+ */
+const DIRECT: Record<string, { readonly hash: string | null; readonly key: KeyAlgorithm; readonly der?: true }> = {
+  '1.2.840.113549.1.1.5': { hash: 'sha1', key: 'rsa' },
+  '1.2.840.113549.1.1.14': { hash: 'sha224', key: 'rsa' },
+  '1.2.840.113549.1.1.11': { hash: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { hash: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { hash: 'sha512', key: 'rsa' },
+  '1.2.840.10045.4.1': { hash: 'sha1', key: 'ec', der: true },
+  '1.2.840.10045.4.3.1': { hash: 'sha224', key: 'ec', der: true },
+  '1.2.840.10045.4.3.2': { hash: 'sha256', key: 'ec', der: true },
+  '1.2.840.10045.4.3.3': { hash: 'sha384', key: 'ec', der: true },
+  '1.2.840.10045.4.3.4': { hash: 'sha512', key: 'ec', der: true },
+  '1.3.101.112': { hash: null, key: 'ed25519' },
+  '1.3.101.113': { hash: null, key: 'ed448' },
+};
+
 function verifySafely(cert: Certificate, issuer: Certificate): boolean {
   try {
-    return cert.native.verify(issuer.keyObject);
+    const direct = DIRECT[cert.signatureAlgorithm.oid];
+    if (!direct) return cert.native.verify(issuer.keyObject);
+    if (issuer.publicKey.algorithm !== direct.key) return false;
+    const key = direct.der ? { key: issuer.keyObject, dsaEncoding: 'der' as const } : issuer.keyObject;
+    return verifySignature(direct.hash, cert.tbs, key, cert.signature);
   } catch {
     return false; // a key or signature OpenSSL cannot use proves nothing
   }

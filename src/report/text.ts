@@ -1,6 +1,7 @@
 import { formatLocation } from '../errors.ts';
 import type { Severity } from '../rules/rule.ts';
 import type { Finding, Report } from './types.ts';
+import { renderMatrix } from './matrix-text.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -34,6 +35,10 @@ export function renderText(report: Report, options: TextOptions): string {
       lines.push(`  ${paint('gray', formatLocation(f.location))}  ${sev}  ${f.message}  ${paint('gray', f.rule)}${existing}`);
     }
     lines.push('');
+  }
+  if (report.matrix && !options.only) {
+    const matrix = renderMatrix(report.matrix, paint);
+    if (matrix.length > 0) lines.push(...matrix, '');
   }
   const s = report.summary;
   const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing` : ''}`;

@@ -36,6 +36,8 @@ export interface HandshakeCheck {
   readonly ok: boolean;
   /** Why not (the first verifier error, readable). */
   readonly reason?: string;
+  /** Not evaluated by `check` (the certificate lives only in Key Vault; cert/live-only lists it); `ok` is then false. */
+  readonly skipped?: boolean;
 }
 
 /**

@@ -14,7 +14,8 @@ describe('text report', () => {
     const r = check([]);
     expect(r.stdout).toMatch(/^broker-in-3\n {2}topology\.yaml:63:13 {2}error +broker-in-3\.company\.com is not in the certificate's SAN/m);
     const last = r.stdout.trimEnd().split('\n').pop()!;
-    expect(last).toMatch(/^✖ topology\.yaml: 1 error, 1 warning, 0 info \(policy rc-default, evaluated at 2026-12-01T00:00:00\.000Z\)$/);
+    // name-mismatch, and the two handshakes that reach broker-in-3 (trust/untrusted-server: no suppression).
+    expect(last).toMatch(/^✖ topology\.yaml: 3 errors, 1 warning, 0 info \(policy rc-default, evaluated at 2026-12-01T00:00:00\.000Z\)$/);
   });
 
   it('colours severities when forced, never with NO_COLOR or --no-color', () => {
@@ -34,9 +35,9 @@ describe('JSON report (SPEC §5)', () => {
   it('has the documented shape', () => {
     const r = check(['--format', 'json']);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['tool', 'topology', 'evaluatedAt', 'summary', 'findings']));
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['tool', 'topology', 'evaluatedAt', 'summary', 'findings', 'matrix']));
     expect(report.tool).toEqual({ name: 'rc-policy', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-    expect(report.summary).toEqual({ error: 1, warning: 1, info: 0, waived: 0 });
+    expect(report.summary).toEqual({ error: 3, warning: 1, info: 0, waived: 0 });
     expect(report.findings[0]).toEqual({
       rule: 'broker/name-mismatch',
       severity: 'error',

@@ -31,14 +31,18 @@ async function run(e: Estate, waivers: object[] | string, o: { at?: Date; viaTop
 
 describe('waivers', () => {
   it('a valid waiver marks the finding waived, keeps it in the report, and it no longer fails the run', async () => {
-    const report = await run(await brokenEstate(), [waiver('broker/name-mismatch', 'broker-us-2', '2027-01-31', { owner: 'platform-team', ticket: 'CHG-1234' })]);
+    // The renamed broker also fails the three handshakes that reach it (trust/untrusted-server: no suppression).
+    const report = await run(await brokenEstate(), [
+      waiver('broker/name-mismatch', 'broker-us-2', '2027-01-31', { owner: 'platform-team', ticket: 'CHG-1234' }),
+      waiver('trust/untrusted-server', '*'),
+    ]);
     const [f] = findings(report, 'broker/name-mismatch');
     expect(f).toMatchObject({ target: 'broker-us-2', waived: true, waiver: { reason: 'accepted until the 2027 rotation', expires: '2027-01-31', owner: 'platform-team', ticket: 'CHG-1234' } });
-    expect(report.summary.waived).toBe(1);
+    expect(report.summary.waived).toBe(4);
     expect(report.summary.error).toBe(0);
     expect(fails(report.findings, 'error')).toBe(false);
     expect(fails(report.findings, 'warning')).toBe(true); // the wildcard is still there
-    expect(report.waivers).toEqual([expect.objectContaining({ status: 'active', matched: 1 })]);
+    expect(report.waivers).toEqual([expect.objectContaining({ status: 'active', matched: 1 }), expect.objectContaining({ status: 'active', matched: 3 })]);
   });
 
   it('is found through policy.waivers, relative to the topology', async () => {
@@ -122,7 +126,7 @@ describe('waivers', () => {
     broker(e, 'broker-us-2').fqdn = 'broker-us-9.company.com';
     const file = await writeEstate(e);
     const dir = path.dirname(file);
-    await writeFile(path.join(dir, 'w.yaml'), stringify({ apiVersion: 'rc-policy/v1', kind: 'Waivers', waivers: [waiver('broker/name-mismatch', 'broker-us-2')] }));
+    await writeFile(path.join(dir, 'w.yaml'), stringify({ apiVersion: 'rc-policy/v1', kind: 'Waivers', waivers: [waiver('broker/name-mismatch', 'broker-us-2'), waiver('trust/untrusted-server', '*')] }));
     expect(runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01'], { cwd: dir }).code).toBe(1);
     const r = runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01', '--waivers', 'w.yaml', '--format', 'text', '--format', 'json=r.json', '--format', 'sarif=r.sarif', '--format', 'junit=r.xml', '--format', 'markdown=r.md'], { cwd: dir });
     expect(r.code).toBe(0);

@@ -9,7 +9,10 @@ const gateway = (e: Estate, upstream: Record<string, unknown>, extra: Record<str
 };
 
 ruleTester('gateway/plaintext-upstream', {
-  valid: [{ name: 'a re-encrypting hop with a trust bundle', change: (e) => gateway(e, { tls: 'reencrypt', trustBundle: 'rc-trust' }) }],
+  valid: [
+    { name: 'a re-encrypting hop with a trust bundle', change: (e) => gateway(e, { tls: 'reencrypt', trustBundle: 'rc-trust' }) },
+    { name: 'a hop with tls: none under lb-tls-offload (seed 004: TLS offload is the design)', change: (e) => gateway(e, { tls: 'none' }), policy: 'lb-tls-offload' },
+  ],
   invalid: [
     { name: 'a hop with tls: none', change: (e) => gateway(e, { tls: 'none' }), target: 'apim-us->broker-us-2', message: /unencrypted \(tls: none\)/ },
   ],
@@ -23,7 +26,17 @@ ruleTester('gateway/unverified-upstream', {
 });
 
 ruleTester('gateway/client-auth-without-ca', {
-  valid: [{ name: 'a gateway that does not require client certificates', change: (e) => gateway(e, { tls: 'passthrough' }, { clientAuth: { required: false } }) }],
+  valid: [
+    { name: 'a gateway that does not require client certificates', change: (e) => gateway(e, { tls: 'passthrough' }, { clientAuth: { required: false } }) },
+    {
+      name: 'a plain backend (a broker without a certificate behind tls: none) is no TLS server',
+      change: (e) => {
+        gateway(e, { tls: 'none' });
+        delete broker(e, 'broker-us-2').cert;
+        delete broker(e, 'broker-us-2').clientAuth;
+      },
+    },
+  ],
   invalid: [
     {
       name: 'a gateway requires client certificates but names no bundle',
