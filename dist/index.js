@@ -62023,7 +62023,7 @@ var LIMITS = {
   maxNestingDepth: 64,
   /** Bytes of a live server's handshake a TLS probe reads (a served chain is a few KiB). */
   maxHandshakeBytes: 1024 * 1024,
-  /** A Key Vault response body (a certificate bundle or one page of versions). */
+  /** Versions of one Key Vault certificate (monthly renewals for 80 years stay below it). */
   maxKeyVaultVersions: 1e3
 };
 

@@ -77,8 +77,8 @@ async function clientCertificate(certFile: string | undefined, keyFile: string |
 }
 
 /** "probed 12/40 endpoints" on an interactive terminal only: CI logs get nothing extra. */
-function progressLine(stream: NodeJS.WriteStream = process.stderr): ((probed: number, total: number) => void) | undefined {
-  if (!stream.isTTY || process.env.CI) return undefined;
+export function progressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr, env = process.env): ((probed: number, total: number) => void) | undefined {
+  if (!stream.isTTY || env.CI) return undefined;
   return (probed, total) => {
     stream.write(probed < total ? `\rprobed ${probed}/${total} endpoints` : '\r\x1b[2K');
   };

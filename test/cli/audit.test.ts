@@ -197,3 +197,44 @@ describe('rc-policy audit: arguments', () => {
     for (const option of ['--resolve', '--concurrency', '--timeout', '--region', '--client-cert', '--client-key', '--azure-credential']) expect(r.stdout).toContain(option);
   });
 });
+
+describe('rc-policy audit: progress and credentials', () => {
+  it('shows "probed n/total endpoints" on a terminal only, and clears it at the end', async () => {
+    const { progressLine } = await import('../../src/commands/audit.ts');
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) > 0 };
+    const show = progressLine(tty as never, {})!;
+    show(0, 3);
+    show(2, 3);
+    show(3, 3);
+    expect(written).toEqual(['\rprobed 0/3 endpoints', '\rprobed 2/3 endpoints', '\r\x1b[2K']);
+    expect(progressLine({ isTTY: false, write: () => true } as never, {})).toBeUndefined();
+    expect(progressLine(tty as never, { CI: 'true' })).toBeUndefined();
+  });
+
+  it('without an Azure login, every Key Vault reference is an error finding and the audit still finishes', async () => {
+    await startKeyVault();
+    const dir = path.join(tmp, 'no-login');
+    await mkdir(path.join(dir, 'bin'), { recursive: true });
+    const az = path.join(dir, 'bin', 'az');
+    await writeFile(az, "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n");
+    await chmod(az, 0o755);
+    const now = Date.now();
+    const c = await issue({ subject: 'CN=controller-us', eku: ['clientAuth'], notBefore: new Date(now - DAY), notAfter: new Date(now + DAY) });
+    kv.put('kv-us', 'controller-us-cert', [{ der: c.cert.der, created: new Date(now - DAY) }]);
+    await writeFile(
+      path.join(dir, 'rc-topology.yaml'),
+      'apiVersion: rc-policy/v1\nkind: Topology\nmetadata: {name: kv-only}\nregions:\n  - id: us\n    keyVault: {name: kv-us}\nclients:\n  - id: controller-us\n    region: us\n    cert: {keyVault: {certificate: controller-us-cert}}\n',
+    );
+    const r = await runCliAsync(['audit', '--azure-credential', 'cli', '--format', 'json', ...kv.vaults.flatMap((v) => ['--resolve', `${v}.vault.azure.net:443:127.0.0.1:${kv.port}`])], {
+      cwd: dir,
+      env: { ...env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+    expect(findings.map((f) => `${f.rule} ${f.target}`)).toEqual(['live/unreachable controller-us']);
+    expect(findings[0]!.message).toMatch(/^cannot read controller-us's Key Vault certificate kv-us\/controller-us-cert: cannot get an Azure token \(CredentialUnavailableError\): .*az login/);
+    expect(kv.requests.every((q) => !q.authorized)).toBe(true);
+  });
+});
