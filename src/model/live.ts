@@ -2,7 +2,7 @@
 // certificate queries read the observations through these, never the raw maps.
 import { createHash } from 'node:crypto';
 import type { Certificate } from '../pki/cert.ts';
-import type { KeyVaultRef, Location, Server } from '../topology/model.ts';
+import type { KeyVaultRef, LoadBalancer, Location, Server } from '../topology/model.ts';
 import type { Endpoint, KeyVaultCertificate, KeyVaultRead, Model, ServerProbe } from './types.ts';
 
 /** The key of a Key Vault reference in LiveObservations.keyVault: vault/name[@version], case-insensitive as Key Vault is. */
@@ -16,6 +16,10 @@ export function keyVaultCertificate(model: Model, ref: KeyVaultRef): KeyVaultCer
   const read = keyVaultRead(model, ref);
   return read?.status === 'found' ? (read.expected ?? read.referenced) : undefined;
 }
+
+/** A regional or cross-region load balancer by id. */
+export const loadBalancerOf = (model: Model, id: string): LoadBalancer | undefined =>
+  model.topology.byId.get(id)?.find((o): o is LoadBalancer => o.kind === 'loadBalancer' || o.kind === 'globalLoadBalancer');
 
 export const serverProbe = (model: Model, server: Server): ServerProbe | undefined => model.live?.servers.get(server.id);
 

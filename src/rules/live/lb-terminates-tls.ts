@@ -1,9 +1,9 @@
 import { defineRule } from '../rule.ts';
 import { fileOf } from '../../model/certificates.ts';
-import { describeCertificate, describeEndpoint, keyVaultRead, presentedLeaf, sha1Of } from '../../model/live.ts';
+import { describeCertificate, describeEndpoint, keyVaultRead, loadBalancerOf, presentedLeaf, sha1Of } from '../../model/live.ts';
 import { expandToServers } from '../../topology/reach.ts';
 import type { Model } from '../../model/types.ts';
-import type { Server } from '../../topology/model.ts';
+import type { LoadBalancer, Server } from '../../topology/model.ts';
 
 /** Every certificate known to belong to these servers: presented directly, in the repo, or any Key Vault version. */
 function backendCertificates(model: Model, servers: readonly Server[]): { sha256: Set<string>; sha1: Set<string> } {
@@ -41,28 +41,35 @@ export const rule = defineRule({
   },
   applies: (model) => model.live !== undefined,
   *check(model) {
-    const lbs = new Map([...model.topology.loadBalancers, ...model.topology.globalLoadBalancers].map((lb) => [lb.id, lb]));
-    // The same terminating certificate shows for every SNI: one finding per frontend and certificate.
-    const seen = new Map<string, { lb: string; endpoint: string; presented: string; sni: string[] }>();
+    // Per load balancer: what its backends are known to present (computed once), and the frontend
+    // certificates that are none of them — one finding per frontend and certificate, whatever the SNI.
+    const known = new Map<string, ReturnType<typeof backendCertificates> & { backends: string[] }>();
+    const seen = new Map<string, { lb: LoadBalancer; endpoint: string; presented: string; backends: string[]; sni: string[] }>();
     for (const f of model.live!.frontends) {
-      const lb = lbs.get(f.loadBalancer);
+      const lb = loadBalancerOf(model, f.loadBalancer);
       const leaf = f.observation.served[0];
       if (!lb || !leaf) continue;
-      const backends = expandToServers(model.topology, [lb.id]);
-      const known = backendCertificates(model, backends);
+      let k = known.get(lb.id);
+      if (!k) {
+        const backends = expandToServers(model.topology, [lb.id]);
+        known.set(lb.id, (k = { ...backendCertificates(model, backends), backends: backends.map((s) => s.id) }));
+      }
       // Nothing known about the backends (their probes failed too): live/unreachable already says so.
-      if (known.sha256.size === 0 && known.sha1.size === 0) continue;
-      if (known.sha256.has(leaf.fingerprint) || known.sha1.has(sha1Of(leaf))) continue;
+      if (k.sha256.size === 0 && k.sha1.size === 0) continue;
+      if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
       const endpoint = describeEndpoint(f.observation.endpoint);
       const key = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
-      const entry = seen.get(key) ?? { lb: lb.id, endpoint, presented: describeCertificate(leaf), sni: [] };
+      const entry = seen.get(key) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
       entry.sni.push(f.observation.endpoint.servername);
       seen.set(key, entry);
     }
     for (const e of seen.values()) {
-      const lb = lbs.get(e.lb)!;
-      const backends = expandToServers(model.topology, [lb.id]).map((s) => s.id).join(', ');
-      yield { target: lb.id, messageId: 'terminates', data: { id: lb.id, endpoint: e.endpoint, sni: e.sni.join(', '), presented: e.presented, backends }, location: lb.location };
+      yield {
+        target: e.lb.id,
+        messageId: 'terminates',
+        data: { id: e.lb.id, endpoint: e.endpoint, sni: e.sni.join(', '), presented: e.presented, backends: e.backends.join(', ') },
+        location: e.lb.location,
+      };
     }
   },
 });

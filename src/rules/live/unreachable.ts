@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { certReferences, tlsServers } from '../../model/certificates.ts';
-import { describeEndpoint, keyVaultRead, serverProbe } from '../../model/live.ts';
+import { describeEndpoint, keyVaultRead, loadBalancerOf, serverProbe } from '../../model/live.ts';
 import type { TlsObservation } from '../../model/types.ts';
 
 /** Why the probe's client certificate did not get through, or undefined when it did. */
@@ -61,9 +61,8 @@ export const rule = defineRule({
       entry.sni.push(endpoint.servername);
       frontends.set(key, entry);
     }
-    const lbs = new Map([...model.topology.loadBalancers, ...model.topology.globalLoadBalancers].map((lb) => [lb.id, lb]));
     for (const f of frontends.values()) {
-      const lb = lbs.get(f.lb);
+      const lb = loadBalancerOf(model, f.lb);
       if (!lb) continue;
       yield { target: lb.id, messageId: 'frontend', data: { id: lb.id, endpoint: f.endpoint, sni: f.sni.join(', '), reason: f.reason }, location: lb.location };
     }
