@@ -66286,6 +66286,7 @@ function keyVaultCertificate(model, ref) {
   const read = keyVaultRead(model, ref);
   return read?.status === "found" ? read.expected ?? read.referenced : void 0;
 }
+var loadBalancerOf = (model, id) => model.topology.byId.get(id)?.find((o) => o.kind === "loadBalancer" || o.kind === "globalLoadBalancer");
 var serverProbe = (model, server) => model.live?.servers.get(server.id);
 var presentedLeaf = (model, server) => serverProbe(model, server)?.anonymous.served[0];
 var sha1s = /* @__PURE__ */ new WeakMap();
@@ -68503,9 +68504,8 @@ var rule44 = defineRule({
       entry.sni.push(endpoint.servername);
       frontends.set(key, entry);
     }
-    const lbs = new Map([...model.topology.loadBalancers, ...model.topology.globalLoadBalancers].map((lb) => [lb.id, lb]));
     for (const f of frontends.values()) {
-      const lb = lbs.get(f.lb);
+      const lb = loadBalancerOf(model, f.lb);
       if (!lb) continue;
       yield { target: lb.id, messageId: "frontend", data: { id: lb.id, endpoint: f.endpoint, sni: f.sni.join(", "), reason: f.reason }, location: lb.location };
     }
@@ -68595,26 +68595,32 @@ var rule46 = defineRule({
   },
   applies: (model) => model.live !== void 0,
   *check(model) {
-    const lbs = new Map([...model.topology.loadBalancers, ...model.topology.globalLoadBalancers].map((lb) => [lb.id, lb]));
+    const known = /* @__PURE__ */ new Map();
     const seen = /* @__PURE__ */ new Map();
     for (const f of model.live.frontends) {
-      const lb = lbs.get(f.loadBalancer);
+      const lb = loadBalancerOf(model, f.loadBalancer);
       const leaf = f.observation.served[0];
       if (!lb || !leaf) continue;
-      const backends = expandToServers(model.topology, [lb.id]);
-      const known = backendCertificates(model, backends);
-      if (known.sha256.size === 0 && known.sha1.size === 0) continue;
-      if (known.sha256.has(leaf.fingerprint) || known.sha1.has(sha1Of(leaf))) continue;
+      let k = known.get(lb.id);
+      if (!k) {
+        const backends = expandToServers(model.topology, [lb.id]);
+        known.set(lb.id, k = { ...backendCertificates(model, backends), backends: backends.map((s) => s.id) });
+      }
+      if (k.sha256.size === 0 && k.sha1.size === 0) continue;
+      if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
       const endpoint = describeEndpoint(f.observation.endpoint);
       const key = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
-      const entry = seen.get(key) ?? { lb: lb.id, endpoint, presented: describeCertificate(leaf), sni: [] };
+      const entry = seen.get(key) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
       entry.sni.push(f.observation.endpoint.servername);
       seen.set(key, entry);
     }
     for (const e of seen.values()) {
-      const lb = lbs.get(e.lb);
-      const backends = expandToServers(model.topology, [lb.id]).map((s) => s.id).join(", ");
-      yield { target: lb.id, messageId: "terminates", data: { id: lb.id, endpoint: e.endpoint, sni: e.sni.join(", "), presented: e.presented, backends }, location: lb.location };
+      yield {
+        target: e.lb.id,
+        messageId: "terminates",
+        data: { id: e.lb.id, endpoint: e.endpoint, sni: e.sni.join(", "), presented: e.presented, backends: e.backends.join(", ") },
+        location: e.lb.location
+      };
     }
   }
 });
@@ -69430,7 +69436,8 @@ function probeTls(endpoint, options) {
         }
       }
       if (served.length === 0 && final.kind !== "unreachable") {
-        final = { kind: "unreachable", stage: "certificate", reason: "the server sent no certificate" };
+        const reason = receivedBytes >= LIMITS.maxHandshakeBytes ? `the server's handshake exceeds ${LIMITS.maxHandshakeBytes} bytes` : "the server sent no certificate";
+        final = { kind: "unreachable", stage: "certificate", reason };
       }
       resolve2({
         endpoint: seen,

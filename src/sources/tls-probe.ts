@@ -112,7 +112,8 @@ export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<Tls
         }
       }
       if (served.length === 0 && final.kind !== 'unreachable') {
-        final = { kind: 'unreachable', stage: 'certificate', reason: 'the server sent no certificate' };
+        const reason = receivedBytes >= LIMITS.maxHandshakeBytes ? `the server's handshake exceeds ${LIMITS.maxHandshakeBytes} bytes` : 'the server sent no certificate';
+        final = { kind: 'unreachable', stage: 'certificate', reason };
       }
       resolve({
         endpoint: seen,
