@@ -61931,7 +61931,7 @@ var Certificate = class {
   }
   /** Node's KeyObject for this certificate's public key (for verifying what it signed). */
   get keyObject() {
-    return this.#key ??= createPublicKey({ key: Buffer.from(this.publicKey.spki), format: "der", type: "spki" });
+    return this.#key ??= sharedKeyObject(this.publicKey.spki);
   }
   /** Node's parse of the same bytes; OpenSSL rejects some encodings our reader tolerates. */
   get native() {
@@ -61960,17 +61960,29 @@ var Certificate = class {
     return this.#signature;
   }
 };
+var keyObjects = /* @__PURE__ */ new Map();
+function sharedKeyObject(spki) {
+  const der = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
+  const id = der.toString("base64");
+  let key = keyObjects.get(id);
+  if (!key) {
+    if (keyObjects.size >= 5e4) keyObjects.clear();
+    key = createPublicKey({ key: der, format: "der", type: "spki" });
+    keyObjects.set(id, key);
+  }
+  return key;
+}
 var DIRECT = {
   "1.2.840.113549.1.1.5": { hash: "sha1", key: "rsa" },
   "1.2.840.113549.1.1.14": { hash: "sha224", key: "rsa" },
   "1.2.840.113549.1.1.11": { hash: "sha256", key: "rsa" },
   "1.2.840.113549.1.1.12": { hash: "sha384", key: "rsa" },
   "1.2.840.113549.1.1.13": { hash: "sha512", key: "rsa" },
-  "1.2.840.10045.4.1": { hash: "sha1", key: "ec", der: true },
-  "1.2.840.10045.4.3.1": { hash: "sha224", key: "ec", der: true },
-  "1.2.840.10045.4.3.2": { hash: "sha256", key: "ec", der: true },
-  "1.2.840.10045.4.3.3": { hash: "sha384", key: "ec", der: true },
-  "1.2.840.10045.4.3.4": { hash: "sha512", key: "ec", der: true },
+  "1.2.840.10045.4.1": { hash: "sha1", key: "ec" },
+  "1.2.840.10045.4.3.1": { hash: "sha224", key: "ec" },
+  "1.2.840.10045.4.3.2": { hash: "sha256", key: "ec" },
+  "1.2.840.10045.4.3.3": { hash: "sha384", key: "ec" },
+  "1.2.840.10045.4.3.4": { hash: "sha512", key: "ec" },
   "1.3.101.112": { hash: null, key: "ed25519" },
   "1.3.101.113": { hash: null, key: "ed448" }
 };
@@ -61979,8 +61991,7 @@ function verifySafely(cert, issuer) {
     const direct = DIRECT[cert.signatureAlgorithm.oid];
     if (!direct) return cert.native.verify(issuer.keyObject);
     if (issuer.publicKey.algorithm !== direct.key) return false;
-    const key = direct.der ? { key: issuer.keyObject, dsaEncoding: "der" } : issuer.keyObject;
-    return verifySignature(direct.hash, cert.tbs, key, cert.signature);
+    return verifySignature(direct.hash, cert.tbs, issuer.keyObject, cert.signature);
   } catch {
     return false;
   }
@@ -67300,19 +67311,20 @@ function spend(budget, n) {
   if (budget.left < 0) throw new ConstraintWorkExceeded("name constraint checks exceed the work limit");
 }
 var dnsWithin = (name3, c) => c === "" || name3 === c || name3.endsWith(`.${c}`);
-function dnsProblem(raw, permitted, excluded) {
-  const name3 = raw.toLowerCase();
+function dnsProblem(san, permitted, excluded) {
+  const name3 = san.toLowerCase();
   const wildcard = name3.startsWith("*.");
   const base = wildcard ? name3.slice(2) : name3;
   if (!isValidHostname(base) || base.endsWith(".") || !wildcard && name3.includes("*")) {
-    return `dNSName '${raw}' is malformed, so it cannot be shown to satisfy the name constraints`;
+    return `dNSName '${san}' is malformed, so it cannot be shown to satisfy the name constraints`;
   }
-  for (const c of excluded) {
+  for (const raw of excluded) {
+    const c = raw.toLowerCase();
     const hit = dnsWithin(base, c) || wildcard && c.endsWith(`.${base}`) && c.split(".").length === base.split(".").length + 1;
-    if (hit) return `dNSName '${raw}' is within the excluded subtree '${c}'`;
+    if (hit) return `dNSName '${san}' is within the excluded subtree '${raw}'`;
   }
-  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c))) {
-    return `dNSName '${raw}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
+  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c.toLowerCase()))) {
+    return `dNSName '${san}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
   }
   return void 0;
 }
@@ -67504,7 +67516,8 @@ function keyProblem(cert) {
     if (k.curve === "explicit-parameters") return "EC key with explicit curve parameters (a named curve is required)";
     return CURVES2.has(k.curve ?? "") ? void 0 : `EC key on curve ${k.curve} is not accepted (P-256, P-384, P-521)`;
   }
-  return `${describeKey(k)} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
+  const what = k.algorithm === "rsa-pss" ? "RSA-PSS-only (id-RSASSA-PSS)" : describeKey(k);
+  return `${what} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
 }
 var signed = /* @__PURE__ */ new WeakMap();
 function signatureProblems(cert) {
@@ -67544,7 +67557,9 @@ function commonProblems(cert) {
   }
   if (cert.subject.rdns.length === 0) {
     if (!cert.subjectAltName) out.push({ code: "empty-name", message: `${who} has an empty subject and no subjectAltName` });
-    else if (!cert.subjectAltNameCritical) out.push({ code: "extension-criticality", message: `certificate with an empty subject must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+    else if (!cert.subjectAltNameCritical) {
+      out.push({ code: "extension-criticality", message: `a certificate with an empty subject (serial ${cert.serialNumber}) must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+    }
   }
   const ku = cert.keyUsage;
   if (ku?.has("keyCertSign") && !cert.isCa) out.push({ code: "key-usage", message: `${who} asserts keyCertSign without basicConstraints CA:TRUE` });
@@ -67612,9 +67627,7 @@ function describeConstraint(n) {
 function leafProblems(cert) {
   const out = [...commonProblems(cert)];
   const who = `'${cert.subjectName}'`;
-  if (cert.isCa && !cert.keyUsage?.has("keyCertSign")) {
-    if (!cert.keyUsage) out.push({ code: "key-usage", message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
-  }
+  if (cert.isCa && !cert.keyUsage) out.push({ code: "key-usage", message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
   const serialBytes = cert.serialNumber.length / 2 - (cert.serialNumber.startsWith("00") ? 1 : 0);
   if (cert.serialNegativeOrZero || serialBytes > 20) {
     out.push({ code: "bad-serial", message: `${who} has a serial number that is zero, negative or longer than 20 octets (RFC 5280 4.1.2.2)` });
@@ -67627,7 +67640,6 @@ function leafProblems(cert) {
   }
   return out;
 }
-var EKU_ANY = EKU.anyExtendedKeyUsage;
 
 // src/pki/chain.ts
 var DEFAULT_MAX_DEPTH = 8;
@@ -67671,6 +67683,9 @@ function leafErrors(leaf, o) {
     } else if (eku.includes(EKU.anyExtendedKeyUsage)) {
       out.push({ code: "eku-any", message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
     }
+  }
+  if (o.purpose && leaf.isCa) {
+    out.push({ code: "ca-as-leaf", message: `${who} is a CA certificate (basicConstraints CA:TRUE), not a ${o.purpose} end-entity certificate` });
   }
   if (o.hostname !== void 0) {
     const dns = leaf.dnsNames;
@@ -67735,8 +67750,12 @@ var PathSearch = class {
   extend(path14) {
     const top = path14[path14.length - 1];
     let tried = 0;
+    let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (path14.some((p) => sameKeyAndName(p, cand.cert))) continue;
+      if (path14.some((p) => sameKeyAndName(p, cand.cert))) {
+        looped = true;
+        continue;
+      }
       tried++;
       if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
       const problems = this.#edgeProblems(path14, cand);
@@ -67752,19 +67771,23 @@ var PathSearch = class {
       const found = this.extend([...path14, cand.cert]);
       if (found) return found;
     }
-    if (tried === 0) this.#record(path14.length, [this.#notFound(top)]);
+    if (tried === 0) this.#record(path14.length, [this.#notFound(top, looped)]);
     return void 0;
   }
-  #notFound(top) {
+  #notFound(top, looped = false) {
     const pools = `${this.#intermediateLabel} or ${this.#anchorLabel}`;
     if (top.isSelfIssued && top.isSignedBy(top)) {
       return { code: "untrusted-root", message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
     }
+    if (looped) {
+      return { code: "issuer-not-found", message: `the only issuer of '${top.subjectName}' among ${pools} leads back into the path (a cycle); none reaches ${this.#anchorLabel}` };
+    }
     const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
-    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der));
-    if (renamed?.subjectKeyId && top.authorityKeyId?.keyId) {
+    const needed = top.authorityKeyId?.keyId;
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der) && c.subjectKeyId !== needed);
+    if (renamed?.subjectKeyId && needed) {
       const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
-      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(top.authorityKeyId.keyId)})`;
+      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;
       return { code: "issuer-not-found", message: message + hint };
     }
     return { code: "issuer-not-found", message };

@@ -1,6 +1,6 @@
 // verifyChain (SPEC §6): the public, input-tolerant face of the path validator in src/pki/chain.ts.
 // Takes PEM text or DER bytes, parses them, validates, and answers with fingerprints and reasons.
-import { Certificate, CertificateParseError } from './pki/cert.ts';
+import type { Certificate } from './pki/cert.ts';
 import { validatePath, type PathError } from './pki/chain.ts';
 import { decodeCertificates } from './pki/pem.ts';
 
@@ -40,19 +40,11 @@ function parseInputs(inputs: readonly CertificateInput[], role: string): Parsed 
   const problems: PathError[] = [];
   inputs.forEach((input, i) => {
     const where = inputs.length > 1 ? `${role} #${i + 1}` : role;
-    if (typeof input === 'string') {
-      const decoded = decodeCertificates(Buffer.from(input, 'latin1'), '');
-      certs.push(...decoded.certs);
-      for (const p of decoded.problems) problems.push({ code: 'malformed-certificate', message: `${where}: ${p}` });
-      return;
-    }
-    if (!(input instanceof Uint8Array)) throw new TypeError(`${where} must be PEM text or DER bytes`);
-    try {
-      certs.push(new Certificate(input));
-    } catch (err) {
-      if (!(err instanceof CertificateParseError)) throw err;
-      problems.push({ code: 'malformed-certificate', message: `${where} cannot be parsed: ${err.message}` });
-    }
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new TypeError(`verifyChain: ${where} must be PEM text or DER bytes`);
+    // PEM or DER, as text or bytes: the same reader as certificate files.
+    const decoded = decodeCertificates(typeof input === 'string' ? Buffer.from(input, 'latin1') : input, '');
+    certs.push(...decoded.certs);
+    for (const p of decoded.problems) problems.push({ code: 'malformed-certificate', message: `${where}: ${p}` });
   });
   return { certs, problems };
 }
@@ -66,6 +58,10 @@ export async function verifyChain(options: VerifyChainOptions): Promise<VerifyCh
   const at = options.at ?? new Date();
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError('verifyChain: at must be a valid Date');
   if (!Array.isArray(options.trusted)) throw new TypeError('verifyChain: trusted must be an array of certificates');
+  if (options.purpose !== undefined && options.purpose !== 'serverAuth' && options.purpose !== 'clientAuth') {
+    throw new TypeError(`verifyChain: purpose must be 'serverAuth' or 'clientAuth' (got ${JSON.stringify(options.purpose)})`);
+  }
+  if (options.hostname !== undefined && typeof options.hostname !== 'string') throw new TypeError('verifyChain: hostname must be a string');
   const leafInput = parseInputs([options.leaf], 'leaf');
   const leaf = leafInput.certs[0];
   // Any problem in the leaf's input leaves it unclear which certificate is the leaf: fail closed.

@@ -43,10 +43,19 @@ async function readCerts(file: string, what: string): Promise<Certificate[]> {
   const f = await readCertFile(file, file);
   if (f.problems.length > 0) throw new InputError(`${file}: ${f.problems[0]}`);
   if (f.certs.length === 0) throw new InputError(`${file}: no certificate found (${what})`);
+  // Never printed, never used: but a key in a certificate file is worth a word.
+  if (f.privateKeys.length > 0) process.stderr.write(`rc-policy: note: ${file} also holds a private key (ignored); keys do not belong in certificate files\n`);
   return [...f.certs];
 }
 
 const PURPOSES = { server: 'serverAuth', client: 'clientAuth' } as const;
+
+/** How messages name the untrusted pool: the chain served in the leaf's file and/or --untrusted. */
+function poolLabel(leafFile: string, served: number, untrusted: number): string {
+  if (served > 0 && untrusted > 0) return `the chain in ${leafFile} and the --untrusted certificates`;
+  if (served > 0) return `the chain in ${leafFile}`;
+  return untrusted > 0 ? 'the --untrusted certificates' : 'the untrusted certificates (none given)';
+}
 
 export async function runVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS, 'verify');
@@ -74,10 +83,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     ...(values.host !== undefined && { hostname: values.host }),
     ...(purpose && { purpose }),
     ...(maxDepth !== undefined && { maxDepth }),
-    labels: {
-      intermediates: untrusted.length > 0 || served.length === 0 ? 'the untrusted certificates' : `the chain in ${leafFile}`,
-      anchors: `the trusted certificates`,
-    },
+    labels: { intermediates: poolLabel(leafFile, served.length, untrusted.length), anchors: 'the --trusted certificates' },
   });
 
   if (values.quiet) return r.ok ? 0 : 1;

@@ -96,6 +96,11 @@ function leafErrors(leaf: Certificate, o: PathOptions): PathError[] {
       out.push({ code: 'eku-any', message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
     }
   }
+  if (o.purpose && leaf.isCa) {
+    // CA/B BR 7.1.2.7.8: a TLS server or client certificate is not a CA. Serving a CA certificate as
+    // the leaf is a deployment mistake (the wrong file), whatever RFC 5280 allows a generic path.
+    out.push({ code: 'ca-as-leaf', message: `${who} is a CA certificate (basicConstraints CA:TRUE), not a ${o.purpose} end-entity certificate` });
+  }
   if (o.hostname !== undefined) {
     const dns = leaf.dnsNames;
     if (!isValidHostname(o.hostname)) out.push({ code: 'hostname-mismatch', message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
@@ -173,8 +178,12 @@ class PathSearch {
   extend(path: Certificate[]): Certificate[] | undefined {
     const top = path[path.length - 1]!;
     let tried = 0;
+    let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (path.some((p) => sameKeyAndName(p, cand.cert))) continue; // a loop: the shorter path was already tried
+      if (path.some((p) => sameKeyAndName(p, cand.cert))) {
+        looped = true; // a loop: the shorter path was already tried
+        continue;
+      }
       tried++;
       if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
       const problems = this.#edgeProblems(path, cand);
@@ -190,21 +199,25 @@ class PathSearch {
       const found = this.extend([...path, cand.cert]);
       if (found) return found;
     }
-    if (tried === 0) this.#record(path.length, [this.#notFound(top)]);
+    if (tried === 0) this.#record(path.length, [this.#notFound(top, looped)]);
     return undefined;
   }
 
-  #notFound(top: Certificate): PathError {
+  #notFound(top: Certificate, looped = false): PathError {
     const pools = `${this.#intermediateLabel} or ${this.#anchorLabel}`;
     if (top.isSelfIssued && top.isSignedBy(top)) {
       return { code: 'untrusted-root', message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
     }
+    if (looped) {
+      return { code: 'issuer-not-found', message: `the only issuer of '${top.subjectName}' among ${pools} leads back into the path (a cycle); none reaches ${this.#anchorLabel}` };
+    }
     const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
     // A certificate with the right name but another key is the usual rollover mistake: say so.
-    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der));
-    if (renamed?.subjectKeyId && top.authorityKeyId?.keyId) {
+    const needed = top.authorityKeyId?.keyId;
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der) && c.subjectKeyId !== needed);
+    if (renamed?.subjectKeyId && needed) {
       const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
-      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(top.authorityKeyId.keyId)})`;
+      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;
       return { code: 'issuer-not-found', message: message + hint };
     }
     return { code: 'issuer-not-found', message };

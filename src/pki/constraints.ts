@@ -48,20 +48,21 @@ function spend(budget: Budget, n: number): void {
 
 const dnsWithin = (name: string, c: string): boolean => c === '' || name === c || name.endsWith(`.${c}`);
 
-function dnsProblem(raw: string, permitted: string[], excluded: string[]): string | undefined {
-  const name = raw.toLowerCase();
+function dnsProblem(san: string, permitted: string[], excluded: string[]): string | undefined {
+  const name = san.toLowerCase();
   const wildcard = name.startsWith('*.');
   const base = wildcard ? name.slice(2) : name;
   if (!isValidHostname(base) || base.endsWith('.') || (!wildcard && name.includes('*'))) {
-    return `dNSName '${raw}' is malformed, so it cannot be shown to satisfy the name constraints`;
+    return `dNSName '${san}' is malformed, so it cannot be shown to satisfy the name constraints`;
   }
-  for (const c of excluded) {
+  for (const raw of excluded) {
+    const c = raw.toLowerCase();
     // `*.base` covers one label below base: it meets an excluded subtree above base, or one label below it.
     const hit = dnsWithin(base, c) || (wildcard && c.endsWith(`.${base}`) && c.split('.').length === base.split('.').length + 1);
-    if (hit) return `dNSName '${raw}' is within the excluded subtree '${c}'`;
+    if (hit) return `dNSName '${san}' is within the excluded subtree '${raw}'`;
   }
-  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c))) {
-    return `dNSName '${raw}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(', ')})`;
+  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c.toLowerCase()))) {
+    return `dNSName '${san}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(', ')})`;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
 // certificate, so a CA shared by 10,000 leaves is examined once.
 import type { Certificate } from './cert.ts';
 import { DerError, Tag, children, expectTag, readOid, readRoot, readSmallInt } from './der.ts';
-import { EKU, OID, type GeneralName } from './extensions.ts';
+import { OID, type GeneralName } from './extensions.ts';
 import { describeKey } from './algorithms.ts';
 import { isValidDnsConstraint, isValidIpConstraint } from './constraints.ts';
 
@@ -92,7 +92,8 @@ export function keyProblem(cert: Certificate): string | undefined {
     if (k.curve === 'explicit-parameters') return 'EC key with explicit curve parameters (a named curve is required)';
     return CURVES.has(k.curve ?? '') ? undefined : `EC key on curve ${k.curve} is not accepted (P-256, P-384, P-521)`;
   }
-  return `${describeKey(k)} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
+  const what = k.algorithm === 'rsa-pss' ? 'RSA-PSS-only (id-RSASSA-PSS)' : describeKey(k);
+  return `${what} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
 }
 
 const signed = new WeakMap<Certificate, PathError[]>();
@@ -141,7 +142,9 @@ export function commonProblems(cert: Certificate): readonly PathError[] {
   }
   if (cert.subject.rdns.length === 0) {
     if (!cert.subjectAltName) out.push({ code: 'empty-name', message: `${who} has an empty subject and no subjectAltName` });
-    else if (!cert.subjectAltNameCritical) out.push({ code: 'extension-criticality', message: `certificate with an empty subject must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+    else if (!cert.subjectAltNameCritical) {
+      out.push({ code: 'extension-criticality', message: `a certificate with an empty subject (serial ${cert.serialNumber}) must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+    }
   }
   const ku = cert.keyUsage;
   if (ku?.has('keyCertSign') && !cert.isCa) out.push({ code: 'key-usage', message: `${who} asserts keyCertSign without basicConstraints CA:TRUE` });
@@ -217,10 +220,9 @@ export function describeConstraint(n: GeneralName): string {
 export function leafProblems(cert: Certificate): PathError[] {
   const out = [...commonProblems(cert)];
   const who = `'${cert.subjectName}'`;
-  if (cert.isCa && !cert.keyUsage?.has('keyCertSign')) {
-    // A CA certificate may be validated as the last certificate of a path (RFC 5280 4.2.1.9), but only a consistent one.
-    if (!cert.keyUsage) out.push({ code: 'key-usage', message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
-  }
+  // A CA certificate may be the last certificate of a path (RFC 5280 4.2.1.9), but only a consistent one
+  // (a keyUsage without keyCertSign is already a common problem).
+  if (cert.isCa && !cert.keyUsage) out.push({ code: 'key-usage', message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
   // Serial numbers are checked on the leaf only: some long-trusted roots (Starfield G2) have serial 0.
   const serialBytes = cert.serialNumber.length / 2 - (cert.serialNumber.startsWith('00') ? 1 : 0);
   if (cert.serialNegativeOrZero || serialBytes > 20) {
@@ -235,4 +237,3 @@ export function leafProblems(cert: Certificate): PathError[] {
   return out;
 }
 
-export const EKU_ANY = EKU.anyExtendedKeyUsage;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issue } from '../../src/pki/generate.ts';
+import { issue, privateKeyPem } from '../../src/pki/generate.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'rc-policy-verify-'));
@@ -25,6 +25,8 @@ beforeAll(async () => {
   files.ica = file('ica.pem', ica.pem);
   files.leaf = file('leaf.pem', leaf.pem);
   files.served = file('served.pem', leaf.pem + ica.pem);
+  files.otherRoot = file('other-root.pem', (await issue({ subject: 'CN=other root', ca: true, notBefore: nb, notAfter: new Date('2036-01-01T00:00:00Z') })).pem);
+  files.withKey = file('with-key.pem', leaf.pem + (await privateKeyPem(leaf.keys)) + ica.pem);
   files.garbage = file('garbage.pem', '-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n');
 });
 
@@ -38,6 +40,16 @@ describe('rc-policy verify (the real binary)', () => {
 
   it('uses the certificates after the leaf in its file as the served chain', () => {
     expect(runCli(['verify', '--trusted', files.root!, '--at', AT, files.served!]).code).toBe(0);
+    const r = runCli(['verify', '--trusted', files.otherRoot!, '--at', AT, files.served!]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/issuer 'CN=rc root' of 'CN=issuing-2026' not found among the chain in .*served\.pem or the --trusted certificates/);
+  });
+
+  it('notes (and ignores) a private key in a certificate file, without printing it', async () => {
+    const r = runCli(['verify', '--trusted', files.root!, '--at', AT, files.withKey!]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: .*with-key\.pem also holds a private key \(ignored\)/);
+    expect(r.stdout + r.stderr).not.toMatch(/PRIVATE KEY|MIG/);
   });
 
   it('exits 1 and prints every reason', () => {
@@ -46,13 +58,13 @@ describe('rc-policy verify (the real binary)', () => {
     expect(r.stdout).toContain('leaf.pem: FAILED');
     expect(r.stdout).toContain('error [eku-missing]');
     expect(r.stdout).toContain('error [hostname-mismatch] broker-us-2.company.com is not in the subjectAltName');
-    expect(r.stdout).toContain("error [issuer-not-found] issuer 'CN=issuing-2026' of 'CN=broker-us-1.company.com' not found among the untrusted certificates or the trusted certificates");
+    expect(r.stdout).toContain("error [issuer-not-found] issuer 'CN=issuing-2026' of 'CN=broker-us-1.company.com' not found among the untrusted certificates (none given) or the --trusted certificates");
   });
 
   it('names the closest candidate when the only issuer on offer has expired', () => {
     const r = runCli(['verify', '--trusted', files.root!, '--untrusted', files.ica!, '--at', '2027-01-15', files.leaf!]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("error [expired] 'CN=issuing-2026' expired 2026-12-31T00:00:00.000Z (candidate issuer of 'CN=broker-us-1.company.com' from the untrusted certificates)");
+    expect(r.stdout).toContain("error [expired] 'CN=issuing-2026' expired 2026-12-31T00:00:00.000Z (candidate issuer of 'CN=broker-us-1.company.com' from the --untrusted certificates)");
   });
 
   it('--format json gives the API shape', () => {

@@ -182,6 +182,15 @@ describe('validatePath: error codes', () => {
     expect(codes(check(await server(issuing, { eku: ['serverAuth', 'anyExtendedKeyUsage'] }), [issuing], [root]))).toEqual(['eku-any']);
   });
 
+  it('ca-as-leaf: a CA certificate served as a TLS leaf', async () => {
+    const caLeaf = await ca('CN=Served By Mistake', issuing, { dns: [HOST], eku: ['serverAuth'] });
+    const r = check(caLeaf, [issuing], [root]);
+    expect(codes(r)).toEqual(['ca-as-leaf']);
+    expect(r.errors[0]!.message).toBe("'CN=Served By Mistake' is a CA certificate (basicConstraints CA:TRUE), not a serverAuth end-entity certificate");
+    // Without a purpose the path is judged as RFC 5280 does: a CA certificate may end a path.
+    expect(check(caLeaf, [issuing], [root], { at: T0 }).ok).toBe(true);
+  });
+
   it('hostname-mismatch: another name, a CN-only name, an IP literal', async () => {
     const r = check(await server(issuing, { subject: 'CN=Broker', dns: ['broker-us-2.company.com'] }), [issuing], [root]);
     expect(r.errors).toEqual([{ code: 'hostname-mismatch', message: `${HOST} is not in the subjectAltName of 'CN=Broker' (found: DNS:broker-us-2.company.com)` }]);
@@ -299,6 +308,28 @@ describe('validatePath: name constraints', () => {
     expect(codes(check(await server(constrained, { ips: ['10.1.2.3'] }), [constrained], [root]))).toEqual(['name-constraints']);
   });
 
+  it('name-constraints: compared case-insensitively, constraint and name alike', async () => {
+    const shouting = await ca('CN=Shouting NC CA', root, { extensions: [nameConstraints({ excluded: [{ dns: 'SECRET.Company.COM' }] })] });
+    const r = check(await server(shouting, { subject: 'CN=x', dns: [HOST, 'Db.Secret.company.com'] }), [shouting], [root]);
+    expect(r.errors).toEqual([
+      {
+        code: 'name-constraints',
+        message:
+          "'CN=x' violates the name constraints of 'CN=Shouting NC CA': dNSName 'Db.Secret.company.com' is within the excluded subtree 'SECRET.Company.COM' (candidate issuer of 'CN=x' from the untrusted intermediates)",
+      },
+    ]);
+  });
+
+  it('name-constraints: e-mail addresses in the SAN are held to rfc822Name constraints', async () => {
+    const mailCa = await ca('CN=Mail NC CA', root, { extensions: [nameConstraints({ permitted: [{ dns: 'company.com' }, { email: 'company.com' }] })] });
+    const withMail = (mail: string) =>
+      server(mailCa, { dns: [], extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: HOST }, { type: 'email', value: mail }])] });
+    expect(check(await withMail('ops@company.com'), [mailCa], [root]).ok).toBe(true);
+    const r = check(await withMail('ops@evil.example'), [mailCa], [root]);
+    expect(codes(r)).toEqual(['name-constraints']);
+    expect(r.errors[0]!.message).toMatch(/rfc822Name 'ops@evil.example' is outside the permitted subtrees/);
+  });
+
   it('name-constraints: a wildcard SAN that could match an excluded name', async () => {
     const wild = await server(constrained, { subject: 'CN=x', dns: ['*.secret.company.com', '*.company.com'] });
     const r = check(wild, [constrained], [root], { ...SERVER, hostname: 'a.company.com' });
@@ -387,6 +418,7 @@ describe('validatePath: path building backtracks', () => {
     const r = check(leaf, [b, aByB], [other]);
     expect(r.ok).toBe(false);
     expect(codes(r)).toEqual(['issuer-not-found']);
+    expect(r.errors[0]!.message).toMatch(/^the only issuer of 'CN=Cycle A' among .* leads back into the path \(a cycle\)/);
     // Trusting A resolves the same graph.
     expect(check(leaf, [b, aByB], [a]).ok).toBe(true);
   });

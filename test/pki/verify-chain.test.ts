@@ -27,6 +27,7 @@ describe('verifyChain', () => {
   it('accepts DER bytes, and a served chain (leaf then intermediates) in one PEM', async () => {
     expect((await verifyChain({ leaf: leaf.cert.der, intermediates: [ica.cert.der], trusted: [root.cert.der], at: T0 })).ok).toBe(true);
     expect((await verifyChain({ leaf: leaf.pem + ica.pem, trusted: [root.pem], at: T0 })).ok).toBe(true);
+    expect((await verifyChain({ leaf: Buffer.from(leaf.pem), intermediates: [Buffer.from(ica.pem)], trusted: [Buffer.from(root.pem)], at: T0 })).ok).toBe(true);
   });
 
   it('says why it fails, with a readable message per reason', async () => {
@@ -56,7 +57,9 @@ describe('verifyChain', () => {
     expect(missing.errors[1]!.message).toMatch(/^intermediate: line 1: certificate cannot be parsed/);
   });
 
-  it('rejects an invalid time argument instead of guessing', async () => {
+  it('rejects invalid arguments instead of guessing', async () => {
     await expect(verifyChain({ leaf: leaf.pem, trusted: [root.pem], at: new Date('nope') })).rejects.toThrow(/at must be a valid Date/);
+    await expect(verifyChain({ leaf: 42 as unknown as string, trusted: [root.pem] })).rejects.toThrow(/leaf must be PEM text or DER bytes/);
+    await expect(verifyChain({ leaf: leaf.pem, trusted: [root.pem], purpose: 'server' as 'serverAuth' })).rejects.toThrow(/purpose must be 'serverAuth' or 'clientAuth' \(got "server"\)/);
   });
 });
