@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { audit } from './audit.ts';
 import { check, type CheckOptions } from './check.ts';
 import { parseAt } from './commands/args.ts';
 import { InputError } from './errors.ts';
@@ -16,7 +17,6 @@ import { renderSarif } from './report/sarif.ts';
 import { renderText } from './report/text.ts';
 import type { RenderContext } from './report/formats.ts';
 import { fails, isFailing, type FailOn } from './report/summary.ts';
-import type { Report } from './report/types.ts';
 
 const MODES = ['check', 'audit'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
@@ -37,14 +37,6 @@ function flag(name: string, fallback: boolean): boolean {
 }
 
 const optional = (name: string): string | undefined => core.getInput(name) || undefined;
-
-/**
- * `mode: audit` runs the live job (src/audit.ts, issue 5: Key Vault and TLS probes). Until it is
- * part of the package, the step fails with one clear line rather than passing a check it did not run.
- */
-async function audit(_options: CheckOptions): Promise<Report> {
-  throw new InputError("mode 'audit' is not available in this version of rc-policy yet (the live audit is not built in); use mode: check");
-}
 
 /** Prints text from untrusted files into the log with workflow commands switched off around it. */
 function logUntrusted(title: string, text: string): void {

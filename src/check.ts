@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { runRules, sortFindings, toFinding } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
-import { loadTopology } from './topology/load.ts';
+import { loadTopology, type LoadedTopology } from './topology/load.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
@@ -121,13 +121,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.
   const waivers = await selectWaivers(loaded.topology, options);
   const baseline = await selectBaseline(options);
-  if (!loaded.topology) {
-    // Waivers do not apply to schema violations: topology/schema cannot be weakened (decision 0003).
-    const fallback = path.basename(loaded.document.file);
-    const schemaFindings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(schemaRule, v, 'error'));
-    const applied = baseline ? applyBaseline(schemaFindings, baseline) : undefined;
-    return buildReport(loaded.document.file, at, 'check', pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
-  }
+  if (!loaded.topology) return schemaFailureReport(loaded, at, 'check', pack, baseline);
   const model: Model = {
     topology: loaded.topology,
     at,
@@ -135,10 +129,24 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd),
     mode: 'check',
   };
+  return evaluate(loaded.document.file, model, pack, waivers, baseline);
+}
+
+/** A topology that violates the schema: only topology/schema findings, as no other rule could trust its input. */
+export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Report['mode'], pack: Pack, baseline: Baseline | undefined): Report {
+  // Waivers do not apply to schema violations: topology/schema cannot be weakened (decision 0003).
+  const fallback = path.basename(loaded.document.file);
+  const schemaFindings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(schemaRule, v, 'error'));
+  const applied = baseline ? applyBaseline(schemaFindings, baseline) : undefined;
+  return buildReport(loaded.document.file, at, mode, pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
+}
+
+/** Every rule over the model, then waivers and baseline: the common end of check and audit. */
+export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers: readonly LoadedWaiver[] | undefined, baseline: Baseline | undefined): Report {
   const ran = new Map<string, RuleRun['status']>();
   const findings = runRules(model, ALL_RULES, pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
   const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers, baseline);
-  return buildReport(loaded.document.file, at, 'check', pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...(matrix && { matrix }) });
+  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...(matrix && { matrix }) });
 }

@@ -6,6 +6,7 @@ const HELP = `Usage: rc-policy <command> [options]
 
 Commands:
   check  [topology]     offline: schema, certificate files and policy rules
+  audit  [topology]     live: check plus TLS probes and Key Vault (drift, pass-through, mTLS)
   verify --trusted <roots.pem> <leaf.pem>
                         validate one certificate chain (like openssl verify)
   rules                 list every rule with its default severity
@@ -21,6 +22,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).runCheck,
+  audit: async () => (await import('./commands/audit.ts')).runAudit,
   verify: async () => (await import('./commands/verify.ts')).runVerify,
   rules: async () => (await import('./commands/rules.ts')).runRules,
   explain: async () => (await import('./commands/rules.ts')).runExplain,

@@ -13,4 +13,8 @@ export const LIMITS = {
   maxYamlAliasCount: 1000,
   /** Nesting depth of a YAML/JSON document. */
   maxNestingDepth: 64,
+  /** Bytes of a live server's handshake a TLS probe reads (a served chain is a few KiB). */
+  maxHandshakeBytes: 1024 * 1024,
+  /** Versions of one Key Vault certificate (monthly renewals for 80 years stay below it). */
+  maxKeyVaultVersions: 1000,
 } as const;

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
+import { testPki } from '../helpers/estate.ts';
+import { mosquitto } from '../helpers/servers.ts';
+import type { Issued } from '../../src/pki/generate.ts';
 
 const CASES = path.join(ROOT, 'test/scenarios/cases');
 
@@ -139,11 +142,34 @@ describe('the Action (dist/index.js, run as the runner does)', () => {
     expect(step.summary).not.toMatch(/^::/m);
   });
 
-  it('mode: audit fails clearly until the live audit is part of the package', async () => {
-    const step = await runAction('baseline', { topology: 'estate/topology.yaml', mode: 'audit' });
-    expect(step.code).toBe(1);
-    expect(step.outputs.result).toBe('error');
-    expect(commandLines(step.stdout, 'error')).toEqual(["::error::rc-policy: mode 'audit' is not available in this version of rc-policy yet (the live audit is not built in); use mode: check"]);
+  it('mode: audit probes the live broker (a real mosquitto) and reports drift on the topology line', async () => {
+    const pki = await testPki();
+    const served = await pki.server('broker-1.company.com');
+    const declared = await pki.server('broker-1.company.com'); // what the repo says it should serve
+    const broker = await mosquitto({ leaf: served, chain: [pki.serverCa], clientCa: [pki.root, pki.clientCa], requireCertificate: true });
+    const live = (leaf: Issued) => async (ws: string) => {
+      await writeFile(path.join(ws, 'estate/broker-1.pem'), leaf.pem + pki.serverCa.pem);
+      await writeFile(path.join(ws, 'estate/root.pem'), pki.root.pem);
+      await writeFile(path.join(ws, 'estate/server-issuing.pem'), pki.serverCa.pem);
+      const topology = {
+        apiVersion: 'rc-policy/v1',
+        kind: 'Topology',
+        metadata: { name: 'live' },
+        cas: [{ id: 'root', cert: { file: 'root.pem' } }, { id: 'server-issuing', issuer: 'root', cert: { file: 'server-issuing.pem' } }],
+        trustBundles: [{ id: 'trust', cas: ['root'] }],
+        regions: [{ id: 'local', brokers: [{ id: 'broker-1', fqdn: 'broker-1.company.com', address: '127.0.0.1', port: broker.port, issuer: 'server-issuing', cert: { file: 'broker-1.pem' }, clientAuth: { required: true, trustBundle: 'trust' } }] }],
+      };
+      await writeFile(path.join(ws, 'estate/live.yaml'), stringify(topology));
+    };
+    const clean = await runAction('baseline', { topology: 'estate/live.yaml', mode: 'audit', at: '2026-12-01' }, live(served));
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.outputs).toMatchObject({ errors: '0', result: 'pass' });
+    expect(JSON.parse(await readFile(clean.outputs['report-json']!, 'utf8'))).toMatchObject({ mode: 'audit' });
+    expect(clean.summary).toMatch(/^## ✅ rc-policy audit: live — pass/);
+    const drift = await runAction('baseline', { topology: 'estate/live.yaml', mode: 'audit', at: '2026-12-01' }, live(declared));
+    expect(drift.code).toBe(1);
+    expect(drift.outputs).toMatchObject({ errors: '1', result: 'fail' });
+    expect(commandLines(drift.stdout, 'error')[0]).toMatch(/^::error file=estate\/live\.yaml,line=\d+,col=\d+,title=live\/certificate-drift \(broker-1\)::broker-1 presents /);
   });
 
   it('bad inputs fail the step with one line, even with soft-fail', async () => {
