@@ -6,8 +6,20 @@ const normalise = (name: string): string => name.toLowerCase().replace(/\.$/, ''
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 
+/** Answers by host name: the rules and the matrix ask about each broker's FQDN several times. */
+const validHosts = new Map<string, boolean>();
+
 /** A reference identity (what the client connects to) that can be matched at all. */
 export function isValidHostname(host: string): boolean {
+  let ok = validHosts.get(host);
+  if (ok === undefined) {
+    if (validHosts.size >= 100_000) validHosts.clear(); // bounded; a pure function, cheap to recompute
+    validHosts.set(host, (ok = checkHostname(host)));
+  }
+  return ok;
+}
+
+function checkHostname(host: string): boolean {
   const h = normalise(host);
   if (h.length === 0 || h.length > 253) return false;
   if (/^[0-9.]+$/.test(h) || h.includes(':')) return false; // IP literals never match dNSName

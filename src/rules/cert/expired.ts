@@ -20,6 +20,7 @@ export const rule = defineRule({
     const at = model.at;
     for (const u of certificateUses(model)) {
       const c = u.cert;
+      if (at >= c.notBefore && at <= c.notAfter) continue;
       const common = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
       if (at < c.notBefore) {
         yield { target: u.target, messageId: 'notYetValid', data: { ...common, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
