@@ -61826,10 +61826,12 @@ var Certificate = class {
   #fingerprint;
   #subjectName;
   #issuerName;
+  #commonNames;
+  #dnsNames;
   #native;
   #key;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
-  #signedBy = /* @__PURE__ */ new Map();
+  #signedBy;
   #tbs;
   #signature;
   constructor(input) {
@@ -61940,10 +61942,10 @@ var Certificate = class {
     return this.#issuerName ??= formatName(this.issuer);
   }
   get commonNames() {
-    return attributeValues(this.subject, OID_CN);
+    return this.#commonNames ??= attributeValues(this.subject, OID_CN);
   }
   get dnsNames() {
-    return (this.subjectAltName ?? []).flatMap((n) => n.kind === "dns" ? [n.value] : []);
+    return this.#dnsNames ??= (this.subjectAltName ?? []).flatMap((n) => n.kind === "dns" ? [n.value] : []);
   }
   get isSelfIssued() {
     return equalBytes(this.subject.der, this.issuer.der);
@@ -61964,12 +61966,31 @@ var Certificate = class {
   }
   /** True when `issuer`'s key produced this certificate's signature. */
   isSignedBy(issuer) {
-    let ok = this.#signedBy.get(issuer.fingerprint);
+    const signedBy = this.#signedBy ??= /* @__PURE__ */ new Map();
+    let ok = signedBy.get(issuer.fingerprint);
     if (ok === void 0) {
       ok = this.signatureAlgorithmsMatch && verifySafely(this, issuer);
-      this.#signedBy.set(issuer.fingerprint, ok);
+      signedBy.set(issuer.fingerprint, ok);
     }
     return ok;
+  }
+  /**
+   * The inputs of the check isSignedBy(issuer) makes, for a verifier elsewhere (a worker thread,
+   * src/sources/signatures.ts). Undefined when isSignedBy already knows the answer or decides it
+   * without OpenSSL (mismatched algorithms, a key of the wrong type, an indirect algorithm).
+   */
+  signatureCheck(issuer) {
+    const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : void 0;
+    if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return void 0;
+    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
+  }
+  /**
+   * Records the outcome of a signatureCheck(issuer) verified elsewhere with crypto.verify, exactly as
+   * isSignedBy would have verified it. An answer already known is kept.
+   */
+  recordSignedBy(issuer, ok) {
+    const signedBy = this.#signedBy ??= /* @__PURE__ */ new Map();
+    if (!signedBy.has(issuer.fingerprint)) signedBy.set(issuer.fingerprint, ok);
   }
   validAt(at) {
     return at.getTime() >= this.notBefore.getTime() && at.getTime() <= this.notAfter.getTime();
@@ -62214,6 +62235,187 @@ function isPrivateKeyDer(data) {
     if (err instanceof DerError) return false;
     throw err;
   }
+}
+
+// src/sources/signatures.ts
+import { Worker } from "node:worker_threads";
+
+// src/pki/issuers.ts
+function couldIssue(candidate, cert) {
+  if (!equalBytes(candidate.subject.der, cert.issuer.der)) return false;
+  const aki = cert.authorityKeyId?.keyId;
+  const ski = candidate.subjectKeyId;
+  return !(aki && ski && aki !== ski);
+}
+function findIssuer(cert, candidates) {
+  for (const c of candidates) if (couldIssue(c, cert) && cert.isSignedBy(c)) return c;
+  return void 0;
+}
+
+// src/sources/signatures.ts
+var MAX_CANDIDATES = 4;
+var BATCH = 256;
+var WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { createPublicKey, verify } = require('node:crypto');
+const keys = new Map();
+parentPort.on('message', ({ id, keys: newKeys, hashes, data, index }) => {
+  for (const [keyId, spki] of newKeys) {
+    try {
+      keys.set(keyId, createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
+    } catch {
+      // a key OpenSSL cannot read: its checks report an error and are left to isSignedBy
+    }
+  }
+  const bytes = Buffer.from(data);
+  const ix = new Int32Array(index);
+  const results = new Uint8Array(ix.length / 6);
+  for (let j = 0; j < results.length; j++) {
+    const [tbs, tbsLen, sig, sigLen, key, hash] = ix.subarray(6 * j, 6 * j + 6);
+    const k = keys.get(key);
+    if (!k) {
+      results[j] = 2;
+      continue;
+    }
+    try {
+      results[j] = verify(hash < 0 ? null : hashes[hash], bytes.subarray(tbs, tbs + tbsLen), k, bytes.subarray(sig, sig + sigLen)) ? 1 : 0;
+    } catch {
+      results[j] = 2;
+    }
+  }
+  parentPort.postMessage({ id, results }, [results.buffer]);
+});
+`;
+var nameKey = (der) => hashBytes(der);
+var SignaturePrefetch = class {
+  #seen = /* @__PURE__ */ new Set();
+  /** Certificates by subject name. */
+  #bySubject = /* @__PURE__ */ new Map();
+  /** Certificates by issuer name: the ones a newly seen CA may have issued. */
+  #byIssuer = /* @__PURE__ */ new Map();
+  #started = /* @__PURE__ */ new Map();
+  #batch;
+  #queue = [];
+  #verifier;
+  /** `batch`: checks per message to the worker (tests use small ones). */
+  constructor(options = {}) {
+    this.#batch = options.batch ?? BATCH;
+  }
+  add(certs) {
+    for (const cert of certs) {
+      if (this.#seen.has(cert)) continue;
+      this.#seen.add(cert);
+      const subject = nameKey(cert.subject.der);
+      const issuer = nameKey(cert.issuer.der);
+      push(this.#bySubject, subject, cert);
+      push(this.#byIssuer, issuer, cert);
+      for (const candidate of this.#bySubject.get(issuer) ?? []) this.#pair(cert, candidate);
+      for (const issued of this.#byIssuer.get(subject) ?? []) if (issued !== cert) this.#pair(issued, cert);
+    }
+  }
+  /** Resolves when every check handed to the worker has been answered (or the worker is gone), and stops it. */
+  async settled() {
+    if (!this.#verifier) return;
+    if (this.#queue.length > 0) this.#flush();
+    await this.#verifier.done();
+    this.close();
+  }
+  /** Stops the worker whatever it is doing (reading failed half-way); unanswered pairs are verified on demand. */
+  close() {
+    this.#verifier?.close();
+  }
+  /** Whether a worker thread was started: false for estates smaller than one batch. */
+  get threaded() {
+    return this.#verifier !== void 0;
+  }
+  #pair(cert, candidate) {
+    const started = this.#started.get(cert) ?? 0;
+    if (started >= MAX_CANDIDATES || !couldIssue(candidate, cert)) return;
+    this.#started.set(cert, started + 1);
+    const check2 = cert.signatureCheck(candidate);
+    if (!check2) return;
+    this.#queue.push({ cert, issuer: candidate, check: check2 });
+    if (this.#queue.length >= this.#batch) this.#flush();
+  }
+  #flush() {
+    this.#verifier ??= new Verifier();
+    this.#verifier.send(this.#queue);
+    this.#queue = [];
+  }
+};
+var Verifier = class {
+  #worker;
+  #pending = /* @__PURE__ */ new Map();
+  #batches = [];
+  /** Keys already sent, by the certificate that holds them. */
+  #keyIds = /* @__PURE__ */ new Map();
+  #hashes = [];
+  #next = 0;
+  #gone = false;
+  constructor() {
+    try {
+      this.#worker = new Worker(WORKER, { eval: true });
+    } catch {
+      this.#gone = true;
+      return;
+    }
+    this.#worker.on("message", ({ id, results }) => {
+      const batch = this.#pending.get(id);
+      if (!batch) return;
+      this.#pending.delete(id);
+      batch.jobs.forEach((job, j) => {
+        if (results[j] !== 2) job.cert.recordSignedBy(job.issuer, results[j] === 1);
+      });
+      batch.resolve();
+    });
+    const abandon = () => {
+      this.#gone = true;
+      for (const batch of this.#pending.values()) batch.resolve();
+      this.#pending.clear();
+    };
+    this.#worker.on("error", abandon);
+    this.#worker.on("exit", abandon);
+  }
+  send(jobs) {
+    if (this.#gone || !this.#worker) return;
+    const newKeys = [];
+    let size = 0;
+    for (const { check: check2 } of jobs) size += check2.tbs.byteLength + check2.signature.byteLength;
+    const data = new Uint8Array(size);
+    const index = new Int32Array(jobs.length * 6);
+    let at = 0;
+    jobs.forEach(({ issuer, check: check2 }, j) => {
+      let keyId = this.#keyIds.get(issuer);
+      if (keyId === void 0) {
+        this.#keyIds.set(issuer, keyId = this.#keyIds.size);
+        newKeys.push([keyId, new Uint8Array(check2.spki).buffer]);
+      }
+      let hash = check2.hash === null ? -1 : this.#hashes.indexOf(check2.hash);
+      if (hash === -1 && check2.hash !== null) hash = this.#hashes.push(check2.hash) - 1;
+      data.set(check2.tbs, at);
+      data.set(check2.signature, at + check2.tbs.byteLength);
+      index.set([at, check2.tbs.byteLength, at + check2.tbs.byteLength, check2.signature.byteLength, keyId, hash], 6 * j);
+      at += check2.tbs.byteLength + check2.signature.byteLength;
+    });
+    const id = this.#next++;
+    const done = new Promise((resolve2) => this.#pending.set(id, { jobs, resolve: resolve2 }));
+    this.#batches.push(done);
+    this.#worker.postMessage({ id, keys: newKeys, hashes: this.#hashes, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer]);
+  }
+  /** Waits for every batch sent so far. */
+  async done() {
+    await Promise.all(this.#batches);
+  }
+  /** Stops the thread (it keeps the process alive while it runs) without waiting for it to wind down. */
+  close() {
+    if (this.#worker && !this.#gone) void this.#worker.terminate();
+    this.#gone = true;
+  }
+};
+function push(map, key, value) {
+  const list2 = map.get(key);
+  if (list2) list2.push(value);
+  else map.set(key, [value]);
 }
 
 // src/topology/document.ts
@@ -66477,20 +66679,28 @@ function certSources(t) {
 var configMapKey = (absolute, key) => `${absolute}#${key}`;
 async function readCertificateFiles(topology2, cwd = process.cwd()) {
   const parse3 = certificatePool();
+  const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
   const read = (ref) => {
     if (!ref || files.has(ref.absolute)) return;
     const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse3);
     files.set(ref.absolute, file);
+    signatures.add(file.certs);
   };
-  for (const { source } of certSources(topology2)) read(source.file);
-  for (const b of topology2.trustBundles) {
-    read(b.file);
-    if (b.configMap) {
-      const { file, key } = b.configMap;
-      const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
-      files.set(configMapKey(file.absolute, key), map);
+  try {
+    for (const { source } of certSources(topology2)) read(source.file);
+    for (const b of topology2.trustBundles) {
+      read(b.file);
+      if (b.configMap) {
+        const { file, key } = b.configMap;
+        const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
+        files.set(configMapKey(file.absolute, key), map);
+        signatures.add(map.certs);
+      }
     }
+    await signatures.settled();
+  } finally {
+    signatures.close();
   }
   return files;
 }
@@ -66725,18 +66935,6 @@ var rule3 = defineRule({
     }
   }
 });
-
-// src/pki/issuers.ts
-function couldIssue(candidate, cert) {
-  if (!equalBytes(candidate.subject.der, cert.issuer.der)) return false;
-  const aki = cert.authorityKeyId?.keyId;
-  const ski = candidate.subjectKeyId;
-  return !(aki && ski && aki !== ski);
-}
-function findIssuer(cert, candidates) {
-  for (const c of candidates) if (couldIssue(c, cert) && cert.isSignedBy(c)) return c;
-  return void 0;
-}
 
 // src/model/live.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -67110,6 +67308,7 @@ var rule11 = defineRule({
     const at = model.at;
     for (const u of certificateUses(model)) {
       const c = u.cert;
+      if (at >= c.notBefore && at <= c.notAfter) continue;
       const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
       if (at < c.notBefore) {
         yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
@@ -67270,7 +67469,16 @@ var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
 // src/pki/names.ts
 var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
 var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+var validHosts = /* @__PURE__ */ new Map();
 function isValidHostname(host) {
+  let ok = validHosts.get(host);
+  if (ok === void 0) {
+    if (validHosts.size >= 1e5) validHosts.clear();
+    validHosts.set(host, ok = checkHostname(host));
+  }
+  return ok;
+}
+function checkHostname(host) {
   const h = normalise(host);
   if (h.length === 0 || h.length > 253) return false;
   if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;

@@ -71,10 +71,12 @@ export class Certificate {
   #fingerprint?: string;
   #subjectName?: string;
   #issuerName?: string;
+  #commonNames?: readonly string[];
+  #dnsNames?: readonly string[];
   #native?: X509Certificate;
   #key?: KeyObject;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
-  readonly #signedBy = new Map<string, boolean>();
+  #signedBy?: Map<string, boolean>;
   readonly #tbs: Uint8Array;
   readonly #signature: Uint8Array;
 
@@ -193,12 +195,12 @@ export class Certificate {
     return (this.#issuerName ??= formatName(this.issuer));
   }
 
-  get commonNames(): string[] {
-    return attributeValues(this.subject, OID_CN);
+  get commonNames(): readonly string[] {
+    return (this.#commonNames ??= attributeValues(this.subject, OID_CN));
   }
 
-  get dnsNames(): string[] {
-    return (this.subjectAltName ?? []).flatMap((n) => (n.kind === 'dns' ? [n.value] : []));
+  get dnsNames(): readonly string[] {
+    return (this.#dnsNames ??= (this.subjectAltName ?? []).flatMap((n) => (n.kind === 'dns' ? [n.value] : [])));
   }
 
   get isSelfIssued(): boolean {
@@ -225,12 +227,33 @@ export class Certificate {
 
   /** True when `issuer`'s key produced this certificate's signature. */
   isSignedBy(issuer: Certificate): boolean {
-    let ok = this.#signedBy.get(issuer.fingerprint);
+    const signedBy = (this.#signedBy ??= new Map());
+    let ok = signedBy.get(issuer.fingerprint);
     if (ok === undefined) {
       ok = this.signatureAlgorithmsMatch && verifySafely(this, issuer);
-      this.#signedBy.set(issuer.fingerprint, ok);
+      signedBy.set(issuer.fingerprint, ok);
     }
     return ok;
+  }
+
+  /**
+   * The inputs of the check isSignedBy(issuer) makes, for a verifier elsewhere (a worker thread,
+   * src/sources/signatures.ts). Undefined when isSignedBy already knows the answer or decides it
+   * without OpenSSL (mismatched algorithms, a key of the wrong type, an indirect algorithm).
+   */
+  signatureCheck(issuer: Certificate): SignatureCheck | undefined {
+    const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : undefined;
+    if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return undefined;
+    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
+  }
+
+  /**
+   * Records the outcome of a signatureCheck(issuer) verified elsewhere with crypto.verify, exactly as
+   * isSignedBy would have verified it. An answer already known is kept.
+   */
+  recordSignedBy(issuer: Certificate, ok: boolean): void {
+    const signedBy = (this.#signedBy ??= new Map());
+    if (!signedBy.has(issuer.fingerprint)) signedBy.set(issuer.fingerprint, ok);
   }
 
   validAt(at: Date): boolean {
@@ -249,6 +272,14 @@ export class Certificate {
   get signature(): Uint8Array {
     return this.#signature;
   }
+}
+
+/** One signature check: crypto.verify(hash, tbs, publicKey(spki), signature). */
+export interface SignatureCheck {
+  readonly hash: string | null;
+  readonly tbs: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly spki: Uint8Array;
 }
 
 /**

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { decodeCertificates } from '../pki/pem.ts';
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
+import { SignaturePrefetch } from './signatures.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
@@ -14,26 +15,35 @@ export const configMapKey = (absolute: string, key: string): string => `${absolu
 
 /**
  * Reads every certificate, bundle and ConfigMap file the topology references, each once; a
- * certificate that several files hold (a CA in every served chain) is parsed once.
+ * certificate that several files hold (a CA in every served chain) is parsed once. Signatures the
+ * rules will ask about are verified on a worker thread while the files are read (./signatures.ts).
  * Reads are synchronous: for 10,000 small files the thread-pool round trips of async reads
  * (open, stat, read, close) cost ~10x the reads themselves (BENCHMARKS.md).
  */
 export async function readCertificateFiles(topology: Topology, cwd = process.cwd()): Promise<Map<string, CertFile>> {
   const parse = certificatePool();
+  const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
   const read = (ref: FileRef | undefined) => {
     if (!ref || files.has(ref.absolute)) return;
     const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse);
     files.set(ref.absolute, file);
+    signatures.add(file.certs);
   };
-  for (const { source } of certSources(topology)) read(source.file);
-  for (const b of topology.trustBundles) {
-    read(b.file);
-    if (b.configMap) {
-      const { file, key } = b.configMap;
-      const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
-      files.set(configMapKey(file.absolute, key), map);
+  try {
+    for (const { source } of certSources(topology)) read(source.file);
+    for (const b of topology.trustBundles) {
+      read(b.file);
+      if (b.configMap) {
+        const { file, key } = b.configMap;
+        const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
+        files.set(configMapKey(file.absolute, key), map);
+        signatures.add(map.certs);
+      }
     }
+    await signatures.settled();
+  } finally {
+    signatures.close();
   }
   return files;
 }
