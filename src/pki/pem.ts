@@ -46,6 +46,80 @@ export function decodeCertificates(data: Uint8Array, fileName: string, parse: (d
 }
 
 function decodePem(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate): void {
+  const blocks = wellFormedBlocks(data);
+  if (blocks) {
+    for (const b of blocks) classifyBlock('CERTIFICATE', Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString('latin1'), 'base64'), b.line, out, parse);
+    return;
+  }
+  decodePemLines(data, out, parse);
+}
+
+const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----');
+const END_CERT = Buffer.from('-----END CERTIFICATE-----');
+/** A certificate's base64 is a few KiB; anything longer is left to the line reader and its limits. */
+const MAX_FAST_BODY = 32 * 1024;
+
+const isBase64Byte = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+
+function startsWithAt(data: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (at + prefix.length > data.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+  return true;
+}
+
+/** After a line's content: LF, CRLF or the end of the data. Returns the next line's start, or -1. */
+function lineEnd(data: Uint8Array, at: number): number {
+  if (at === data.length) return at;
+  if (data[at] === 0x0a) return at + 1;
+  if (data[at] === 0x0d && data[at + 1] === 0x0a) return at + 2;
+  return -1;
+}
+
+/**
+ * The common file, read without splitting it into lines: nothing but CERTIFICATE blocks, each a
+ * BEGIN line, non-empty base64 lines ('=' padding on the last one only) and an END line, with LF or
+ * CRLF line ends. Returns each block's base64 body (line breaks included: the base64 decoder skips
+ * them) and its BEGIN line number, or undefined for anything else (text around the blocks, blank
+ * lines, spaces, headers, other labels, an oversized or unclosed block, too many blocks), which
+ * decodePemLines reads with its messages. For the files it accepts, both give the same result.
+ */
+export function wellFormedBlocks(data: Uint8Array): { start: number; end: number; line: number }[] | undefined {
+  const blocks: { start: number; end: number; line: number }[] = [];
+  let i = 0;
+  let line = 1;
+  while (i < data.length) {
+    if (!startsWithAt(data, i, BEGIN_CERT)) return undefined;
+    const begin = line;
+    i = lineEnd(data, i + BEGIN_CERT.length);
+    line++;
+    if (i < 0) return undefined;
+    const start = i;
+    let padded = false;
+    while (data[i] !== 0x2d) {
+      if (padded || i >= data.length) return undefined; // '=' ends the data; a missing END line
+      let j = i;
+      while (j < data.length && isBase64Byte(data[j]!)) j++;
+      let k = j;
+      while (k < data.length && data[k] === 0x3d) k++;
+      if (k === i || k - j > 2) return undefined;
+      padded = k > j;
+      i = lineEnd(data, k);
+      line++;
+      if (i < 0 || i - start > MAX_FAST_BODY) return undefined;
+    }
+    const end = i;
+    if (end === start || !startsWithAt(data, i, END_CERT)) return undefined;
+    i = lineEnd(data, i + END_CERT.length);
+    line++;
+    if (i < 0) return undefined;
+    blocks.push({ start, end, line: begin });
+    if (blocks.length > LIMITS.maxBlocksPerFile) return undefined;
+  }
+  return blocks.length > 0 ? blocks : undefined;
+}
+
+/** The general reader: line by line, with a message for everything it cannot use. */
+function decodePemLines(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate): void {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
   const lines = text.split('\n'); // a CR before the LF goes with trim() below
   let label: string | undefined;
