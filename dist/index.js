@@ -62126,6 +62126,63 @@ function decodeCertificates(data, fileName, parse3 = parseCertificate) {
   return out;
 }
 function decodePem(data, out, parse3) {
+  const blocks = wellFormedBlocks(data);
+  if (blocks) {
+    for (const b of blocks) classifyBlock("CERTIFICATE", Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString("latin1"), "base64"), b.line, out, parse3);
+    return;
+  }
+  decodePemLines(data, out, parse3);
+}
+var BEGIN_CERT = Buffer.from("-----BEGIN CERTIFICATE-----");
+var END_CERT = Buffer.from("-----END CERTIFICATE-----");
+var MAX_FAST_BODY = 32 * 1024;
+var isBase64Byte = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47;
+function startsWithAt(data, at, prefix) {
+  if (at + prefix.length > data.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+  return true;
+}
+function lineEnd(data, at) {
+  if (at === data.length) return at;
+  if (data[at] === 10) return at + 1;
+  if (data[at] === 13 && data[at + 1] === 10) return at + 2;
+  return -1;
+}
+function wellFormedBlocks(data) {
+  const blocks = [];
+  let i = 0;
+  let line = 1;
+  while (i < data.length) {
+    if (!startsWithAt(data, i, BEGIN_CERT)) return void 0;
+    const begin = line;
+    i = lineEnd(data, i + BEGIN_CERT.length);
+    line++;
+    if (i < 0) return void 0;
+    const start = i;
+    let padded = false;
+    while (data[i] !== 45) {
+      if (padded || i >= data.length) return void 0;
+      let j = i;
+      while (j < data.length && isBase64Byte(data[j])) j++;
+      let k = j;
+      while (k < data.length && data[k] === 61) k++;
+      if (k === i || k - j > 2) return void 0;
+      padded = k > j;
+      i = lineEnd(data, k);
+      line++;
+      if (i < 0 || i - start > MAX_FAST_BODY) return void 0;
+    }
+    const end = i;
+    if (end === start || !startsWithAt(data, i, END_CERT)) return void 0;
+    i = lineEnd(data, i + END_CERT.length);
+    line++;
+    if (i < 0) return void 0;
+    blocks.push({ start, end, line: begin });
+    if (blocks.length > LIMITS.maxBlocksPerFile) return void 0;
+  }
+  return blocks.length > 0 ? blocks : void 0;
+}
+function decodePemLines(data, out, parse3) {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
   const lines = text.split("\n");
   let label;
@@ -62476,7 +62533,11 @@ function parsePlainYaml(text) {
 var Reader = class {
   #s;
   #i = 0;
-  #offsets = /* @__PURE__ */ new WeakMap();
+  // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
+  // the garbage collector more than the whole parse.
+  #offsets = /* @__PURE__ */ new Map();
+  /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
+  #keys = /* @__PURE__ */ new Set();
   #lineStarts = [0];
   constructor(text) {
     this.#s = text;
@@ -62591,7 +62652,10 @@ var Reader = class {
     const s = this.#s;
     const end = s.indexOf(":", this.#i);
     const key = s.slice(this.#i, end);
-    if (!KEY.test(key) || key === "__proto__" || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
+    if (!this.#keys.has(key)) {
+      if (!KEY.test(key) || key === "__proto__" || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
+      this.#keys.add(key);
+    }
     this.#i = end + 1;
     return key;
   }
@@ -62817,7 +62881,9 @@ function keyIndex(obj, key) {
   }
   return -1;
 }
+var SPECIAL_START = new Set([..."~nNtTfF0123456789-+."].map((c) => c.charCodeAt(0)));
 function typed(text) {
+  if (!SPECIAL_START.has(text.charCodeAt(0))) return text;
   if (NULL.test(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
@@ -66650,7 +66716,15 @@ async function loadTopology(file, cwd = process.cwd()) {
   if (violations.length > 0) return { document: document2, violations };
   return { document: document2, violations, topology: resolveTopology(document2, absolute) };
 }
+var normalisedCwd;
+var DOT_SEGMENT = /(^|[\\/])\.\.?([\\/]|$)/;
 function displayPath(absolute, cwd = process.cwd()) {
+  if (normalisedCwd?.[0] !== cwd) normalisedCwd = [cwd, path7.resolve(cwd)];
+  const base = normalisedCwd[1];
+  if (absolute.length > base.length + 1 && absolute.startsWith(base) && absolute[base.length] === path7.sep) {
+    const rest = absolute.slice(base.length + 1);
+    if (!rest.startsWith("..") && !DOT_SEGMENT.test(rest)) return rest.split(path7.sep).join("/");
+  }
   const rel = path7.relative(cwd, absolute);
   const shown = rel && !rel.startsWith("..") && !path7.isAbsolute(rel) ? rel : absolute;
   return shown.split(path7.sep).join("/");

@@ -84,7 +84,11 @@ export function parsePlainYaml(text: string): PlainDocument | undefined {
 class Reader {
   readonly #s: string;
   #i = 0;
-  readonly #offsets = new WeakMap<object, Offsets>();
+  // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
+  // the garbage collector more than the whole parse.
+  readonly #offsets = new Map<object, Offsets>();
+  /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
+  readonly #keys = new Set<string>();
   readonly #lineStarts: number[] = [0];
 
   constructor(text: string) {
@@ -208,7 +212,10 @@ class Reader {
     const s = this.#s;
     const end = s.indexOf(':', this.#i);
     const key = s.slice(this.#i, end);
-    if (!KEY.test(key) || key === '__proto__' || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
+    if (!this.#keys.has(key)) {
+      if (!KEY.test(key) || key === '__proto__' || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
+      this.#keys.add(key);
+    }
     this.#i = end + 1;
     return key;
   }
@@ -450,7 +457,11 @@ function keyIndex(obj: object, key: string): number {
   return -1;
 }
 
+/** First characters of the plain scalars that may be null, a boolean or a number; any other is a string. */
+const SPECIAL_START = new Set([...'~nNtTfF0123456789-+.'].map((c) => c.charCodeAt(0)));
+
 function typed(text: string): unknown {
+  if (!SPECIAL_START.has(text.charCodeAt(0))) return text;
   if (NULL.test(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
