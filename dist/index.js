@@ -12485,13 +12485,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name3, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name3, 1: value } = names2[i];
           if (name3 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name3, cookies[j]]);
@@ -37536,35 +37536,35 @@ function toPublicPolicy(policy2 = {}) {
   const x509Properties = policy2.x509CertificateProperties || {};
   if (policy2.x509CertificateProperties) {
     if (x509Properties.subjectAlternativeNames) {
-      const names = x509Properties.subjectAlternativeNames;
-      if (names.emails && names.emails.length) {
+      const names2 = x509Properties.subjectAlternativeNames;
+      if (names2.emails && names2.emails.length) {
         subjectAlternativeNames = {
           ...subjectAlternativeNames,
-          emails: names.emails
+          emails: names2.emails
         };
       }
-      if (names.dnsNames && names.dnsNames.length) {
+      if (names2.dnsNames && names2.dnsNames.length) {
         subjectAlternativeNames = {
           ...subjectAlternativeNames,
-          dnsNames: names.dnsNames
+          dnsNames: names2.dnsNames
         };
       }
-      if (names.upns && names.upns.length) {
+      if (names2.upns && names2.upns.length) {
         subjectAlternativeNames = {
           ...subjectAlternativeNames,
-          userPrincipalNames: names.upns
+          userPrincipalNames: names2.upns
         };
       }
-      if (names.uris && names.uris.length) {
+      if (names2.uris && names2.uris.length) {
         subjectAlternativeNames = {
           ...subjectAlternativeNames,
-          uniformResourceIdentifiers: names.uris
+          uniformResourceIdentifiers: names2.uris
         };
       }
-      if (names.ipAddresses && names.ipAddresses.length) {
+      if (names2.ipAddresses && names2.ipAddresses.length) {
         subjectAlternativeNames = {
           ...subjectAlternativeNames,
-          ipAddresses: names.ipAddresses
+          ipAddresses: names2.ipAddresses
         };
       }
     }
@@ -61530,6 +61530,13 @@ function equalBytes(a, b) {
   return true;
 }
 
+// src/pki/hash.ts
+function hashBytes(b, from = 0, to = b.length) {
+  let h = 2166136261;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 16777619);
+  return h >>> 0;
+}
+
 // src/pki/dn.ts
 var SHORT = {
   "2.5.4.3": "CN",
@@ -61544,8 +61551,24 @@ var SHORT = {
 };
 var OID_CN = "2.5.4.3";
 var OID_EMAIL = "1.2.840.113549.1.9.1";
+var names = /* @__PURE__ */ new Map();
+var MAX_NAMES = 4096;
 function readName(buf, tlv) {
   expectTag(tlv, Tag.SEQUENCE, "Name");
+  const key = hashBytes(buf, tlv.start, tlv.end);
+  const bucket = names.get(key);
+  if (bucket) {
+    const der = whole(buf, tlv);
+    for (const n of bucket) if (equalBytes(n.der, der)) return n;
+  }
+  const name3 = decodeName(buf, tlv);
+  if (names.size >= MAX_NAMES) names.clear();
+  const current = names.get(key);
+  if (!current) names.set(key, [name3]);
+  else if (current.length < 4) current.push(name3);
+  return name3;
+}
+function decodeName(buf, tlv) {
   const rdns = [];
   for (const set of children(buf, tlv)) {
     expectTag(set, Tag.SET, "RelativeDistinguishedName");
@@ -61708,13 +61731,6 @@ function decodeNameConstraints(value) {
 }
 var EKU_NAMES = new Map(Object.entries(EKU).map(([name3, oid]) => [oid, name3]));
 var ekuName = (oid) => EKU_NAMES.get(oid) ?? oid;
-
-// src/pki/hash.ts
-function hashBytes(b, from = 0, to = b.length) {
-  let h = 2166136261;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 16777619);
-  return h >>> 0;
-}
 
 // src/pki/algorithms.ts
 var SIGNATURE_ALGORITHMS = {
@@ -67888,6 +67904,20 @@ function terminatingServers(t, servers) {
   return [...out.values()];
 }
 
+// src/model/reach.ts
+var expansions = memo((_) => /* @__PURE__ */ new Map());
+function serversReached(m, ids) {
+  const key = ids.join("\0");
+  const cache = expansions(m);
+  let servers = cache.get(key);
+  if (!servers) cache.set(key, servers = expandToServers(m.topology, ids));
+  return servers;
+}
+var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
+function clientServers(m, connectsTo) {
+  return connectsTo ? serversReached(m, connectsTo) : defaultTargets(m);
+}
+
 // src/rules/broker/no-certificate.ts
 var rule27 = defineRule({
   meta: {
@@ -67901,15 +67931,18 @@ var rule27 = defineRule({
   },
   *check(model) {
     const t = model.topology;
+    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
+    if (bare.size === 0) return;
     const reachedBy = /* @__PURE__ */ new Map();
     const mark = (serverId, by) => {
+      if (!bare.has(serverId)) return;
       let set = reachedBy.get(serverId);
       if (!set) reachedBy.set(serverId, set = /* @__PURE__ */ new Set());
       set.add(by);
     };
-    for (const c of t.clients) if (c.connectsTo) for (const s of clientTargets(t, c.connectsTo)) mark(s.id, `client ${c.id}`);
+    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
     for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
-      for (const s of expandToServers(t, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
+      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
     }
     for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== "none") mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
     for (const b of t.brokers) {
@@ -68116,9 +68149,9 @@ function namesOf(cert, isLeaf) {
 function nameConstraintProblem(ca, cert, isLeaf, budget) {
   const nc = ca.nameConstraints;
   if (!nc) return void 0;
-  const names = namesOf(cert, isLeaf);
-  spend(budget, names.length * (nc.permitted.length + nc.excluded.length) + 1);
-  for (const name3 of names) {
+  const names2 = namesOf(cert, isLeaf);
+  spend(budget, names2.length * (nc.permitted.length + nc.excluded.length) + 1);
+  for (const name3 of names2) {
     const key = otherKey(name3);
     const permitted = nc.permitted.filter((c) => otherKey(c) === key);
     const excluded = nc.excluded.filter((c) => otherKey(c) === key);
@@ -68607,13 +68640,13 @@ function handshakePairs(m) {
     }
   };
   for (const c of t.clients) {
-    const servers = reach(c.connectsTo, () => clientTargets(t, c.connectsTo));
+    const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
     add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       if (u.tls !== "reencrypt") continue;
-      const servers = reach([u.to], () => expandToServers(t, [u.to]));
+      const servers = reach([u.to], () => serversReached(m, [u.to]));
       add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
     }
   }
@@ -68651,11 +68684,16 @@ var handshakeMatrix = memo((m) => {
   const byChain = /* @__PURE__ */ new Map();
   const servers = new Verdicts();
   const initiators = new Verdicts();
+  const anchors2 = /* @__PURE__ */ new Map();
   const anchorsOf = (bundleId) => {
-    const bundle = lookup(t, bundleId, "trustBundle");
-    if (!bundle) return `trust bundle ${bundleId} is not declared`;
-    const anchors2 = bundle.cas.flatMap((id) => cas.get(id) ?? []);
-    return anchors2.length > 0 ? anchors2 : `trust bundle ${bundleId} holds no readable CA certificate`;
+    let out = anchors2.get(bundleId);
+    if (out === void 0) {
+      const bundle = lookup(t, bundleId, "trustBundle");
+      const list2 = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      out = !bundle ? `trust bundle ${bundleId} is not declared` : list2.length > 0 ? list2 : `trust bundle ${bundleId} holds no readable CA certificate`;
+      anchors2.set(bundleId, out);
+    }
+    return out;
   };
   const validate = (source, what, bundleId, purpose, sender, hostname) => {
     if (!source) return fail(`${what} has no certificate`);
@@ -68665,11 +68703,11 @@ var handshakeMatrix = memo((m) => {
     const key = `${bundleId}|${purpose}|${hostname ?? ""}|${chain.map((c) => c.fingerprint).join(",")}`;
     let verdict = byChain.get(key);
     if (verdict) return verdict;
-    const anchors2 = anchorsOf(bundleId);
-    if (typeof anchors2 === "string") verdict = fail(anchors2);
+    const anchors3 = anchorsOf(bundleId);
+    if (typeof anchors3 === "string") verdict = fail(anchors3);
     else {
       const [leaf, ...intermediates] = chain.map(intern);
-      const r = validatePath(leaf, intermediates, anchors2, {
+      const r = validatePath(leaf, intermediates, anchors3, {
         at: m.at,
         purpose,
         ...hostname !== void 0 && { hostname },
@@ -69083,8 +69121,8 @@ var rule41 = defineRule({
       if (chainsTo(model, u.cert, to)) moved.add(u.target);
       else if (chainsTo(model, u.cert, from)) waiting.add(u.target);
     }
-    const names = [...waiting];
-    const pending = names.length === 0 ? "" : `; not yet: ${names.slice(0, SHOWN).join(", ")}${names.length > SHOWN ? ` and ${names.length - SHOWN} more` : ""}`;
+    const names2 = [...waiting];
+    const pending = names2.length === 0 ? "" : `; not yet: ${names2.slice(0, SHOWN).join(", ")}${names2.length > SHOWN ? ` and ${names2.length - SHOWN} more` : ""}`;
     yield {
       target: to,
       messageId: "progress",

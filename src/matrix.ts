@@ -10,7 +10,8 @@ import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
 import type { HandshakeCheck, MatrixPair } from './report/types.ts';
-import { clientTargets, expandToServers, terminatingServers } from './topology/reach.ts';
+import { terminatingServers } from './topology/reach.ts';
+import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
 
 /** Who opens the connection: a client, or a gateway re-encrypting towards an upstream. */
@@ -44,7 +45,7 @@ export function handshakePairs(m: Model): { client: Initiator; server: Server }[
   const seen = new Map<string, Set<string>>();
   // Clients usually share a few connectsTo lists (all of them: [crlb]): expand each list once.
   const expanded = new Map<string, Server[]>();
-  const reach = (ids: readonly string[] | undefined, expand: () => Server[]): Server[] => {
+  const reach = (ids: readonly string[] | undefined, expand: () => readonly Server[]): Server[] => {
     const key = ids ? ids.join('\u0000') : '\u0000default';
     let servers = expanded.get(key);
     if (!servers) expanded.set(key, (servers = terminatingServers(t, expand())));
@@ -60,14 +61,14 @@ export function handshakePairs(m: Model): { client: Initiator; server: Server }[
     }
   };
   for (const c of t.clients) {
-    const servers = reach(c.connectsTo, () => clientTargets(t, c.connectsTo));
+    const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
     add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       // tls: none is no handshake; tls: passthrough is the gateway's clients talking to the upstream.
       if (u.tls !== 'reencrypt') continue;
-      const servers = reach([u.to], () => expandToServers(t, [u.to]));
+      const servers = reach([u.to], () => serversReached(m, [u.to]));
       add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
     }
   }
@@ -116,11 +117,16 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   const initiators = new Verdicts<Initiator>();
 
   /** The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file). */
+  const anchors = new Map<string, Certificate[] | string>();
   const anchorsOf = (bundleId: string): Certificate[] | string => {
-    const bundle = lookup(t, bundleId, 'trustBundle');
-    if (!bundle) return `trust bundle ${bundleId} is not declared`;
-    const anchors = bundle.cas.flatMap((id) => cas.get(id) ?? []);
-    return anchors.length > 0 ? anchors : `trust bundle ${bundleId} holds no readable CA certificate`;
+    let out = anchors.get(bundleId);
+    if (out === undefined) {
+      const bundle = lookup(t, bundleId, 'trustBundle');
+      const list = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      out = !bundle ? `trust bundle ${bundleId} is not declared` : list.length > 0 ? list : `trust bundle ${bundleId} holds no readable CA certificate`;
+      anchors.set(bundleId, out);
+    }
+    return out;
   };
 
   /** Validates what a party sends (its cert file: leaf, then the rest as intermediates) against a bundle. */

@@ -1,4 +1,5 @@
-import { type Tlv, Tag, children, expectTag, readOid, readString, whole, DerError } from './der.ts';
+import { type Tlv, Tag, children, equalBytes, expectTag, readOid, readString, whole, DerError } from './der.ts';
+import { hashBytes } from './hash.ts';
 
 export interface Attribute {
   readonly type: string; // OID
@@ -26,8 +27,31 @@ const SHORT: Record<string, string> = {
 export const OID_CN = '2.5.4.3';
 export const OID_EMAIL = '1.2.840.113549.1.9.1';
 
+/**
+ * Names already read, by a hash of their DER: every leaf an intermediate issued carries the same
+ * issuer name. A DistinguishedName is immutable, so certificates share it; only names that read
+ * cleanly are kept, so a hit is as valid as a fresh read.
+ */
+const names = new Map<number, DistinguishedName[]>();
+const MAX_NAMES = 4096;
+
 export function readName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   expectTag(tlv, Tag.SEQUENCE, 'Name');
+  const key = hashBytes(buf, tlv.start, tlv.end);
+  const bucket = names.get(key);
+  if (bucket) {
+    const der = whole(buf, tlv);
+    for (const n of bucket) if (equalBytes(n.der, der)) return n;
+  }
+  const name = decodeName(buf, tlv);
+  if (names.size >= MAX_NAMES) names.clear(); // bounded: the common names come straight back
+  const current = names.get(key);
+  if (!current) names.set(key, [name]);
+  else if (current.length < 4) current.push(name);
+  return name;
+}
+
+function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   const rdns: Attribute[][] = [];
   for (const set of children(buf, tlv)) {
     expectTag(set, Tag.SET, 'RelativeDistinguishedName');

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.ts';
-import { clientTargets, expandToServers } from '../../topology/reach.ts';
+import { clientServers, serversReached } from '../../model/reach.ts';
 
 export const rule = defineRule({
   meta: {
@@ -14,15 +14,19 @@ export const rule = defineRule({
   },
   *check(model) {
     const t = model.topology;
+    // Only brokers without a certificate can be findings: who reaches the others does not matter.
+    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
+    if (bare.size === 0) return;
     const reachedBy = new Map<string, Set<string>>();
     const mark = (serverId: string, by: string) => {
+      if (!bare.has(serverId)) return;
       let set = reachedBy.get(serverId);
       if (!set) reachedBy.set(serverId, (set = new Set()));
       set.add(by);
     };
-    for (const c of t.clients) if (c.connectsTo) for (const s of clientTargets(t, c.connectsTo)) mark(s.id, `client ${c.id}`);
+    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
     for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
-      for (const s of expandToServers(t, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
+      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
     }
     for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== 'none') mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
     for (const b of t.brokers) {
