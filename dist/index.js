@@ -68993,23 +68993,31 @@ async function readKeyVault(refs, o) {
       }
       const { client, gate } = vaultFor(ref.vault);
       const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
-      out.set(key, await readCertificate(ref, ref.vault, call));
+      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
     })
   );
   return out;
 }
 function watchCredential(inner) {
   let pending = 0;
+  const tokens = /* @__PURE__ */ new Set();
   return {
     getToken: async (scopes, options) => {
       pending++;
       try {
-        return await inner.getToken(scopes, options);
+        const token = await inner.getToken(scopes, options);
+        if (token?.token) tokens.add(token.token);
+        return token;
       } finally {
         pending--;
       }
     },
-    pending: () => pending
+    pending: () => pending,
+    scrub: (text) => {
+      let out = text;
+      for (const t of tokens) if (t.length >= 8) out = out.split(t).join("[redacted]");
+      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]").replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]");
+    }
   };
 }
 async function newClient(url, credential, agent) {
@@ -69021,7 +69029,7 @@ async function newClient(url, credential, agent) {
     userAgentOptions: { userAgentPrefix: `rc-policy/${VERSION}` }
   });
 }
-async function readCertificate(ref, vault, call) {
+async function readCertificate(ref, vault, call, scrub) {
   const name3 = ref.certificate;
   const at = { vault, name: name3 };
   try {
@@ -69039,8 +69047,8 @@ async function readCertificate(ref, vault, call) {
     }
     return { status: "found", ...at, referenced, ...expected && { expected }, versions };
   } catch (err) {
-    if (statusOf(err) === 404) return { status: "not-found", ...at, reason: describeError(err) };
-    return { status: "failed", ...at, reason: describeError(err) };
+    if (statusOf(err) === 404) return { status: "not-found", ...at, reason: scrub(describeError(err)) };
+    return { status: "failed", ...at, reason: scrub(describeError(err)) };
   }
 }
 async function listVersions(c, name3, abortSignal) {
@@ -69441,6 +69449,16 @@ function serverHandshakeSecret(keylogLines) {
 // src/sources/tls-probe.ts
 var VERDICT_GRACE_MS = 1e3;
 function checkClientCertificate(c) {
+  const text = (b) => typeof b === "string" ? b : b.toString("latin1");
+  if (!text(c.cert).includes("-----BEGIN CERTIFICATE-----")) {
+    throw new InputError("the probe's client certificate must be PEM (-----BEGIN CERTIFICATE-----); a PKCS#12 (.pfx/.p12) store is not read: export its certificate and key as PEM");
+  }
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text(c.key))) {
+    throw new InputError("the probe's client key must be a PEM private key (-----BEGIN PRIVATE KEY-----); a PKCS#12 (.pfx/.p12) store is not read: export the key as PEM");
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text(c.key))) {
+    throw new InputError("the probe's client key is encrypted: rc-policy takes no passphrase; give it the key unencrypted (from a CI secret, RC_POLICY_CLIENT_KEY)");
+  }
   try {
     tls.createSecureContext({ cert: c.cert, key: c.key });
   } catch (err) {

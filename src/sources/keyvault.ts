@@ -72,25 +72,39 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
       const { client, gate } = vaultFor(ref.vault);
       const call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) =>
         withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
-      out.set(key, await readCertificate(ref, ref.vault, call));
+      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
     }),
   );
   return out;
 }
 
-/** The run's credential, counting token requests in flight: a timeout then names the credential, not the vault. */
-function watchCredential(inner: TokenCredential): TokenCredential & { pending(): number } {
+/**
+ * The run's credential, watched: it counts token requests in flight (a timeout then names the
+ * credential, not the vault) and remembers every token it handed out, so that `scrub` can take
+ * them out of any text — a Key Vault error body, a proxy's error page or a credential's message
+ * that quotes the Authorization header must not carry the token into a report.
+ */
+function watchCredential(inner: TokenCredential): TokenCredential & { pending(): number; scrub(text: string): string } {
   let pending = 0;
+  const tokens = new Set<string>();
   return {
     getToken: async (scopes, options) => {
       pending++;
       try {
-        return await inner.getToken(scopes, options);
+        const token = await inner.getToken(scopes, options);
+        if (token?.token) tokens.add(token.token);
+        return token;
       } finally {
         pending--;
       }
     },
     pending: () => pending,
+    scrub: (text) => {
+      let out = text;
+      for (const t of tokens) if (t.length >= 8) out = out.split(t).join('[redacted]');
+      // Whatever else looks like a credential: an Authorization value, a JWT (the OIDC and Entra tokens).
+      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]').replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, '[redacted]');
+    },
   };
 }
 
@@ -106,7 +120,7 @@ async function newClient(url: string, credential: TokenCredential, agent: Agent 
 
 type Call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-async function readCertificate(ref: KeyVaultRef, vault: string, call: Call): Promise<KeyVaultRead> {
+async function readCertificate(ref: KeyVaultRef, vault: string, call: Call, scrub: (text: string) => string): Promise<KeyVaultRead> {
   const name = ref.certificate;
   const at = { vault, name };
   try {
@@ -124,8 +138,9 @@ async function readCertificate(ref: KeyVaultRef, vault: string, call: Call): Pro
     }
     return { status: 'found', ...at, referenced, ...(expected && { expected }), versions };
   } catch (err) {
-    if (statusOf(err) === 404) return { status: 'not-found', ...at, reason: describeError(err) };
-    return { status: 'failed', ...at, reason: describeError(err) };
+    // The reason quotes the service (or whatever answered in its place): it must not carry a token back.
+    if (statusOf(err) === 404) return { status: 'not-found', ...at, reason: scrub(describeError(err)) };
+    return { status: 'failed', ...at, reason: scrub(describeError(err)) };
   }
 }
 

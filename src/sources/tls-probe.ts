@@ -39,6 +39,17 @@ const VERDICT_GRACE_MS = 1000;
 
 /** Throws InputError when the probe's client certificate and key cannot be used together (exit 2, before any probe). */
 export function checkClientCertificate(c: ClientCertificate): void {
+  // Say what is wrong with the input without quoting it: these are a key and, possibly, a PKCS#12 store.
+  const text = (b: string | Buffer) => (typeof b === 'string' ? b : b.toString('latin1'));
+  if (!text(c.cert).includes('-----BEGIN CERTIFICATE-----')) {
+    throw new InputError("the probe's client certificate must be PEM (-----BEGIN CERTIFICATE-----); a PKCS#12 (.pfx/.p12) store is not read: export its certificate and key as PEM");
+  }
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text(c.key))) {
+    throw new InputError("the probe's client key must be a PEM private key (-----BEGIN PRIVATE KEY-----); a PKCS#12 (.pfx/.p12) store is not read: export the key as PEM");
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text(c.key))) {
+    throw new InputError("the probe's client key is encrypted: rc-policy takes no passphrase; give it the key unencrypted (from a CI secret, RC_POLICY_CLIENT_KEY)");
+  }
   try {
     tls.createSecureContext({ cert: c.cert, key: c.key });
   } catch (err) {
