@@ -9,12 +9,12 @@ import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { audit, type AuditOptions } from '../../src/audit.ts';
 import type { RetryOptions } from '../../src/sources/keyvault.ts';
-import type { Issued } from '../../src/pki/generate.ts';
+import { privateKeyPem, type Issued } from '../../src/pki/generate.ts';
 import type { Report } from '../../src/report/types.ts';
 import { baseline, broker, days, problems, region, T0, writeEstate, type Estate } from '../helpers/estate.ts';
 import { FakeKeyVault, fakeCredential } from '../helpers/keyvault-server.ts';
-import { nodeTlsServer, type Running } from '../helpers/servers.ts';
-import { garbageAfterHandshake, resettingServer, stallingServer } from '../helpers/faults.ts';
+import { haproxy, nodeTlsServer, type Running } from '../helpers/servers.ts';
+import { garbageAfterHandshake, oneShotServer, resettingServer, stallingServer } from '../helpers/faults.ts';
 
 const VAULTS = ['kv-us', 'kv-in', 'kv-throttled', 'kv-broken', 'kv-garbled', 'kv-silent'] as const;
 
@@ -153,6 +153,43 @@ describe('audit: every live fault is a finding, every gap is reported, and the a
       'broker-us-2 tls: the server sent its ServerHello (TLSv1.3) but did not complete the TLS handshake within 800 ms',
     ]);
     expect(ms).toBeLessThan(budgetMs(timeoutMs, retry) + MARGIN_MS);
+  });
+});
+
+describe('audit: gaps through load balancers and in the mTLS probe', () => {
+  it('a frontend that resets: one gap for the load balancer, whatever the number of SNIs; a broker gone before the mTLS probe: a gap too', async () => {
+    const e = await baseline();
+    const { pki } = e;
+    const clientCa = [pki.root, pki.clientCa];
+    const brokers: Record<string, Running> = {};
+    for (const id of ['broker-us-1', 'broker-us-2', 'broker-in-3']) {
+      const leaf = await pki.server(`${id}.company.com`);
+      e.files[`certs/${id}.pem`] = leaf.pem + pki.serverCa.pem;
+      kv.put(id.includes('-us-') ? 'kv-us' : 'kv-in', `${id}-cert`, [{ der: leaf.cert.der, created: days(-30) }]);
+      brokers[id] = await nodeTlsServer({ leaf, chain: [pki.serverCa], clientCa });
+    }
+    const probeClient = await pki.client('rc-policy-probe');
+    const slbUs = await haproxy({ backends: [brokers['broker-us-1']!.port, brokers['broker-us-2']!.port] });
+    const slbIn = await haproxy({ backends: [brokers['broker-in-3']!.port] });
+    const { report } = await run(
+      e,
+      [
+        to('broker-us-1.company.com', brokers['broker-us-1']!),
+        to('broker-us-2.company.com', await oneShotServer(brokers['broker-us-2']!.port)), // answers the anonymous probe only
+        to('broker-in-3.company.com', brokers['broker-in-3']!),
+        to('slb-us.company.com', slbUs),
+        to('slb-in.company.com', slbIn),
+        to('rc.company.com', await resettingServer()),
+      ],
+      { timeoutMs: 800, clientCertificate: { cert: probeClient.pem + pki.clientCa.pem, key: await privateKeyPem(probeClient.keys) } },
+    );
+    expect(problems(report).map((f) => `${f.rule} ${f.target}`).sort()).toEqual(['live/unreachable broker-us-2', 'live/unreachable crlb']);
+    expect(message(report, 'live/unreachable', 'crlb')).toMatch(/SNI broker-us-1\.company\.com, broker-us-2\.company\.com, broker-in-3\.company\.com\): the server reset the connection/);
+    expect(message(report, 'live/unreachable', 'broker-us-2')).toMatch(/did not accept the probe's client certificate at .*: connection refused$/);
+    expect(gaps(report)).toEqual([
+      'broker-us-2 tls: connection refused',
+      'crlb tls: the server reset the connection during the TLS handshake, before answering the ClientHello',
+    ]);
   });
 });
 

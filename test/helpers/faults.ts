@@ -84,3 +84,21 @@ export async function garbageAfterHandshake(identity: ServerIdentity): Promise<R
     }),
   );
 }
+
+/**
+ * Relays the first connection to a real server on `upstreamPort`, then stops listening: later
+ * connections are refused. A broker that goes away between two probes (a restart, a failover).
+ */
+export function oneShotServer(upstreamPort: number): Promise<Running> {
+  let served = false;
+  const server: net.Server = net.createServer((client) => {
+    if (served) return client.destroy();
+    served = true;
+    server.close();
+    const upstream = net.connect(upstreamPort, '127.0.0.1');
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  return serve(server);
+}
