@@ -70418,6 +70418,7 @@ async function run(env = process.env) {
 
 // action-entry.ts
 await run();
+setTimeout(() => process.exit(), 500).unref();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:
