@@ -69261,9 +69261,9 @@ var rule44 = defineRule({
     severity: "error",
     live: true,
     title: "Every live endpoint and Key Vault certificate the audit needs answers",
-    rationale: "An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, so a partial audit never reports success.",
+    rationale: `An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule's severity or --fail-on, so a partial audit never reports success.`,
     source: "SPEC \xA73 Live, \xA74 audit; fail-closed principle",
-    remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe's client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose.",
+    remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe's client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.",
     messages: {
       server: "{{id}} is unreachable at {{endpoint}}: {{reason}}",
       clientCert: "{{id}} did not accept the probe's client certificate at {{endpoint}}: {{reason}}",
@@ -69742,11 +69742,14 @@ async function readKeyVault(refs, o) {
   const unique = /* @__PURE__ */ new Map();
   for (const ref of refs) if (!unique.has(keyVaultKey(ref))) unique.set(keyVaultKey(ref), ref);
   const retry = { ...DEFAULT_RETRY, ...o.retry };
+  const credential = watchCredential(o.credential);
+  const timeoutReason = () => credential.pending() > 0 ? `no Azure token within ${o.timeoutMs} ms: the credential did not answer` : `no answer within ${o.timeoutMs} ms`;
   const clients = /* @__PURE__ */ new Map();
   const vaultFor = (vault) => {
     let v = clients.get(vault.toLowerCase());
     if (!v) {
-      v = { client: newClient(vaultUrl(vault, o.regions), o.credential, o.agent), limit: limiter(o.perVaultConcurrency ?? DEFAULT_PER_VAULT) };
+      const gate = { vault, limit: limiter(o.perVaultConcurrency ?? DEFAULT_PER_VAULT), unanswered: 0 };
+      v = { client: newClient(vaultUrl(vault, o.regions), credential, o.agent), gate };
       clients.set(vault.toLowerCase(), v);
     }
     return v;
@@ -69757,12 +69760,34 @@ async function readKeyVault(refs, o) {
         out.set(key, { status: "not-found", vault: "", name: ref.certificate, reason: "the reference names no vault and its region declares no Key Vault" });
         return;
       }
-      const { client, limit } = vaultFor(ref.vault);
-      const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, limit);
-      out.set(key, await readCertificate(ref, ref.vault, call));
+      const { client, gate } = vaultFor(ref.vault);
+      const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
+      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
     })
   );
   return out;
+}
+function watchCredential(inner) {
+  let pending = 0;
+  const tokens = /* @__PURE__ */ new Set();
+  return {
+    getToken: async (scopes, options) => {
+      pending++;
+      try {
+        const token = await inner.getToken(scopes, options);
+        if (token?.token) tokens.add(token.token);
+        return token;
+      } finally {
+        pending--;
+      }
+    },
+    pending: () => pending,
+    scrub: (text) => {
+      let out = text;
+      for (const t of tokens) if (t.length >= 8) out = out.split(t).join("[redacted]");
+      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]").replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]");
+    }
+  };
 }
 async function newClient(url, credential, agent) {
   const { CertificateClient: CertificateClient2 } = await Promise.resolve().then(() => (init_esm11(), esm_exports));
@@ -69773,7 +69798,7 @@ async function newClient(url, credential, agent) {
     userAgentOptions: { userAgentPrefix: `rc-policy/${VERSION}` }
   });
 }
-async function readCertificate(ref, vault, call) {
+async function readCertificate(ref, vault, call, scrub) {
   const name3 = ref.certificate;
   const at = { vault, name: name3 };
   try {
@@ -69791,8 +69816,8 @@ async function readCertificate(ref, vault, call) {
     }
     return { status: "found", ...at, referenced, ...expected && { expected }, versions };
   } catch (err) {
-    if (statusOf(err) === 404) return { status: "not-found", ...at, reason: describeError(err) };
-    return { status: "failed", ...at, reason: describeError(err) };
+    if (statusOf(err) === 404) return { status: "not-found", ...at, reason: scrub(describeError(err)) };
+    return { status: "failed", ...at, reason: scrub(describeError(err)) };
   }
 }
 async function listVersions(c, name3, abortSignal) {
@@ -69845,11 +69870,28 @@ function retryDelay(err, attempt, r) {
   const ceiling = Math.min(r.baseDelayMs * 2 ** (attempt - 1), r.maxDelayMs);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
-async function withRetry(fn, r, timeoutMs, limit) {
+var VaultDown = class extends Error {
+};
+async function withRetry(fn, r, timeoutMs, timeoutReason, gate) {
+  const once = async () => {
+    if (gate.down) throw new VaultDown(gate.down);
+    try {
+      const result = await attemptOnce(fn, timeoutMs, timeoutReason);
+      gate.unanswered = 0;
+      return result;
+    } catch (err) {
+      if (!(err instanceof AttemptTimeout)) gate.unanswered = 0;
+      else if (++gate.unanswered >= r.attempts) gate.down ??= `not tried: ${gate.vault} did not answer ${gate.unanswered} requests in a row (the last: ${err.message})`;
+      throw err;
+    }
+  };
+  let last;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await limit(() => attemptOnce(fn, timeoutMs));
+      return await gate.limit(once);
     } catch (err) {
+      if (err instanceof VaultDown && last !== void 0) throw Object.assign(last, { attempts: attempt - 1 });
+      last = err;
       const delay4 = retryDelay(err, attempt, r);
       if (delay4 === void 0) throw err;
       if (attempt >= r.attempts) throw Object.assign(err, { attempts: attempt });
@@ -69857,13 +69899,22 @@ async function withRetry(fn, r, timeoutMs, limit) {
     }
   }
 }
-async function attemptOnce(fn, timeoutMs) {
+async function attemptOnce(fn, timeoutMs, timeoutReason) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = timeoutReason();
+      controller.abort();
+      reject(new AttemptTimeout(reason));
+    }, timeoutMs);
+  });
+  const attempt = fn(controller.signal);
+  attempt.catch(() => void 0);
   try {
-    return await fn(controller.signal);
+    return await Promise.race([attempt, timedOut]);
   } catch (err) {
-    if (controller.signal.aborted) throw new AttemptTimeout(`no answer within ${timeoutMs} ms`);
+    if (controller.signal.aborted && !(err instanceof AttemptTimeout)) throw new AttemptTimeout(`no answer within ${timeoutMs} ms`);
     throw err;
   } finally {
     clearTimeout(timer);
@@ -70167,6 +70218,16 @@ function serverHandshakeSecret(keylogLines) {
 // src/sources/tls-probe.ts
 var VERDICT_GRACE_MS = 1e3;
 function checkClientCertificate(c) {
+  const text = (b) => typeof b === "string" ? b : b.toString("latin1");
+  if (!text(c.cert).includes("-----BEGIN CERTIFICATE-----")) {
+    throw new InputError("the probe's client certificate must be PEM (-----BEGIN CERTIFICATE-----); a PKCS#12 (.pfx/.p12) store is not read: export its certificate and key as PEM");
+  }
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text(c.key))) {
+    throw new InputError("the probe's client key must be a PEM private key (-----BEGIN PRIVATE KEY-----); a PKCS#12 (.pfx/.p12) store is not read: export the key as PEM");
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text(c.key))) {
+    throw new InputError("the probe's client key is encrypted: rc-policy takes no passphrase; give it the key unencrypted (from a CI secret, RC_POLICY_CLIENT_KEY)");
+  }
   try {
     tls.createSecureContext({ cert: c.cert, key: c.key });
   } catch (err) {
@@ -70191,6 +70252,12 @@ var CONNECT_ERRORS = {
   ETIMEDOUT: "connection timed out"
 };
 var connectReason = (err) => CONNECT_ERRORS[err.code ?? ""] ?? err.message.split("\n")[0];
+function handshakeFailure(err, f) {
+  const when = f.version ? `after its ServerHello (${f.version})` : "before answering the ClientHello";
+  if (err.code === "ECONNRESET" && err.syscall === "read") return `the server reset the connection during the TLS handshake, ${when}`;
+  if (err.code === "ECONNRESET" || err.code === "EPIPE") return `the server closed the connection during the TLS handshake, ${when}`;
+  return `TLS handshake failed: ${tlsReason(err)}`;
+}
 function probeTls(endpoint, options) {
   return new Promise((resolve2) => {
     const received = [];
@@ -70246,10 +70313,11 @@ function probeTls(endpoint, options) {
     });
     raw.once("connect", () => {
       seen = { ...endpoint, address: raw.remoteAddress ?? endpoint.address };
-      arm(
-        options.timeoutMs,
-        () => finish({ kind: "unreachable", stage: "handshake", reason: `no TLS handshake within ${options.timeoutMs} ms (the port accepts TCP connections)` })
-      );
+      arm(options.timeoutMs, () => {
+        const version3 = socket ? flight().version : void 0;
+        const reason = version3 ? `the server sent its ServerHello (${version3}) but did not complete the TLS handshake within ${options.timeoutMs} ms` : `no TLS handshake within ${options.timeoutMs} ms (the port accepts TCP connections)`;
+        finish({ kind: "unreachable", stage: "handshake", reason });
+      });
       try {
         socket = tls.connect({
           socket: tap(raw, (chunk) => {
@@ -70269,12 +70337,12 @@ function probeTls(endpoint, options) {
       socket.on("error", (err) => {
         if (handshakeDone) {
           if (isAlert(err)) finish({ kind: "rejected", alert: tlsReason(err) });
-          else finish({ kind: "closed", afterApplicationData: wroteData, evidence: `the connection failed without a TLS alert (${connectReason(err)})` });
+          else finish({ kind: "closed", afterApplicationData: wroteData, evidence: `the connection failed without a TLS alert (${err.reason ?? connectReason(err)})` });
           return;
         }
         const f = flight();
         if (isAlert(err) && f.certificates.length > 0 && f.certificateRequested) finish({ kind: "rejected", alert: tlsReason(err) }, f);
-        else finish({ kind: "unreachable", stage: "handshake", reason: `TLS handshake failed: ${tlsReason(err)}` }, f);
+        else finish({ kind: "unreachable", stage: "handshake", reason: handshakeFailure(err, f) }, f);
       });
       socket.once("secureConnect", () => {
         const f = flight();
@@ -70371,6 +70439,41 @@ function livePlan(topology2, regions = []) {
   return { servers, frontends, keyVault };
 }
 
+// src/model/coverage.ts
+function notEvaluated(model) {
+  if (!model.live) return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const add = (e) => {
+    const key = `${e.target}\0${e.source}\0${e.reason}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(e);
+  };
+  for (const server of tlsServers(model.topology)) {
+    const probe = serverProbe(model, server);
+    if (!probe) continue;
+    for (const o of [probe.anonymous, probe.withClientCert]) {
+      if (o?.outcome.kind === "unreachable") add({ target: server.id, source: `tls ${describeEndpoint(o.endpoint)}`, reason: o.outcome.reason, location: server.location });
+    }
+  }
+  for (const f of model.live.frontends) {
+    const { outcome, endpoint } = f.observation;
+    const lb = loadBalancerOf(model, f.loadBalancer);
+    if (outcome.kind === "unreachable" && lb) add({ target: lb.id, source: `tls ${describeEndpoint(endpoint)}`, reason: outcome.reason, location: lb.location });
+  }
+  for (const ref of certReferences(model)) {
+    const kv = ref.source.keyVault;
+    const read = kv && keyVaultRead(model, kv);
+    if (read?.status === "failed") add({ target: ref.target, source: `key-vault ${read.vault}/${read.name}`, reason: read.reason, location: kv.location });
+  }
+  return out;
+}
+function withWaivers(gaps, findings) {
+  const waived = new Set(findings.filter((f) => f.rule === "live/unreachable" && f.waived).map((f) => f.target));
+  return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
+}
+
 // src/audit.ts
 var DEFAULT_CONCURRENCY = 16;
 var DEFAULT_TIMEOUT_MS = 5e3;
@@ -70409,7 +70512,8 @@ async function audit(options = {}) {
       credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
     ]);
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
-    return evaluate(loaded.document.file, model, pack, waivers2, baseline);
+    const report = evaluate(loaded.document.file, model, pack, waivers2, baseline);
+    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
   } finally {
     agent.destroy();
   }
@@ -70429,6 +70533,19 @@ function parseAt(value, now = /* @__PURE__ */ new Date()) {
   }
   throw new InputError(`--at must be an ISO date (2026-12-01, 2026-12-01T12:00:00Z) or an offset such as +30d (got '${value}')`);
 }
+
+// src/report/incomplete.ts
+var openGaps = (report) => (report.incomplete ?? []).filter((g) => !g.waived);
+function gapTargets(gaps, max = 5) {
+  const targets = [...new Set(gaps.map((g) => g.target))];
+  const shown = targets.slice(0, max).join(", ");
+  return targets.length > max ? `${shown} and ${targets.length - max} more` : shown;
+}
+function incompleteVerdict(gaps) {
+  const n = new Set(gaps.map((g) => g.target)).size;
+  return `the audit is incomplete: could not evaluate ${n} object${n === 1 ? "" : "s"} (${gapTargets(gaps)})`;
+}
+var describeGap = (g) => `${g.target}: ${g.source}: ${g.reason}`;
 
 // src/report/github.ts
 var ANNOTATION_LIMIT = 10;
@@ -70450,10 +70567,16 @@ function renderGithub(report, _ctx) {
   const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
   const quiet = report.findings.length - open3.length;
   const bySeverity = (s) => open3.filter((f) => f.severity === s);
-  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - ANNOTATION_LIMIT));
+  const gaps = openGaps(report);
+  const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
+  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : ANNOTATION_LIMIT)));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
-  const limit = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
+  const limit = { error: errorSlots, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown = [];
+  if (gaps.length) {
+    const why = gaps.slice(0, 5).map(describeGap).join("; ");
+    shown.push(`::error title=${escapeProperty2("rc-policy: audit incomplete")}::${escapeData2(`${incompleteVerdict(gaps)}. ${why}${gaps.length > 5 ? "; \u2026" : ""}`)}`);
+  }
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ["error", "warning", "info"]) {
     const list2 = bySeverity(s);
@@ -70630,14 +70753,17 @@ var ICON = { error: "\u{1F7E5}", warning: "\u{1F7E8}", info: "\u{1F7E6}" };
 var plural2 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderMarkdown(report, ctx2) {
   const failed = report.findings.some(ctx2.failing);
+  const gaps = openGaps(report);
   const s = report.summary;
   const out = [];
   const name3 = report.estate?.name ?? report.topology;
-  out.push(`## ${failed ? "\u274C" : "\u2705"} rc-policy ${report.mode}: ${md(name3)} \u2014 ${failed ? "fail" : "pass"}`, "");
+  const verdict = gaps.length > 0 ? "\u26D4 rc-policy %s \u2014 incomplete" : failed ? "\u274C rc-policy %s \u2014 fail" : "\u2705 rc-policy %s \u2014 pass";
+  out.push(`## ${verdict.replace("%s", `${report.mode}: ${md(name3)}`)}`, "");
   out.push(
     `**${plural2(s.error, "error")}**, ${plural2(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing (baseline)` : ""} \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`,
     ""
   );
+  if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
   if (report.matrix) out.push(...matrixSection(report.matrix));
   if (report.estate) {
@@ -70683,6 +70809,25 @@ function findingsSection(report, ctx2) {
     ...rows,
     "",
     ...more > 0 ? [`\u2026 and ${more} more findings: see the JSON or SARIF report.`, ""] : []
+  ];
+}
+function incompleteSection(report, ctx2) {
+  const gaps = report.incomplete;
+  const open3 = openGaps(report);
+  const rows = gaps.slice(0, MAX_FINDING_ROWS).map((g) => {
+    const state3 = g.waived ? "\u{1F4A4} waived (live/unreachable)" : "**not evaluated**";
+    return `| ${md(g.target)} | ${code(g.source)} | ${md(g.reason)} | ${location(g, ctx2)} | ${state3} |`;
+  });
+  return [
+    "### Not evaluated",
+    "",
+    open3.length > 0 ? `\u26D4 ${md(incompleteVerdict(open3))}. Nothing below vouches for ${open3.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
+    "",
+    "| Target | Source | Reason | Location | |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    ...gaps.length > rows.length ? [`\u2026 and ${gaps.length - rows.length} more: see the JSON report.`, ""] : []
   ];
 }
 var side = (p) => {
@@ -70787,6 +70932,27 @@ function suppression(f) {
   const who = [w.owner && `owner ${w.owner}`, w.ticket && `ticket ${w.ticket}`].filter(Boolean).join(", ");
   return [{ kind: "external", status: "accepted", justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ""})` }];
 }
+function invocation(report) {
+  const gaps = report.incomplete ?? [];
+  if (gaps.length === 0) return { executionSuccessful: true };
+  return {
+    executionSuccessful: openGaps(report).length === 0,
+    toolExecutionNotifications: gaps.map((g) => ({
+      level: g.waived ? "note" : "error",
+      message: { text: `could not evaluate ${describeGap(g)}${g.waived ? " (waived)" : ""}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(g.location.file) },
+            region: { startLine: Math.max(1, g.location.line), startColumn: Math.max(1, g.location.column) }
+          },
+          logicalLocations: [{ name: g.target, kind: "resource" }]
+        }
+      ],
+      associatedRule: { id: "live/unreachable" }
+    }))
+  };
+}
 function renderSarif(report, _ctx) {
   const rules11 = ALL_RULES;
   const index = new Map(rules11.map((r, i) => [r.meta.id, i]));
@@ -70833,7 +70999,7 @@ function renderSarif(report, _ctx) {
         // The category GitHub keeps alerts under: one per mode and topology file, so several
         // topologies in one repository do not close each other's alerts.
         automationDetails: { id: `rc-policy/${report.mode}/${report.topology}/` },
-        invocations: [{ executionSuccessful: true }],
+        invocations: [invocation(report)],
         results,
         properties: { topology: report.topology, policy: report.policy.pack, evaluatedAt: report.evaluatedAt }
       }
@@ -70912,10 +71078,20 @@ function renderText(report, options) {
     const matrix = renderMatrix(report.matrix, paint);
     if (matrix.length > 0) lines.push(...matrix, "");
   }
+  if (report.incomplete?.length) {
+    lines.push(paint("bold", "Not evaluated (the audit could not read these):"));
+    for (const g of report.incomplete) {
+      const state3 = g.waived ? paint("gray", "waived ") : paint("red", "gap    ");
+      lines.push(`  ${paint("gray", formatLocation(g.location))}  ${state3}  ${describeGap(g)}`);
+    }
+    lines.push("");
+  }
   const s = report.summary;
   const counts = `${plural4(s.error, "error")}, ${plural4(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing` : ""}`;
-  const headline = s.error > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
+  const gaps = openGaps(report);
+  const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
+  if (gaps.length > 0) lines.push(`${paint("red", "\u2716")} ${incompleteVerdict(gaps)}`);
   return `${lines.join("\n")}
 `;
 }
@@ -70971,6 +71147,7 @@ async function run(env = process.env) {
       ...env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && { links: { base: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` } }
     };
     const failed = fails(report.findings, failOn);
+    const gaps = openGaps(report);
     const dir = await mkdtemp(path13.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
     const reportJson = path13.join(dir, "report.json");
     const reportMarkdown = path13.join(dir, "summary.md");
@@ -70982,7 +71159,7 @@ async function run(env = process.env) {
     await writeFile2(sarifFile, renderSarif(report, ctx2));
     setOutput("errors", String(report.summary.error));
     setOutput("warnings", String(report.summary.warning));
-    setOutput("result", failed ? "fail" : "pass");
+    setOutput("result", gaps.length > 0 ? "error" : failed ? "fail" : "pass");
     setOutput("report-json", reportJson);
     setOutput("report-markdown", reportMarkdown);
     setOutput("sarif-file", sarifFile);
@@ -70992,7 +71169,9 @@ async function run(env = process.env) {
       if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
       else warning("GITHUB_STEP_SUMMARY is not set: no job summary written");
     }
-    if (failed) {
+    if (gaps.length > 0) {
+      setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
+    } else if (failed) {
       const n = report.findings.filter(ctx2.failing).length;
       const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings)`;
       if (softFail) warning(`${why}; not failing the step (soft-fail)`);
@@ -71008,6 +71187,7 @@ async function run(env = process.env) {
 
 // action-entry.ts
 await run();
+setTimeout(() => process.exit(), 500).unref();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

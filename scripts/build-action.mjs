@@ -9,7 +9,9 @@ export async function buildAction(outdir = 'dist') {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   await build({
-    stdin: { contents: "import { run } from './src/action.ts';\nawait run();\n", resolveDir: path.resolve('.'), sourcefile: 'action-entry.ts', loader: 'ts' },
+    // After run(): do not wait for a handle a live source left behind (an `az` that never answered);
+    // the outputs are written and the exit code is set (ADR 0070).
+    stdin: { contents: "import { run } from './src/action.ts';\nawait run();\nsetTimeout(() => process.exit(), 500).unref();\n", resolveDir: path.resolve('.'), sourcefile: 'action-entry.ts', loader: 'ts' },
     outfile: path.join(outdir, 'index.js'),
     bundle: true,
     format: 'esm',

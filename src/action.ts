@@ -17,6 +17,7 @@ import { renderSarif } from './report/sarif.ts';
 import { renderText } from './report/text.ts';
 import type { RenderContext } from './report/formats.ts';
 import { fails, isFailing, type FailOn } from './report/summary.ts';
+import { incompleteVerdict, openGaps } from './report/incomplete.ts';
 
 const MODES = ['check', 'audit'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
@@ -73,6 +74,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ...(env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && { links: { base: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` } }),
     };
     const failed = fails(report.findings, failOn);
+    // An audit that could not evaluate part of the estate is an error, not a finding (ADR 0070).
+    const gaps = openGaps(report);
 
     // Files first, so the outputs point at something even if a later step of this one fails.
     const dir = await mkdtemp(path.join(env.RUNNER_TEMP || tmpdir(), 'rc-policy-'));
@@ -87,7 +90,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     core.setOutput('errors', String(report.summary.error));
     core.setOutput('warnings', String(report.summary.warning));
-    core.setOutput('result', failed ? 'fail' : 'pass');
+    core.setOutput('result', gaps.length > 0 ? 'error' : failed ? 'fail' : 'pass');
     core.setOutput('report-json', reportJson);
     core.setOutput('report-markdown', reportMarkdown);
     core.setOutput('sarif-file', sarifFile);
@@ -99,7 +102,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       else core.warning('GITHUB_STEP_SUMMARY is not set: no job summary written');
     }
 
-    if (failed) {
+    if (gaps.length > 0) {
+      // soft-fail forgives findings only: a partial audit must not pass.
+      core.setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
+    } else if (failed) {
       const n = report.findings.filter(ctx.failing).length;
       const why = `rc-policy: ${n} finding${n === 1 ? '' : 's'} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings)`;
       if (softFail) core.warning(`${why}; not failing the step (soft-fail)`);

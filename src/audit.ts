@@ -10,6 +10,7 @@ import { createCredential, type CredentialKind } from './sources/azure-credentia
 import { parseResolve, Resolver, resolvingAgent, type ResolveEntry } from './sources/resolve.ts';
 import { checkClientCertificate, probeEstate, type ClientCertificate } from './sources/tls-probe.ts';
 import { livePlan } from './topology/endpoints.ts';
+import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './report/types.ts';
@@ -79,7 +80,9 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    return evaluate(loaded.document.file, model, pack, waivers, baseline);
+    const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
+    // What could not be evaluated is reported whatever the pack says (ADR 0070).
+    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
   } finally {
     agent.destroy();
   }

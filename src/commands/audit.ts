@@ -6,6 +6,7 @@ import { CREDENTIAL_KINDS, type CredentialKind } from '../sources/azure-credenti
 import type { ClientCertificate } from '../sources/tls-probe.ts';
 import { CHECK_OPTIONS, commonOptions, emitReport } from './check.ts';
 import { oneOf, onePositional, parse } from './args.ts';
+import { incompleteVerdict, openGaps } from '../report/incomplete.ts';
 
 const AUDIT_OPTIONS = {
   ...CHECK_OPTIONS,
@@ -50,8 +51,9 @@ Report options (as for check):
   -q, --quiet            show only the findings that fail the run
   --debug                print stack traces for unexpected errors
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (an unreachable endpoint or
-an unreadable Key Vault certificate is an error finding), 2 could not evaluate.
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 could not evaluate: bad
+input, or part of the estate could not be read (an endpoint that does not answer, a Key Vault read
+that fails) — the report still shows every finding, and --fail-on never does not change it.
 `;
 
 const wholeNumber = (name: string, value: string | undefined): number | undefined => {
@@ -107,5 +109,11 @@ export async function runAudit(argv: string[]): Promise<number> {
     ...(probeCert && { clientCertificate: probeCert }),
     ...(onProgress && { onProgress }),
   });
-  return emitReport(report, values, failOn, targets);
+  const code = await emitReport(report, values, failOn, targets);
+  // Could not evaluate part of the estate: exit 2 whatever --fail-on says; the report above still
+  // holds everything the audit did see (ADR 0070).
+  const gaps = openGaps(report);
+  if (gaps.length === 0) return code;
+  process.stderr.write(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the report\n`);
+  return 2;
 }

@@ -4,6 +4,7 @@
 import type { Severity } from '../rules/rule.ts';
 import type { RenderContext } from './formats.ts';
 import type { Finding, Report } from './types.ts';
+import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 
 /** GitHub shows at most 10 annotations of each type per step; the rest would be dropped silently. */
 export const ANNOTATION_LIMIT = 10;
@@ -34,10 +35,17 @@ export function renderGithub(report: Report, _ctx?: RenderContext): string {
   const open = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const quiet = report.findings.length - open.length;
   const bySeverity = (s: Severity) => open.filter((f) => f.severity === s);
-  const over = (['error', 'warning', 'info'] as const).map((s) => Math.max(0, bySeverity(s).length - ANNOTATION_LIMIT));
+  // An incomplete audit says so first, in one error of its own (ADR 0070); it takes one error slot.
+  const gaps = openGaps(report);
+  const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
+  const over = (['error', 'warning', 'info'] as const).map((s) => Math.max(0, bySeverity(s).length - (s === 'error' ? errorSlots : ANNOTATION_LIMIT)));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
-  const limit: Record<Severity, number> = { error: ANNOTATION_LIMIT, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
+  const limit: Record<Severity, number> = { error: errorSlots, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown: string[] = [];
+  if (gaps.length) {
+    const why = gaps.slice(0, 5).map(describeGap).join('; ');
+    shown.push(`::error title=${escapeProperty('rc-policy: audit incomplete')}::${escapeData(`${incompleteVerdict(gaps)}. ${why}${gaps.length > 5 ? '; …' : ''}`)}`);
+  }
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ['error', 'warning', 'info'] as const) {
     const list = bySeverity(s);

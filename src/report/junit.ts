@@ -6,6 +6,7 @@ import { ALL_RULES } from '../rules/index.ts';
 import { formatLocation } from '../errors.ts';
 import type { RenderContext } from './formats.ts';
 import type { Finding, Report, RuleRun } from './types.ts';
+import { describeGap } from './incomplete.ts';
 
 /** XML 1.0 forbids most control characters even as references: drop them. */
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -20,6 +21,9 @@ interface Case {
   readonly line?: number;
   readonly outcome: { kind: 'pass'; notes?: string } | { kind: 'fail'; type: string; message: string; body: string } | { kind: 'skip'; message: string };
 }
+
+/** The suite of an audit's gaps (ADR 0070). */
+const NOT_EVALUATED = 'rc-policy/not-evaluated';
 
 const SKIP_REASON: Record<Exclude<RuleRun['status'], 'ran'>, string> = {
   'not-applicable': 'does not apply: nothing in this estate for the rule to evaluate',
@@ -83,9 +87,27 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
       `  <testsuite name="${xmlAttr(id)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" timestamp="${xmlAttr(report.evaluatedAt.replace(/\.\d+Z$/, ''))}">\n${body}  </testsuite>\n`,
     );
   }
+  // What an audit could not evaluate is an <error> (the test could not run), not a <failure>.
+  let errors = 0;
+  if (report.incomplete?.length) {
+    const cases = report.incomplete.map((g) => {
+      const attrs = `classname="${NOT_EVALUATED}" name="${xmlAttr(g.target)}" file="${xmlAttr(g.location.file)}" line="${g.location.line}"`;
+      const text = `${formatLocation(g.location)}: could not evaluate ${describeGap(g)}`;
+      if (g.waived) return `    <testcase ${attrs}>\n      <skipped message="${xmlAttr(`waived (live/unreachable): ${g.source}: ${g.reason}`)}"/>\n    </testcase>\n`;
+      return `    <testcase ${attrs}>\n      <error type="not-evaluated" message="${xmlAttr(`${g.source}: ${g.reason}`)}">${xmlText(text)}</error>\n    </testcase>\n`;
+    });
+    const e = report.incomplete.filter((g) => !g.waived).length;
+    const s = report.incomplete.length - e;
+    total += cases.length;
+    errors += e;
+    skipped += s;
+    suites.unshift(
+      `  <testsuite name="${NOT_EVALUATED}" tests="${cases.length}" failures="0" errors="${e}" skipped="${s}" timestamp="${xmlAttr(report.evaluatedAt.replace(/\.\d+Z$/, ''))}">\n${cases.join('')}  </testsuite>\n`,
+    );
+  }
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="${xmlAttr(`rc-policy ${report.mode} ${report.topology}`)}" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}">\n` +
+    `<testsuites name="${xmlAttr(`rc-policy ${report.mode} ${report.topology}`)}" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n` +
     suites.join('') +
     `</testsuites>\n`
   );

@@ -8,6 +8,7 @@ import type { Severity } from '../rules/rule.ts';
 import type { RenderContext } from './formats.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding, MatrixPair, Report } from './types.ts';
+import { incompleteVerdict, openGaps } from './incomplete.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -34,16 +35,19 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 export function renderMarkdown(report: Report, ctx: RenderContext): string {
   const failed = report.findings.some(ctx.failing);
+  const gaps = openGaps(report);
   const s = report.summary;
   const out: string[] = [];
   const name = report.estate?.name ?? report.topology;
-  out.push(`## ${failed ? '❌' : '✅'} rc-policy ${report.mode}: ${md(name)} — ${failed ? 'fail' : 'pass'}`, '');
+  const verdict = gaps.length > 0 ? '⛔ rc-policy %s — incomplete' : failed ? '❌ rc-policy %s — fail' : '✅ rc-policy %s — pass';
+  out.push(`## ${verdict.replace('%s', `${report.mode}: ${md(name)}`)}`, '');
   out.push(
     `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info` +
       `${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing (baseline)` : ''}` +
       ` · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`,
     '',
   );
+  if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
   if (report.matrix) out.push(...matrixSection(report.matrix));
   if (report.estate) {
@@ -68,7 +72,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   return `${out.join('\n')}\n`;
 }
 
-function location(f: Finding, ctx: RenderContext): string {
+function location(f: Pick<Finding, 'location'>, ctx: RenderContext): string {
   const text = code(formatLocation(f.location));
   const file = f.location.file;
   if (!ctx.links || file.startsWith('/') || file.startsWith('..')) return text;
@@ -96,6 +100,29 @@ function findingsSection(report: Report, ctx: RenderContext): string[] {
     ...rows,
     '',
     ...(more > 0 ? [`… and ${more} more findings: see the JSON or SARIF report.`, ''] : []),
+  ];
+}
+
+/** What the audit could not read: first, because it is why the run cannot pass (ADR 0070). */
+function incompleteSection(report: Report, ctx: RenderContext): string[] {
+  const gaps = report.incomplete!;
+  const open = openGaps(report);
+  const rows = gaps.slice(0, MAX_FINDING_ROWS).map((g) => {
+    const state = g.waived ? '💤 waived (live/unreachable)' : '**not evaluated**';
+    return `| ${md(g.target)} | ${code(g.source)} | ${md(g.reason)} | ${location(g, ctx)} | ${state} |`;
+  });
+  return [
+    '### Not evaluated',
+    '',
+    open.length > 0
+      ? `⛔ ${md(incompleteVerdict(open))}. Nothing below vouches for ${open.length === 1 ? 'it' : 'them'}; a partial audit never passes.`
+      : 'Every gap below is waived.',
+    '',
+    '| Target | Source | Reason | Location | |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...(gaps.length > rows.length ? [`… and ${gaps.length - rows.length} more: see the JSON report.`, ''] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import { REPOSITORY_URL, ruleHelpUri } from '../package.ts';
 import type { Rule, Severity } from '../rules/rule.ts';
 import type { RenderContext } from './formats.ts';
 import type { Finding, Report } from './types.ts';
+import { describeGap, openGaps } from './incomplete.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The partialFingerprints key; bump the version if the identity of a finding ever changes. */
@@ -67,6 +68,32 @@ function suppression(f: Finding) {
   return [{ kind: 'external', status: 'accepted', justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ''})` }];
 }
 
+/**
+ * An audit that could not evaluate everything did not execute successfully (SARIF §3.20.14): each
+ * gap is a tool execution notification at the object's line, an error unless a waiver accepts it.
+ */
+function invocation(report: Report) {
+  const gaps = report.incomplete ?? [];
+  if (gaps.length === 0) return { executionSuccessful: true };
+  return {
+    executionSuccessful: openGaps(report).length === 0,
+    toolExecutionNotifications: gaps.map((g) => ({
+      level: g.waived ? 'note' : 'error',
+      message: { text: `could not evaluate ${describeGap(g)}${g.waived ? ' (waived)' : ''}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(g.location.file) },
+            region: { startLine: Math.max(1, g.location.line), startColumn: Math.max(1, g.location.column) },
+          },
+          logicalLocations: [{ name: g.target, kind: 'resource' }],
+        },
+      ],
+      associatedRule: { id: 'live/unreachable' },
+    })),
+  };
+}
+
 export function renderSarif(report: Report, _ctx?: RenderContext): string {
   const rules = ALL_RULES;
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
@@ -115,7 +142,7 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
         // The category GitHub keeps alerts under: one per mode and topology file, so several
         // topologies in one repository do not close each other's alerts.
         automationDetails: { id: `rc-policy/${report.mode}/${report.topology}/` },
-        invocations: [{ executionSuccessful: true }],
+        invocations: [invocation(report)],
         results,
         properties: { topology: report.topology, policy: report.policy.pack, evaluatedAt: report.evaluatedAt },
       },

@@ -2,6 +2,7 @@ import { formatLocation } from '../errors.ts';
 import type { Severity } from '../rules/rule.ts';
 import type { Finding, Report } from './types.ts';
 import { renderMatrix } from './matrix-text.ts';
+import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -40,9 +41,20 @@ export function renderText(report: Report, options: TextOptions): string {
     const matrix = renderMatrix(report.matrix, paint);
     if (matrix.length > 0) lines.push(...matrix, '');
   }
+  // An audit's gaps come last but one, right above the verdict: they are why it cannot pass.
+  if (report.incomplete?.length) {
+    lines.push(paint('bold', 'Not evaluated (the audit could not read these):'));
+    for (const g of report.incomplete) {
+      const state = g.waived ? paint('gray', 'waived ') : paint('red', 'gap    ');
+      lines.push(`  ${paint('gray', formatLocation(g.location))}  ${state}  ${describeGap(g)}`);
+    }
+    lines.push('');
+  }
   const s = report.summary;
   const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing` : ''}`;
-  const headline = s.error > 0 ? paint('red', '✖') : s.warning > 0 ? paint('yellow', '⚠') : paint('green', '✔');
+  const gaps = openGaps(report);
+  const headline = s.error > 0 || gaps.length > 0 ? paint('red', '✖') : s.warning > 0 ? paint('yellow', '⚠') : paint('green', '✔');
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
+  if (gaps.length > 0) lines.push(`${paint('red', '✖')} ${incompleteVerdict(gaps)}`);
   return `${lines.join('\n')}\n`;
 }

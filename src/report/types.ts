@@ -73,6 +73,25 @@ export interface Report {
   readonly baseline?: BaselineSummary;
   /** What the topology declares, for the Markdown diagrams (docs/decisions/0031). */
   readonly estate?: Estate;
+  /**
+   * Audit only: what the live sources could not read, so the rules could not evaluate it (an
+   * endpoint that did not answer, a Key Vault read that failed). Empty when the audit saw everything;
+   * an entry that is not waived makes the run "could not evaluate" (exit 2, ADR 0070).
+   */
+  readonly incomplete?: readonly NotEvaluated[];
+}
+
+/** One object an audit could not evaluate, and why (ADR 0070). */
+export interface NotEvaluated {
+  /** The object left unevaluated: a broker, gateway or load balancer, or the object referencing a Key Vault certificate. */
+  readonly target: string;
+  /** What could not be read: `tls <host:port ...>` or `key-vault <vault>/<certificate>`. */
+  readonly source: string;
+  readonly reason: string;
+  /** Where the object (or its Key Vault reference) is declared. */
+  readonly location: Location;
+  /** A waiver of live/unreachable on this target accepts the gap until it expires: reported, not failing. */
+  readonly waived?: true;
 }
 
 /**

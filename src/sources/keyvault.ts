@@ -50,11 +50,15 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
   const unique = new Map<string, KeyVaultRef>();
   for (const ref of refs) if (!unique.has(keyVaultKey(ref))) unique.set(keyVaultKey(ref), ref);
   const retry = { ...DEFAULT_RETRY, ...o.retry };
-  const clients = new Map<string, { client: Promise<CertificateClient>; limit: ReturnType<typeof limiter> }>();
+  const credential = watchCredential(o.credential);
+  const timeoutReason = () =>
+    credential.pending() > 0 ? `no Azure token within ${o.timeoutMs} ms: the credential did not answer` : `no answer within ${o.timeoutMs} ms`;
+  const clients = new Map<string, { client: Promise<CertificateClient>; gate: VaultGate }>();
   const vaultFor = (vault: string) => {
     let v = clients.get(vault.toLowerCase());
     if (!v) {
-      v = { client: newClient(vaultUrl(vault, o.regions), o.credential, o.agent), limit: limiter(o.perVaultConcurrency ?? DEFAULT_PER_VAULT) };
+      const gate: VaultGate = { vault, limit: limiter(o.perVaultConcurrency ?? DEFAULT_PER_VAULT), unanswered: 0 };
+      v = { client: newClient(vaultUrl(vault, o.regions), credential, o.agent), gate };
       clients.set(vault.toLowerCase(), v);
     }
     return v;
@@ -65,13 +69,43 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
         out.set(key, { status: 'not-found', vault: '', name: ref.certificate, reason: 'the reference names no vault and its region declares no Key Vault' });
         return;
       }
-      const { client, limit } = vaultFor(ref.vault);
+      const { client, gate } = vaultFor(ref.vault);
       const call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) =>
-        withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, limit);
-      out.set(key, await readCertificate(ref, ref.vault, call));
+        withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
+      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
     }),
   );
   return out;
+}
+
+/**
+ * The run's credential, watched: it counts token requests in flight (a timeout then names the
+ * credential, not the vault) and remembers every token it handed out, so that `scrub` can take
+ * them out of any text — a Key Vault error body, a proxy's error page or a credential's message
+ * that quotes the Authorization header must not carry the token into a report.
+ */
+function watchCredential(inner: TokenCredential): TokenCredential & { pending(): number; scrub(text: string): string } {
+  let pending = 0;
+  const tokens = new Set<string>();
+  return {
+    getToken: async (scopes, options) => {
+      pending++;
+      try {
+        const token = await inner.getToken(scopes, options);
+        if (token?.token) tokens.add(token.token);
+        return token;
+      } finally {
+        pending--;
+      }
+    },
+    pending: () => pending,
+    scrub: (text) => {
+      let out = text;
+      for (const t of tokens) if (t.length >= 8) out = out.split(t).join('[redacted]');
+      // Whatever else looks like a credential: an Authorization value, a JWT (the OIDC and Entra tokens).
+      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]').replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, '[redacted]');
+    },
+  };
 }
 
 async function newClient(url: string, credential: TokenCredential, agent: Agent | undefined): Promise<CertificateClient> {
@@ -86,7 +120,7 @@ async function newClient(url: string, credential: TokenCredential, agent: Agent 
 
 type Call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-async function readCertificate(ref: KeyVaultRef, vault: string, call: Call): Promise<KeyVaultRead> {
+async function readCertificate(ref: KeyVaultRef, vault: string, call: Call, scrub: (text: string) => string): Promise<KeyVaultRead> {
   const name = ref.certificate;
   const at = { vault, name };
   try {
@@ -104,8 +138,9 @@ async function readCertificate(ref: KeyVaultRef, vault: string, call: Call): Pro
     }
     return { status: 'found', ...at, referenced, ...(expected && { expected }), versions };
   } catch (err) {
-    if (statusOf(err) === 404) return { status: 'not-found', ...at, reason: describeError(err) };
-    return { status: 'failed', ...at, reason: describeError(err) };
+    // The reason quotes the service (or whatever answered in its place): it must not carry a token back.
+    if (statusOf(err) === 404) return { status: 'not-found', ...at, reason: scrub(describeError(err)) };
+    return { status: 'failed', ...at, reason: scrub(describeError(err)) };
   }
 }
 
@@ -171,16 +206,50 @@ function retryDelay(err: unknown, attempt: number, r: RetryOptions): number | un
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
+/**
+ * One vault's requests: at most a few in flight (Key Vault throttles per vault), and a breaker. A
+ * vault that leaves `attempts` requests in a row unanswered is taken as down: the requests still
+ * queued for it fail at once instead of each waiting out its own timeouts, so a silent vault costs
+ * about one retry cycle, not one per certificate (ADR 0070). Any answer, even an error, resets it.
+ */
+interface VaultGate {
+  readonly vault: string;
+  readonly limit: <R>(f: () => Promise<R>) => Promise<R>;
+  /** Attempts in a row that got no answer within the timeout. */
+  unanswered: number;
+  /** Set once the vault is taken as down: why. */
+  down?: string;
+}
+
+class VaultDown extends Error {}
+
 async function withRetry<T>(
   fn: (signal: AbortSignal) => Promise<T>,
   r: RetryOptions,
   timeoutMs: number,
-  limit: <R>(f: () => Promise<R>) => Promise<R>,
+  timeoutReason: () => string,
+  gate: VaultGate,
 ): Promise<T> {
+  const once = async (): Promise<T> => {
+    if (gate.down) throw new VaultDown(gate.down);
+    try {
+      const result = await attemptOnce(fn, timeoutMs, timeoutReason);
+      gate.unanswered = 0;
+      return result;
+    } catch (err) {
+      if (!(err instanceof AttemptTimeout)) gate.unanswered = 0;
+      else if (++gate.unanswered >= r.attempts) gate.down ??= `not tried: ${gate.vault} did not answer ${gate.unanswered} requests in a row (the last: ${err.message})`;
+      throw err;
+    }
+  };
+  let last: unknown;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await limit(() => attemptOnce(fn, timeoutMs));
+      return await gate.limit(once);
     } catch (err) {
+      // A read the breaker stops after its own attempts keeps its own reason.
+      if (err instanceof VaultDown && last !== undefined) throw Object.assign(last as object, { attempts: attempt - 1 });
+      last = err;
       const delay = retryDelay(err, attempt, r);
       if (delay === undefined) throw err;
       if (attempt >= r.attempts) throw Object.assign(err as object, { attempts: attempt });
@@ -189,13 +258,26 @@ async function withRetry<T>(
   }
 }
 
-async function attemptOnce<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+/**
+ * One attempt, over after `timeoutMs` whatever `fn` does: the signal asks the SDK to stop, and the
+ * race stops waiting for it — a credential that never answers (an `az` that hangs) ignores the signal.
+ */
+async function attemptOnce<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number, timeoutReason: () => string): Promise<T> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = timeoutReason(); // before the abort settles what is pending
+      controller.abort();
+      reject(new AttemptTimeout(reason));
+    }, timeoutMs);
+  });
+  const attempt = fn(controller.signal);
+  attempt.catch(() => undefined); // settles after the race is lost: nobody waits for it any more
   try {
-    return await fn(controller.signal);
+    return await Promise.race([attempt, timedOut]);
   } catch (err) {
-    if (controller.signal.aborted) throw new AttemptTimeout(`no answer within ${timeoutMs} ms`);
+    if (controller.signal.aborted && !(err instanceof AttemptTimeout)) throw new AttemptTimeout(`no answer within ${timeoutMs} ms`);
     throw err;
   } finally {
     clearTimeout(timer);

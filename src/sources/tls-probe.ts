@@ -39,6 +39,17 @@ const VERDICT_GRACE_MS = 1000;
 
 /** Throws InputError when the probe's client certificate and key cannot be used together (exit 2, before any probe). */
 export function checkClientCertificate(c: ClientCertificate): void {
+  // Say what is wrong with the input without quoting it: these are a key and, possibly, a PKCS#12 store.
+  const text = (b: string | Buffer) => (typeof b === 'string' ? b : b.toString('latin1'));
+  if (!text(c.cert).includes('-----BEGIN CERTIFICATE-----')) {
+    throw new InputError("the probe's client certificate must be PEM (-----BEGIN CERTIFICATE-----); a PKCS#12 (.pfx/.p12) store is not read: export its certificate and key as PEM");
+  }
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text(c.key))) {
+    throw new InputError("the probe's client key must be a PEM private key (-----BEGIN PRIVATE KEY-----); a PKCS#12 (.pfx/.p12) store is not read: export the key as PEM");
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text(c.key))) {
+    throw new InputError("the probe's client key is encrypted: rc-policy takes no passphrase; give it the key unencrypted (from a CI secret, RC_POLICY_CLIENT_KEY)");
+  }
   try {
     tls.createSecureContext({ cert: c.cert, key: c.key });
   } catch (err) {
@@ -71,6 +82,18 @@ const CONNECT_ERRORS: Record<string, string> = {
 };
 
 const connectReason = (err: NodeJS.ErrnoException): string => CONNECT_ERRORS[err.code ?? ''] ?? err.message.split('\n')[0]!;
+
+/**
+ * Why a handshake ended before it completed, as specific as the bytes allow: a reset or a close is
+ * named for what the server had sent by then (its ServerHello or nothing), so "the server resets
+ * connections" and "a middlebox drops TLS" read differently.
+ */
+function handshakeFailure(err: NodeJS.ErrnoException & { reason?: string }, f: ServerFlight): string {
+  const when = f.version ? `after its ServerHello (${f.version})` : 'before answering the ClientHello';
+  if (err.code === 'ECONNRESET' && err.syscall === 'read') return `the server reset the connection during the TLS handshake, ${when}`;
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return `the server closed the connection during the TLS handshake, ${when}`;
+  return `TLS handshake failed: ${tlsReason(err)}`;
+}
 
 /** One TLS connection to an endpoint. Never rejects: every failure is an observation. */
 export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<TlsObservation> {
@@ -131,9 +154,14 @@ export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<Tls
     });
     raw.once('connect', () => {
       seen = { ...endpoint, address: raw.remoteAddress ?? endpoint.address };
-      arm(options.timeoutMs, () =>
-        finish({ kind: 'unreachable', stage: 'handshake', reason: `no TLS handshake within ${options.timeoutMs} ms (the port accepts TCP connections)` }),
-      );
+      arm(options.timeoutMs, () => {
+        // A server that answered and then went quiet is not the same fault as a port that never speaks TLS.
+        const version = socket ? flight().version : undefined;
+        const reason = version
+          ? `the server sent its ServerHello (${version}) but did not complete the TLS handshake within ${options.timeoutMs} ms`
+          : `no TLS handshake within ${options.timeoutMs} ms (the port accepts TCP connections)`;
+        finish({ kind: 'unreachable', stage: 'handshake', reason });
+      });
       try {
         socket = tls.connect({
           socket: tap(raw, (chunk) => {
@@ -150,15 +178,15 @@ export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<Tls
         return finish({ kind: 'unreachable', stage: 'handshake', reason: `cannot start TLS: ${tlsReason(err as NodeJS.ErrnoException)}` }, undefined);
       }
       socket.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1')));
-      socket.on('error', (err: NodeJS.ErrnoException) => {
+      socket.on('error', (err: NodeJS.ErrnoException & { reason?: string }) => {
         if (handshakeDone) {
           if (isAlert(err)) finish({ kind: 'rejected', alert: tlsReason(err) });
-          else finish({ kind: 'closed', afterApplicationData: wroteData, evidence: `the connection failed without a TLS alert (${connectReason(err)})` });
+          else finish({ kind: 'closed', afterApplicationData: wroteData, evidence: `the connection failed without a TLS alert (${err.reason ?? connectReason(err)})` });
           return;
         }
         const f = flight();
         if (isAlert(err) && f.certificates.length > 0 && f.certificateRequested) finish({ kind: 'rejected', alert: tlsReason(err) }, f);
-        else finish({ kind: 'unreachable', stage: 'handshake', reason: `TLS handshake failed: ${tlsReason(err)}` }, f);
+        else finish({ kind: 'unreachable', stage: 'handshake', reason: handshakeFailure(err, f) }, f);
       });
       socket.once('secureConnect', () => {
         const f = flight();

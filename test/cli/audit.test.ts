@@ -212,7 +212,7 @@ describe('rc-policy audit: progress and credentials', () => {
     expect(progressLine(tty as never, { CI: 'true' })).toBeUndefined();
   });
 
-  it('without an Azure login, every Key Vault reference is an error finding and the audit still finishes', async () => {
+  it('without an Azure login, every Key Vault reference is an error finding, the audit still finishes, and it could not evaluate them (exit 2)', async () => {
     await startKeyVault();
     const dir = path.join(tmp, 'no-login');
     await mkdir(path.join(dir, 'bin'), { recursive: true });
@@ -230,8 +230,8 @@ describe('rc-policy audit: progress and credentials', () => {
       cwd: dir,
       env: { ...env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` },
     });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('rc-policy: the audit is incomplete: could not evaluate 1 object (controller-us); see "Not evaluated" in the report\n');
+    expect(r.code).toBe(2); // ADR 0070: could not evaluate, not "found problems"
     const findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((f) => `${f.rule} ${f.target}`)).toEqual(['live/unreachable controller-us']);
     expect(findings[0]!.message).toMatch(/^cannot read controller-us's Key Vault certificate kv-us\/controller-us-cert: cannot get an Azure token \(CredentialUnavailableError\): .*az login/);

@@ -37,6 +37,8 @@ export interface FakeOptions {
   readonly resource?: string;
   /** Delay before every answer. */
   readonly delayMs?: number;
+  /** The bearer token the fake accepts (default FAKE_TOKEN). */
+  readonly token?: string;
 }
 
 export interface Fault {
@@ -48,6 +50,8 @@ export interface Fault {
   readonly hang?: boolean;
   /** Answer 200 with a body that is not JSON. */
   readonly malformed?: boolean;
+  /** Quote the request's Authorization header in the error message, as a broken gateway or proxy might. */
+  readonly echo?: boolean;
 }
 
 interface StoredCertificate {
@@ -152,7 +156,7 @@ export class FakeKeyVault {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `https://${req.headers.host}`);
     const vault = (req.headers.host ?? '').split('.')[0]!.toLowerCase();
-    const authorized = req.headers.authorization === `Bearer ${FAKE_TOKEN}`;
+    const authorized = req.headers.authorization === `Bearer ${this.options.token ?? FAKE_TOKEN}`;
     const path = url.pathname.replace(/\/$/, '');
     this.requests.push({ method: req.method ?? '', vault, path, query: Object.fromEntries(url.searchParams), authorized });
     req.resume();
@@ -173,6 +177,7 @@ export class FakeKeyVault {
       if (fault.retryAfter) res.setHeader('Retry-After', fault.retryAfter);
       const status = fault.status ?? 500;
       const code = status === 429 ? 'Throttled' : status === 403 ? 'Forbidden' : 'InternalServerError';
+      if (fault.echo) return this.#error(res, status, code, `Request rejected; it carried Authorization: ${req.headers.authorization} (token ${req.headers.authorization?.split(' ')[1]})`);
       return this.#error(res, status, code, status === 403 ? 'Caller is not authorized to perform action on resource.' : `Injected ${status}.`);
     }
     const cert = this.#certs.get(`${vault}/${name}`.toLowerCase());
