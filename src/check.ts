@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { runRules, sortFindings, toFinding } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
-import { loadTopology } from './topology/load.ts';
+import { displayPath, loadTopology } from './topology/load.ts';
+import { fileAccess } from './sources/containment.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
@@ -21,6 +22,10 @@ export interface CheckOptions {
   readonly policy?: string;
   /** Working directory for relative paths (default: process.cwd()). */
   readonly cwd?: string;
+  /** Read files the topology references outside its repository (default: refused; docs/security.md). */
+  readonly allowOutsideRepo?: boolean;
+  /** Read files the topology references through symlinks (default: refused; docs/security.md). */
+  readonly followSymlinks?: boolean;
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -32,7 +37,8 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
   const cwd = options.cwd ?? process.cwd();
   if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology?.policy.params ?? {});
   if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, knownRules), topology?.policy.params ?? {});
-  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation);
+  const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
+  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation, access);
   return withParams(pack, topology.policy.params);
 }
 
@@ -64,7 +70,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd),
+    files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
   return buildReport(loaded.document.file, at, 'check', pack, runRules(model, ALL_RULES, pack));

@@ -11,6 +11,8 @@ export const CHECK_OPTIONS = {
   format: { type: 'string', multiple: true, short: 'f' },
   color: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  'allow-outside-repo': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -28,6 +30,8 @@ Options:
                          e.g. --format text --format json=report.json
   --no-color             no ANSI colours (NO_COLOR is honoured too)
   -q, --quiet            show only the findings that fail the run
+  --allow-outside-repo   read files the topology references outside its repository
+  --follow-symlinks      read files the topology references through symlinks
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.
@@ -46,6 +50,8 @@ export async function runCheck(argv: string[]): Promise<number> {
     topology: onePositional(positionals, 'check', 'topology file') ?? DEFAULT_TOPOLOGY,
     at,
     ...(values.policy !== undefined && { policy: values.policy }),
+    allowOutsideRepo: values['allow-outside-repo'] ?? false,
+    followSymlinks: values['follow-symlinks'] ?? false,
   });
   const ctx = { color: useColor(values.color), quiet: values.quiet ?? false, failOn, failing: (f: Finding) => isFailing(f, failOn) };
   await writeOutputs(report, targets, ctx);

@@ -17,8 +17,7 @@ const END = /^-----END ([A-Z0-9 #]+)-----\s*$/;
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
 
-const looksLikePem = (data: Uint8Array): boolean =>
-  Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 64 * 1024)).includes('-----BEGIN ');
+const looksLikePem = (data: Uint8Array): boolean => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('-----BEGIN ');
 
 export function decodeCertificates(data: Uint8Array, fileName: string): DecodedCertificates {
   const out: DecodedCertificates = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
@@ -38,6 +37,7 @@ function decodePem(data: Uint8Array, out: DecodedCertificates): void {
   let label: string | undefined;
   let startLine = 0;
   let body: string[] = [];
+  let bodyChars = 0;
   let blocks = 0;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
@@ -47,6 +47,7 @@ function decodePem(data: Uint8Array, out: DecodedCertificates): void {
         label = m[1]!;
         startLine = n + 1;
         body = [];
+        bodyChars = 0;
       }
       continue;
     }
@@ -59,7 +60,8 @@ function decodePem(data: Uint8Array, out: DecodedCertificates): void {
         continue;
       }
       body.push(line);
-      if (body.length * 64 > LIMITS.maxPemBlockBytes) {
+      bodyChars += line.length;
+      if (bodyChars > LIMITS.maxPemBlockBytes) {
         out.problems.push(`line ${startLine}: ${label} block is larger than ${LIMITS.maxPemBlockBytes} bytes`);
         label = undefined;
       }
@@ -81,8 +83,21 @@ function decodePem(data: Uint8Array, out: DecodedCertificates): void {
 }
 
 function classifyBlock(label: string, der: Uint8Array, line: number, out: DecodedCertificates): void {
-  if (label.endsWith('PRIVATE KEY')) {
+  // RSA/EC/ENCRYPTED/OPENSSH PRIVATE KEY, PGP PRIVATE KEY BLOCK, ...
+  if (label.includes('PRIVATE KEY')) {
     out.privateKeys.push(label);
+    return;
+  }
+  if (label === 'PKCS12' || isPkcs12(der)) {
+    (out as { pkcs12: boolean }).pkcs12 = true;
+    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
+    return;
+  }
+  // A key under another label is still a key: detect it by its structure, whatever the label says.
+  const key = privateKeyKind(der);
+  if (key) {
+    out.privateKeys.push(`${key} in a ${label} block`);
+    if (CERT_LABELS.has(label)) out.problems.push(`line ${line}: the ${label} block holds a private key, not a certificate`);
     return;
   }
   if (CERT_LABELS.has(label)) {
@@ -94,11 +109,6 @@ function classifyBlock(label: string, der: Uint8Array, line: number, out: Decode
     }
     return;
   }
-  if (label === 'PKCS12') {
-    (out as { pkcs12: boolean }).pkcs12 = true;
-    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
-    return;
-  }
   if (label === 'TRUSTED CERTIFICATE' || label === 'PKCS7') {
     out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
@@ -106,8 +116,9 @@ function classifyBlock(label: string, der: Uint8Array, line: number, out: Decode
 }
 
 function decodeDer(data: Uint8Array, out: DecodedCertificates): void {
-  if (isPrivateKeyDer(data)) {
-    out.privateKeys.push('private key (DER)');
+  const key = privateKeyKind(data);
+  if (key) {
+    out.privateKeys.push(`${key} (DER)`);
     return;
   }
   try {
@@ -134,20 +145,27 @@ function isPkcs12(data: Uint8Array): boolean {
 }
 
 /**
- * A DER private key: PKCS#8 PrivateKeyInfo (version, AlgorithmIdentifier, OCTET STRING),
- * PKCS#1 RSAPrivateKey (version, then nine INTEGERs) or SEC1 ECPrivateKey (version 1, OCTET STRING).
+ * What kind of DER private key `data` is, if it is one: PKCS#8 PrivateKeyInfo (version,
+ * AlgorithmIdentifier, OCTET STRING), PKCS#8 EncryptedPrivateKeyInfo (AlgorithmIdentifier, OCTET
+ * STRING), PKCS#1 RSAPrivateKey or OpenSSL DSAPrivateKey (version, then INTEGERs) or SEC1
+ * ECPrivateKey (version 1, OCTET STRING).
  */
-function isPrivateKeyDer(data: Uint8Array): boolean {
+function privateKeyKind(data: Uint8Array): string | undefined {
   try {
     const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version, second, third] = children(data, root);
-    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) > 1) return false;
-    if (second?.tag === Tag.SEQUENCE) return third?.tag === Tag.OCTET_STRING;
-    if (second?.tag === Tag.OCTET_STRING) return true;
-    return second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER;
+    if (root.tag !== Tag.SEQUENCE) return undefined;
+    const [first, second, third] = children(data, root);
+    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
+      const [alg] = children(data, first);
+      return alg?.tag === Tag.OID && readOid(data, alg).startsWith('1.2.840.113549.1.') ? 'encrypted private key' : undefined;
+    }
+    if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return undefined;
+    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return 'private key';
+    if (second?.tag === Tag.OCTET_STRING) return 'EC private key';
+    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return 'RSA or DSA private key';
+    return undefined;
   } catch (err) {
-    if (err instanceof DerError) return false;
+    if (err instanceof DerError) return undefined;
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Params } from '../model/types.ts';
 import { packageRoot } from '../package.ts';
+import type { FileAccess } from '../sources/containment.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
@@ -51,16 +52,21 @@ function locatePack(ref: string, baseDir: string, at?: Location): PackSource {
 
 /**
  * Loads a pack and everything it extends. `knownRules` guards against typos: a rule id the engine
- * does not know is an error, not a silently ignored line.
+ * does not know is an error, not a silently ignored line. `access`, for a pack the topology names,
+ * keeps pack files (and what they extend) inside the topology's repository.
  */
-export async function loadPack(ref: string, baseDir: string, knownRules: ReadonlySet<string>, at?: Location): Promise<Pack> {
+export async function loadPack(ref: string, baseDir: string, knownRules: ReadonlySet<string>, at?: Location, access?: FileAccess): Promise<Pack> {
   const layers: { name: string; doc: SourceDocument }[] = [];
   const seen = new Set<string>();
   let source: PackSource | undefined = locatePack(ref, baseDir, at);
   while (source) {
     if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(' -> ')})`, at);
     seen.add(source.absolute);
-    const doc = await readSourceDocument(source.absolute, displayPath(source.absolute));
+    const display = displayPath(source.absolute);
+    const builtin = source.absolute === builtinPath(source.name);
+    const refused = access && !builtin ? await access.refusal(source.absolute) : undefined;
+    if (refused) throw new InputError(`policy pack ${display}: ${refused}`, at);
+    const doc = await readSourceDocument(source.absolute, display, access && !builtin ? { regularOnly: true, noFollow: !access.followSymlinks } : {});
     const violations = validateDocument(doc, 'policy');
     if (violations.length > 0) {
       const v = violations[0]!;
@@ -78,7 +84,8 @@ export async function loadPack(ref: string, baseDir: string, knownRules: Readonl
       }
     }
     layers.push({ name: data.metadata.name, doc });
-    source = data.extends ? locatePack(data.extends, path.dirname(source.absolute), doc.locate(['extends'])) : undefined;
+    at = data.extends ? doc.locate(['extends']) : at;
+    source = data.extends ? locatePack(data.extends, path.dirname(source.absolute), at) : undefined;
   }
   let params: Record<string, unknown> = { ...DEFAULT_PARAMS };
   const rules = new Map<string, RuleSetting>();

@@ -1,28 +1,34 @@
-import { open } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
 import { decodeCertificates } from '../pki/pem.ts';
+import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
-import { describeIoError } from '../topology/document.ts';
+import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import type { CertFile } from '../model/types.ts';
 import type { FileRef, Topology } from '../topology/model.ts';
 import { certSources } from '../topology/walk.ts';
+import { fileAccess, UNRESTRICTED, type AccessOptions, type FileAccess } from './containment.ts';
+import { readBounded } from './read.ts';
 
 /** Key of a ConfigMap entry in Model.files. */
 export const configMapKey = (absolute: string, key: string): string => `${absolute}#${key}`;
 
-/** Reads every certificate, bundle and ConfigMap file the topology references, each once. */
-export async function readCertificateFiles(topology: Topology, cwd = process.cwd()): Promise<Map<string, CertFile>> {
+/**
+ * Reads every certificate, bundle and ConfigMap file the topology references, each once. Paths
+ * outside the topology's repository or through symlinks are refused (a cert/unreadable finding)
+ * unless `access` allows them.
+ */
+export async function readCertificateFiles(topology: Topology, cwd = process.cwd(), access: AccessOptions = {}): Promise<Map<string, CertFile>> {
+  const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
   const wanted = new Map<string, () => Promise<CertFile>>();
   const add = (ref: FileRef | undefined) => {
-    if (ref && !wanted.has(ref.absolute)) wanted.set(ref.absolute, () => readCertFile(ref.absolute, displayPath(ref.absolute, cwd)));
+    if (ref && !wanted.has(ref.absolute)) wanted.set(ref.absolute, () => readCertFile(ref.absolute, displayPath(ref.absolute, cwd), policy));
   };
   for (const { source } of certSources(topology)) add(source.file);
   for (const b of topology.trustBundles) {
     add(b.file);
     if (b.configMap) {
       const { file, key } = b.configMap;
-      wanted.set(configMapKey(file.absolute, key), () => readConfigMap(file.absolute, displayPath(file.absolute, cwd), key));
+      wanted.set(configMapKey(file.absolute, key), () => readConfigMap(file.absolute, displayPath(file.absolute, cwd), key, policy));
     }
   }
   const files = new Map<string, CertFile>();
@@ -47,45 +53,47 @@ const unreadable = (display: string, reason: string, missing = false): CertFile 
   missing,
 });
 
-async function readBytes(absolute: string): Promise<Buffer> {
-  const handle = await open(absolute, 'r');
+/** The file's bytes, or the one-line reason it cannot be read (and whether it is simply missing). */
+async function readReferenced(absolute: string, access: FileAccess): Promise<Buffer | { reason: string; missing: boolean }> {
+  const refused = await access.refusal(absolute);
+  if (refused) return { reason: refused, missing: false };
   try {
-    const { size } = await handle.stat();
-    if (size > LIMITS.maxCertFileBytes) throw new Error(`file is ${size} bytes; the limit is ${LIMITS.maxCertFileBytes}`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
+    return await readBounded(absolute, { limit: LIMITS.maxCertFileBytes, regularOnly: true, noFollow: !access.followSymlinks });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { reason: describeIoError(err), missing: code === 'ENOENT' || code === 'ENOTDIR' };
   }
 }
 
-export async function readCertFile(absolute: string, display: string): Promise<CertFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readBytes(absolute);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return unreadable(display, code ? describeIoError(err) : (err as Error).message, code === 'ENOENT');
-  }
+export async function readCertFile(absolute: string, display: string, access: FileAccess = UNRESTRICTED): Promise<CertFile> {
+  const bytes = await readReferenced(absolute, access);
+  if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
   return { display, missing: false, ...decodeCertificates(bytes, absolute) };
 }
 
 /** A ConfigMap manifest (one or several YAML documents); the bundle is the PEM under data[key]. */
-export async function readConfigMap(absolute: string, display: string, key: string): Promise<CertFile> {
-  let text: string;
+export async function readConfigMap(absolute: string, display: string, key: string, access: FileAccess = UNRESTRICTED): Promise<CertFile> {
+  const bytes = await readReferenced(absolute, access);
+  if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
+  return decodeConfigMap(bytes, display, key, absolute);
+}
+
+/** The certificates under data[key] of the first ConfigMap in a manifest file. Pure. */
+export function decodeConfigMap(bytes: Uint8Array, display: string, key: string, fileName = display): CertFile {
+  let docs;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readBytes(absolute));
+    docs = parseYamlDocuments(bytes, display, LIMITS.maxCertFileBytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return unreadable(display, code ? describeIoError(err) : 'not valid UTF-8 text', code === 'ENOENT');
+    if (err instanceof InputError) return unreadable(display, err.detail);
+    throw err;
   }
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
-  for (const doc of [...docs]) {
-    if (doc.errors.length > 0) return unreadable(display, `YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-    const manifest = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount }) as { kind?: unknown; data?: Record<string, unknown> } | null;
-    if (manifest?.kind !== 'ConfigMap') continue;
-    const pem = manifest.data?.[key];
+  for (const doc of docs) {
+    const manifest = doc.data as { kind?: unknown; data?: unknown } | null;
+    if (manifest === null || typeof manifest !== 'object' || manifest.kind !== 'ConfigMap') continue;
+    const data = manifest.data;
+    const pem = data !== null && typeof data === 'object' && Object.hasOwn(data, key) ? (data as Record<string, unknown>)[key] : undefined;
     if (typeof pem !== 'string') return unreadable(display, `the ConfigMap has no data key '${key}'`);
-    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, 'utf8'), absolute) };
+    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, 'utf8'), fileName) };
   }
   return unreadable(display, 'no ConfigMap manifest in the file');
 }

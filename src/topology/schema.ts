@@ -4,6 +4,7 @@ import policySchema from '../../schema/policy.schema.json' with { type: 'json' }
 import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json' };
 import type { DocPath, SourceDocument } from './document.ts';
 import type { Location } from './model.ts';
+import { LIMITS } from '../limits.ts';
 
 export const SCHEMAS = { topology: topologySchema, policy: policySchema, waivers: waiversSchema } as const;
 export type SchemaName = keyof typeof SCHEMAS;
@@ -23,10 +24,39 @@ function validator(name: SchemaName): ValidateFunction {
   if (!v) {
     ajv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true, keywords: ['x-hint'] });
     if (!ajv.getSchema(policySchema.$id)) ajv.addSchema(policySchema);
-    v = ajv.getSchema(SCHEMAS[name].$id) ?? ajv.compile(SCHEMAS[name]);
+    const schema = SCHEMAS[name];
+    v = ajv.compile({ ...(inlineRefs(schema, schema) as Json), $id: schema.$id.replace(/\.json$/, '.inlined.json') });
     validators.set(name, v);
   }
   return v;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The schema with every `$ref` replaced by what it points at. With allErrors, Ajv merges the errors
+ * of a referenced schema by concatenating arrays, which is quadratic when a hostile file breaks one
+ * rule in each of 400,000 list items; inlined, each error is one push. A recursive `$ref` (none
+ * today) is left for Ajv to resolve.
+ */
+function inlineRefs(node: unknown, base: Json, stack: readonly string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, base, stack));
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Json;
+  const ref = typeof obj.$ref === 'string' ? obj.$ref : undefined;
+  if (ref && !stack.includes(ref)) {
+    const [file, pointer = ''] = ref.split('#');
+    const target = file ? Object.values(SCHEMAS).find((s) => s.$id.endsWith(`/${file}`)) : base;
+    const resolved = target && pointer.split('/').slice(1).reduce<unknown>((n, seg) => (n as Json | undefined)?.[seg], target);
+    if (resolved !== undefined) {
+      const { $ref: _ref, ...siblings } = obj;
+      const inlined = inlineRefs(resolved, target as Json, [...stack, ref]) as Json;
+      return { ...inlined, ...(inlineRefs(siblings, base, stack) as Json) };
+    }
+  }
+  const out: Json = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = k === '$defs' ? v : inlineRefs(v, base, stack);
+  return out;
 }
 
 export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaViolation[] {
@@ -34,7 +64,14 @@ export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaV
   if (validate(doc.data)) return [];
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];
-  for (const e of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  let omitted = 0;
+  for (const e of errors) {
+    // A hostile file can break the schema once per value; describe a bounded number of them.
+    if (out.length >= LIMITS.maxSchemaViolations) {
+      omitted++;
+      continue;
+    }
     const v = describe(e, doc);
     if (!v) continue;
     const key = `${v.path.join('/')}|${v.message}`;
@@ -42,7 +79,12 @@ export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaV
     seen.add(key);
     out.push(v);
   }
-  return out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  if (omitted > 0) {
+    const last = out[out.length - 1]!;
+    out.push({ message: `${omitted} more schema violations not shown (at most ${LIMITS.maxSchemaViolations} are reported)`, path: last.path, location: last.location });
+  }
+  return out;
 }
 
 const decodePointer = (p: string): (string | number)[] =>
@@ -64,7 +106,16 @@ export function formatPath(path: DocPath): string {
 }
 
 const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+/** A value quoted in a message: short, whatever it is (it comes from the file being checked). */
+const show = (v: unknown): string => {
+  let text: string;
+  try {
+    text = typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = Array.isArray(v) ? 'a list' : typeof v;
+  }
+  return text.length > 120 ? `${text.slice(0, 100)}…` : text;
+};
 
 function describe(e: ErrorObject, doc: SourceDocument): SchemaViolation | undefined {
   const path = decodePointer(e.instancePath);
