@@ -129,19 +129,27 @@ function decodeDer(data: Uint8Array, out: DecodedCertificates): void {
   }
 }
 
-/** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } (RFC 7292). */
+/**
+ * PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } (RFC 7292), recognised by its
+ * first bytes only. PKCS#12 files are often BER (Windows and .NET write indefinite lengths), which
+ * our strict DER reader refuses; a key bundle must be flagged however it is encoded.
+ */
 function isPkcs12(data: Uint8Array): boolean {
-  try {
-    const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version, authSafe] = children(data, root);
-    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) !== 3 || authSafe?.tag !== Tag.SEQUENCE) return false;
-    const [contentType] = children(data, authSafe);
-    return contentType?.tag === Tag.OID && readOid(data, contentType).startsWith('1.2.840.113549.1.7.');
-  } catch (err) {
-    if (err instanceof DerError) return false;
-    throw err;
-  }
+  let p = 0;
+  const header = (tag: number): boolean => {
+    if (data[p] !== tag) return false;
+    const len = data[p + 1];
+    if (len === undefined) return false;
+    p += 2 + (len & 0x80 ? len & 0x7f : 0); // short, long or indefinite (0x80) length
+    return p <= data.length;
+  };
+  if (!header(Tag.SEQUENCE)) return false;
+  if (data[p] !== Tag.INTEGER || data[p + 1] !== 1 || data[p + 2] !== 3) return false;
+  p += 3;
+  if (!header(Tag.SEQUENCE)) return false;
+  // OBJECT IDENTIFIER 1.2.840.113549.1.7.x (PKCS#7 data or signedData)
+  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
+  return oid.every((b, i) => data[p + i] === b) && p + oid.length < data.length;
 }
 
 /**

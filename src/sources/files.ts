@@ -19,20 +19,11 @@ export const configMapKey = (absolute: string, key: string): string => `${absolu
  */
 export async function readCertificateFiles(topology: Topology, cwd = process.cwd(), access: AccessOptions = {}): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
-  const wanted = new Map<string, () => Promise<CertFile>>();
-  const add = (ref: FileRef | undefined) => {
-    if (ref && !wanted.has(ref.absolute)) wanted.set(ref.absolute, () => readCertFile(ref.absolute, displayPath(ref.absolute, cwd), policy));
-  };
-  for (const { source } of certSources(topology)) add(source.file);
-  for (const b of topology.trustBundles) {
-    add(b.file);
-    if (b.configMap) {
-      const { file, key } = b.configMap;
-      wanted.set(configMapKey(file.absolute, key), () => readConfigMap(file.absolute, displayPath(file.absolute, cwd), key, policy));
-    }
-  }
+  const jobs = referencedFiles(topology).map((f): [string, () => Promise<CertFile>] => {
+    const display = displayPath(f.absolute, cwd);
+    return [f.key, () => (f.configMapKey === undefined ? readCertFile(f.absolute, display, policy) : readConfigMap(f.absolute, display, f.configMapKey, policy))];
+  });
   const files = new Map<string, CertFile>();
-  const jobs = [...wanted];
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
@@ -42,6 +33,30 @@ export async function readCertificateFiles(topology: Topology, cwd = process.cwd
   };
   await Promise.all(Array.from({ length: Math.min(16, jobs.length) }, worker));
   return files;
+}
+
+/** One file a source must read: its key in Model.files, and the ConfigMap data key when it is a manifest. */
+export interface ReferencedFile {
+  readonly key: string;
+  readonly absolute: string;
+  readonly configMapKey?: string;
+}
+
+/** Every certificate, bundle and ConfigMap file the topology references, each once. Pure. */
+export function referencedFiles(topology: Topology): ReferencedFile[] {
+  const out = new Map<string, ReferencedFile>();
+  const add = (ref: FileRef | undefined) => {
+    if (ref && !out.has(ref.absolute)) out.set(ref.absolute, { key: ref.absolute, absolute: ref.absolute });
+  };
+  for (const { source } of certSources(topology)) add(source.file);
+  for (const b of topology.trustBundles) {
+    add(b.file);
+    if (b.configMap) {
+      const { file, key } = b.configMap;
+      out.set(configMapKey(file.absolute, key), { key: configMapKey(file.absolute, key), absolute: file.absolute, configMapKey: key });
+    }
+  }
+  return [...out.values()];
 }
 
 const unreadable = (display: string, reason: string, missing = false): CertFile => ({

@@ -5,6 +5,7 @@ import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json'
 import type { DocPath, SourceDocument } from './document.ts';
 import type { Location } from './model.ts';
 import { LIMITS } from '../limits.ts';
+import { printable } from '../printable.ts';
 
 export const SCHEMAS = { topology: topologySchema, policy: policySchema, waivers: waiversSchema } as const;
 export type SchemaName = keyof typeof SCHEMAS;
@@ -77,7 +78,8 @@ export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaV
     const key = `${v.path.join('/')}|${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(v);
+    // Messages quote the file (unknown keys, wrong values): one printable line, whoever prints them.
+    out.push({ ...v, message: printable(v.message, 1000) });
   }
   out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   if (omitted > 0) {

@@ -1,0 +1,415 @@
+// The fuzz targets: one per loader, plus whole-pipeline targets that carry hostile inputs through
+// every rule and output format. Most call the library directly (fast: the bulk of the inputs); the
+// `check-files` and `cli` targets go through the file system and the real binary.
+//
+// Plugging in a new loader is one entry in TARGETS (see the end of this file). Not covered yet,
+// because they are not on main: the waiver loader (issue 4), `rc-policy verify` and verifyChain
+// (issue 3), the audit's Key Vault responses and TLS probe results (issue 5), the Action's inputs.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { buildReport, check } from '../../src/check.ts';
+import { runRules, toFinding } from '../../src/engine.ts';
+import { loadPack, checkPackDocument, mergeLayers, withParams, type Pack } from '../../src/policy/packs.ts';
+import { decodeCertificates } from '../../src/pki/pem.ts';
+import { describeKey } from '../../src/pki/algorithms.ts';
+import { FORMATS } from '../../src/report/formats.ts';
+import { isFailing } from '../../src/report/summary.ts';
+import { ALL_RULES, RULES_BY_ID } from '../../src/rules/index.ts';
+import { rule as schemaRule, schemaViolations } from '../../src/rules/topology/schema.ts';
+import { decodeConfigMap, referencedFiles } from '../../src/sources/files.ts';
+import { parseSourceDocument } from '../../src/topology/document.ts';
+import { resolveTopology } from '../../src/topology/resolve.ts';
+import { validateDocument } from '../../src/topology/schema.ts';
+import type { CertFile, Model } from '../../src/model/types.ts';
+import type { Report } from '../../src/report/types.ts';
+import { BIN } from '../helpers/cli.ts';
+import { T0 } from '../helpers/estate.ts';
+import { corpus, type Corpus } from './corpus.ts';
+import { corrupt, packArbitrary, topologyArbitrary } from './grammar.ts';
+import { linesOf, type FuzzTarget, type Outcome } from './harness.ts';
+import { mutatedBytes, mutatedDer, mutatedText, toPemText } from './mutate.ts';
+
+export interface FuzzContext extends Corpus {
+  readonly rcDefault: Pack;
+  readonly lbOffload: Pack;
+  readonly knownRules: ReadonlySet<string>;
+  /** The clean estate's files as bytes, by path relative to the topology. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+}
+
+export async function fuzzContext(): Promise<FuzzContext> {
+  const c = await corpus();
+  const knownRules = new Set(RULES_BY_ID.keys());
+  return {
+    ...c,
+    rcDefault: await loadPack('rc-default', process.cwd(), knownRules),
+    lbOffload: await loadPack('lb-tls-offload', process.cwd(), knownRules),
+    knownRules,
+    files: new Map(Object.entries(c.estate.files).map(([k, v]) => [k, new Uint8Array(Buffer.from(v))])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The offline pipeline in memory: parse -> schema -> resolve -> decode files -> rules -> report
+
+const ROOT = path.join(path.parse(process.cwd()).root, 'fuzz-estate');
+const TOPOLOGY = path.join(ROOT, 'rc-topology.yaml');
+
+const missingFile = (display: string): CertFile => ({ display, certs: [], privateKeys: [], pkcs12: false, problems: ['no such file'], missing: true });
+
+export function evaluateInMemory(ctx: FuzzContext, topology: Uint8Array, files: ReadonlyMap<string, Uint8Array>, pack?: Pack): Report {
+  const doc = parseSourceDocument(topology, 'rc-topology.yaml');
+  const violations = validateDocument(doc, 'topology');
+  if (violations.length > 0) {
+    const findings = schemaViolations(violations, doc.data, 'rc-topology.yaml').map((v) => toFinding(schemaRule, v, 'error'));
+    return buildReport('rc-topology.yaml', T0, 'check', pack ?? ctx.rcDefault, findings);
+  }
+  const t = resolveTopology(doc, TOPOLOGY);
+  const base = pack ?? (t.policy.pack === 'lb-tls-offload' ? ctx.lbOffload : ctx.rcDefault);
+  const chosen = withParams(base, t.policy.params);
+  const read = new Map<string, CertFile>();
+  for (const f of referencedFiles(t)) {
+    const rel = path.relative(ROOT, f.absolute).split(path.sep).join('/');
+    const bytes = files.get(rel);
+    read.set(
+      f.key,
+      bytes === undefined
+        ? missingFile(rel)
+        : f.configMapKey !== undefined
+          ? decodeConfigMap(bytes, rel, f.configMapKey, f.absolute)
+          : { display: rel, missing: false, ...decodeCertificates(bytes, f.absolute) },
+    );
+  }
+  const model: Model = { topology: t, at: T0, params: chosen.params, files: read, mode: 'check' };
+  return buildReport('rc-topology.yaml', T0, 'check', chosen, runRules(model, ALL_RULES, chosen));
+}
+
+/** Renders a report in every output format (new formats are covered as they are registered). */
+export function renderAll(report: Report): string[] {
+  const ctx = { color: false, quiet: false, failOn: 'error' as const, failing: (f: Report['findings'][number]) => isFailing(f, 'error') };
+  return Object.values(FORMATS).map((render) => render(report, ctx));
+}
+
+const reportOutcome = (report: Report): Outcome => ({
+  lines: [...report.findings.flatMap((f) => [f.message, f.target]), ...linesOf(...renderAll(report))],
+});
+
+/** Touches everything rules read from a certificate: a getter that throws would crash a rule. */
+function exercise(file: { certs: readonly import('../../src/pki/cert.ts').Certificate[]; problems: readonly string[] }): string[] {
+  const out = [...file.problems];
+  for (const c of file.certs) {
+    // Names as printed (RFC 4514, escaped); the raw values are only data for rules' messages.
+    out.push(c.subjectName, c.issuerName, c.fingerprint, describeKey(c.publicKey));
+    void [...c.commonNames, ...c.dnsNames];
+    void c.isSelfIssued;
+    void c.lifetimeDays;
+    void c.validAt(T0);
+    void c.isSignedBy(c);
+    for (const other of file.certs) void c.isSignedBy(other);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+
+/** Raw text with no seed at all: random bytes, random Unicode. */
+const noise = fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 300 }).map(bytesOf));
+
+const yamlText: FuzzTarget<Uint8Array, FuzzContext> = {
+  name: 'yaml-text',
+  description: 'topology/pack/waiver/ConfigMap-like YAML and JSON text, mutated by line and byte -> parse, all three schemas, resolve',
+  runs: { ci: 1200, full: 25_000 },
+  timeLimitMs: 2000,
+  arbitrary: (c) => fc.oneof({ weight: 8, arbitrary: mutatedText(c.yaml) }, { weight: 1, arbitrary: noise }),
+  run(bytes) {
+    const doc = parseSourceDocument(bytes, 'fuzz.yaml');
+    const lines: string[] = [];
+    for (const schema of ['topology', 'policy', 'waivers'] as const) lines.push(...validateDocument(doc, schema).map((v) => v.message));
+    const violations = validateDocument(doc, 'topology');
+    if (violations.length === 0) void resolveTopology(doc, TOPOLOGY);
+    else lines.push(...schemaViolations(violations, doc.data, 'fuzz.yaml').map((v) => toFinding(schemaRule, v, 'error').message));
+    return { lines };
+  },
+};
+
+/** The files a grammar topology can reference: the estate's, plus odd ones. */
+const POOL_EXTRA = ['certs/rsa.pem', 'certs/wild-with-key.pem', 'certs/store.p12', 'k8s/cm.yaml', 'certs/empty.pem', 'certs/mutant.pem', 'missing.pem', '../outside.pem', '/etc/hostname'];
+
+const topologyGrammar: FuzzTarget<{ topology: unknown; json: boolean; mutant: Uint8Array }, FuzzContext> = {
+  name: 'topology-grammar',
+  description: 'random topologies over the schema (some corrupted), with valid, mutated, key, PKCS#12 and missing files -> every rule and output format',
+  runs: { ci: 500, full: 15_000 },
+  timeLimitMs: 3000,
+  arbitrary(c) {
+    const t = topologyArbitrary({ names: [...c.files.keys(), ...POOL_EXTRA] });
+    return fc.record({
+      topology: fc.oneof({ weight: 4, arbitrary: t }, { weight: 1, arbitrary: corrupt(t) }),
+      json: fc.boolean(),
+      mutant: mutatedDer(c.der),
+    });
+  },
+  run(input, c) {
+    const files = new Map(c.files);
+    files.set('certs/rsa.pem', bytesOf(c.pem[c.pem.length - 3]!));
+    files.set('certs/wild-with-key.pem', bytesOf(c.pem[c.pem.length - 1]!));
+    files.set('certs/store.p12', c.pkcs12[0]!);
+    files.set('k8s/cm.yaml', bytesOf(c.configMaps[0]!));
+    files.set('certs/empty.pem', new Uint8Array());
+    files.set('certs/mutant.pem', bytesOf(toPemText(input.mutant) + c.estate.files['pki/server-issuing.pem']));
+    const text = input.json ? JSON.stringify(input.topology) : stringify(input.topology);
+    return reportOutcome(evaluateInMemory(c, bytesOf(text), files));
+  },
+};
+
+const certificateDer: FuzzTarget<Uint8Array, FuzzContext> = {
+  name: 'certificate-der',
+  description: 'DER certificates mutated by structure (re-encoded) and by byte -> decodeCertificates and every certificate getter',
+  runs: { ci: 1200, full: 20_000 },
+  timeLimitMs: 1000,
+  arbitrary: (c) => fc.oneof({ weight: 5, arbitrary: mutatedDer(c.der) }, { weight: 3, arbitrary: mutatedBytes(c.der) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 400 }) }),
+  run: (bytes) => ({ lines: exercise(decodeCertificates(bytes, 'fuzz.der')) }),
+};
+
+const certificatePem: FuzzTarget<Uint8Array, FuzzContext> = {
+  name: 'certificate-pem',
+  description: 'PEM files (chains, keys, odd labels and headers) mutated by line and byte, and PEM-wrapped mutated DER -> decodeCertificates',
+  runs: { ci: 800, full: 15_000 },
+  timeLimitMs: 1000,
+  arbitrary: (c) =>
+    fc.oneof(
+      { weight: 4, arbitrary: mutatedText(c.pem) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(mutatedDer(c.der), fc.constantFrom('CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE', 'PRIVATE KEY', 'PKCS7', 'PKCS12', 'KEY', 'PUBLIC KEY'), fc.constantFrom(...c.pem))
+          .map(([der, label, tail]) => bytesOf(toPemText(der, label) + tail)),
+      },
+      { weight: 1, arbitrary: mutatedBytes(c.pem.map(bytesOf)) },
+    ),
+  run: (bytes) => ({ lines: exercise(decodeCertificates(bytes, 'fuzz.pem')) }),
+};
+
+const pkcs12: FuzzTarget<{ bytes: Uint8Array; name: string }, FuzzContext> = {
+  name: 'pkcs12',
+  description: 'PKCS#12 files made by OpenSSL at run time, mutated, under .p12/.pfx/.pem/.der names -> decodeCertificates (must flag PKCS#12, never parse the key)',
+  runs: { ci: 300, full: 5000 },
+  timeLimitMs: 1000,
+  arbitrary: (c) =>
+    fc.record({
+      bytes: fc.oneof(fc.constantFrom(...c.pkcs12), mutatedBytes(c.pkcs12), mutatedDer(c.pkcs12)),
+      name: fc.constantFrom('store.p12', 'store.PFX', 'store.pem', 'store.der', 'store'),
+    }),
+  run(input, c) {
+    const out = decodeCertificates(input.bytes, input.name);
+    const violations: string[] = [];
+    if (/\.(p12|pfx)$/i.test(input.name) && !out.pkcs12) violations.push(`${input.name} was not flagged as PKCS#12`);
+    if (c.pkcs12.some((p) => Buffer.from(p).equals(Buffer.from(input.bytes))) && !out.pkcs12) violations.push('an intact PKCS#12 file was not flagged');
+    return { lines: exercise(out), violations };
+  },
+};
+
+const configMap: FuzzTarget<{ bytes: Uint8Array; key: string }, FuzzContext> = {
+  name: 'configmap',
+  description: 'Kubernetes ConfigMap manifests (several documents, aliases, odd keys), mutated -> decodeConfigMap',
+  runs: { ci: 300, full: 5000 },
+  timeLimitMs: 1000,
+  arbitrary: (c) => fc.record({ bytes: fc.oneof(mutatedText([...c.configMaps, ...c.yaml.slice(0, 1)]), noise), key: fc.constantFrom('ca.crt', '__proto__', 'constructor', 'toString', 'x') }),
+  run: (input) => ({ lines: exercise(decodeConfigMap(input.bytes, 'cm.yaml', input.key)) }),
+};
+
+const policyPack: FuzzTarget<Uint8Array, FuzzContext> = {
+  name: 'policy-pack',
+  description: 'policy packs: the built-in ones mutated, and random packs over the schema (some corrupted) -> checkPackDocument, merge, then every rule on the clean estate',
+  runs: { ci: 300, full: 10_000 },
+  timeLimitMs: 3000,
+  arbitrary(c) {
+    const pack = packArbitrary([...c.knownRules]);
+    return fc.oneof(
+      { weight: 3, arbitrary: mutatedText(c.packs) },
+      { weight: 3, arbitrary: pack.map((p) => bytesOf(stringify(p))) },
+      { weight: 1, arbitrary: corrupt(pack).map((p) => bytesOf(JSON.stringify(p))) },
+    );
+  },
+  run(bytes, c) {
+    const layer = checkPackDocument(parseSourceDocument(bytes, 'pack.yaml'), c.knownRules);
+    const base = layer.extends === 'lb-tls-offload' ? [c.lbOffload] : layer.extends === 'rc-default' ? [c.rcDefault] : [];
+    const pack = mergeLayers([layer, ...base.map((p) => ({ name: p.name, params: p.params as unknown as Record<string, unknown>, rules: Object.fromEntries(p.rules) }))]);
+    return reportOutcome(evaluateInMemory(c, bytesOf(stringify(c.estate.topology)), c.files, pack));
+  },
+};
+
+const estateFiles: FuzzTarget<{ name: string; bytes: Uint8Array }[], FuzzContext> = {
+  name: 'estate-files',
+  description: 'the clean estate with 1-3 certificate files replaced by mutated PEM/DER (alone or before the real chain) -> every rule and output format',
+  runs: { ci: 400, full: 10_000 },
+  timeLimitMs: 3000,
+  arbitrary(c) {
+    const names = [...c.files.keys()];
+    const content = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(mutatedDer(c.der), fc.constantFrom('', c.estate.files['pki/server-issuing.pem']!)).map(([d, tail]) => bytesOf(toPemText(d) + tail)) },
+      { weight: 2, arbitrary: mutatedText(c.pem) },
+      { weight: 1, arbitrary: mutatedDer(c.der) },
+      { weight: 1, arbitrary: mutatedBytes(c.der) },
+    );
+    return fc.array(fc.record({ name: fc.constantFrom(...names), bytes: content }), { minLength: 1, maxLength: 3 });
+  },
+  run(input, c) {
+    const files = new Map(c.files);
+    for (const { name, bytes } of input) files.set(name, bytes);
+    return reportOutcome(evaluateInMemory(c, bytesOf(stringify(c.estate.topology)), files));
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Through the file system: check() with symlinks, `..`, absolute paths, directories
+
+interface FsInput {
+  readonly topology: Uint8Array;
+  readonly replace: { name: string; bytes: Uint8Array } | null;
+  readonly links: readonly { name: string; to: string }[];
+  readonly allowOutsideRepo: boolean;
+  readonly followSymlinks: boolean;
+}
+
+const LINK_TARGETS = ['/etc/hostname', '/dev/zero', '/proc/self/environ', '../outside.pem', 'pki/root.pem', 'certs', 'nowhere.pem', '.'];
+
+async function writeTree(dir: string, files: ReadonlyMap<string, Uint8Array>, input: FsInput): Promise<string> {
+  const repo = path.join(dir, 'repo');
+  for (const [rel, bytes] of files) {
+    await mkdir(path.dirname(path.join(repo, rel)), { recursive: true });
+    await writeFile(path.join(repo, rel), bytes);
+  }
+  await writeFile(path.join(dir, 'outside.pem'), files.get('pki/root.pem')!);
+  if (input.replace) await writeFile(path.join(repo, input.replace.name), input.replace.bytes);
+  for (const l of input.links) {
+    const at = path.join(repo, l.name);
+    await rm(at, { recursive: true, force: true });
+    await mkdir(path.dirname(at), { recursive: true });
+    await symlink(l.to, at).catch(() => undefined);
+  }
+  const topology = path.join(repo, 'rc-topology.yaml');
+  await writeFile(topology, input.topology);
+  return topology;
+}
+
+const checkFiles: FuzzTarget<FsInput, FuzzContext> = {
+  name: 'check-files',
+  description: 'check() on an estate written to disk, with symlinks (to /dev/zero, /proc, outside, inside), .. and absolute paths, mutated topology and files',
+  runs: { ci: 60, full: 2000 },
+  timeLimitMs: 10_000,
+  arbitrary(c) {
+    const names = [...c.files.keys()];
+    const topologies = [stringify(c.estate.topology), ...c.yaml.slice(0, 1)];
+    const refRewrites = fc.constantFrom('../outside.pem', '/etc/hostname', 'certs/../pki/root.pem', 'certs', '/dev/zero', 'link.pem', 'certs/linked/broker-us-1.pem');
+    return fc.record({
+      topology: fc.oneof(
+        mutatedText(topologies),
+        fc.tuple(fc.constantFrom(...names), refRewrites).map(([n, r]) => bytesOf(topologies[0]!.replace(`file: ${n}`, `file: ${r}`))),
+      ),
+      replace: fc.option(fc.record({ name: fc.constantFrom(...names), bytes: fc.oneof(mutatedText(c.pem), mutatedDer(c.der)) })),
+      links: fc.array(fc.record({ name: fc.constantFrom(...names, 'link.pem', 'certs/linked'), to: fc.constantFrom(...LINK_TARGETS) }), { maxLength: 2 }),
+      allowOutsideRepo: fc.boolean(),
+      followSymlinks: fc.boolean(),
+    });
+  },
+  async run(input, c) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rc-policy-fuzz-'));
+    try {
+      const topology = await writeTree(dir, c.files, input);
+      const report = await check({ topology, cwd: path.dirname(topology), at: T0, allowOutsideRepo: input.allowOutsideRepo, followSymlinks: input.followSymlinks });
+      return reportOutcome(report);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The real binary
+
+interface CliInput extends FsInput {
+  readonly args: readonly string[];
+}
+
+export function runBinary(args: readonly string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+const cli: FuzzTarget<CliInput, FuzzContext> = {
+  name: 'cli',
+  description: 'the real binary: rc-policy check on a mutated estate with random formats and flags; exit 0/1/2 only, and exit 2 is one line with no stack trace',
+  runs: { ci: 8, full: 300 },
+  timeLimitMs: 30_000,
+  arbitrary(c) {
+    return fc.record({
+      topology: fc.oneof(mutatedText([stringify(c.estate.topology)]), topologyArbitrary({ names: [...c.files.keys(), ...POOL_EXTRA] }).map((t) => bytesOf(stringify(t)))),
+      replace: fc.option(fc.record({ name: fc.constantFrom(...c.files.keys()), bytes: fc.oneof(mutatedText(c.pem), mutatedDer(c.der)) })),
+      links: fc.array(fc.record({ name: fc.constantFrom('certs/broker-us-1.pem', 'pki/root.pem'), to: fc.constantFrom(...LINK_TARGETS) }), { maxLength: 1 }),
+      allowOutsideRepo: fc.boolean(),
+      followSymlinks: fc.boolean(),
+      args: fc.subarray(['--format', 'json', '--quiet', '--fail-on', 'warning', '--at', '+30d', '--policy', 'lb-tls-offload']),
+    });
+  },
+  async run(input, c) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rc-policy-fuzz-cli-'));
+    try {
+      const topology = await writeTree(dir, c.files, input);
+      const args = ['check', 'rc-topology.yaml', ...input.args];
+      if (input.allowOutsideRepo) args.push('--allow-outside-repo');
+      if (input.followSymlinks) args.push('--follow-symlinks');
+      const r = await runBinary(args, path.dirname(topology), 25_000);
+      const violations: string[] = [];
+      if (r.timedOut) violations.push('the binary did not finish in 25 s');
+      else if (r.code !== 0 && r.code !== 1 && r.code !== 2) violations.push(`exit code ${r.code}`);
+      if (r.code === 2) {
+        if (!/^rc-policy: [^\n]*\n$/.test(r.stderr)) violations.push(`exit 2 without exactly one stderr line: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+        if (/unexpected error/.test(r.stderr)) violations.push(`crash: ${r.stderr.trim()}`);
+      } else if (r.stderr !== '') violations.push(`stderr on exit ${r.code}: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+      if (/\n\s+at /.test(r.stderr)) violations.push('a stack trace without --debug');
+      return { lines: [r.stderr.replace(/\n$/, ''), ...linesOf(r.stdout)], violations };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+/**
+ * Every target, in the order npm run fuzz runs them. To cover a new loader, add one entry, e.g.
+ *   waivers:  { name: 'waivers', arbitrary: (c) => mutatedText(c.yaml), run: (b) => ({ lines: loadWaivers(b)... }) }
+ *   verify:   mutatedDer leaves/intermediates/roots -> verifyChain(); `rc-policy verify` in `cli`
+ *   audit:    Key Vault JSON responses and TLS peer chains -> the live sources' decoders
+ */
+export const TARGETS: readonly FuzzTarget<never, FuzzContext>[] = [
+  yamlText,
+  topologyGrammar,
+  certificateDer,
+  certificatePem,
+  pkcs12,
+  configMap,
+  policyPack,
+  estateFiles,
+  checkFiles,
+  cli,
+] as unknown as FuzzTarget<never, FuzzContext>[];
