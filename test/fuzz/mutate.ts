@@ -172,7 +172,7 @@ export function mutatedText(seeds: readonly string[], max = 4): fc.Arbitrary<Uin
 // ---------------------------------------------------------------------------------------------
 // DER trees
 
-interface DerNode {
+export interface DerNode {
   tag: number;
   /** Children of a constructed element (or of an OCTET/BIT STRING that wraps DER). */
   children?: DerNode[];
@@ -233,7 +233,7 @@ function encodeLength(n: number): number[] {
   return [0x80 | bytes.length, ...bytes];
 }
 
-function encode(n: DerNode): Uint8Array {
+export function encode(n: DerNode): Uint8Array {
   let content: Uint8Array;
   if (n.children) {
     const inner = concat(...n.children.map(encode));
@@ -242,7 +242,7 @@ function encode(n: DerNode): Uint8Array {
   return concat(new Uint8Array([n.tag, ...encodeLength(content.length)]), content);
 }
 
-function allNodes(n: DerNode, out: DerNode[] = []): DerNode[] {
+export function allNodes(n: DerNode, out: DerNode[] = []): DerNode[] {
   out.push(n);
   for (const c of n.children ?? []) allNodes(c, out);
   return out;
@@ -361,6 +361,9 @@ export function mutatedDer(seeds: readonly Uint8Array[], max = 3): fc.Arbitrary<
     return out;
   });
 }
+
+/** The DER tree of `b` (for tests that rewrite one field and re-encode). */
+export const derTree = (b: Uint8Array): DerNode | undefined => parseTlv(b, 0, b.length)?.node;
 
 export const toPemText = (der: Uint8Array, label = 'CERTIFICATE'): string =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
