@@ -1,14 +1,13 @@
 // The valid inputs the fuzzer starts from, generated at run time (never committed: some hold keys):
 // the seed-000 estate of test/helpers/estate.ts as YAML and JSON, its certificates as PEM and DER,
 // an RSA certificate, a private key, a PKCS#12 file, the built-in policy packs and a ConfigMap.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { packageRoot } from '../../src/package.ts';
 import { issue, privateKeyPem } from '../../src/pki/generate.ts';
 import { baseline, days, type Json } from '../helpers/estate.ts';
+import { asIndefiniteLength, makePkcs12, pfxShape } from '../helpers/pkcs12.ts';
 
 export interface Corpus {
   /** The clean estate: topology object and files by relative path (PEM text). */
@@ -22,41 +21,6 @@ export interface Corpus {
   readonly configMaps: readonly string[];
   /** Secrets planted in some inputs: they must never come back out. */
   readonly keyPem: string;
-}
-
-const pemBody = (pem: string): Uint8Array[] =>
-  [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')));
-
-/** A PKCS#12 file made by OpenSSL from a generated key and certificate, in a temporary folder. */
-function opensslPkcs12(certPem: string, keyPem: string): Uint8Array | undefined {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rc-policy-fuzz-p12-'));
-  try {
-    writeFileSync(path.join(dir, 'cert.pem'), certPem);
-    writeFileSync(path.join(dir, 'key.pem'), keyPem, { mode: 0o600 });
-    const out = path.join(dir, 'store.p12');
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', path.join(dir, 'key.pem'), '-in', path.join(dir, 'cert.pem'), '-passout', 'pass:fuzz-pfx-password', '-out', out], {
-      stdio: 'ignore',
-    });
-    return new Uint8Array(readFileSync(out));
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * The outer shape of a PFX (RFC 7292: version 3, authSafe ContentInfo of type data) around junk:
- * used when OpenSSL is not installed, so the PKCS#12 target never runs without a seed.
- */
-function handMadePkcs12(): Uint8Array {
-  const tlv = (tag: number, body: Uint8Array): Uint8Array => {
-    const len = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff];
-    return new Uint8Array([tag, ...len, ...body]);
-  };
-  const oidData = new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
-  const content = tlv(0xa0, tlv(0x04, new Uint8Array(200).fill(0x5a)));
-  return tlv(0x30, new Uint8Array([0x02, 0x01, 0x03, ...tlv(0x30, new Uint8Array([...oidData, ...content]))]));
 }
 
 let cached: Promise<Corpus> | undefined;
@@ -74,7 +38,8 @@ async function build(): Promise<Corpus> {
   const keyPem = await privateKeyPem(e.pki.serverCa.keys);
   const pem = [...Object.values(files), rsa.pem, wild.pem, rsa.pem + e.pki.serverCa.pem + e.pki.root.pem, wild.pem + keyPem];
   const der = [e.pki.root, e.pki.serverCa, e.pki.clientCa, rsa, wild].map((c) => c.cert.der);
-  const pkcs12 = [opensslPkcs12(rsa.pem, await privateKeyPem(rsa.keys)) ?? handMadePkcs12(), handMadePkcs12()];
+  const made = makePkcs12(rsa.pem, await privateKeyPem(rsa.keys), 'fuzz-pfx-password');
+  const pkcs12 = [made.bytes, asIndefiniteLength(made.bytes), pfxShape()];
   const packs = ['rc-default', 'lb-tls-offload'].map((n) => readFileSync(path.join(packageRoot, 'policies', `${n}.yaml`), 'utf8'));
   packs.push(stringify({ apiVersion: 'rc-policy/v1', kind: 'PolicyPack', metadata: { name: 'custom' }, extends: 'rc-default', params: { renewBeforeDays: 45, allowedCurves: ['P-256'] }, rules: { 'broker/wildcard': 'error', 'lb/orphan-broker': 'off' } }));
   const configMaps = [
