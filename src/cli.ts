@@ -1,6 +1,7 @@
 // The command-line shell: argv -> library -> stdout/stderr and an exit code. No logic of its own.
 import { InputError } from './errors.ts';
 import { VERSION } from './package.ts';
+import { describeFailure } from './commands/failure.ts';
 
 const HELP = `Usage: rc-policy <command> [options]
 
@@ -41,12 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!load) throw new InputError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await (await load())(rest);
   } catch (err) {
-    if (err instanceof InputError) process.stderr.write(`rc-policy: ${err.message}\n`);
-    else {
-      const msg = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`rc-policy: unexpected error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
-    }
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(describeFailure(err, debug));
     return 2;
   }
 }
