@@ -6,7 +6,10 @@
 //   npm run fuzz -- --seed 42             # replay a run
 //   npm run fuzz -- --target pkcs12 --runs 50000
 //   npm run fuzz -- --scale 0.1 --jobs 1  # a tenth of the inputs, one worker at a time
+//   npm run fuzz -- --replay fuzz-failures/cli-42-0.txt   # run one saved failing input again
 //
+// The seed fixes every mutation; the seed certificates are generated afresh each run, so a failing
+// input is saved whole to fuzz-failures/ for an exact replay.
 // Prints the count per target and in total, writes failing inputs to fuzz-failures/, and exits 1
 // if anything failed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -97,6 +100,24 @@ function runJob(job: Job, onProgress: (ran: number) => void): Promise<Summary> {
   });
 }
 
+/** Runs one saved input (fuzz-failures/<target>-<seed>-<n>.txt: reason, then the input) again. */
+async function replay(file: string): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { TARGETS, fuzzContext } = await import('../test/fuzz/targets.ts');
+  const { judge, readInput } = await import('../test/fuzz/harness.ts');
+  const name = path.basename(file).replace(/-\d+-\d+\.txt$/, '');
+  const target = TARGETS.find((t) => t.name === name);
+  if (!target) {
+    console.error(`cannot tell the target from ${file} (expected <target>-<seed>-<n>.txt)`);
+    process.exit(2);
+  }
+  const [, input = ''] = readFileSync(file, 'utf8').split('\n');
+  const ctx = await fuzzContext();
+  const reason = await judge(() => target.run(readInput(input) as never, ctx), target.timeLimitMs);
+  console.log(reason ? `FAIL ${target.name}: ${reason}` : `${target.name}: the input holds now`);
+  process.exit(reason ? 1 : 0);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -105,8 +126,10 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       scale: { type: 'string' },
       jobs: { type: 'string' },
+      replay: { type: 'string' },
     },
   });
+  if (values.replay) return replay(values.replay);
   const { TARGETS } = await import('../test/fuzz/targets.ts');
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
   const scale = values.scale !== undefined ? Number(values.scale) : 1;
@@ -154,10 +177,11 @@ async function main(): Promise<void> {
       if (f.input) {
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, `${r.target}-${seed}-${i}.txt`);
-        writeFileSync(file, `${f.reason}\n${f.input}\n`);
+        writeFileSync(file, `${f.reason.replace(/\n/g, " ")}\n${f.input}\n`);
         saved = ` (input: ${path.relative(process.cwd(), file)})`;
       }
       console.log(`FAIL ${r.target}: ${f.reason}${saved}`);
+      if (saved) console.log(`     replay: npm run fuzz -- --replay ${path.relative(process.cwd(), path.join(dir, `${r.target}-${seed}-${i}.txt`))}`);
     });
   }
   console.log(`\nfuzz: ${ran} inputs ran, ${failed} failed (seed ${seed})`);

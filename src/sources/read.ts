@@ -38,8 +38,9 @@ export async function readBounded(absolute: string, o: ReadOptions): Promise<Buf
     if (st.isFile() && st.size > o.limit) throw new ReadRefused(tooLarge(`${st.size} bytes`, o.limit));
     const chunks: Buffer[] = [];
     let total = 0;
-    // A regular file is read in one go (plus a byte to notice growth); anything else in chunks.
-    const size = st.isFile() ? st.size + 1 : CHUNK;
+    // A regular file is read in one go (plus a byte to notice growth); anything else, and files
+    // that report no size (/proc), in chunks.
+    const size = st.isFile() && st.size > 0 ? st.size + 1 : CHUNK;
     for (;;) {
       const buf = Buffer.alloc(Math.min(size, o.limit + 1 - total));
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);

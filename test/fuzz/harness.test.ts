@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { fuzzTarget, judge, type FuzzTarget } from './harness.ts';
+import { describeInput, fuzzTarget, judge, readInput, type FuzzTarget } from './harness.ts';
 
 const target = (run: FuzzTarget<number, null>['run']): FuzzTarget<number, null> => ({
   name: 'probe',
@@ -45,5 +45,11 @@ describe('fuzz harness', () => {
         return {};
       }, 20),
     ).toMatch(/^took \d+ ms/);
+  });
+
+  it('saves an input whole and reads it back for --replay', () => {
+    const input = { bytes: new Uint8Array([0, 1, 255]), name: 'store.p12', nested: [{ b: new Uint8Array([9]) }] };
+    expect(readInput(describeInput(input))).toEqual(input);
+    expect(readInput(describeInput(new Uint8Array([7, 8])))).toEqual(new Uint8Array([7, 8]));
   });
 });

@@ -30,7 +30,7 @@ export interface FuzzTarget<T = unknown, C = Corpus> {
 
 export interface Failure {
   readonly reason: string;
-  /** The input, for replay: text or base64 of bytes, cut to 4 KiB. */
+  /** The input, for replay (describeInput). */
   readonly input: string;
 }
 
@@ -111,12 +111,17 @@ export async function judge(run: () => Outcome | Promise<Outcome>, timeLimitMs: 
   return undefined;
 }
 
+/** An input as one line of text (bytes as "base64:..."), complete, so `--replay` can rebuild it. */
 export function describeInput(input: unknown): string {
-  const text =
-    input instanceof Uint8Array
-      ? `base64:${Buffer.from(input).toString('base64')}`
-      : JSON.stringify(input, (_k, v: unknown) => (v instanceof Uint8Array ? `base64:${Buffer.from(v).toString('base64')}` : v));
-  return text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
+  return input instanceof Uint8Array
+    ? `base64:${Buffer.from(input).toString('base64')}`
+    : JSON.stringify(input, (_k, v: unknown) => (v instanceof Uint8Array ? `base64:${Buffer.from(v).toString('base64')}` : v));
+}
+
+/** The inverse of describeInput. */
+export function readInput(text: string): unknown {
+  const bytes = (v: unknown) => (typeof v === 'string' && v.startsWith('base64:') ? new Uint8Array(Buffer.from(v.slice(7), 'base64')) : v);
+  return text.startsWith('base64:') ? bytes(text) : JSON.parse(text, (_k, v: unknown) => bytes(v));
 }
 
 /** Every line of rendered output (a report, a message list), for the printable check. */
