@@ -60,7 +60,7 @@ export function topologyArbitrary(files: FilePool): fc.Arbitrary<Record<string, 
   const region = fc.record(
     {
       id,
-      keyVault: fc.oneof(fc.record({ name: fc.constantFrom('kv-us', 'kv-in') }), fc.record({ url: fc.constantFrom('https://kv-us.vault.azure.net', 'https://kv-in.vault.azure.net/') })),
+      keyVault: fc.oneof(fc.record({ name: fc.constantFrom('kv-us', 'kv-in') }), fc.record({ url: fc.constantFrom('https://kv-us.vault.azure.net', 'https://kv-in.vault.azure.net/', 'https://kv-us.1.2.3.4', 'https://KV-IN.xn--a.-/') })),
       loadBalancers: fc.array(loadBalancer, { maxLength: 2 }),
       brokers: fc.array(broker, { maxLength: 4 }),
       gateways: fc.array(gateway, { maxLength: 2 }),

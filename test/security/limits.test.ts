@@ -95,6 +95,15 @@ describe('config files (topology, packs, waivers): one-line errors', () => {
     expect(inputError(() => parse('{"a": {"1": 1, 1: 2}}')).message).toBe("f.yaml:1:16: YAML: duplicate key '1'");
   });
 
+  // Regression: new URL() threw "Invalid URL" on a host the schema's pattern admits.
+  it('reads the vault name of any Key Vault URL the schema admits', async () => {
+    const e = await baseline();
+    e.topology.regions[0].keyVault = { url: 'https://kv-us.1.2.3.4' };
+    const report = await evaluate(e);
+    expect(findings(report, 'topology/schema')).toEqual([]);
+    expect(findings(report, 'broker/key-vault-region')).toEqual([]);
+  });
+
   it('keeps __proto__ a plain key (no prototype pollution)', () => {
     const doc = parse('__proto__: {polluted: true}\n');
     expect(Object.getPrototypeOf(doc.data)).toBe(Object.prototype);
