@@ -26,7 +26,21 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./commands/init.ts')).runInit,
 };
 
+/**
+ * A reader that stops early (`rc-policy check | head`) closes the pipe: stop writing and keep the
+ * exit code, instead of dying on an unhandled EPIPE with a stack trace.
+ */
+function guardStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`rc-policy: cannot write to stdout: ${err.code ?? err.message}\n`);
+    process.exit(2);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const [command, ...rest] = argv;
   const debug = argv.includes('--debug');
   try {

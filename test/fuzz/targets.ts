@@ -12,6 +12,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { buildReport, check } from '../../src/check.ts';
+import { oneOf, onePositional, parse, parseAt } from '../../src/commands/args.ts';
+import { CHECK_OPTIONS } from '../../src/commands/check.ts';
+import { parseFormats } from '../../src/commands/output.ts';
 import { runRules, toFinding } from '../../src/engine.ts';
 import { loadPack, checkPackDocument, mergeLayers, withParams, type Pack } from '../../src/policy/packs.ts';
 import { decodeCertificates } from '../../src/pki/pem.ts';
@@ -395,6 +398,35 @@ const cli: FuzzTarget<CliInput, FuzzContext> = {
   },
 };
 
+const ARG_TOKENS = ['check', 'rc-topology.yaml', '--policy', 'rc-default', '--at', '+30d', '-12h', '2026-12-01', '--fail-on', 'warning', 'never', '--format', '-f', 'json', 'text', 'json=out.json', 'text=', '=x', '--quiet', '-q', '--no-color', '--color', '--debug', '--allow-outside-repo', '--follow-symlinks', '--no-quiet', '--', '-', '--help'];
+
+const checkArgs: FuzzTarget<string[], FuzzContext> = {
+  name: 'check-args',
+  description: 'rc-policy check argument vectors (known options, odd values, random strings) -> the option parsing of runCheck',
+  runs: { ci: 300, full: 3000 },
+  timeLimitMs: 500,
+  arbitrary: () =>
+    fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...ARG_TOKENS) },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom('+', '-', ''), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.constantFrom('d', 'h', 'w', 'm', '')).map(([s, n, u]) => `--at=${s}${n}${u}`) },
+        { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => `--at=${d.toISOString()}`) },
+      ),
+      { maxLength: 8 },
+    ),
+  run(argv) {
+    // The same steps, in the same order, as runCheck before it calls check().
+    const { values, positionals } = parse(argv, CHECK_OPTIONS, 'check');
+    oneOf('--fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+    parseFormats(values.format);
+    const at = parseAt(values.at);
+    void at.toISOString();
+    onePositional(positionals, 'check', 'topology file');
+    return {};
+  },
+};
+
 /**
  * Every target, in the order npm run fuzz runs them. To cover a new loader, add one entry, e.g.
  *   waivers:  { name: 'waivers', arbitrary: (c) => mutatedText(c.yaml), run: (b) => ({ lines: loadWaivers(b)... }) }
@@ -411,5 +443,6 @@ export const TARGETS: readonly FuzzTarget<never, FuzzContext>[] = [
   policyPack,
   estateFiles,
   checkFiles,
+  checkArgs,
   cli,
 ] as unknown as FuzzTarget<never, FuzzContext>[];
