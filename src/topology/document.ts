@@ -42,6 +42,7 @@ export function describeIoError(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ELOOP') return 'too many levels of symlinks';
   if (code === 'ENAMETOOLONG') return 'file name too long';
+  if (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') return 'not a valid file name';
   return code ?? (err instanceof Error ? err.message : String(err));
 }
 

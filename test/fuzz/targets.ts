@@ -143,7 +143,7 @@ const yamlText: FuzzTarget<Uint8Array, FuzzContext> = {
 };
 
 /** The files a grammar topology can reference: the estate's, plus odd ones. */
-const POOL_EXTRA = ['certs/rsa.pem', 'certs/wild-with-key.pem', 'certs/store.p12', 'k8s/cm.yaml', 'certs/empty.pem', 'certs/mutant.pem', 'missing.pem', '../outside.pem', '/etc/hostname'];
+const POOL_EXTRA = ['certs/rsa.pem', 'certs/wild-with-key.pem', 'certs/store.p12', 'k8s/cm.yaml', 'certs/empty.pem', 'certs/mutant.pem', 'missing.pem', '../outside.pem', '/etc/hostname', 'certs/\u0000nul.pem', 'certs/\u001b[31mred.pem', 'certs/' + 'x'.repeat(300) + '.pem'];
 
 const topologyGrammar: FuzzTarget<{ topology: unknown; json: boolean; mutant: Uint8Array }, FuzzContext> = {
   name: 'topology-grammar',

@@ -83,6 +83,19 @@ describe('references outside the repository', () => {
   });
 });
 
+describe('odd file names', () => {
+  it('reports a NUL in a file name and an over-long name as unreadable, with a reason', async () => {
+    const e = await baseline();
+    broker(e, 'broker-us-1').cert.file = 'certs/\u0000broker-us-1.pem';
+    broker(e, 'broker-us-2').cert.file = `certs/${'x'.repeat(300)}.pem`;
+    const msgs = await unreadable(place(e).topology);
+    expect(msgs).toEqual([
+      'broker-us-1: certs/\\x00broker-us-1.pem cannot be read: not a valid file name',
+      `broker-us-2: certs/${'x'.repeat(300)}.pem cannot be read: file name too long`,
+    ]);
+  });
+});
+
 describe('symlinks', () => {
   it('refuses a symlinked file and a file under a symlinked folder, naming the link', async () => {
     const e = await baseline();
