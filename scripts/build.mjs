@@ -18,3 +18,4 @@ await build({
   // CommonJS dependencies bundled into ESM call require(); give them one.
   banner: { js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);" },
 });
+

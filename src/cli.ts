@@ -7,6 +7,9 @@ const HELP = `Usage: rc-policy <command> [options]
 
 Commands:
   check  [topology]     offline: schema, certificate files and policy rules
+  audit  [topology]     live: check plus TLS probes and Key Vault (drift, pass-through, mTLS)
+  verify --trusted <roots.pem> <leaf.pem>
+                        validate one certificate chain (like openssl verify)
   rules                 list every rule with its default severity
   explain <rule-id>     why a rule exists and how to fix its findings
   schema [name]         print the JSON Schema of topology, policy or waivers files
@@ -20,6 +23,8 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).runCheck,
+  audit: async () => (await import('./commands/audit.ts')).runAudit,
+  verify: async () => (await import('./commands/verify.ts')).runVerify,
   rules: async () => (await import('./commands/rules.ts')).runRules,
   explain: async () => (await import('./commands/rules.ts')).runExplain,
   schema: async () => (await import('./commands/schema.ts')).runSchema,

@@ -2,7 +2,7 @@
 // It knows nothing about any specific rule.
 import type { Model } from './model/types.ts';
 import type { Pack, RuleSetting } from './policy/packs.ts';
-import type { Finding } from './report/types.ts';
+import type { Finding, RuleRun } from './report/types.ts';
 import { printable } from './printable.ts';
 import { formatMessage, type Rule, type Severity, type Violation } from './rules/rule.ts';
 
@@ -24,14 +24,26 @@ export function toFinding(rule: Rule, v: Violation, severity: Severity): Finding
   return { rule: rule.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
 }
 
-export function runRules(model: Model, rules: readonly Rule[], pack: Pack): Finding[] {
+/** `record`, when given, learns how each rule fared (ran, not-applicable, off, audit-only). */
+export function runRules(model: Model, rules: readonly Rule[], pack: Pack, record?: Map<string, RuleRun['status']>): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = pack.rules.get(rule.meta.id);
-    if (setting === 'off') continue;
-    if (rule.meta.live && model.mode !== 'audit') continue;
+    const status = (s: RuleRun['status']) => record?.set(rule.meta.id, s);
+    if (setting === 'off') {
+      status('off');
+      continue;
+    }
+    if (rule.meta.live && model.mode !== 'audit') {
+      status('audit-only');
+      continue;
+    }
     try {
-      if (rule.applies && !rule.applies(model)) continue;
+      if (rule.applies && !rule.applies(model)) {
+        status('not-applicable');
+        continue;
+      }
+      status('ran');
       for (const v of rule.check(model)) {
         const severity = severityOf(rule, setting, v);
         if (severity !== 'off') findings.push(toFinding(rule, v, severity));

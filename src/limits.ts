@@ -25,4 +25,8 @@ export const LIMITS = {
   maxNestingDepth: 64,
   /** Schema violations reported for one file; the rest are counted in one last finding. */
   maxSchemaViolations: 1000,
+  /** Bytes of a live server's handshake a TLS probe reads (a served chain is a few KiB). */
+  maxHandshakeBytes: 1024 * 1024,
+  /** Versions of one Key Vault certificate (monthly renewals for 80 years stay below it). */
+  maxKeyVaultVersions: 1000,
 } as const;

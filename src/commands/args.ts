@@ -11,7 +11,7 @@ export function parse<O extends Options>(argv: string[], options: O, command: st
     const msg = err instanceof Error ? err.message : String(err);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
     if (unknown) throw new InputError(`unknown option '${unknown[1]}' (see rc-policy ${command} --help)`);
-    throw new InputError(`${msg.split('. ')[0]!.replace(/\.$/, '')} (see rc-policy ${command} --help)`);
+    throw new InputError(`${msg.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '')} (see rc-policy ${command} --help)`);
   }
 }
 

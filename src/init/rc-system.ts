@@ -14,6 +14,8 @@ export interface EstateOptions {
   /** Lines added under `policy:` (e.g. params for long-lived fixtures). */
   readonly policyParams?: Readonly<Record<string, number>>;
   readonly header?: string;
+  /** Sees every certificate as it is issued, keys included (tests that serve the estate for real). */
+  readonly onIssued?: (id: string, issued: Issued) => void;
 }
 
 const DAY = 86_400_000;
@@ -39,6 +41,9 @@ export async function writeRcSystem(dir: string, o: EstateOptions): Promise<stri
   const caOpts = { key, issuer: root, notBefore: nb, notAfter: plus(nb, o.caDays), ca: { pathLen: 0 } } as const;
   const serverCa = await issue({ ...caOpts, subject: `CN=RC Server Issuing CA, ${org}` });
   const clientCa = await issue({ ...caOpts, subject: `CN=RC Client Issuing CA, ${org}` });
+  o.onIssued?.('root', root);
+  o.onIssued?.('server-issuing', serverCa);
+  o.onIssued?.('client-issuing', clientCa);
   const leaf = { key, notBefore: nb, notAfter: plus(nb, o.leafDays) } as const;
 
   const files = new Map<string, string>();
@@ -49,10 +54,12 @@ export async function writeRcSystem(dir: string, o: EstateOptions): Promise<stri
   for (const b of RC_BROKERS) {
     const fqdn = `${b.id}.company.com`;
     const cert: Issued = await issue({ ...leaf, subject: `CN=${fqdn}, ${org}`, issuer: serverCa, dns: [fqdn], eku: ['serverAuth'] });
+    o.onIssued?.(b.id, cert);
     files.set(`certs/${b.id}.pem`, cert.pem + serverCa.pem);
   }
   for (const c of RC_CLIENTS) {
     const cert = await issue({ ...leaf, subject: `CN=${c.id}, ${org}`, issuer: clientCa, eku: ['clientAuth'] });
+    o.onIssued?.(c.id, cert);
     files.set(`certs/${c.id}.pem`, cert.pem + clientCa.pem);
   }
   files.set('rc-topology.yaml', topologyYaml(o));

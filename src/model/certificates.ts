@@ -2,6 +2,8 @@
 import type { Certificate } from '../pki/cert.ts';
 import type { CertSource, Location, Server, Topology } from '../topology/model.ts';
 import { certSources, type CertReference } from '../topology/walk.ts';
+import { findIssuer } from '../pki/issuers.ts';
+import { certLocation, keyVaultCertificate } from './live.ts';
 import type { CertFile, Model } from './types.ts';
 
 export type CertKind = 'leaf' | 'intermediate' | 'root';
@@ -19,16 +21,21 @@ export function fileOf(model: Model, source: CertSource | undefined): CertFile |
   return source?.file ? model.files.get(source.file.absolute) : undefined;
 }
 
-/** The certificates a source holds, leaf first: for a server, the chain it serves. */
+/**
+ * The certificates a source holds, leaf first: for a server, the chain it serves. In audit mode
+ * what the live sources saw comes first (liveChains), so every rule evaluates the live estate.
+ */
 export function chainOf(model: Model, source: CertSource | undefined): readonly Certificate[] {
-  return fileOf(model, source)?.certs ?? [];
+  if (!source) return [];
+  return liveChains(model).get(source) ?? fileOf(model, source)?.certs ?? [];
 }
 
 export function leafOf(model: Model, source: CertSource | undefined): Certificate | undefined {
   return chainOf(model, source)[0];
 }
 
-const memo = <T>(fn: (m: Model) => T): ((m: Model) => T) => {
+/** Memoises a derived query per model (a WeakMap: the cache dies with the model). */
+export const memo = <T>(fn: (m: Model) => T): ((m: Model) => T) => {
   const cache = new WeakMap<Model, T>();
   return (m) => {
     let v = cache.get(m);
@@ -38,6 +45,41 @@ const memo = <T>(fn: (m: Model) => T): ((m: Model) => T) => {
 };
 
 export const certReferences = memo((m: Model): CertReference[] => certSources(m.topology));
+
+/**
+ * Audit mode (ADR 0040): the chain a server served to the probe replaces its file; a Key Vault
+ * certificate stands in for a source that has no file. Key Vault's `cer` holds only the leaf (the
+ * chain lives in the secret, which is never read), so such a leaf is completed with the declared
+ * intermediates that issue it. Sources the live sources did not cover keep their files.
+ */
+export const liveChains = memo((m: Model): Map<CertSource, readonly Certificate[]> => {
+  const out = new Map<CertSource, readonly Certificate[]>();
+  if (m.mode !== 'audit' || !m.live) return out;
+  const kvLeaf = (s: CertSource) => (!s.file && s.keyVault ? keyVaultCertificate(m, s.keyVault)?.cert : undefined);
+  const intermediates: Certificate[] = [];
+  for (const ca of m.topology.cas) {
+    const leaf = kvLeaf(ca.cert);
+    if (leaf) out.set(ca.cert, [leaf]);
+    const cert = leaf ?? fileOf(m, ca.cert)?.certs[0];
+    if (cert && !cert.isSelfIssued) intermediates.push(cert);
+  }
+  for (const ref of certReferences(m)) {
+    if (ref.role === 'ca') continue;
+    const served = ref.role === 'server' ? m.live.servers.get(ref.target)?.anonymous.served : undefined;
+    if (served && served.length > 0) out.set(ref.source, served);
+    else {
+      const leaf = kvLeaf(ref.source);
+      if (leaf) out.set(ref.source, withDeclaredIntermediates(leaf, intermediates));
+    }
+  }
+  return out;
+});
+
+function withDeclaredIntermediates(leaf: Certificate, intermediates: readonly Certificate[]): Certificate[] {
+  const chain = [leaf];
+  for (let next = findIssuer(leaf, intermediates); next && !chain.includes(next) && chain.length < 8; next = findIssuer(next, intermediates)) chain.push(next);
+  return chain;
+}
 
 /** Declared CA certificates by id (the first certificate of each CA's file). */
 export const caCertificates = memo((m: Model): Map<string, Certificate> => {
@@ -109,7 +151,7 @@ export const servedChains = memo((m: Model): ServedChain[] => {
   for (const server of tlsServers(m.topology)) {
     const certs = chainOf(m, server.cert);
     if (certs.length === 0) continue;
-    out.push({ server, leaf: certs[0]!, certs, location: server.cert!.file!.location });
+    out.push({ server, leaf: certs[0]!, certs, location: certLocation(server) });
   }
   return out;
 });
@@ -119,6 +161,6 @@ export const clientCertificates = memo((m: Model): { target: string; leaf: Certi
   certReferences(m).flatMap((r) => {
     if (r.role !== 'client' && r.role !== 'upstream-client') return [];
     const leaf = leafOf(m, r.source);
-    return leaf ? [{ target: r.target, leaf, location: r.source.file!.location }] : [];
+    return leaf ? [{ target: r.target, leaf, location: r.source.file?.location ?? r.source.keyVault?.location ?? r.source.location }] : [];
   }),
 );

@@ -73,7 +73,7 @@ export async function generateKeys(spec: KeySpec = 'ec-p256', hash: HashName = '
 export async function issue(o: IssueOptions): Promise<Issued> {
   const hash = o.hash ?? 'SHA-256';
   const keys = o.keys ?? (await generateKeys(o.key ?? 'ec-p256', hash));
-  const subject = o.subject.includes('=') ? o.subject : `CN=${o.subject}`;
+  const subject = derOrder(o.subject.includes('=') ? o.subject : `CN=${o.subject}`);
   const signer = o.issuer?.keys ?? keys;
   const extensions: x509.Extension[] = [];
   if (!o.bare) {
@@ -106,6 +106,17 @@ export async function issue(o: IssueOptions): Promise<Issued> {
   });
   const der = new Uint8Array(created.rawData);
   return { cert: new Certificate(der), pem: toPem(der), keys, subject };
+}
+
+/**
+ * @peculiar/x509 encodes RDNs in string order; RFC 4514 strings list the most specific first. Reverse
+ * so "CN=x, O=y" becomes the conventional DER order (O, then CN) that OpenSSL and CAs produce.
+ */
+function derOrder(rfc4514: string): string {
+  return rfc4514
+    .split(/,\s*(?=[A-Za-z0-9.]+=)/)
+    .reverse()
+    .join(', ');
 }
 
 function randomSerial(): string {

@@ -14,7 +14,7 @@ export type FailOn = Severity | 'never';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Whether a finding fails the run at this threshold: unwaived and at or above it. */
-export const isFailing = (f: Finding, failOn: FailOn): boolean => failOn !== 'never' && !f.waived && RANK[f.severity] <= RANK[failOn];
+/** Whether a finding fails the run at this threshold: unwaived, not in the baseline, and at or above it. */
+export const isFailing = (f: Finding, failOn: FailOn): boolean => failOn !== 'never' && !f.waived && !f.baseline && RANK[f.severity] <= RANK[failOn];
 
 export const fails = (findings: readonly Finding[], failOn: FailOn): boolean => findings.some((f) => isFailing(f, failOn));

@@ -1,6 +1,7 @@
 import { formatLocation } from '../errors.ts';
 import type { Severity } from '../rules/rule.ts';
 import type { Finding, Report } from './types.ts';
+import { renderMatrix } from './matrix-text.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -30,12 +31,17 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push(paint('bold', target));
     for (const f of findings) {
       const sev = f.waived ? paint('gray', 'waived ') : paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
-      lines.push(`  ${paint('gray', formatLocation(f.location))}  ${sev}  ${f.message}  ${paint('gray', f.rule)}`);
+      const existing = f.baseline ? paint('gray', '  (existing: in the baseline)') : '';
+      lines.push(`  ${paint('gray', formatLocation(f.location))}  ${sev}  ${f.message}  ${paint('gray', f.rule)}${existing}`);
     }
     lines.push('');
   }
+  if (report.matrix && !options.only) {
+    const matrix = renderMatrix(report.matrix, paint);
+    if (matrix.length > 0) lines.push(...matrix, '');
+  }
   const s = report.summary;
-  const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ''}`;
+  const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing` : ''}`;
   const headline = s.error > 0 ? paint('red', '✖') : s.warning > 0 ? paint('yellow', '⚠') : paint('green', '✔');
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
   return `${lines.join('\n')}\n`;

@@ -18,6 +18,8 @@ export interface Finding {
   readonly location: Location;
   readonly waived: boolean;
   readonly waiver?: Waiver;
+  /** Set (true) when --baseline was given and the previous report has a finding with this rule and target: existing debt, it does not fail the run. */
+  readonly baseline?: true;
 }
 
 export interface Summary {
@@ -25,6 +27,8 @@ export interface Summary {
   readonly warning: number;
   readonly info: number;
   readonly waived: number;
+  /** With --baseline: unwaived findings already in the previous report (counted in error/warning/info too). */
+  readonly baseline?: number;
 }
 
 /** One side of a simulated handshake: does the validating party accept the peer's chain? */
@@ -32,6 +36,8 @@ export interface HandshakeCheck {
   readonly ok: boolean;
   /** Why not (the first verifier error, readable). */
   readonly reason?: string;
+  /** Not evaluated by `check` (the certificate lives only in Key Vault; cert/live-only lists it); `ok` is then false. */
+  readonly skipped?: boolean;
 }
 
 /**
@@ -59,4 +65,76 @@ export interface Report {
   readonly findings: readonly Finding[];
   /** The handshake matrix, when the trust rules ran. */
   readonly matrix?: readonly MatrixPair[];
+  /** How each rule of the pack fared (for JUnit's honest pass/skip counts); absent when the topology failed the schema. */
+  readonly rules?: readonly RuleRun[];
+  /** Every waiver the run loaded and what became of it. */
+  readonly waivers?: readonly WaiverOutcome[];
+  /** With --baseline: the previous report compared against. */
+  readonly baseline?: BaselineSummary;
+  /** What the topology declares, for the Markdown diagrams (docs/decisions/0031). */
+  readonly estate?: Estate;
+}
+
+/**
+ * `ran`: the rule evaluated the model (passing when it has no findings); `not-applicable`: nothing
+ * in this estate for it to evaluate; `off`: switched off by the pack; `audit-only`: a live rule in check.
+ */
+export interface RuleRun {
+  readonly id: string;
+  readonly status: 'ran' | 'not-applicable' | 'off' | 'audit-only';
+}
+
+export interface WaiverOutcome {
+  readonly waiver: Waiver;
+  /** Where the waiver is written. */
+  readonly location: Location;
+  /** active: waived at least one finding; unused: matched nothing; expired: past `expires`, waives nothing. */
+  readonly status: 'active' | 'unused' | 'expired';
+  /** Findings it waived. */
+  readonly matched: number;
+}
+
+export interface BaselineSummary {
+  readonly file: string;
+  /** Findings of this run found in the baseline (shown as existing). */
+  readonly existing: number;
+  /** Findings of the baseline no longer raised. */
+  readonly fixed: number;
+}
+
+/** One node of the topology diagram: a party on the traffic path. */
+export interface EstateNode {
+  readonly id: string;
+  readonly kind: 'globalLoadBalancer' | 'loadBalancer' | 'broker' | 'gateway' | 'client';
+  readonly region?: string;
+  readonly fqdn?: string;
+  readonly location: Location;
+}
+
+/** `backend`: a load balancer routes to it; `connects`: a client's connectsTo (or its default); `upstream`: a gateway hop. */
+export interface EstateEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'backend' | 'connects' | 'upstream';
+  /** For upstream hops: reencrypt | passthrough | none. */
+  readonly tls?: string;
+}
+
+/** One certificate's validity window, attributed like findings are (SPEC §3.6). */
+export interface EstateCertificate {
+  readonly target: string;
+  readonly kind: 'root' | 'intermediate' | 'leaf';
+  readonly subject: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly fingerprint: string;
+}
+
+/** A digest of the topology for pictures: who talks to whom, and what expires when. */
+export interface Estate {
+  readonly name: string;
+  readonly nodes: readonly EstateNode[];
+  readonly edges: readonly EstateEdge[];
+  readonly certificates: readonly EstateCertificate[];
+  readonly rollover?: { readonly from: string; readonly to: string; readonly phase: string };
 }

@@ -28,3 +28,24 @@ export function clientTargets(t: Topology, connectsTo: readonly string[] | undef
   if (connectsTo) return expandToServers(t, connectsTo);
   return [...t.brokers.filter((b) => b.cert), ...t.gateways];
 }
+
+/**
+ * Where TLS from a client of `servers` actually terminates (SPEC §3.1): a gateway's `tls: passthrough`
+ * upstreams hand the client's handshake to the upstream, so the client pairs with the upstream
+ * directly. The gateway itself stays a TLS server unless it only passes TLS through and has no
+ * certificate of its own.
+ */
+export function terminatingServers(t: Topology, servers: readonly Server[]): Server[] {
+  const out = new Map<string, Server>();
+  const seen = new Set<string>();
+  const visit = (s: Server) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    const passthrough = s.kind === 'gateway' ? s.upstreams.filter((u) => u.tls === 'passthrough') : [];
+    const onlyPassesThrough = s.kind === 'gateway' && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
+    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
+    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
+  };
+  servers.forEach(visit);
+  return [...out.values()];
+}

@@ -1,7 +1,8 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
 import policySchema from '../../schema/policy.schema.json' with { type: 'json' };
 import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json' };
+import * as validators from './validators.generated.js';
 import type { DocPath, SourceDocument } from './document.ts';
 import type { Location } from './model.ts';
 import { LIMITS } from '../limits.ts';
@@ -17,51 +18,12 @@ export interface SchemaViolation {
   readonly location: Location;
 }
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SchemaName, ValidateFunction>();
-
-function validator(name: SchemaName): ValidateFunction {
-  let v = validators.get(name);
-  if (!v) {
-    ajv ??= new Ajv2020({ allErrors: true, strict: true, verbose: true, keywords: ['x-hint'] });
-    if (!ajv.getSchema(policySchema.$id)) ajv.addSchema(policySchema);
-    const schema = SCHEMAS[name];
-    v = ajv.compile({ ...(inlineRefs(schema, schema) as Json), $id: schema.$id.replace(/\.json$/, '.inlined.json') });
-    validators.set(name, v);
-  }
-  return v;
-}
-
-type Json = Record<string, unknown>;
-
-/**
- * The schema with every `$ref` replaced by what it points at. With allErrors, Ajv merges the errors
- * of a referenced schema by concatenating arrays, which is quadratic when a hostile file breaks one
- * rule in each of 400,000 list items; inlined, each error is one push. A recursive `$ref` (none
- * today) is left for Ajv to resolve.
- */
-function inlineRefs(node: unknown, base: Json, stack: readonly string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, base, stack));
-  if (node === null || typeof node !== 'object') return node;
-  const obj = node as Json;
-  const ref = typeof obj.$ref === 'string' ? obj.$ref : undefined;
-  if (ref && !stack.includes(ref)) {
-    const [file, pointer = ''] = ref.split('#');
-    const target = file ? Object.values(SCHEMAS).find((s) => s.$id.endsWith(`/${file}`)) : base;
-    const resolved = target && pointer.split('/').slice(1).reduce<unknown>((n, seg) => (n as Json | undefined)?.[seg], target);
-    if (resolved !== undefined) {
-      const { $ref: _ref, ...siblings } = obj;
-      const inlined = inlineRefs(resolved, target as Json, [...stack, ref]) as Json;
-      return { ...inlined, ...(inlineRefs(siblings, base, stack) as Json) };
-    }
-  }
-  const out: Json = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = k === '$defs' ? v : inlineRefs(v, base, stack);
-  return out;
-}
+// Precompiled from schema/*.json by scripts/gen-validators.ts (compiling at start-up was the
+// largest part of a small check's wall time), with every $ref inlined (src/topology/inline-refs.ts).
+const VALIDATORS = validators as unknown as Record<SchemaName, ValidateFunction>;
 
 export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaViolation[] {
-  const validate = validator(name);
+  const validate = VALIDATORS[name];
   if (validate(doc.data)) return [];
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];

@@ -14,6 +14,9 @@ export const rule = defineRule({
   },
   *check(model) {
     for (const s of tlsServers(model.topology)) {
+      // A broker without a certificate is a plain backend (SPEC §1), not a TLS server: its default
+      // clientAuth means nothing; if something reaches it over TLS, broker/no-certificate says so.
+      if (s.kind === 'broker' && !s.cert) continue;
       if (s.clientAuth.required && !s.clientAuth.trustBundle) {
         yield { target: s.id, messageId: 'noCa', data: { id: s.id }, location: s.clientAuth.location };
       }

@@ -1,0 +1,176 @@
+// The handshake matrix (SPEC §3 Trust and "How the rules read the model" 1-3): every client->server
+// pair that connects, and the verdict of both sides of its mTLS handshake at the evaluation time.
+// Pure and memoised per model; trust/untrusted-server, trust/untrusted-client and the report read it.
+//
+// Identical validations run once: a verdict depends only on (trust bundle, the chain the peer
+// sends, host name, purpose), so 50 clients x 10,000 brokers cost one server-side validation per
+// broker chain and one client-side validation per client chain, not one per pair.
+import { caCertificates, chainOf, memo } from './model/certificates.ts';
+import type { Model } from './model/types.ts';
+import { validatePath } from './pki/chain.ts';
+import type { Certificate } from './pki/cert.ts';
+import type { HandshakeCheck, MatrixPair } from './report/types.ts';
+import { clientTargets, expandToServers, terminatingServers } from './topology/reach.ts';
+import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
+
+/** Who opens the connection: a client, or a gateway re-encrypting towards an upstream. */
+export interface Initiator {
+  readonly id: string;
+  readonly kind: 'client' | 'gateway';
+  /** The certificate it presents when the server asks for one. */
+  readonly cert?: CertSource;
+  /** The bundle it validates the server's chain with. */
+  readonly trustBundle?: string;
+  /** Where the connection is declared: the client, or the gateway's upstream entry. */
+  readonly location: Location;
+}
+
+export interface HandshakePair {
+  /** The finding target: `client-id->server-id` (`gateway-id->upstream-id` for a hop). */
+  readonly id: string;
+  readonly client: Initiator;
+  readonly server: Server;
+  /** The client validates the server's chain for the server's own FQDN. */
+  readonly serverAuth: HandshakeCheck;
+  /** The server validates the client's certificate; absent when the server does not require one. */
+  readonly clientAuth?: HandshakeCheck;
+  readonly ok: boolean;
+}
+
+/** Every connecting pair, in document order of the initiators; a pair reached by several paths once. */
+export function handshakePairs(m: Model): { client: Initiator; server: Server }[] {
+  const t = m.topology;
+  const out: { client: Initiator; server: Server }[] = [];
+  const seen = new Map<string, Set<string>>();
+  // Clients usually share a few connectsTo lists (all of them: [crlb]): expand each list once.
+  const expanded = new Map<string, Server[]>();
+  const reach = (ids: readonly string[] | undefined, expand: () => Server[]): Server[] => {
+    const key = ids ? ids.join('\u0000') : '\u0000default';
+    let servers = expanded.get(key);
+    if (!servers) expanded.set(key, (servers = terminatingServers(t, expand())));
+    return servers;
+  };
+  const add = (client: Initiator, servers: readonly Server[]) => {
+    let done = seen.get(client.id);
+    if (!done) seen.set(client.id, (done = new Set()));
+    for (const server of servers) {
+      if (done.has(server.id)) continue;
+      done.add(server.id);
+      out.push({ client, server });
+    }
+  };
+  for (const c of t.clients) {
+    const servers = reach(c.connectsTo, () => clientTargets(t, c.connectsTo));
+    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
+  }
+  for (const g of t.gateways) {
+    for (const u of g.upstreams) {
+      // tls: none is no handshake; tls: passthrough is the gateway's clients talking to the upstream.
+      if (u.tls !== 'reencrypt') continue;
+      const servers = reach([u.to], () => expandToServers(t, [u.to]));
+      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
+    }
+  }
+  return out;
+}
+
+const MAX_REASONS = 3;
+
+function reasonOf(errors: readonly { message: string }[]): string {
+  const messages = [...new Set(errors.map((e) => e.message))];
+  const more = messages.length > MAX_REASONS ? ` (and ${messages.length - MAX_REASONS} more)` : '';
+  return messages.slice(0, MAX_REASONS).join('; ') + more;
+}
+
+const fail = (reason: string): HandshakeCheck => ({ ok: false, reason });
+const skip = (reason: string): HandshakeCheck => ({ ok: false, skipped: true, reason });
+
+/** A two-level cache: the matrix asks for the same (bundle, party) once per pair. */
+class Verdicts<K> {
+  readonly #byBundle = new Map<string, Map<K, HandshakeCheck>>();
+  get(bundle: string, party: K, compute: () => HandshakeCheck): HandshakeCheck {
+    let inner = this.#byBundle.get(bundle);
+    if (!inner) this.#byBundle.set(bundle, (inner = new Map()));
+    let v = inner.get(party);
+    if (!v) inner.set(party, (v = compute()));
+    return v;
+  }
+}
+
+/** The handshake matrix of a model, pairs in document order. */
+export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
+  const t = m.topology;
+  const cas = caCertificates(m);
+  // The same CA certificate arrives once per file that serves it; validating with one instance per
+  // fingerprint lets its parsed form and signature checks be shared by every chain that carries it.
+  const canonical = new Map<string, Certificate>();
+  const intern = (c: Certificate): Certificate => {
+    const known = canonical.get(c.fingerprint);
+    if (known) return known;
+    canonical.set(c.fingerprint, c);
+    return c;
+  };
+  for (const c of cas.values()) intern(c);
+  const byChain = new Map<string, HandshakeCheck>();
+  const servers = new Verdicts<Server>();
+  const initiators = new Verdicts<Initiator>();
+
+  /** The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file). */
+  const anchorsOf = (bundleId: string): Certificate[] | string => {
+    const bundle = lookup(t, bundleId, 'trustBundle');
+    if (!bundle) return `trust bundle ${bundleId} is not declared`;
+    const anchors = bundle.cas.flatMap((id) => cas.get(id) ?? []);
+    return anchors.length > 0 ? anchors : `trust bundle ${bundleId} holds no readable CA certificate`;
+  };
+
+  /** Validates what a party sends (its cert file: leaf, then the rest as intermediates) against a bundle. */
+  const validate = (source: CertSource | undefined, what: string, bundleId: string, purpose: 'serverAuth' | 'clientAuth', sender: string, hostname?: string): HandshakeCheck => {
+    if (!source) return fail(`${what} has no certificate`);
+    if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
+    const chain = chainOf(m, source);
+    if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
+    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${chain.map((c) => c.fingerprint).join(',')}`;
+    let verdict = byChain.get(key);
+    if (verdict) return verdict;
+    const anchors = anchorsOf(bundleId);
+    if (typeof anchors === 'string') verdict = fail(anchors);
+    else {
+      const [leaf, ...intermediates] = chain.map(intern);
+      const r = validatePath(leaf!, intermediates, anchors, {
+        at: m.at,
+        purpose,
+        ...(hostname !== undefined && { hostname }),
+        labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` },
+      });
+      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
+    }
+    byChain.set(key, verdict);
+    return verdict;
+  };
+
+  return handshakePairs(m).map(({ client, server }) => {
+    const serverAuth = client.trustBundle
+      ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle!, 'serverAuth', 'server', server.fqdn))
+      : fail(
+          client.kind === 'gateway'
+            ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with`
+            : `${client.id} names no trustBundle to validate server certificates with`,
+        );
+    let clientAuth: HandshakeCheck | undefined;
+    if (server.clientAuth.required) {
+      const bundle = server.clientAuth.trustBundle;
+      clientAuth = bundle
+        ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, 'clientAuth', 'client'))
+        : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
+    }
+    const ok = serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ok };
+  });
+});
+
+/** The rules that read the matrix: the report carries it when either runs. */
+export const HANDSHAKE_RULES = ['trust/untrusted-server', 'trust/untrusted-client'] as const;
+
+/** The matrix as the report carries it (SPEC §5). */
+export const matrixForReport = (pairs: readonly HandshakePair[]): MatrixPair[] =>
+  pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...(p.clientAuth && { clientAuth: p.clientAuth }) }));

@@ -1,0 +1,153 @@
+// Markdown for a GitHub job summary (or a PR comment, or an issue): the verdict, a findings table,
+// the handshake matrix, a Mermaid picture of the topology coloured by status, and a Mermaid gantt
+// of certificate validity and the rollover. Everything from the estate's files is escaped: the
+// summary is rendered as HTML by GitHub, so a certificate name must never become markup.
+import { formatLocation } from '../errors.ts';
+import { ruleHelpUri } from '../package.ts';
+import type { Severity } from '../rules/rule.ts';
+import type { RenderContext } from './formats.ts';
+import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
+import type { Finding, MatrixPair, Report } from './types.ts';
+
+export const MAX_FINDING_ROWS = 200;
+export const MAX_MATRIX_COLUMNS = 10;
+export const MAX_MATRIX_ROWS = 30;
+export const MAX_PAIR_ROWS = 100;
+
+/** Text safe in Markdown and in a table cell: HTML-escaped, Markdown punctuation backslashed, one line. */
+export function md(s: string): string {
+  return s
+    .slice(0, 2000)
+    .replace(/[\u0000-\u001F\u007F]+/g, ' ')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '&#64;');
+}
+
+/** Untrusted text as a code span: nothing inside is markup, so only backticks, newlines and table pipes matter. */
+export const code = (s: string): string => `\`${s.slice(0, 500).replace(/[\u0000-\u001F\u007F`]+/g, ' ').replace(/\|/g, '\\|')}\``;
+
+const ICON: Record<Severity, string> = { error: '🟥', warning: '🟨', info: '🟦' };
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+export function renderMarkdown(report: Report, ctx: RenderContext): string {
+  const failed = report.findings.some(ctx.failing);
+  const s = report.summary;
+  const out: string[] = [];
+  const name = report.estate?.name ?? report.topology;
+  out.push(`## ${failed ? '❌' : '✅'} rc-policy ${report.mode}: ${md(name)} — ${failed ? 'fail' : 'pass'}`, '');
+  out.push(
+    `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info` +
+      `${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing (baseline)` : ''}` +
+      ` · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`,
+    '',
+  );
+  out.push(...findingsSection(report, ctx));
+  if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.estate) {
+    const status = statusByObject(report.findings);
+    const flow = topologyFlowchart(report.estate, status);
+    out.push('### Topology', '', '```mermaid', flow.mermaid.trimEnd(), '```', '');
+    out.push(`🟥 error · 🟨 warning · 🟦 info · 🟩 no findings${flow.omitted ? ` · ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ''}`, '');
+    if (report.estate.certificates.length) {
+      const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt);
+      out.push('### Certificate validity', '', '```mermaid', gantt.mermaid.trimEnd(), '```', '');
+      out.push(`Red bars: expired, not yet valid, or flagged by a date rule at this evaluation time.${gantt.omitted ? ` ${gantt.omitted} later-expiring certificates not drawn.` : ''}`, '');
+    }
+  }
+  if (report.waivers?.length) out.push(...waiverSection(report));
+  if (report.baseline) {
+    out.push('### Baseline', '', `Compared with ${code(report.baseline.file)}: ${report.baseline.existing} existing findings do not fail the run; ${report.baseline.fixed} baseline findings are fixed.`, '');
+  }
+  if (report.rules) {
+    const count = (st: string) => report.rules!.filter((r) => r.status === st).length;
+    out.push(`<sub>${count('ran')} rules ran, ${count('not-applicable')} did not apply, ${count('off')} off, ${count('audit-only')} audit-only · rc-policy ${md(report.tool.version)}</sub>`, '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function location(f: Finding, ctx: RenderContext): string {
+  const text = code(formatLocation(f.location));
+  const file = f.location.file;
+  if (!ctx.links || file.startsWith('/') || file.startsWith('..')) return text;
+  return `[${text}](${ctx.links.base}${file.split('/').map(encodeURIComponent).join('/')}#L${f.location.line})`;
+}
+
+function findingsSection(report: Report, ctx: RenderContext): string[] {
+  if (report.findings.length === 0) return ['No findings.', ''];
+  const rows = report.findings.slice(0, MAX_FINDING_ROWS).map((f) => {
+    const state = f.waived
+      ? `💤 waived until ${md(f.waiver?.expires ?? '?')}: ${md(f.waiver?.reason ?? '')}`
+      : f.baseline
+        ? 'existing (baseline)'
+        : ctx.failing(f)
+          ? '**fails**'
+          : '';
+    return `| ${ICON[f.severity]} ${f.severity} | [${md(f.rule)}](${ruleHelpUri(f.rule)}) | ${md(f.target)} | ${md(f.message)} | ${location(f, ctx)} | ${state} |`;
+  });
+  const more = report.findings.length - rows.length;
+  return [
+    '### Findings',
+    '',
+    '| Severity | Rule | Target | Message | Location | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...(more > 0 ? [`… and ${more} more findings: see the JSON or SARIF report.`, ''] : []),
+  ];
+}
+
+const side = (p: MatrixPair): string => {
+  if (p.ok) return '✅';
+  const s = p.serverAuth.ok ? '' : 'server';
+  const c = p.clientAuth && !p.clientAuth.ok ? 'client' : '';
+  return `❌ ${[s, c].filter(Boolean).join('+')}`.trimEnd();
+};
+
+function matrixSection(pairs: readonly MatrixPair[]): string[] {
+  const clients = [...new Set(pairs.map((p) => p.client))];
+  const servers = [...new Set(pairs.map((p) => p.server))];
+  const failing = pairs.filter((p) => !p.ok);
+  const out = ['### Handshake matrix', '', `${pairs.length - failing.length} of ${pairs.length} client→server handshakes succeed.`, ''];
+  if (pairs.length === 0) return out;
+  if (servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
+    const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
+    out.push(`| client ↓ server → | ${servers.map(md).join(' | ')} |`, `| --- |${' --- |'.repeat(servers.length)}`);
+    for (const c of clients) {
+      const cells = servers.map((sv) => {
+        const p = byPair.get(`${c}\0${sv}`);
+        return p ? side(p) : '·';
+      });
+      out.push(`| ${md(c)} | ${cells.join(' | ')} |`);
+    }
+    out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · · no connection', '');
+  }
+  if (failing.length) {
+    out.push('| Client | Server | Server chain | Client certificate |', '| --- | --- | --- | --- |');
+    for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
+      const srv = p.serverAuth.ok ? 'accepted' : `rejected: ${md(p.serverAuth.reason ?? '')}`;
+      const cli = !p.clientAuth ? 'not required' : p.clientAuth.ok ? 'accepted' : `rejected: ${md(p.clientAuth.reason ?? '')}`;
+      out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
+    }
+    if (failing.length > MAX_PAIR_ROWS) out.push('', `… and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
+    out.push('');
+  }
+  return out;
+}
+
+function waiverSection(report: Report): string[] {
+  const STATUS = { active: '✅ active', unused: '💤 unused', expired: '🟥 expired' } as const;
+  return [
+    '### Waivers',
+    '',
+    '| Rule | Target | Status | Waived | Expires | Owner | Ticket | Reason |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...report.waivers!.map((o) => {
+      const w = o.waiver;
+      return `| ${md(w.rule)} | ${md(w.target)} | ${STATUS[o.status]} | ${o.matched} | ${md(w.expires)} | ${md(w.owner ?? '')} | ${md(w.ticket ?? '')} | ${md(w.reason)} |`;
+    }),
+    '',
+  ];
+}

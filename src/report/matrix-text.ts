@@ -1,0 +1,51 @@
+// The handshake matrix as text: a grid of clients x servers when it fits a terminal, otherwise one
+// summary line (the JSON report always carries every pair).
+import type { MatrixPair } from './types.ts';
+
+export const MAX_COLUMNS = 12;
+export const MAX_ROWS = 40;
+const MAX_WIDTH = 100;
+
+export type Paint = (style: 'red' | 'green' | 'yellow' | 'gray' | 'bold', s: string) => string;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const isSkipped = (p: MatrixPair): boolean => !p.ok && [p.serverAuth, p.clientAuth].some((c) => c?.skipped) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !c.skipped);
+
+/** Lines describing the matrix; empty when there are no pairs. */
+export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string[] {
+  if (pairs.length === 0) return [];
+  const clients = [...new Set(pairs.map((p) => p.client))];
+  const servers = [...new Set(pairs.map((p) => p.server))];
+  const skipped = pairs.filter(isSkipped).length;
+  const failing = pairs.filter((p) => !p.ok).length - skipped;
+  const ok = pairs.length - failing - skipped;
+  const counts = [`${ok} ok`, `${failing} failing`, ...(skipped ? [`${skipped} not evaluated`] : [])].join(', ');
+  const headline = `Handshake matrix: ${plural(pairs.length, 'pair')} (${plural(clients.length, 'client')} x ${plural(servers.length, 'server')}), ${counts}`;
+  const labelWidth = Math.max(...clients.map((c) => c.length));
+  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
+    return [`${headline}; too large to draw here, --format json lists every pair`];
+  }
+  const byPair = new Map(pairs.map((p) => [`${p.client}\u0000${p.server}`, p]));
+  const cell = (client: string, server: string): string => {
+    const p = byPair.get(`${client}\u0000${server}`);
+    if (!p) return paint('gray', '·');
+    if (p.ok) return paint('green', '✔');
+    return isSkipped(p) ? paint('yellow', '?') : paint('red', '✖');
+  };
+  const lines = [paint('bold', headline), `  ${' '.repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join('')}`];
+  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join('')}`);
+  // Column numbers keep the grid narrow; the legend names them, wrapped to the width.
+  let legend = '';
+  servers.forEach((server, i) => {
+    const entry = `${i + 1} ${server}`;
+    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
+      lines.push(paint('gray', `  ${legend}`));
+      legend = '';
+    }
+    legend += legend ? `   ${entry}` : entry;
+  });
+  lines.push(paint('gray', `  ${legend}`));
+  lines.push(paint('gray', '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated by check  · not connected'));
+  return lines;
+}

@@ -1,0 +1,28 @@
+import { defineRule } from '../rule.ts';
+import { handshakeMatrix } from '../../matrix.ts';
+
+export const rule = defineRule({
+  meta: {
+    id: 'trust/untrusted-client',
+    severity: 'error',
+    title: 'Every server that requires client certificates accepts the certificate of every client that connects to it',
+    rationale:
+      "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (seed 000 Q4 step 3); the AKS ingress verifies API Management's client certificate (seed 002), the backend only accepts the router's (seed 003), the TLS listener verifies clients against the uploaded CA (seed 004). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
+    source: 'seed 000 Q4; seed 002; seed 003; seed 004',
+    remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
+    messages: {
+      rejected: '{{server}} would reject the client certificate of {{client}}: {{reason}}',
+    },
+  },
+  *check(model) {
+    for (const p of handshakeMatrix(model)) {
+      if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
+      yield {
+        target: p.id,
+        messageId: 'rejected',
+        data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
+        location: p.client.location,
+      };
+    }
+  },
+});

@@ -1,0 +1,185 @@
+// The Action as the runner runs it: `node dist/index.js` (the committed bundle) with INPUT_* variables
+// (hyphens kept, as the runner sets them), a workspace, and the files behind GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY. `npm run check-dist` (in .ci/run) proves dist/ is built from these sources.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { ROOT } from '../helpers/cli.ts';
+import { testPki } from '../helpers/estate.ts';
+import { mosquitto } from '../helpers/servers.ts';
+import type { Issued } from '../../src/pki/generate.ts';
+
+const CASES = path.join(ROOT, 'test/scenarios/cases');
+
+interface Step {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly workspace: string;
+}
+
+/** Parses GITHUB_OUTPUT as the runner does: `name<<delimiter`, value lines, delimiter. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const end = lines.indexOf(m[2]!, i + 1);
+    out[m[1]!] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
+  return out;
+}
+
+async function runAction(scenario: string, inputs: Record<string, string>, prepare?: (workspace: string) => Promise<void>): Promise<Step> {
+  const base = await mkdtemp(path.join(tmpdir(), 'rc-policy-action-'));
+  const workspace = path.join(base, 'repo');
+  await cp(path.join(CASES, scenario), path.join(workspace, 'estate'), { recursive: true });
+  await prepare?.(workspace);
+  const outputFile = path.join(base, 'output.txt');
+  const summaryFile = path.join(base, 'summary.md');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: base,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/estate',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  // The runner starts the step in the workspace; rc-policy must not depend on it, so start elsewhere.
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/index.js')], { cwd: base, env, encoding: 'utf8', timeout: 60_000 });
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    workspace,
+  };
+}
+
+const commandLines = (stdout: string, type: string) => stdout.split('\n').filter((l) => l.startsWith(`::${type} `) || l.startsWith(`::${type}::`));
+
+describe('the Action (dist/index.js, run as the runner does)', () => {
+  it('passes on a clean topology: outputs, no annotations, a summary with both diagrams', async () => {
+    const step = await runAction('baseline', { topology: 'estate/topology.yaml', at: '2026-12-01', 'fail-on': 'error' });
+    expect(step.code, step.stdout + step.stderr).toBe(0);
+    expect(step.outputs).toMatchObject({ errors: '0', warnings: '0', result: 'pass' });
+    const report = JSON.parse(await readFile(step.outputs['report-json']!, 'utf8'));
+    expect(report).toMatchObject({ topology: 'estate/topology.yaml', findings: [] });
+    expect(JSON.parse(await readFile(step.outputs['sarif-file']!, 'utf8')).runs[0].results).toEqual([]);
+    expect(commandLines(step.stdout, 'error')).toEqual([]);
+    expect(step.summary).toMatch(/^## ✅ rc-policy check: rc-prod — pass/);
+    expect(step.summary).toContain('```mermaid\nflowchart LR');
+    expect(step.summary).toContain('```mermaid\ngantt');
+    expect(await readFile(step.outputs['report-markdown']!, 'utf8')).toBe(step.summary);
+  });
+
+  it('fails on a failing topology: annotation on the topology line (path from the repo root), outputs, summary', async () => {
+    const step = await runAction('lb-tls-listener', { topology: 'estate/topology.yaml', at: '2026-12-01', 'sarif-file': 'reports/rc-policy.sarif' });
+    expect(step.code).toBe(1);
+    expect(step.outputs).toMatchObject({ errors: '1', result: 'fail', 'sarif-file': path.join(step.workspace, 'reports/rc-policy.sarif') });
+    const [annotation, failure] = commandLines(step.stdout, 'error');
+    expect(annotation).toMatch(/^::error file=estate\/topology\.yaml,line=\d+,col=\d+,title=lb\/no-tls-termination \(slb-us\)::slb-us has a tls listener on port 443/);
+    const line = Number(/line=(\d+)/.exec(annotation!)![1]);
+    const topology = (await readFile(path.join(step.workspace, 'estate/topology.yaml'), 'utf8')).split('\n');
+    expect(topology[line - 1]).toMatch(/protocol: tls/); // the offending listener
+    expect(failure).toBe("::error::rc-policy: 1 finding at or above 'error' (1 errors, 0 warnings)");
+    const sarif = JSON.parse(await readFile(path.join(step.workspace, 'reports/rc-policy.sarif'), 'utf8'));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('estate/topology.yaml');
+    expect(step.summary).toMatch(/^## ❌ rc-policy check: rc-prod — fail/);
+    expect(step.summary).toContain(`(https://github.com/acme/estate/blob/0123456789abcdef0123456789abcdef01234567/estate/topology.yaml#L${line})`);
+    expect(step.summary).toMatch(/class n\d+ error/);
+  });
+
+  it('soft-fail reports the failure without failing the step', async () => {
+    const step = await runAction('lb-tls-listener', { topology: 'estate/topology.yaml', at: '2026-12-01', 'soft-fail': 'true', annotations: 'false', summary: 'false' });
+    expect(step.code).toBe(0);
+    expect(step.outputs.result).toBe('fail');
+    expect(commandLines(step.stdout, 'warning')[0]).toMatch(/not failing the step \(soft-fail\)/);
+    expect(commandLines(step.stdout, 'error')).toEqual([]); // annotations: false
+    expect(step.summary).toBe(''); // summary: false
+  });
+
+  it('fail-on: warning fails on a warning', async () => {
+    const pass = await runAction('expiring-10-days', { topology: 'estate/topology.yaml', at: '2026-12-01' });
+    expect(pass.code).toBe(0);
+    expect(commandLines(pass.stdout, 'warning')[0]).toMatch(/^::warning file=estate\/topology\.yaml,line=\d+,col=\d+,title=cert\/expiring \(broker-us-1\)::/);
+    const fail = await runAction('expiring-10-days', { topology: 'estate/topology.yaml', at: '2026-12-01', 'fail-on': 'warning' });
+    expect(fail.code).toBe(1);
+    expect(fail.outputs).toMatchObject({ warnings: '1', result: 'fail' });
+  });
+
+  it('never lets file content act as a workflow command', async () => {
+    const step = await runAction('baseline', { topology: 'estate/topology.yaml', at: '2026-12-01', waivers: 'estate/waivers.yaml' }, async (ws) => {
+      const waivers = { apiVersion: 'rc-policy/v1', kind: 'Waivers', waivers: [{ rule: 'broker/wildcard', target: 'broker-us-1', reason: 'harmless\n::error::pwned\n::add-mask::x', expires: '2020-01-01' }] };
+      await writeFile(path.join(ws, 'estate/waivers.yaml'), stringify(waivers));
+    });
+    expect(step.code).toBe(1); // the expired waiver is an error
+    const lines = step.stdout.split('\n');
+    const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
+    const token = lines[stop]!.slice('::stop-commands::'.length);
+    const resume = lines.indexOf(`::${token}::`);
+    expect(stop).toBeGreaterThanOrEqual(0);
+    expect(resume).toBeGreaterThan(stop);
+    lines.forEach((l, i) => {
+      if (l === '::error::pwned' || l.startsWith('::add-mask::')) expect(i > stop && i < resume, `line ${i} '${l}' outside stop-commands`).toBe(true);
+    });
+    expect(step.stdout).toContain('::error file=estate/waivers.yaml,line=');
+    // The line breaks never reach the renderer: messages escape them where the text enters (decision 0053).
+    expect(step.stdout).toContain('harmless\\x0a::error::pwned\\x0a::add-mask::x');
+    expect(step.summary).not.toMatch(/^::/m);
+  });
+
+  it('mode: audit probes the live broker (a real mosquitto) and reports drift on the topology line', async () => {
+    const pki = await testPki();
+    const served = await pki.server('broker-1.company.com');
+    const declared = await pki.server('broker-1.company.com'); // what the repo says it should serve
+    const broker = await mosquitto({ leaf: served, chain: [pki.serverCa], clientCa: [pki.root, pki.clientCa], requireCertificate: true });
+    const live = (leaf: Issued) => async (ws: string) => {
+      await writeFile(path.join(ws, 'estate/broker-1.pem'), leaf.pem + pki.serverCa.pem);
+      await writeFile(path.join(ws, 'estate/root.pem'), pki.root.pem);
+      await writeFile(path.join(ws, 'estate/server-issuing.pem'), pki.serverCa.pem);
+      const topology = {
+        apiVersion: 'rc-policy/v1',
+        kind: 'Topology',
+        metadata: { name: 'live' },
+        cas: [{ id: 'root', cert: { file: 'root.pem' } }, { id: 'server-issuing', issuer: 'root', cert: { file: 'server-issuing.pem' } }],
+        trustBundles: [{ id: 'trust', cas: ['root'] }],
+        regions: [{ id: 'local', brokers: [{ id: 'broker-1', fqdn: 'broker-1.company.com', address: '127.0.0.1', port: broker.port, issuer: 'server-issuing', cert: { file: 'broker-1.pem' }, clientAuth: { required: true, trustBundle: 'trust' } }] }],
+      };
+      await writeFile(path.join(ws, 'estate/live.yaml'), stringify(topology));
+    };
+    const clean = await runAction('baseline', { topology: 'estate/live.yaml', mode: 'audit', at: '2026-12-01' }, live(served));
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.outputs).toMatchObject({ errors: '0', result: 'pass' });
+    expect(JSON.parse(await readFile(clean.outputs['report-json']!, 'utf8'))).toMatchObject({ mode: 'audit' });
+    expect(clean.summary).toMatch(/^## ✅ rc-policy audit: live — pass/);
+    const drift = await runAction('baseline', { topology: 'estate/live.yaml', mode: 'audit', at: '2026-12-01' }, live(declared));
+    expect(drift.code).toBe(1);
+    expect(drift.outputs).toMatchObject({ errors: '1', result: 'fail' });
+    expect(commandLines(drift.stdout, 'error')[0]).toMatch(/^::error file=estate\/live\.yaml,line=\d+,col=\d+,title=live\/certificate-drift \(broker-1\)::broker-1 presents /);
+  });
+
+  it('bad inputs fail the step with one line, even with soft-fail', async () => {
+    const badLevel = await runAction('baseline', { topology: 'estate/topology.yaml', 'fail-on': 'fatal', 'soft-fail': 'true' });
+    expect(badLevel.code).toBe(1);
+    expect(commandLines(badLevel.stdout, 'error')).toEqual(["::error::rc-policy: input 'fail-on' must be one of error, warning, info, never (got 'fatal')"]);
+    const missing = await runAction('baseline', { topology: 'estate/nope.yaml' });
+    expect(missing.code).toBe(1);
+    expect(commandLines(missing.stdout, 'error')).toEqual(['::error::rc-policy: cannot read estate/nope.yaml: no such file']);
+    expect(missing.outputs.result).toBe('error');
+  });
+});

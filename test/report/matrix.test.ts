@@ -1,0 +1,108 @@
+// The handshake matrix in the reports: its JSON shape (SPEC §5) and the compact text grid.
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../src/report/text.ts';
+import { renderJson } from '../../src/report/json.ts';
+import type { MatrixPair, Report } from '../../src/report/types.ts';
+import { baseline, evaluate } from '../helpers/estate.ts';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+describe('the matrix in the JSON report', () => {
+  it('lists every pair with both verdicts and the reason of a rejection', async () => {
+    const e = await baseline();
+    const leaf = await e.pki.client('target-us', { eku: ['serverAuth'] });
+    e.files['certs/target-us.pem'] = leaf.pem + e.pki.clientCa.pem;
+    const report = JSON.parse(renderJson(await evaluate(e))) as Report;
+    expect(report.matrix).toHaveLength(8);
+    expect(report.matrix![0]).toEqual({ client: 'controller-us', server: 'broker-us-1', ok: true, serverAuth: { ok: true }, clientAuth: { ok: true } });
+    expect(report.matrix!.find((p) => p.client === 'target-us' && p.server === 'broker-us-2')).toEqual({
+      client: 'target-us',
+      server: 'broker-us-2',
+      ok: false,
+      serverAuth: { ok: true },
+      clientAuth: { ok: false, reason: "'CN=target-us, O=Company' extendedKeyUsage (serverAuth) lacks clientAuth" },
+    });
+  });
+
+  it('has no clientAuth verdict when the server does not require client certificates, and marks what check skipped', async () => {
+    const e = await baseline();
+    e.topology.regions[0].brokers[0].clientAuth = { required: false };
+    delete e.topology.regions[0].brokers[1].cert.file; // Key Vault only
+    const matrix = (await evaluate(e)).matrix!;
+    expect(matrix.find((p) => p.client === 'controller-us' && p.server === 'broker-us-1')).toEqual({ client: 'controller-us', server: 'broker-us-1', ok: true, serverAuth: { ok: true } });
+    expect(matrix.find((p) => p.client === 'controller-us' && p.server === 'broker-us-2')).toEqual({
+      client: 'controller-us',
+      server: 'broker-us-2',
+      ok: false,
+      serverAuth: { ok: false, skipped: true, reason: "broker-us-2's server certificate lives only in Key Vault: rc-policy audit evaluates this handshake" },
+      clientAuth: { ok: true },
+    });
+  });
+
+  it('is left out when the pack switches both handshake rules off', async () => {
+    const e = await baseline();
+    const dir = await mkdtemp(path.join(tmpdir(), 'rc-policy-pack-'));
+    const pack = path.join(dir, 'no-handshakes.yaml');
+    await writeFile(
+      pack,
+      'apiVersion: rc-policy/v1\nkind: PolicyPack\nmetadata: { name: no-handshakes }\nextends: rc-default\nrules:\n  trust/untrusted-server: off\n  trust/untrusted-client: off\n',
+    );
+    expect((await evaluate(e, { policy: pack })).matrix).toBeUndefined();
+    expect((await evaluate(e)).matrix).toHaveLength(8);
+  });
+});
+
+const pair = (client: string, server: string, ok = true, skipped = false): MatrixPair => ({
+  client,
+  server,
+  ok: ok && !skipped,
+  serverAuth: skipped ? { ok: false, skipped: true, reason: 'Key Vault only' } : { ok: true },
+  ...(ok ? {} : { clientAuth: { ok: false, reason: 'untrusted' } }),
+});
+
+const report = (matrix: MatrixPair[]): Report => ({
+  tool: { name: 'rc-policy', version: '1.0.0' },
+  topology: 'rc-topology.yaml',
+  evaluatedAt: '2026-12-01T00:00:00.000Z',
+  mode: 'check',
+  policy: { pack: 'rc-default', packs: ['rc-default'] },
+  summary: { error: 0, warning: 0, info: 0, waived: 0 },
+  findings: [],
+  matrix,
+});
+
+describe('the matrix in the text report', () => {
+  it('draws clients x servers when it fits', () => {
+    const text = renderText(
+      report([pair('controller-us', 'broker-us-1'), pair('controller-us', 'broker-in-3'), pair('target-us', 'broker-us-1', false), pair('target-in', 'broker-in-3', true, true)]),
+      { color: false },
+    );
+    expect(text).toBe(
+      [
+        'Handshake matrix: 4 pairs (3 clients x 2 servers), 2 ok, 1 failing, 1 not evaluated',
+        '                 1  2',
+        '  controller-us  ✔  ✔',
+        '  target-us      ✖  ·',
+        '  target-in      ·  ?',
+        '  1 broker-us-1   2 broker-in-3',
+        '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated by check  · not connected',
+        '',
+        '✔ rc-topology.yaml: 0 errors, 0 warnings, 0 info (policy rc-default, evaluated at 2026-12-01T00:00:00.000Z)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('falls back to one line when there are more than 12 servers', () => {
+    const pairs = Array.from({ length: 13 }, (_, i) => pair('controller-us', `broker-${i + 1}`, i !== 4));
+    const text = renderText(report(pairs), { color: false });
+    expect(text.split('\n')[0]).toBe('Handshake matrix: 13 pairs (1 client x 13 servers), 12 ok, 1 failing; too large to draw here, --format json lists every pair');
+    expect(text).not.toMatch(/✔ accepted/);
+  });
+
+  it('is not drawn with --quiet, nor when there are no pairs', () => {
+    expect(renderText(report([pair('a', 'b')]), { color: false, only: () => true })).not.toMatch(/Handshake matrix/);
+    expect(renderText(report([]), { color: false })).not.toMatch(/Handshake matrix/);
+  });
+});
