@@ -6,7 +6,7 @@
 //   client secrets: what CI runners and Azure logins put in the environment);
 // - PEM private-key blocks, bearer tokens, JWTs, GitHub tokens and `password=`-style pairs.
 
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SAS|CONNECTION_?STRING|AUTH/i;
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SAS|CONNECTION_?STRING|AUTH|(^|_)KEY$/i;
 // Names that match but hold a location, not a secret.
 const NOT_SECRET = /_(PATH|FILE|DIR|SOCK|URL|URI|ENDPOINT|HOST)$/i;
 const MIN_SECRET_LENGTH = 8;

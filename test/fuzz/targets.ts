@@ -2,28 +2,29 @@
 // every rule and output format. Most call the library directly (fast: the bulk of the inputs); the
 // `check-files` and `cli` targets go through the file system and the real binary.
 //
-// Plugging in a new loader is one entry in TARGETS (see the end of this file). Not covered yet,
-// because they are not on main: the waiver loader (issue 4), `rc-policy verify` and verifyChain
-// (issue 3), the audit's Key Vault responses and TLS probe results (issue 5), the Action's inputs.
+// Plugging in a new loader is one entry in TARGETS (see the end of this file).
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { buildReport, check } from '../../src/check.ts';
+import { buildReport, check, evaluate } from '../../src/check.ts';
 import { oneOf, onePositional, parse, parseAt } from '../../src/commands/args.ts';
 import { CHECK_OPTIONS } from '../../src/commands/check.ts';
 import { parseFormats } from '../../src/commands/output.ts';
-import { runRules, toFinding } from '../../src/engine.ts';
+import { toFinding } from '../../src/engine.ts';
 import { loadPack, checkPackDocument, mergeLayers, withParams, type Pack } from '../../src/policy/packs.ts';
 import { decodeCertificates } from '../../src/pki/pem.ts';
 import { describeKey } from '../../src/pki/algorithms.ts';
 import { FORMATS } from '../../src/report/formats.ts';
 import { isFailing } from '../../src/report/summary.ts';
-import { ALL_RULES, RULES_BY_ID } from '../../src/rules/index.ts';
+import { RULES_BY_ID } from '../../src/rules/index.ts';
 import { rule as schemaRule, schemaViolations } from '../../src/rules/topology/schema.ts';
 import { decodeConfigMap, referencedFiles } from '../../src/sources/files.ts';
+import { readServerFlight } from '../../src/sources/tls-transcript.ts';
+import { parseWaivers, type LoadedWaiver } from '../../src/policy/waivers.ts';
+import { verifyChain } from '../../src/verify.ts';
 import { parseSourceDocument } from '../../src/topology/document.ts';
 import { resolveTopology } from '../../src/topology/resolve.ts';
 import { validateDocument } from '../../src/topology/schema.ts';
@@ -35,6 +36,7 @@ import { corpus, type Corpus } from './corpus.ts';
 import { corrupt, packArbitrary, topologyArbitrary } from './grammar.ts';
 import { linesOf, type FuzzTarget, type Outcome } from './harness.ts';
 import { mutatedBytes, mutatedDer, mutatedText, toPemText } from './mutate.ts';
+import { handshakeStream, SECRET, serverFlight } from './tls.ts';
 
 export interface FuzzContext extends Corpus {
   readonly rcDefault: Pack;
@@ -64,7 +66,7 @@ const TOPOLOGY = path.join(ROOT, 'rc-topology.yaml');
 
 const missingFile = (display: string): CertFile => ({ display, certs: [], privateKeys: [], pkcs12: false, problems: ['no such file'], missing: true });
 
-export function evaluateInMemory(ctx: FuzzContext, topology: Uint8Array, files: ReadonlyMap<string, Uint8Array>, pack?: Pack): Report {
+export function evaluateInMemory(ctx: FuzzContext, topology: Uint8Array, files: ReadonlyMap<string, Uint8Array>, pack?: Pack, waivers?: readonly LoadedWaiver[]): Report {
   const doc = parseSourceDocument(topology, 'rc-topology.yaml');
   const violations = validateDocument(doc, 'topology');
   if (violations.length > 0) {
@@ -88,7 +90,8 @@ export function evaluateInMemory(ctx: FuzzContext, topology: Uint8Array, files: 
     );
   }
   const model: Model = { topology: t, at: T0, params: chosen.params, files: read, mode: 'check' };
-  return buildReport('rc-topology.yaml', T0, 'check', chosen, runRules(model, ALL_RULES, chosen));
+  // The same end as check(): every rule, the handshake matrix, waivers, the policy rules.
+  return evaluate('rc-topology.yaml', model, chosen, waivers, undefined);
 }
 
 /** Renders a report in every output format (new formats are covered as they are registered). */
@@ -427,11 +430,143 @@ const checkArgs: FuzzTarget<string[], FuzzContext> = {
   },
 };
 
+const waivers: FuzzTarget<Uint8Array, FuzzContext> = {
+  name: 'waivers',
+  description: 'waiver files: mutated, and random over the schema (odd dates, wildcard targets, unknown rules) -> parseWaivers, then applied to the estate with the policy rules',
+  runs: { ci: 300, full: 8000 },
+  timeLimitMs: 3000,
+  arbitrary(c) {
+    const waiver = fc.record(
+      {
+        rule: fc.oneof(fc.constantFrom(...c.knownRules), fc.constantFrom('policy/expired-waiver', 'x/y', 'broker/wildcardd')),
+        target: fc.constantFrom('*', 'broker-us-1', 'broker-us-2', 'rc-trust', 'controller-us->broker-us-1', 'nothing', '\u001b[2J'),
+        reason: fc.constantFrom('legacy until the rotation (CHG-1)', 'short', 'x'.repeat(5000)),
+        expires: fc.constantFrom('2027-01-31', '2020-01-01', '2026-02-30', '0000-00-00', '9999-12-31', '2026-12-01', '1969-12-31'),
+        owner: fc.constantFrom('platform-team', ''),
+        ticket: fc.constantFrom('CHG-1234', ''),
+      },
+      { requiredKeys: ['rule', 'target', 'reason', 'expires'] },
+    );
+    const doc = fc.record({ apiVersion: fc.constant('rc-policy/v1'), kind: fc.constant('Waivers'), waivers: fc.array(waiver, { maxLength: 6 }) });
+    const seed = stringify({ apiVersion: 'rc-policy/v1', kind: 'Waivers', waivers: [{ rule: 'broker/wildcard', target: 'broker-us-1', reason: 'legacy wildcard (CHG-1)', expires: '2027-01-31' }] });
+    return fc.oneof(
+      { weight: 4, arbitrary: doc.map((d) => bytesOf(stringify(d))) },
+      { weight: 1, arbitrary: corrupt(doc).map((d) => bytesOf(JSON.stringify(d))) },
+      { weight: 2, arbitrary: mutatedText([seed]) },
+    );
+  },
+  run(bytes, c) {
+    const loaded = parseWaivers(parseSourceDocument(bytes, 'waivers.yaml'), c.knownRules);
+    return reportOutcome(evaluateInMemory(c, bytesOf(stringify(c.estate.topology)), c.files, undefined, loaded));
+  },
+};
+
+interface ChainInput {
+  readonly leaf: Uint8Array;
+  readonly mutated: boolean;
+  readonly intermediates: readonly Uint8Array[];
+  readonly trusted: readonly Uint8Array[];
+  readonly pem: boolean;
+  readonly hostname: string | undefined;
+  readonly purpose: 'serverAuth' | 'clientAuth' | undefined;
+  readonly at: Date;
+}
+
+const verify: FuzzTarget<ChainInput, FuzzContext> = {
+  name: 'verify-chain',
+  description: 'verifyChain with mutated leaves, intermediates and anchors, as PEM or DER; a leaf that was changed must never validate',
+  runs: { ci: 300, full: 8000 },
+  timeLimitMs: 3000,
+  arbitrary(c) {
+    // c.der: root, server CA, client CA, an RSA leaf, a wildcard leaf (both from the server CA).
+    const leaves = [c.der[3]!, c.der[4]!];
+    const cas = c.der.slice(0, 3);
+    // Mostly a setup that validates (root trusted, server CA served, at T0), so that "a mutated
+    // leaf never validates" is tested where the intact leaf would.
+    const [root, serverCa] = cas as [Uint8Array, Uint8Array];
+    return fc.record({
+      leafSeed: fc.constantFrom(...leaves),
+      leafMutant: fc.option(mutatedDer(leaves), { freq: 2 }),
+      intermediates: fc.oneof({ weight: 3, arbitrary: fc.constant([serverCa]) }, { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...cas, ...leaves), mutatedDer(cas)), { maxLength: 4 }) }),
+      trusted: fc.oneof({ weight: 3, arbitrary: fc.constant([root]) }, { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...cas), mutatedDer(cas)), { minLength: 1, maxLength: 3 }) }),
+      pem: fc.boolean(),
+      hostname: fc.option(fc.constantFrom('rsa.company.com', 'x.company.com', 'y.x.company.com', 'RSA.COMPANY.COM.', '10.0.0.1', '*.company.com', ''), { freq: 3 }),
+      purpose: fc.option(fc.constantFrom('serverAuth' as const, 'clientAuth' as const), { freq: 3 }),
+      at: fc.oneof({ weight: 4, arbitrary: fc.constant(T0) }, { weight: 1, arbitrary: fc.constantFrom(new Date('1950-01-01T00:00:00Z'), new Date('9999-12-31T00:00:00Z'), new Date(0)) }),
+    }).map((r): ChainInput => {
+      const leaf = r.leafMutant ?? r.leafSeed;
+      const mutated = r.leafMutant !== null && !leaves.some((l) => Buffer.from(l).equals(Buffer.from(leaf)));
+      return { leaf, mutated, intermediates: r.intermediates, trusted: r.trusted, pem: r.pem, hostname: r.hostname ?? undefined, purpose: r.purpose ?? undefined, at: r.at };
+    });
+  },
+  async run(input) {
+    const form = (der: Uint8Array) => (input.pem ? toPemText(der) : der);
+    const r = await verifyChain({
+      leaf: form(input.leaf),
+      intermediates: input.intermediates.map(form),
+      trusted: input.trusted.map(form),
+      at: input.at,
+      ...(input.hostname !== undefined && { hostname: input.hostname }),
+      ...(input.purpose && { purpose: input.purpose }),
+    });
+    const violations: string[] = [];
+    // Every mutation changes the signed bytes, the signature or its algorithm: nothing signed it.
+    if (input.mutated && r.ok) violations.push('a mutated leaf validated');
+    if (r.ok && r.errors.length > 0) violations.push('ok with errors');
+    if (!r.ok && r.errors.length === 0) violations.push('rejected without a reason');
+    return { lines: r.errors.map((e) => e.message), violations };
+  },
+};
+
+const tlsFlight: FuzzTarget<{ tls13: boolean; certs: Uint8Array[]; request: boolean; split: number; stream: ((b: Uint8Array) => Uint8Array) | null; wire: ((b: Uint8Array) => Uint8Array) | null }, FuzzContext> = {
+  name: 'tls-flight',
+  description: "what a live server sends (TLS 1.2 clear, TLS 1.3 encrypted) with mutated messages, records and certificates -> the audit's transcript reader",
+  runs: { ci: 400, full: 8000 },
+  timeLimitMs: 1000,
+  arbitrary(c) {
+    // Cut a few bytes somewhere and insert others: framing, lengths and message bodies all break.
+    const bytesMutation = fc.option(
+      fc.tuple(fc.nat(), fc.nat(), fc.uint8Array({ maxLength: 8 })).map(([i, n, ins]) => (b: Uint8Array) => {
+        const at = b.length ? i % b.length : 0;
+        return new Uint8Array([...b.subarray(0, at), ...ins, ...b.subarray(at + (n % 9))]);
+      }),
+      { freq: 2 },
+    );
+    return fc.record({
+      tls13: fc.boolean(),
+      certs: fc.array(fc.oneof(fc.constantFrom(...c.der), mutatedDer(c.der)), { maxLength: 4 }),
+      request: fc.boolean(),
+      split: fc.oneof(fc.constant(16_000), fc.integer({ min: 1, max: 600 })),
+      stream: bytesMutation,
+      wire: bytesMutation,
+    });
+  },
+  run(input) {
+    let stream: Uint8Array = handshakeStream(input.certs, input.tls13, input.request);
+    if (input.stream) stream = input.stream(stream);
+    let wire: Uint8Array = serverFlight(Buffer.from(stream), input.tls13, input.split);
+    if (input.wire) wire = input.wire(wire);
+    const flight = readServerFlight(Buffer.from(wire), input.tls13 ? SECRET : undefined);
+    const violations: string[] = [];
+    if (!input.stream && !input.wire) {
+      // Intact: exactly what was sent, in order.
+      if (flight.problem) violations.push(`intact flight read with a problem: ${flight.problem}`);
+      if (flight.version !== (input.tls13 ? 'TLSv1.3' : 'TLSv1.2')) violations.push(`version ${flight.version}`);
+      if (flight.certificateRequested !== input.request) violations.push('certificate request not seen');
+      if (flight.certificates.length !== input.certs.length || flight.certificates.some((c, i) => !Buffer.from(c).equals(Buffer.from(input.certs[i]!)))) {
+        violations.push('certificates differ from what was sent');
+      }
+    }
+    const lines = flight.problem ? [flight.problem] : [];
+    for (const der of flight.certificates) lines.push(...exercise(decodeCertificates(der, 'peer.der')));
+    return { lines, violations };
+  },
+};
+
 /**
- * Every target, in the order npm run fuzz runs them. To cover a new loader, add one entry, e.g.
- *   waivers:  { name: 'waivers', arbitrary: (c) => mutatedText(c.yaml), run: (b) => ({ lines: loadWaivers(b)... }) }
- *   verify:   mutatedDer leaves/intermediates/roots -> verifyChain(); `rc-policy verify` in `cli`
- *   audit:    Key Vault JSON responses and TLS peer chains -> the live sources' decoders
+ * Every target, in the order npm run fuzz runs them. To cover a new loader, add one entry. Not
+ * covered here: Key Vault responses (the Azure SDK parses them; issue 7 part 4 injects faults into
+ * the fake Key Vault), the `rc-policy verify` and `audit` command lines, baseline files.
  */
 export const TARGETS: readonly FuzzTarget<never, FuzzContext>[] = [
   yamlText,
@@ -442,6 +577,9 @@ export const TARGETS: readonly FuzzTarget<never, FuzzContext>[] = [
   configMap,
   policyPack,
   estateFiles,
+  waivers,
+  verify,
+  tlsFlight,
   checkFiles,
   checkArgs,
   cli,

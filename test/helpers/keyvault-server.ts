@@ -37,6 +37,8 @@ export interface FakeOptions {
   readonly resource?: string;
   /** Delay before every answer. */
   readonly delayMs?: number;
+  /** The bearer token the fake accepts (default FAKE_TOKEN). */
+  readonly token?: string;
 }
 
 export interface Fault {
@@ -152,7 +154,7 @@ export class FakeKeyVault {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `https://${req.headers.host}`);
     const vault = (req.headers.host ?? '').split('.')[0]!.toLowerCase();
-    const authorized = req.headers.authorization === `Bearer ${FAKE_TOKEN}`;
+    const authorized = req.headers.authorization === `Bearer ${this.options.token ?? FAKE_TOKEN}`;
     const path = url.pathname.replace(/\/$/, '');
     this.requests.push({ method: req.method ?? '', vault, path, query: Object.fromEntries(url.searchParams), authorized });
     req.resume();

@@ -183,6 +183,23 @@ describe('policy packs named by the topology', () => {
   });
 });
 
+describe('waivers named by the topology', () => {
+  it('refuses a waivers file outside the repository with exit 2 at the policy.waivers line; --waivers may name any file', async () => {
+    const e = await baseline();
+    e.topology.policy = { waivers: '../waivers.yaml' };
+    const p = place(e);
+    const waivers = stringify({ apiVersion: 'rc-policy/v1', kind: 'Waivers', waivers: [{ rule: 'broker/wildcard', target: 'broker-us-1', reason: 'legacy until the rotation', expires: '2027-01-31' }] });
+    writeFileSync(path.join(p.top, 'waivers.yaml'), waivers);
+    const r = runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01'], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.replace(/:\d+:\d+:/, ':L:C:')).toBe(
+      `rc-policy: rc-topology.yaml:L:C: waivers file ${path.join(p.top, 'waivers.yaml')}: refused: outside the repository (${p.repo}); run with --allow-outside-repo to read it\n`,
+    );
+    expect(runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01', '--allow-outside-repo'], { cwd: p.dir }).code).toBe(0);
+    expect(runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01', '--waivers', '../waivers.yaml'], { cwd: p.dir }).code).toBe(0);
+  });
+});
+
 describe('the CLI flags', () => {
   it('--allow-outside-repo and --follow-symlinks reach check, and --help documents them', async () => {
     const e = await baseline();

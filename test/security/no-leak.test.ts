@@ -1,16 +1,13 @@
 // Secrets never leak: a private key, a PFX password and bearer tokens are planted everywhere they
-// could reach rc-policy (certificate files in every form, a ConfigMap, the environment of a CI
-// runner with an Azure login, the topology itself, files that fail to parse, errors with causes)
-// and no output may contain any of them: stdout, stderr, every report format written to a file,
-// and --debug traces. Each run also asserts that it did its job, so a silent run cannot pass.
-//
-// To extend (one entry in RUNS each):
-// - audit (issue 5): a run of `rc-policy audit` against the Key Vault fake, which serves the PFX
-//   as the certificate's secret and puts the bearer token in its error bodies and headers;
-// - the Action (issue 4): a run of the bundled action with INPUT_* holding the token, checking
-//   the job summary, the annotations and the outputs file as well.
+// could reach rc-policy — certificate files in every form, a ConfigMap, the environment of a CI
+// runner with an Azure login, Action inputs, the Azure login's own token (sent to Key Vault on
+// every request), Key Vault errors, the client key of the audit's mTLS probe, the topology itself,
+// files that fail to parse, errors with causes — and no output may contain any of them: stdout,
+// stderr, every report format written to a file, the Action's outputs, job summary, SARIF and
+// annotations, and --debug traces. Each run also asserts that it did its job, so a silent run
+// cannot pass. A new way to run rc-policy is one more entry in RUNS.
 import { createPrivateKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +17,13 @@ import { describeFailure } from '../../src/commands/failure.ts';
 import { InputError } from '../../src/errors.ts';
 import { REDACTED, redact, secretValues } from '../../src/redact.ts';
 import { FORMATS } from '../../src/report/formats.ts';
-import { runCli } from '../helpers/cli.ts';
-import { baseline, broker, T0, type Estate } from '../helpers/estate.ts';
+import { privateKeyPem } from '../../src/pki/generate.ts';
+import { ROOT, runCliAsync } from '../helpers/cli.ts';
+import { baseline, T0, type Estate } from '../helpers/estate.ts';
+import { FakeKeyVault } from '../helpers/keyvault-server.ts';
 import { makePkcs12 } from '../helpers/pkcs12.ts';
 import { leaks, makeSecrets, secretEnv, type Secrets } from '../helpers/secrets.ts';
+import { nodeTlsServer } from '../helpers/servers.ts';
 
 let s: Secrets & { extra: string[] };
 let e: Estate;
@@ -60,66 +60,185 @@ function writeEstateTo(dir: string, estate: Pick<Estate, 'topology' | 'files'>, 
   writeFileSync(path.join(dir, 'rc-topology.yaml'), topologyText ?? stringify(estate.topology));
 }
 
+/** Every file under `dir/sub`, by name. */
+function filesIn(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (f.isFile()) out[path.relative(dir, path.join(f.parentPath, f.name))] = readFileSync(path.join(f.parentPath, f.name), 'utf8');
+  }
+  return out;
+}
+
+interface Outcome {
+  readonly code: number;
+  /** Every text the run produced, by where it went. */
+  readonly outputs: Record<string, string>;
+  /** Secrets this run planted beyond the shared ones. */
+  readonly needles?: readonly string[];
+}
+
 interface Run {
   readonly name: string;
-  /** Writes what the run needs into `dir`; returns the arguments after `rc-policy`. */
-  setup(dir: string): string[];
+  execute(dir: string): Promise<Outcome>;
   readonly exit: number;
   /** Proof the run did its job (not a vacuous pass). */
-  readonly did: (out: { stdout: string; stderr: string; files: Record<string, string> }) => void;
+  did(o: Outcome): void;
 }
 
 const formatsToFiles = (): string[] => Object.keys(FORMATS).flatMap((f) => ['--format', `${f}=out/report.${f}`]);
 
+async function cli(dir: string, args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
+  const r = await runCliAsync(args, { cwd: dir, env: { ...secretEnv(s), ...env } });
+  let files: Record<string, string> = {};
+  try {
+    files = filesIn(path.join(dir, 'out'));
+  } catch {
+    // no report files in this run
+  }
+  return { code: r.code, outputs: { stdout: r.stdout, stderr: r.stderr, ...files } };
+}
+
+const findingsOf = (json: string | undefined): { rule: string; target: string }[] => (JSON.parse(json ?? '{"findings":[]}') as { findings: { rule: string; target: string }[] }).findings;
+
 const RUNS: Run[] = [
   {
     name: 'check, every format to a file and text to stdout, --debug',
-    setup(dir) {
+    execute(dir) {
       writeEstateTo(dir, e);
-      return ['check', 'rc-topology.yaml', '--at', '2026-12-01', '--debug', '--format', 'text', ...formatsToFiles()];
+      return cli(dir, ['check', 'rc-topology.yaml', '--at', '2026-12-01', '--debug', '--format', 'text', ...formatsToFiles()]);
     },
     exit: 1,
-    did({ files }) {
-      const report = JSON.parse(files['report.json']!) as { findings: { rule: string; target: string }[] };
-      const keyed = report.findings.filter((f) => f.rule === 'cert/private-key-material').map((f) => f.target);
+    did({ outputs }) {
+      const keyed = findingsOf(outputs['report.json']).filter((f) => f.rule === 'cert/private-key-material').map((f) => f.target);
       expect(keyed.sort()).toEqual(['broker-in-3', 'broker-us-1', 'broker-us-2', 'controller-us', 'rc-trust', 'target-in', 'target-us']);
     },
   },
   {
     name: 'check of a topology that quotes a token where the schema reports the value, --debug',
-    setup(dir) {
+    execute(dir) {
       writeEstateTo(dir, { ...e, topology: { ...e.topology, apiVersion: s.bearer, kind: s.githubToken } });
-      return ['check', 'rc-topology.yaml', '--debug', '--format', 'text', ...formatsToFiles()];
+      return cli(dir, ['check', 'rc-topology.yaml', '--debug', '--format', 'text', ...formatsToFiles()]);
     },
     exit: 1,
-    did({ stdout }) {
+    did({ outputs }) {
       // The quoted value is cut at 100 characters; what is left of the token is still removed.
-      expect(stdout).toContain(`apiVersion must be 'rc-policy/v1' (found '${REDACTED}`);
-      expect(stdout).toContain(`kind must be 'Topology' (found '${REDACTED}')`);
+      expect(outputs.stdout).toContain(`apiVersion must be 'rc-policy/v1' (found '${REDACTED}`);
+      expect(outputs.stdout).toContain(`kind must be 'Topology' (found '${REDACTED}')`);
     },
   },
   {
     name: 'check of a topology with a YAML syntax error on the line holding the token, --debug',
-    setup(dir) {
-      const text = stringify(e.topology).replace(/^metadata:\n/m, `metadata:\n  broken: [${s.bearer}, ${s.pfxPassword}\n`);
-      writeEstateTo(dir, e, text);
-      return ['check', 'rc-topology.yaml', '--debug'];
+    execute(dir) {
+      writeEstateTo(dir, e, stringify(e.topology).replace(/^metadata:\n/m, `metadata:\n  broken: [${s.bearer}, ${s.pfxPassword}\n`));
+      return cli(dir, ['check', 'rc-topology.yaml', '--debug']);
     },
     exit: 2,
-    did({ stderr }) {
-      expect(stderr).toMatch(/^rc-policy: rc-topology\.yaml:\d+:\d+: YAML: /);
+    did({ outputs }) {
+      expect(outputs.stderr).toMatch(/^rc-policy: rc-topology\.yaml:\d+:\d+: YAML: /);
     },
   },
   {
     name: 'check with a policy pack that names itself with the token and breaks a rule, --debug',
-    setup(dir) {
+    execute(dir) {
       writeEstateTo(dir, { ...e, topology: { ...e.topology, policy: { pack: 'pack.yaml' } } });
       writeFileSync(path.join(dir, 'pack.yaml'), stringify({ apiVersion: 'rc-policy/v1', kind: 'PolicyPack', metadata: { name: s.githubToken }, rules: { [`x/${s.pfxPassword}`]: 'off' } }));
-      return ['check', 'rc-topology.yaml', '--debug'];
+      return cli(dir, ['check', 'rc-topology.yaml', '--debug']);
     },
     exit: 2,
-    did({ stderr }) {
-      expect(stderr).toMatch(/^rc-policy: pack\.yaml:\d+:\d+: unknown rule 'x\/\[redacted\]'/);
+    did({ outputs }) {
+      expect(outputs.stderr).toMatch(/^rc-policy: pack\.yaml:\d+:\d+: unknown rule 'x\/\[redacted\]'/);
+    },
+  },
+  {
+    name: 'the Action (dist/index.js), with the tokens in its inputs and the runner environment',
+    async execute(dir) {
+      const workspace = path.join(dir, 'repo');
+      writeEstateTo(workspace, e);
+      const runner = path.join(dir, 'runner');
+      mkdirSync(runner);
+      writeFileSync(path.join(runner, 'output.txt'), '');
+      writeFileSync(path.join(runner, 'summary.md'), '');
+      const { spawn } = await import('node:child_process');
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ...secretEnv(s),
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_OUTPUT: path.join(runner, 'output.txt'),
+        GITHUB_STEP_SUMMARY: path.join(runner, 'summary.md'),
+        RUNNER_TEMP: runner,
+        INPUT_TOPOLOGY: 'rc-topology.yaml',
+        INPUT_AT: '2026-12-01',
+        'INPUT_SARIF-FILE': 'out/rc-policy.sarif',
+        INPUT_TOKEN: s.githubToken,
+      };
+      const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], { cwd: runner, env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      });
+      return { code: r.code, outputs: { stdout: r.stdout, stderr: r.stderr, ...filesIn(runner), ...filesIn(path.join(workspace, 'out')) } };
+    },
+    exit: 1,
+    did({ outputs }) {
+      expect(outputs.stdout).toMatch(/^::error file=rc-topology\.yaml,line=\d+,col=\d+,title=cert\/private-key-material/m);
+      expect(outputs['summary.md']).toContain('cert/private-key-material');
+      expect(outputs['rc-policy.sarif']).toContain('cert/private-key-material');
+      const report = Object.entries(outputs).find(([name]) => name.endsWith('report.json'))?.[1];
+      expect(findingsOf(report).some((f) => f.rule === 'cert/private-key-material')).toBe(true);
+    },
+  },
+  {
+    name: 'audit against a live broker and a Key Vault, logged in with the token, probing with the key, --debug',
+    async execute(dir) {
+      const kv = await FakeKeyVault.start(['kv-us'], { token: s.bearer });
+      const served = await e.pki.server('broker-us-1.company.com');
+      const broker = await nodeTlsServer({ leaf: served, chain: [e.pki.serverCa], clientCa: [e.pki.root, e.pki.clientCa] });
+      try {
+        kv.put('kv-us', 'broker-us-1-cert', [{ der: served.cert.der, created: new Date(Date.now() - 86_400_000) }]);
+        kv.fault('kv-us', 'broker-us-2-cert', { status: 403 });
+        writeEstateTo(dir, e);
+        writeFileSync(path.join(dir, 'kv-ca.pem'), kv.ca.pem);
+        // The Azure CLI login as AzureCliCredential runs it, handing out the bearer token.
+        const bin = path.join(dir, 'bin');
+        mkdirSync(bin);
+        writeFileSync(path.join(bin, 'az'), `#!/bin/sh\necho '{"accessToken":"${s.bearer}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${Math.floor(Date.now() / 1000) + 3600},"tokenType":"Bearer"}'\n`);
+        chmodSync(path.join(bin, 'az'), 0o755);
+        const client = await e.pki.client('controller-us');
+        const clientKey = await privateKeyPem(client.keys);
+        const args = [
+          'audit', 'rc-topology.yaml', '--region', 'us', '--azure-credential', 'cli', '--timeout', '3000', '--debug',
+          '--resolve', `broker-us-1.company.com:443:127.0.0.1:${broker.port}`,
+          '--resolve', `broker-us-2.company.com:443:127.0.0.1:1`,
+          '--resolve', `kv-us.vault.azure.net:443:127.0.0.1:${kv.port}`,
+          '--format', 'text', ...formatsToFiles(),
+        ];
+        const outcome = await cli(dir, args, {
+          PATH: `${bin}:${process.env.PATH}`,
+          CI: undefined,
+          GITHUB_ACTIONS: undefined,
+          NODE_EXTRA_CA_CERTS: path.join(dir, 'kv-ca.pem'),
+          RC_POLICY_CLIENT_CERT: client.pem + e.pki.clientCa.pem,
+          RC_POLICY_CLIENT_KEY: clientKey,
+        });
+        // rc-policy asked Key Vault for certificates only: never a secret (the PFX) or a key.
+        expect(kv.requests.some((r) => r.authorized)).toBe(true); // the token was sent, every time
+        expect(kv.requests.filter((r) => /\/(secrets|keys)\//i.test(r.path))).toEqual([]);
+        return { ...outcome, needles: clientKey.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----')) };
+      } finally {
+        await broker.stop();
+        await kv.stop();
+      }
+    },
+    exit: 1,
+    did({ outputs }) {
+      const rules = findingsOf(outputs['report.json']).map((f) => `${f.rule} ${f.target}`);
+      // The probe reached broker-us-1 (serving another leaf than the repo's) and not broker-us-2.
+      expect(rules).toContain('live/certificate-drift broker-us-1');
+      expect(rules).toContain('live/unreachable broker-us-2');
     },
   },
 ];
@@ -127,19 +246,16 @@ const RUNS: Run[] = [
 beforeAll(plant);
 
 describe('secrets never leak', () => {
-  it.each(RUNS.map((r) => [r.name, r] as const))('%s', (_name, run) => {
+  it.each(RUNS.map((r) => [r.name, r] as const))('%s', async (_name, run) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-policy-leak-'));
-    const args = run.setup(dir);
-    const r = runCli(args, { cwd: dir, env: secretEnv(s) });
-    expect(r.code, r.stderr).toBe(run.exit);
-    const files: Record<string, string> = {};
-    if (args.some((a) => a.includes('=out/'))) for (const f of Object.keys(FORMATS)) files[`report.${f}`] = readFileSync(path.join(dir, 'out', `report.${f}`), 'utf8');
-    for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ...Object.entries(files)] as const) {
+    const o = await run.execute(dir);
+    expect(o.code, o.outputs.stderr).toBe(run.exit);
+    for (const [where, text] of Object.entries(o.outputs)) {
       expect(leaks(text, s), where).toEqual([]);
-      for (const line of s.extra) expect(text.includes(line), `${where}: encrypted key material`).toBe(false);
+      for (const line of [...s.extra, ...(o.needles ?? [])]) expect(text.includes(line), `${where}: key material`).toBe(false);
     }
-    run.did({ stdout: r.stdout, stderr: r.stderr, files });
-  });
+    run.did(o);
+  }, 90_000);
 
   it('check() through the library returns no secret in its report', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-policy-leak-'));
@@ -171,7 +287,10 @@ describe('secrets never leak', () => {
   });
 
   it('treats secret-named variables as secrets, but not paths or short values', () => {
-    expect(secretValues({ GITHUB_TOKEN: 'ghs_0123456789', AZURE_CLIENT_CERTIFICATE_PATH: '/etc/cert.pem', NPM_TOKEN: 'short', HOME: '/root/very/long/path' })).toEqual(['ghs_0123456789']);
+    expect(secretValues({ GITHUB_TOKEN: 'ghs_0123456789', RC_POLICY_CLIENT_KEY: 'key material', AZURE_CLIENT_CERTIFICATE_PATH: '/etc/cert.pem', NPM_TOKEN: 'short', HOME: '/root/very/long/path' })).toEqual([
+      'ghs_0123456789',
+      'key material',
+    ]);
     expect(redact('Authorization: Basic dXNlcjpwYXNzd29yZA== and sig=abc%2Bdef123', [])).toBe('Authorization: Basic [redacted] and sig=[redacted]');
   });
 });
