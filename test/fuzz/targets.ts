@@ -518,38 +518,48 @@ const verify: FuzzTarget<ChainInput, FuzzContext> = {
   },
 };
 
-const tlsFlight: FuzzTarget<{ tls13: boolean; certs: Uint8Array[]; request: boolean; split: number; stream: ((b: Uint8Array) => Uint8Array) | null; wire: ((b: Uint8Array) => Uint8Array) | null }, FuzzContext> = {
+interface FlightInput {
+  readonly tls13: boolean;
+  readonly certs: readonly Uint8Array[];
+  readonly request: boolean;
+  /** No mutation: the reader must return exactly what was sent. */
+  readonly intact: boolean;
+  /** The bytes on the wire (built in the generator, so a saved input replays exactly). */
+  readonly wire: Uint8Array;
+}
+
+const tlsFlight: FuzzTarget<FlightInput, FuzzContext> = {
   name: 'tls-flight',
   description: "what a live server sends (TLS 1.2 clear, TLS 1.3 encrypted) with mutated messages, records and certificates -> the audit's transcript reader",
   runs: { ci: 400, full: 8000 },
   timeLimitMs: 1000,
   arbitrary(c) {
     // Cut a few bytes somewhere and insert others: framing, lengths and message bodies all break.
-    const bytesMutation = fc.option(
-      fc.tuple(fc.nat(), fc.nat(), fc.uint8Array({ maxLength: 8 })).map(([i, n, ins]) => (b: Uint8Array) => {
-        const at = b.length ? i % b.length : 0;
-        return new Uint8Array([...b.subarray(0, at), ...ins, ...b.subarray(at + (n % 9))]);
-      }),
-      { freq: 2 },
-    );
-    return fc.record({
-      tls13: fc.boolean(),
-      certs: fc.array(fc.oneof(fc.constantFrom(...c.der), mutatedDer(c.der)), { maxLength: 4 }),
-      request: fc.boolean(),
-      split: fc.oneof(fc.constant(16_000), fc.integer({ min: 1, max: 600 })),
-      stream: bytesMutation,
-      wire: bytesMutation,
-    });
+    const splice = fc.option(fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.uint8Array({ maxLength: 8 })), { freq: 2 });
+    const apply = (b: Uint8Array, m: [number, number, Uint8Array] | null): Uint8Array => {
+      if (!m) return b;
+      const at = b.length ? m[0] % b.length : 0;
+      return new Uint8Array([...b.subarray(0, at), ...m[2], ...b.subarray(at + m[1])]);
+    };
+    return fc
+      .record({
+        tls13: fc.boolean(),
+        certs: fc.array(fc.oneof(fc.constantFrom(...c.der), mutatedDer(c.der)), { maxLength: 4 }),
+        request: fc.boolean(),
+        split: fc.oneof(fc.constant(16_000), fc.integer({ min: 1, max: 600 })),
+        stream: splice,
+        wire: splice,
+      })
+      .map((r): FlightInput => {
+        const stream = apply(handshakeStream(r.certs, r.tls13, r.request), r.stream);
+        const wire = apply(serverFlight(Buffer.from(stream), r.tls13, r.split), r.wire);
+        return { tls13: r.tls13, certs: r.certs, request: r.request, intact: !r.stream && !r.wire, wire };
+      });
   },
   run(input) {
-    let stream: Uint8Array = handshakeStream(input.certs, input.tls13, input.request);
-    if (input.stream) stream = input.stream(stream);
-    let wire: Uint8Array = serverFlight(Buffer.from(stream), input.tls13, input.split);
-    if (input.wire) wire = input.wire(wire);
-    const flight = readServerFlight(Buffer.from(wire), input.tls13 ? SECRET : undefined);
+    const flight = readServerFlight(Buffer.from(input.wire), input.tls13 ? SECRET : undefined);
     const violations: string[] = [];
-    if (!input.stream && !input.wire) {
-      // Intact: exactly what was sent, in order.
+    if (input.intact) {
       if (flight.problem) violations.push(`intact flight read with a problem: ${flight.problem}`);
       if (flight.version !== (input.tls13 ? 'TLSv1.3' : 'TLSv1.2')) violations.push(`version ${flight.version}`);
       if (flight.certificateRequested !== input.request) violations.push('certificate request not seen');

@@ -34,9 +34,12 @@ function expandLabel(label: string, length: number): Buffer {
   return createHmac('sha256', SECRET).update(Buffer.concat([u16(length), Buffer.from([full.length]), full, Buffer.from([0, 1])])).digest().subarray(0, length);
 }
 
+const KEY = expandLabel('key', 16);
+const IV = expandLabel('iv', 12);
+
 function encrypt(plain: Buffer, seq: number): Buffer {
-  const key = expandLabel('key', 16);
-  const nonce = expandLabel('iv', 12);
+  const key = KEY;
+  const nonce = Buffer.from(IV);
   for (let i = 0; i < 8; i++) nonce[11 - i]! ^= Number((BigInt(seq) >> BigInt(8 * i)) & 0xffn);
   const inner = Buffer.concat([plain, Buffer.from([22])]);
   const cipher = createCipheriv('aes-128-gcm', key, nonce, { authTagLength: 16 });
