@@ -1279,14 +1279,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path14 && path14[0] !== "/") {
-          path14 = `/${path14}`;
+        if (path15 && path15[0] !== "/") {
+          path15 = `/${path15}`;
         }
-        return new URL(`${origin}${path14}`);
+        return new URL(`${origin}${path15}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1737,39 +1737,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path14);
+        debuglog("sending request to %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path14,
+          path15,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path14);
+        debuglog("trailers received from %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path14,
+          path15,
           error2.message
         );
       });
@@ -1818,9 +1818,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path14, origin }
+            request: { method, path: path15, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path14);
+          debuglog("sending request to %s %s/%s", method, origin, path15);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1883,7 +1883,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -1898,11 +1898,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path14 !== "string") {
+        if (typeof path15 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path14)) {
+        } else if (invalidPathRegex.test(path15)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1968,7 +1968,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path14, query) : path14;
+        this.path = query ? buildURL(path15, query) : path15;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5705,7 +5705,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5713,14 +5713,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name3, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name3))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name3))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name3))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name3))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5990,7 +5990,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6065,7 +6065,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6160,11 +6160,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6187,10 +6187,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6207,7 +6207,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6387,7 +6387,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6409,7 +6409,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6445,13 +6445,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6661,7 +6661,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path14, host, upgrade, blocking, reset } = request;
+      const { method, path: path15, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6742,7 +6742,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path14} HTTP/1.1\r
+      let header = `${method} ${path15} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path14;
+      headers[HTTP2_HEADER_PATH] = path15;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7721,9 +7721,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path14 = search ? `${pathname}${search}` : pathname;
+        const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path14;
+        this.opts.path = path15;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8962,10 +8962,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path14 = "/",
+          path: path15 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path14;
+        opts.path = origin + path15;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10937,20 +10937,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path14) {
-      if (typeof path14 !== "string") {
-        return path14;
+    function safeUrl(path15) {
+      if (typeof path15 !== "string") {
+        return path15;
       }
-      const pathSegments = path14.split("?");
+      const pathSegments = path15.split("?");
       if (pathSegments.length !== 2) {
-        return path14;
+        return path15;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path14);
+    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path15);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10972,7 +10972,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11010,9 +11010,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path14, method, body, headers, query } = opts;
+      const { path: path15, method, body, headers, query } = opts;
       return {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -11475,10 +11475,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path14,
+            Path: path15,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12239,12 +12239,12 @@ var require_headers = __commonJS({
       append(name3, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name3 : name3.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name: name3, value });
@@ -16357,9 +16357,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path14) {
-      for (let i = 0; i < path14.length; ++i) {
-        const code2 = path14.charCodeAt(i);
+    function validateCookiePath(path15) {
+      for (let i = 0; i < path15.length; ++i) {
+        const code2 = path15.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -18522,7 +18522,7 @@ var require_eventsource_stream = __commonJS({
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID = Buffer.from("id");
+    var ID2 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -18738,7 +18738,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
+        if (isFieldName(line, fieldLength, ID2)) {
           if (isValidLastEventIdBytes(line, valueStart)) {
             this.setEventFieldSize("id", line.length - valueStart);
             event.id = line.toString("utf8", valueStart);
@@ -19279,11 +19279,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path14 = opts.path;
+          let path15 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path14 = `/${path14}`;
+            path15 = `/${path15}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path14);
+          url = new URL(util2.parseOrigin(url).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21582,17 +21582,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path15) {
+      const ctrl = callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21603,13 +21603,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21630,17 +21630,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path15) {
+      const ctrl = await callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21651,13 +21651,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21684,23 +21684,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path15);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path15);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path15);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path15);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path15);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path15);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path15, node) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -22312,10 +22312,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path15, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path15.length - 1; i >= 0; --i) {
+        const k = path15[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22334,7 +22334,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22364,11 +22364,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path15;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -22382,8 +22382,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -22397,8 +22397,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -22416,8 +22416,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -22427,8 +22427,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24943,9 +24943,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25020,14 +25020,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path15) {
+        if (Collection.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25042,10 +25042,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path15, keepScalar) {
+        if (Collection.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25056,10 +25056,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path15) {
+        if (Collection.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25076,13 +25076,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path15, value) {
+        if (Collection.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -27043,9 +27043,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27054,23 +27054,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path15) => {
+      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27081,10 +27081,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
     exports.visit = visit;
   }
@@ -28702,7 +28702,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -28777,7 +28777,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
-    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -28858,52 +28858,6 @@ var require_ucs2length = __commonJS({
     }
     exports.default = ucs2length;
     ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
-    "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
-  }
-});
-
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
   }
 });
 
@@ -33923,8 +33877,8 @@ function getClient(endpoint, clientOptions = {}) {
   }
   const { allowInsecureConnection: allowInsecureConnection2, httpClient } = clientOptions;
   const endpointUrl = clientOptions.endpoint ?? endpoint;
-  const client = (path14, ...args) => {
-    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path14, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
+  const client = (path15, ...args) => {
+    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path15, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
     return {
       get: (requestOptions = {}) => {
         return buildOperation("GET", getUrl(requestOptions), pipeline, requestOptions, allowInsecureConnection2, httpClient);
@@ -35370,31 +35324,31 @@ function getClient2(endpoint, credentialsOrPipelineOptions, clientOptions = {}) 
     ...clientOptions,
     pipeline
   });
-  const client = (path14, ...args) => {
+  const client = (path15, ...args) => {
     return {
       get: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).get(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).get(wrapRequestParameters(requestOptions));
       },
       post: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).post(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).post(wrapRequestParameters(requestOptions));
       },
       put: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).put(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).put(wrapRequestParameters(requestOptions));
       },
       patch: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).patch(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).patch(wrapRequestParameters(requestOptions));
       },
       delete: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).delete(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).delete(wrapRequestParameters(requestOptions));
       },
       head: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).head(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).head(wrapRequestParameters(requestOptions));
       },
       options: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).options(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).options(wrapRequestParameters(requestOptions));
       },
       trace: (requestOptions = {}) => {
-        return tspClient.path(path14, ...args).trace(wrapRequestParameters(requestOptions));
+        return tspClient.path(path15, ...args).trace(wrapRequestParameters(requestOptions));
       }
     };
   };
@@ -35724,13 +35678,13 @@ var init_urlTemplate = __esm({
 
 // node_modules/@azure/keyvault-certificates/dist/esm/api/operations.js
 function _recoverDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35752,13 +35706,13 @@ async function recoverDeletedCertificate(context3, certificateName, options = { 
   return _recoverDeletedCertificateDeserialize(result);
 }
 function _purgeDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).delete({
+  return context3.path(path15).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35780,13 +35734,13 @@ async function purgeDeletedCertificate(context3, certificateName, options = { re
   return _purgeDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35808,14 +35762,14 @@ async function getDeletedCertificate(context3, certificateName, options = { requ
   return _getDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
+  const path15 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35836,12 +35790,12 @@ function getDeletedCertificates(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getDeletedCertificatesSend(context3, options), _getDeletedCertificatesDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _restoreCertificateSend(context3, parameters, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -35865,13 +35819,13 @@ async function restoreCertificate(context3, parameters, options = { requestOptio
   return _restoreCertificateDeserialize(result);
 }
 function _backupCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35893,13 +35847,13 @@ async function backupCertificate(context3, certificateName, options = { requestO
   return _backupCertificateDeserialize(result);
 }
 function _mergeCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -35923,13 +35877,13 @@ async function mergeCertificate(context3, certificateName, parameters, options =
   return _mergeCertificateDeserialize(result);
 }
 function _deleteCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).delete({
+  return context3.path(path15).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35951,13 +35905,13 @@ async function deleteCertificateOperation(context3, certificateName, options = {
   return _deleteCertificateOperationDeserialize(result);
 }
 function _getCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -35979,13 +35933,13 @@ async function getCertificateOperation(context3, certificateName, options = { re
   return _getCertificateOperationDeserialize(result);
 }
 function _updateCertificateOperationSend(context3, certificateName, certificateOperation, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).patch({
+  return context3.path(path15).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36009,14 +35963,14 @@ async function updateCertificateOperation(context3, certificateName, certificate
   return _updateCertificateOperationDeserialize(result);
 }
 function _getCertificateSend(context3, certificateName, certificateVersion, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36038,14 +35992,14 @@ async function getCertificate(context3, certificateName, certificateVersion, opt
   return _getCertificateDeserialize(result);
 }
 function _updateCertificateSend(context3, certificateName, certificateVersion, parameters, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).patch({
+  return context3.path(path15).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36069,13 +36023,13 @@ async function updateCertificate(context3, certificateName, certificateVersion, 
   return _updateCertificateDeserialize(result);
 }
 function _updateCertificatePolicySend(context3, certificateName, certificatePolicy, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).patch({
+  return context3.path(path15).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36099,13 +36053,13 @@ async function updateCertificatePolicy(context3, certificateName, certificatePol
   return _updateCertificatePolicyDeserialize(result);
 }
 function _getCertificatePolicySend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36127,14 +36081,14 @@ async function getCertificatePolicy(context3, certificateName, options = { reque
   return _getCertificatePolicyDeserialize(result);
 }
 function _getCertificateVersionsSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36155,13 +36109,13 @@ function getCertificateVersions(context3, certificateName, options = { requestOp
   return buildPagedAsyncIterator(context3, () => _getCertificateVersionsSend(context3, certificateName, options), _getCertificateVersionsDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _importCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36185,13 +36139,13 @@ async function importCertificate(context3, certificateName, parameters, options 
   return _importCertificateDeserialize(result);
 }
 function _createCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).post({
+  return context3.path(path15).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36215,13 +36169,13 @@ async function createCertificate(context3, certificateName, parameters, options 
   return _createCertificateDeserialize(result);
 }
 function _deleteCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).delete({
+  return context3.path(path15).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36243,13 +36197,13 @@ async function deleteCertificateIssuer(context3, issuerName, options = { request
   return _deleteCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36271,13 +36225,13 @@ async function getCertificateIssuer(context3, issuerName, options = { requestOpt
   return _getCertificateIssuerDeserialize(result);
 }
 function _updateCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).patch({
+  return context3.path(path15).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36301,13 +36255,13 @@ async function updateCertificateIssuer(context3, issuerName, parameter, options 
   return _updateCertificateIssuerDeserialize(result);
 }
 function _setCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).put({
+  return context3.path(path15).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36331,13 +36285,13 @@ async function setCertificateIssuer(context3, issuerName, parameter, options = {
   return _setCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuersSend(context3, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
+  const path15 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36358,12 +36312,12 @@ function getCertificateIssuers(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getCertificateIssuersSend(context3, options), _getCertificateIssuersDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _deleteCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).delete({
+  return context3.path(path15).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36385,12 +36339,12 @@ async function deleteCertificateContacts(context3, options = { requestOptions: {
   return _deleteCertificateContactsDeserialize(result);
 }
 function _getCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36412,12 +36366,12 @@ async function getCertificateContacts(context3, options = { requestOptions: {} }
   return _getCertificateContactsDeserialize(result);
 }
 function _setCertificateContactsSend(context3, contacts, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).put({
+  return context3.path(path15).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36441,13 +36395,13 @@ async function setCertificateContacts(context3, contacts, options = { requestOpt
   return _setCertificateContactsDeserialize(result);
 }
 function _deleteCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
+  const path15 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).delete({
+  return context3.path(path15).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36469,14 +36423,14 @@ async function deleteCertificate(context3, certificateName, options = { requestO
   return _deleteCertificateDeserialize(result);
 }
 function _getCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path14 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
+  const path15 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path14).get({
+  return context3.path(path15).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -39479,8 +39433,8 @@ var init_msalPlugins = __esm({
       }
     };
     msalNodeFlowVSCodeCredentialControl = {
-      setVSCodeAuthRecordPath(path14) {
-        vsCodeAuthRecordPath = path14;
+      setVSCodeAuthRecordPath(path15) {
+        vsCodeAuthRecordPath = path15;
       },
       setVSCodeBroker(broker) {
         vsCodeBrokerInfo = {
@@ -50260,10 +50214,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -51503,7 +51457,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse2();
@@ -51587,8 +51541,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -55036,8 +54990,8 @@ var init_AppService = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs
-import { accessSync, constants as constants3, statSync, readFileSync as readFileSync2 } from "fs";
-import path11 from "path";
+import { accessSync, constants as constants4, statSync, readFileSync as readFileSync2 } from "fs";
+import path12 from "path";
 var ARC_API_VERSION, DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT, HIMDS_EXECUTABLE_HELPER_STRING, SUPPORTED_AZURE_ARC_PLATFORMS, AZURE_ARC_FILE_DETECTION, AzureArc;
 var init_AzureArc = __esm({
   "node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs"() {
@@ -55091,7 +55045,7 @@ var init_AzureArc = __esm({
         if (!identityEndpoint || !imdsEndpoint) {
           const fileDetectionPath = AZURE_ARC_FILE_DETECTION[process.platform];
           try {
-            accessSync(fileDetectionPath, constants3.F_OK | constants3.R_OK);
+            accessSync(fileDetectionPath, constants4.F_OK | constants4.R_OK);
             identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
             imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
           } catch (err) {
@@ -55232,7 +55186,7 @@ var init_AzureArc = __esm({
             throw createManagedIdentityError(platformNotSupported, "");
           }
           const expectedSecretFilePath = SUPPORTED_AZURE_ARC_PLATFORMS[process.platform];
-          const fileName = path11.basename(secretFilePath);
+          const fileName = path12.basename(secretFilePath);
           if (!fileName.endsWith(".key")) {
             throw createManagedIdentityError(invalidFileExtension, "");
           }
@@ -56829,15 +56783,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll2(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path14 = replaceAll2(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path14.startsWith("/")) {
-      path14 = path14.substring(1);
+    let path15 = replaceAll2(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path15.startsWith("/")) {
+      path15 = path15.substring(1);
     }
-    if (isAbsoluteUrl(path14)) {
-      requestUrl = path14;
+    if (isAbsoluteUrl(path15)) {
+      requestUrl = path15;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath2(requestUrl, path14);
+      requestUrl = appendPath2(requestUrl, path15);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -56883,9 +56837,9 @@ function appendPath2(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path14 = pathToAppend.substring(0, searchStart);
+    const path15 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path14;
+    newPath = newPath + path15;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -57984,7 +57938,7 @@ __export(open_exports, {
 });
 import process12 from "node:process";
 import { Buffer as Buffer2 } from "node:buffer";
-import path12 from "node:path";
+import path13 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { promisify as promisify5 } from "node:util";
 import childProcess from "node:child_process";
@@ -58033,7 +57987,7 @@ function detectPlatformBinary({ [platform2]: platformBinary }, { wsl }) {
   }
   return detectArchBinary(platformBinary);
 }
-var execFile5, __dirname, localXdgOpenPath, platform2, arch2, pTryEach, baseOpen, open2, openApp, apps, open_default;
+var execFile5, __dirname, localXdgOpenPath, platform2, arch2, pTryEach, baseOpen, open3, openApp, apps, open_default;
 var init_open = __esm({
   "node_modules/open/index.js"() {
     init_wsl_utils();
@@ -58041,8 +57995,8 @@ var init_open = __esm({
     init_default_browser();
     init_is_inside_container();
     execFile5 = promisify5(childProcess.execFile);
-    __dirname = path12.dirname(fileURLToPath2(import.meta.url));
-    localXdgOpenPath = path12.join(__dirname, "xdg-open");
+    __dirname = path13.dirname(fileURLToPath2(import.meta.url));
+    localXdgOpenPath = path13.join(__dirname, "xdg-open");
     ({ platform: platform2, arch: arch2 } = process12);
     pTryEach = async (array, mapper) => {
       let latestError;
@@ -58204,7 +58158,7 @@ var init_open = __esm({
       subprocess.unref();
       return subprocess;
     };
-    open2 = (target, options) => {
+    open3 = (target, options) => {
       if (typeof target !== "string") {
         throw new TypeError("Expected a `target`");
       }
@@ -58266,7 +58220,7 @@ var init_open = __esm({
     }));
     defineLazyProperty(apps, "browser", () => "browser");
     defineLazyProperty(apps, "browserPrivate", () => "browserPrivate");
-    open_default = open2;
+    open_default = open3;
   }
 });
 
@@ -58576,8 +58530,8 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
   function createBaseInteractiveRequest(scopes, options) {
     return {
       openBrowser: async (url) => {
-        const open3 = await Promise.resolve().then(() => (init_open(), open_exports));
-        await open3.default(url, { newInstance: true });
+        const open4 = await Promise.resolve().then(() => (init_open(), open_exports));
+        await open4.default(url, { newInstance: true });
       },
       scopes,
       authority: calculateRequestAuthority(options),
@@ -58691,11 +58645,11 @@ var init_msalClient = __esm({
 
 // node_modules/@azure/identity/dist/esm/credentials/clientCertificateCredential.js
 import { createHash as createHash4, createPrivateKey } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 async function parseCertificate2(certificateConfiguration, sendCertificateChain) {
   const certificate = certificateConfiguration.certificate;
   const certificatePath = certificateConfiguration.certificatePath;
-  const certificateContents = certificate || await readFile2(certificatePath, "utf8");
+  const certificateContents = certificate || await readFile(certificatePath, "utf8");
   const x5c = sendCertificateChain ? certificateContents : void 0;
   const certificatePattern = /(-+BEGIN CERTIFICATE-+)(\n\r?|\r\n?)([A-Za-z0-9+/\n\r]+=*)(\n\r?|\r\n?)(-+END CERTIFICATE-+)/g;
   const publicKeys = [];
@@ -59251,7 +59205,7 @@ var init_clientAssertionCredential = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/workloadIdentityCredential.js
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 var credentialName3, SupportedWorkloadEnvironmentVariables, logger16, WorkloadIdentityCredential;
 var init_workloadIdentityCredential = __esm({
   "node_modules/@azure/identity/dist/esm/credentials/workloadIdentityCredential.js"() {
@@ -59330,7 +59284,7 @@ var init_workloadIdentityCredential = __esm({
           throw new CredentialUnavailableError(`${credentialName3}: is unavailable. Invalid file path provided ${this.federatedTokenFilePath}.`);
         }
         if (!this.azureFederatedTokenFileContent) {
-          const file = await readFile3(this.federatedTokenFilePath, "utf8");
+          const file = await readFile2(this.federatedTokenFilePath, "utf8");
           const value = file.trim();
           if (!value) {
             throw new CredentialUnavailableError(`${credentialName3}: is unavailable. No content on the file ${this.federatedTokenFilePath}.`);
@@ -60228,7 +60182,7 @@ var init_azurePowerShellCredential = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/visualStudioCodeCredential.js
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 function checkUnsupportedTenant(tenantId) {
   const unsupportedTenantError = unsupportedTenantIds[tenantId];
   if (unsupportedTenantError) {
@@ -60340,7 +60294,7 @@ var init_visualStudioCodeCredential = __esm({
        */
       async loadAuthRecord(authRecordPath, scopes) {
         try {
-          const authRecordContent = await readFile4(authRecordPath, { encoding: "utf8" });
+          const authRecordContent = await readFile3(authRecordPath, { encoding: "utf8" });
           return deserializeAuthenticationRecord(authRecordContent);
         } catch (error2) {
           logger22.getToken.info(formatError(scopes, error2));
@@ -61032,7 +60986,7 @@ var init_authorizationCodeCredential = __esm({
 
 // node_modules/@azure/identity/dist/esm/credentials/onBehalfOfCredential.js
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var credentialName5, logger29, OnBehalfOfCredential;
 var init_onBehalfOfCredential = __esm({
   "node_modules/@azure/identity/dist/esm/credentials/onBehalfOfCredential.js"() {
@@ -61122,7 +61076,7 @@ var init_onBehalfOfCredential = __esm({
       }
       async parseCertificate(configuration, sendCertificateChain) {
         const certificatePath = configuration.certificatePath;
-        const certificateContents = await readFile5(certificatePath, "utf8");
+        const certificateContents = await readFile4(certificatePath, "utf8");
         const x5c = sendCertificateChain ? certificateContents : void 0;
         const certificatePattern = /(-+BEGIN CERTIFICATE-+)(\n\r?|\r\n?)([A-Za-z0-9+/\n\r]+=*)(\n\r?|\r\n?)(-+END CERTIFICATE-+)/g;
         const publicKeys = [];
@@ -61254,17 +61208,28 @@ init_core();
 import { randomUUID as randomUUID5 } from "node:crypto";
 import { mkdir as mkdir2, mkdtemp, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/check.ts
-import path10 from "node:path";
+import path11 from "node:path";
+
+// src/printable.ts
+var UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+var escape = (c) => {
+  const code2 = c.charCodeAt(0);
+  return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+};
+function printable(text, max = 4096) {
+  const cut = text.length > max ? `${text.slice(0, max)}\u2026 (${text.length - max} more characters)` : text;
+  return cut.replace(UNPRINTABLE, escape);
+}
 
 // src/rules/rule.ts
 var defineRule = (rule50) => rule50;
 function formatMessage(template, data) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key) => {
     const v = data?.[key];
-    return v === void 0 ? `{{${key}}}` : String(v);
+    return v === void 0 ? `{{${key}}}` : printable(String(v));
   });
 }
 
@@ -61281,7 +61246,7 @@ function severityOf(rule50, setting, v) {
 function toFinding(rule50, v, severity) {
   const template = rule50.meta.messages[v.messageId];
   if (template === void 0) throw new RuleError(rule50.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return { rule: rule50.meta.id, severity, target: v.target, message: formatMessage(template, v.data), location: v.location, waived: false };
+  return { rule: rule50.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
 }
 function runRules(model, rules11, pack, record) {
   const findings = [];
@@ -61319,10 +61284,6 @@ function sortFindings(findings) {
     (a, b) => RANK[a.severity] - RANK[b.severity] || a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target) || a.message.localeCompare(b.message)
   );
 }
-
-// src/sources/files.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 // src/pki/cert.ts
 import { X509Certificate, createHash, createPublicKey, verify as verifySignature } from "node:crypto";
@@ -61469,10 +61430,19 @@ function readString(buf, tlv) {
         throw new DerError("invalid UTF-8 in UTF8String");
       }
     case Tag.BMPString:
-      return utf16.decode(b);
+      try {
+        return utf16.decode(b);
+      } catch {
+        throw new DerError("invalid UTF-16 in BMPString");
+      }
     case Tag.UniversalString: {
+      if (b.length % 4 !== 0) throw new DerError("UniversalString length is not a multiple of 4");
       let s = "";
-      for (let i = 0; i + 3 < b.length; i += 4) s += String.fromCodePoint((b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]) >>> 0);
+      for (let i = 0; i < b.length; i += 4) {
+        const cp = (b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]) >>> 0;
+        if (cp > 1114111 || cp >= 55296 && cp <= 57343) throw new DerError("invalid code point in UniversalString");
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     default:
@@ -61589,10 +61559,12 @@ function attributeValues(name3, type) {
   for (const rdn of name3.rdns) for (const a of rdn) if (a.type === type) out.push(a.value);
   return out;
 }
-var escape = (v) => v.replace(/([,+"\\<>;])/g, "\\$1").replace(/^([ #])|( )$/g, "\\$1$2");
+var UNPRINTABLE2 = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+var hexPairs = (c) => [...Buffer.from(c, "utf8")].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+var escape2 = (v) => v.replace(/([,+"\\<>;])/g, "\\$1").replace(/^([ #])|( )$/g, "\\$1$2").replace(UNPRINTABLE2, hexPairs);
 function formatName(name3) {
   if (name3.rdns.length === 0) return "(empty)";
-  return [...name3.rdns].reverse().map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape(a.value)}`).join("+")).join(", ");
+  return [...name3.rdns].reverse().map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape2(a.value)}`).join("+")).join(", ");
 }
 
 // src/pki/extensions.ts
@@ -62100,16 +62072,26 @@ var MAX_BUCKET = 8;
 var LIMITS = {
   /** A topology, policy pack or waiver file. */
   maxConfigFileBytes: 16 * 1024 * 1024,
+  /**
+   * Lines plus flow separators (`,` `[` `{`) in a YAML/JSON file: an upper bound on its nodes that
+   * can be counted before parsing (the YAML library needs ~1 KiB per node). A 10,000-broker
+   * topology has about 150,000.
+   */
+  maxConfigItems: 5e5,
   /** A certificate, bundle or ConfigMap file. */
   maxCertFileBytes: 4 * 1024 * 1024,
   /** One base64 PEM block (a certificate is a few KiB; 256 KiB leaves room for odd ones). */
   maxPemBlockBytes: 256 * 1024,
   /** PEM blocks in one file (a served chain or a trust bundle). */
   maxBlocksPerFile: 500,
-  /** YAML alias expansions ("billion laughs"). */
+  /** Alias nodes (`*name`) in one YAML file. */
   maxYamlAliasCount: 1e3,
-  /** Nesting depth of a YAML/JSON document. */
+  /** Values all aliases of a file stand for, expanded ("billion laughs"). */
+  maxYamlAliasExpansion: 1e5,
+  /** Nesting depth of a YAML/JSON document, aliases included. */
   maxNestingDepth: 64,
+  /** Schema violations reported for one file; the rest are counted in one last finding. */
+  maxSchemaViolations: 1e3,
   /** Bytes of a live server's handshake a TLS probe reads (a served chain is a few KiB). */
   maxHandshakeBytes: 1024 * 1024,
   /** Versions of one Key Vault certificate (monthly renewals for 80 years stay below it). */
@@ -62129,7 +62111,7 @@ function isBase64Line(line) {
   return pad === 0 || pad <= 2 && line.charCodeAt(i) === 61 && (pad === 1 || line.charCodeAt(i + 1) === 61);
 }
 var CERT_LABELS = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
-var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 64 * 1024)).includes("-----BEGIN ");
+var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes("-----BEGIN ");
 function decodeCertificates(data, fileName, parse3 = parseCertificate) {
   const out = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
   if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
@@ -62204,6 +62186,7 @@ function decodePemLines(data, out, parse3) {
   let label;
   let startLine = 0;
   let body = [];
+  let bodyChars = 0;
   let blocks = 0;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].trim();
@@ -62214,6 +62197,7 @@ function decodePemLines(data, out, parse3) {
         label = m[1];
         startLine = n + 1;
         body = [];
+        bodyChars = 0;
       }
       continue;
     }
@@ -62226,7 +62210,8 @@ function decodePemLines(data, out, parse3) {
         continue;
       }
       body.push(line);
-      if (body.length * 64 > LIMITS.maxPemBlockBytes) {
+      bodyChars += line.length;
+      if (bodyChars > LIMITS.maxPemBlockBytes) {
         out.problems.push(`line ${startLine}: ${label} block is larger than ${LIMITS.maxPemBlockBytes} bytes`);
         label = void 0;
       }
@@ -62247,8 +62232,19 @@ function decodePemLines(data, out, parse3) {
   if (label !== void 0) out.problems.push(`line ${startLine}: BEGIN ${label} is never closed`);
 }
 function classifyBlock(label, der, line, out, parse3) {
-  if (label.endsWith("PRIVATE KEY")) {
+  if (label.includes("PRIVATE KEY")) {
     out.privateKeys.push(label);
+    return;
+  }
+  if (label === "PKCS12" || isPkcs12(der)) {
+    out.pkcs12 = true;
+    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
+    return;
+  }
+  const key = privateKeyKind(der);
+  if (key) {
+    out.privateKeys.push(`${key} in a ${label} block`);
+    if (CERT_LABELS.has(label)) out.problems.push(`line ${line}: the ${label} block holds a private key, not a certificate`);
     return;
   }
   if (CERT_LABELS.has(label)) {
@@ -62260,18 +62256,14 @@ function classifyBlock(label, der, line, out, parse3) {
     }
     return;
   }
-  if (label === "PKCS12") {
-    out.pkcs12 = true;
-    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
-    return;
-  }
   if (label === "TRUSTED CERTIFICATE" || label === "PKCS7") {
     out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
 }
 function decodeDer(data, out, parse3) {
-  if (isPrivateKeyDer(data)) {
-    out.privateKeys.push("private key (DER)");
+  const key = privateKeyKind(data);
+  if (key) {
+    out.privateKeys.push(`${key} (DER)`);
     return;
   }
   try {
@@ -62282,30 +62274,37 @@ function decodeDer(data, out, parse3) {
   }
 }
 function isPkcs12(data) {
-  if (data[0] !== Tag.SEQUENCE) return false;
-  try {
-    const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version3, authSafe] = children(data, root);
-    if (version3?.tag !== Tag.INTEGER || readSmallInt(data, version3) !== 3 || authSafe?.tag !== Tag.SEQUENCE) return false;
-    const [contentType] = children(data, authSafe);
-    return contentType?.tag === Tag.OID && readOid(data, contentType).startsWith("1.2.840.113549.1.7.");
-  } catch (err) {
-    if (err instanceof DerError) return false;
-    throw err;
-  }
+  let p = 0;
+  const header = (tag) => {
+    if (data[p] !== tag) return false;
+    const len = data[p + 1];
+    if (len === void 0) return false;
+    p += 2 + (len & 128 ? len & 127 : 0);
+    return p <= data.length;
+  };
+  if (!header(Tag.SEQUENCE)) return false;
+  if (data[p] !== Tag.INTEGER || data[p + 1] !== 1 || data[p + 2] !== 3) return false;
+  p += 3;
+  if (!header(Tag.SEQUENCE)) return false;
+  const oid = [6, 9, 42, 134, 72, 134, 247, 13, 1, 7];
+  return oid.every((b, i) => data[p + i] === b) && p + oid.length < data.length;
 }
-function isPrivateKeyDer(data) {
+function privateKeyKind(data) {
   try {
     const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version3, second, third] = children(data, root);
-    if (version3?.tag !== Tag.INTEGER || readSmallInt(data, version3) > 1) return false;
-    if (second?.tag === Tag.SEQUENCE) return third?.tag === Tag.OCTET_STRING;
-    if (second?.tag === Tag.OCTET_STRING) return true;
-    return second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER;
+    if (root.tag !== Tag.SEQUENCE) return void 0;
+    const [first, second, third] = children(data, root);
+    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
+      const [alg] = children(data, first);
+      return alg?.tag === Tag.OID && readOid(data, alg).startsWith("1.2.840.113549.1.") ? "encrypted private key" : void 0;
+    }
+    if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return void 0;
+    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return "private key";
+    if (second?.tag === Tag.OCTET_STRING) return "EC private key";
+    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return "RSA or DSA private key";
+    return void 0;
   } catch (err) {
-    if (err instanceof DerError) return false;
+    if (err instanceof DerError) return void 0;
     throw err;
   }
 }
@@ -62491,20 +62490,98 @@ function push(map, key, value) {
   else map.set(key, [value]);
 }
 
-// src/topology/document.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-
 // src/errors.ts
 var InputError = class extends Error {
   location;
+  /** The reason without the location: "line 3: ..." style callers (cert/unreadable) add their own. */
+  detail;
   constructor(message, location2) {
-    super(location2 ? `${formatLocation(location2)}: ${message}` : message);
+    super(printable(location2 ? `${formatLocation(location2)}: ${message}` : message));
     this.name = "InputError";
     this.location = location2;
+    this.detail = printable(location2 ? `line ${location2.line}: ${message}` : message);
   }
 };
 var formatLocation = (l) => `${l.file}:${l.line}:${l.column}`;
+
+// src/topology/document.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/sources/read.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var ReadRefused = class extends Error {
+  name = "ReadRefused";
+};
+var CHUNK = 64 * 1024;
+var flagsFor = (o) => constants3.O_RDONLY | (o.regularOnly ? constants3.O_NONBLOCK ?? 0 : 0) | (o.noFollow ? constants3.O_NOFOLLOW ?? 0 : 0);
+function checkStat(st, o) {
+  if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (o.regularOnly && !st.isFile()) throw new ReadRefused("refused: not a regular file");
+  if (st.isFile() && st.size > o.limit) throw new ReadRefused(tooLarge(`${st.size} bytes`, o.limit));
+}
+function readBoundedSync(absolute, o) {
+  let fd;
+  try {
+    fd = openSync(absolute, flagsFor(o));
+  } catch (err) {
+    if (o.noFollow && err.code === "ELOOP") throw new ReadRefused("refused: is a symlink");
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    checkStat(st, o);
+    const chunks = [];
+    let total = 0;
+    const size = st.isFile() && st.size > 0 ? st.size + 1 : CHUNK;
+    for (; ; ) {
+      const buf = Buffer.allocUnsafe(Math.min(size, o.limit + 1 - total));
+      let bytesRead;
+      try {
+        bytesRead = readSync(fd, buf, 0, buf.length, null);
+      } catch (err) {
+        if (err.code === "EAGAIN") break;
+        throw err;
+      }
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+async function readBounded(absolute, o) {
+  const flags = flagsFor(o);
+  let handle;
+  try {
+    handle = await open2(absolute, flags);
+  } catch (err) {
+    if (o.noFollow && err.code === "ELOOP") throw new ReadRefused("refused: is a symlink");
+    throw err;
+  }
+  try {
+    const st = await handle.stat();
+    checkStat(st, o);
+    const chunks = [];
+    let total = 0;
+    const size = st.isFile() && st.size > 0 ? st.size + 1 : CHUNK;
+    for (; ; ) {
+      const buf = Buffer.alloc(Math.min(size, o.limit + 1 - total));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+var tooLarge = (size, limit) => `file is ${size}; the limit is ${limit} bytes`;
 
 // src/topology/plain-yaml.ts
 var NotPlain = class extends Error {
@@ -62576,11 +62653,11 @@ var Reader = class {
     const lineStarts = this.#lineStarts;
     return {
       data,
-      offsetOf(path14, key) {
+      offsetOf(path15, key) {
         let node = data;
         let best = rootOffset;
-        for (let i = 0; i < path14.length; i++) {
-          const seg = path14[i];
+        for (let i = 0; i < path15.length; i++) {
+          const seg = path15[i];
           if (Array.isArray(node)) {
             if (typeof seg !== "number") break;
             const at = offsets.get(node)[seg];
@@ -62591,7 +62668,7 @@ var Reader = class {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
             const at = offsets.get(node);
-            if (key && i === path14.length - 1) return at[2 * index];
+            if (key && i === path15.length - 1) return at[2 * index];
             best = at[2 * index + 1];
             node = node[String(seg)];
           } else break;
@@ -62909,26 +62986,80 @@ function typed(text) {
 }
 
 // src/topology/document.ts
-var utf82 = new TextDecoder("utf-8", { fatal: true });
-async function readSourceDocument(absolute, display) {
+async function readSourceDocument(absolute, display, o = {}) {
   let bytes2;
   try {
-    bytes2 = await readFile(absolute);
+    bytes2 = await readBounded(absolute, { limit: LIMITS.maxConfigFileBytes, ...o });
   } catch (err) {
     throw new InputError(`cannot read ${display}: ${describeIoError(err)}`);
   }
   return parseSourceDocument(bytes2, display);
 }
 function describeIoError(err) {
+  if (err instanceof ReadRefused) return err.message;
   const code2 = err?.code;
-  if (code2 === "ENOENT") return "no such file";
+  if (code2 === "ENOENT" || code2 === "ENOTDIR") return "no such file";
   if (code2 === "EISDIR") return "is a directory";
   if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
+  if (code2 === "ELOOP") return "too many levels of symlinks";
+  if (code2 === "ENAMETOOLONG") return "file name too long";
+  if (code2 === "ERR_INVALID_ARG_VALUE" || code2 === "ERR_INVALID_ARG_TYPE") return "not a valid file name";
   return code2 ?? (err instanceof Error ? err.message : String(err));
 }
 function parseSourceDocument(bytes2, file) {
-  if (bytes2.length > LIMITS.maxConfigFileBytes) {
-    throw new InputError(`${file} is ${bytes2.length} bytes; the limit is ${LIMITS.maxConfigFileBytes}`);
+  const text = decodeText(bytes2, file, LIMITS.maxConfigFileBytes);
+  const plain = parsePlainYaml(text);
+  if (plain && plain.data !== null && plain.data !== void 0) return plainDocument(plain, file);
+  return parseYamlText(text, file);
+}
+function parseYamlText(text, file) {
+  const docs = parseYamlTextDocuments(text, file);
+  const first = docs[0];
+  if (!first || first.data === null) throw new InputError("the file is empty", { file, line: 1, column: 1 });
+  if (docs.length > 1) throw new InputError("expected a single YAML document", docs[1].start);
+  return first;
+}
+function plainDocument(doc, file) {
+  return { file, data: doc.data, locate: (path15, key) => ({ file, ...doc.position(doc.offsetOf(path15, key ?? false)) }) };
+}
+function parseYamlDocuments(bytes2, file, maxBytes) {
+  return parseYamlTextDocuments(decodeText(bytes2, file, maxBytes), file);
+}
+function parseYamlTextDocuments(text, file) {
+  const lineCounter = new import_yaml.LineCounter();
+  const at = (offset) => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  let docs;
+  try {
+    docs = [
+      // Duplicate keys are found while converting (the library's own check is quadratic in the keys).
+      ...(0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, strict: true, prettyErrors: false, merge: false, version: "1.2" })
+    ];
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels`, { file, line: 1, column: 1 });
+    throw err;
+  }
+  const out = [];
+  const converter = new Converter(at);
+  for (const doc of docs) {
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) {
+      const overflow = /call stack/i.test(problem.message);
+      throw new InputError(overflow ? `nesting deeper than ${LIMITS.maxNestingDepth} levels` : `YAML: ${oneLine(problem.message)}`, at(problem.pos[0]));
+    }
+    converter.anchors.clear();
+    const data = doc.contents === null ? null : converter.convert(doc.contents, 0).value;
+    out.push({ file, data, start: at(doc.range[0]), locate: (path15, key) => locateIn(doc, path15, key ?? false, at) });
+  }
+  return out;
+}
+var utf82 = new TextDecoder("utf-8", { fatal: true });
+function decodeText(bytes2, file, maxBytes) {
+  if (bytes2.length > maxBytes) throw new InputError(`${file} is ${bytes2.length} bytes; the limit is ${maxBytes}`);
+  if (bytes2[0] === 255 && bytes2[1] === 254 || bytes2[0] === 254 && bytes2[1] === 255) {
+    throw new InputError(`${file} is UTF-16 text; save it as UTF-8`);
   }
   let text;
   try {
@@ -62937,63 +63068,126 @@ function parseSourceDocument(bytes2, file) {
     throw new InputError(`${file} is not valid UTF-8 text`);
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  const plain = parsePlainYaml(text);
-  return plain ? plainDocument(plain, file) : parseYamlText(text, file);
-}
-function parseYamlText(text, file) {
-  const lineCounter = new import_yaml.LineCounter();
-  const at = (offset) => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  const docs = (0, import_yaml.parseAllDocuments)(text, {
-    lineCounter,
-    uniqueKeys: true,
-    strict: true,
-    prettyErrors: false,
-    merge: false
-  });
-  const list2 = [...docs];
-  const first = list2[0];
-  if (!first || first.contents === null) throw new InputError("the file is empty", { file, line: 1, column: 1 });
-  const problem = first.errors[0] ?? first.warnings[0];
-  if (problem) throw new InputError(`YAML: ${oneLine(problem.message)}`, at(problem.pos[0]));
-  if (list2.length > 1) throw new InputError("expected a single YAML document", at(list2[1].range[0]));
-  checkDepth(first.contents, 0, at);
-  let data;
-  try {
-    data = first.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount });
-  } catch (err) {
-    throw new InputError(`YAML: ${oneLine(err instanceof Error ? err.message : String(err))}`, { file, line: 1, column: 1 });
+  let items = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44 || c === 91 || c === 123) items++;
   }
-  return { file, data, locate: (path14, key) => locateIn(first, path14, key ?? false, at) };
-}
-function plainDocument(doc, file) {
-  return { file, data: doc.data, locate: (path14, key) => ({ file, ...doc.position(doc.offsetOf(path14, key ?? false)) }) };
+  if (items > LIMITS.maxConfigItems) {
+    throw new InputError(`${file} has more than ${LIMITS.maxConfigItems} lines and flow items; the limit keeps parsing bounded`);
+  }
+  return text;
 }
 var oneLine = (s) => s.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
-function checkDepth(node, depth, at) {
-  if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node)) return;
-  if (depth > LIMITS.maxNestingDepth) {
-    throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels`, at(node.range?.[0] ?? 0));
+var Converter = class {
+  anchors = /* @__PURE__ */ new Map();
+  #done = /* @__PURE__ */ new Map();
+  #open = /* @__PURE__ */ new Set();
+  #aliases = 0;
+  #expansion = 0;
+  at;
+  constructor(at) {
+    this.at = at;
   }
-  for (const item of node.items) {
-    if ((0, import_yaml.isPair)(item)) {
-      checkDepth(item.key, depth + 1, at);
-      checkDepth(item.value, depth + 1, at);
-    } else checkDepth(item, depth + 1, at);
+  convert(node, depth) {
+    if ((0, import_yaml.isAlias)(node)) return this.#alias(node, depth);
+    if ((0, import_yaml.isScalar)(node)) {
+      const value = typeof node.value === "bigint" ? Number(node.value) : node.value;
+      return this.#finish(node, { value, height: 0, size: 1 });
+    }
+    if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
+      if (depth > LIMITS.maxNestingDepth) throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels`, this.#where(node));
+      if (node.anchor) this.#open.add(node);
+      this.#define(node);
+      let height = 0;
+      let size = 1;
+      let value;
+      if ((0, import_yaml.isMap)(node)) {
+        const obj = {};
+        for (const pair of node.items) {
+          const key = this.#key(pair, depth + 1);
+          if (Object.hasOwn(obj, key)) throw new InputError(`YAML: duplicate key '${key}'`, this.#where(pair.key ?? node));
+          const v = pair.value === null ? { value: null, height: 0, size: 1 } : this.convert(pair.value, depth + 1);
+          if (key === "__proto__") Object.defineProperty(obj, key, { value: v.value, enumerable: true, writable: true, configurable: true });
+          else obj[key] = v.value;
+          height = Math.max(height, v.height);
+          size += v.size;
+        }
+        value = obj;
+      } else {
+        const list2 = [];
+        for (const item of node.items) {
+          if ((0, import_yaml.isPair)(item)) throw new InputError("YAML: a key-value pair inside a sequence is not supported here", this.#where(item.key ?? node));
+          const v = item === null ? { value: null, height: 0, size: 1 } : this.convert(item, depth + 1);
+          list2.push(v.value);
+          height = Math.max(height, v.height);
+          size += v.size;
+        }
+        value = list2;
+      }
+      this.#open.delete(node);
+      return this.#finish(node, { value, height: height + 1, size });
+    }
+    throw new InputError("YAML: unsupported construct", this.#where(node));
   }
+  #where(node) {
+    return this.at(node?.range?.[0] ?? 0);
+  }
+  #define(node) {
+    if (node.anchor) this.anchors.set(node.anchor, node);
+  }
+  #finish(node, c) {
+    if ((0, import_yaml.isScalar)(node)) this.#define(node);
+    if (node.anchor) this.#done.set(node, c);
+    return c;
+  }
+  #alias(alias, depth) {
+    const where = this.#where(alias);
+    if (++this.#aliases > LIMITS.maxYamlAliasCount) throw new InputError(`more than ${LIMITS.maxYamlAliasCount} YAML aliases`, where);
+    const target = this.anchors.get(alias.source);
+    if (target && this.#open.has(target)) throw new InputError(`YAML: alias *${alias.source} is inside the node it refers to (a recursive alias)`, where);
+    const c = target && this.#done.get(target);
+    if (!c) throw new InputError(`YAML: alias *${alias.source} has no anchor before it`, where);
+    if (c.height > 0 && depth + c.height - 1 > LIMITS.maxNestingDepth) {
+      throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels (through alias *${alias.source})`, where);
+    }
+    this.#expansion += c.size;
+    if (this.#expansion > LIMITS.maxYamlAliasExpansion) {
+      throw new InputError(`YAML aliases expand to more than ${LIMITS.maxYamlAliasExpansion} values (a "billion laughs" document)`, where);
+    }
+    return c;
+  }
+  #key(pair, depth) {
+    const k = pair.key;
+    if (k === null || k === void 0) return "";
+    const c = (0, import_yaml.isScalar)(k) || (0, import_yaml.isAlias)(k) ? this.convert(k, depth) : void 0;
+    if (!c || c.height > 0) throw new InputError("YAML: only plain scalar mapping keys are supported", this.#where(k));
+    return c.value === null ? "" : String(c.value);
+  }
+};
+var mapIndex = /* @__PURE__ */ new WeakMap();
+function pairOf(map, key) {
+  let index = mapIndex.get(map);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const p of map.items) {
+      const k = (0, import_yaml.isScalar)(p.key) ? String(p.key.value) : void 0;
+      if (k !== void 0 && !index.has(k)) index.set(k, p);
+    }
+    mapIndex.set(map, index);
+  }
+  return index.get(key);
 }
-function locateIn(doc, path14, key, at) {
+function locateIn(doc, path15, key, at) {
   let node = doc.contents;
   let best = doc.contents ?? void 0;
-  for (let i = 0; i < path14.length; i++) {
-    const seg = path14[i];
+  for (let i = 0; i < path15.length; i++) {
+    const seg = path15[i];
     if ((0, import_yaml.isAlias)(node)) break;
     if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(node, String(seg));
       if (!pair) break;
-      const last = i === path14.length - 1;
+      const last = i === path15.length - 1;
       if (last && key && (0, import_yaml.isScalar)(pair.key)) return at(pair.key.range?.[0] ?? 0);
       node = pair.value;
       best = pair.value ?? pair.key;
@@ -63018,2054 +63212,18 @@ __export(validators_generated_exports, {
   waivers: () => waivers
 });
 var rt0 = __toESM(require_ucs2length(), 1);
-var rt1 = __toESM(require_equal(), 1);
 var ajvRuntime0 = { default: typeof rt0.default === "function" ? rt0.default : rt0.default.default };
-var ajvRuntime1 = { default: typeof rt1.default === "function" ? rt1.default : rt1.default.default };
 var topology = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "$ref": "policy.schema.json#/$defs/params" }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "$ref": "#/$defs/ca" } }, "trustBundles": { "type": "array", "items": { "$ref": "#/$defs/trustBundle" } }, "rollover": { "$ref": "#/$defs/rollover" }, "regions": { "type": "array", "items": { "$ref": "#/$defs/region" } }, "globalLoadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "clients": { "type": "array", "items": { "$ref": "#/$defs/client" } } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
-var schema33 = { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "trustBundles": { "type": "array", "items": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cas": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "regions": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "brokers": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "description": { "type": "string" } } } }, "gateways": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "upstreams": { "type": "array", "items": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "clientCert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } } } } }, "description": { "type": "string" } } } }, "description": { "type": "string" } } } }, "globalLoadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "clients": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "connectsTo": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "description": { "type": "string" } } } } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ajvRuntime0.default;
-var func0 = ajvRuntime1.default;
-var schema35 = { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } };
-var schema36 = { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" };
-var pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "u");
-var schema38 = { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } };
-var schema39 = { "type": "string", "minLength": 1, "maxLength": 4096 };
-var schema40 = { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } };
-var pattern7 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
-var pattern8 = new RegExp("^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "u");
-var pattern9 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate23.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (Object.keys(data).length < 1) {
-      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema38, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "file" || key0 === "keyVault")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema38, data };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.file !== void 0) {
-      let data0 = data.file;
-      if (typeof data0 === "string") {
-        if (func2(data0) > 4096) {
-          const err2 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema39, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func2(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data1 = data.keyVault;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-        if (data1.certificate === void 0) {
-          const err5 = { instancePath: instancePath + "/keyVault", schemaPath: "#/$defs/keyVaultCertificate/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema40.required, parentSchema: schema40, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        for (const key1 in data1) {
-          if (!(key1 === "certificate" || key1 === "vault" || key1 === "version")) {
-            const err6 = { instancePath: instancePath + "/keyVault", schemaPath: "#/$defs/keyVaultCertificate/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        }
-        if (data1.certificate !== void 0) {
-          let data2 = data1.certificate;
-          if (typeof data2 === "string") {
-            if (!pattern7.test(data2)) {
-              const err7 = { instancePath: instancePath + "/keyVault/certificate", schemaPath: "#/$defs/keyVaultCertificate/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema40.properties.certificate, data: data2 };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-          } else {
-            const err8 = { instancePath: instancePath + "/keyVault/certificate", schemaPath: "#/$defs/keyVaultCertificate/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.properties.certificate.type, parentSchema: schema40.properties.certificate, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
-            errors++;
-          }
-        }
-        if (data1.vault !== void 0) {
-          let data3 = data1.vault;
-          if (typeof data3 === "string") {
-            if (!pattern8.test(data3)) {
-              const err9 = { instancePath: instancePath + "/keyVault/vault", schemaPath: "#/$defs/keyVaultCertificate/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema40.properties.vault, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-          } else {
-            const err10 = { instancePath: instancePath + "/keyVault/vault", schemaPath: "#/$defs/keyVaultCertificate/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.properties.vault.type, parentSchema: schema40.properties.vault, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
-          }
-        }
-        if (data1.version !== void 0) {
-          let data4 = data1.version;
-          if (typeof data4 === "string") {
-            if (!pattern9.test(data4)) {
-              const err11 = { instancePath: instancePath + "/keyVault/version", schemaPath: "#/$defs/keyVaultCertificate/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema40.properties.version, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-          } else {
-            const err12 = { instancePath: instancePath + "/keyVault/version", schemaPath: "#/$defs/keyVaultCertificate/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.properties.version.type, parentSchema: schema40.properties.version, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/keyVault", schemaPath: "#/$defs/keyVaultCertificate/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
-    if (vErrors === null) {
-      vErrors = [err14];
-    } else {
-      vErrors.push(err14);
-    }
-    errors++;
-  }
-  validate23.errors = vErrors;
-  return errors === 0;
-}
-validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate22.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema35.required, parentSchema: schema35, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.cert === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "cert" }, message: "must have required property 'cert'", schema: schema35.required, parentSchema: schema35, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "issuer" || key0 === "cert" || key0 === "description")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.issuer !== void 0) {
-      let data1 = data.issuer;
-      if (typeof data1 === "string") {
-        if (!pattern5.test(data1)) {
-          const err5 = { instancePath: instancePath + "/issuer", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      } else {
-        const err6 = { instancePath: instancePath + "/issuer", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.cert !== void 0) {
-      if (!validate23(data.cert, { instancePath: instancePath + "/cert", parentData: data, parentDataProperty: "cert", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.description !== void 0) {
-      let data3 = data.description;
-      if (typeof data3 !== "string") {
-        const err7 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.description.type, parentSchema: schema35.properties.description, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate22.errors = vErrors;
-  return errors === 0;
-}
-validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema41 = { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } };
-var schema43 = { "type": "array", "items": { "$ref": "#/$defs/id" } };
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate27.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      let data0 = data[i0];
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-      } else {
-        const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema43.type, parentSchema: schema43, data };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate27.errors = vErrors;
-  return errors === 0;
-}
-validate27.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate26.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema41.required, parentSchema: schema41, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.cas === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "cas" }, message: "must have required property 'cas'", schema: schema41.required, parentSchema: schema41, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "cas" || key0 === "file" || key0 === "configMap" || key0 === "description")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema41, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.cas !== void 0) {
-      if (!validate27(data.cas, { instancePath: instancePath + "/cas", parentData: data, parentDataProperty: "cas", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.file !== void 0) {
-      let data2 = data.file;
-      if (typeof data2 === "string") {
-        if (func2(data2) > 4096) {
-          const err5 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema39, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if (func2(data2) < 1) {
-          const err6 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = { instancePath: instancePath + "/file", schemaPath: "#/$defs/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.configMap !== void 0) {
-      let data3 = data.configMap;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        if (data3.file === void 0) {
-          const err8 = { instancePath: instancePath + "/configMap", schemaPath: "#/properties/configMap/required", keyword: "required", params: { missingProperty: "file" }, message: "must have required property 'file'", schema: schema41.properties.configMap.required, parentSchema: schema41.properties.configMap, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        for (const key1 in data3) {
-          if (!(key1 === "file" || key1 === "key")) {
-            const err9 = { instancePath: instancePath + "/configMap", schemaPath: "#/properties/configMap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema41.properties.configMap, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-        }
-        if (data3.file !== void 0) {
-          let data4 = data3.file;
-          if (typeof data4 === "string") {
-            if (func2(data4) > 4096) {
-              const err10 = { instancePath: instancePath + "/configMap/file", schemaPath: "#/$defs/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema39, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-            if (func2(data4) < 1) {
-              const err11 = { instancePath: instancePath + "/configMap/file", schemaPath: "#/$defs/path/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema39, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-          } else {
-            const err12 = { instancePath: instancePath + "/configMap/file", schemaPath: "#/$defs/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-        if (data3.key !== void 0) {
-          let data5 = data3.key;
-          if (typeof data5 === "string") {
-            if (func2(data5) < 1) {
-              const err13 = { instancePath: instancePath + "/configMap/key", schemaPath: "#/properties/configMap/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema41.properties.configMap.properties.key, data: data5 };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-          } else {
-            const err14 = { instancePath: instancePath + "/configMap/key", schemaPath: "#/properties/configMap/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.properties.configMap.properties.key.type, parentSchema: schema41.properties.configMap.properties.key, data: data5 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err15 = { instancePath: instancePath + "/configMap", schemaPath: "#/properties/configMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema41.properties.configMap.type, parentSchema: schema41.properties.configMap, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.description !== void 0) {
-      let data6 = data.description;
-      if (typeof data6 !== "string") {
-        const err16 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.properties.description.type, parentSchema: schema41.properties.description, data: data6 };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema41.type, parentSchema: schema41, data };
-    if (vErrors === null) {
-      vErrors = [err17];
-    } else {
-      vErrors.push(err17);
-    }
-    errors++;
-  }
-  validate26.errors = vErrors;
-  return errors === 0;
-}
-validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema47 = { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } };
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate30.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.from === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema47.required, parentSchema: schema47, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.to === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'", schema: schema47.required, parentSchema: schema47, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.phase === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "phase" }, message: "must have required property 'phase'", schema: schema47.required, parentSchema: schema47, data };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "from" || key0 === "to" || key0 === "phase")) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.from !== void 0) {
-      let data0 = data.from;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err4 = { instancePath: instancePath + "/from", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = { instancePath: instancePath + "/from", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.to !== void 0) {
-      let data1 = data.to;
-      if (typeof data1 === "string") {
-        if (!pattern5.test(data1)) {
-          const err6 = { instancePath: instancePath + "/to", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = { instancePath: instancePath + "/to", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.phase !== void 0) {
-      let data2 = data.phase;
-      if (!(data2 === "trust-both" || data2 === "issue-new" || data2 === "retire-old")) {
-        const err8 = { instancePath: instancePath + "/phase", schemaPath: "#/properties/phase/enum", keyword: "enum", params: { allowedValues: schema47.properties.phase.enum }, message: "must be equal to one of the allowed values", schema: schema47.properties.phase.enum, parentSchema: schema47.properties.phase, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate30.errors = vErrors;
-  return errors === 0;
-}
-validate30.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema50 = { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } };
-var pattern16 = new RegExp("^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "u");
-var schema52 = { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } };
-var schema54 = { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" };
-var schema55 = { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" };
-var pattern18 = new RegExp("^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "u");
-var pattern19 = new RegExp("^[A-Za-z0-9:._%-]+$", "u");
-var schema56 = { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } };
-var schema57 = { "type": "integer", "minimum": 1, "maximum": 65535 };
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate34.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.port === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "port" }, message: "must have required property 'port'", schema: schema56.required, parentSchema: schema56, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.protocol === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "protocol" }, message: "must have required property 'protocol'", schema: schema56.required, parentSchema: schema56, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "port" || key0 === "protocol" || key0 === "backendPort")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.port !== void 0) {
-      let data0 = data.port;
-      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err3 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.type, parentSchema: schema57, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 > 65535 || isNaN(data0)) {
-          const err4 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema57, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        if (data0 < 1 || isNaN(data0)) {
-          const err5 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.protocol !== void 0) {
-      let data1 = data.protocol;
-      if (!(data1 === "tcp" || data1 === "udp" || data1 === "tls" || data1 === "http" || data1 === "https")) {
-        const err6 = { instancePath: instancePath + "/protocol", schemaPath: "#/properties/protocol/enum", keyword: "enum", params: { allowedValues: schema56.properties.protocol.enum }, message: "must be equal to one of the allowed values", schema: schema56.properties.protocol.enum, parentSchema: schema56.properties.protocol, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.backendPort !== void 0) {
-      let data2 = data.backendPort;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err7 = { instancePath: instancePath + "/backendPort", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.type, parentSchema: schema57, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 65535 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/backendPort", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema57, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (data2 < 1 || isNaN(data2)) {
-          const err9 = { instancePath: instancePath + "/backendPort", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate34.errors = vErrors;
-  return errors === 0;
-}
-validate34.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate33.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema52.required, parentSchema: schema52, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "type" || key0 === "frontend" || key0 === "listeners" || key0 === "backends" || key0 === "certificate" || key0 === "description")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema52, data };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err2 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      } else {
-        const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.type !== void 0) {
-      let data1 = data.type;
-      if (typeof data1 !== "string") {
-        const err4 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.type.type, parentSchema: schema52.properties.type, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.frontend !== void 0) {
-      let data2 = data.frontend;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-        for (const key1 in data2) {
-          if (!(key1 === "fqdn" || key1 === "address")) {
-            const err5 = { instancePath: instancePath + "/frontend", schemaPath: "#/properties/frontend/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema52.properties.frontend, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
-            errors++;
-          }
-        }
-        if (data2.fqdn !== void 0) {
-          let data3 = data2.fqdn;
-          if (typeof data3 === "string") {
-            if (func2(data3) > 253) {
-              const err6 = { instancePath: instancePath + "/frontend/fqdn", schemaPath: "#/$defs/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema54, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-            if (!pattern18.test(data3)) {
-              const err7 = { instancePath: instancePath + "/frontend/fqdn", schemaPath: "#/$defs/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema54, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-          } else {
-            const err8 = { instancePath: instancePath + "/frontend/fqdn", schemaPath: "#/$defs/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
-            errors++;
-          }
-        }
-        if (data2.address !== void 0) {
-          let data4 = data2.address;
-          if (typeof data4 === "string") {
-            if (func2(data4) > 253) {
-              const err9 = { instancePath: instancePath + "/frontend/address", schemaPath: "#/$defs/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-            if (func2(data4) < 1) {
-              const err10 = { instancePath: instancePath + "/frontend/address", schemaPath: "#/$defs/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
-            }
-            if (!pattern19.test(data4)) {
-              const err11 = { instancePath: instancePath + "/frontend/address", schemaPath: "#/$defs/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema55, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-          } else {
-            const err12 = { instancePath: instancePath + "/frontend/address", schemaPath: "#/$defs/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.type, parentSchema: schema55, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/frontend", schemaPath: "#/properties/frontend/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.properties.frontend.type, parentSchema: schema52.properties.frontend, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.listeners !== void 0) {
-      let data5 = data.listeners;
-      if (Array.isArray(data5)) {
-        const len0 = data5.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate34(data5[i0], { instancePath: instancePath + "/listeners/" + i0, parentData: data5, parentDataProperty: i0, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err14 = { instancePath: instancePath + "/listeners", schemaPath: "#/properties/listeners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema52.properties.listeners.type, parentSchema: schema52.properties.listeners, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.backends !== void 0) {
-      if (!validate27(data.backends, { instancePath: instancePath + "/backends", parentData: data, parentDataProperty: "backends", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.certificate !== void 0) {
-      if (!validate23(data.certificate, { instancePath: instancePath + "/certificate", parentData: data, parentDataProperty: "certificate", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.description !== void 0) {
-      let data9 = data.description;
-      if (typeof data9 !== "string") {
-        const err15 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema52.properties.description.type, parentSchema: schema52.properties.description, data: data9 };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err16 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
-    if (vErrors === null) {
-      vErrors = [err16];
-    } else {
-      vErrors.push(err16);
-    }
-    errors++;
-  }
-  validate33.errors = vErrors;
-  return errors === 0;
-}
-validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema59 = { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } };
-var schema65 = { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } };
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate41.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      if (!(key0 === "required" || key0 === "trustBundle")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema65, data };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.required !== void 0) {
-      let data0 = data.required;
-      if (typeof data0 !== "boolean") {
-        const err1 = { instancePath: instancePath + "/required", schemaPath: "#/properties/required/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema65.properties.required.type, parentSchema: schema65.properties.required, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.trustBundle !== void 0) {
-      let data1 = data.trustBundle;
-      if (typeof data1 === "string") {
-        if (!pattern5.test(data1)) {
-          const err2 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      } else {
-        const err3 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema65.type, parentSchema: schema65, data };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate41.errors = vErrors;
-  return errors === 0;
-}
-validate41.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate39.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema59.required, parentSchema: schema59, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.fqdn === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "fqdn" }, message: "must have required property 'fqdn'", schema: schema59.required, parentSchema: schema59, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "fqdn" || key0 === "port" || key0 === "address" || key0 === "issuer" || key0 === "cert" || key0 === "clientAuth" || key0 === "description")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.fqdn !== void 0) {
-      let data1 = data.fqdn;
-      if (typeof data1 === "string") {
-        if (func2(data1) > 253) {
-          const err5 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema54, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if (!pattern18.test(data1)) {
-          const err6 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema54, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.port !== void 0) {
-      let data2 = data.port;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err8 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.type, parentSchema: schema57, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 65535 || isNaN(data2)) {
-          const err9 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema57, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (data2 < 1 || isNaN(data2)) {
-          const err10 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.address !== void 0) {
-      let data3 = data.address;
-      if (typeof data3 === "string") {
-        if (func2(data3) > 253) {
-          const err11 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (func2(data3) < 1) {
-          const err12 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        if (!pattern19.test(data3)) {
-          const err13 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema55, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      } else {
-        const err14 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.type, parentSchema: schema55, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.issuer !== void 0) {
-      let data4 = data.issuer;
-      if (typeof data4 === "string") {
-        if (!pattern5.test(data4)) {
-          const err15 = { instancePath: instancePath + "/issuer", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      } else {
-        const err16 = { instancePath: instancePath + "/issuer", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.cert !== void 0) {
-      if (!validate23(data.cert, { instancePath: instancePath + "/cert", parentData: data, parentDataProperty: "cert", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.clientAuth !== void 0) {
-      if (!validate41(data.clientAuth, { instancePath: instancePath + "/clientAuth", parentData: data, parentDataProperty: "clientAuth", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.description !== void 0) {
-      let data7 = data.description;
-      if (typeof data7 !== "string") {
-        const err17 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.properties.description.type, parentSchema: schema59.properties.description, data: data7 };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema59.type, parentSchema: schema59, data };
-    if (vErrors === null) {
-      vErrors = [err18];
-    } else {
-      vErrors.push(err18);
-    }
-    errors++;
-  }
-  validate39.errors = vErrors;
-  return errors === 0;
-}
-validate39.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema67 = { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } };
-var schema72 = { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } };
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate47.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.to === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'", schema: schema72.required, parentSchema: schema72, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.tls === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tls" }, message: "must have required property 'tls'", schema: schema72.required, parentSchema: schema72, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "to" || key0 === "tls" || key0 === "trustBundle" || key0 === "clientCert")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema72, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.to !== void 0) {
-      let data0 = data.to;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err3 = { instancePath: instancePath + "/to", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/to", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.tls !== void 0) {
-      let data1 = data.tls;
-      if (!(data1 === "reencrypt" || data1 === "passthrough" || data1 === "none")) {
-        const err5 = { instancePath: instancePath + "/tls", schemaPath: "#/properties/tls/enum", keyword: "enum", params: { allowedValues: schema72.properties.tls.enum }, message: "must be equal to one of the allowed values", schema: schema72.properties.tls.enum, parentSchema: schema72.properties.tls, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.trustBundle !== void 0) {
-      let data2 = data.trustBundle;
-      if (typeof data2 === "string") {
-        if (!pattern5.test(data2)) {
-          const err6 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.clientCert !== void 0) {
-      if (!validate23(data.clientCert, { instancePath: instancePath + "/clientCert", parentData: data, parentDataProperty: "clientCert", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema72.type, parentSchema: schema72, data };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate47.errors = vErrors;
-  return errors === 0;
-}
-validate47.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate44.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema67.required, parentSchema: schema67, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.fqdn === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "fqdn" }, message: "must have required property 'fqdn'", schema: schema67.required, parentSchema: schema67, data };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!func1.call(schema67.properties, key0)) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema67, data };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.type !== void 0) {
-      let data1 = data.type;
-      if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema67.properties.type.type, parentSchema: schema67.properties.type, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.fqdn !== void 0) {
-      let data2 = data.fqdn;
-      if (typeof data2 === "string") {
-        if (func2(data2) > 253) {
-          const err6 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema54, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (!pattern18.test(data2)) {
-          const err7 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema54, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/fqdn", schemaPath: "#/$defs/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.type, parentSchema: schema54, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.port !== void 0) {
-      let data3 = data.port;
-      if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err9 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.type, parentSchema: schema57, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 > 65535 || isNaN(data3)) {
-          const err10 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema57, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-        if (data3 < 1 || isNaN(data3)) {
-          const err11 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.address !== void 0) {
-      let data4 = data.address;
-      if (typeof data4 === "string") {
-        if (func2(data4) > 253) {
-          const err12 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        if (func2(data4) < 1) {
-          const err13 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-        if (!pattern19.test(data4)) {
-          const err14 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema55, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      } else {
-        const err15 = { instancePath: instancePath + "/address", schemaPath: "#/$defs/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.type, parentSchema: schema55, data: data4 };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.cert !== void 0) {
-      if (!validate23(data.cert, { instancePath: instancePath + "/cert", parentData: data, parentDataProperty: "cert", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.clientAuth !== void 0) {
-      if (!validate41(data.clientAuth, { instancePath: instancePath + "/clientAuth", parentData: data, parentDataProperty: "clientAuth", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.upstreams !== void 0) {
-      let data7 = data.upstreams;
-      if (Array.isArray(data7)) {
-        const len0 = data7.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate47(data7[i0], { instancePath: instancePath + "/upstreams/" + i0, parentData: data7, parentDataProperty: i0, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err16 = { instancePath: instancePath + "/upstreams", schemaPath: "#/properties/upstreams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema67.properties.upstreams.type, parentSchema: schema67.properties.upstreams, data: data7 };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.description !== void 0) {
-      let data9 = data.description;
-      if (typeof data9 !== "string") {
-        const err17 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema67.properties.description.type, parentSchema: schema67.properties.description, data: data9 };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema67.type, parentSchema: schema67, data };
-    if (vErrors === null) {
-      vErrors = [err18];
-    } else {
-      vErrors.push(err18);
-    }
-    errors++;
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
-}
-validate44.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate32.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema50.required, parentSchema: schema50, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "keyVault" || key0 === "loadBalancers" || key0 === "brokers" || key0 === "gateways" || key0 === "description")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50, data };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err2 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      } else {
-        const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data1 = data.keyVault;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-        if (Object.keys(data1).length < 1) {
-          const err4 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema50.properties.keyVault, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        for (const key1 in data1) {
-          if (!(key1 === "name" || key1 === "url")) {
-            const err5 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50.properties.keyVault, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
-            errors++;
-          }
-        }
-        if (data1.name !== void 0) {
-          let data2 = data1.name;
-          if (typeof data2 === "string") {
-            if (!pattern8.test(data2)) {
-              const err6 = { instancePath: instancePath + "/keyVault/name", schemaPath: "#/properties/keyVault/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema50.properties.keyVault.properties.name, data: data2 };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          } else {
-            const err7 = { instancePath: instancePath + "/keyVault/name", schemaPath: "#/properties/keyVault/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.keyVault.properties.name.type, parentSchema: schema50.properties.keyVault.properties.name, data: data2 };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-        if (data1.url !== void 0) {
-          let data3 = data1.url;
-          if (typeof data3 === "string") {
-            if (!pattern16.test(data3)) {
-              const err8 = { instancePath: instancePath + "/keyVault/url", schemaPath: "#/properties/keyVault/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$" }, message: 'must match pattern "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$"', schema: "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", parentSchema: schema50.properties.keyVault.properties.url, data: data3 };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          } else {
-            const err9 = { instancePath: instancePath + "/keyVault/url", schemaPath: "#/properties/keyVault/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.keyVault.properties.url.type, parentSchema: schema50.properties.keyVault.properties.url, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err10 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.properties.keyVault.type, parentSchema: schema50.properties.keyVault, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.loadBalancers !== void 0) {
-      let data4 = data.loadBalancers;
-      if (Array.isArray(data4)) {
-        const len0 = data4.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate33(data4[i0], { instancePath: instancePath + "/loadBalancers/" + i0, parentData: data4, parentDataProperty: i0, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err11 = { instancePath: instancePath + "/loadBalancers", schemaPath: "#/properties/loadBalancers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.loadBalancers.type, parentSchema: schema50.properties.loadBalancers, data: data4 };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.brokers !== void 0) {
-      let data6 = data.brokers;
-      if (Array.isArray(data6)) {
-        const len1 = data6.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate39(data6[i1], { instancePath: instancePath + "/brokers/" + i1, parentData: data6, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err12 = { instancePath: instancePath + "/brokers", schemaPath: "#/properties/brokers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.brokers.type, parentSchema: schema50.properties.brokers, data: data6 };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.gateways !== void 0) {
-      let data8 = data.gateways;
-      if (Array.isArray(data8)) {
-        const len2 = data8.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          if (!validate44(data8[i2], { instancePath: instancePath + "/gateways/" + i2, parentData: data8, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/gateways", schemaPath: "#/properties/gateways/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.gateways.type, parentSchema: schema50.properties.gateways, data: data8 };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.description !== void 0) {
-      let data10 = data.description;
-      if (typeof data10 !== "string") {
-        const err14 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.description.type, parentSchema: schema50.properties.description, data: data10 };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
-    if (vErrors === null) {
-      vErrors = [err15];
-    } else {
-      vErrors.push(err15);
-    }
-    errors++;
-  }
-  validate32.errors = vErrors;
-  return errors === 0;
-}
-validate32.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema75 = { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } };
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate53.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema75.required, parentSchema: schema75, data };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "id" || key0 === "role" || key0 === "region" || key0 === "cert" || key0 === "trustBundle" || key0 === "connectsTo" || key0 === "description")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema75, data };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
-          const err2 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      } else {
-        const err3 = { instancePath: instancePath + "/id", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.role !== void 0) {
-      let data1 = data.role;
-      if (!(data1 === "controller" || data1 === "target" || data1 === "other")) {
-        const err4 = { instancePath: instancePath + "/role", schemaPath: "#/properties/role/enum", keyword: "enum", params: { allowedValues: schema75.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema75.properties.role.enum, parentSchema: schema75.properties.role, data: data1 };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.region !== void 0) {
-      let data2 = data.region;
-      if (typeof data2 === "string") {
-        if (!pattern5.test(data2)) {
-          const err5 = { instancePath: instancePath + "/region", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data2 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      } else {
-        const err6 = { instancePath: instancePath + "/region", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.cert !== void 0) {
-      if (!validate23(data.cert, { instancePath: instancePath + "/cert", parentData: data, parentDataProperty: "cert", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.trustBundle !== void 0) {
-      let data4 = data.trustBundle;
-      if (typeof data4 === "string") {
-        if (!pattern5.test(data4)) {
-          const err7 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema36, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/trustBundle", schemaPath: "#/$defs/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.connectsTo !== void 0) {
-      if (!validate27(data.connectsTo, { instancePath: instancePath + "/connectsTo", parentData: data, parentDataProperty: "connectsTo", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.description !== void 0) {
-      let data6 = data.description;
-      if (typeof data6 !== "string") {
-        const err9 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema75.properties.description.type, parentSchema: schema75.properties.description, data: data6 };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema75.type, parentSchema: schema75, data };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-validate53.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "u");
+var pattern6 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
+var pattern7 = new RegExp("^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "u");
+var pattern8 = new RegExp("^[0-9A-Za-z]{1,64}$", "u");
+var pattern15 = new RegExp("^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "u");
+var pattern17 = new RegExp("^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "u");
+var pattern18 = new RegExp("^[A-Za-z0-9:._%-]+$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -65282,7 +63440,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
             for (const key4 in data9) {
               if (!(key4 === "renewBeforeDays" || key4 === "caRenewBeforeDays" || key4 === "rootRenewBeforeDays" || key4 === "minRsaBits" || key4 === "allowedCurves" || key4 === "maxLeafValidityDays")) {
-                const err18 = { instancePath: instancePath + "/policy/params", schemaPath: "policy.schema.json#/$defs/params/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data: data9 };
+                const err18 = { instancePath: instancePath + "/policy/params", schemaPath: "#/properties/policy/properties/params/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.policy.properties.params, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -65294,7 +63452,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data9.renewBeforeDays !== void 0) {
               let data10 = data9.renewBeforeDays;
               if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-                const err19 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/renewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.renewBeforeDays.type, parentSchema: schema33.properties.renewBeforeDays, data: data10 };
+                const err19 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/renewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.policy.properties.params.properties.renewBeforeDays.type, parentSchema: schema31.properties.policy.properties.params.properties.renewBeforeDays, data: data10 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -65304,7 +63462,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data10 == "number" && isFinite(data10)) {
                 if (data10 > 3650 || isNaN(data10)) {
-                  const err20 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/renewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema33.properties.renewBeforeDays, data: data10 };
+                  const err20 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/renewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.policy.properties.params.properties.renewBeforeDays, data: data10 };
                   if (vErrors === null) {
                     vErrors = [err20];
                   } else {
@@ -65313,7 +63471,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data10 < 0 || isNaN(data10)) {
-                  const err21 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/renewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.renewBeforeDays, data: data10 };
+                  const err21 = { instancePath: instancePath + "/policy/params/renewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/renewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.policy.properties.params.properties.renewBeforeDays, data: data10 };
                   if (vErrors === null) {
                     vErrors = [err21];
                   } else {
@@ -65326,7 +63484,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data9.caRenewBeforeDays !== void 0) {
               let data11 = data9.caRenewBeforeDays;
               if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
-                const err22 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/caRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.caRenewBeforeDays.type, parentSchema: schema33.properties.caRenewBeforeDays, data: data11 };
+                const err22 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/caRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.policy.properties.params.properties.caRenewBeforeDays.type, parentSchema: schema31.properties.policy.properties.params.properties.caRenewBeforeDays, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err22];
                 } else {
@@ -65336,7 +63494,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data11 == "number" && isFinite(data11)) {
                 if (data11 > 3650 || isNaN(data11)) {
-                  const err23 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/caRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema33.properties.caRenewBeforeDays, data: data11 };
+                  const err23 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/caRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.policy.properties.params.properties.caRenewBeforeDays, data: data11 };
                   if (vErrors === null) {
                     vErrors = [err23];
                   } else {
@@ -65345,7 +63503,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data11 < 0 || isNaN(data11)) {
-                  const err24 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/caRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.caRenewBeforeDays, data: data11 };
+                  const err24 = { instancePath: instancePath + "/policy/params/caRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/caRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.policy.properties.params.properties.caRenewBeforeDays, data: data11 };
                   if (vErrors === null) {
                     vErrors = [err24];
                   } else {
@@ -65358,7 +63516,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data9.rootRenewBeforeDays !== void 0) {
               let data12 = data9.rootRenewBeforeDays;
               if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12))) {
-                const err25 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/rootRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.rootRenewBeforeDays.type, parentSchema: schema33.properties.rootRenewBeforeDays, data: data12 };
+                const err25 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/rootRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.policy.properties.params.properties.rootRenewBeforeDays.type, parentSchema: schema31.properties.policy.properties.params.properties.rootRenewBeforeDays, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -65368,7 +63526,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data12 == "number" && isFinite(data12)) {
                 if (data12 > 7300 || isNaN(data12)) {
-                  const err26 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/rootRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 7300 }, message: "must be <= 7300", schema: 7300, parentSchema: schema33.properties.rootRenewBeforeDays, data: data12 };
+                  const err26 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/rootRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 7300 }, message: "must be <= 7300", schema: 7300, parentSchema: schema31.properties.policy.properties.params.properties.rootRenewBeforeDays, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err26];
                   } else {
@@ -65377,7 +63535,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data12 < 0 || isNaN(data12)) {
-                  const err27 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "policy.schema.json#/$defs/params/properties/rootRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.rootRenewBeforeDays, data: data12 };
+                  const err27 = { instancePath: instancePath + "/policy/params/rootRenewBeforeDays", schemaPath: "#/properties/policy/properties/params/properties/rootRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.policy.properties.params.properties.rootRenewBeforeDays, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err27];
                   } else {
@@ -65390,7 +63548,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data9.minRsaBits !== void 0) {
               let data13 = data9.minRsaBits;
               if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13))) {
-                const err28 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "policy.schema.json#/$defs/params/properties/minRsaBits/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.minRsaBits.type, parentSchema: schema33.properties.minRsaBits, data: data13 };
+                const err28 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "#/properties/policy/properties/params/properties/minRsaBits/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.policy.properties.params.properties.minRsaBits.type, parentSchema: schema31.properties.policy.properties.params.properties.minRsaBits, data: data13 };
                 if (vErrors === null) {
                   vErrors = [err28];
                 } else {
@@ -65400,7 +63558,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data13 == "number" && isFinite(data13)) {
                 if (data13 > 16384 || isNaN(data13)) {
-                  const err29 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "policy.schema.json#/$defs/params/properties/minRsaBits/maximum", keyword: "maximum", params: { comparison: "<=", limit: 16384 }, message: "must be <= 16384", schema: 16384, parentSchema: schema33.properties.minRsaBits, data: data13 };
+                  const err29 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "#/properties/policy/properties/params/properties/minRsaBits/maximum", keyword: "maximum", params: { comparison: "<=", limit: 16384 }, message: "must be <= 16384", schema: 16384, parentSchema: schema31.properties.policy.properties.params.properties.minRsaBits, data: data13 };
                   if (vErrors === null) {
                     vErrors = [err29];
                   } else {
@@ -65409,7 +63567,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data13 < 1024 || isNaN(data13)) {
-                  const err30 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "policy.schema.json#/$defs/params/properties/minRsaBits/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1024 }, message: "must be >= 1024", schema: 1024, parentSchema: schema33.properties.minRsaBits, data: data13 };
+                  const err30 = { instancePath: instancePath + "/policy/params/minRsaBits", schemaPath: "#/properties/policy/properties/params/properties/minRsaBits/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1024 }, message: "must be >= 1024", schema: 1024, parentSchema: schema31.properties.policy.properties.params.properties.minRsaBits, data: data13 };
                   if (vErrors === null) {
                     vErrors = [err30];
                   } else {
@@ -65425,8 +63583,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 const len0 = data14.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   let data15 = data14[i0];
-                  if (!(data15 === "P-256" || data15 === "P-384" || data15 === "P-521")) {
-                    const err31 = { instancePath: instancePath + "/policy/params/allowedCurves/" + i0, schemaPath: "policy.schema.json#/$defs/params/properties/allowedCurves/items/enum", keyword: "enum", params: { allowedValues: schema33.properties.allowedCurves.items.enum }, message: "must be equal to one of the allowed values", schema: schema33.properties.allowedCurves.items.enum, parentSchema: schema33.properties.allowedCurves.items, data: data15 };
+                  if (typeof data15 !== "string") {
+                    const err31 = { instancePath: instancePath + "/policy/params/allowedCurves/" + i0, schemaPath: "#/properties/policy/properties/params/properties/allowedCurves/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.policy.properties.params.properties.allowedCurves.items.type, parentSchema: schema31.properties.policy.properties.params.properties.allowedCurves.items, data: data15 };
                     if (vErrors === null) {
                       vErrors = [err31];
                     } else {
@@ -65434,39 +63592,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
+                  if (!(data15 === "P-256" || data15 === "P-384" || data15 === "P-521")) {
+                    const err32 = { instancePath: instancePath + "/policy/params/allowedCurves/" + i0, schemaPath: "#/properties/policy/properties/params/properties/allowedCurves/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.policy.properties.params.properties.allowedCurves.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.policy.properties.params.properties.allowedCurves.items.enum, parentSchema: schema31.properties.policy.properties.params.properties.allowedCurves.items, data: data15 };
+                    if (vErrors === null) {
+                      vErrors = [err32];
+                    } else {
+                      vErrors.push(err32);
+                    }
+                    errors++;
+                  }
                 }
                 let i1 = data14.length;
                 let j0;
                 if (i1 > 1) {
-                  outer0: for (; i1--; ) {
-                    for (j0 = i1; j0--; ) {
-                      if (func0(data14[i1], data14[j0])) {
-                        const err32 = { instancePath: instancePath + "/policy/params/allowedCurves", schemaPath: "policy.schema.json#/$defs/params/properties/allowedCurves/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema33.properties.allowedCurves, data: data14 };
-                        if (vErrors === null) {
-                          vErrors = [err32];
-                        } else {
-                          vErrors.push(err32);
-                        }
-                        errors++;
-                        break outer0;
-                      }
+                  const indices0 = {};
+                  for (; i1--; ) {
+                    let item0 = data14[i1];
+                    if (typeof item0 !== "string") {
+                      continue;
                     }
+                    if (typeof indices0[item0] == "number") {
+                      j0 = indices0[item0];
+                      const err33 = { instancePath: instancePath + "/policy/params/allowedCurves", schemaPath: "#/properties/policy/properties/params/properties/allowedCurves/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.policy.properties.params.properties.allowedCurves, data: data14 };
+                      if (vErrors === null) {
+                        vErrors = [err33];
+                      } else {
+                        vErrors.push(err33);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices0[item0] = i1;
                   }
                 }
               } else {
-                const err33 = { instancePath: instancePath + "/policy/params/allowedCurves", schemaPath: "policy.schema.json#/$defs/params/properties/allowedCurves/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.allowedCurves.type, parentSchema: schema33.properties.allowedCurves, data: data14 };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
-              }
-            }
-            if (data9.maxLeafValidityDays !== void 0) {
-              let data16 = data9.maxLeafValidityDays;
-              if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
-                const err34 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "policy.schema.json#/$defs/params/properties/maxLeafValidityDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.maxLeafValidityDays.type, parentSchema: schema33.properties.maxLeafValidityDays, data: data16 };
+                const err34 = { instancePath: instancePath + "/policy/params/allowedCurves", schemaPath: "#/properties/policy/properties/params/properties/allowedCurves/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.policy.properties.params.properties.allowedCurves.type, parentSchema: schema31.properties.policy.properties.params.properties.allowedCurves, data: data14 };
                 if (vErrors === null) {
                   vErrors = [err34];
                 } else {
@@ -65474,18 +63634,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+            }
+            if (data9.maxLeafValidityDays !== void 0) {
+              let data16 = data9.maxLeafValidityDays;
+              if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+                const err35 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "#/properties/policy/properties/params/properties/maxLeafValidityDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.policy.properties.params.properties.maxLeafValidityDays.type, parentSchema: schema31.properties.policy.properties.params.properties.maxLeafValidityDays, data: data16 };
+                if (vErrors === null) {
+                  vErrors = [err35];
+                } else {
+                  vErrors.push(err35);
+                }
+                errors++;
+              }
               if (typeof data16 == "number" && isFinite(data16)) {
                 if (data16 > 36500 || isNaN(data16)) {
-                  const err35 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "policy.schema.json#/$defs/params/properties/maxLeafValidityDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 36500 }, message: "must be <= 36500", schema: 36500, parentSchema: schema33.properties.maxLeafValidityDays, data: data16 };
-                  if (vErrors === null) {
-                    vErrors = [err35];
-                  } else {
-                    vErrors.push(err35);
-                  }
-                  errors++;
-                }
-                if (data16 < 1 || isNaN(data16)) {
-                  const err36 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "policy.schema.json#/$defs/params/properties/maxLeafValidityDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.maxLeafValidityDays, data: data16 };
+                  const err36 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "#/properties/policy/properties/params/properties/maxLeafValidityDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 36500 }, message: "must be <= 36500", schema: 36500, parentSchema: schema31.properties.policy.properties.params.properties.maxLeafValidityDays, data: data16 };
                   if (vErrors === null) {
                     vErrors = [err36];
                   } else {
@@ -65493,14 +63656,23 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (data16 < 1 || isNaN(data16)) {
+                  const err37 = { instancePath: instancePath + "/policy/params/maxLeafValidityDays", schemaPath: "#/properties/policy/properties/params/properties/maxLeafValidityDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.policy.properties.params.properties.maxLeafValidityDays, data: data16 };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
+                }
               }
             }
           } else {
-            const err37 = { instancePath: instancePath + "/policy/params", schemaPath: "policy.schema.json#/$defs/params/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data: data9 };
+            const err38 = { instancePath: instancePath + "/policy/params", schemaPath: "#/properties/policy/properties/params/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.policy.properties.params.type, parentSchema: schema31.properties.policy.properties.params, data: data9 };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err38];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err38);
             }
             errors++;
           }
@@ -65509,30 +63681,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           let data17 = data7.waivers;
           if (typeof data17 === "string") {
             if (func2(data17) < 1) {
-              const err38 = { instancePath: instancePath + "/policy/waivers", schemaPath: "#/properties/policy/properties/waivers/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.policy.properties.waivers, data: data17 };
+              const err39 = { instancePath: instancePath + "/policy/waivers", schemaPath: "#/properties/policy/properties/waivers/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.policy.properties.waivers, data: data17 };
               if (vErrors === null) {
-                vErrors = [err38];
+                vErrors = [err39];
               } else {
-                vErrors.push(err38);
+                vErrors.push(err39);
               }
               errors++;
             }
           } else {
-            const err39 = { instancePath: instancePath + "/policy/waivers", schemaPath: "#/properties/policy/properties/waivers/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.policy.properties.waivers.type, parentSchema: schema31.properties.policy.properties.waivers, data: data17 };
+            const err40 = { instancePath: instancePath + "/policy/waivers", schemaPath: "#/properties/policy/properties/waivers/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.policy.properties.waivers.type, parentSchema: schema31.properties.policy.properties.waivers, data: data17 };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err40];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err40);
             }
             errors++;
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.policy.type, parentSchema: schema31.properties.policy, data: data7 };
+        const err41 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.policy.type, parentSchema: schema31.properties.policy, data: data7 };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err41];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err41);
         }
         errors++;
       }
@@ -65542,113 +63714,3301 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data18)) {
         const len1 = data18.length;
         for (let i2 = 0; i2 < len1; i2++) {
-          if (!validate22(data18[i2], { instancePath: instancePath + "/cas/" + i2, parentData: data18, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-            errors = vErrors.length;
+          let data19 = data18[i2];
+          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+            if (data19.id === void 0) {
+              const err42 = { instancePath: instancePath + "/cas/" + i2, schemaPath: "#/properties/cas/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.cas.items.required, parentSchema: schema31.properties.cas.items, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (data19.cert === void 0) {
+              const err43 = { instancePath: instancePath + "/cas/" + i2, schemaPath: "#/properties/cas/items/required", keyword: "required", params: { missingProperty: "cert" }, message: "must have required property 'cert'", schema: schema31.properties.cas.items.required, parentSchema: schema31.properties.cas.items, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            for (const key5 in data19) {
+              if (!(key5 === "id" || key5 === "issuer" || key5 === "cert" || key5 === "description")) {
+                const err44 = { instancePath: instancePath + "/cas/" + i2, schemaPath: "#/properties/cas/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cas.items, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            if (data19.id !== void 0) {
+              let data20 = data19.id;
+              if (typeof data20 === "string") {
+                if (!pattern4.test(data20)) {
+                  const err45 = { instancePath: instancePath + "/cas/" + i2 + "/id", schemaPath: "#/properties/cas/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.cas.items.properties.id, data: data20 };
+                  if (vErrors === null) {
+                    vErrors = [err45];
+                  } else {
+                    vErrors.push(err45);
+                  }
+                  errors++;
+                }
+              } else {
+                const err46 = { instancePath: instancePath + "/cas/" + i2 + "/id", schemaPath: "#/properties/cas/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.id.type, parentSchema: schema31.properties.cas.items.properties.id, data: data20 };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data19.issuer !== void 0) {
+              let data21 = data19.issuer;
+              if (typeof data21 === "string") {
+                if (!pattern4.test(data21)) {
+                  const err47 = { instancePath: instancePath + "/cas/" + i2 + "/issuer", schemaPath: "#/properties/cas/items/properties/issuer/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.cas.items.properties.issuer, data: data21 };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/cas/" + i2 + "/issuer", schemaPath: "#/properties/cas/items/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.issuer.type, parentSchema: schema31.properties.cas.items.properties.issuer, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+            if (data19.cert !== void 0) {
+              let data22 = data19.cert;
+              if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+                if (Object.keys(data22).length < 1) {
+                  const err49 = { instancePath: instancePath + "/cas/" + i2 + "/cert", schemaPath: "#/properties/cas/items/properties/cert/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.cas.items.properties.cert, data: data22 };
+                  if (vErrors === null) {
+                    vErrors = [err49];
+                  } else {
+                    vErrors.push(err49);
+                  }
+                  errors++;
+                }
+                for (const key6 in data22) {
+                  if (!(key6 === "file" || key6 === "keyVault")) {
+                    const err50 = { instancePath: instancePath + "/cas/" + i2 + "/cert", schemaPath: "#/properties/cas/items/properties/cert/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cas.items.properties.cert, data: data22 };
+                    if (vErrors === null) {
+                      vErrors = [err50];
+                    } else {
+                      vErrors.push(err50);
+                    }
+                    errors++;
+                  }
+                }
+                if (data22.file !== void 0) {
+                  let data23 = data22.file;
+                  if (typeof data23 === "string") {
+                    if (func2(data23) > 4096) {
+                      const err51 = { instancePath: instancePath + "/cas/" + i2 + "/cert/file", schemaPath: "#/properties/cas/items/properties/cert/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.cas.items.properties.cert.properties.file, data: data23 };
+                      if (vErrors === null) {
+                        vErrors = [err51];
+                      } else {
+                        vErrors.push(err51);
+                      }
+                      errors++;
+                    }
+                    if (func2(data23) < 1) {
+                      const err52 = { instancePath: instancePath + "/cas/" + i2 + "/cert/file", schemaPath: "#/properties/cas/items/properties/cert/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cas.items.properties.cert.properties.file, data: data23 };
+                      if (vErrors === null) {
+                        vErrors = [err52];
+                      } else {
+                        vErrors.push(err52);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err53 = { instancePath: instancePath + "/cas/" + i2 + "/cert/file", schemaPath: "#/properties/cas/items/properties/cert/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.cert.properties.file.type, parentSchema: schema31.properties.cas.items.properties.cert.properties.file, data: data23 };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                  }
+                }
+                if (data22.keyVault !== void 0) {
+                  let data24 = data22.keyVault;
+                  if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                    if (data24.certificate === void 0) {
+                      const err54 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.cas.items.properties.cert.properties.keyVault.required, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault, data: data24 };
+                      if (vErrors === null) {
+                        vErrors = [err54];
+                      } else {
+                        vErrors.push(err54);
+                      }
+                      errors++;
+                    }
+                    for (const key7 in data24) {
+                      if (!(key7 === "certificate" || key7 === "vault" || key7 === "version")) {
+                        const err55 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault, data: data24 };
+                        if (vErrors === null) {
+                          vErrors = [err55];
+                        } else {
+                          vErrors.push(err55);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.certificate !== void 0) {
+                      let data25 = data24.certificate;
+                      if (typeof data25 === "string") {
+                        if (!pattern6.test(data25)) {
+                          const err56 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/certificate", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.certificate, data: data25 };
+                          if (vErrors === null) {
+                            vErrors = [err56];
+                          } else {
+                            vErrors.push(err56);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err57 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/certificate", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.certificate, data: data25 };
+                        if (vErrors === null) {
+                          vErrors = [err57];
+                        } else {
+                          vErrors.push(err57);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.vault !== void 0) {
+                      let data26 = data24.vault;
+                      if (typeof data26 === "string") {
+                        if (!pattern7.test(data26)) {
+                          const err58 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/vault", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.vault, data: data26 };
+                          if (vErrors === null) {
+                            vErrors = [err58];
+                          } else {
+                            vErrors.push(err58);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err59 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/vault", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.vault, data: data26 };
+                        if (vErrors === null) {
+                          vErrors = [err59];
+                        } else {
+                          vErrors.push(err59);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data24.version !== void 0) {
+                      let data27 = data24.version;
+                      if (typeof data27 === "string") {
+                        if (!pattern8.test(data27)) {
+                          const err60 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/version", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.version, data: data27 };
+                          if (vErrors === null) {
+                            vErrors = [err60];
+                          } else {
+                            vErrors.push(err60);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err61 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault/version", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.version.type, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault.properties.version, data: data27 };
+                        if (vErrors === null) {
+                          vErrors = [err61];
+                        } else {
+                          vErrors.push(err61);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err62 = { instancePath: instancePath + "/cas/" + i2 + "/cert/keyVault", schemaPath: "#/properties/cas/items/properties/cert/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cas.items.properties.cert.properties.keyVault.type, parentSchema: schema31.properties.cas.items.properties.cert.properties.keyVault, data: data24 };
+                    if (vErrors === null) {
+                      vErrors = [err62];
+                    } else {
+                      vErrors.push(err62);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err63 = { instancePath: instancePath + "/cas/" + i2 + "/cert", schemaPath: "#/properties/cas/items/properties/cert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cas.items.properties.cert.type, parentSchema: schema31.properties.cas.items.properties.cert, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            if (data19.description !== void 0) {
+              let data28 = data19.description;
+              if (typeof data28 !== "string") {
+                const err64 = { instancePath: instancePath + "/cas/" + i2 + "/description", schemaPath: "#/properties/cas/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cas.items.properties.description.type, parentSchema: schema31.properties.cas.items.properties.description, data: data28 };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err65 = { instancePath: instancePath + "/cas/" + i2, schemaPath: "#/properties/cas/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cas.items.type, parentSchema: schema31.properties.cas.items, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
           }
         }
       } else {
-        const err41 = { instancePath: instancePath + "/cas", schemaPath: "#/properties/cas/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cas.type, parentSchema: schema31.properties.cas, data: data18 };
+        const err66 = { instancePath: instancePath + "/cas", schemaPath: "#/properties/cas/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cas.type, parentSchema: schema31.properties.cas, data: data18 };
         if (vErrors === null) {
-          vErrors = [err41];
+          vErrors = [err66];
         } else {
-          vErrors.push(err41);
+          vErrors.push(err66);
         }
         errors++;
       }
     }
     if (data.trustBundles !== void 0) {
-      let data20 = data.trustBundles;
-      if (Array.isArray(data20)) {
-        const len2 = data20.length;
+      let data29 = data.trustBundles;
+      if (Array.isArray(data29)) {
+        const len2 = data29.length;
         for (let i3 = 0; i3 < len2; i3++) {
-          if (!validate26(data20[i3], { instancePath: instancePath + "/trustBundles/" + i3, parentData: data20, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-            errors = vErrors.length;
+          let data30 = data29[i3];
+          if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+            if (data30.id === void 0) {
+              const err67 = { instancePath: instancePath + "/trustBundles/" + i3, schemaPath: "#/properties/trustBundles/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.trustBundles.items.required, parentSchema: schema31.properties.trustBundles.items, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+            if (data30.cas === void 0) {
+              const err68 = { instancePath: instancePath + "/trustBundles/" + i3, schemaPath: "#/properties/trustBundles/items/required", keyword: "required", params: { missingProperty: "cas" }, message: "must have required property 'cas'", schema: schema31.properties.trustBundles.items.required, parentSchema: schema31.properties.trustBundles.items, data: data30 };
+              if (vErrors === null) {
+                vErrors = [err68];
+              } else {
+                vErrors.push(err68);
+              }
+              errors++;
+            }
+            for (const key8 in data30) {
+              if (!(key8 === "id" || key8 === "cas" || key8 === "file" || key8 === "configMap" || key8 === "description")) {
+                const err69 = { instancePath: instancePath + "/trustBundles/" + i3, schemaPath: "#/properties/trustBundles/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.trustBundles.items, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data30.id !== void 0) {
+              let data31 = data30.id;
+              if (typeof data31 === "string") {
+                if (!pattern4.test(data31)) {
+                  const err70 = { instancePath: instancePath + "/trustBundles/" + i3 + "/id", schemaPath: "#/properties/trustBundles/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.trustBundles.items.properties.id, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+              } else {
+                const err71 = { instancePath: instancePath + "/trustBundles/" + i3 + "/id", schemaPath: "#/properties/trustBundles/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.id.type, parentSchema: schema31.properties.trustBundles.items.properties.id, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
+              }
+            }
+            if (data30.cas !== void 0) {
+              let data32 = data30.cas;
+              if (Array.isArray(data32)) {
+                const len3 = data32.length;
+                for (let i4 = 0; i4 < len3; i4++) {
+                  let data33 = data32[i4];
+                  if (typeof data33 === "string") {
+                    if (!pattern4.test(data33)) {
+                      const err72 = { instancePath: instancePath + "/trustBundles/" + i3 + "/cas/" + i4, schemaPath: "#/properties/trustBundles/items/properties/cas/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.trustBundles.items.properties.cas.items, data: data33 };
+                      if (vErrors === null) {
+                        vErrors = [err72];
+                      } else {
+                        vErrors.push(err72);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err73 = { instancePath: instancePath + "/trustBundles/" + i3 + "/cas/" + i4, schemaPath: "#/properties/trustBundles/items/properties/cas/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.cas.items.type, parentSchema: schema31.properties.trustBundles.items.properties.cas.items, data: data33 };
+                    if (vErrors === null) {
+                      vErrors = [err73];
+                    } else {
+                      vErrors.push(err73);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err74 = { instancePath: instancePath + "/trustBundles/" + i3 + "/cas", schemaPath: "#/properties/trustBundles/items/properties/cas/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.trustBundles.items.properties.cas.type, parentSchema: schema31.properties.trustBundles.items.properties.cas, data: data32 };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+            }
+            if (data30.file !== void 0) {
+              let data34 = data30.file;
+              if (typeof data34 === "string") {
+                if (func2(data34) > 4096) {
+                  const err75 = { instancePath: instancePath + "/trustBundles/" + i3 + "/file", schemaPath: "#/properties/trustBundles/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.trustBundles.items.properties.file, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err75];
+                  } else {
+                    vErrors.push(err75);
+                  }
+                  errors++;
+                }
+                if (func2(data34) < 1) {
+                  const err76 = { instancePath: instancePath + "/trustBundles/" + i3 + "/file", schemaPath: "#/properties/trustBundles/items/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.trustBundles.items.properties.file, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
+                }
+              } else {
+                const err77 = { instancePath: instancePath + "/trustBundles/" + i3 + "/file", schemaPath: "#/properties/trustBundles/items/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.file.type, parentSchema: schema31.properties.trustBundles.items.properties.file, data: data34 };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
+            }
+            if (data30.configMap !== void 0) {
+              let data35 = data30.configMap;
+              if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+                if (data35.file === void 0) {
+                  const err78 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap", schemaPath: "#/properties/trustBundles/items/properties/configMap/required", keyword: "required", params: { missingProperty: "file" }, message: "must have required property 'file'", schema: schema31.properties.trustBundles.items.properties.configMap.required, parentSchema: schema31.properties.trustBundles.items.properties.configMap, data: data35 };
+                  if (vErrors === null) {
+                    vErrors = [err78];
+                  } else {
+                    vErrors.push(err78);
+                  }
+                  errors++;
+                }
+                for (const key9 in data35) {
+                  if (!(key9 === "file" || key9 === "key")) {
+                    const err79 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap", schemaPath: "#/properties/trustBundles/items/properties/configMap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.trustBundles.items.properties.configMap, data: data35 };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
+                if (data35.file !== void 0) {
+                  let data36 = data35.file;
+                  if (typeof data36 === "string") {
+                    if (func2(data36) > 4096) {
+                      const err80 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap/file", schemaPath: "#/properties/trustBundles/items/properties/configMap/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.trustBundles.items.properties.configMap.properties.file, data: data36 };
+                      if (vErrors === null) {
+                        vErrors = [err80];
+                      } else {
+                        vErrors.push(err80);
+                      }
+                      errors++;
+                    }
+                    if (func2(data36) < 1) {
+                      const err81 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap/file", schemaPath: "#/properties/trustBundles/items/properties/configMap/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.trustBundles.items.properties.configMap.properties.file, data: data36 };
+                      if (vErrors === null) {
+                        vErrors = [err81];
+                      } else {
+                        vErrors.push(err81);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err82 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap/file", schemaPath: "#/properties/trustBundles/items/properties/configMap/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.configMap.properties.file.type, parentSchema: schema31.properties.trustBundles.items.properties.configMap.properties.file, data: data36 };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
+                    }
+                    errors++;
+                  }
+                }
+                if (data35.key !== void 0) {
+                  let data37 = data35.key;
+                  if (typeof data37 === "string") {
+                    if (func2(data37) < 1) {
+                      const err83 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap/key", schemaPath: "#/properties/trustBundles/items/properties/configMap/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.trustBundles.items.properties.configMap.properties.key, data: data37 };
+                      if (vErrors === null) {
+                        vErrors = [err83];
+                      } else {
+                        vErrors.push(err83);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err84 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap/key", schemaPath: "#/properties/trustBundles/items/properties/configMap/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.configMap.properties.key.type, parentSchema: schema31.properties.trustBundles.items.properties.configMap.properties.key, data: data37 };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err85 = { instancePath: instancePath + "/trustBundles/" + i3 + "/configMap", schemaPath: "#/properties/trustBundles/items/properties/configMap/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.trustBundles.items.properties.configMap.type, parentSchema: schema31.properties.trustBundles.items.properties.configMap, data: data35 };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+            }
+            if (data30.description !== void 0) {
+              let data38 = data30.description;
+              if (typeof data38 !== "string") {
+                const err86 = { instancePath: instancePath + "/trustBundles/" + i3 + "/description", schemaPath: "#/properties/trustBundles/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.trustBundles.items.properties.description.type, parentSchema: schema31.properties.trustBundles.items.properties.description, data: data38 };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err87 = { instancePath: instancePath + "/trustBundles/" + i3, schemaPath: "#/properties/trustBundles/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.trustBundles.items.type, parentSchema: schema31.properties.trustBundles.items, data: data30 };
+            if (vErrors === null) {
+              vErrors = [err87];
+            } else {
+              vErrors.push(err87);
+            }
+            errors++;
           }
         }
       } else {
-        const err42 = { instancePath: instancePath + "/trustBundles", schemaPath: "#/properties/trustBundles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.trustBundles.type, parentSchema: schema31.properties.trustBundles, data: data20 };
+        const err88 = { instancePath: instancePath + "/trustBundles", schemaPath: "#/properties/trustBundles/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.trustBundles.type, parentSchema: schema31.properties.trustBundles, data: data29 };
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err88];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err88);
         }
         errors++;
       }
     }
     if (data.rollover !== void 0) {
-      if (!validate30(data.rollover, { instancePath: instancePath + "/rollover", parentData: data, parentDataProperty: "rollover", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.regions !== void 0) {
-      let data23 = data.regions;
-      if (Array.isArray(data23)) {
-        const len3 = data23.length;
-        for (let i4 = 0; i4 < len3; i4++) {
-          if (!validate32(data23[i4], { instancePath: instancePath + "/regions/" + i4, parentData: data23, parentDataProperty: i4, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-            errors = vErrors.length;
+      let data39 = data.rollover;
+      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+        if (data39.from === void 0) {
+          const err89 = { instancePath: instancePath + "/rollover", schemaPath: "#/properties/rollover/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema31.properties.rollover.required, parentSchema: schema31.properties.rollover, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err89];
+          } else {
+            vErrors.push(err89);
+          }
+          errors++;
+        }
+        if (data39.to === void 0) {
+          const err90 = { instancePath: instancePath + "/rollover", schemaPath: "#/properties/rollover/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'", schema: schema31.properties.rollover.required, parentSchema: schema31.properties.rollover, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err90];
+          } else {
+            vErrors.push(err90);
+          }
+          errors++;
+        }
+        if (data39.phase === void 0) {
+          const err91 = { instancePath: instancePath + "/rollover", schemaPath: "#/properties/rollover/required", keyword: "required", params: { missingProperty: "phase" }, message: "must have required property 'phase'", schema: schema31.properties.rollover.required, parentSchema: schema31.properties.rollover, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err91];
+          } else {
+            vErrors.push(err91);
+          }
+          errors++;
+        }
+        for (const key10 in data39) {
+          if (!(key10 === "from" || key10 === "to" || key10 === "phase")) {
+            const err92 = { instancePath: instancePath + "/rollover", schemaPath: "#/properties/rollover/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.rollover, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err92];
+            } else {
+              vErrors.push(err92);
+            }
+            errors++;
+          }
+        }
+        if (data39.from !== void 0) {
+          let data40 = data39.from;
+          if (typeof data40 === "string") {
+            if (!pattern4.test(data40)) {
+              const err93 = { instancePath: instancePath + "/rollover/from", schemaPath: "#/properties/rollover/properties/from/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.rollover.properties.from, data: data40 };
+              if (vErrors === null) {
+                vErrors = [err93];
+              } else {
+                vErrors.push(err93);
+              }
+              errors++;
+            }
+          } else {
+            const err94 = { instancePath: instancePath + "/rollover/from", schemaPath: "#/properties/rollover/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.rollover.properties.from.type, parentSchema: schema31.properties.rollover.properties.from, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err94];
+            } else {
+              vErrors.push(err94);
+            }
+            errors++;
+          }
+        }
+        if (data39.to !== void 0) {
+          let data41 = data39.to;
+          if (typeof data41 === "string") {
+            if (!pattern4.test(data41)) {
+              const err95 = { instancePath: instancePath + "/rollover/to", schemaPath: "#/properties/rollover/properties/to/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.rollover.properties.to, data: data41 };
+              if (vErrors === null) {
+                vErrors = [err95];
+              } else {
+                vErrors.push(err95);
+              }
+              errors++;
+            }
+          } else {
+            const err96 = { instancePath: instancePath + "/rollover/to", schemaPath: "#/properties/rollover/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.rollover.properties.to.type, parentSchema: schema31.properties.rollover.properties.to, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
+            }
+            errors++;
+          }
+        }
+        if (data39.phase !== void 0) {
+          let data42 = data39.phase;
+          if (!(data42 === "trust-both" || data42 === "issue-new" || data42 === "retire-old")) {
+            const err97 = { instancePath: instancePath + "/rollover/phase", schemaPath: "#/properties/rollover/properties/phase/enum", keyword: "enum", params: { allowedValues: schema31.properties.rollover.properties.phase.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.rollover.properties.phase.enum, parentSchema: schema31.properties.rollover.properties.phase, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
+            }
+            errors++;
           }
         }
       } else {
-        const err43 = { instancePath: instancePath + "/regions", schemaPath: "#/properties/regions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.type, parentSchema: schema31.properties.regions, data: data23 };
+        const err98 = { instancePath: instancePath + "/rollover", schemaPath: "#/properties/rollover/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.rollover.type, parentSchema: schema31.properties.rollover, data: data39 };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err98];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err98);
+        }
+        errors++;
+      }
+    }
+    if (data.regions !== void 0) {
+      let data43 = data.regions;
+      if (Array.isArray(data43)) {
+        const len4 = data43.length;
+        for (let i5 = 0; i5 < len4; i5++) {
+          let data44 = data43[i5];
+          if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+            if (data44.id === void 0) {
+              const err99 = { instancePath: instancePath + "/regions/" + i5, schemaPath: "#/properties/regions/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.regions.items.required, parentSchema: schema31.properties.regions.items, data: data44 };
+              if (vErrors === null) {
+                vErrors = [err99];
+              } else {
+                vErrors.push(err99);
+              }
+              errors++;
+            }
+            for (const key11 in data44) {
+              if (!(key11 === "id" || key11 === "keyVault" || key11 === "loadBalancers" || key11 === "brokers" || key11 === "gateways" || key11 === "description")) {
+                const err100 = { instancePath: instancePath + "/regions/" + i5, schemaPath: "#/properties/regions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
+                }
+                errors++;
+              }
+            }
+            if (data44.id !== void 0) {
+              let data45 = data44.id;
+              if (typeof data45 === "string") {
+                if (!pattern4.test(data45)) {
+                  const err101 = { instancePath: instancePath + "/regions/" + i5 + "/id", schemaPath: "#/properties/regions/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.id, data: data45 };
+                  if (vErrors === null) {
+                    vErrors = [err101];
+                  } else {
+                    vErrors.push(err101);
+                  }
+                  errors++;
+                }
+              } else {
+                const err102 = { instancePath: instancePath + "/regions/" + i5 + "/id", schemaPath: "#/properties/regions/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.id.type, parentSchema: schema31.properties.regions.items.properties.id, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+            if (data44.keyVault !== void 0) {
+              let data46 = data44.keyVault;
+              if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+                if (Object.keys(data46).length < 1) {
+                  const err103 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault", schemaPath: "#/properties/regions/items/properties/keyVault/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.regions.items.properties.keyVault, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
+                for (const key12 in data46) {
+                  if (!(key12 === "name" || key12 === "url")) {
+                    const err104 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault", schemaPath: "#/properties/regions/items/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.keyVault, data: data46 };
+                    if (vErrors === null) {
+                      vErrors = [err104];
+                    } else {
+                      vErrors.push(err104);
+                    }
+                    errors++;
+                  }
+                }
+                if (data46.name !== void 0) {
+                  let data47 = data46.name;
+                  if (typeof data47 === "string") {
+                    if (!pattern7.test(data47)) {
+                      const err105 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault/name", schemaPath: "#/properties/regions/items/properties/keyVault/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.regions.items.properties.keyVault.properties.name, data: data47 };
+                      if (vErrors === null) {
+                        vErrors = [err105];
+                      } else {
+                        vErrors.push(err105);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err106 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault/name", schemaPath: "#/properties/regions/items/properties/keyVault/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.keyVault.properties.name.type, parentSchema: schema31.properties.regions.items.properties.keyVault.properties.name, data: data47 };
+                    if (vErrors === null) {
+                      vErrors = [err106];
+                    } else {
+                      vErrors.push(err106);
+                    }
+                    errors++;
+                  }
+                }
+                if (data46.url !== void 0) {
+                  let data48 = data46.url;
+                  if (typeof data48 === "string") {
+                    if (!pattern15.test(data48)) {
+                      const err107 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault/url", schemaPath: "#/properties/regions/items/properties/keyVault/properties/url/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$" }, message: 'must match pattern "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$"', schema: "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", parentSchema: schema31.properties.regions.items.properties.keyVault.properties.url, data: data48 };
+                      if (vErrors === null) {
+                        vErrors = [err107];
+                      } else {
+                        vErrors.push(err107);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err108 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault/url", schemaPath: "#/properties/regions/items/properties/keyVault/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.keyVault.properties.url.type, parentSchema: schema31.properties.regions.items.properties.keyVault.properties.url, data: data48 };
+                    if (vErrors === null) {
+                      vErrors = [err108];
+                    } else {
+                      vErrors.push(err108);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err109 = { instancePath: instancePath + "/regions/" + i5 + "/keyVault", schemaPath: "#/properties/regions/items/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.keyVault.type, parentSchema: schema31.properties.regions.items.properties.keyVault, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+            }
+            if (data44.loadBalancers !== void 0) {
+              let data49 = data44.loadBalancers;
+              if (Array.isArray(data49)) {
+                const len5 = data49.length;
+                for (let i6 = 0; i6 < len5; i6++) {
+                  let data50 = data49[i6];
+                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                    if (data50.id === void 0) {
+                      const err110 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.regions.items.properties.loadBalancers.items.required, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items, data: data50 };
+                      if (vErrors === null) {
+                        vErrors = [err110];
+                      } else {
+                        vErrors.push(err110);
+                      }
+                      errors++;
+                    }
+                    for (const key13 in data50) {
+                      if (!(key13 === "id" || key13 === "type" || key13 === "frontend" || key13 === "listeners" || key13 === "backends" || key13 === "certificate" || key13 === "description")) {
+                        const err111 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items, data: data50 };
+                        if (vErrors === null) {
+                          vErrors = [err111];
+                        } else {
+                          vErrors.push(err111);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.id !== void 0) {
+                      let data51 = data50.id;
+                      if (typeof data51 === "string") {
+                        if (!pattern4.test(data51)) {
+                          const err112 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/id", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.id, data: data51 };
+                          if (vErrors === null) {
+                            vErrors = [err112];
+                          } else {
+                            vErrors.push(err112);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err113 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/id", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.id.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.id, data: data51 };
+                        if (vErrors === null) {
+                          vErrors = [err113];
+                        } else {
+                          vErrors.push(err113);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.type !== void 0) {
+                      let data52 = data50.type;
+                      if (typeof data52 !== "string") {
+                        const err114 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/type", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.type.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.type, data: data52 };
+                        if (vErrors === null) {
+                          vErrors = [err114];
+                        } else {
+                          vErrors.push(err114);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.frontend !== void 0) {
+                      let data53 = data50.frontend;
+                      if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+                        for (const key14 in data53) {
+                          if (!(key14 === "fqdn" || key14 === "address")) {
+                            const err115 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend, data: data53 };
+                            if (vErrors === null) {
+                              vErrors = [err115];
+                            } else {
+                              vErrors.push(err115);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data53.fqdn !== void 0) {
+                          let data54 = data53.fqdn;
+                          if (typeof data54 === "string") {
+                            if (func2(data54) > 253) {
+                              const err116 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/fqdn", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.fqdn, data: data54 };
+                              if (vErrors === null) {
+                                vErrors = [err116];
+                              } else {
+                                vErrors.push(err116);
+                              }
+                              errors++;
+                            }
+                            if (!pattern17.test(data54)) {
+                              const err117 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/fqdn", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.fqdn, data: data54 };
+                              if (vErrors === null) {
+                                vErrors = [err117];
+                              } else {
+                                vErrors.push(err117);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err118 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/fqdn", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.fqdn.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.fqdn, data: data54 };
+                            if (vErrors === null) {
+                              vErrors = [err118];
+                            } else {
+                              vErrors.push(err118);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data53.address !== void 0) {
+                          let data55 = data53.address;
+                          if (typeof data55 === "string") {
+                            if (func2(data55) > 253) {
+                              const err119 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/address", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.address, data: data55 };
+                              if (vErrors === null) {
+                                vErrors = [err119];
+                              } else {
+                                vErrors.push(err119);
+                              }
+                              errors++;
+                            }
+                            if (func2(data55) < 1) {
+                              const err120 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/address", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.address, data: data55 };
+                              if (vErrors === null) {
+                                vErrors = [err120];
+                              } else {
+                                vErrors.push(err120);
+                              }
+                              errors++;
+                            }
+                            if (!pattern18.test(data55)) {
+                              const err121 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/address", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.address, data: data55 };
+                              if (vErrors === null) {
+                                vErrors = [err121];
+                              } else {
+                                vErrors.push(err121);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err122 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend/address", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/properties/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.address.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.properties.address, data: data55 };
+                            if (vErrors === null) {
+                              vErrors = [err122];
+                            } else {
+                              vErrors.push(err122);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err123 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/frontend", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/frontend/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.frontend, data: data53 };
+                        if (vErrors === null) {
+                          vErrors = [err123];
+                        } else {
+                          vErrors.push(err123);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.listeners !== void 0) {
+                      let data56 = data50.listeners;
+                      if (Array.isArray(data56)) {
+                        const len6 = data56.length;
+                        for (let i7 = 0; i7 < len6; i7++) {
+                          let data57 = data56[i7];
+                          if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+                            if (data57.port === void 0) {
+                              const err124 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/required", keyword: "required", params: { missingProperty: "port" }, message: "must have required property 'port'", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.required, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items, data: data57 };
+                              if (vErrors === null) {
+                                vErrors = [err124];
+                              } else {
+                                vErrors.push(err124);
+                              }
+                              errors++;
+                            }
+                            if (data57.protocol === void 0) {
+                              const err125 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/required", keyword: "required", params: { missingProperty: "protocol" }, message: "must have required property 'protocol'", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.required, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items, data: data57 };
+                              if (vErrors === null) {
+                                vErrors = [err125];
+                              } else {
+                                vErrors.push(err125);
+                              }
+                              errors++;
+                            }
+                            for (const key15 in data57) {
+                              if (!(key15 === "port" || key15 === "protocol" || key15 === "backendPort")) {
+                                const err126 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items, data: data57 };
+                                if (vErrors === null) {
+                                  vErrors = [err126];
+                                } else {
+                                  vErrors.push(err126);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data57.port !== void 0) {
+                              let data58 = data57.port;
+                              if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+                                const err127 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/port", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.port.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.port, data: data58 };
+                                if (vErrors === null) {
+                                  vErrors = [err127];
+                                } else {
+                                  vErrors.push(err127);
+                                }
+                                errors++;
+                              }
+                              if (typeof data58 == "number" && isFinite(data58)) {
+                                if (data58 > 65535 || isNaN(data58)) {
+                                  const err128 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/port", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.port, data: data58 };
+                                  if (vErrors === null) {
+                                    vErrors = [err128];
+                                  } else {
+                                    vErrors.push(err128);
+                                  }
+                                  errors++;
+                                }
+                                if (data58 < 1 || isNaN(data58)) {
+                                  const err129 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/port", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.port, data: data58 };
+                                  if (vErrors === null) {
+                                    vErrors = [err129];
+                                  } else {
+                                    vErrors.push(err129);
+                                  }
+                                  errors++;
+                                }
+                              }
+                            }
+                            if (data57.protocol !== void 0) {
+                              let data59 = data57.protocol;
+                              if (!(data59 === "tcp" || data59 === "udp" || data59 === "tls" || data59 === "http" || data59 === "https")) {
+                                const err130 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/protocol", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/protocol/enum", keyword: "enum", params: { allowedValues: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.protocol.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.protocol.enum, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.protocol, data: data59 };
+                                if (vErrors === null) {
+                                  vErrors = [err130];
+                                } else {
+                                  vErrors.push(err130);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data57.backendPort !== void 0) {
+                              let data60 = data57.backendPort;
+                              if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
+                                const err131 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/backendPort", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/backendPort/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.backendPort.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.backendPort, data: data60 };
+                                if (vErrors === null) {
+                                  vErrors = [err131];
+                                } else {
+                                  vErrors.push(err131);
+                                }
+                                errors++;
+                              }
+                              if (typeof data60 == "number" && isFinite(data60)) {
+                                if (data60 > 65535 || isNaN(data60)) {
+                                  const err132 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/backendPort", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/backendPort/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.backendPort, data: data60 };
+                                  if (vErrors === null) {
+                                    vErrors = [err132];
+                                  } else {
+                                    vErrors.push(err132);
+                                  }
+                                  errors++;
+                                }
+                                if (data60 < 1 || isNaN(data60)) {
+                                  const err133 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7 + "/backendPort", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/properties/backendPort/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.properties.backendPort, data: data60 };
+                                  if (vErrors === null) {
+                                    vErrors = [err133];
+                                  } else {
+                                    vErrors.push(err133);
+                                  }
+                                  errors++;
+                                }
+                              }
+                            }
+                          } else {
+                            const err134 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners/" + i7, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.items, data: data57 };
+                            if (vErrors === null) {
+                              vErrors = [err134];
+                            } else {
+                              vErrors.push(err134);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err135 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/listeners", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/listeners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.listeners, data: data56 };
+                        if (vErrors === null) {
+                          vErrors = [err135];
+                        } else {
+                          vErrors.push(err135);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.backends !== void 0) {
+                      let data61 = data50.backends;
+                      if (Array.isArray(data61)) {
+                        const len7 = data61.length;
+                        for (let i8 = 0; i8 < len7; i8++) {
+                          let data62 = data61[i8];
+                          if (typeof data62 === "string") {
+                            if (!pattern4.test(data62)) {
+                              const err136 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/backends/" + i8, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/backends/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.backends.items, data: data62 };
+                              if (vErrors === null) {
+                                vErrors = [err136];
+                              } else {
+                                vErrors.push(err136);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err137 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/backends/" + i8, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/backends/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.backends.items.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.backends.items, data: data62 };
+                            if (vErrors === null) {
+                              vErrors = [err137];
+                            } else {
+                              vErrors.push(err137);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err138 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/backends", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/backends/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.backends.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.backends, data: data61 };
+                        if (vErrors === null) {
+                          vErrors = [err138];
+                        } else {
+                          vErrors.push(err138);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.certificate !== void 0) {
+                      let data63 = data50.certificate;
+                      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+                        if (Object.keys(data63).length < 1) {
+                          const err139 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate, data: data63 };
+                          if (vErrors === null) {
+                            vErrors = [err139];
+                          } else {
+                            vErrors.push(err139);
+                          }
+                          errors++;
+                        }
+                        for (const key16 in data63) {
+                          if (!(key16 === "file" || key16 === "keyVault")) {
+                            const err140 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate, data: data63 };
+                            if (vErrors === null) {
+                              vErrors = [err140];
+                            } else {
+                              vErrors.push(err140);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data63.file !== void 0) {
+                          let data64 = data63.file;
+                          if (typeof data64 === "string") {
+                            if (func2(data64) > 4096) {
+                              const err141 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/file", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.file, data: data64 };
+                              if (vErrors === null) {
+                                vErrors = [err141];
+                              } else {
+                                vErrors.push(err141);
+                              }
+                              errors++;
+                            }
+                            if (func2(data64) < 1) {
+                              const err142 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/file", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.file, data: data64 };
+                              if (vErrors === null) {
+                                vErrors = [err142];
+                              } else {
+                                vErrors.push(err142);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err143 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/file", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.file.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.file, data: data64 };
+                            if (vErrors === null) {
+                              vErrors = [err143];
+                            } else {
+                              vErrors.push(err143);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data63.keyVault !== void 0) {
+                          let data65 = data63.keyVault;
+                          if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
+                            if (data65.certificate === void 0) {
+                              const err144 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.required, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault, data: data65 };
+                              if (vErrors === null) {
+                                vErrors = [err144];
+                              } else {
+                                vErrors.push(err144);
+                              }
+                              errors++;
+                            }
+                            for (const key17 in data65) {
+                              if (!(key17 === "certificate" || key17 === "vault" || key17 === "version")) {
+                                const err145 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault, data: data65 };
+                                if (vErrors === null) {
+                                  vErrors = [err145];
+                                } else {
+                                  vErrors.push(err145);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data65.certificate !== void 0) {
+                              let data66 = data65.certificate;
+                              if (typeof data66 === "string") {
+                                if (!pattern6.test(data66)) {
+                                  const err146 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.certificate, data: data66 };
+                                  if (vErrors === null) {
+                                    vErrors = [err146];
+                                  } else {
+                                    vErrors.push(err146);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err147 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.certificate, data: data66 };
+                                if (vErrors === null) {
+                                  vErrors = [err147];
+                                } else {
+                                  vErrors.push(err147);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data65.vault !== void 0) {
+                              let data67 = data65.vault;
+                              if (typeof data67 === "string") {
+                                if (!pattern7.test(data67)) {
+                                  const err148 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/vault", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.vault, data: data67 };
+                                  if (vErrors === null) {
+                                    vErrors = [err148];
+                                  } else {
+                                    vErrors.push(err148);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err149 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/vault", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.vault, data: data67 };
+                                if (vErrors === null) {
+                                  vErrors = [err149];
+                                } else {
+                                  vErrors.push(err149);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data65.version !== void 0) {
+                              let data68 = data65.version;
+                              if (typeof data68 === "string") {
+                                if (!pattern8.test(data68)) {
+                                  const err150 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/version", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.version, data: data68 };
+                                  if (vErrors === null) {
+                                    vErrors = [err150];
+                                  } else {
+                                    vErrors.push(err150);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err151 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault/version", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.version.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.properties.version, data: data68 };
+                                if (vErrors === null) {
+                                  vErrors = [err151];
+                                } else {
+                                  vErrors.push(err151);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err152 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate/keyVault", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.properties.keyVault, data: data65 };
+                            if (vErrors === null) {
+                              vErrors = [err152];
+                            } else {
+                              vErrors.push(err152);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err153 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/certificate", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/certificate/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.certificate, data: data63 };
+                        if (vErrors === null) {
+                          vErrors = [err153];
+                        } else {
+                          vErrors.push(err153);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data50.description !== void 0) {
+                      let data69 = data50.description;
+                      if (typeof data69 !== "string") {
+                        const err154 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6 + "/description", schemaPath: "#/properties/regions/items/properties/loadBalancers/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.loadBalancers.items.properties.description.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items.properties.description, data: data69 };
+                        if (vErrors === null) {
+                          vErrors = [err154];
+                        } else {
+                          vErrors.push(err154);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err155 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers/" + i6, schemaPath: "#/properties/regions/items/properties/loadBalancers/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.loadBalancers.items.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers.items, data: data50 };
+                    if (vErrors === null) {
+                      vErrors = [err155];
+                    } else {
+                      vErrors.push(err155);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err156 = { instancePath: instancePath + "/regions/" + i5 + "/loadBalancers", schemaPath: "#/properties/regions/items/properties/loadBalancers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.loadBalancers.type, parentSchema: schema31.properties.regions.items.properties.loadBalancers, data: data49 };
+                if (vErrors === null) {
+                  vErrors = [err156];
+                } else {
+                  vErrors.push(err156);
+                }
+                errors++;
+              }
+            }
+            if (data44.brokers !== void 0) {
+              let data70 = data44.brokers;
+              if (Array.isArray(data70)) {
+                const len8 = data70.length;
+                for (let i9 = 0; i9 < len8; i9++) {
+                  let data71 = data70[i9];
+                  if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+                    if (data71.id === void 0) {
+                      const err157 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9, schemaPath: "#/properties/regions/items/properties/brokers/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.regions.items.properties.brokers.items.required, parentSchema: schema31.properties.regions.items.properties.brokers.items, data: data71 };
+                      if (vErrors === null) {
+                        vErrors = [err157];
+                      } else {
+                        vErrors.push(err157);
+                      }
+                      errors++;
+                    }
+                    if (data71.fqdn === void 0) {
+                      const err158 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9, schemaPath: "#/properties/regions/items/properties/brokers/items/required", keyword: "required", params: { missingProperty: "fqdn" }, message: "must have required property 'fqdn'", schema: schema31.properties.regions.items.properties.brokers.items.required, parentSchema: schema31.properties.regions.items.properties.brokers.items, data: data71 };
+                      if (vErrors === null) {
+                        vErrors = [err158];
+                      } else {
+                        vErrors.push(err158);
+                      }
+                      errors++;
+                    }
+                    for (const key18 in data71) {
+                      if (!(key18 === "id" || key18 === "fqdn" || key18 === "port" || key18 === "address" || key18 === "issuer" || key18 === "cert" || key18 === "clientAuth" || key18 === "description")) {
+                        const err159 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9, schemaPath: "#/properties/regions/items/properties/brokers/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.brokers.items, data: data71 };
+                        if (vErrors === null) {
+                          vErrors = [err159];
+                        } else {
+                          vErrors.push(err159);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.id !== void 0) {
+                      let data72 = data71.id;
+                      if (typeof data72 === "string") {
+                        if (!pattern4.test(data72)) {
+                          const err160 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/id", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.id, data: data72 };
+                          if (vErrors === null) {
+                            vErrors = [err160];
+                          } else {
+                            vErrors.push(err160);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err161 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/id", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.id.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.id, data: data72 };
+                        if (vErrors === null) {
+                          vErrors = [err161];
+                        } else {
+                          vErrors.push(err161);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.fqdn !== void 0) {
+                      let data73 = data71.fqdn;
+                      if (typeof data73 === "string") {
+                        if (func2(data73) > 253) {
+                          const err162 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/fqdn", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.fqdn, data: data73 };
+                          if (vErrors === null) {
+                            vErrors = [err162];
+                          } else {
+                            vErrors.push(err162);
+                          }
+                          errors++;
+                        }
+                        if (!pattern17.test(data73)) {
+                          const err163 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/fqdn", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.fqdn, data: data73 };
+                          if (vErrors === null) {
+                            vErrors = [err163];
+                          } else {
+                            vErrors.push(err163);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err164 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/fqdn", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.fqdn.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.fqdn, data: data73 };
+                        if (vErrors === null) {
+                          vErrors = [err164];
+                        } else {
+                          vErrors.push(err164);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.port !== void 0) {
+                      let data74 = data71.port;
+                      if (!(typeof data74 == "number" && (!(data74 % 1) && !isNaN(data74)) && isFinite(data74))) {
+                        const err165 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/port", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.regions.items.properties.brokers.items.properties.port.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.port, data: data74 };
+                        if (vErrors === null) {
+                          vErrors = [err165];
+                        } else {
+                          vErrors.push(err165);
+                        }
+                        errors++;
+                      }
+                      if (typeof data74 == "number" && isFinite(data74)) {
+                        if (data74 > 65535 || isNaN(data74)) {
+                          const err166 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/port", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.port, data: data74 };
+                          if (vErrors === null) {
+                            vErrors = [err166];
+                          } else {
+                            vErrors.push(err166);
+                          }
+                          errors++;
+                        }
+                        if (data74 < 1 || isNaN(data74)) {
+                          const err167 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/port", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.port, data: data74 };
+                          if (vErrors === null) {
+                            vErrors = [err167];
+                          } else {
+                            vErrors.push(err167);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                    if (data71.address !== void 0) {
+                      let data75 = data71.address;
+                      if (typeof data75 === "string") {
+                        if (func2(data75) > 253) {
+                          const err168 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/address", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.address, data: data75 };
+                          if (vErrors === null) {
+                            vErrors = [err168];
+                          } else {
+                            vErrors.push(err168);
+                          }
+                          errors++;
+                        }
+                        if (func2(data75) < 1) {
+                          const err169 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/address", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.address, data: data75 };
+                          if (vErrors === null) {
+                            vErrors = [err169];
+                          } else {
+                            vErrors.push(err169);
+                          }
+                          errors++;
+                        }
+                        if (!pattern18.test(data75)) {
+                          const err170 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/address", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.address, data: data75 };
+                          if (vErrors === null) {
+                            vErrors = [err170];
+                          } else {
+                            vErrors.push(err170);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err171 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/address", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.address.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.address, data: data75 };
+                        if (vErrors === null) {
+                          vErrors = [err171];
+                        } else {
+                          vErrors.push(err171);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.issuer !== void 0) {
+                      let data76 = data71.issuer;
+                      if (typeof data76 === "string") {
+                        if (!pattern4.test(data76)) {
+                          const err172 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/issuer", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/issuer/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.issuer, data: data76 };
+                          if (vErrors === null) {
+                            vErrors = [err172];
+                          } else {
+                            vErrors.push(err172);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err173 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/issuer", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.issuer.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.issuer, data: data76 };
+                        if (vErrors === null) {
+                          vErrors = [err173];
+                        } else {
+                          vErrors.push(err173);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.cert !== void 0) {
+                      let data77 = data71.cert;
+                      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
+                        if (Object.keys(data77).length < 1) {
+                          const err174 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert, data: data77 };
+                          if (vErrors === null) {
+                            vErrors = [err174];
+                          } else {
+                            vErrors.push(err174);
+                          }
+                          errors++;
+                        }
+                        for (const key19 in data77) {
+                          if (!(key19 === "file" || key19 === "keyVault")) {
+                            const err175 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert, data: data77 };
+                            if (vErrors === null) {
+                              vErrors = [err175];
+                            } else {
+                              vErrors.push(err175);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data77.file !== void 0) {
+                          let data78 = data77.file;
+                          if (typeof data78 === "string") {
+                            if (func2(data78) > 4096) {
+                              const err176 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/file", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.file, data: data78 };
+                              if (vErrors === null) {
+                                vErrors = [err176];
+                              } else {
+                                vErrors.push(err176);
+                              }
+                              errors++;
+                            }
+                            if (func2(data78) < 1) {
+                              const err177 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/file", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.file, data: data78 };
+                              if (vErrors === null) {
+                                vErrors = [err177];
+                              } else {
+                                vErrors.push(err177);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err178 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/file", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.file.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.file, data: data78 };
+                            if (vErrors === null) {
+                              vErrors = [err178];
+                            } else {
+                              vErrors.push(err178);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data77.keyVault !== void 0) {
+                          let data79 = data77.keyVault;
+                          if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
+                            if (data79.certificate === void 0) {
+                              const err179 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.required, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault, data: data79 };
+                              if (vErrors === null) {
+                                vErrors = [err179];
+                              } else {
+                                vErrors.push(err179);
+                              }
+                              errors++;
+                            }
+                            for (const key20 in data79) {
+                              if (!(key20 === "certificate" || key20 === "vault" || key20 === "version")) {
+                                const err180 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault, data: data79 };
+                                if (vErrors === null) {
+                                  vErrors = [err180];
+                                } else {
+                                  vErrors.push(err180);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data79.certificate !== void 0) {
+                              let data80 = data79.certificate;
+                              if (typeof data80 === "string") {
+                                if (!pattern6.test(data80)) {
+                                  const err181 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.certificate, data: data80 };
+                                  if (vErrors === null) {
+                                    vErrors = [err181];
+                                  } else {
+                                    vErrors.push(err181);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err182 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.certificate, data: data80 };
+                                if (vErrors === null) {
+                                  vErrors = [err182];
+                                } else {
+                                  vErrors.push(err182);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data79.vault !== void 0) {
+                              let data81 = data79.vault;
+                              if (typeof data81 === "string") {
+                                if (!pattern7.test(data81)) {
+                                  const err183 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.vault, data: data81 };
+                                  if (vErrors === null) {
+                                    vErrors = [err183];
+                                  } else {
+                                    vErrors.push(err183);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err184 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.vault, data: data81 };
+                                if (vErrors === null) {
+                                  vErrors = [err184];
+                                } else {
+                                  vErrors.push(err184);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data79.version !== void 0) {
+                              let data82 = data79.version;
+                              if (typeof data82 === "string") {
+                                if (!pattern8.test(data82)) {
+                                  const err185 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/version", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.version, data: data82 };
+                                  if (vErrors === null) {
+                                    vErrors = [err185];
+                                  } else {
+                                    vErrors.push(err185);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err186 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault/version", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.version.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.properties.version, data: data82 };
+                                if (vErrors === null) {
+                                  vErrors = [err186];
+                                } else {
+                                  vErrors.push(err186);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err187 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert.properties.keyVault, data: data79 };
+                            if (vErrors === null) {
+                              vErrors = [err187];
+                            } else {
+                              vErrors.push(err187);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err188 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/cert", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/cert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.brokers.items.properties.cert.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.cert, data: data77 };
+                        if (vErrors === null) {
+                          vErrors = [err188];
+                        } else {
+                          vErrors.push(err188);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.clientAuth !== void 0) {
+                      let data83 = data71.clientAuth;
+                      if (data83 && typeof data83 == "object" && !Array.isArray(data83)) {
+                        for (const key21 in data83) {
+                          if (!(key21 === "required" || key21 === "trustBundle")) {
+                            const err189 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/clientAuth", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/clientAuth/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth, data: data83 };
+                            if (vErrors === null) {
+                              vErrors = [err189];
+                            } else {
+                              vErrors.push(err189);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data83.required !== void 0) {
+                          let data84 = data83.required;
+                          if (typeof data84 !== "boolean") {
+                            const err190 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/clientAuth/required", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/clientAuth/properties/required/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.properties.required.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.properties.required, data: data84 };
+                            if (vErrors === null) {
+                              vErrors = [err190];
+                            } else {
+                              vErrors.push(err190);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data83.trustBundle !== void 0) {
+                          let data85 = data83.trustBundle;
+                          if (typeof data85 === "string") {
+                            if (!pattern4.test(data85)) {
+                              const err191 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/clientAuth/trustBundle", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/clientAuth/properties/trustBundle/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.properties.trustBundle, data: data85 };
+                              if (vErrors === null) {
+                                vErrors = [err191];
+                              } else {
+                                vErrors.push(err191);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err192 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/clientAuth/trustBundle", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/clientAuth/properties/trustBundle/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.properties.trustBundle.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.properties.trustBundle, data: data85 };
+                            if (vErrors === null) {
+                              vErrors = [err192];
+                            } else {
+                              vErrors.push(err192);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err193 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/clientAuth", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/clientAuth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.clientAuth, data: data83 };
+                        if (vErrors === null) {
+                          vErrors = [err193];
+                        } else {
+                          vErrors.push(err193);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data71.description !== void 0) {
+                      let data86 = data71.description;
+                      if (typeof data86 !== "string") {
+                        const err194 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9 + "/description", schemaPath: "#/properties/regions/items/properties/brokers/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.brokers.items.properties.description.type, parentSchema: schema31.properties.regions.items.properties.brokers.items.properties.description, data: data86 };
+                        if (vErrors === null) {
+                          vErrors = [err194];
+                        } else {
+                          vErrors.push(err194);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err195 = { instancePath: instancePath + "/regions/" + i5 + "/brokers/" + i9, schemaPath: "#/properties/regions/items/properties/brokers/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.brokers.items.type, parentSchema: schema31.properties.regions.items.properties.brokers.items, data: data71 };
+                    if (vErrors === null) {
+                      vErrors = [err195];
+                    } else {
+                      vErrors.push(err195);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err196 = { instancePath: instancePath + "/regions/" + i5 + "/brokers", schemaPath: "#/properties/regions/items/properties/brokers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.brokers.type, parentSchema: schema31.properties.regions.items.properties.brokers, data: data70 };
+                if (vErrors === null) {
+                  vErrors = [err196];
+                } else {
+                  vErrors.push(err196);
+                }
+                errors++;
+              }
+            }
+            if (data44.gateways !== void 0) {
+              let data87 = data44.gateways;
+              if (Array.isArray(data87)) {
+                const len9 = data87.length;
+                for (let i10 = 0; i10 < len9; i10++) {
+                  let data88 = data87[i10];
+                  if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
+                    if (data88.id === void 0) {
+                      const err197 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10, schemaPath: "#/properties/regions/items/properties/gateways/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.regions.items.properties.gateways.items.required, parentSchema: schema31.properties.regions.items.properties.gateways.items, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err197];
+                      } else {
+                        vErrors.push(err197);
+                      }
+                      errors++;
+                    }
+                    if (data88.fqdn === void 0) {
+                      const err198 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10, schemaPath: "#/properties/regions/items/properties/gateways/items/required", keyword: "required", params: { missingProperty: "fqdn" }, message: "must have required property 'fqdn'", schema: schema31.properties.regions.items.properties.gateways.items.required, parentSchema: schema31.properties.regions.items.properties.gateways.items, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err198];
+                      } else {
+                        vErrors.push(err198);
+                      }
+                      errors++;
+                    }
+                    for (const key22 in data88) {
+                      if (!func1.call(schema31.properties.regions.items.properties.gateways.items.properties, key22)) {
+                        const err199 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10, schemaPath: "#/properties/regions/items/properties/gateways/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items, data: data88 };
+                        if (vErrors === null) {
+                          vErrors = [err199];
+                        } else {
+                          vErrors.push(err199);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.id !== void 0) {
+                      let data89 = data88.id;
+                      if (typeof data89 === "string") {
+                        if (!pattern4.test(data89)) {
+                          const err200 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/id", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.id, data: data89 };
+                          if (vErrors === null) {
+                            vErrors = [err200];
+                          } else {
+                            vErrors.push(err200);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err201 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/id", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.id.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.id, data: data89 };
+                        if (vErrors === null) {
+                          vErrors = [err201];
+                        } else {
+                          vErrors.push(err201);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.type !== void 0) {
+                      let data90 = data88.type;
+                      if (typeof data90 !== "string") {
+                        const err202 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/type", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.type.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.type, data: data90 };
+                        if (vErrors === null) {
+                          vErrors = [err202];
+                        } else {
+                          vErrors.push(err202);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.fqdn !== void 0) {
+                      let data91 = data88.fqdn;
+                      if (typeof data91 === "string") {
+                        if (func2(data91) > 253) {
+                          const err203 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/fqdn", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.fqdn, data: data91 };
+                          if (vErrors === null) {
+                            vErrors = [err203];
+                          } else {
+                            vErrors.push(err203);
+                          }
+                          errors++;
+                        }
+                        if (!pattern17.test(data91)) {
+                          const err204 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/fqdn", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.fqdn, data: data91 };
+                          if (vErrors === null) {
+                            vErrors = [err204];
+                          } else {
+                            vErrors.push(err204);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err205 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/fqdn", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.fqdn.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.fqdn, data: data91 };
+                        if (vErrors === null) {
+                          vErrors = [err205];
+                        } else {
+                          vErrors.push(err205);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.port !== void 0) {
+                      let data92 = data88.port;
+                      if (!(typeof data92 == "number" && (!(data92 % 1) && !isNaN(data92)) && isFinite(data92))) {
+                        const err206 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/port", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.regions.items.properties.gateways.items.properties.port.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.port, data: data92 };
+                        if (vErrors === null) {
+                          vErrors = [err206];
+                        } else {
+                          vErrors.push(err206);
+                        }
+                        errors++;
+                      }
+                      if (typeof data92 == "number" && isFinite(data92)) {
+                        if (data92 > 65535 || isNaN(data92)) {
+                          const err207 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/port", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.port, data: data92 };
+                          if (vErrors === null) {
+                            vErrors = [err207];
+                          } else {
+                            vErrors.push(err207);
+                          }
+                          errors++;
+                        }
+                        if (data92 < 1 || isNaN(data92)) {
+                          const err208 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/port", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.port, data: data92 };
+                          if (vErrors === null) {
+                            vErrors = [err208];
+                          } else {
+                            vErrors.push(err208);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                    if (data88.address !== void 0) {
+                      let data93 = data88.address;
+                      if (typeof data93 === "string") {
+                        if (func2(data93) > 253) {
+                          const err209 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/address", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.address, data: data93 };
+                          if (vErrors === null) {
+                            vErrors = [err209];
+                          } else {
+                            vErrors.push(err209);
+                          }
+                          errors++;
+                        }
+                        if (func2(data93) < 1) {
+                          const err210 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/address", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.address, data: data93 };
+                          if (vErrors === null) {
+                            vErrors = [err210];
+                          } else {
+                            vErrors.push(err210);
+                          }
+                          errors++;
+                        }
+                        if (!pattern18.test(data93)) {
+                          const err211 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/address", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.address, data: data93 };
+                          if (vErrors === null) {
+                            vErrors = [err211];
+                          } else {
+                            vErrors.push(err211);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err212 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/address", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.address.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.address, data: data93 };
+                        if (vErrors === null) {
+                          vErrors = [err212];
+                        } else {
+                          vErrors.push(err212);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.cert !== void 0) {
+                      let data94 = data88.cert;
+                      if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+                        if (Object.keys(data94).length < 1) {
+                          const err213 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert, data: data94 };
+                          if (vErrors === null) {
+                            vErrors = [err213];
+                          } else {
+                            vErrors.push(err213);
+                          }
+                          errors++;
+                        }
+                        for (const key23 in data94) {
+                          if (!(key23 === "file" || key23 === "keyVault")) {
+                            const err214 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert, data: data94 };
+                            if (vErrors === null) {
+                              vErrors = [err214];
+                            } else {
+                              vErrors.push(err214);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data94.file !== void 0) {
+                          let data95 = data94.file;
+                          if (typeof data95 === "string") {
+                            if (func2(data95) > 4096) {
+                              const err215 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.file, data: data95 };
+                              if (vErrors === null) {
+                                vErrors = [err215];
+                              } else {
+                                vErrors.push(err215);
+                              }
+                              errors++;
+                            }
+                            if (func2(data95) < 1) {
+                              const err216 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.file, data: data95 };
+                              if (vErrors === null) {
+                                vErrors = [err216];
+                              } else {
+                                vErrors.push(err216);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err217 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.file.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.file, data: data95 };
+                            if (vErrors === null) {
+                              vErrors = [err217];
+                            } else {
+                              vErrors.push(err217);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data94.keyVault !== void 0) {
+                          let data96 = data94.keyVault;
+                          if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
+                            if (data96.certificate === void 0) {
+                              const err218 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.required, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault, data: data96 };
+                              if (vErrors === null) {
+                                vErrors = [err218];
+                              } else {
+                                vErrors.push(err218);
+                              }
+                              errors++;
+                            }
+                            for (const key24 in data96) {
+                              if (!(key24 === "certificate" || key24 === "vault" || key24 === "version")) {
+                                const err219 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault, data: data96 };
+                                if (vErrors === null) {
+                                  vErrors = [err219];
+                                } else {
+                                  vErrors.push(err219);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data96.certificate !== void 0) {
+                              let data97 = data96.certificate;
+                              if (typeof data97 === "string") {
+                                if (!pattern6.test(data97)) {
+                                  const err220 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.certificate, data: data97 };
+                                  if (vErrors === null) {
+                                    vErrors = [err220];
+                                  } else {
+                                    vErrors.push(err220);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err221 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.certificate, data: data97 };
+                                if (vErrors === null) {
+                                  vErrors = [err221];
+                                } else {
+                                  vErrors.push(err221);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data96.vault !== void 0) {
+                              let data98 = data96.vault;
+                              if (typeof data98 === "string") {
+                                if (!pattern7.test(data98)) {
+                                  const err222 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.vault, data: data98 };
+                                  if (vErrors === null) {
+                                    vErrors = [err222];
+                                  } else {
+                                    vErrors.push(err222);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err223 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.vault, data: data98 };
+                                if (vErrors === null) {
+                                  vErrors = [err223];
+                                } else {
+                                  vErrors.push(err223);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data96.version !== void 0) {
+                              let data99 = data96.version;
+                              if (typeof data99 === "string") {
+                                if (!pattern8.test(data99)) {
+                                  const err224 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/version", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.version, data: data99 };
+                                  if (vErrors === null) {
+                                    vErrors = [err224];
+                                  } else {
+                                    vErrors.push(err224);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err225 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault/version", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.version.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.properties.version, data: data99 };
+                                if (vErrors === null) {
+                                  vErrors = [err225];
+                                } else {
+                                  vErrors.push(err225);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err226 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert.properties.keyVault, data: data96 };
+                            if (vErrors === null) {
+                              vErrors = [err226];
+                            } else {
+                              vErrors.push(err226);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err227 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/cert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/cert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.cert.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.cert, data: data94 };
+                        if (vErrors === null) {
+                          vErrors = [err227];
+                        } else {
+                          vErrors.push(err227);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.clientAuth !== void 0) {
+                      let data100 = data88.clientAuth;
+                      if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
+                        for (const key25 in data100) {
+                          if (!(key25 === "required" || key25 === "trustBundle")) {
+                            const err228 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/clientAuth", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/clientAuth/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth, data: data100 };
+                            if (vErrors === null) {
+                              vErrors = [err228];
+                            } else {
+                              vErrors.push(err228);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data100.required !== void 0) {
+                          let data101 = data100.required;
+                          if (typeof data101 !== "boolean") {
+                            const err229 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/clientAuth/required", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/clientAuth/properties/required/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.properties.required.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.properties.required, data: data101 };
+                            if (vErrors === null) {
+                              vErrors = [err229];
+                            } else {
+                              vErrors.push(err229);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data100.trustBundle !== void 0) {
+                          let data102 = data100.trustBundle;
+                          if (typeof data102 === "string") {
+                            if (!pattern4.test(data102)) {
+                              const err230 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/clientAuth/trustBundle", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/clientAuth/properties/trustBundle/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.properties.trustBundle, data: data102 };
+                              if (vErrors === null) {
+                                vErrors = [err230];
+                              } else {
+                                vErrors.push(err230);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err231 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/clientAuth/trustBundle", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/clientAuth/properties/trustBundle/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.properties.trustBundle.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.properties.trustBundle, data: data102 };
+                            if (vErrors === null) {
+                              vErrors = [err231];
+                            } else {
+                              vErrors.push(err231);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err232 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/clientAuth", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/clientAuth/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.clientAuth, data: data100 };
+                        if (vErrors === null) {
+                          vErrors = [err232];
+                        } else {
+                          vErrors.push(err232);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.upstreams !== void 0) {
+                      let data103 = data88.upstreams;
+                      if (Array.isArray(data103)) {
+                        const len10 = data103.length;
+                        for (let i11 = 0; i11 < len10; i11++) {
+                          let data104 = data103[i11];
+                          if (data104 && typeof data104 == "object" && !Array.isArray(data104)) {
+                            if (data104.to === void 0) {
+                              const err233 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11, schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/required", keyword: "required", params: { missingProperty: "to" }, message: "must have required property 'to'", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.required, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items, data: data104 };
+                              if (vErrors === null) {
+                                vErrors = [err233];
+                              } else {
+                                vErrors.push(err233);
+                              }
+                              errors++;
+                            }
+                            if (data104.tls === void 0) {
+                              const err234 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11, schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/required", keyword: "required", params: { missingProperty: "tls" }, message: "must have required property 'tls'", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.required, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items, data: data104 };
+                              if (vErrors === null) {
+                                vErrors = [err234];
+                              } else {
+                                vErrors.push(err234);
+                              }
+                              errors++;
+                            }
+                            for (const key26 in data104) {
+                              if (!(key26 === "to" || key26 === "tls" || key26 === "trustBundle" || key26 === "clientCert")) {
+                                const err235 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11, schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items, data: data104 };
+                                if (vErrors === null) {
+                                  vErrors = [err235];
+                                } else {
+                                  vErrors.push(err235);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.to !== void 0) {
+                              let data105 = data104.to;
+                              if (typeof data105 === "string") {
+                                if (!pattern4.test(data105)) {
+                                  const err236 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/to", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/to/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.to, data: data105 };
+                                  if (vErrors === null) {
+                                    vErrors = [err236];
+                                  } else {
+                                    vErrors.push(err236);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err237 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/to", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.to.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.to, data: data105 };
+                                if (vErrors === null) {
+                                  vErrors = [err237];
+                                } else {
+                                  vErrors.push(err237);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.tls !== void 0) {
+                              let data106 = data104.tls;
+                              if (!(data106 === "reencrypt" || data106 === "passthrough" || data106 === "none")) {
+                                const err238 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/tls", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/tls/enum", keyword: "enum", params: { allowedValues: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.tls.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.tls.enum, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.tls, data: data106 };
+                                if (vErrors === null) {
+                                  vErrors = [err238];
+                                } else {
+                                  vErrors.push(err238);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.trustBundle !== void 0) {
+                              let data107 = data104.trustBundle;
+                              if (typeof data107 === "string") {
+                                if (!pattern4.test(data107)) {
+                                  const err239 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/trustBundle", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/trustBundle/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.trustBundle, data: data107 };
+                                  if (vErrors === null) {
+                                    vErrors = [err239];
+                                  } else {
+                                    vErrors.push(err239);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err240 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/trustBundle", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/trustBundle/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.trustBundle.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.trustBundle, data: data107 };
+                                if (vErrors === null) {
+                                  vErrors = [err240];
+                                } else {
+                                  vErrors.push(err240);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.clientCert !== void 0) {
+                              let data108 = data104.clientCert;
+                              if (data108 && typeof data108 == "object" && !Array.isArray(data108)) {
+                                if (Object.keys(data108).length < 1) {
+                                  const err241 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert, data: data108 };
+                                  if (vErrors === null) {
+                                    vErrors = [err241];
+                                  } else {
+                                    vErrors.push(err241);
+                                  }
+                                  errors++;
+                                }
+                                for (const key27 in data108) {
+                                  if (!(key27 === "file" || key27 === "keyVault")) {
+                                    const err242 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert, data: data108 };
+                                    if (vErrors === null) {
+                                      vErrors = [err242];
+                                    } else {
+                                      vErrors.push(err242);
+                                    }
+                                    errors++;
+                                  }
+                                }
+                                if (data108.file !== void 0) {
+                                  let data109 = data108.file;
+                                  if (typeof data109 === "string") {
+                                    if (func2(data109) > 4096) {
+                                      const err243 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.file, data: data109 };
+                                      if (vErrors === null) {
+                                        vErrors = [err243];
+                                      } else {
+                                        vErrors.push(err243);
+                                      }
+                                      errors++;
+                                    }
+                                    if (func2(data109) < 1) {
+                                      const err244 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.file, data: data109 };
+                                      if (vErrors === null) {
+                                        vErrors = [err244];
+                                      } else {
+                                        vErrors.push(err244);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err245 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/file", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.file.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.file, data: data109 };
+                                    if (vErrors === null) {
+                                      vErrors = [err245];
+                                    } else {
+                                      vErrors.push(err245);
+                                    }
+                                    errors++;
+                                  }
+                                }
+                                if (data108.keyVault !== void 0) {
+                                  let data110 = data108.keyVault;
+                                  if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+                                    if (data110.certificate === void 0) {
+                                      const err246 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.required, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault, data: data110 };
+                                      if (vErrors === null) {
+                                        vErrors = [err246];
+                                      } else {
+                                        vErrors.push(err246);
+                                      }
+                                      errors++;
+                                    }
+                                    for (const key28 in data110) {
+                                      if (!(key28 === "certificate" || key28 === "vault" || key28 === "version")) {
+                                        const err247 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault, data: data110 };
+                                        if (vErrors === null) {
+                                          vErrors = [err247];
+                                        } else {
+                                          vErrors.push(err247);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    if (data110.certificate !== void 0) {
+                                      let data111 = data110.certificate;
+                                      if (typeof data111 === "string") {
+                                        if (!pattern6.test(data111)) {
+                                          const err248 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.certificate, data: data111 };
+                                          if (vErrors === null) {
+                                            vErrors = [err248];
+                                          } else {
+                                            vErrors.push(err248);
+                                          }
+                                          errors++;
+                                        }
+                                      } else {
+                                        const err249 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/certificate", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.certificate, data: data111 };
+                                        if (vErrors === null) {
+                                          vErrors = [err249];
+                                        } else {
+                                          vErrors.push(err249);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    if (data110.vault !== void 0) {
+                                      let data112 = data110.vault;
+                                      if (typeof data112 === "string") {
+                                        if (!pattern7.test(data112)) {
+                                          const err250 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.vault, data: data112 };
+                                          if (vErrors === null) {
+                                            vErrors = [err250];
+                                          } else {
+                                            vErrors.push(err250);
+                                          }
+                                          errors++;
+                                        }
+                                      } else {
+                                        const err251 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/vault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.vault, data: data112 };
+                                        if (vErrors === null) {
+                                          vErrors = [err251];
+                                        } else {
+                                          vErrors.push(err251);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    if (data110.version !== void 0) {
+                                      let data113 = data110.version;
+                                      if (typeof data113 === "string") {
+                                        if (!pattern8.test(data113)) {
+                                          const err252 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/version", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.version, data: data113 };
+                                          if (vErrors === null) {
+                                            vErrors = [err252];
+                                          } else {
+                                            vErrors.push(err252);
+                                          }
+                                          errors++;
+                                        }
+                                      } else {
+                                        const err253 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault/version", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.version.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.properties.version, data: data113 };
+                                        if (vErrors === null) {
+                                          vErrors = [err253];
+                                        } else {
+                                          vErrors.push(err253);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                  } else {
+                                    const err254 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert/keyVault", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.properties.keyVault, data: data110 };
+                                    if (vErrors === null) {
+                                      vErrors = [err254];
+                                    } else {
+                                      vErrors.push(err254);
+                                    }
+                                    errors++;
+                                  }
+                                }
+                              } else {
+                                const err255 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11 + "/clientCert", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/properties/clientCert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.properties.clientCert, data: data108 };
+                                if (vErrors === null) {
+                                  vErrors = [err255];
+                                } else {
+                                  vErrors.push(err255);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err256 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams/" + i11, schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.items, data: data104 };
+                            if (vErrors === null) {
+                              vErrors = [err256];
+                            } else {
+                              vErrors.push(err256);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err257 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/upstreams", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/upstreams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.upstreams, data: data103 };
+                        if (vErrors === null) {
+                          vErrors = [err257];
+                        } else {
+                          vErrors.push(err257);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data88.description !== void 0) {
+                      let data114 = data88.description;
+                      if (typeof data114 !== "string") {
+                        const err258 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10 + "/description", schemaPath: "#/properties/regions/items/properties/gateways/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.gateways.items.properties.description.type, parentSchema: schema31.properties.regions.items.properties.gateways.items.properties.description, data: data114 };
+                        if (vErrors === null) {
+                          vErrors = [err258];
+                        } else {
+                          vErrors.push(err258);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err259 = { instancePath: instancePath + "/regions/" + i5 + "/gateways/" + i10, schemaPath: "#/properties/regions/items/properties/gateways/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.properties.gateways.items.type, parentSchema: schema31.properties.regions.items.properties.gateways.items, data: data88 };
+                    if (vErrors === null) {
+                      vErrors = [err259];
+                    } else {
+                      vErrors.push(err259);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err260 = { instancePath: instancePath + "/regions/" + i5 + "/gateways", schemaPath: "#/properties/regions/items/properties/gateways/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.items.properties.gateways.type, parentSchema: schema31.properties.regions.items.properties.gateways, data: data87 };
+                if (vErrors === null) {
+                  vErrors = [err260];
+                } else {
+                  vErrors.push(err260);
+                }
+                errors++;
+              }
+            }
+            if (data44.description !== void 0) {
+              let data115 = data44.description;
+              if (typeof data115 !== "string") {
+                const err261 = { instancePath: instancePath + "/regions/" + i5 + "/description", schemaPath: "#/properties/regions/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.regions.items.properties.description.type, parentSchema: schema31.properties.regions.items.properties.description, data: data115 };
+                if (vErrors === null) {
+                  vErrors = [err261];
+                } else {
+                  vErrors.push(err261);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err262 = { instancePath: instancePath + "/regions/" + i5, schemaPath: "#/properties/regions/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.regions.items.type, parentSchema: schema31.properties.regions.items, data: data44 };
+            if (vErrors === null) {
+              vErrors = [err262];
+            } else {
+              vErrors.push(err262);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err263 = { instancePath: instancePath + "/regions", schemaPath: "#/properties/regions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.regions.type, parentSchema: schema31.properties.regions, data: data43 };
+        if (vErrors === null) {
+          vErrors = [err263];
+        } else {
+          vErrors.push(err263);
         }
         errors++;
       }
     }
     if (data.globalLoadBalancers !== void 0) {
-      let data25 = data.globalLoadBalancers;
-      if (Array.isArray(data25)) {
-        const len4 = data25.length;
-        for (let i5 = 0; i5 < len4; i5++) {
-          if (!validate33(data25[i5], { instancePath: instancePath + "/globalLoadBalancers/" + i5, parentData: data25, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-            errors = vErrors.length;
+      let data116 = data.globalLoadBalancers;
+      if (Array.isArray(data116)) {
+        const len11 = data116.length;
+        for (let i12 = 0; i12 < len11; i12++) {
+          let data117 = data116[i12];
+          if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
+            if (data117.id === void 0) {
+              const err264 = { instancePath: instancePath + "/globalLoadBalancers/" + i12, schemaPath: "#/properties/globalLoadBalancers/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.globalLoadBalancers.items.required, parentSchema: schema31.properties.globalLoadBalancers.items, data: data117 };
+              if (vErrors === null) {
+                vErrors = [err264];
+              } else {
+                vErrors.push(err264);
+              }
+              errors++;
+            }
+            for (const key29 in data117) {
+              if (!(key29 === "id" || key29 === "type" || key29 === "frontend" || key29 === "listeners" || key29 === "backends" || key29 === "certificate" || key29 === "description")) {
+                const err265 = { instancePath: instancePath + "/globalLoadBalancers/" + i12, schemaPath: "#/properties/globalLoadBalancers/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.globalLoadBalancers.items, data: data117 };
+                if (vErrors === null) {
+                  vErrors = [err265];
+                } else {
+                  vErrors.push(err265);
+                }
+                errors++;
+              }
+            }
+            if (data117.id !== void 0) {
+              let data118 = data117.id;
+              if (typeof data118 === "string") {
+                if (!pattern4.test(data118)) {
+                  const err266 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/id", schemaPath: "#/properties/globalLoadBalancers/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.id, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err266];
+                  } else {
+                    vErrors.push(err266);
+                  }
+                  errors++;
+                }
+              } else {
+                const err267 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/id", schemaPath: "#/properties/globalLoadBalancers/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.id.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.id, data: data118 };
+                if (vErrors === null) {
+                  vErrors = [err267];
+                } else {
+                  vErrors.push(err267);
+                }
+                errors++;
+              }
+            }
+            if (data117.type !== void 0) {
+              let data119 = data117.type;
+              if (typeof data119 !== "string") {
+                const err268 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/type", schemaPath: "#/properties/globalLoadBalancers/items/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.type.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.type, data: data119 };
+                if (vErrors === null) {
+                  vErrors = [err268];
+                } else {
+                  vErrors.push(err268);
+                }
+                errors++;
+              }
+            }
+            if (data117.frontend !== void 0) {
+              let data120 = data117.frontend;
+              if (data120 && typeof data120 == "object" && !Array.isArray(data120)) {
+                for (const key30 in data120) {
+                  if (!(key30 === "fqdn" || key30 === "address")) {
+                    const err269 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend, data: data120 };
+                    if (vErrors === null) {
+                      vErrors = [err269];
+                    } else {
+                      vErrors.push(err269);
+                    }
+                    errors++;
+                  }
+                }
+                if (data120.fqdn !== void 0) {
+                  let data121 = data120.fqdn;
+                  if (typeof data121 === "string") {
+                    if (func2(data121) > 253) {
+                      const err270 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/fqdn", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/fqdn/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.fqdn, data: data121 };
+                      if (vErrors === null) {
+                        vErrors = [err270];
+                      } else {
+                        vErrors.push(err270);
+                      }
+                      errors++;
+                    }
+                    if (!pattern17.test(data121)) {
+                      const err271 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/fqdn", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/fqdn/pattern", keyword: "pattern", params: { pattern: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.fqdn, data: data121 };
+                      if (vErrors === null) {
+                        vErrors = [err271];
+                      } else {
+                        vErrors.push(err271);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err272 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/fqdn", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/fqdn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.fqdn.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.fqdn, data: data121 };
+                    if (vErrors === null) {
+                      vErrors = [err272];
+                    } else {
+                      vErrors.push(err272);
+                    }
+                    errors++;
+                  }
+                }
+                if (data120.address !== void 0) {
+                  let data122 = data120.address;
+                  if (typeof data122 === "string") {
+                    if (func2(data122) > 253) {
+                      const err273 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/address", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/address/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.address, data: data122 };
+                      if (vErrors === null) {
+                        vErrors = [err273];
+                      } else {
+                        vErrors.push(err273);
+                      }
+                      errors++;
+                    }
+                    if (func2(data122) < 1) {
+                      const err274 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/address", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/address/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.address, data: data122 };
+                      if (vErrors === null) {
+                        vErrors = [err274];
+                      } else {
+                        vErrors.push(err274);
+                      }
+                      errors++;
+                    }
+                    if (!pattern18.test(data122)) {
+                      const err275 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/address", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/address/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9:._%-]+$" }, message: 'must match pattern "^[A-Za-z0-9:._%-]+$"', schema: "^[A-Za-z0-9:._%-]+$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.address, data: data122 };
+                      if (vErrors === null) {
+                        vErrors = [err275];
+                      } else {
+                        vErrors.push(err275);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err276 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend/address", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/properties/address/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.address.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend.properties.address, data: data122 };
+                    if (vErrors === null) {
+                      vErrors = [err276];
+                    } else {
+                      vErrors.push(err276);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err277 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/frontend", schemaPath: "#/properties/globalLoadBalancers/items/properties/frontend/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.globalLoadBalancers.items.properties.frontend.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.frontend, data: data120 };
+                if (vErrors === null) {
+                  vErrors = [err277];
+                } else {
+                  vErrors.push(err277);
+                }
+                errors++;
+              }
+            }
+            if (data117.listeners !== void 0) {
+              let data123 = data117.listeners;
+              if (Array.isArray(data123)) {
+                const len12 = data123.length;
+                for (let i13 = 0; i13 < len12; i13++) {
+                  let data124 = data123[i13];
+                  if (data124 && typeof data124 == "object" && !Array.isArray(data124)) {
+                    if (data124.port === void 0) {
+                      const err278 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13, schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/required", keyword: "required", params: { missingProperty: "port" }, message: "must have required property 'port'", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.required, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items, data: data124 };
+                      if (vErrors === null) {
+                        vErrors = [err278];
+                      } else {
+                        vErrors.push(err278);
+                      }
+                      errors++;
+                    }
+                    if (data124.protocol === void 0) {
+                      const err279 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13, schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/required", keyword: "required", params: { missingProperty: "protocol" }, message: "must have required property 'protocol'", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.required, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items, data: data124 };
+                      if (vErrors === null) {
+                        vErrors = [err279];
+                      } else {
+                        vErrors.push(err279);
+                      }
+                      errors++;
+                    }
+                    for (const key31 in data124) {
+                      if (!(key31 === "port" || key31 === "protocol" || key31 === "backendPort")) {
+                        const err280 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13, schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items, data: data124 };
+                        if (vErrors === null) {
+                          vErrors = [err280];
+                        } else {
+                          vErrors.push(err280);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data124.port !== void 0) {
+                      let data125 = data124.port;
+                      if (!(typeof data125 == "number" && (!(data125 % 1) && !isNaN(data125)) && isFinite(data125))) {
+                        const err281 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/port", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.port.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.port, data: data125 };
+                        if (vErrors === null) {
+                          vErrors = [err281];
+                        } else {
+                          vErrors.push(err281);
+                        }
+                        errors++;
+                      }
+                      if (typeof data125 == "number" && isFinite(data125)) {
+                        if (data125 > 65535 || isNaN(data125)) {
+                          const err282 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/port", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.port, data: data125 };
+                          if (vErrors === null) {
+                            vErrors = [err282];
+                          } else {
+                            vErrors.push(err282);
+                          }
+                          errors++;
+                        }
+                        if (data125 < 1 || isNaN(data125)) {
+                          const err283 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/port", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.port, data: data125 };
+                          if (vErrors === null) {
+                            vErrors = [err283];
+                          } else {
+                            vErrors.push(err283);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                    if (data124.protocol !== void 0) {
+                      let data126 = data124.protocol;
+                      if (!(data126 === "tcp" || data126 === "udp" || data126 === "tls" || data126 === "http" || data126 === "https")) {
+                        const err284 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/protocol", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/protocol/enum", keyword: "enum", params: { allowedValues: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.protocol.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.protocol.enum, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.protocol, data: data126 };
+                        if (vErrors === null) {
+                          vErrors = [err284];
+                        } else {
+                          vErrors.push(err284);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data124.backendPort !== void 0) {
+                      let data127 = data124.backendPort;
+                      if (!(typeof data127 == "number" && (!(data127 % 1) && !isNaN(data127)) && isFinite(data127))) {
+                        const err285 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/backendPort", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/backendPort/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.backendPort.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.backendPort, data: data127 };
+                        if (vErrors === null) {
+                          vErrors = [err285];
+                        } else {
+                          vErrors.push(err285);
+                        }
+                        errors++;
+                      }
+                      if (typeof data127 == "number" && isFinite(data127)) {
+                        if (data127 > 65535 || isNaN(data127)) {
+                          const err286 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/backendPort", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/backendPort/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.backendPort, data: data127 };
+                          if (vErrors === null) {
+                            vErrors = [err286];
+                          } else {
+                            vErrors.push(err286);
+                          }
+                          errors++;
+                        }
+                        if (data127 < 1 || isNaN(data127)) {
+                          const err287 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13 + "/backendPort", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/properties/backendPort/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.properties.backendPort, data: data127 };
+                          if (vErrors === null) {
+                            vErrors = [err287];
+                          } else {
+                            vErrors.push(err287);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err288 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners/" + i13, schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.items.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners.items, data: data124 };
+                    if (vErrors === null) {
+                      vErrors = [err288];
+                    } else {
+                      vErrors.push(err288);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err289 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/listeners", schemaPath: "#/properties/globalLoadBalancers/items/properties/listeners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.globalLoadBalancers.items.properties.listeners.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.listeners, data: data123 };
+                if (vErrors === null) {
+                  vErrors = [err289];
+                } else {
+                  vErrors.push(err289);
+                }
+                errors++;
+              }
+            }
+            if (data117.backends !== void 0) {
+              let data128 = data117.backends;
+              if (Array.isArray(data128)) {
+                const len13 = data128.length;
+                for (let i14 = 0; i14 < len13; i14++) {
+                  let data129 = data128[i14];
+                  if (typeof data129 === "string") {
+                    if (!pattern4.test(data129)) {
+                      const err290 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/backends/" + i14, schemaPath: "#/properties/globalLoadBalancers/items/properties/backends/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.backends.items, data: data129 };
+                      if (vErrors === null) {
+                        vErrors = [err290];
+                      } else {
+                        vErrors.push(err290);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err291 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/backends/" + i14, schemaPath: "#/properties/globalLoadBalancers/items/properties/backends/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.backends.items.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.backends.items, data: data129 };
+                    if (vErrors === null) {
+                      vErrors = [err291];
+                    } else {
+                      vErrors.push(err291);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err292 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/backends", schemaPath: "#/properties/globalLoadBalancers/items/properties/backends/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.globalLoadBalancers.items.properties.backends.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.backends, data: data128 };
+                if (vErrors === null) {
+                  vErrors = [err292];
+                } else {
+                  vErrors.push(err292);
+                }
+                errors++;
+              }
+            }
+            if (data117.certificate !== void 0) {
+              let data130 = data117.certificate;
+              if (data130 && typeof data130 == "object" && !Array.isArray(data130)) {
+                if (Object.keys(data130).length < 1) {
+                  const err293 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate, data: data130 };
+                  if (vErrors === null) {
+                    vErrors = [err293];
+                  } else {
+                    vErrors.push(err293);
+                  }
+                  errors++;
+                }
+                for (const key32 in data130) {
+                  if (!(key32 === "file" || key32 === "keyVault")) {
+                    const err294 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate, data: data130 };
+                    if (vErrors === null) {
+                      vErrors = [err294];
+                    } else {
+                      vErrors.push(err294);
+                    }
+                    errors++;
+                  }
+                }
+                if (data130.file !== void 0) {
+                  let data131 = data130.file;
+                  if (typeof data131 === "string") {
+                    if (func2(data131) > 4096) {
+                      const err295 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/file", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.file, data: data131 };
+                      if (vErrors === null) {
+                        vErrors = [err295];
+                      } else {
+                        vErrors.push(err295);
+                      }
+                      errors++;
+                    }
+                    if (func2(data131) < 1) {
+                      const err296 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/file", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.file, data: data131 };
+                      if (vErrors === null) {
+                        vErrors = [err296];
+                      } else {
+                        vErrors.push(err296);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err297 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/file", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.file.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.file, data: data131 };
+                    if (vErrors === null) {
+                      vErrors = [err297];
+                    } else {
+                      vErrors.push(err297);
+                    }
+                    errors++;
+                  }
+                }
+                if (data130.keyVault !== void 0) {
+                  let data132 = data130.keyVault;
+                  if (data132 && typeof data132 == "object" && !Array.isArray(data132)) {
+                    if (data132.certificate === void 0) {
+                      const err298 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.required, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault, data: data132 };
+                      if (vErrors === null) {
+                        vErrors = [err298];
+                      } else {
+                        vErrors.push(err298);
+                      }
+                      errors++;
+                    }
+                    for (const key33 in data132) {
+                      if (!(key33 === "certificate" || key33 === "vault" || key33 === "version")) {
+                        const err299 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault, data: data132 };
+                        if (vErrors === null) {
+                          vErrors = [err299];
+                        } else {
+                          vErrors.push(err299);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data132.certificate !== void 0) {
+                      let data133 = data132.certificate;
+                      if (typeof data133 === "string") {
+                        if (!pattern6.test(data133)) {
+                          const err300 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/certificate", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.certificate, data: data133 };
+                          if (vErrors === null) {
+                            vErrors = [err300];
+                          } else {
+                            vErrors.push(err300);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err301 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/certificate", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.certificate, data: data133 };
+                        if (vErrors === null) {
+                          vErrors = [err301];
+                        } else {
+                          vErrors.push(err301);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data132.vault !== void 0) {
+                      let data134 = data132.vault;
+                      if (typeof data134 === "string") {
+                        if (!pattern7.test(data134)) {
+                          const err302 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/vault", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.vault, data: data134 };
+                          if (vErrors === null) {
+                            vErrors = [err302];
+                          } else {
+                            vErrors.push(err302);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err303 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/vault", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.vault, data: data134 };
+                        if (vErrors === null) {
+                          vErrors = [err303];
+                        } else {
+                          vErrors.push(err303);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data132.version !== void 0) {
+                      let data135 = data132.version;
+                      if (typeof data135 === "string") {
+                        if (!pattern8.test(data135)) {
+                          const err304 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/version", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.version, data: data135 };
+                          if (vErrors === null) {
+                            vErrors = [err304];
+                          } else {
+                            vErrors.push(err304);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err305 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault/version", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.version.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.properties.version, data: data135 };
+                        if (vErrors === null) {
+                          vErrors = [err305];
+                        } else {
+                          vErrors.push(err305);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err306 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate/keyVault", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate.properties.keyVault, data: data132 };
+                    if (vErrors === null) {
+                      vErrors = [err306];
+                    } else {
+                      vErrors.push(err306);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err307 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/certificate", schemaPath: "#/properties/globalLoadBalancers/items/properties/certificate/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.globalLoadBalancers.items.properties.certificate.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.certificate, data: data130 };
+                if (vErrors === null) {
+                  vErrors = [err307];
+                } else {
+                  vErrors.push(err307);
+                }
+                errors++;
+              }
+            }
+            if (data117.description !== void 0) {
+              let data136 = data117.description;
+              if (typeof data136 !== "string") {
+                const err308 = { instancePath: instancePath + "/globalLoadBalancers/" + i12 + "/description", schemaPath: "#/properties/globalLoadBalancers/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.globalLoadBalancers.items.properties.description.type, parentSchema: schema31.properties.globalLoadBalancers.items.properties.description, data: data136 };
+                if (vErrors === null) {
+                  vErrors = [err308];
+                } else {
+                  vErrors.push(err308);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err309 = { instancePath: instancePath + "/globalLoadBalancers/" + i12, schemaPath: "#/properties/globalLoadBalancers/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.globalLoadBalancers.items.type, parentSchema: schema31.properties.globalLoadBalancers.items, data: data117 };
+            if (vErrors === null) {
+              vErrors = [err309];
+            } else {
+              vErrors.push(err309);
+            }
+            errors++;
           }
         }
       } else {
-        const err44 = { instancePath: instancePath + "/globalLoadBalancers", schemaPath: "#/properties/globalLoadBalancers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.globalLoadBalancers.type, parentSchema: schema31.properties.globalLoadBalancers, data: data25 };
+        const err310 = { instancePath: instancePath + "/globalLoadBalancers", schemaPath: "#/properties/globalLoadBalancers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.globalLoadBalancers.type, parentSchema: schema31.properties.globalLoadBalancers, data: data116 };
         if (vErrors === null) {
-          vErrors = [err44];
+          vErrors = [err310];
         } else {
-          vErrors.push(err44);
+          vErrors.push(err310);
         }
         errors++;
       }
     }
     if (data.clients !== void 0) {
-      let data27 = data.clients;
-      if (Array.isArray(data27)) {
-        const len5 = data27.length;
-        for (let i6 = 0; i6 < len5; i6++) {
-          if (!validate53(data27[i6], { instancePath: instancePath + "/clients/" + i6, parentData: data27, parentDataProperty: i6, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-            errors = vErrors.length;
+      let data137 = data.clients;
+      if (Array.isArray(data137)) {
+        const len14 = data137.length;
+        for (let i15 = 0; i15 < len14; i15++) {
+          let data138 = data137[i15];
+          if (data138 && typeof data138 == "object" && !Array.isArray(data138)) {
+            if (data138.id === void 0) {
+              const err311 = { instancePath: instancePath + "/clients/" + i15, schemaPath: "#/properties/clients/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema31.properties.clients.items.required, parentSchema: schema31.properties.clients.items, data: data138 };
+              if (vErrors === null) {
+                vErrors = [err311];
+              } else {
+                vErrors.push(err311);
+              }
+              errors++;
+            }
+            for (const key34 in data138) {
+              if (!(key34 === "id" || key34 === "role" || key34 === "region" || key34 === "cert" || key34 === "trustBundle" || key34 === "connectsTo" || key34 === "description")) {
+                const err312 = { instancePath: instancePath + "/clients/" + i15, schemaPath: "#/properties/clients/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.clients.items, data: data138 };
+                if (vErrors === null) {
+                  vErrors = [err312];
+                } else {
+                  vErrors.push(err312);
+                }
+                errors++;
+              }
+            }
+            if (data138.id !== void 0) {
+              let data139 = data138.id;
+              if (typeof data139 === "string") {
+                if (!pattern4.test(data139)) {
+                  const err313 = { instancePath: instancePath + "/clients/" + i15 + "/id", schemaPath: "#/properties/clients/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.clients.items.properties.id, data: data139 };
+                  if (vErrors === null) {
+                    vErrors = [err313];
+                  } else {
+                    vErrors.push(err313);
+                  }
+                  errors++;
+                }
+              } else {
+                const err314 = { instancePath: instancePath + "/clients/" + i15 + "/id", schemaPath: "#/properties/clients/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.id.type, parentSchema: schema31.properties.clients.items.properties.id, data: data139 };
+                if (vErrors === null) {
+                  vErrors = [err314];
+                } else {
+                  vErrors.push(err314);
+                }
+                errors++;
+              }
+            }
+            if (data138.role !== void 0) {
+              let data140 = data138.role;
+              if (!(data140 === "controller" || data140 === "target" || data140 === "other")) {
+                const err315 = { instancePath: instancePath + "/clients/" + i15 + "/role", schemaPath: "#/properties/clients/items/properties/role/enum", keyword: "enum", params: { allowedValues: schema31.properties.clients.items.properties.role.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.clients.items.properties.role.enum, parentSchema: schema31.properties.clients.items.properties.role, data: data140 };
+                if (vErrors === null) {
+                  vErrors = [err315];
+                } else {
+                  vErrors.push(err315);
+                }
+                errors++;
+              }
+            }
+            if (data138.region !== void 0) {
+              let data141 = data138.region;
+              if (typeof data141 === "string") {
+                if (!pattern4.test(data141)) {
+                  const err316 = { instancePath: instancePath + "/clients/" + i15 + "/region", schemaPath: "#/properties/clients/items/properties/region/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.clients.items.properties.region, data: data141 };
+                  if (vErrors === null) {
+                    vErrors = [err316];
+                  } else {
+                    vErrors.push(err316);
+                  }
+                  errors++;
+                }
+              } else {
+                const err317 = { instancePath: instancePath + "/clients/" + i15 + "/region", schemaPath: "#/properties/clients/items/properties/region/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.region.type, parentSchema: schema31.properties.clients.items.properties.region, data: data141 };
+                if (vErrors === null) {
+                  vErrors = [err317];
+                } else {
+                  vErrors.push(err317);
+                }
+                errors++;
+              }
+            }
+            if (data138.cert !== void 0) {
+              let data142 = data138.cert;
+              if (data142 && typeof data142 == "object" && !Array.isArray(data142)) {
+                if (Object.keys(data142).length < 1) {
+                  const err318 = { instancePath: instancePath + "/clients/" + i15 + "/cert", schemaPath: "#/properties/clients/items/properties/cert/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.clients.items.properties.cert, data: data142 };
+                  if (vErrors === null) {
+                    vErrors = [err318];
+                  } else {
+                    vErrors.push(err318);
+                  }
+                  errors++;
+                }
+                for (const key35 in data142) {
+                  if (!(key35 === "file" || key35 === "keyVault")) {
+                    const err319 = { instancePath: instancePath + "/clients/" + i15 + "/cert", schemaPath: "#/properties/clients/items/properties/cert/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.clients.items.properties.cert, data: data142 };
+                    if (vErrors === null) {
+                      vErrors = [err319];
+                    } else {
+                      vErrors.push(err319);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.file !== void 0) {
+                  let data143 = data142.file;
+                  if (typeof data143 === "string") {
+                    if (func2(data143) > 4096) {
+                      const err320 = { instancePath: instancePath + "/clients/" + i15 + "/cert/file", schemaPath: "#/properties/clients/items/properties/cert/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema31.properties.clients.items.properties.cert.properties.file, data: data143 };
+                      if (vErrors === null) {
+                        vErrors = [err320];
+                      } else {
+                        vErrors.push(err320);
+                      }
+                      errors++;
+                    }
+                    if (func2(data143) < 1) {
+                      const err321 = { instancePath: instancePath + "/clients/" + i15 + "/cert/file", schemaPath: "#/properties/clients/items/properties/cert/properties/file/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.clients.items.properties.cert.properties.file, data: data143 };
+                      if (vErrors === null) {
+                        vErrors = [err321];
+                      } else {
+                        vErrors.push(err321);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err322 = { instancePath: instancePath + "/clients/" + i15 + "/cert/file", schemaPath: "#/properties/clients/items/properties/cert/properties/file/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.cert.properties.file.type, parentSchema: schema31.properties.clients.items.properties.cert.properties.file, data: data143 };
+                    if (vErrors === null) {
+                      vErrors = [err322];
+                    } else {
+                      vErrors.push(err322);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.keyVault !== void 0) {
+                  let data144 = data142.keyVault;
+                  if (data144 && typeof data144 == "object" && !Array.isArray(data144)) {
+                    if (data144.certificate === void 0) {
+                      const err323 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/required", keyword: "required", params: { missingProperty: "certificate" }, message: "must have required property 'certificate'", schema: schema31.properties.clients.items.properties.cert.properties.keyVault.required, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault, data: data144 };
+                      if (vErrors === null) {
+                        vErrors = [err323];
+                      } else {
+                        vErrors.push(err323);
+                      }
+                      errors++;
+                    }
+                    for (const key36 in data144) {
+                      if (!(key36 === "certificate" || key36 === "vault" || key36 === "version")) {
+                        const err324 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault, data: data144 };
+                        if (vErrors === null) {
+                          vErrors = [err324];
+                        } else {
+                          vErrors.push(err324);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data144.certificate !== void 0) {
+                      let data145 = data144.certificate;
+                      if (typeof data145 === "string") {
+                        if (!pattern6.test(data145)) {
+                          const err325 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/certificate", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/certificate/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.certificate, data: data145 };
+                          if (vErrors === null) {
+                            vErrors = [err325];
+                          } else {
+                            vErrors.push(err325);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err326 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/certificate", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/certificate/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.certificate.type, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.certificate, data: data145 };
+                        if (vErrors === null) {
+                          vErrors = [err326];
+                        } else {
+                          vErrors.push(err326);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data144.vault !== void 0) {
+                      let data146 = data144.vault;
+                      if (typeof data146 === "string") {
+                        if (!pattern7.test(data146)) {
+                          const err327 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/vault", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/vault/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$" }, message: 'must match pattern "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$"', schema: "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.vault, data: data146 };
+                          if (vErrors === null) {
+                            vErrors = [err327];
+                          } else {
+                            vErrors.push(err327);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err328 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/vault", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/vault/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.vault.type, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.vault, data: data146 };
+                        if (vErrors === null) {
+                          vErrors = [err328];
+                        } else {
+                          vErrors.push(err328);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data144.version !== void 0) {
+                      let data147 = data144.version;
+                      if (typeof data147 === "string") {
+                        if (!pattern8.test(data147)) {
+                          const err329 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/version", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/version/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z]{1,64}$" }, message: 'must match pattern "^[0-9A-Za-z]{1,64}$"', schema: "^[0-9A-Za-z]{1,64}$", parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.version, data: data147 };
+                          if (vErrors === null) {
+                            vErrors = [err329];
+                          } else {
+                            vErrors.push(err329);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err330 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault/version", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.version.type, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault.properties.version, data: data147 };
+                        if (vErrors === null) {
+                          vErrors = [err330];
+                        } else {
+                          vErrors.push(err330);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err331 = { instancePath: instancePath + "/clients/" + i15 + "/cert/keyVault", schemaPath: "#/properties/clients/items/properties/cert/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.clients.items.properties.cert.properties.keyVault.type, parentSchema: schema31.properties.clients.items.properties.cert.properties.keyVault, data: data144 };
+                    if (vErrors === null) {
+                      vErrors = [err331];
+                    } else {
+                      vErrors.push(err331);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err332 = { instancePath: instancePath + "/clients/" + i15 + "/cert", schemaPath: "#/properties/clients/items/properties/cert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.clients.items.properties.cert.type, parentSchema: schema31.properties.clients.items.properties.cert, data: data142 };
+                if (vErrors === null) {
+                  vErrors = [err332];
+                } else {
+                  vErrors.push(err332);
+                }
+                errors++;
+              }
+            }
+            if (data138.trustBundle !== void 0) {
+              let data148 = data138.trustBundle;
+              if (typeof data148 === "string") {
+                if (!pattern4.test(data148)) {
+                  const err333 = { instancePath: instancePath + "/clients/" + i15 + "/trustBundle", schemaPath: "#/properties/clients/items/properties/trustBundle/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.clients.items.properties.trustBundle, data: data148 };
+                  if (vErrors === null) {
+                    vErrors = [err333];
+                  } else {
+                    vErrors.push(err333);
+                  }
+                  errors++;
+                }
+              } else {
+                const err334 = { instancePath: instancePath + "/clients/" + i15 + "/trustBundle", schemaPath: "#/properties/clients/items/properties/trustBundle/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.trustBundle.type, parentSchema: schema31.properties.clients.items.properties.trustBundle, data: data148 };
+                if (vErrors === null) {
+                  vErrors = [err334];
+                } else {
+                  vErrors.push(err334);
+                }
+                errors++;
+              }
+            }
+            if (data138.connectsTo !== void 0) {
+              let data149 = data138.connectsTo;
+              if (Array.isArray(data149)) {
+                const len15 = data149.length;
+                for (let i16 = 0; i16 < len15; i16++) {
+                  let data150 = data149[i16];
+                  if (typeof data150 === "string") {
+                    if (!pattern4.test(data150)) {
+                      const err335 = { instancePath: instancePath + "/clients/" + i15 + "/connectsTo/" + i16, schemaPath: "#/properties/clients/items/properties/connectsTo/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", parentSchema: schema31.properties.clients.items.properties.connectsTo.items, data: data150 };
+                      if (vErrors === null) {
+                        vErrors = [err335];
+                      } else {
+                        vErrors.push(err335);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err336 = { instancePath: instancePath + "/clients/" + i15 + "/connectsTo/" + i16, schemaPath: "#/properties/clients/items/properties/connectsTo/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.connectsTo.items.type, parentSchema: schema31.properties.clients.items.properties.connectsTo.items, data: data150 };
+                    if (vErrors === null) {
+                      vErrors = [err336];
+                    } else {
+                      vErrors.push(err336);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err337 = { instancePath: instancePath + "/clients/" + i15 + "/connectsTo", schemaPath: "#/properties/clients/items/properties/connectsTo/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.clients.items.properties.connectsTo.type, parentSchema: schema31.properties.clients.items.properties.connectsTo, data: data149 };
+                if (vErrors === null) {
+                  vErrors = [err337];
+                } else {
+                  vErrors.push(err337);
+                }
+                errors++;
+              }
+            }
+            if (data138.description !== void 0) {
+              let data151 = data138.description;
+              if (typeof data151 !== "string") {
+                const err338 = { instancePath: instancePath + "/clients/" + i15 + "/description", schemaPath: "#/properties/clients/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.clients.items.properties.description.type, parentSchema: schema31.properties.clients.items.properties.description, data: data151 };
+                if (vErrors === null) {
+                  vErrors = [err338];
+                } else {
+                  vErrors.push(err338);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err339 = { instancePath: instancePath + "/clients/" + i15, schemaPath: "#/properties/clients/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.clients.items.type, parentSchema: schema31.properties.clients.items, data: data138 };
+            if (vErrors === null) {
+              vErrors = [err339];
+            } else {
+              vErrors.push(err339);
+            }
+            errors++;
           }
         }
       } else {
-        const err45 = { instancePath: instancePath + "/clients", schemaPath: "#/properties/clients/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.clients.type, parentSchema: schema31.properties.clients, data: data27 };
+        const err340 = { instancePath: instancePath + "/clients", schemaPath: "#/properties/clients/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.clients.type, parentSchema: schema31.properties.clients, data: data137 };
         if (vErrors === null) {
-          vErrors = [err45];
+          vErrors = [err340];
         } else {
-          vErrors.push(err45);
+          vErrors.push(err340);
         }
         errors++;
       }
     }
   } else {
-    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err341 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err46];
+      vErrors = [err341];
     } else {
-      vErrors.push(err46);
+      vErrors.push(err341);
     }
     errors++;
   }
@@ -65657,8 +67017,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var policy = validate21;
-var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "$ref": "#/$defs/params" }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z]+/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
-var pattern4 = new RegExp("^[a-z]+/[a-z0-9-]+$", "u");
+var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z]+/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
+var pattern57 = new RegExp("^[a-z]+/[a-z0-9-]+$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -65828,7 +67188,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
         for (const key2 in data6) {
           if (!(key2 === "renewBeforeDays" || key2 === "caRenewBeforeDays" || key2 === "rootRenewBeforeDays" || key2 === "minRsaBits" || key2 === "allowedCurves" || key2 === "maxLeafValidityDays")) {
-            const err14 = { instancePath: instancePath + "/params", schemaPath: "#/$defs/params/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data: data6 };
+            const err14 = { instancePath: instancePath + "/params", schemaPath: "#/properties/params/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.params, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -65840,7 +67200,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data6.renewBeforeDays !== void 0) {
           let data7 = data6.renewBeforeDays;
           if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-            const err15 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/$defs/params/properties/renewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.renewBeforeDays.type, parentSchema: schema33.properties.renewBeforeDays, data: data7 };
+            const err15 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/properties/params/properties/renewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.params.properties.renewBeforeDays.type, parentSchema: schema32.properties.params.properties.renewBeforeDays, data: data7 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -65850,7 +67210,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 > 3650 || isNaN(data7)) {
-              const err16 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/$defs/params/properties/renewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema33.properties.renewBeforeDays, data: data7 };
+              const err16 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/properties/params/properties/renewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema32.properties.params.properties.renewBeforeDays, data: data7 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -65859,7 +67219,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data7 < 0 || isNaN(data7)) {
-              const err17 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/$defs/params/properties/renewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.renewBeforeDays, data: data7 };
+              const err17 = { instancePath: instancePath + "/params/renewBeforeDays", schemaPath: "#/properties/params/properties/renewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema32.properties.params.properties.renewBeforeDays, data: data7 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -65872,7 +67232,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data6.caRenewBeforeDays !== void 0) {
           let data8 = data6.caRenewBeforeDays;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err18 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/$defs/params/properties/caRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.caRenewBeforeDays.type, parentSchema: schema33.properties.caRenewBeforeDays, data: data8 };
+            const err18 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/properties/params/properties/caRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.params.properties.caRenewBeforeDays.type, parentSchema: schema32.properties.params.properties.caRenewBeforeDays, data: data8 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -65882,7 +67242,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 > 3650 || isNaN(data8)) {
-              const err19 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/$defs/params/properties/caRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema33.properties.caRenewBeforeDays, data: data8 };
+              const err19 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/properties/params/properties/caRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema32.properties.params.properties.caRenewBeforeDays, data: data8 };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -65891,7 +67251,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data8 < 0 || isNaN(data8)) {
-              const err20 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/$defs/params/properties/caRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.caRenewBeforeDays, data: data8 };
+              const err20 = { instancePath: instancePath + "/params/caRenewBeforeDays", schemaPath: "#/properties/params/properties/caRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema32.properties.params.properties.caRenewBeforeDays, data: data8 };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -65904,7 +67264,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data6.rootRenewBeforeDays !== void 0) {
           let data9 = data6.rootRenewBeforeDays;
           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-            const err21 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/$defs/params/properties/rootRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.rootRenewBeforeDays.type, parentSchema: schema33.properties.rootRenewBeforeDays, data: data9 };
+            const err21 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/properties/params/properties/rootRenewBeforeDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.params.properties.rootRenewBeforeDays.type, parentSchema: schema32.properties.params.properties.rootRenewBeforeDays, data: data9 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -65914,7 +67274,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data9 == "number" && isFinite(data9)) {
             if (data9 > 7300 || isNaN(data9)) {
-              const err22 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/$defs/params/properties/rootRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 7300 }, message: "must be <= 7300", schema: 7300, parentSchema: schema33.properties.rootRenewBeforeDays, data: data9 };
+              const err22 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/properties/params/properties/rootRenewBeforeDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 7300 }, message: "must be <= 7300", schema: 7300, parentSchema: schema32.properties.params.properties.rootRenewBeforeDays, data: data9 };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -65923,7 +67283,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data9 < 0 || isNaN(data9)) {
-              const err23 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/$defs/params/properties/rootRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema33.properties.rootRenewBeforeDays, data: data9 };
+              const err23 = { instancePath: instancePath + "/params/rootRenewBeforeDays", schemaPath: "#/properties/params/properties/rootRenewBeforeDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema32.properties.params.properties.rootRenewBeforeDays, data: data9 };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -65936,7 +67296,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (data6.minRsaBits !== void 0) {
           let data10 = data6.minRsaBits;
           if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-            const err24 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/$defs/params/properties/minRsaBits/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.minRsaBits.type, parentSchema: schema33.properties.minRsaBits, data: data10 };
+            const err24 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/properties/params/properties/minRsaBits/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.params.properties.minRsaBits.type, parentSchema: schema32.properties.params.properties.minRsaBits, data: data10 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -65946,7 +67306,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data10 == "number" && isFinite(data10)) {
             if (data10 > 16384 || isNaN(data10)) {
-              const err25 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/$defs/params/properties/minRsaBits/maximum", keyword: "maximum", params: { comparison: "<=", limit: 16384 }, message: "must be <= 16384", schema: 16384, parentSchema: schema33.properties.minRsaBits, data: data10 };
+              const err25 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/properties/params/properties/minRsaBits/maximum", keyword: "maximum", params: { comparison: "<=", limit: 16384 }, message: "must be <= 16384", schema: 16384, parentSchema: schema32.properties.params.properties.minRsaBits, data: data10 };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -65955,7 +67315,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data10 < 1024 || isNaN(data10)) {
-              const err26 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/$defs/params/properties/minRsaBits/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1024 }, message: "must be >= 1024", schema: 1024, parentSchema: schema33.properties.minRsaBits, data: data10 };
+              const err26 = { instancePath: instancePath + "/params/minRsaBits", schemaPath: "#/properties/params/properties/minRsaBits/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1024 }, message: "must be >= 1024", schema: 1024, parentSchema: schema32.properties.params.properties.minRsaBits, data: data10 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -65971,8 +67331,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             const len0 = data11.length;
             for (let i0 = 0; i0 < len0; i0++) {
               let data12 = data11[i0];
-              if (!(data12 === "P-256" || data12 === "P-384" || data12 === "P-521")) {
-                const err27 = { instancePath: instancePath + "/params/allowedCurves/" + i0, schemaPath: "#/$defs/params/properties/allowedCurves/items/enum", keyword: "enum", params: { allowedValues: schema33.properties.allowedCurves.items.enum }, message: "must be equal to one of the allowed values", schema: schema33.properties.allowedCurves.items.enum, parentSchema: schema33.properties.allowedCurves.items, data: data12 };
+              if (typeof data12 !== "string") {
+                const err27 = { instancePath: instancePath + "/params/allowedCurves/" + i0, schemaPath: "#/properties/params/properties/allowedCurves/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.params.properties.allowedCurves.items.type, parentSchema: schema32.properties.params.properties.allowedCurves.items, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err27];
                 } else {
@@ -65980,39 +67340,41 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (!(data12 === "P-256" || data12 === "P-384" || data12 === "P-521")) {
+                const err28 = { instancePath: instancePath + "/params/allowedCurves/" + i0, schemaPath: "#/properties/params/properties/allowedCurves/items/enum", keyword: "enum", params: { allowedValues: schema32.properties.params.properties.allowedCurves.items.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.params.properties.allowedCurves.items.enum, parentSchema: schema32.properties.params.properties.allowedCurves.items, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
             }
             let i1 = data11.length;
             let j0;
             if (i1 > 1) {
-              outer0: for (; i1--; ) {
-                for (j0 = i1; j0--; ) {
-                  if (func0(data11[i1], data11[j0])) {
-                    const err28 = { instancePath: instancePath + "/params/allowedCurves", schemaPath: "#/$defs/params/properties/allowedCurves/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema33.properties.allowedCurves, data: data11 };
-                    if (vErrors === null) {
-                      vErrors = [err28];
-                    } else {
-                      vErrors.push(err28);
-                    }
-                    errors++;
-                    break outer0;
-                  }
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data11[i1];
+                if (typeof item0 !== "string") {
+                  continue;
                 }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err29 = { instancePath: instancePath + "/params/allowedCurves", schemaPath: "#/properties/params/properties/allowedCurves/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema32.properties.params.properties.allowedCurves, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
               }
             }
           } else {
-            const err29 = { instancePath: instancePath + "/params/allowedCurves", schemaPath: "#/$defs/params/properties/allowedCurves/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.allowedCurves.type, parentSchema: schema33.properties.allowedCurves, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-        }
-        if (data6.maxLeafValidityDays !== void 0) {
-          let data13 = data6.maxLeafValidityDays;
-          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13))) {
-            const err30 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/$defs/params/properties/maxLeafValidityDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema33.properties.maxLeafValidityDays.type, parentSchema: schema33.properties.maxLeafValidityDays, data: data13 };
+            const err30 = { instancePath: instancePath + "/params/allowedCurves", schemaPath: "#/properties/params/properties/allowedCurves/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.params.properties.allowedCurves.type, parentSchema: schema32.properties.params.properties.allowedCurves, data: data11 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -66020,18 +67382,21 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+        }
+        if (data6.maxLeafValidityDays !== void 0) {
+          let data13 = data6.maxLeafValidityDays;
+          if (!(typeof data13 == "number" && (!(data13 % 1) && !isNaN(data13)) && isFinite(data13))) {
+            const err31 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/properties/params/properties/maxLeafValidityDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.params.properties.maxLeafValidityDays.type, parentSchema: schema32.properties.params.properties.maxLeafValidityDays, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
           if (typeof data13 == "number" && isFinite(data13)) {
             if (data13 > 36500 || isNaN(data13)) {
-              const err31 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/$defs/params/properties/maxLeafValidityDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 36500 }, message: "must be <= 36500", schema: 36500, parentSchema: schema33.properties.maxLeafValidityDays, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
-              errors++;
-            }
-            if (data13 < 1 || isNaN(data13)) {
-              const err32 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/$defs/params/properties/maxLeafValidityDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema33.properties.maxLeafValidityDays, data: data13 };
+              const err32 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/properties/params/properties/maxLeafValidityDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 36500 }, message: "must be <= 36500", schema: 36500, parentSchema: schema32.properties.params.properties.maxLeafValidityDays, data: data13 };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -66039,14 +67404,23 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (data13 < 1 || isNaN(data13)) {
+              const err33 = { instancePath: instancePath + "/params/maxLeafValidityDays", schemaPath: "#/properties/params/properties/maxLeafValidityDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema32.properties.params.properties.maxLeafValidityDays, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
           }
         }
       } else {
-        const err33 = { instancePath: instancePath + "/params", schemaPath: "#/$defs/params/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data: data6 };
+        const err34 = { instancePath: instancePath + "/params", schemaPath: "#/properties/params/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.params.type, parentSchema: schema32.properties.params, data: data6 };
         if (vErrors === null) {
-          vErrors = [err33];
+          vErrors = [err34];
         } else {
-          vErrors.push(err33);
+          vErrors.push(err34);
         }
         errors++;
       }
@@ -66057,31 +67431,19 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key3 in data14) {
           const _errs32 = errors;
           if (typeof key3 === "string") {
-            if (!pattern4.test(key3)) {
-              const err34 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema32.properties.rules.propertyNames, data: key3, propertyName: key3 };
+            if (!pattern57.test(key3)) {
+              const err35 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema32.properties.rules.propertyNames, data: key3, propertyName: key3 };
               if (vErrors === null) {
-                vErrors = [err34];
+                vErrors = [err35];
               } else {
-                vErrors.push(err34);
+                vErrors.push(err35);
               }
               errors++;
             }
           }
-          var valid7 = _errs32 === errors;
-          if (!valid7) {
-            const err35 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema32.properties.rules.propertyNames, parentSchema: schema32.properties.rules, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-        }
-        for (const key4 in data14) {
-          let data15 = data14[key4];
-          if (!(data15 === "error" || data15 === "warning" || data15 === "info" || data15 === "off")) {
-            const err36 = { instancePath: instancePath + "/rules/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema32.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.rules.additionalProperties.enum, parentSchema: schema32.properties.rules.additionalProperties, data: data15 };
+          var valid6 = _errs32 === errors;
+          if (!valid6) {
+            const err36 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema32.properties.rules.propertyNames, parentSchema: schema32.properties.rules, data: data14 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -66090,22 +67452,34 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        for (const key4 in data14) {
+          let data15 = data14[key4];
+          if (!(data15 === "error" || data15 === "warning" || data15 === "info" || data15 === "off")) {
+            const err37 = { instancePath: instancePath + "/rules/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/rules/additionalProperties/enum", keyword: "enum", params: { allowedValues: schema32.properties.rules.additionalProperties.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.rules.additionalProperties.enum, parentSchema: schema32.properties.rules.additionalProperties, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err37 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.rules.type, parentSchema: schema32.properties.rules, data: data14 };
+        const err38 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.rules.type, parentSchema: schema32.properties.rules, data: data14 };
         if (vErrors === null) {
-          vErrors = [err37];
+          vErrors = [err38];
         } else {
-          vErrors.push(err37);
+          vErrors.push(err38);
         }
         errors++;
       }
     }
   } else {
-    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err38];
+      vErrors = [err39];
     } else {
-      vErrors.push(err38);
+      vErrors.push(err39);
     }
     errors++;
   }
@@ -66113,14 +67487,14 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var waivers = validate57;
-var schema79 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
-var pattern34 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var waivers = validate22;
+var schema33 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
+var pattern59 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate57.evaluated;
+  const evaluated0 = validate22.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -66129,7 +67503,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema79.required, parentSchema: schema79, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -66138,7 +67512,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema79.required, parentSchema: schema79, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -66147,7 +67521,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.waivers === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "waivers" }, message: "must have required property 'waivers'", schema: schema79.required, parentSchema: schema79, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "waivers" }, message: "must have required property 'waivers'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -66157,7 +67531,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "waivers")) {
-        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema79, data };
+        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -66169,7 +67543,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("rc-policy/v1" !== data0) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "rc-policy/v1" }, message: "must be equal to constant", schema: "rc-policy/v1", parentSchema: schema79.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "rc-policy/v1" }, message: "must be equal to constant", schema: "rc-policy/v1", parentSchema: schema33.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -66181,7 +67555,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("Waivers" !== data1) {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Waivers" }, message: "must be equal to constant", schema: "Waivers", parentSchema: schema79.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "Waivers" }, message: "must be equal to constant", schema: "Waivers", parentSchema: schema33.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -66198,7 +67572,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[i0];
           if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
             if (data3.rule === void 0) {
-              const err6 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "rule" }, message: "must have required property 'rule'", schema: schema79.properties.waivers.items.required, parentSchema: schema79.properties.waivers.items, data: data3 };
+              const err6 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "rule" }, message: "must have required property 'rule'", schema: schema33.properties.waivers.items.required, parentSchema: schema33.properties.waivers.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -66207,7 +67581,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3.target === void 0) {
-              const err7 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "target" }, message: "must have required property 'target'", schema: schema79.properties.waivers.items.required, parentSchema: schema79.properties.waivers.items, data: data3 };
+              const err7 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "target" }, message: "must have required property 'target'", schema: schema33.properties.waivers.items.required, parentSchema: schema33.properties.waivers.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -66216,7 +67590,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3.reason === void 0) {
-              const err8 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema79.properties.waivers.items.required, parentSchema: schema79.properties.waivers.items, data: data3 };
+              const err8 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema33.properties.waivers.items.required, parentSchema: schema33.properties.waivers.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -66225,7 +67599,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data3.expires === void 0) {
-              const err9 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'", schema: schema79.properties.waivers.items.required, parentSchema: schema79.properties.waivers.items, data: data3 };
+              const err9 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/required", keyword: "required", params: { missingProperty: "expires" }, message: "must have required property 'expires'", schema: schema33.properties.waivers.items.required, parentSchema: schema33.properties.waivers.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -66235,7 +67609,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
             }
             for (const key1 in data3) {
               if (!(key1 === "rule" || key1 === "target" || key1 === "reason" || key1 === "expires" || key1 === "owner" || key1 === "ticket")) {
-                const err10 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema79.properties.waivers.items, data: data3 };
+                const err10 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.waivers.items, data: data3 };
                 if (vErrors === null) {
                   vErrors = [err10];
                 } else {
@@ -66247,8 +67621,8 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.rule !== void 0) {
               let data4 = data3.rule;
               if (typeof data4 === "string") {
-                if (!pattern4.test(data4)) {
-                  const err11 = { instancePath: instancePath + "/waivers/" + i0 + "/rule", schemaPath: "#/properties/waivers/items/properties/rule/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema79.properties.waivers.items.properties.rule, data: data4 };
+                if (!pattern57.test(data4)) {
+                  const err11 = { instancePath: instancePath + "/waivers/" + i0 + "/rule", schemaPath: "#/properties/waivers/items/properties/rule/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema33.properties.waivers.items.properties.rule, data: data4 };
                   if (vErrors === null) {
                     vErrors = [err11];
                   } else {
@@ -66257,7 +67631,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err12 = { instancePath: instancePath + "/waivers/" + i0 + "/rule", schemaPath: "#/properties/waivers/items/properties/rule/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.rule.type, parentSchema: schema79.properties.waivers.items.properties.rule, data: data4 };
+                const err12 = { instancePath: instancePath + "/waivers/" + i0 + "/rule", schemaPath: "#/properties/waivers/items/properties/rule/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.rule.type, parentSchema: schema33.properties.waivers.items.properties.rule, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err12];
                 } else {
@@ -66270,7 +67644,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               let data5 = data3.target;
               if (typeof data5 === "string") {
                 if (func2(data5) < 1) {
-                  const err13 = { instancePath: instancePath + "/waivers/" + i0 + "/target", schemaPath: "#/properties/waivers/items/properties/target/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema79.properties.waivers.items.properties.target, data: data5 };
+                  const err13 = { instancePath: instancePath + "/waivers/" + i0 + "/target", schemaPath: "#/properties/waivers/items/properties/target/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.waivers.items.properties.target, data: data5 };
                   if (vErrors === null) {
                     vErrors = [err13];
                   } else {
@@ -66279,7 +67653,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err14 = { instancePath: instancePath + "/waivers/" + i0 + "/target", schemaPath: "#/properties/waivers/items/properties/target/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.target.type, parentSchema: schema79.properties.waivers.items.properties.target, data: data5 };
+                const err14 = { instancePath: instancePath + "/waivers/" + i0 + "/target", schemaPath: "#/properties/waivers/items/properties/target/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.target.type, parentSchema: schema33.properties.waivers.items.properties.target, data: data5 };
                 if (vErrors === null) {
                   vErrors = [err14];
                 } else {
@@ -66292,7 +67666,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               let data6 = data3.reason;
               if (typeof data6 === "string") {
                 if (func2(data6) < 10) {
-                  const err15 = { instancePath: instancePath + "/waivers/" + i0 + "/reason", schemaPath: "#/properties/waivers/items/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema79.properties.waivers.items.properties.reason, data: data6 };
+                  const err15 = { instancePath: instancePath + "/waivers/" + i0 + "/reason", schemaPath: "#/properties/waivers/items/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema33.properties.waivers.items.properties.reason, data: data6 };
                   if (vErrors === null) {
                     vErrors = [err15];
                   } else {
@@ -66301,7 +67675,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err16 = { instancePath: instancePath + "/waivers/" + i0 + "/reason", schemaPath: "#/properties/waivers/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.reason.type, parentSchema: schema79.properties.waivers.items.properties.reason, data: data6 };
+                const err16 = { instancePath: instancePath + "/waivers/" + i0 + "/reason", schemaPath: "#/properties/waivers/items/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.reason.type, parentSchema: schema33.properties.waivers.items.properties.reason, data: data6 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -66313,8 +67687,8 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.expires !== void 0) {
               let data7 = data3.expires;
               if (typeof data7 === "string") {
-                if (!pattern34.test(data7)) {
-                  const err17 = { instancePath: instancePath + "/waivers/" + i0 + "/expires", schemaPath: "#/properties/waivers/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"', schema: "^\\d{4}-\\d{2}-\\d{2}$", parentSchema: schema79.properties.waivers.items.properties.expires, data: data7 };
+                if (!pattern59.test(data7)) {
+                  const err17 = { instancePath: instancePath + "/waivers/" + i0 + "/expires", schemaPath: "#/properties/waivers/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"', schema: "^\\d{4}-\\d{2}-\\d{2}$", parentSchema: schema33.properties.waivers.items.properties.expires, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err17];
                   } else {
@@ -66323,7 +67697,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err18 = { instancePath: instancePath + "/waivers/" + i0 + "/expires", schemaPath: "#/properties/waivers/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.expires.type, parentSchema: schema79.properties.waivers.items.properties.expires, data: data7 };
+                const err18 = { instancePath: instancePath + "/waivers/" + i0 + "/expires", schemaPath: "#/properties/waivers/items/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.expires.type, parentSchema: schema33.properties.waivers.items.properties.expires, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -66336,7 +67710,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               let data8 = data3.owner;
               if (typeof data8 === "string") {
                 if (func2(data8) < 1) {
-                  const err19 = { instancePath: instancePath + "/waivers/" + i0 + "/owner", schemaPath: "#/properties/waivers/items/properties/owner/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema79.properties.waivers.items.properties.owner, data: data8 };
+                  const err19 = { instancePath: instancePath + "/waivers/" + i0 + "/owner", schemaPath: "#/properties/waivers/items/properties/owner/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.waivers.items.properties.owner, data: data8 };
                   if (vErrors === null) {
                     vErrors = [err19];
                   } else {
@@ -66345,7 +67719,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err20 = { instancePath: instancePath + "/waivers/" + i0 + "/owner", schemaPath: "#/properties/waivers/items/properties/owner/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.owner.type, parentSchema: schema79.properties.waivers.items.properties.owner, data: data8 };
+                const err20 = { instancePath: instancePath + "/waivers/" + i0 + "/owner", schemaPath: "#/properties/waivers/items/properties/owner/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.owner.type, parentSchema: schema33.properties.waivers.items.properties.owner, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err20];
                 } else {
@@ -66358,7 +67732,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               let data9 = data3.ticket;
               if (typeof data9 === "string") {
                 if (func2(data9) < 1) {
-                  const err21 = { instancePath: instancePath + "/waivers/" + i0 + "/ticket", schemaPath: "#/properties/waivers/items/properties/ticket/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema79.properties.waivers.items.properties.ticket, data: data9 };
+                  const err21 = { instancePath: instancePath + "/waivers/" + i0 + "/ticket", schemaPath: "#/properties/waivers/items/properties/ticket/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.waivers.items.properties.ticket, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err21];
                   } else {
@@ -66367,7 +67741,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err22 = { instancePath: instancePath + "/waivers/" + i0 + "/ticket", schemaPath: "#/properties/waivers/items/properties/ticket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema79.properties.waivers.items.properties.ticket.type, parentSchema: schema79.properties.waivers.items.properties.ticket, data: data9 };
+                const err22 = { instancePath: instancePath + "/waivers/" + i0 + "/ticket", schemaPath: "#/properties/waivers/items/properties/ticket/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.waivers.items.properties.ticket.type, parentSchema: schema33.properties.waivers.items.properties.ticket, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err22];
                 } else {
@@ -66377,7 +67751,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err23 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema79.properties.waivers.items.type, parentSchema: schema79.properties.waivers.items, data: data3 };
+            const err23 = { instancePath: instancePath + "/waivers/" + i0, schemaPath: "#/properties/waivers/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.waivers.items.type, parentSchema: schema33.properties.waivers.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -66387,7 +67761,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema79.properties.waivers.type, parentSchema: schema79.properties.waivers, data: data2 };
+        const err24 = { instancePath: instancePath + "/waivers", schemaPath: "#/properties/waivers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.waivers.type, parentSchema: schema33.properties.waivers, data: data2 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -66397,7 +67771,7 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema79.type, parentSchema: schema79, data };
+    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
     if (vErrors === null) {
       vErrors = [err25];
     } else {
@@ -66405,10 +67779,10 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate57.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-validate57.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 
 // src/topology/schema.ts
 var VALIDATORS = validators_generated_exports;
@@ -66417,42 +67791,61 @@ function validateDocument(doc, name3) {
   if (validate(doc.data)) return [];
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  for (const e of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  let omitted = 0;
+  for (const e of errors) {
+    if (out.length >= LIMITS.maxSchemaViolations) {
+      omitted++;
+      continue;
+    }
     const v = describe(e, doc);
     if (!v) continue;
     const key = `${v.path.join("/")}|${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(v);
+    out.push({ ...v, message: printable(v.message, 1e3) });
   }
-  return out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  if (omitted > 0) {
+    const last = out[out.length - 1];
+    out.push({ message: `${omitted} more schema violations not shown (at most ${LIMITS.maxSchemaViolations} are reported)`, path: last.path, location: last.location });
+  }
+  return out;
 }
 var decodePointer = (p) => p === "" ? [] : p.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-function formatPath(path14) {
+function formatPath(path15) {
   let out = "";
-  for (const seg of path14) {
+  for (const seg of path15) {
     if (typeof seg === "number") out += `[${seg}]`;
     else out += /^[A-Za-z_$][\w$-]*$/.test(seg) ? out ? `.${seg}` : seg : `[${JSON.stringify(seg)}]`;
   }
   return out || "(document)";
 }
 var article = (type) => /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-var show = (v) => typeof v === "string" ? `'${v}'` : JSON.stringify(v);
+var show = (v) => {
+  let text;
+  try {
+    text = typeof v === "string" ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  } catch {
+    text = Array.isArray(v) ? "a list" : typeof v;
+  }
+  return text.length > 120 ? `${text.slice(0, 100)}\u2026` : text;
+};
 function describe(e, doc) {
-  const path14 = decodePointer(e.instancePath);
-  const where = formatPath(path14);
+  const path15 = decodePointer(e.instancePath);
+  const where = formatPath(path15);
   const hint = e.parentSchema?.["x-hint"];
   const params = e.params;
   switch (e.keyword) {
     case "required": {
       const prop = String(params.missingProperty);
-      return { message: `${where} is missing the required property '${prop}'`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} is missing the required property '${prop}'`, path: path15, location: doc.locate(path15) };
     }
     case "additionalProperties": {
       const prop = String(params.additionalProperty);
       const known = Object.keys(e.parentSchema?.properties ?? {});
       const guess = closest(prop, known);
-      const p = [...path14, prop];
+      const p = [...path15, prop];
       return {
         message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ""}`,
         path: p,
@@ -66461,38 +67854,38 @@ function describe(e, doc) {
     }
     case "type": {
       const t = String(params.type).split(",").map(article).join(" or ");
-      return { message: `${where} must be ${t}`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be ${t}`, path: path15, location: doc.locate(path15) };
     }
     case "enum": {
       const allowed = params.allowedValues.map((v) => String(v)).join(", ");
-      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
     }
     case "const":
-      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
     case "pattern":
       if (e.propertyName !== void 0) {
-        const p = [...path14, e.propertyName];
+        const p = [...path15, e.propertyName];
         return { message: `${formatPath(p)} is not a valid name here (found ${show(e.propertyName)})`, path: p, location: doc.locate(p, true) };
       }
-      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
     case "minProperties":
-      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path15, location: doc.locate(path15) };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
     case "minLength":
-      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path14, location: doc.locate(path14) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path14, location: doc.locate(path14) };
+      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path15, location: doc.locate(path15) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path15, location: doc.locate(path15) };
     case "maxLength":
-      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path15, location: doc.locate(path15) };
     case "uniqueItems":
-      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path15, location: doc.locate(path15) };
     case "propertyNames":
       return void 0;
     // reported through the nested 'pattern' error on the name
     default:
-      return { message: `${where} ${e.message ?? "is invalid"}`, path: path14, location: doc.locate(path14) };
+      return { message: `${where} ${e.message ?? "is invalid"}`, path: path15, location: doc.locate(path15) };
   }
 }
 function closest(word, candidates) {
@@ -66721,7 +68114,7 @@ function resolveTopology(doc, absolutePath) {
 }
 function vaultNameFromUrl(url) {
   if (!url) return void 0;
-  return new URL(url).hostname.split(".")[0];
+  return /^https:\/\/([^./]+)/i.exec(url)?.[1];
 }
 
 // src/topology/load.ts
@@ -66765,34 +68158,119 @@ function certSources(t) {
   return out;
 }
 
+// src/sources/containment.ts
+import { lstatSync, realpathSync } from "node:fs";
+import { lstat as lstat2 } from "node:fs/promises";
+import path8 from "node:path";
+async function repositoryRoot(topologyDir) {
+  for (let dir = topologyDir; ; ) {
+    if (await exists2(path8.join(dir, ".git"))) return dir;
+    const parent = path8.dirname(dir);
+    if (parent === dir) return topologyDir;
+    dir = parent;
+  }
+}
+var exists2 = (p) => lstat2(p).then(
+  () => true,
+  () => false
+);
+var inside = (root, p) => {
+  const rel = path8.relative(root, p);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path8.sep}`) && !path8.isAbsolute(rel);
+};
+async function fileAccess(topologyDir, o = {}, show3 = (p) => p) {
+  const root = await repositoryRoot(topologyDir);
+  const allowOutside = o.allowOutsideRepo ?? false;
+  const follow = o.followSymlinks ?? false;
+  let realRoot;
+  const links = /* @__PURE__ */ new Map();
+  const isLink = (p) => {
+    let r = links.get(p);
+    if (r === void 0) {
+      try {
+        r = lstatSync(p).isSymbolicLink();
+      } catch {
+        r = false;
+      }
+      links.set(p, r);
+    }
+    return r;
+  };
+  const refusalSync = (absolute) => {
+    const within = inside(root, absolute);
+    if (!within && !allowOutside) {
+      return `refused: outside the repository (${show3(root)}); run with --allow-outside-repo to read it`;
+    }
+    if (follow) {
+      if (allowOutside) return void 0;
+      let real;
+      try {
+        real = realpathSync(absolute);
+      } catch {
+        return void 0;
+      }
+      if (realRoot === void 0) {
+        try {
+          realRoot = realpathSync(root);
+        } catch {
+          realRoot = root;
+        }
+      }
+      if (!inside(realRoot, real)) return "refused: a symlink leads outside the repository; run with --allow-outside-repo to read it";
+      return void 0;
+    }
+    const parts = within ? path8.relative(root, absolute).split(path8.sep) : [path8.basename(absolute)];
+    let current = within ? root : path8.dirname(absolute);
+    for (const part of parts) {
+      current = path8.join(current, part);
+      if (isLink(current)) return `refused: ${show3(current)} is a symlink; run with --follow-symlinks to read it`;
+    }
+    return void 0;
+  };
+  const refusal = async (absolute) => refusalSync(absolute);
+  return { root, refusal, refusalSync, followSymlinks: follow };
+}
+var UNRESTRICTED = {
+  root: path8.parse(process.cwd()).root,
+  refusal: async () => void 0,
+  refusalSync: () => void 0,
+  followSymlinks: true
+};
+
 // src/sources/files.ts
 var configMapKey = (absolute, key) => `${absolute}#${key}`;
-async function readCertificateFiles(topology2, cwd = process.cwd()) {
+async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}) {
+  const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
   const parse3 = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
-  const read = (ref) => {
-    if (!ref || files.has(ref.absolute)) return;
-    const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse3);
-    files.set(ref.absolute, file);
-    signatures.add(file.certs);
-  };
   try {
-    for (const { source } of certSources(topology2)) read(source.file);
-    for (const b of topology2.trustBundles) {
-      read(b.file);
-      if (b.configMap) {
-        const { file, key } = b.configMap;
-        const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
-        files.set(configMapKey(file.absolute, key), map);
-        signatures.add(map.certs);
-      }
+    for (const f of referencedFiles(topology2)) {
+      const display = displayPath(f.absolute, cwd);
+      const file = f.configMapKey === void 0 ? readCertFileSync(f.absolute, display, policy2, parse3) : readConfigMapSync(f.absolute, display, f.configMapKey, policy2);
+      files.set(f.key, file);
+      signatures.add(file.certs);
     }
     await signatures.settled();
   } finally {
     signatures.close();
   }
   return files;
+}
+function referencedFiles(topology2) {
+  const out = /* @__PURE__ */ new Map();
+  const add = (ref) => {
+    if (ref && !out.has(ref.absolute)) out.set(ref.absolute, { key: ref.absolute, absolute: ref.absolute });
+  };
+  for (const { source } of certSources(topology2)) add(source.file);
+  for (const b of topology2.trustBundles) {
+    add(b.file);
+    if (b.configMap) {
+      const { file, key } = b.configMap;
+      out.set(configMapKey(file.absolute, key), { key: configMapKey(file.absolute, key), absolute: file.absolute, configMapKey: key });
+    }
+  }
+  return [...out.values()];
 }
 var unreadable = (display, reason, missing = false) => ({
   display,
@@ -66802,67 +68280,62 @@ var unreadable = (display, reason, missing = false) => ({
   problems: [reason],
   missing
 });
-function readBytes(absolute) {
-  const fd = openSync(absolute, "r");
+function readReferenced(absolute, access2) {
+  const refused = access2.refusalSync(absolute);
+  if (refused) return { reason: refused, missing: false };
   try {
-    const { size } = fstatSync(fd);
-    if (size > LIMITS.maxCertFileBytes) throw new Error(`file is ${size} bytes; the limit is ${LIMITS.maxCertFileBytes}`);
-    const buf = Buffer.allocUnsafe(size + 1);
-    let total = 0;
-    for (let n; total < buf.length && (n = readSync(fd, buf, total, buf.length - total, null)) > 0; ) total += n;
-    if (total > LIMITS.maxCertFileBytes) throw new Error(`file is more than ${LIMITS.maxCertFileBytes} bytes`);
-    return buf.subarray(0, total);
-  } finally {
-    closeSync(fd);
-  }
-}
-function readCertFileSync(absolute, display, parse3 = parseCertificate) {
-  let bytes2;
-  try {
-    bytes2 = readBytes(absolute);
+    return readBoundedSync(absolute, { limit: LIMITS.maxCertFileBytes, regularOnly: true, noFollow: !access2.followSymlinks });
   } catch (err) {
     const code2 = err.code;
-    return unreadable(display, code2 ? describeIoError(err) : err.message, code2 === "ENOENT");
+    return { reason: describeIoError(err), missing: code2 === "ENOENT" || code2 === "ENOTDIR" };
   }
+}
+function readCertFileSync(absolute, display, access2, parse3 = parseCertificate) {
+  const bytes2 = readReferenced(absolute, access2);
+  if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
   return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse3) };
 }
-async function readConfigMap(absolute, display, key) {
-  let text;
+function readConfigMapSync(absolute, display, key, access2) {
+  const bytes2 = readReferenced(absolute, access2);
+  if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
+  return decodeConfigMap(bytes2, display, key, absolute);
+}
+function decodeConfigMap(bytes2, display, key, fileName = display) {
+  let docs;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(readBytes(absolute));
+    docs = parseYamlDocuments(bytes2, display, LIMITS.maxCertFileBytes);
   } catch (err) {
-    const code2 = err.code;
-    return unreadable(display, code2 ? describeIoError(err) : "not valid UTF-8 text", code2 === "ENOENT");
+    if (err instanceof InputError) return unreadable(display, err.detail);
+    throw err;
   }
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: true });
-  for (const doc of [...docs]) {
-    if (doc.errors.length > 0) return unreadable(display, `YAML: ${doc.errors[0].message.split("\n")[0]}`);
-    const manifest = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount });
-    if (manifest?.kind !== "ConfigMap") continue;
-    const pem = manifest.data?.[key];
+  for (const doc of docs) {
+    const manifest = doc.data;
+    if (manifest === null || typeof manifest !== "object" || manifest.kind !== "ConfigMap") continue;
+    const data = manifest.data;
+    const pem = data !== null && typeof data === "object" && Object.hasOwn(data, key) ? data[key] : void 0;
     if (typeof pem !== "string") return unreadable(display, `the ConfigMap has no data key '${key}'`);
-    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, "utf8"), absolute) };
+    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, "utf8"), fileName) };
   }
   return unreadable(display, "no ConfigMap manifest in the file");
 }
 
 // src/policy/packs.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/package.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 import { fileURLToPath } from "node:url";
 var packageRoot = (() => {
-  let dir = path8.dirname(fileURLToPath(import.meta.url));
+  let dir = path9.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync2(path8.join(dir, "policies", "rc-default.yaml"))) return dir;
-    dir = path8.dirname(dir);
+    if (existsSync2(path9.join(dir, "policies", "rc-default.yaml"))) return dir;
+    dir = path9.dirname(dir);
   }
   throw new Error("rc-policy: cannot find the package folder (policies/rc-default.yaml)");
 })();
-var VERSION = JSON.parse(readFileSync(path8.join(packageRoot, "package.json"), "utf8")).version;
+var VERSION = JSON.parse(readFileSync(path9.join(packageRoot, "package.json"), "utf8")).version;
 var REPOSITORY_URL = "https://github.com/rc-policy/rc-policy";
 var ruleHelpUri = (id) => `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
 
@@ -66877,46 +68350,57 @@ var DEFAULT_PARAMS = {
 };
 var FIXED_RULES = /* @__PURE__ */ new Set(["topology/schema"]);
 var builtinPackNames = () => ["rc-default", "lb-tls-offload"];
-var builtinPath = (name3) => path9.join(packageRoot, "policies", `${name3}.yaml`);
+var builtinPath = (name3) => path10.join(packageRoot, "policies", `${name3}.yaml`);
 function locatePack(ref, baseDir, at) {
   if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync3(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
-  const absolute = path9.resolve(baseDir, ref);
-  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path9.sep)) return { name: ref, absolute };
+  const absolute = path10.resolve(baseDir, ref);
+  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path10.sep)) return { name: ref, absolute };
   throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(", ")}; or give a path to a pack file)`, at);
 }
-async function loadPack(ref, baseDir, knownRules2, at) {
+async function loadPack(ref, baseDir, knownRules2, at, access2) {
   const layers = [];
   const seen = /* @__PURE__ */ new Set();
   let source = locatePack(ref, baseDir, at);
   while (source) {
     if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(" -> ")})`, at);
     seen.add(source.absolute);
-    const doc = await readSourceDocument(source.absolute, displayPath(source.absolute));
-    const violations = validateDocument(doc, "policy");
-    if (violations.length > 0) {
-      const v = violations[0];
-      const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
-      throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
-    }
-    const data = doc.data;
-    for (const [id, setting] of Object.entries(data.rules ?? {})) {
-      if (!knownRules2.has(id)) {
-        const guess = closest(id, [...knownRules2]);
-        throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
-      }
-      if (FIXED_RULES.has(id) && setting !== "error") {
-        throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(["rules", id]));
-      }
-    }
-    layers.push({ name: data.metadata.name, doc });
-    source = data.extends ? locatePack(data.extends, path9.dirname(source.absolute), doc.locate(["extends"])) : void 0;
+    const display = displayPath(source.absolute);
+    const builtin = source.absolute === builtinPath(source.name);
+    const refused = access2 && !builtin ? await access2.refusal(source.absolute) : void 0;
+    if (refused) throw new InputError(`policy pack ${display}: ${refused}`, at);
+    const doc = await readSourceDocument(source.absolute, display, access2 && !builtin ? { regularOnly: true, noFollow: !access2.followSymlinks } : {});
+    const layer = checkPackDocument(doc, knownRules2);
+    layers.push(layer);
+    at = layer.extends ? doc.locate(["extends"]) : at;
+    source = layer.extends ? locatePack(layer.extends, path10.dirname(source.absolute), at) : void 0;
   }
+  return mergeLayers(layers);
+}
+function checkPackDocument(doc, knownRules2) {
+  const violations = validateDocument(doc, "policy");
+  if (violations.length > 0) {
+    const v = violations[0];
+    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
+    throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
+  }
+  const data = doc.data;
+  for (const [id, setting] of Object.entries(data.rules ?? {})) {
+    if (!knownRules2.has(id)) {
+      const guess = closest(id, [...knownRules2]);
+      throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
+    }
+    if (FIXED_RULES.has(id) && setting !== "error") {
+      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(["rules", id]));
+    }
+  }
+  return { name: printable(data.metadata.name, 200), extends: data.extends, params: data.params, rules: data.rules };
+}
+function mergeLayers(layers) {
   let params = { ...DEFAULT_PARAMS };
   const rules11 = /* @__PURE__ */ new Map();
-  for (const { doc } of [...layers].reverse()) {
-    const data = doc.data;
-    params = { ...params, ...data.params };
-    for (const [id, s] of Object.entries(data.rules ?? {})) rules11.set(id, s);
+  for (const layer of [...layers].reverse()) {
+    params = { ...params, ...layer.params };
+    for (const [id, s] of Object.entries(layer.rules ?? {})) rules11.set(id, s);
   }
   return { name: layers[0].name, chain: layers.map((l) => l.name), params, rules: rules11 };
 }
@@ -66941,17 +68425,18 @@ var rule = defineRule({
 });
 function schemaViolations(violations, data, fallback) {
   const name3 = data?.metadata?.name;
-  const top = typeof name3 === "string" && name3 ? name3 : fallback;
+  const top = typeof name3 === "string" && name3 && name3.length <= 253 ? name3 : fallback;
   return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
 }
-function enclosingId(data, path14) {
+var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+function enclosingId(data, path15) {
   let node = data;
   let id;
-  for (const seg of path14) {
+  for (const seg of path15) {
     if (node === null || typeof node !== "object") break;
     node = node[seg];
     const candidate = node?.id;
-    if (node && typeof node === "object" && typeof candidate === "string") id = candidate;
+    if (node && typeof node === "object" && typeof candidate === "string" && ID.test(candidate)) id = candidate;
   }
   return id;
 }
@@ -67362,10 +68847,13 @@ var rule10 = defineRule({
   },
   *check(model) {
     const files = [];
-    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, target: r.target });
-    for (const b of model.topology.trustBundles) if (b.file) files.push({ ref: b.file, target: b.id });
-    for (const { ref, target } of files) {
-      const f = model.files.get(ref.absolute);
+    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
+    for (const b of model.topology.trustBundles) {
+      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
+      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
+    }
+    for (const { ref, key, target } of files) {
+      const f = model.files.get(key);
       if (!f) continue;
       if (f.pkcs12) yield { target, messageId: "pkcs12", data: { file: f.display }, location: ref.location };
       else if (f.privateKeys.length > 0) {
@@ -67780,17 +69268,17 @@ var rule24 = defineRule({
     const declared = [...caCertificates(model).values()];
     const caIds = caIdsByFingerprint(model);
     for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
-      const path14 = [leaf];
+      const path15 = [leaf];
       let current = leaf;
       let missing;
       for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
         if (findIssuer(current, trusted)) break;
-        const next = findIssuer(current, certs.filter((c) => !path14.includes(c)));
+        const next = findIssuer(current, certs.filter((c) => !path15.includes(c)));
         if (!next) {
           if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
           break;
         }
-        path14.push(next);
+        path15.push(next);
         current = next;
       }
       if (missing !== void 0) {
@@ -67799,13 +69287,13 @@ var rule24 = defineRule({
         yield { target: server.id, messageId: "missing", data: { issuer, declared: id ? ` (declared CA ${id})` : "" }, location: location2 };
         continue;
       }
-      for (let i = 1; i < path14.length - 1; i++) {
-        if (certs.indexOf(path14[i + 1]) < certs.indexOf(path14[i])) {
+      for (let i = 1; i < path15.length - 1; i++) {
+        if (certs.indexOf(path15[i + 1]) < certs.indexOf(path15[i])) {
           yield {
             target: server.id,
             messageId: "outOfOrder",
             severity: "warning",
-            data: { early: path14[i + 1].subjectName, late: path14[i].subjectName },
+            data: { early: path15[i + 1].subjectName, late: path15[i].subjectName },
             location: location2
           };
           break;
@@ -68414,18 +69902,18 @@ var SearchExhausted = class extends Error {
 function validatePath(leaf, intermediates, anchors2, options) {
   const errors = leafErrors(leaf, options);
   const search = new PathSearch(intermediates, anchors2, options);
-  let path14;
+  let path15;
   try {
-    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path14 = [leaf];
+    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path15 = [leaf];
     else {
       errors.push(...signatureProblems(leaf));
-      path14 = search.extend([leaf]);
+      path15 = search.extend([leaf]);
     }
   } catch (err) {
     if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
     return { ok: false, errors: [...errors, { code: "too-complex", message: `path building gave up: ${err.message}` }] };
   }
-  if (path14) return errors.length === 0 ? { ok: true, path: path14, errors } : { ok: false, path: path14, errors };
+  if (path15) return errors.length === 0 ? { ok: true, path: path15, errors } : { ok: false, path: path15, errors };
   return { ok: false, errors: [...errors, ...search.explain(leaf)] };
 }
 var seconds = (d) => Math.floor(d.getTime() / 1e3) * 1e3;
@@ -68511,31 +69999,31 @@ var PathSearch = class {
     return later.length > 0 ? out.concat(later) : out;
   }
   /** Depth-first: returns the first complete valid path extending `path`, or undefined. */
-  extend(path14) {
-    const top = path14[path14.length - 1];
+  extend(path15) {
+    const top = path15[path15.length - 1];
     let tried = 0;
     let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (path14.some((p) => sameKeyAndName(p, cand.cert))) {
+      if (path15.some((p) => sameKeyAndName(p, cand.cert))) {
         looped = true;
         continue;
       }
       tried++;
       if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
-      const problems = this.#edgeProblems(path14, cand);
+      const problems = this.#edgeProblems(path15, cand);
       if (problems.length > 0) {
-        this.#record(path14.length, problems.map((p) => this.#frame(p, cand, top)));
+        this.#record(path15.length, problems.map((p) => this.#frame(p, cand, top)));
         continue;
       }
-      if (cand.anchor) return [...path14, cand.cert];
-      if (path14.length > this.#maxDepth) {
-        this.#record(path14.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
+      if (cand.anchor) return [...path15, cand.cert];
+      if (path15.length > this.#maxDepth) {
+        this.#record(path15.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
         continue;
       }
-      const found = this.extend([...path14, cand.cert]);
+      const found = this.extend([...path15, cand.cert]);
       if (found) return found;
     }
-    if (tried === 0) this.#record(path14.length, [this.#notFound(top, looped)]);
+    if (tried === 0) this.#record(path15.length, [this.#notFound(top, looped)]);
     return void 0;
   }
   #notFound(top, looped = false) {
@@ -68580,14 +70068,14 @@ var PathSearch = class {
     return out;
   }
   /** Everything that stops `cand` from issuing the top of `path` on this path. */
-  #edgeProblems(path14, cand) {
-    const top = path14[path14.length - 1];
+  #edgeProblems(path15, cand) {
+    const top = path15[path15.length - 1];
     const ca = cand.cert;
     const who = `'${ca.subjectName}'`;
     if (!top.isSignedBy(ca)) {
       return [{ code: "bad-signature", message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
     }
-    const out = path14.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    const out = path15.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
     if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === void 0) {
       out.push({ code: "missing-extension", message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
     }
@@ -68600,12 +70088,12 @@ var PathSearch = class {
     const pathLen = ca.basicConstraints?.pathLen;
     if (pathLen !== void 0) {
       let below = 0;
-      for (let i = 1; i < path14.length; i++) if (!path14[i].isSelfIssued) below++;
+      for (let i = 1; i < path15.length; i++) if (!path15[i].isSelfIssued) below++;
       if (below > pathLen) out.push({ code: "path-len-exceeded", message: `${who} allows ${pathLen} intermediate(s) below it (pathLenConstraint) but this path has ${below}` });
     }
     if (ca.nameConstraints) {
-      for (let i = 0; i < path14.length; i++) {
-        const cert = path14[i];
+      for (let i = 0; i < path15.length; i++) {
+        const cert = path15[i];
         if (i > 0 && cert.isSelfIssued) continue;
         const problem = nameConstraintProblem(ca, cert, i === 0, this.#budget);
         if (problem) {
@@ -69137,8 +70625,8 @@ var rules8 = [rule38, rule39, rule40, rule41];
 
 // src/policy/waivers.ts
 var POLICY_FAMILY = "policy/";
-async function loadWaivers(absolute, display, knownRules2) {
-  return parseWaivers(await readSourceDocument(absolute, display), knownRules2);
+async function loadWaivers(absolute, display, knownRules2, read = {}) {
+  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules2);
 }
 function parseWaivers(doc, knownRules2) {
   const violations = validateDocument(doc, "waivers");
@@ -69619,7 +71107,8 @@ async function selectPack(topology2, options) {
   const cwd = options.cwd ?? process.cwd();
   if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology2?.policy.params ?? {});
   if (!topology2?.policy.pack) return withParams(await loadPack("rc-default", cwd, knownRules), topology2?.policy.params ?? {});
-  const pack = await loadPack(topology2.policy.pack, topology2.dir, knownRules, topology2.policy.packLocation);
+  const access2 = await fileAccess(topology2.dir, options, (p) => displayPath(p, cwd));
+  const pack = await loadPack(topology2.policy.pack, topology2.dir, knownRules, topology2.policy.packLocation, access2);
   return withParams(pack, topology2.policy.params);
 }
 function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
@@ -69637,13 +71126,21 @@ function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
 }
 async function selectWaivers(topology2, options) {
   const cwd = options.cwd ?? process.cwd();
-  const absolute = options.waivers ? path10.resolve(cwd, options.waivers) : topology2?.policy.waivers?.absolute;
-  return absolute ? loadWaivers(absolute, displayPath(absolute, cwd), knownRules) : void 0;
+  if (options.waivers) {
+    const absolute = path11.resolve(cwd, options.waivers);
+    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
+  }
+  const ref = topology2?.policy.waivers;
+  if (!topology2 || !ref) return void 0;
+  const access2 = await fileAccess(topology2.dir, options, (p) => displayPath(p, cwd));
+  const refused = await access2.refusal(ref.absolute);
+  if (refused) throw new InputError(`waivers file ${displayPath(ref.absolute, cwd)}: ${refused}`, ref.location);
+  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access2.followSymlinks });
 }
 async function selectBaseline(options) {
   if (!options.baseline) return void 0;
   const cwd = options.cwd ?? process.cwd();
-  const absolute = path10.resolve(cwd, options.baseline);
+  const absolute = path11.resolve(cwd, options.baseline);
   return loadBaseline(absolute, displayPath(absolute, cwd));
 }
 function settle(model, pack, findings, ran, waivers2, baseline) {
@@ -69679,13 +71176,13 @@ async function check(options = {}) {
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd),
+    files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: "check"
   };
   return evaluate(loaded.document.file, model, pack, waivers2, baseline);
 }
 function schemaFailureReport(loaded, at, mode, pack, baseline) {
-  const fallback = path10.basename(loaded.document.file);
+  const fallback = path11.basename(loaded.document.file);
   const schemaFindings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(rule, v, "error"));
   const applied = baseline ? applyBaseline(schemaFindings, baseline) : void 0;
   return buildReport(loaded.document.file, at, mode, pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
@@ -70501,7 +71998,7 @@ async function audit(options = {}) {
   const agent = resolvingAgent(resolver, options.keyVaultCa ? { ca: options.keyVaultCa } : {});
   try {
     const [files, probes, keyVault] = await Promise.all([
-      readCertificateFiles(topology2, cwd),
+      readCertificateFiles(topology2, cwd, options),
       probeEstate(plan, {
         resolver,
         timeoutMs,
@@ -70522,15 +72019,19 @@ async function audit(options = {}) {
 // src/commands/args.ts
 var RELATIVE = /^([+-])(\d+)([dhwm]?)$/;
 var UNIT_MS = { "": 864e5, d: 864e5, h: 36e5, w: 7 * 864e5, m: 30 * 864e5 };
+var EARLIEST_AT = Date.UTC(1950, 0, 1);
+var LATEST_AT = Date.UTC(9999, 11, 31, 23, 59, 59);
 function parseAt(value, now = /* @__PURE__ */ new Date()) {
   if (value === void 0) return now;
   const rel = RELATIVE.exec(value);
-  if (rel) return new Date(now.getTime() + (rel[1] === "-" ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]]);
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-    const d = new Date(iso);
-    if (!Number.isNaN(d.getTime())) return d;
+  let d;
+  if (rel) d = new Date(now.getTime() + (rel[1] === "-" ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]]);
+  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   }
+  const t = d?.getTime() ?? Number.NaN;
+  if (t >= EARLIEST_AT && t <= LATEST_AT) return d;
+  if (rel || !Number.isNaN(t)) throw new InputError(`--at must fall between 1950 and 9999, the years a certificate can state (got '${value}')`);
   throw new InputError(`--at must be an ISO date (2026-12-01, 2026-12-01T12:00:00Z) or an offset such as +30d (got '${value}')`);
 }
 
@@ -70564,9 +72065,9 @@ function annotation(f) {
 }
 var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderGithub(report, _ctx) {
-  const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
-  const quiet = report.findings.length - open3.length;
-  const bySeverity = (s) => open3.filter((f) => f.severity === s);
+  const open4 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
+  const quiet = report.findings.length - open4.length;
+  const bySeverity = (s) => open4.filter((f) => f.severity === s);
   const gaps = openGaps(report);
   const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
   const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : ANNOTATION_LIMIT)));
@@ -70813,7 +72314,7 @@ function findingsSection(report, ctx2) {
 }
 function incompleteSection(report, ctx2) {
   const gaps = report.incomplete;
-  const open3 = openGaps(report);
+  const open4 = openGaps(report);
   const rows = gaps.slice(0, MAX_FINDING_ROWS).map((g) => {
     const state3 = g.waived ? "\u{1F4A4} waived (live/unreachable)" : "**not evaluated**";
     return `| ${md(g.target)} | ${code(g.source)} | ${md(g.reason)} | ${location(g, ctx2)} | ${state3} |`;
@@ -70821,7 +72322,7 @@ function incompleteSection(report, ctx2) {
   return [
     "### Not evaluated",
     "",
-    open3.length > 0 ? `\u26D4 ${md(incompleteVerdict(open3))}. Nothing below vouches for ${open3.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
+    open4.length > 0 ? `\u26D4 ${md(incompleteVerdict(open4))}. Nothing below vouches for ${open4.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
     "",
     "| Target | Source | Reason | Location | |",
     "| --- | --- | --- | --- | --- |",
@@ -71096,6 +72597,39 @@ function renderText(report, options) {
 `;
 }
 
+// src/redact.ts
+var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SAS|CONNECTION_?STRING|AUTH|(^|_)KEY$/i;
+var NOT_SECRET = /_(PATH|FILE|DIR|SOCK|URL|URI|ENDPOINT|HOST)$/i;
+var MIN_SECRET_LENGTH = 8;
+var REDACTED = "[redacted]";
+function secretValues(env = process.env) {
+  const out = /* @__PURE__ */ new Set();
+  for (const [name3, value] of Object.entries(env)) {
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name3) && !NOT_SECRET.test(name3)) out.add(value);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+var SEP = String.raw`(?:\s|\\x0[ad])+`;
+var PATTERNS = [
+  // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line
+  // (a message may quote only the start of a file).
+  [
+    new RegExp(String.raw`-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z0-9 ]*)-----(?:${SEP}(?:[A-Za-z-]+: [^\n\\]*|[A-Za-z0-9+/=]+))*(?:${SEP}-----END \1-----)?`, "g"),
+    `-----BEGIN $1----- ${REDACTED} -----END $1-----`
+  ],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // A JWT, or the start of one ('eyJ' is base64 for '{"'), even cut short by a message.
+  [/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\b(password|passwd|pwd|secret|client_secret|token|access_token|sig|AccountKey|SharedAccessKey)=([^;&\s'"]+)/gi, `$1=${REDACTED}`]
+];
+function redact(text, secrets = secretValues()) {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
 // src/action.ts
 var MODES = ["check", "audit"];
 var FAIL_ON = ["error", "warning", "info", "never"];
@@ -71122,6 +72656,8 @@ ${text}${text.endsWith("\n") ? "" : "\n"}::${token}::
   endGroup();
 }
 async function run(env = process.env) {
+  const secrets = secretValues(env);
+  const clean = (text) => redact(text, secrets);
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const mode = choice("mode", MODES, "check");
@@ -71148,23 +72684,23 @@ async function run(env = process.env) {
     };
     const failed = fails(report.findings, failOn);
     const gaps = openGaps(report);
-    const dir = await mkdtemp(path13.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
-    const reportJson = path13.join(dir, "report.json");
-    const reportMarkdown = path13.join(dir, "summary.md");
-    const sarifFile = path13.resolve(workspace, optional("sarif-file") ?? path13.join(dir, "results.sarif"));
-    const markdown = renderMarkdown(report, ctx2);
-    await writeFile2(reportJson, renderJson(report));
+    const dir = await mkdtemp(path14.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
+    const reportJson = path14.join(dir, "report.json");
+    const reportMarkdown = path14.join(dir, "summary.md");
+    const sarifFile = path14.resolve(workspace, optional("sarif-file") ?? path14.join(dir, "results.sarif"));
+    const markdown = clean(renderMarkdown(report, ctx2));
+    await writeFile2(reportJson, clean(renderJson(report)));
     await writeFile2(reportMarkdown, markdown);
-    await mkdir2(path13.dirname(sarifFile), { recursive: true });
-    await writeFile2(sarifFile, renderSarif(report, ctx2));
+    await mkdir2(path14.dirname(sarifFile), { recursive: true });
+    await writeFile2(sarifFile, clean(renderSarif(report, ctx2)));
     setOutput("errors", String(report.summary.error));
     setOutput("warnings", String(report.summary.warning));
     setOutput("result", gaps.length > 0 ? "error" : failed ? "fail" : "pass");
     setOutput("report-json", reportJson);
     setOutput("report-markdown", reportMarkdown);
     setOutput("sarif-file", sarifFile);
-    logUntrusted("rc-policy report", renderText(report, { color: false }));
-    if (annotate) process.stdout.write(renderGithub(report, ctx2));
+    logUntrusted("rc-policy report", clean(renderText(report, { color: false })));
+    if (annotate) process.stdout.write(clean(renderGithub(report, ctx2)));
     if (summarise2) {
       if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
       else warning("GITHUB_STEP_SUMMARY is not set: no job summary written");
@@ -71180,8 +72716,8 @@ async function run(env = process.env) {
   } catch (err) {
     setOutput("result", "error");
     const msg = err instanceof Error ? err.message : String(err);
-    setFailed(`rc-policy: ${err instanceof InputError ? msg : `unexpected error: ${msg.split("\n")[0]}`}`);
-    if (!(err instanceof InputError) && err instanceof Error && err.stack) debug(err.stack);
+    setFailed(clean(`rc-policy: ${err instanceof InputError ? msg : `unexpected error: ${msg.split("\n")[0]}`}`));
+    if (!(err instanceof InputError) && err instanceof Error && err.stack) debug(clean(err.stack));
   }
 }
 

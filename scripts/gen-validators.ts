@@ -8,12 +8,15 @@ import standalone from 'ajv/dist/standalone/index.js';
 import topology from '../schema/topology.schema.json' with { type: 'json' };
 import policy from '../schema/policy.schema.json' with { type: 'json' };
 import waivers from '../schema/waivers.schema.json' with { type: 'json' };
+import { inlineRefs } from '../src/topology/inline-refs.ts';
 
 const AJV_OPTIONS = { allErrors: true, strict: true, verbose: true, keywords: ['x-hint'], code: { source: true, esm: true } };
 
 export function validatorsSource(): string {
   const ajv = new Ajv2020(AJV_OPTIONS);
-  ajv.addSchema([policy, topology, waivers]);
+  // Inlined $refs keep error collection linear on hostile files (docs/decisions/0051).
+  const all = [policy, topology, waivers] as unknown as Record<string, unknown>[];
+  ajv.addSchema(all.map((s) => inlineRefs(s, all)));
   let code = (standalone as unknown as typeof standalone.default)(ajv, { topology: topology.$id, policy: policy.$id, waivers: waivers.$id });
   // ajv's "ESM" output still calls require() for its runtime helpers: turn those into imports.
   const imports: string[] = [];

@@ -18,6 +18,7 @@ import { renderText } from './report/text.ts';
 import type { RenderContext } from './report/formats.ts';
 import { fails, isFailing, type FailOn } from './report/summary.ts';
 import { incompleteVerdict, openGaps } from './report/incomplete.ts';
+import { redact, secretValues } from './redact.ts';
 
 const MODES = ['check', 'audit'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
@@ -48,6 +49,10 @@ function logUntrusted(title: string, text: string): void {
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Everything the Action writes (files, log, annotations, summary, errors) leaves secret-free
+  // (docs/decisions/0053): the runner's environment holds the job's tokens.
+  const secrets = secretValues(env);
+  const clean = (text: string): string => redact(text, secrets);
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const mode = choice('mode', MODES, 'check');
@@ -82,11 +87,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const reportJson = path.join(dir, 'report.json');
     const reportMarkdown = path.join(dir, 'summary.md');
     const sarifFile = path.resolve(workspace, optional('sarif-file') ?? path.join(dir, 'results.sarif'));
-    const markdown = renderMarkdown(report, ctx);
-    await writeFile(reportJson, renderJson(report));
+    const markdown = clean(renderMarkdown(report, ctx));
+    await writeFile(reportJson, clean(renderJson(report)));
     await writeFile(reportMarkdown, markdown);
     await mkdir(path.dirname(sarifFile), { recursive: true });
-    await writeFile(sarifFile, renderSarif(report, ctx));
+    await writeFile(sarifFile, clean(renderSarif(report, ctx)));
 
     core.setOutput('errors', String(report.summary.error));
     core.setOutput('warnings', String(report.summary.warning));
@@ -95,8 +100,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput('report-markdown', reportMarkdown);
     core.setOutput('sarif-file', sarifFile);
 
-    logUntrusted('rc-policy report', renderText(report, { color: false }));
-    if (annotate) process.stdout.write(renderGithub(report, ctx));
+    logUntrusted('rc-policy report', clean(renderText(report, { color: false })));
+    if (annotate) process.stdout.write(clean(renderGithub(report, ctx)));
     if (summarise) {
       if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
       else core.warning('GITHUB_STEP_SUMMARY is not set: no job summary written');
@@ -115,7 +120,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // rc-policy could not do its job (exit 2 in the CLI): that fails the step even with soft-fail.
     core.setOutput('result', 'error');
     const msg = err instanceof Error ? err.message : String(err);
-    core.setFailed(`rc-policy: ${err instanceof InputError ? msg : `unexpected error: ${msg.split('\n')[0]}`}`);
-    if (!(err instanceof InputError) && err instanceof Error && err.stack) core.debug(err.stack);
+    core.setFailed(clean(`rc-policy: ${err instanceof InputError ? msg : `unexpected error: ${msg.split('\n')[0]}`}`));
+    if (!(err instanceof InputError) && err instanceof Error && err.stack) core.debug(clean(err.stack));
   }
 }

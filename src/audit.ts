@@ -67,7 +67,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const agent = resolvingAgent(resolver, options.keyVaultCa ? { ca: options.keyVaultCa } : {});
   try {
     const [files, probes, keyVault] = await Promise.all([
-      readCertificateFiles(topology, cwd),
+      readCertificateFiles(topology, cwd, options),
       probeEstate(plan, {
         resolver,
         timeoutMs,

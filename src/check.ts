@@ -3,6 +3,8 @@ import path from 'node:path';
 import { runRules, sortFindings, toFinding } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
 import { loadTopology, type LoadedTopology } from './topology/load.ts';
+import { fileAccess } from './sources/containment.ts';
+import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
@@ -31,6 +33,10 @@ export interface CheckOptions {
   readonly waivers?: string;
   /** A previous JSON report (relative to cwd): its findings (rule + target) are existing, not failing. */
   readonly baseline?: string;
+  /** Read files the topology references outside its repository (default: refused; docs/security.md). */
+  readonly allowOutsideRepo?: boolean;
+  /** Read files the topology references through symlinks (default: refused; docs/security.md). */
+  readonly followSymlinks?: boolean;
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -42,7 +48,8 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
   const cwd = options.cwd ?? process.cwd();
   if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology?.policy.params ?? {});
   if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, knownRules), topology?.policy.params ?? {});
-  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation);
+  const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
+  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation, access);
   return withParams(pack, topology.policy.params);
 }
 
@@ -66,8 +73,17 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
 /** The waivers of a run: --waivers (relative to cwd) replaces policy.waivers (relative to the topology). */
 export async function selectWaivers(topology: Topology | undefined, options: CheckOptions): Promise<LoadedWaiver[] | undefined> {
   const cwd = options.cwd ?? process.cwd();
-  const absolute = options.waivers ? path.resolve(cwd, options.waivers) : topology?.policy.waivers?.absolute;
-  return absolute ? loadWaivers(absolute, displayPath(absolute, cwd), knownRules) : undefined;
+  if (options.waivers) {
+    const absolute = path.resolve(cwd, options.waivers);
+    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
+  }
+  const ref = topology?.policy.waivers;
+  if (!topology || !ref) return undefined;
+  // A waivers file the topology names is confined like every file it references (docs/decisions/0050).
+  const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
+  const refused = await access.refusal(ref.absolute);
+  if (refused) throw new InputError(`waivers file ${displayPath(ref.absolute, cwd)}: ${refused}`, ref.location);
+  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access.followSymlinks });
 }
 
 export async function selectBaseline(options: CheckOptions): Promise<Baseline | undefined> {
@@ -126,7 +142,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd),
+    files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
   return evaluate(loaded.document.file, model, pack, waivers, baseline);

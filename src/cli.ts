@@ -1,6 +1,7 @@
 // The command-line shell: argv -> library -> stdout/stderr and an exit code. No logic of its own.
 import { InputError } from './errors.ts';
 import { VERSION } from './package.ts';
+import { describeFailure } from './commands/failure.ts';
 
 const HELP = `Usage: rc-policy <command> [options]
 
@@ -30,7 +31,21 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./commands/init.ts')).runInit,
 };
 
+/**
+ * A reader that stops early (`rc-policy check | head`) closes the pipe: stop writing and keep the
+ * exit code, instead of dying on an unhandled EPIPE with a stack trace.
+ */
+function guardStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`rc-policy: cannot write to stdout: ${err.code ?? err.message}\n`);
+    process.exit(2);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const [command, ...rest] = argv;
   const debug = argv.includes('--debug');
   try {
@@ -46,12 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!load) throw new InputError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await (await load())(rest);
   } catch (err) {
-    if (err instanceof InputError) process.stderr.write(`rc-policy: ${err.message}\n`);
-    else {
-      const msg = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`rc-policy: unexpected error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
-    }
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(describeFailure(err, debug));
     return 2;
   }
 }

@@ -3,6 +3,7 @@
 import type { Model } from './model/types.ts';
 import type { Pack, RuleSetting } from './policy/packs.ts';
 import type { Finding, RuleRun } from './report/types.ts';
+import { printable } from './printable.ts';
 import { formatMessage, type Rule, type Severity, type Violation } from './rules/rule.ts';
 
 export class RuleError extends Error {
@@ -20,7 +21,7 @@ export function severityOf(rule: Rule, setting: RuleSetting | undefined, v: Viol
 export function toFinding(rule: Rule, v: Violation, severity: Severity): Finding {
   const template = rule.meta.messages[v.messageId];
   if (template === undefined) throw new RuleError(rule.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return { rule: rule.meta.id, severity, target: v.target, message: formatMessage(template, v.data), location: v.location, waived: false };
+  return { rule: rule.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
 }
 
 /** `record`, when given, learns how each rule fared (ran, not-applicable, off, audit-only). */

@@ -1,4 +1,5 @@
 import type { Location } from './topology/model.ts';
+import { printable } from './printable.ts';
 
 /**
  * The tool cannot do its job with this input (exit 2). The message is one line and names the
@@ -6,11 +7,15 @@ import type { Location } from './topology/model.ts';
  */
 export class InputError extends Error {
   readonly location?: Location;
+  /** The reason without the location: "line 3: ..." style callers (cert/unreadable) add their own. */
+  readonly detail: string;
 
   constructor(message: string, location?: Location) {
-    super(location ? `${formatLocation(location)}: ${message}` : message);
+    // The message often quotes the input (a file name, a YAML key): keep it one printable line.
+    super(printable(location ? `${formatLocation(location)}: ${message}` : message));
     this.name = 'InputError';
     this.location = location;
+    this.detail = printable(location ? `line ${location.line}: ${message}` : message);
   }
 }
 

@@ -49,6 +49,8 @@ Report options (as for check):
                          repeat for several outputs
   --no-color             no ANSI colours (NO_COLOR is honoured too)
   -q, --quiet            show only the findings that fail the run
+  --allow-outside-repo   read files the topology references outside its repository
+  --follow-symlinks      read files the topology references through symlinks
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 could not evaluate: bad

@@ -13,6 +13,8 @@ export const CHECK_OPTIONS = {
   format: { type: 'string', multiple: true, short: 'f' },
   color: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  'allow-outside-repo': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -34,13 +36,26 @@ Options:
                          e.g. --format text --format sarif=results.sarif
   --no-color             no ANSI colours (NO_COLOR is honoured too)
   -q, --quiet            show only the findings that fail the run
+  --allow-outside-repo   read files the topology references outside its repository
+  --follow-symlinks      read files the topology references through symlinks
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.
 `;
 
 /** The parsed values of CHECK_OPTIONS, which audit's options extend. */
-type CommonValues = { policy?: string; waivers?: string; baseline?: string; at?: string; 'fail-on'?: string; format?: string[]; color?: boolean; quiet?: boolean };
+type CommonValues = {
+  policy?: string;
+  waivers?: string;
+  baseline?: string;
+  at?: string;
+  'fail-on'?: string;
+  format?: string[];
+  color?: boolean;
+  quiet?: boolean;
+  'allow-outside-repo'?: boolean;
+  'follow-symlinks'?: boolean;
+};
 
 /** What check and audit read the same way from the command line; validated before anything runs. */
 export function commonOptions(values: CommonValues) {
@@ -51,6 +66,8 @@ export function commonOptions(values: CommonValues) {
     ...(values.policy !== undefined && { policy: values.policy }),
     ...(values.waivers !== undefined && { waivers: values.waivers }),
     ...(values.baseline !== undefined && { baseline: values.baseline }),
+    allowOutsideRepo: values['allow-outside-repo'] ?? false,
+    followSymlinks: values['follow-symlinks'] ?? false,
   } satisfies CheckOptions;
   return { failOn, targets, options };
 }

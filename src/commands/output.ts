@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { FORMATS, type RenderContext } from '../report/formats.ts';
 import type { Report } from '../report/types.ts';
+import { redact, secretValues } from '../redact.ts';
 
 export interface OutputTarget {
   readonly format: string;
@@ -34,8 +35,10 @@ export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream =
 }
 
 export async function writeOutputs(report: Report, targets: OutputTarget[], ctx: RenderContext): Promise<void> {
+  const secrets = secretValues();
   for (const t of targets) {
-    const text = FORMATS[t.format]!(report, t.file ? { ...ctx, color: false } : ctx);
+    // Reports go to public CI logs and code-scanning UIs: nothing secret leaves (docs/security.md).
+    const text = redact(FORMATS[t.format]!(report, t.file ? { ...ctx, color: false } : ctx), secrets);
     if (!t.file) {
       process.stdout.write(text);
       continue;

@@ -174,10 +174,19 @@ export function readString(buf: Uint8Array, tlv: Tlv): string {
         throw new DerError('invalid UTF-8 in UTF8String');
       }
     case Tag.BMPString:
-      return utf16.decode(b);
+      try {
+        return utf16.decode(b);
+      } catch {
+        throw new DerError('invalid UTF-16 in BMPString');
+      }
     case Tag.UniversalString: {
+      if (b.length % 4 !== 0) throw new DerError('UniversalString length is not a multiple of 4');
       let s = '';
-      for (let i = 0; i + 3 < b.length; i += 4) s += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
+      for (let i = 0; i < b.length; i += 4) {
+        const cp = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new DerError('invalid code point in UniversalString');
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     default:

@@ -74,7 +74,16 @@ export function attributeValues(name: DistinguishedName, type: string): string[]
   return out;
 }
 
-const escape = (v: string): string => v.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])|( )$/g, '\\$1$2');
+// Controls, line separators and bidi overrides in a name would break or disguise the line it is
+// printed on: RFC 4514 lets any character be written as \XX hex pairs of its UTF-8 bytes.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const hexPairs = (c: string): string => [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+
+const escape = (v: string): string =>
+  v
+    .replace(/([,+"\\<>;])/g, '\\$1')
+    .replace(/^([ #])|( )$/g, '\\$1$2')
+    .replace(UNPRINTABLE, hexPairs);
 
 /** RFC 4514 string, most specific RDN first: "CN=broker-us-1.company.com, O=Company". */
 export function formatName(name: DistinguishedName): string {

@@ -26,8 +26,7 @@ function isBase64Line(line: string): boolean {
 }
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
 
-const looksLikePem = (data: Uint8Array): boolean =>
-  Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 64 * 1024)).includes('-----BEGIN ');
+const looksLikePem = (data: Uint8Array): boolean => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('-----BEGIN ');
 
 /**
  * `parse` turns one certificate's DER into a Certificate; a source reading many files passes a
@@ -125,6 +124,7 @@ function decodePemLines(data: Uint8Array, out: DecodedCertificates, parse: (der:
   let label: string | undefined;
   let startLine = 0;
   let body: string[] = [];
+  let bodyChars = 0;
   let blocks = 0;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
@@ -136,6 +136,7 @@ function decodePemLines(data: Uint8Array, out: DecodedCertificates, parse: (der:
         label = m[1]!;
         startLine = n + 1;
         body = [];
+        bodyChars = 0;
       }
       continue;
     }
@@ -148,7 +149,8 @@ function decodePemLines(data: Uint8Array, out: DecodedCertificates, parse: (der:
         continue;
       }
       body.push(line);
-      if (body.length * 64 > LIMITS.maxPemBlockBytes) {
+      bodyChars += line.length;
+      if (bodyChars > LIMITS.maxPemBlockBytes) {
         out.problems.push(`line ${startLine}: ${label} block is larger than ${LIMITS.maxPemBlockBytes} bytes`);
         label = undefined;
       }
@@ -170,8 +172,21 @@ function decodePemLines(data: Uint8Array, out: DecodedCertificates, parse: (der:
 }
 
 function classifyBlock(label: string, der: Uint8Array, line: number, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate): void {
-  if (label.endsWith('PRIVATE KEY')) {
+  // RSA/EC/ENCRYPTED/OPENSSH PRIVATE KEY, PGP PRIVATE KEY BLOCK, ...
+  if (label.includes('PRIVATE KEY')) {
     out.privateKeys.push(label);
+    return;
+  }
+  if (label === 'PKCS12' || isPkcs12(der)) {
+    (out as { pkcs12: boolean }).pkcs12 = true;
+    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
+    return;
+  }
+  // A key under another label is still a key: detect it by its structure, whatever the label says.
+  const key = privateKeyKind(der);
+  if (key) {
+    out.privateKeys.push(`${key} in a ${label} block`);
+    if (CERT_LABELS.has(label)) out.problems.push(`line ${line}: the ${label} block holds a private key, not a certificate`);
     return;
   }
   if (CERT_LABELS.has(label)) {
@@ -183,11 +198,6 @@ function classifyBlock(label: string, der: Uint8Array, line: number, out: Decode
     }
     return;
   }
-  if (label === 'PKCS12') {
-    (out as { pkcs12: boolean }).pkcs12 = true;
-    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
-    return;
-  }
   if (label === 'TRUSTED CERTIFICATE' || label === 'PKCS7') {
     out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
@@ -195,8 +205,9 @@ function classifyBlock(label: string, der: Uint8Array, line: number, out: Decode
 }
 
 function decodeDer(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate): void {
-  if (isPrivateKeyDer(data)) {
-    out.privateKeys.push('private key (DER)');
+  const key = privateKeyKind(data);
+  if (key) {
+    out.privateKeys.push(`${key} (DER)`);
     return;
   }
   try {
@@ -207,37 +218,51 @@ function decodeDer(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint
   }
 }
 
-/** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } (RFC 7292). */
+/**
+ * PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... } (RFC 7292), recognised by its
+ * first bytes only. PKCS#12 files are often BER (Windows and .NET write indefinite lengths), which
+ * our strict DER reader refuses; a key bundle must be flagged however it is encoded.
+ */
 function isPkcs12(data: Uint8Array): boolean {
-  if (data[0] !== Tag.SEQUENCE) return false; // PEM text: no exception (and its stack trace) per file
-  try {
-    const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version, authSafe] = children(data, root);
-    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) !== 3 || authSafe?.tag !== Tag.SEQUENCE) return false;
-    const [contentType] = children(data, authSafe);
-    return contentType?.tag === Tag.OID && readOid(data, contentType).startsWith('1.2.840.113549.1.7.');
-  } catch (err) {
-    if (err instanceof DerError) return false;
-    throw err;
-  }
+  let p = 0;
+  const header = (tag: number): boolean => {
+    if (data[p] !== tag) return false;
+    const len = data[p + 1];
+    if (len === undefined) return false;
+    p += 2 + (len & 0x80 ? len & 0x7f : 0); // short, long or indefinite (0x80) length
+    return p <= data.length;
+  };
+  if (!header(Tag.SEQUENCE)) return false;
+  if (data[p] !== Tag.INTEGER || data[p + 1] !== 1 || data[p + 2] !== 3) return false;
+  p += 3;
+  if (!header(Tag.SEQUENCE)) return false;
+  // OBJECT IDENTIFIER 1.2.840.113549.1.7.x (PKCS#7 data or signedData)
+  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
+  return oid.every((b, i) => data[p + i] === b) && p + oid.length < data.length;
 }
 
 /**
- * A DER private key: PKCS#8 PrivateKeyInfo (version, AlgorithmIdentifier, OCTET STRING),
- * PKCS#1 RSAPrivateKey (version, then nine INTEGERs) or SEC1 ECPrivateKey (version 1, OCTET STRING).
+ * What kind of DER private key `data` is, if it is one: PKCS#8 PrivateKeyInfo (version,
+ * AlgorithmIdentifier, OCTET STRING), PKCS#8 EncryptedPrivateKeyInfo (AlgorithmIdentifier, OCTET
+ * STRING), PKCS#1 RSAPrivateKey or OpenSSL DSAPrivateKey (version, then INTEGERs) or SEC1
+ * ECPrivateKey (version 1, OCTET STRING).
  */
-function isPrivateKeyDer(data: Uint8Array): boolean {
+function privateKeyKind(data: Uint8Array): string | undefined {
   try {
     const root = readRoot(data);
-    if (root.tag !== Tag.SEQUENCE) return false;
-    const [version, second, third] = children(data, root);
-    if (version?.tag !== Tag.INTEGER || readSmallInt(data, version) > 1) return false;
-    if (second?.tag === Tag.SEQUENCE) return third?.tag === Tag.OCTET_STRING;
-    if (second?.tag === Tag.OCTET_STRING) return true;
-    return second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER;
+    if (root.tag !== Tag.SEQUENCE) return undefined;
+    const [first, second, third] = children(data, root);
+    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
+      const [alg] = children(data, first);
+      return alg?.tag === Tag.OID && readOid(data, alg).startsWith('1.2.840.113549.1.') ? 'encrypted private key' : undefined;
+    }
+    if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return undefined;
+    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return 'private key';
+    if (second?.tag === Tag.OCTET_STRING) return 'EC private key';
+    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return 'RSA or DSA private key';
+    return undefined;
   } catch (err) {
-    if (err instanceof DerError) return false;
+    if (err instanceof DerError) return undefined;
     throw err;
   }
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
+import { printable } from '../printable.ts';
 import type { Params } from '../model/types.ts';
 import { packageRoot } from '../package.ts';
+import type { FileAccess } from '../sources/containment.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
@@ -51,41 +53,66 @@ function locatePack(ref: string, baseDir: string, at?: Location): PackSource {
 
 /**
  * Loads a pack and everything it extends. `knownRules` guards against typos: a rule id the engine
- * does not know is an error, not a silently ignored line.
+ * does not know is an error, not a silently ignored line. `access`, for a pack the topology names,
+ * keeps pack files (and what they extend) inside the topology's repository.
  */
-export async function loadPack(ref: string, baseDir: string, knownRules: ReadonlySet<string>, at?: Location): Promise<Pack> {
-  const layers: { name: string; doc: SourceDocument }[] = [];
+export async function loadPack(ref: string, baseDir: string, knownRules: ReadonlySet<string>, at?: Location, access?: FileAccess): Promise<Pack> {
+  const layers: PackLayer[] = [];
   const seen = new Set<string>();
   let source: PackSource | undefined = locatePack(ref, baseDir, at);
   while (source) {
     if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(' -> ')})`, at);
     seen.add(source.absolute);
-    const doc = await readSourceDocument(source.absolute, displayPath(source.absolute));
-    const violations = validateDocument(doc, 'policy');
-    if (violations.length > 0) {
-      const v = violations[0]!;
-      const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
-      throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
-    }
-    const data = doc.data as { metadata: { name: string }; extends?: string | null; rules?: Record<string, RuleSetting> };
-    for (const [id, setting] of Object.entries(data.rules ?? {})) {
-      if (!knownRules.has(id)) {
-        const guess = closest(id, [...knownRules]);
-        throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}`, doc.locate(['rules', id], true));
-      }
-      if (FIXED_RULES.has(id) && setting !== 'error') {
-        throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(['rules', id]));
-      }
-    }
-    layers.push({ name: data.metadata.name, doc });
-    source = data.extends ? locatePack(data.extends, path.dirname(source.absolute), doc.locate(['extends'])) : undefined;
+    const display = displayPath(source.absolute);
+    const builtin = source.absolute === builtinPath(source.name);
+    const refused = access && !builtin ? await access.refusal(source.absolute) : undefined;
+    if (refused) throw new InputError(`policy pack ${display}: ${refused}`, at);
+    const doc = await readSourceDocument(source.absolute, display, access && !builtin ? { regularOnly: true, noFollow: !access.followSymlinks } : {});
+    const layer = checkPackDocument(doc, knownRules);
+    layers.push(layer);
+    at = layer.extends ? doc.locate(['extends']) : at;
+    source = layer.extends ? locatePack(layer.extends, path.dirname(source.absolute), at) : undefined;
   }
+  return mergeLayers(layers);
+}
+
+/** One pack file, schema-checked: what it sets, before `extends` is applied. */
+export interface PackLayer {
+  readonly name: string;
+  readonly extends?: string | null;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly rules?: Readonly<Record<string, RuleSetting>>;
+}
+
+/** Validates one parsed pack file (schema, known rule ids, fixed rules). Pure; throws InputError. */
+export function checkPackDocument(doc: SourceDocument, knownRules: ReadonlySet<string>): PackLayer {
+  const violations = validateDocument(doc, 'policy');
+  if (violations.length > 0) {
+    const v = violations[0]!;
+    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
+    throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
+  }
+  const data = doc.data as { metadata: { name: string }; extends?: string | null; params?: Record<string, unknown>; rules?: Record<string, RuleSetting> };
+  for (const [id, setting] of Object.entries(data.rules ?? {})) {
+    if (!knownRules.has(id)) {
+      const guess = closest(id, [...knownRules]);
+      throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}`, doc.locate(['rules', id], true));
+    }
+    if (FIXED_RULES.has(id) && setting !== 'error') {
+      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(['rules', id]));
+    }
+  }
+  // The name is printed in every report: keep a hostile one from forging lines.
+  return { name: printable(data.metadata.name, 200), extends: data.extends, params: data.params, rules: data.rules };
+}
+
+/** A pack from its layers, most specific first: params and rules of the more specific win. */
+export function mergeLayers(layers: readonly PackLayer[]): Pack {
   let params: Record<string, unknown> = { ...DEFAULT_PARAMS };
   const rules = new Map<string, RuleSetting>();
-  for (const { doc } of [...layers].reverse()) {
-    const data = doc.data as { params?: Record<string, unknown>; rules?: Record<string, RuleSetting> };
-    params = { ...params, ...data.params };
-    for (const [id, s] of Object.entries(data.rules ?? {})) rules.set(id, s);
+  for (const layer of [...layers].reverse()) {
+    params = { ...params, ...layer.params };
+    for (const [id, s] of Object.entries(layer.rules ?? {})) rules.set(id, s);
   }
   return { name: layers[0]!.name, chain: layers.map((l) => l.name), params: params as unknown as Params, rules };
 }

@@ -18,8 +18,9 @@ export interface LoadedWaiver {
 /** The rule family whose findings are about waivers themselves: waiving them would be circular. */
 const POLICY_FAMILY = 'policy/';
 
-export async function loadWaivers(absolute: string, display: string, knownRules: ReadonlySet<string>): Promise<LoadedWaiver[]> {
-  return parseWaivers(await readSourceDocument(absolute, display), knownRules);
+/** `read` restricts what the path may be when the topology named it (docs/decisions/0050). */
+export async function loadWaivers(absolute: string, display: string, knownRules: ReadonlySet<string>, read: Parameters<typeof readSourceDocument>[2] = {}): Promise<LoadedWaiver[]> {
+  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules);
 }
 
 export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string>): LoadedWaiver[] {

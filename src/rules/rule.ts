@@ -1,5 +1,6 @@
 import type { Model } from '../model/types.ts';
 import type { Location } from '../topology/model.ts';
+import { printable } from '../printable.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -45,6 +46,7 @@ export const defineRule = (rule: Rule): Rule => rule;
 export function formatMessage(template: string, data: Violation['data']): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
     const v = data?.[key];
-    return v === undefined ? `{{${key}}}` : String(v);
+    // Values come from the input (certificate names, file names): never let them break the line.
+    return v === undefined ? `{{${key}}}` : printable(String(v));
   });
 }

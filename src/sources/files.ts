@@ -1,51 +1,68 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { decodeCertificates } from '../pki/pem.ts';
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { SignaturePrefetch } from './signatures.ts';
+import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
-import { describeIoError } from '../topology/document.ts';
+import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import type { CertFile } from '../model/types.ts';
 import type { FileRef, Topology } from '../topology/model.ts';
 import { certSources } from '../topology/walk.ts';
+import { fileAccess, UNRESTRICTED, type AccessOptions, type FileAccess } from './containment.ts';
+import { readBoundedSync } from './read.ts';
 
 /** Key of a ConfigMap entry in Model.files. */
 export const configMapKey = (absolute: string, key: string): string => `${absolute}#${key}`;
 
 /**
  * Reads every certificate, bundle and ConfigMap file the topology references, each once; a
- * certificate that several files hold (a CA in every served chain) is parsed once. Signatures the
- * rules will ask about are verified on a worker thread while the files are read (./signatures.ts).
- * Reads are synchronous: for 10,000 small files the thread-pool round trips of async reads
- * (open, stat, read, close) cost ~10x the reads themselves (BENCHMARKS.md).
+ * certificate that several files hold (a CA in every served chain) is parsed once. Paths outside
+ * the topology's repository or through symlinks are refused (a cert/unreadable finding) unless
+ * `access` allows them. Signatures the rules will ask about are verified on a worker thread while
+ * the files are read (./signatures.ts). Reads are synchronous: for 10,000 small files the
+ * thread-pool round trips of async reads cost ~10x the reads themselves (docs/decisions/0062).
  */
-export async function readCertificateFiles(topology: Topology, cwd = process.cwd()): Promise<Map<string, CertFile>> {
+export async function readCertificateFiles(topology: Topology, cwd = process.cwd(), access: AccessOptions = {}): Promise<Map<string, CertFile>> {
+  const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
   const parse = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
-  const read = (ref: FileRef | undefined) => {
-    if (!ref || files.has(ref.absolute)) return;
-    const file = readCertFileSync(ref.absolute, displayPath(ref.absolute, cwd), parse);
-    files.set(ref.absolute, file);
-    signatures.add(file.certs);
-  };
   try {
-    for (const { source } of certSources(topology)) read(source.file);
-    for (const b of topology.trustBundles) {
-      read(b.file);
-      if (b.configMap) {
-        const { file, key } = b.configMap;
-        const map = await readConfigMap(file.absolute, displayPath(file.absolute, cwd), key);
-        files.set(configMapKey(file.absolute, key), map);
-        signatures.add(map.certs);
-      }
+    for (const f of referencedFiles(topology)) {
+      const display = displayPath(f.absolute, cwd);
+      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
+      files.set(f.key, file);
+      signatures.add(file.certs);
     }
     await signatures.settled();
   } finally {
     signatures.close();
   }
   return files;
+}
+
+/** One file a source must read: its key in Model.files, and the ConfigMap data key when it is a manifest. */
+export interface ReferencedFile {
+  readonly key: string;
+  readonly absolute: string;
+  readonly configMapKey?: string;
+}
+
+/** Every certificate, bundle and ConfigMap file the topology references, each once. Pure. */
+export function referencedFiles(topology: Topology): ReferencedFile[] {
+  const out = new Map<string, ReferencedFile>();
+  const add = (ref: FileRef | undefined) => {
+    if (ref && !out.has(ref.absolute)) out.set(ref.absolute, { key: ref.absolute, absolute: ref.absolute });
+  };
+  for (const { source } of certSources(topology)) add(source.file);
+  for (const b of topology.trustBundles) {
+    add(b.file);
+    if (b.configMap) {
+      const { file, key } = b.configMap;
+      out.set(configMapKey(file.absolute, key), { key: configMapKey(file.absolute, key), absolute: file.absolute, configMapKey: key });
+    }
+  }
+  return [...out.values()];
 }
 
 const unreadable = (display: string, reason: string, missing = false): CertFile => ({
@@ -57,54 +74,55 @@ const unreadable = (display: string, reason: string, missing = false): CertFile 
   missing,
 });
 
-function readBytes(absolute: string): Buffer {
-  const fd = openSync(absolute, 'r');
+/** The file's bytes, or the one-line reason it cannot be read (and whether it is simply missing). */
+function readReferenced(absolute: string, access: FileAccess): Buffer | { reason: string; missing: boolean } {
+  const refused = access.refusalSync(absolute);
+  if (refused) return { reason: refused, missing: false };
   try {
-    const { size } = fstatSync(fd);
-    if (size > LIMITS.maxCertFileBytes) throw new Error(`file is ${size} bytes; the limit is ${LIMITS.maxCertFileBytes}`);
-    // One byte more than the size, to notice a file that grew; readSync may return less than asked.
-    const buf = Buffer.allocUnsafe(size + 1);
-    let total = 0;
-    for (let n; total < buf.length && (n = readSync(fd, buf, total, buf.length - total, null)) > 0; ) total += n;
-    if (total > LIMITS.maxCertFileBytes) throw new Error(`file is more than ${LIMITS.maxCertFileBytes} bytes`);
-    return buf.subarray(0, total);
-  } finally {
-    closeSync(fd);
+    return readBoundedSync(absolute, { limit: LIMITS.maxCertFileBytes, regularOnly: true, noFollow: !access.followSymlinks });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { reason: describeIoError(err), missing: code === 'ENOENT' || code === 'ENOTDIR' };
   }
 }
 
-function readCertFileSync(absolute: string, display: string, parse: (der: Uint8Array) => Certificate = parseCertificate): CertFile {
-  let bytes: Buffer;
-  try {
-    bytes = readBytes(absolute);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return unreadable(display, code ? describeIoError(err) : (err as Error).message, code === 'ENOENT');
-  }
+function readCertFileSync(absolute: string, display: string, access: FileAccess, parse: (der: Uint8Array) => Certificate = parseCertificate): CertFile {
+  const bytes = readReferenced(absolute, access);
+  if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
   return { display, missing: false, ...decodeCertificates(bytes, absolute, parse) };
 }
 
-export async function readCertFile(absolute: string, display: string): Promise<CertFile> {
-  return readCertFileSync(absolute, display);
+export async function readCertFile(absolute: string, display: string, access: FileAccess = UNRESTRICTED): Promise<CertFile> {
+  return readCertFileSync(absolute, display, access);
+}
+
+function readConfigMapSync(absolute: string, display: string, key: string, access: FileAccess): CertFile {
+  const bytes = readReferenced(absolute, access);
+  if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
+  return decodeConfigMap(bytes, display, key, absolute);
 }
 
 /** A ConfigMap manifest (one or several YAML documents); the bundle is the PEM under data[key]. */
-export async function readConfigMap(absolute: string, display: string, key: string): Promise<CertFile> {
-  let text: string;
+export async function readConfigMap(absolute: string, display: string, key: string, access: FileAccess = UNRESTRICTED): Promise<CertFile> {
+  return readConfigMapSync(absolute, display, key, access);
+}
+
+/** The certificates under data[key] of the first ConfigMap in a manifest file. Pure. */
+export function decodeConfigMap(bytes: Uint8Array, display: string, key: string, fileName = display): CertFile {
+  let docs;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readBytes(absolute));
+    docs = parseYamlDocuments(bytes, display, LIMITS.maxCertFileBytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return unreadable(display, code ? describeIoError(err) : 'not valid UTF-8 text', code === 'ENOENT');
+    if (err instanceof InputError) return unreadable(display, err.detail);
+    throw err;
   }
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
-  for (const doc of [...docs]) {
-    if (doc.errors.length > 0) return unreadable(display, `YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-    const manifest = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount }) as { kind?: unknown; data?: Record<string, unknown> } | null;
-    if (manifest?.kind !== 'ConfigMap') continue;
-    const pem = manifest.data?.[key];
+  for (const doc of docs) {
+    const manifest = doc.data as { kind?: unknown; data?: unknown } | null;
+    if (manifest === null || typeof manifest !== 'object' || manifest.kind !== 'ConfigMap') continue;
+    const data = manifest.data;
+    const pem = data !== null && typeof data === 'object' && Object.hasOwn(data, key) ? (data as Record<string, unknown>)[key] : undefined;
     if (typeof pem !== 'string') return unreadable(display, `the ConfigMap has no data key '${key}'`);
-    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, 'utf8'), absolute) };
+    return { display, missing: false, ...decodeCertificates(Buffer.from(pem, 'utf8'), fileName) };
   }
   return unreadable(display, 'no ConfigMap manifest in the file');
 }

@@ -237,7 +237,11 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
   };
 }
 
+/**
+ * The vault name is the first label of the URL's host. Read from the text the schema admitted, not
+ * with `new URL()`, which throws on hosts the schema's pattern allows (https://kv-us.1.2.3.4).
+ */
 function vaultNameFromUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
-  return new URL(url).hostname.split('.')[0];
+  return /^https:\/\/([^./]+)/i.exec(url)?.[1];
 }

@@ -5,6 +5,8 @@ import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json'
 import * as validators from './validators.generated.js';
 import type { DocPath, SourceDocument } from './document.ts';
 import type { Location } from './model.ts';
+import { LIMITS } from '../limits.ts';
+import { printable } from '../printable.ts';
 
 export const SCHEMAS = { topology: topologySchema, policy: policySchema, waivers: waiversSchema } as const;
 export type SchemaName = keyof typeof SCHEMAS;
@@ -17,7 +19,7 @@ export interface SchemaViolation {
 }
 
 // Precompiled from schema/*.json by scripts/gen-validators.ts (compiling at start-up was the
-// largest part of a small check's wall time).
+// largest part of a small check's wall time), with every $ref inlined (src/topology/inline-refs.ts).
 const VALIDATORS = validators as unknown as Record<SchemaName, ValidateFunction>;
 
 export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaViolation[] {
@@ -25,15 +27,28 @@ export function validateDocument(doc: SourceDocument, name: SchemaName): SchemaV
   if (validate(doc.data)) return [];
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];
-  for (const e of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  let omitted = 0;
+  for (const e of errors) {
+    // A hostile file can break the schema once per value; describe a bounded number of them.
+    if (out.length >= LIMITS.maxSchemaViolations) {
+      omitted++;
+      continue;
+    }
     const v = describe(e, doc);
     if (!v) continue;
     const key = `${v.path.join('/')}|${v.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(v);
+    // Messages quote the file (unknown keys, wrong values): one printable line, whoever prints them.
+    out.push({ ...v, message: printable(v.message, 1000) });
   }
-  return out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  if (omitted > 0) {
+    const last = out[out.length - 1]!;
+    out.push({ message: `${omitted} more schema violations not shown (at most ${LIMITS.maxSchemaViolations} are reported)`, path: last.path, location: last.location });
+  }
+  return out;
 }
 
 const decodePointer = (p: string): (string | number)[] =>
@@ -55,7 +70,16 @@ export function formatPath(path: DocPath): string {
 }
 
 const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+/** A value quoted in a message: short, whatever it is (it comes from the file being checked). */
+const show = (v: unknown): string => {
+  let text: string;
+  try {
+    text = typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = Array.isArray(v) ? 'a list' : typeof v;
+  }
+  return text.length > 120 ? `${text.slice(0, 100)}…` : text;
+};
 
 function describe(e: ErrorObject, doc: SourceDocument): SchemaViolation | undefined {
   const path = decodePointer(e.instancePath);

@@ -58,7 +58,8 @@ describe('JSON report (SPEC §5)', () => {
     for (const r of topo.regions) for (const b of r.brokers) b.cert.file = abs(b.cert.file);
     for (const c of topo.clients) c.cert.file = abs(c.cert.file);
     writeFileSync(path.join(dir, 'rc-topology.json'), JSON.stringify(topo, null, 2));
-    const r = runCli(['check', 'rc-topology.json', '--at', '2026-12-01', '--format', 'json'], { cwd: dir });
+    // The files stay in the scenario folder, outside this topology's folder: allow that explicitly.
+    const r = runCli(['check', 'rc-topology.json', '--at', '2026-12-01', '--format', 'json', '--allow-outside-repo'], { cwd: dir });
     expect(r.code).toBe(1);
     const f = JSON.parse(r.stdout).findings.find((x: { rule: string }) => x.rule === 'broker/name-mismatch');
     expect(f.location.file).toBe('rc-topology.json');

@@ -143,9 +143,13 @@ export function region(e: Estate, id: string): Json {
 }
 
 const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+try {
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+} catch {
+  // Not under vitest (scripts/fuzz.ts builds estates too): nothing to register.
+}
 
 /** Writes the estate to a fresh temporary folder; returns the topology path. */
 export async function writeEstate(e: Pick<Estate, 'topology' | 'files'>, name = 'rc-topology.yaml'): Promise<string> {

@@ -29,7 +29,7 @@ describe('reading YAML and JSON with positions', () => {
 
   it.each([
     ['a syntax error', 'a: [1, 2\nb: 3\n', /^f\.yaml:2:1: YAML: /],
-    ['a duplicate key', 'a: 1\nb: 2\na: 3\n', /^f\.yaml:3:1: YAML: Map keys must be unique/],
+    ['a duplicate key', 'a: 1\nb: 2\na: 3\n', /^f\.yaml:3:1: YAML: duplicate key 'a'$/],
     ['two documents', 'a: 1\n---\nb: 2\n', /^f\.yaml:2:1: expected a single YAML document/],
     ['an empty file', '', /the file is empty/],
     ['non-UTF-8 bytes', new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]), /f\.yaml is not valid UTF-8 text/],

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { certReferences } from '../../model/certificates.ts';
+import { configMapKey } from '../../sources/files.ts';
 import type { FileRef } from '../../topology/model.ts';
 
 export const rule = defineRule({
@@ -17,11 +18,15 @@ export const rule = defineRule({
     },
   },
   *check(model) {
-    const files: { ref: FileRef; target: string }[] = [];
-    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, target: r.target });
-    for (const b of model.topology.trustBundles) if (b.file) files.push({ ref: b.file, target: b.id });
-    for (const { ref, target } of files) {
-      const f = model.files.get(ref.absolute);
+    const files: { ref: FileRef; key: string; target: string }[] = [];
+    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
+    for (const b of model.topology.trustBundles) {
+      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
+      // A key pasted into a ConfigMap's bundle is as leaked as one in a .pem file.
+      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
+    }
+    for (const { ref, key, target } of files) {
+      const f = model.files.get(key);
       if (!f) continue;
       if (f.pkcs12) yield { target, messageId: 'pkcs12', data: { file: f.display }, location: ref.location };
       else if (f.privateKeys.length > 0) {

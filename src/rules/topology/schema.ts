@@ -21,9 +21,11 @@ export const rule = defineRule({
 /** Each violation targets the nearest enclosing object with an id, else the topology's name. */
 export function schemaViolations(violations: readonly SchemaViolation[], data: unknown, fallback: string): Violation[] {
   const name = (data as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-  const top = typeof name === 'string' && name ? name : fallback;
+  const top = typeof name === 'string' && name && name.length <= 253 ? name : fallback;
   return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: 'violation', data: { message: v.message }, location: v.location }));
 }
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 function enclosingId(data: unknown, path: readonly (string | number)[]): string | undefined {
   let node = data;
@@ -32,7 +34,8 @@ function enclosingId(data: unknown, path: readonly (string | number)[]): string 
     if (node === null || typeof node !== 'object') break;
     node = (node as Record<string | number, unknown>)[seg];
     const candidate = (node as { id?: unknown } | null | undefined)?.id;
-    if (node && typeof node === 'object' && typeof candidate === 'string') id = candidate;
+    // The file failed the schema, so an `id` may be anything: only a well-formed one names a target.
+    if (node && typeof node === 'object' && typeof candidate === 'string' && ID.test(candidate)) id = candidate;
   }
   return id;
 }
