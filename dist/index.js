@@ -71196,6 +71196,39 @@ function evaluate(topologyFile, model, pack, waivers2, baseline) {
   return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...matrix && { matrix } });
 }
 
+// src/redact.ts
+var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SAS|CONNECTION_?STRING|AUTH|(^|_)KEY$/i;
+var NOT_SECRET = /_(PATH|FILE|DIR|SOCK|URL|URI|ENDPOINT|HOST)$/i;
+var MIN_SECRET_LENGTH = 8;
+var REDACTED = "[redacted]";
+function secretValues(env = process.env) {
+  const out = /* @__PURE__ */ new Set();
+  for (const [name3, value] of Object.entries(env)) {
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name3) && !NOT_SECRET.test(name3)) out.add(value);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+var SEP = String.raw`(?:\s|\\x0[ad])+`;
+var PATTERNS = [
+  // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line
+  // (a message may quote only the start of a file).
+  [
+    new RegExp(String.raw`-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z0-9 ]*)-----(?:${SEP}(?:[A-Za-z-]+: [^\n\\]*|[A-Za-z0-9+/=]+))*(?:${SEP}-----END \1-----)?`, "g"),
+    `-----BEGIN $1----- ${REDACTED} -----END $1-----`
+  ],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // A JWT, or the start of one ('eyJ' is base64 for '{"'), even cut short by a message.
+  [/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\b(password|passwd|pwd|secret|client_secret|token|access_token|sig|AccountKey|SharedAccessKey)=([^;&\s'"]+)/gi, `$1=${REDACTED}`]
+];
+function redact(text, secrets = secretValues()) {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
 // src/sources/pool.ts
 async function runPool(items, limit, work, onDone) {
   const results = new Array(items.length);
@@ -71282,7 +71315,7 @@ function watchCredential(inner) {
     scrub: (text) => {
       let out = text;
       for (const t of tokens) if (t.length >= 8) out = out.split(t).join("[redacted]");
-      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]").replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]");
+      return redact(out);
     }
   };
 }
@@ -72595,39 +72628,6 @@ function renderText(report, options) {
   if (gaps.length > 0) lines.push(`${paint("red", "\u2716")} ${incompleteVerdict(gaps)}`);
   return `${lines.join("\n")}
 `;
-}
-
-// src/redact.ts
-var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SAS|CONNECTION_?STRING|AUTH|(^|_)KEY$/i;
-var NOT_SECRET = /_(PATH|FILE|DIR|SOCK|URL|URI|ENDPOINT|HOST)$/i;
-var MIN_SECRET_LENGTH = 8;
-var REDACTED = "[redacted]";
-function secretValues(env = process.env) {
-  const out = /* @__PURE__ */ new Set();
-  for (const [name3, value] of Object.entries(env)) {
-    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name3) && !NOT_SECRET.test(name3)) out.add(value);
-  }
-  return [...out].sort((a, b) => b.length - a.length);
-}
-var SEP = String.raw`(?:\s|\\x0[ad])+`;
-var PATTERNS = [
-  // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line
-  // (a message may quote only the start of a file).
-  [
-    new RegExp(String.raw`-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z0-9 ]*)-----(?:${SEP}(?:[A-Za-z-]+: [^\n\\]*|[A-Za-z0-9+/=]+))*(?:${SEP}-----END \1-----)?`, "g"),
-    `-----BEGIN $1----- ${REDACTED} -----END $1-----`
-  ],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
-  // A JWT, or the start of one ('eyJ' is base64 for '{"'), even cut short by a message.
-  [/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, REDACTED],
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
-  [/\b(password|passwd|pwd|secret|client_secret|token|access_token|sig|AccountKey|SharedAccessKey)=([^;&\s'"]+)/gi, `$1=${REDACTED}`]
-];
-function redact(text, secrets = secretValues()) {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-  return out;
 }
 
 // src/action.ts

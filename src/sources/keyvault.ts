@@ -3,6 +3,7 @@
 // attributes and thumbprints. Never a secret or a key — the private key and the served chain live in
 // the certificate's secret, which rc-policy must not be able to read (ADR 0043). A vault that fails
 // (denied, throttled, slow, malformed) becomes a `failed` read with its reason, never a crash.
+import { redact } from '../redact.ts';
 import type { Agent } from 'node:http';
 import type { TokenCredential } from '@azure/identity';
 import type { CertificateClient, KeyVaultCertificate as SdkCertificate, CertificateProperties } from '@azure/keyvault-certificates';
@@ -102,8 +103,9 @@ function watchCredential(inner: TokenCredential): TokenCredential & { pending():
     scrub: (text) => {
       let out = text;
       for (const t of tokens) if (t.length >= 8) out = out.split(t).join('[redacted]');
-      // Whatever else looks like a credential: an Authorization value, a JWT (the OIDC and Entra tokens).
-      return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]').replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, '[redacted]');
+      // Whatever else looks like a credential (an Authorization value, a JWT, a secret-named
+      // environment variable's value): the shared redactor, so library callers get clean reports too.
+      return redact(out);
     },
   };
 }
