@@ -1,73 +1,24 @@
 // The Action as the runner runs it: `node dist/index.js` (the committed bundle) with INPUT_* variables
 // (hyphens kept, as the runner sets them), a workspace, and the files behind GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY. `npm run check-dist` (in .ci/run) proves dist/ is built from these sources.
-import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
+import { runDist, type Step } from '../helpers/action.ts';
 import { testPki } from '../helpers/estate.ts';
 import { mosquitto } from '../helpers/servers.ts';
 import type { Issued } from '../../src/pki/generate.ts';
 
 const CASES = path.join(ROOT, 'test/scenarios/cases');
 
-interface Step {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly outputs: Record<string, string>;
-  readonly summary: string;
-  readonly workspace: string;
-}
-
-/** Parses GITHUB_OUTPUT as the runner does: `name<<delimiter`, value lines, delimiter. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
-
-async function runAction(scenario: string, inputs: Record<string, string>, prepare?: (workspace: string) => Promise<void>): Promise<Step> {
-  const base = await mkdtemp(path.join(tmpdir(), 'rc-policy-action-'));
-  const workspace = path.join(base, 'repo');
-  await cp(path.join(CASES, scenario), path.join(workspace, 'estate'), { recursive: true });
-  await prepare?.(workspace);
-  const outputFile = path.join(base, 'output.txt');
-  const summaryFile = path.join(base, 'summary.md');
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: base,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/estate',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  // The runner starts the step in the workspace; rc-policy must not depend on it, so start elsewhere.
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/index.js')], { cwd: base, env, encoding: 'utf8', timeout: 60_000 });
-  return {
-    code: r.status ?? -1,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-    workspace,
-  };
+/** The Action on a copy of one acceptance scenario (under `estate/` in the workspace). */
+function runAction(scenario: string, inputs: Record<string, string>, prepare?: (workspace: string) => Promise<void>): Promise<Step> {
+  return runDist(inputs, async (workspace) => {
+    await cp(path.join(CASES, scenario), path.join(workspace, 'estate'), { recursive: true });
+    await prepare?.(workspace);
+  });
 }
 
 const commandLines = (stdout: string, type: string) => stdout.split('\n').filter((l) => l.startsWith(`::${type} `) || l.startsWith(`::${type}::`));
