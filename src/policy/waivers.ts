@@ -2,6 +2,7 @@
 // expiry. A waiver file is untrusted input (it comes with the pull request), so it is schema-checked
 // and every problem is a one-line file:line error (exit 2), never a silently ignored entry.
 import { InputError } from '../errors.ts';
+import { printable } from '../printable.ts';
 import type { Location } from '../topology/model.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
@@ -44,13 +45,15 @@ export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== w.expires) {
       throw new InputError(`waivers[${i}].expires: '${w.expires}' is not a calendar date (YYYY-MM-DD)`, at('expires'));
     }
+    // Free text from the waiver file is echoed in every report: one printable line each, like
+    // finding targets (which go through the same function, so targets still match).
     const waiver: Waiver = {
       rule: w.rule,
-      target: w.target,
-      reason: w.reason,
+      target: printable(w.target),
+      reason: printable(w.reason),
       expires: w.expires,
-      ...(w.owner !== undefined && { owner: w.owner }),
-      ...(w.ticket !== undefined && { ticket: w.ticket }),
+      ...(w.owner !== undefined && { owner: printable(w.owner) }),
+      ...(w.ticket !== undefined && { ticket: printable(w.ticket) }),
     };
     return { waiver, location: at(), endsAt: new Date(day.getTime() + 86_400_000) };
   });

@@ -2,7 +2,6 @@
 // (a multi-gigabyte file or /dev/zero cannot exhaust memory), and a referenced path must be a
 // regular file (a FIFO would block forever, a device never ends).
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
 
 /** The file was opened but refused; the message is the one-line reason. */
 export class ReadRefused extends Error {
@@ -68,35 +67,9 @@ export function readBoundedSync(absolute: string, o: ReadOptions): Buffer {
   }
 }
 
+/** readBoundedSync behind a promise, for callers on async paths (one config file at a time). */
 export async function readBounded(absolute: string, o: ReadOptions): Promise<Buffer> {
-  const flags = flagsFor(o);
-  let handle;
-  try {
-    handle = await open(absolute, flags);
-  } catch (err) {
-    if (o.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw new ReadRefused('refused: is a symlink');
-    throw err;
-  }
-  try {
-    const st = await handle.stat();
-    checkStat(st, o);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    // A regular file is read in one go (plus a byte to notice growth); anything else, and files
-    // that report no size (/proc), in chunks.
-    const size = st.isFile() && st.size > 0 ? st.size + 1 : CHUNK;
-    for (;;) {
-      const buf = Buffer.alloc(Math.min(size, o.limit + 1 - total));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-  } finally {
-    await handle.close();
-  }
+  return readBoundedSync(absolute, o);
 }
 
 const tooLarge = (size: string, limit: number): string => `file is ${size}; the limit is ${limit} bytes`;

@@ -139,3 +139,15 @@ describe('waivers', () => {
     expect(await read('r.md')).toContain('💤 waived until 2027-01-31');
   });
 });
+
+describe('waiver text is untrusted', () => {
+  it('line separators and controls in a waiver are escaped before they reach any report', async () => {
+    const { parseWaivers } = await import('../../src/policy/waivers.ts');
+    const { parseSourceDocument } = await import('../../src/topology/document.ts');
+    const yaml = 'apiVersion: rc-policy/v1\nkind: Waivers\nwaivers:\n  - rule: broker/wildcard\n    target: "broker-us-1\\u2028::error::forged"\n    reason: "legacy wildcard\\u001b[2J until 2027"\n    expires: 2027-01-31\n    owner: "team\\u202e"\n';
+    const [w] = parseWaivers(parseSourceDocument(Buffer.from(yaml), 'w.yaml'), new Set(['broker/wildcard']));
+    expect(w!.waiver.target).toBe('broker-us-1\\u2028::error::forged');
+    expect(w!.waiver.reason).toBe('legacy wildcard\\x1b[2J until 2027');
+    expect(w!.waiver.owner).toBe('team\\u202e');
+  });
+});
