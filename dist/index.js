@@ -57987,7 +57987,7 @@ function detectPlatformBinary({ [platform2]: platformBinary }, { wsl }) {
   }
   return detectArchBinary(platformBinary);
 }
-var execFile5, __dirname, localXdgOpenPath, platform2, arch2, pTryEach, baseOpen, open3, openApp, apps, open_default;
+var execFile5, __dirname, localXdgOpenPath, platform2, arch2, pTryEach, baseOpen, open2, openApp, apps, open_default;
 var init_open = __esm({
   "node_modules/open/index.js"() {
     init_wsl_utils();
@@ -58158,7 +58158,7 @@ var init_open = __esm({
       subprocess.unref();
       return subprocess;
     };
-    open3 = (target, options) => {
+    open2 = (target, options) => {
       if (typeof target !== "string") {
         throw new TypeError("Expected a `target`");
       }
@@ -58220,7 +58220,7 @@ var init_open = __esm({
     }));
     defineLazyProperty(apps, "browser", () => "browser");
     defineLazyProperty(apps, "browserPrivate", () => "browserPrivate");
-    open_default = open3;
+    open_default = open2;
   }
 });
 
@@ -58530,8 +58530,8 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
   function createBaseInteractiveRequest(scopes, options) {
     return {
       openBrowser: async (url) => {
-        const open4 = await Promise.resolve().then(() => (init_open(), open_exports));
-        await open4.default(url, { newInstance: true });
+        const open3 = await Promise.resolve().then(() => (init_open(), open_exports));
+        await open3.default(url, { newInstance: true });
       },
       scopes,
       authority: calculateRequestAuthority(options),
@@ -62509,7 +62509,6 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // src/sources/read.ts
 import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-import { open as open2 } from "node:fs/promises";
 var ReadRefused = class extends Error {
   name = "ReadRefused";
 };
@@ -62554,32 +62553,7 @@ function readBoundedSync(absolute, o) {
   }
 }
 async function readBounded(absolute, o) {
-  const flags = flagsFor(o);
-  let handle;
-  try {
-    handle = await open2(absolute, flags);
-  } catch (err) {
-    if (o.noFollow && err.code === "ELOOP") throw new ReadRefused("refused: is a symlink");
-    throw err;
-  }
-  try {
-    const st = await handle.stat();
-    checkStat(st, o);
-    const chunks = [];
-    let total = 0;
-    const size = st.isFile() && st.size > 0 ? st.size + 1 : CHUNK;
-    for (; ; ) {
-      const buf = Buffer.alloc(Math.min(size, o.limit + 1 - total));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
-    }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-  } finally {
-    await handle.close();
-  }
+  return readBoundedSync(absolute, o);
 }
 var tooLarge = (size, limit) => `file is ${size}; the limit is ${limit} bytes`;
 
@@ -70651,11 +70625,11 @@ function parseWaivers(doc, knownRules2) {
     }
     const waiver = {
       rule: w.rule,
-      target: w.target,
-      reason: w.reason,
+      target: printable(w.target),
+      reason: printable(w.reason),
       expires: w.expires,
-      ...w.owner !== void 0 && { owner: w.owner },
-      ...w.ticket !== void 0 && { ticket: w.ticket }
+      ...w.owner !== void 0 && { owner: printable(w.owner) },
+      ...w.ticket !== void 0 && { ticket: printable(w.ticket) }
     };
     return { waiver, location: at(), endsAt: new Date(day2.getTime() + 864e5) };
   });
@@ -72098,9 +72072,9 @@ function annotation(f) {
 }
 var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderGithub(report, _ctx) {
-  const open4 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
-  const quiet = report.findings.length - open4.length;
-  const bySeverity = (s) => open4.filter((f) => f.severity === s);
+  const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
+  const quiet = report.findings.length - open3.length;
+  const bySeverity = (s) => open3.filter((f) => f.severity === s);
   const gaps = openGaps(report);
   const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
   const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : ANNOTATION_LIMIT)));
@@ -72347,7 +72321,7 @@ function findingsSection(report, ctx2) {
 }
 function incompleteSection(report, ctx2) {
   const gaps = report.incomplete;
-  const open4 = openGaps(report);
+  const open3 = openGaps(report);
   const rows = gaps.slice(0, MAX_FINDING_ROWS).map((g) => {
     const state3 = g.waived ? "\u{1F4A4} waived (live/unreachable)" : "**not evaluated**";
     return `| ${md(g.target)} | ${code(g.source)} | ${md(g.reason)} | ${location(g, ctx2)} | ${state3} |`;
@@ -72355,7 +72329,7 @@ function incompleteSection(report, ctx2) {
   return [
     "### Not evaluated",
     "",
-    open4.length > 0 ? `\u26D4 ${md(incompleteVerdict(open4))}. Nothing below vouches for ${open4.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
+    open3.length > 0 ? `\u26D4 ${md(incompleteVerdict(open3))}. Nothing below vouches for ${open3.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
     "",
     "| Target | Source | Reason | Location | |",
     "| --- | --- | --- | --- | --- |",
