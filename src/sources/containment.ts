@@ -26,7 +26,16 @@ export interface FileAccess {
 }
 
 /** The repository a topology lives in: its git work tree, or its own folder when not in git. */
-export async function repositoryRoot(topologyDir: string): Promise<string> {
+export function repositoryRoot(topologyDir: string): Promise<string> {
+  // One walk per folder and process: check, its pack, its waivers and the sources all ask.
+  let root = roots.get(topologyDir);
+  if (!root) roots.set(topologyDir, (root = findRoot(topologyDir)));
+  return root;
+}
+
+const roots = new Map<string, Promise<string>>();
+
+async function findRoot(topologyDir: string): Promise<string> {
   for (let dir = topologyDir; ; ) {
     if (await exists(path.join(dir, '.git'))) return dir; // a folder, or a file in worktrees and submodules
     const parent = path.dirname(dir);
