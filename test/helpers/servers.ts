@@ -90,6 +90,11 @@ export async function nodeTlsServer(o: NodeServerOptions): Promise<Running> {
     s.on('close', () => sockets.delete(s));
   });
   server.on('tlsClientError', () => undefined);
+  return listenTracked(server, sockets);
+}
+
+/** Listens on a loopback port; stopping destroys the open sockets first, so close() cannot wait on them. */
+async function listenTracked(server: net.Server, sockets: Set<net.Socket>): Promise<Running> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const stop = async () => {
     for (const s of sockets) s.destroy();
@@ -106,13 +111,7 @@ export async function silentServer(): Promise<Running> {
     sockets.add(s);
     s.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const stop = async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  cleanups.push(stop);
-  return { port: (server.address() as net.AddressInfo).port, stop };
+  return listenTracked(server, sockets);
 }
 
 /** Fails (never skips) with a message saying how to get the binary. */
