@@ -68136,7 +68136,13 @@ function certSources(t) {
 import { lstatSync, realpathSync } from "node:fs";
 import { lstat as lstat2 } from "node:fs/promises";
 import path8 from "node:path";
-async function repositoryRoot(topologyDir) {
+function repositoryRoot(topologyDir) {
+  let root = roots.get(topologyDir);
+  if (!root) roots.set(topologyDir, root = findRoot(topologyDir));
+  return root;
+}
+var roots = /* @__PURE__ */ new Map();
+async function findRoot(topologyDir) {
   for (let dir = topologyDir; ; ) {
     if (await exists2(path8.join(dir, ".git"))) return dir;
     const parent = path8.dirname(dir);
