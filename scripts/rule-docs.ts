@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ALL_RULES } from '../src/rules/index.ts';
-import type { Rule } from '../src/rules/rule.ts';
+import type { AnyRule as Rule } from '../src/rules/rule.ts';
 
 export function ruleDoc(rule: Rule): string {
   const m = rule.meta;

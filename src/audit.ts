@@ -2,7 +2,8 @@
 // with every broker and through every load balancer frontend, and the Key Vault certificates the
 // topology references. The live observations feed the same rules (ADR 0040) and the live/* family.
 import type { TokenCredential } from '@azure/identity';
-import { evaluate, schemaFailureReport, selectBaseline, selectPack, selectWaivers, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
+import { selectBaseline, selectPack, selectWaivers, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
+import { evaluateDocument, evaluateModel, ruleSetOf } from './engine.ts';
 import { InputError } from './errors.ts';
 import { readCertificateFiles } from './sources/files.ts';
 import { readKeyVault, type RetryOptions } from './sources/keyvault.ts';
@@ -10,7 +11,6 @@ import { createCredential, type CredentialKind } from './sources/azure-credentia
 import { parseResolve, Resolver, resolvingAgent, type ResolveEntry } from './sources/resolve.ts';
 import { checkClientCertificate, probeEstate, type ClientCertificate } from './sources/tls-probe.ts';
 import { livePlan } from './topology/endpoints.ts';
-import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './domain/report.ts';
@@ -56,10 +56,11 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const resolver = new Resolver((options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e)));
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers = await selectWaivers(loaded.topology, options);
+  const rules = ruleSetOf(pack);
+  const waivers = await selectWaivers(loaded.topology, options, rules);
   const baseline = await selectBaseline(options);
   // A topology that violates the schema is not probed: which endpoints it names would be a guess.
-  if (!loaded.topology) return schemaFailureReport(loaded, at, 'audit', pack, baseline);
+  if (!loaded.topology) return evaluateDocument(loaded, at, 'audit', { pack, rules, ...(baseline && { baseline }) });
   const topology = loaded.topology;
   const plan = livePlan(topology, options.regions);
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault!);
@@ -80,9 +81,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
-    // What could not be evaluated is reported whatever the pack says (ADR 0070).
-    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
+    return evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
   } finally {
     agent.destroy();
   }

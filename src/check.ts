@@ -1,26 +1,21 @@
-// The offline job: topology -> certificate files -> rules -> report.
+// The offline job: topology -> certificate files -> the engine -> report.
 import path from 'node:path';
-import { runRules, sortFindings, toFinding } from './engine.ts';
+import { evaluateDocument, evaluateModel, ruleSetOf } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
-import { loadTopology, type LoadedTopology } from './topology/load.ts';
+import { loadTopology } from './topology/load.ts';
 import { fileAccess } from './sources/containment.ts';
 import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
-import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
-import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
-import { summarise } from './report/summary.ts';
-import { VERSION } from './package.ts';
+import { BUILTIN_RULES, type RuleSet } from './rules/index.ts';
 import type { Model } from './model/types.ts';
-import type { Finding } from './domain/finding.ts';
-import type { MatrixPair, Report } from './domain/report.ts';
-import type { RuleRun } from './domain/rule.ts';
-import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
+import type { Report } from './domain/report.ts';
 import type { Topology } from './topology/model.ts';
-import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
-import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts';
-import { rules as POLICY_RULES } from './rules/policy/index.ts';
-import { estateOf } from './model/estate.ts';
+import { loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
+import { loadBaseline, type Baseline } from './policy/baseline.ts';
 import { displayPath } from './topology/load.ts';
+
+// The pipeline's pieces, where callers of the library found them before ADR 0080.
+export { buildReport, evaluate, type ReportExtras } from './engine.ts';
 
 export interface CheckOptions {
   /** Path to the topology file (default ./rc-topology.yaml). */
@@ -43,7 +38,7 @@ export interface CheckOptions {
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
 
-const knownRules = new Set(RULES_BY_ID.keys());
+const knownRules = new Set(BUILTIN_RULES.byId.keys());
 
 /** The pack a run uses: --policy (relative to cwd), else policy.pack (relative to the topology), else rc-default. */
 export async function selectPack(topology: Topology | undefined, options: CheckOptions): Promise<Pack> {
@@ -55,26 +50,10 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
   return withParams(pack, topology.policy.params);
 }
 
-/** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
-
-export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
-  const summary = summarise(findings);
-  return {
-    tool: { name: 'rc-policy', version: VERSION },
-    topology: topologyFile,
-    evaluatedAt: at.toISOString(),
-    mode,
-    policy: { pack: pack.name, packs: pack.chain },
-    summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
-    findings,
-    ...extras,
-  };
-}
-
 /** The waivers of a run: --waivers (relative to cwd) replaces policy.waivers (relative to the topology). */
-export async function selectWaivers(topology: Topology | undefined, options: CheckOptions): Promise<LoadedWaiver[] | undefined> {
+export async function selectWaivers(topology: Topology | undefined, options: CheckOptions, rules: RuleSet = BUILTIN_RULES): Promise<LoadedWaiver[] | undefined> {
   const cwd = options.cwd ?? process.cwd();
+  const knownRules = new Set(rules.byId.keys());
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
@@ -95,40 +74,6 @@ export async function selectBaseline(options: CheckOptions): Promise<Baseline | 
   return loadBaseline(absolute, displayPath(absolute, cwd));
 }
 
-/**
- * Everything after the rules: waivers, then the policy/* rules that read what became of them, then
- * the baseline. Shared by check and audit so both treat exceptions the same way.
- */
-export function settle(
-  model: Model,
-  pack: Pack,
-  findings: Finding[],
-  ran: Map<string, RuleRun['status']>,
-  waivers: readonly LoadedWaiver[] | undefined,
-  baseline: Baseline | undefined,
-): { findings: Finding[]; extras: ReportExtras } {
-  let out = findings;
-  const extras: { -readonly [K in keyof ReportExtras]: ReportExtras[K] } = {};
-  if (waivers) {
-    const applied = applyWaivers(out, waivers, model.at);
-    extras.waivers = applied.outcomes;
-    out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, POLICY_RULES, pack, ran)];
-  }
-  if (baseline) {
-    const applied = applyBaseline(out, baseline);
-    extras.baseline = applied.summary;
-    out = applied.findings;
-  }
-  extras.rules = ALL_RULES.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
-  return { findings: sortFindings(out), extras };
-}
-
-/** The handshake matrix for the report, when the pack runs a handshake rule (SPEC §5). */
-export function reportMatrix(model: Model, pack: Pack): MatrixPair[] | undefined {
-  const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== 'off');
-  return runs ? matrixForReport(handshakeMatrix(model)) : undefined;
-}
-
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
 export async function check(options: CheckOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
@@ -136,10 +81,11 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   const file = options.topology ?? DEFAULT_TOPOLOGY;
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
+  const rules = ruleSetOf(pack);
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.
-  const waivers = await selectWaivers(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options, rules);
   const baseline = await selectBaseline(options);
-  if (!loaded.topology) return schemaFailureReport(loaded, at, 'check', pack, baseline);
+  if (!loaded.topology) return evaluateDocument(loaded, at, 'check', { pack, rules, ...(baseline && { baseline }) });
   const model: Model = {
     topology: loaded.topology,
     at,
@@ -147,24 +93,5 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
-  return evaluate(loaded.document.file, model, pack, waivers, baseline);
-}
-
-/** A topology that violates the schema: only topology/schema findings, as no other rule could trust its input. */
-export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Report['mode'], pack: Pack, baseline: Baseline | undefined): Report {
-  // Waivers do not apply to schema violations: topology/schema cannot be weakened (decision 0003).
-  const fallback = path.basename(loaded.document.file);
-  const schemaFindings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(schemaRule, v, 'error'));
-  const applied = baseline ? applyBaseline(schemaFindings, baseline) : undefined;
-  return buildReport(loaded.document.file, at, mode, pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
-}
-
-/** Every rule over the model, then waivers and baseline: the common end of check and audit. */
-export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers: readonly LoadedWaiver[] | undefined, baseline: Baseline | undefined): Report {
-  const ran = new Map<string, RuleRun['status']>();
-  const findings = runRules(model, ALL_RULES, pack, ran);
-  ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
-  const matrix = reportMatrix(model, pack);
-  const settled = settle(model, pack, findings, ran, waivers, baseline);
-  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...(matrix && { matrix }) });
+  return evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
 }

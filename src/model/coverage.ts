@@ -41,10 +41,11 @@ export function notEvaluated(model: Model): NotEvaluated[] {
 }
 
 /**
- * Marks the gaps a waiver accepts: a waived live/unreachable finding on the same target (a
- * waiver names a reason, an owner and an expiry; a baseline or a pack that turns the rule off does not).
+ * Marks the gaps a waiver accepts: a waived finding on the same target of a rule that reports gaps
+ * (`gapRules`: live/unreachable; a waiver names a reason, an owner and an expiry; a baseline or a
+ * pack that turns the rule off does not).
  */
-export function withWaivers(gaps: readonly NotEvaluated[], findings: readonly Finding[]): NotEvaluated[] {
-  const waived = new Set(findings.filter((f) => f.rule === 'live/unreachable' && f.waived).map((f) => f.target));
+export function withWaivers(gaps: readonly NotEvaluated[], findings: readonly Finding[], gapRules: ReadonlySet<string>): NotEvaluated[] {
+  const waived = new Set(findings.filter((f) => gapRules.has(f.rule) && f.waived).map((f) => f.target));
   return gaps.map((g) => (waived.has(g.target) ? { ...g, waived: true } : g));
 }

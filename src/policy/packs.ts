@@ -10,6 +10,8 @@ import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
 import type { Location } from '../domain/location.ts';
 import type { Severity } from '../domain/finding.ts';
+import type { Rule } from '../rules/rule.ts';
+import { RULES_BY_ID } from '../rules/index.ts';
 
 export type RuleSetting = Severity | 'off';
 
@@ -20,6 +22,8 @@ export interface Pack {
   readonly chain: readonly string[];
   readonly params: Params;
   readonly rules: ReadonlyMap<string, RuleSetting>;
+  /** The pack's own rules (custom rules, ADR 0080), compiled when the pack loads; the engine runs them after the built-ins. */
+  readonly customRules?: readonly Rule[];
 }
 
 /** The fallback for a pack that extends nothing and omits a param; rc-default states the same values. */
@@ -32,8 +36,6 @@ export const DEFAULT_PARAMS: Params = {
   maxLeafValidityDays: 397,
 };
 
-/** Rules a pack may not weaken: with them off, an unreadable topology would pass silently. */
-const FIXED_RULES = new Set(['topology/schema']);
 
 export const builtinPackNames = (): string[] => ['rc-default', 'lb-tls-offload'];
 
@@ -98,9 +100,10 @@ export function checkPackDocument(doc: SourceDocument, knownRules: ReadonlySet<s
       const guess = closest(id, [...knownRules]);
       throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}`, doc.locate(['rules', id], true));
     }
-    if (FIXED_RULES.has(id) && setting !== 'error') {
-      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(['rules', id]));
-    }
+    // A rule whose descriptor says it is fixed may not be weakened (topology/schema: with it off, an
+    // unreadable topology would pass silently).
+    const fixed = RULES_BY_ID.get(id)?.meta.fixed;
+    if (fixed && setting !== 'error') throw new InputError(`${id} cannot be set to '${setting}': ${fixed}`, doc.locate(['rules', id]));
   }
   // The name is printed in every report: keep a hostile one from forging lines.
   return { name: printable(data.metadata.name, 200), extends: data.extends, params: data.params, rules: data.rules };

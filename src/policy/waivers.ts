@@ -2,6 +2,8 @@
 // expiry. A waiver file is untrusted input (it comes with the pull request), so it is schema-checked
 // and every problem is a one-line file:line error (exit 2), never a silently ignored entry.
 import { InputError } from '../errors.ts';
+import { phaseOf } from '../domain/rule.ts';
+import { RULES_BY_ID } from '../rules/index.ts';
 import { printable } from '../printable.ts';
 import type { Location } from '../domain/location.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
@@ -16,8 +18,11 @@ export interface LoadedWaiver {
   readonly endsAt: Date;
 }
 
-/** The rule family whose findings are about waivers themselves: waiving them would be circular. */
-const POLICY_FAMILY = 'policy/';
+/** Rules of the waivers phase report on waivers themselves: waiving their findings would be circular. */
+const aboutWaivers = (ruleId: string): boolean => {
+  const rule = RULES_BY_ID.get(ruleId);
+  return rule !== undefined && phaseOf(rule.meta) === 'waivers';
+};
 
 /** `read` restricts what the path may be when the topology named it (docs/decisions/0050). */
 export async function loadWaivers(absolute: string, display: string, knownRules: ReadonlySet<string>, read: Parameters<typeof readSourceDocument>[2] = {}): Promise<LoadedWaiver[]> {
@@ -38,7 +43,7 @@ export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string
       const guess = closest(w.rule, [...knownRules]);
       throw new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ''}`, at('rule'));
     }
-    if (w.rule.startsWith(POLICY_FAMILY)) {
+    if (aboutWaivers(w.rule)) {
       throw new InputError(`waivers[${i}].rule: ${w.rule} findings are about waivers themselves and cannot be waived; renew or remove the waiver instead`, at('rule'));
     }
     const day = new Date(`${w.expires}T00:00:00Z`);
@@ -71,7 +76,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Loa
   const live = waivers.filter((w) => !isExpired(w, at));
   const matched = new Map<LoadedWaiver, number>();
   const out = findings.map((f): Finding => {
-    if (f.rule.startsWith(POLICY_FAMILY)) return f;
+    if (aboutWaivers(f.rule)) return f;
     const hits = live.filter((w) => matches(w.waiver, f));
     if (hits.length === 0) return f;
     for (const w of hits) matched.set(w, (matched.get(w) ?? 0) + 1);
@@ -85,5 +90,4 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Loa
   return { findings: out, outcomes };
 }
 
-/** The target of a finding about a waiver: the rule and target it names, e.g. `broker/wildcard@broker-eu-1`. */
-export const waiverTarget = (w: Waiver): string => `${w.rule}@${w.target}`;
+export { waiverTarget } from '../domain/finding.ts';

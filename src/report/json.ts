@@ -1,4 +1,7 @@
 import type { Report } from '../domain/report.ts';
 
-/** SPEC §5: the stable JSON report. */
-export const renderJson = (report: Report): string => `${JSON.stringify(report, null, 2)}\n`;
+/** SPEC §5: the stable JSON report (without the rule descriptors, which are for the other renderers). */
+export function renderJson(report: Report): string {
+  const { descriptors: _, ...stable } = report;
+  return `${JSON.stringify(stable, null, 2)}\n`;
+}

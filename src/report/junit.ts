@@ -2,7 +2,6 @@
 // <testcase> per rule × target with findings, and — so the counts are honest — one passing
 // testcase for a rule that ran and found nothing, one skipped testcase for a rule that did not
 // apply, was switched off, or runs in audit only.
-import { ALL_RULES } from '../rules/index.ts';
 import { formatLocation } from '../errors.ts';
 import type { RenderContext } from './formats.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -64,7 +63,7 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
   }
   // Without report.rules the topology failed the schema: nothing but topology/schema was evaluated.
   const statuses: ReadonlyMap<string, RuleRun['status'] | 'not-evaluated'> = new Map(
-    report.rules ? report.rules.map((r) => [r.id, r.status]) : ALL_RULES.map((r) => [r.meta.id, byRule.has(r.meta.id) ? 'ran' : 'not-evaluated']),
+    report.rules ? report.rules.map((r) => [r.id, r.status]) : (report.descriptors ?? []).map((r) => [r.id, byRule.has(r.id) ? 'ran' : 'not-evaluated']),
   );
   const ruleIds = [...new Set([...statuses.keys(), ...byRule.keys()])];
   const suites: string[] = [];

@@ -9,6 +9,7 @@ import type { RenderContext } from './formats.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { MatrixPair, Report } from '../domain/report.ts';
+import { rulesConcerning } from './descriptors.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 
 export const MAX_FINDING_ROWS = 200;
@@ -57,7 +58,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
     out.push('### Topology', '', '```mermaid', flow.mermaid.trimEnd(), '```', '');
     out.push(`🟥 error · 🟨 warning · 🟦 info · 🟩 no findings${flow.omitted ? ` · ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ''}`, '');
     if (report.estate.certificates.length) {
-      const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt);
+      const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt, rulesConcerning(report, 'validity'));
       out.push('### Certificate validity', '', '```mermaid', gantt.mermaid.trimEnd(), '```', '');
       out.push(`Red bars: expired, not yet valid, or flagged by a date rule at this evaluation time.${gantt.omitted ? ` ${gantt.omitted} later-expiring certificates not drawn.` : ''}`, '');
     }

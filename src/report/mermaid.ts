@@ -136,16 +136,14 @@ const day = (iso: string): string => iso.slice(0, 10);
 const KIND_ORDER: Record<EstateCertificate['kind'], number> = { root: 0, intermediate: 1, leaf: 2 };
 const SECTION: Record<EstateCertificate['kind'], string> = { root: 'Root CAs', intermediate: 'Intermediate CAs', leaf: 'Leaf certificates' };
 
-/** Rules whose findings mean "this certificate's dates are a problem": the bar is drawn critical. */
-const DATE_RULES = new Set(['cert/expired', 'cert/expiring', 'rollover/root-expiring', 'trust/validity-nesting']);
-
 /**
  * Validity windows by kind (roots, intermediates, leaves soonest-expiring first), the evaluation
  * time as a milestone, and a declared rollover as its own section: old root, new root, and the
- * window in which both can be trusted.
+ * window in which both can be trusted. A bar is drawn critical when a rule about validity windows
+ * (`dateRules`: the descriptors with the `validity` concern) has a finding on its certificate.
  */
-export function validityGantt(estate: Estate, findings: readonly Finding[], evaluatedAt: string): Diagram {
-  const critical = new Set(findings.filter((f) => !f.waived && f.severity !== 'info' && DATE_RULES.has(f.rule)).map((f) => f.target));
+export function validityGantt(estate: Estate, findings: readonly Finding[], evaluatedAt: string, dateRules: ReadonlySet<string>): Diagram {
+  const critical = new Set(findings.filter((f) => !f.waived && f.severity !== 'info' && dateRules.has(f.rule)).map((f) => f.target));
   const at = Date.parse(evaluatedAt);
   const sorted = [...estate.certificates].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.notAfter.localeCompare(b.notAfter) || a.target.localeCompare(b.target));
   const shown = sorted.slice(0, MAX_GANTT_TASKS);

@@ -4,6 +4,7 @@ import { isFailing } from '../../src/report/summary.ts';
 import { summarise } from '../../src/report/summary.ts';
 import type { RenderContext } from '../../src/report/formats.ts';
 import type { Finding, Report } from '../../src/report/types.ts';
+import { BUILTIN_RULES } from '../../src/rules/index.ts';
 
 const loc = (line: number, column = 7) => ({ file: 'estate/rc-topology.yaml', line, column });
 
@@ -116,6 +117,8 @@ export function fixtureReport(overrides: Partial<Report> = {}): Report {
       ],
       rollover: { from: 'root-2025', to: 'root-2026', phase: 'trust-both' },
     },
+    // What the engine puts in every report: the rules the renderers describe (ADR 0080).
+    descriptors: BUILTIN_RULES.descriptors,
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ export const rule = defineRule({
       expired: '{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})',
       notYetValid: '{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})',
     },
+    concerns: ['validity'],
   },
   *check(model) {
     const at = model.at;

@@ -14,6 +14,7 @@ export const rule = defineRule({
     messages: {
       expiring: '{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})',
     },
+    concerns: ['validity'],
   },
   *check(model) {
     const { at, params } = model;

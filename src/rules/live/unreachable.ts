@@ -34,6 +34,7 @@ export const rule = defineRule({
       frontend: 'load balancer {{id}} is unreachable at {{endpoint}} (SNI {{sni}}): {{reason}}',
       keyVault: "cannot read {{id}}'s Key Vault certificate {{vault}}/{{name}}: {{reason}}",
     },
+    concerns: ['gaps'],
   },
   applies: (model) => model.live !== undefined,
   *check(model) {

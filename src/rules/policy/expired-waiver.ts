@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.ts';
-import { waiverTarget } from '../../policy/waivers.ts';
+import { waiverTarget } from '../../domain/finding.ts';
 
 // Waivers are applied after the other rules ran; the engine then runs this family over a model
 // that carries what became of each waiver (model.waivers), so the rule stays a pure reader.
@@ -13,6 +13,7 @@ export const rule = defineRule({
     source: 'SPEC §2 (waivers)',
     remedy: 'Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.',
     messages: { expired: 'the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}' },
+    phase: 'waivers',
   },
   applies: (model) => model.waivers !== undefined,
   *check(model) {

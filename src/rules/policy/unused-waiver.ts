@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.ts';
-import { waiverTarget } from '../../policy/waivers.ts';
+import { waiverTarget } from '../../domain/finding.ts';
 
 export const rule = defineRule({
   meta: {
@@ -11,6 +11,7 @@ export const rule = defineRule({
     source: 'SPEC §2 (waivers)',
     remedy: 'Delete the waiver, or correct its rule or target if it was meant to match a finding.',
     messages: { unused: 'the waiver of {{rule}} for {{target}} matched no finding' },
+    phase: 'waivers',
   },
   applies: (model) => model.waivers !== undefined,
   *check(model) {

@@ -15,6 +15,7 @@ export const rule = defineRule({
     messages: {
       expiring: 'root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared',
     },
+    concerns: ['validity'],
   },
   *check(model) {
     const { at, params, topology } = model;

@@ -1,9 +1,9 @@
-import { defineRule, type Violation } from '../rule.ts';
+import { defineDocumentRule, type Violation } from '../rule.ts';
 import type { SchemaViolation } from '../../topology/schema.ts';
 
 // The validator is the check: a file that violates the schema never reaches the other rules, so
-// this rule turns the loader's violations into findings instead of reading the model.
-export const rule = defineRule({
+// this rule runs in the document phase and turns the loader's violations into findings.
+export const rule = defineDocumentRule({
   meta: {
     id: 'topology/schema',
     severity: 'error',
@@ -13,9 +13,10 @@ export const rule = defineRule({
     source: 'SPEC §1 (the topology file)',
     remedy: 'Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.',
     messages: { violation: '{{message}}' },
+    phase: 'document',
+    fixed: 'a file that violates the schema cannot be evaluated',
   },
-  applies: () => false,
-  check: () => [],
+  check: (input) => schemaViolations(input.violations, input.data, input.file),
 });
 
 /** Each violation targets the nearest enclosing object with an id, else the topology's name. */

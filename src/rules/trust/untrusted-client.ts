@@ -13,6 +13,7 @@ export const rule = defineRule({
     messages: {
       rejected: '{{server}} would reject the client certificate of {{client}}: {{reason}}',
     },
+    concerns: ['handshakes'],
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {

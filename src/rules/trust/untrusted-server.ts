@@ -13,6 +13,7 @@ export const rule = defineRule({
     messages: {
       rejected: '{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}',
     },
+    concerns: ['handshakes'],
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {

@@ -15,6 +15,7 @@ export const rule = defineRule({
     messages: {
       outlives: '{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}',
     },
+    concerns: ['validity'],
   },
   *check(model) {
     const ids = caIdsByFingerprint(model);
