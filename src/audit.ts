@@ -13,7 +13,7 @@ import { livePlan } from './topology/endpoints.ts';
 import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
-import type { Report } from './report/types.ts';
+import type { Report } from './domain/report.ts';
 
 export interface AuditOptions extends CheckOptions {
   /** `host:port:address` overrides as curl's --resolve (strings as on the command line, or parsed). */

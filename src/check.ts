@@ -11,7 +11,9 @@ import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, MatrixPair, Report, RuleRun } from './report/types.ts';
+import type { Finding } from './domain/finding.ts';
+import type { MatrixPair, Report } from './domain/report.ts';
+import type { RuleRun } from './domain/rule.ts';
 import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';

@@ -8,8 +8,8 @@ import type { FileAccess } from '../sources/containment.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
-import type { Location } from '../topology/model.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { Location } from '../domain/location.ts';
+import type { Severity } from '../domain/finding.ts';
 
 export type RuleSetting = Severity | 'off';
 

@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { ALL_RULES } from '../rules/index.ts';
 import { REPOSITORY_URL, ruleHelpUri } from '../package.ts';
-import type { Rule, Severity } from '../rules/rule.ts';
+import type { Rule } from '../rules/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { describeGap, openGaps } from './incomplete.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
