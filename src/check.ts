@@ -19,6 +19,7 @@ import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts
 import { rules as POLICY_RULES } from './rules/policy/index.ts';
 import { estateOf } from './model/estate.ts';
 import { displayPath } from './topology/load.ts';
+import { describeRule } from './rules/rule.ts';
 
 export interface CheckOptions {
   /** Path to the topology file (default ./rc-topology.yaml). */
@@ -54,7 +55,7 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'customRules'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -66,6 +67,7 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     policy: { pack: pack.name, packs: pack.chain },
     summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
     findings,
+    ...(pack.customRules.length > 0 && { customRules: pack.customRules.map(describeRule) }),
     ...extras,
   };
 }
@@ -117,7 +119,7 @@ export function settle(
     extras.baseline = applied.summary;
     out = applied.findings;
   }
-  extras.rules = ALL_RULES.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
+  extras.rules = [...ALL_RULES, ...pack.customRules].map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
   return { findings: sortFindings(out), extras };
 }
 
@@ -160,7 +162,7 @@ export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Repo
 /** Every rule over the model, then waivers and baseline: the common end of check and audit. */
 export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers: readonly LoadedWaiver[] | undefined, baseline: Baseline | undefined): Report {
   const ran = new Map<string, RuleRun['status']>();
-  const findings = runRules(model, ALL_RULES, pack, ran);
+  const findings = runRules(model, [...ALL_RULES, ...pack.customRules], pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
   const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers, baseline);

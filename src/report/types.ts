@@ -79,6 +79,18 @@ export interface Report {
    * an entry that is not waived makes the run "could not evaluate" (exit 2, ADR 0070).
    */
   readonly incomplete?: readonly NotEvaluated[];
+  /** The policy pack's own rules (`customRules`): what the formats need to describe their findings. */
+  readonly customRules?: readonly RuleDescriptor[];
+}
+
+/** What a report says about a rule that is not built in (a custom rule of the pack). */
+export interface RuleDescriptor {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly rationale: string;
+  readonly source: string;
+  readonly remedy: string;
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

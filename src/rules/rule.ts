@@ -50,3 +50,13 @@ export function formatMessage(template: string, data: Violation['data']): string
     return v === undefined ? `{{${key}}}` : printable(String(v));
   });
 }
+
+/** The rule's description as a report carries it (custom rules: report.customRules). */
+export const describeRule = (r: Rule) => ({
+  id: r.meta.id,
+  severity: r.meta.severity,
+  title: r.meta.title,
+  rationale: r.meta.rationale,
+  source: r.meta.source,
+  remedy: r.meta.remedy,
+});

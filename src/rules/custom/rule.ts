@@ -1,0 +1,104 @@
+// A compiled custom rule as an ordinary Rule: the engine cannot tell it from a built-in one.
+// Each object of its `on:` kind that passes every matchCondition gets one finding per false
+// validation. An expression that fails to evaluate is a finding too (fail closed), never a pass.
+import { EvaluationError } from '@marcbachmann/cel-js';
+import type { Model } from '../../model/types.ts';
+import { printable } from '../../printable.ts';
+import type { Rule, Violation } from '../rule.ts';
+import type { CompiledCustomRule, CompiledExpression } from './compile.ts';
+import { objectsOf, paramsValue, topologyValue, type CelObject } from './values.ts';
+
+/**
+ * Wall-clock budget of one custom rule over the whole model (ADR 0085). CEL has no loops and the
+ * compiler bounds size and macro nesting, so one evaluation is bounded; this bounds their sum.
+ * Past it the rule stops with an error finding naming what it left unevaluated (fail closed).
+ */
+export const RULE_BUDGET_MS = 10_000;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; reason: string };
+
+function run(expr: CompiledExpression, context: Record<string, unknown>): Outcome {
+  try {
+    return { ok: true, value: expr.run(context) };
+  } catch (err) {
+    const reason = err instanceof EvaluationError ? (err.summary ?? err.message) : err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: printable(reason.split('\n')[0] ?? '', 200) };
+  }
+}
+
+function contextFor(m: Model, o: CelObject): Record<string, unknown> {
+  // `topology` is a getter: a rule that never names it never builds it.
+  return {
+    object: o.value,
+    get topology() {
+      return topologyValue(m);
+    },
+    params: paramsValue(m),
+    now: m.at,
+  };
+}
+
+export function customRule(compiled: CompiledCustomRule, budgetMs = RULE_BUDGET_MS): Rule {
+  const { spec } = compiled;
+  const loc = `${compiled.location.file}:${compiled.location.line}`;
+  return {
+    meta: {
+      id: spec.id,
+      severity: spec.severity,
+      title: spec.title,
+      rationale: spec.description ?? `A custom rule of policy pack ${compiled.pack}.`,
+      source: `policy pack ${loc}`,
+      remedy: spec.remedy ?? 'See the policy pack that defines this rule.',
+      messages: {
+        failed: '{{message}}',
+        error: 'could not evaluate {{expression}}: {{reason}}',
+        budget: 'ran past its {{seconds}} s evaluation budget: {{left}} objects not evaluated; simplify its expressions',
+      },
+    },
+    applies: (m) => objectsOf(m, spec.on).length > 0,
+    *check(m: Model): Iterable<Violation> {
+      const started = performance.now();
+      const all = objectsOf(m, spec.on);
+      for (const [i, o] of all.entries()) {
+        if (performance.now() - started > budgetMs) {
+          const data = { seconds: budgetMs / 1000, left: all.length - i };
+          yield { target: spec.id, messageId: 'budget', data, location: compiled.location, severity: 'error' };
+          return;
+        }
+        const context = contextFor(m, o);
+        const violation = (messageId: string, data: Violation['data']): Violation => ({ target: o.target, messageId, data, location: o.location });
+        let applies = true;
+        for (const c of compiled.conditions) {
+          const r = run(c, context);
+          if (!r.ok || typeof r.value !== 'boolean') {
+            yield violation('error', { expression: c.source, reason: r.ok ? 'the result is not a bool' : r.reason });
+            applies = false;
+            break;
+          }
+          if (!r.value) {
+            applies = false;
+            break;
+          }
+        }
+        if (!applies) continue;
+        for (const v of compiled.validations) {
+          const r = run(v.test, context);
+          if (!r.ok || typeof r.value !== 'boolean') {
+            yield violation('error', { expression: v.test.source, reason: r.ok ? 'the result is not a bool' : r.reason });
+            continue;
+          }
+          if (r.value) continue;
+          yield violation('failed', { message: messageOf(v, context) });
+        }
+      }
+    },
+  };
+}
+
+function messageOf(v: CompiledCustomRule['validations'][number], context: Record<string, unknown>): string {
+  if (v.messageExpression) {
+    const r = run(v.messageExpression, context);
+    if (r.ok && typeof r.value === 'string') return r.value;
+  }
+  return v.message ?? `${v.test.source} is false`;
+}
