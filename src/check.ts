@@ -42,15 +42,15 @@ export interface CheckOptions {
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
 
-const knownRules = new Set(RULES_BY_ID.keys());
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
 
 /** The pack a run uses: --policy (relative to cwd), else policy.pack (relative to the topology), else rc-default. */
 export async function selectPack(topology: Topology | undefined, options: CheckOptions): Promise<Pack> {
   const cwd = options.cwd ?? process.cwd();
-  if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology?.policy.params ?? {});
-  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, knownRules), topology?.policy.params ?? {});
+  if (options.policy) return withParams(await loadPack(options.policy, cwd, KNOWN_RULES), topology?.policy.params ?? {});
+  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, KNOWN_RULES), topology?.policy.params ?? {});
   const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
-  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation, access);
+  const pack = await loadPack(topology.policy.pack, topology.dir, KNOWN_RULES, topology.policy.packLocation, access);
   return withParams(pack, topology.policy.params);
 }
 
@@ -73,8 +73,10 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
 }
 
 /** The waivers of a run: --waivers (relative to cwd) replaces policy.waivers (relative to the topology). */
-export async function selectWaivers(topology: Topology | undefined, options: CheckOptions): Promise<LoadedWaiver[] | undefined> {
+export async function selectWaivers(topology: Topology | undefined, options: CheckOptions, pack?: Pack): Promise<LoadedWaiver[] | undefined> {
   const cwd = options.cwd ?? process.cwd();
+  // A waiver may name a custom rule of the run's pack as well as a built-in one.
+  const knownRules = pack?.customRules.length ? new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
@@ -137,7 +139,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.
-  const waivers = await selectWaivers(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   if (!loaded.topology) return schemaFailureReport(loaded, at, 'check', pack, baseline);
   const model: Model = {
