@@ -11,7 +11,9 @@ import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, MatrixPair, Report, RuleRun } from './report/types.ts';
+import type { Finding } from './domain/finding.ts';
+import type { MatrixPair, Report } from './domain/report.ts';
+import type { RuleRun } from './domain/rule.ts';
 import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
@@ -19,7 +21,6 @@ import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts
 import { rules as POLICY_RULES } from './rules/policy/index.ts';
 import { estateOf } from './model/estate.ts';
 import { displayPath } from './topology/load.ts';
-import { describeRule } from './rules/rule.ts';
 
 export interface CheckOptions {
   /** Path to the topology file (default ./rc-topology.yaml). */
@@ -55,7 +56,7 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'customRules'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -67,7 +68,7 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     policy: { pack: pack.name, packs: pack.chain },
     summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
     findings,
-    ...(pack.customRules.length > 0 && { customRules: pack.customRules.map(describeRule) }),
+    descriptors: [...ALL_RULES, ...pack.customRules].map((r) => r.meta),
     ...extras,
   };
 }

@@ -20,7 +20,7 @@ export const ruleJson = (r: Rule, custom = false) => ({
   rationale: r.meta.rationale,
   source: r.meta.source,
   remedy: r.meta.remedy,
-  ...(!custom && { helpUri: ruleHelpUri(r.meta.id) }),
+  helpUri: r.meta.helpUri ?? ruleHelpUri(r.meta.id),
   live: r.meta.live ?? false,
   ...(custom && { custom: true }),
 });

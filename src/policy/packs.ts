@@ -8,8 +8,9 @@ import type { FileAccess } from '../sources/containment.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
-import type { Location } from '../topology/model.ts';
-import type { Rule, Severity } from '../rules/rule.ts';
+import type { Location } from '../domain/location.ts';
+import type { Severity } from '../domain/finding.ts';
+import type { Rule } from '../rules/rule.ts';
 import { compileCustomRule, type CustomRuleSpec } from '../rules/custom/compile.ts';
 import { customRule } from '../rules/custom/rule.ts';
 

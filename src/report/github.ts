@@ -1,9 +1,10 @@
 // GitHub workflow commands: one annotation per finding on its topology line (docs/decisions/0032).
 // Messages carry text from untrusted files (certificate names, waiver reasons), so every value is
 // escaped the way @actions/core does it: a newline can never start a command of its own.
-import type { Severity } from '../rules/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 
 /** GitHub shows at most 10 annotations of each type per step; the rest would be dropped silently. */

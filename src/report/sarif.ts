@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { ALL_RULES } from '../rules/index.ts';
 import { REPOSITORY_URL, ruleHelpUri } from '../package.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { RuleDescriptor } from '../domain/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report, RuleDescriptor } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { describeGap, openGaps } from './incomplete.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -25,20 +27,9 @@ const ruleName = (id: string): string =>
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
 
-/** A custom rule (report.customRules) has no page in docs/rules/: its help is its own text. */
-function describeRule(m: RuleDescriptor, custom = false) {
+function describeRule(m: RuleDescriptor) {
+  const helpUri = m.helpUri ?? ruleHelpUri(m.id);
   const help = `${m.rationale}\n\nRemedy: ${m.remedy}\n\nSource: ${m.source}`;
-  if (custom) {
-    return {
-      id: m.id,
-      name: ruleName(m.id),
-      shortDescription: { text: m.title },
-      fullDescription: { text: m.rationale },
-      help: { text: help, markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}` },
-      defaultConfiguration: { level: LEVEL[m.severity] },
-      properties: { tags: ['security', 'mtls', 'custom', m.id.split('/')[0]!], precision: 'high', 'problem.severity': m.severity === 'info' ? 'recommendation' : m.severity, 'security-severity': SECURITY_SEVERITY[m.severity] },
-    };
-  }
   return {
     id: m.id,
     name: ruleName(m.id),
@@ -46,9 +37,9 @@ function describeRule(m: RuleDescriptor, custom = false) {
     fullDescription: { text: m.rationale },
     help: {
       text: help,
-      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${ruleHelpUri(m.id)})`,
+      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${helpUri})`,
     },
-    helpUri: ruleHelpUri(m.id),
+    helpUri,
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
       tags: ['security', 'mtls', m.id.split('/')[0]!],
@@ -106,9 +97,9 @@ function invocation(report: Report) {
 }
 
 export function renderSarif(report: Report, _ctx?: RenderContext): string {
-  const builtin = ALL_RULES.map((r) => r.meta);
-  const custom = report.customRules ?? [];
-  const index = new Map([...builtin, ...custom].map((r, i) => [r.id, i]));
+  // The run's rule set (custom rules included) travels in the report; older callers get the built-ins.
+  const rules = report.descriptors ?? ALL_RULES.map((r) => r.meta);
+  const index = new Map(rules.map((r, i) => [r.id, i]));
   // Two findings with the same rule and target (rare: one rule, two problems on one object) get
   // distinct fingerprints by order of occurrence, which the sorted findings keep stable.
   const seen = new Map<string, number>();
@@ -148,7 +139,7 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
             version: report.tool.version,
             semanticVersion: report.tool.version,
             informationUri: REPOSITORY_URL,
-            rules: [...builtin.map((m) => describeRule(m)), ...custom.map((m) => describeRule(m, true))],
+            rules: rules.map(describeRule),
           },
         },
         // The category GitHub keeps alerts under: one per mode and topology file, so several

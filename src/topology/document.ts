@@ -8,7 +8,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isAlias
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { ReadRefused, readBounded, type ReadOptions } from '../sources/read.ts';
-import type { Location } from './model.ts';
+import type { Location } from '../domain/location.ts';
 import { parsePlainYaml, type PlainDocument } from './plain-yaml.ts';
 
 export type DocPath = readonly (string | number)[];

@@ -39,14 +39,14 @@ describe('a custom rule on examples/rc-system', () => {
     expect(r.stdout).toMatch(/1 error, 0 warnings/);
   });
 
-  it('in JSON: one finding, the rule listed as ran and described', () => {
+  it('in JSON: one finding, the rule listed as ran', () => {
     const r = runCli(['check', TOPOLOGY, ...AT, '--policy', path.join(dir, 'pack.yaml'), '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.findings).toEqual([expect.objectContaining({ rule: 'acme/not-broker-us-1', severity: 'error', target: 'broker-us-1', waived: false })]);
     expect(report.summary).toMatchObject({ error: 1, warning: 0 });
     expect(report.rules).toContainEqual({ id: 'acme/not-broker-us-1', status: 'ran' });
-    expect(report.customRules).toEqual([expect.objectContaining({ id: 'acme/not-broker-us-1', title: 'No broker is named broker-us-1', remedy: 'Rename the broker.' })]);
+    expect(report).not.toHaveProperty('descriptors');
   });
 
   it('in SARIF: one result, with the rule in tool.driver.rules', () => {

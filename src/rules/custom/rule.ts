@@ -4,6 +4,7 @@
 import { EvaluationError } from '@marcbachmann/cel-js';
 import type { Model } from '../../model/types.ts';
 import { printable } from '../../printable.ts';
+import { REPOSITORY_URL } from '../../package.ts';
 import type { Rule, Violation } from '../rule.ts';
 import type { CompiledCustomRule, CompiledExpression } from './compile.ts';
 import { objectsOf, paramsValue, topologyValue, type CelObject } from './values.ts';
@@ -49,6 +50,8 @@ export function customRule(compiled: CompiledCustomRule, budgetMs = RULE_BUDGET_
       rationale: spec.description ?? `A custom rule of policy pack ${compiled.pack}.`,
       source: `policy pack ${loc}`,
       remedy: spec.remedy ?? 'See the policy pack that defines this rule.',
+      // No page of its own under docs/rules/: the page on custom rules explains how it is evaluated.
+      helpUri: `${REPOSITORY_URL}/blob/main/docs/custom-rules.md`,
       messages: {
         failed: '{{message}}',
         error: 'could not evaluate {{expression}}: {{reason}}',
