@@ -61,6 +61,20 @@ describe('a custom rule on examples/rc-system', () => {
     expect(rule.help.text).toContain('Remedy: Rename the broker.');
   });
 
+  it('in JUnit, GitHub annotations and Markdown too; a baseline holding it makes the run pass', async () => {
+    const pack = path.join(dir, 'pack.yaml');
+    const junit = runCli(['check', TOPOLOGY, ...AT, '--policy', pack, '--format', 'junit']);
+    expect(junit.stdout).toMatch(/<testsuite name="acme\/not-broker-us-1"[^>]*failures="1"/);
+    const github = runCli(['check', TOPOLOGY, ...AT, '--policy', pack, '--format', 'github']);
+    expect(github.stdout).toMatch(/^::error file=examples\/rc-system\/rc-topology\.yaml,line=\d+,col=\d+,title=acme\/not-broker-us-1.*::.*broker-us-1/m);
+    const markdown = runCli(['check', TOPOLOGY, ...AT, '--policy', pack, '--format', 'markdown']);
+    expect(markdown.stdout).toContain('acme/not-broker-us-1');
+    runCli(['check', TOPOLOGY, ...AT, '--policy', pack, '--format', `json=${path.join(dir, 'previous.json')}`]);
+    const again = runCli(['check', TOPOLOGY, ...AT, '--policy', pack, '--baseline', path.join(dir, 'previous.json')]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('(existing: in the baseline)');
+  });
+
   it('rc-policy rules --policy <pack> lists it, and explain describes it', () => {
     const rules = runCli(['rules', '--policy', path.join(dir, 'pack.yaml')]);
     expect(rules.code).toBe(0);
