@@ -153,3 +153,25 @@ describe('custom rules: findings like any other', () => {
     expect(waived.summary).toMatchObject({ error: 0, waived: 3 });
   });
 });
+
+describe('custom rules: hostile expressions', () => {
+  it('any string is compiled or refused with an InputError at the expression, never a crash', async () => {
+    const fc = await import('fast-check');
+    const { compileCustomRule } = await import('../../src/rules/custom/compile.ts');
+    const { parseYamlText } = await import('../../src/topology/document.ts');
+    const pieces = fc.constantFrom('object', 'topology', 'params', 'now', '.', 'fqdn', 'certificate', '(', ')', '[', ']', '{', '}', ',', "'", '"', '\\', '+', '-', '*', '/', '%', '==', '!', '&&', '||', '?', ':', 'has', 'all', 'exists', 'map', 'filter', 'matches', 'size', '1', '0', '1e999', 'x', ' ', 'b"', 'r"', '"""', 'duration', 'timestamp', 'int', 'dyn', 'null', 'true', '.?', '?.');
+    const expression = fc.oneof(fc.string({ maxLength: 80 }), fc.array(pieces, { maxLength: 30 }).map((xs) => xs.join('')));
+    const doc = parseYamlText('customRules:\n  - id: acme/x\n', 'pack.yaml');
+    fc.assert(
+      fc.property(expression, fc.constantFrom('broker', 'client', 'pair', 'certificate'), (source, on) => {
+        try {
+          compileCustomRule({ id: 'acme/x', title: 't', severity: 'error', on, validations: [{ expression: source }] } as never, 0, doc, new Set());
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as InputError).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -84,12 +84,18 @@ function compileExpression(source: string, kind: OnKind, want: 'bool' | 'string'
   try {
     run = environmentFor(kind).parse(source);
   } catch (err) {
+    // Anything the parser throws on hostile input is the expression's fault: exit 2, never a crash.
     if (err instanceof ParseError) fail(`CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`);
-    throw err;
+    fail(`CEL syntax error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const bounds = boundsProblem(run.ast);
   if (bounds) fail(`${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`);
-  const checked = run.check();
+  let checked: ReturnType<ParseResult['check']>;
+  try {
+    checked = run.check();
+  } catch (err) {
+    fail(`CEL type error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
   if (!checked.valid) {
     const e = checked.error!;
     fail(`CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split('\n')[0]}`);
