@@ -7,6 +7,7 @@ import { fileAccess } from './sources/containment.ts';
 import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
+import type { Rule } from './rules/rule.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
@@ -45,6 +46,9 @@ export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
 
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
 
+/** The rules a run with this pack evaluates: the built-ins, then the pack's custom rules. */
+const rulesOf = (pack: Pack): readonly Rule[] => (pack.customRules?.length ? [...ALL_RULES, ...pack.customRules] : ALL_RULES);
+
 /** The pack a run uses: --policy (relative to cwd), else policy.pack (relative to the topology), else rc-default. */
 export async function selectPack(topology: Topology | undefined, options: CheckOptions): Promise<Pack> {
   const cwd = options.cwd ?? process.cwd();
@@ -68,7 +72,7 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     policy: { pack: pack.name, packs: pack.chain },
     summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
     findings,
-    descriptors: [...ALL_RULES, ...pack.customRules].map((r) => r.meta),
+    descriptors: rulesOf(pack).map((r) => r.meta),
     ...extras,
   };
 }
@@ -77,7 +81,7 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
 export async function selectWaivers(topology: Topology | undefined, options: CheckOptions, pack?: Pack): Promise<LoadedWaiver[] | undefined> {
   const cwd = options.cwd ?? process.cwd();
   // A waiver may name a custom rule of the run's pack as well as a built-in one.
-  const knownRules = pack?.customRules.length ? new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
+  const knownRules = pack?.customRules?.length ? new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
@@ -122,7 +126,7 @@ export function settle(
     extras.baseline = applied.summary;
     out = applied.findings;
   }
-  extras.rules = [...ALL_RULES, ...pack.customRules].map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
+  extras.rules = rulesOf(pack).map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
   return { findings: sortFindings(out), extras };
 }
 
@@ -165,7 +169,7 @@ export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Repo
 /** Every rule over the model, then waivers and baseline: the common end of check and audit. */
 export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers: readonly LoadedWaiver[] | undefined, baseline: Baseline | undefined): Report {
   const ran = new Map<string, RuleRun['status']>();
-  const findings = runRules(model, [...ALL_RULES, ...pack.customRules], pack, ran);
+  const findings = runRules(model, rulesOf(pack), pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
   const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers, baseline);

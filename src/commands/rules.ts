@@ -10,7 +10,8 @@ import { loadPack } from '../policy/packs.ts';
 async function rulesOf(policy: string | undefined): Promise<{ rules: readonly Rule[]; custom: ReadonlySet<string> }> {
   if (!policy) return { rules: ALL_RULES, custom: new Set() };
   const pack = await loadPack(policy, process.cwd(), new Set(RULES_BY_ID.keys()));
-  return { rules: [...ALL_RULES, ...pack.customRules], custom: new Set(pack.customRules.map((r) => r.meta.id)) };
+  const custom = pack.customRules ?? [];
+  return { rules: [...ALL_RULES, ...custom], custom: new Set(custom.map((r) => r.meta.id)) };
 }
 
 export const ruleJson = (r: Rule, custom = false) => ({

@@ -23,8 +23,8 @@ export interface Pack {
   readonly chain: readonly string[];
   readonly params: Params;
   readonly rules: ReadonlyMap<string, RuleSetting>;
-  /** The pack's own rules (`customRules`, CEL), of every layer; they run like built-in rules. */
-  readonly customRules: readonly Rule[];
+  /** The pack's own rules (`customRules`, CEL, of every layer), compiled when the pack loads; the engine runs them after the built-ins. */
+  readonly customRules?: readonly Rule[];
 }
 
 /** The fallback for a pack that extends nothing and omits a param; rc-default states the same values. */

@@ -67,7 +67,7 @@ describe('custom rules: compiled when the pack loads', () => {
     const parent = writePack([rule()]);
     writeFileSync(path.join(dir, 'child.yaml'), packText([], { extends: parent, rules: { 'acme/test': 'warning' } }));
     const p = await loadPack('child.yaml', dir, known);
-    expect(p.customRules.map((r) => r.meta.id)).toEqual(['acme/test']);
+    expect(p.customRules?.map((r) => r.meta.id)).toEqual(['acme/test']);
     expect(p.rules.get('acme/test')).toBe('warning');
   });
 });
