@@ -20,6 +20,19 @@ describe('the custom-rule type table', () => {
     expect(doc).toContain(customRulesReference());
   });
 
+  it('docs/custom-rules.md states the limits the compiler and the rule runner enforce', async () => {
+    const { CEL_LIMITS } = await import('../../src/rules/custom/environment.ts');
+    const { RULE_BUDGET_MS } = await import('../../src/rules/custom/rule.ts');
+    const doc = readFileSync(path.join(ROOT, 'docs/custom-rules.md'), 'utf8');
+    const row = (label: string, value: string) => expect(doc, label).toMatch(new RegExp(`\\| ${label}[^|]* \\| ${value}[ |,]`));
+    row('expression length', CEL_LIMITS.maxExpressionLength.toLocaleString('en-US'));
+    row('AST nodes', String(CEL_LIMITS.maxAstNodes));
+    row('nesting depth', String(CEL_LIMITS.maxDepth));
+    row('list / map literal entries', String(CEL_LIMITS.maxListElements));
+    row('call arguments', String(CEL_LIMITS.maxCallArguments));
+    row('wall-clock time of one rule', `${RULE_BUDGET_MS / 1000} s`);
+  });
+
   it('the checker knows every field of every type, for every `on:` kind', () => {
     for (const kind of ON_KINDS) {
       for (const field of Object.keys(CEL_TYPES[OBJECT_TYPES[kind]]!.fields)) {
