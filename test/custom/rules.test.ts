@@ -58,6 +58,27 @@ describe('custom rules: compiled when the pack loads', () => {
     expect(err.location?.line).toBeGreaterThan(5);
   });
 
+  it('points at the character of the error when the expression sits on one line as written', async () => {
+    const name = `pack-${n++}.yaml`;
+    const lines = ['apiVersion: rc-policy/v1', 'kind: PolicyPack', 'metadata: { name: acme }', 'customRules:', '  - id: acme/test', '    title: t', '    severity: error', '    on: broker', '    validations:'];
+    writeFileSync(
+      path.join(dir, name),
+      [...lines, '      - expression: object.fqdn.startsWith(object.fqnd)', "      - expression: \"object.port == 'x'\"", '      - expression: >-', '          object.fqdn', '          == 1', ''].join('\n'),
+    );
+    const err = (await loadPack(name, dir, known).catch((e: unknown) => e)) as InputError;
+    // plain scalar at column 21; `fqnd` is its 31st character
+    expect(err.location).toEqual({ file: expect.stringMatching(new RegExp(`${name}$`)), line: 10, column: 51 });
+    const { locateInExpression } = await import('../../src/rules/custom/compile.ts');
+    const { parseYamlText } = await import('../../src/topology/document.ts');
+    const text = [...lines, "      - expression: \"object.port == 'x'\"", '      - expression: >-', '          object.fqdn', '          == 1', ''].join('\n');
+    const doc = { ...parseYamlText(text, 'p.yaml'), text };
+    const at = (i: number) => doc.locate(['customRules', 0, 'validations', i, 'expression']);
+    // a quoted scalar: one past the quote
+    expect(locateInExpression(doc, at(0), "object.port == 'x'", 15)).toEqual({ file: 'p.yaml', line: 10, column: 37 });
+    // a folded block scalar is not the text as written: the scalar's own start
+    expect(locateInExpression(doc, at(1), 'object.fqdn == 1', 15)).toEqual(at(1));
+  });
+
   it('refuses a rule id defined twice, and a rules: entry that names no rule', async () => {
     expect((await loadError([rule(), rule()])).message).toMatch(/'acme\/test' is defined twice/);
     expect((await loadError([rule()], { rules: { 'acme/tset': 'warning' } })).message).toMatch(/unknown rule 'acme\/tset' \(did you mean 'acme\/test'\?\)/);

@@ -78,29 +78,53 @@ function boundsProblem(node: ASTNode, nesting = 0): { message: string; at: numbe
   return undefined;
 }
 
-function compileExpression(source: string, kind: OnKind, want: 'bool' | 'string', fail: (reason: string) => never): CompiledExpression {
-  if (source.length > CEL_LIMITS.maxExpressionLength) fail(`the expression is ${source.length} characters long (limit ${CEL_LIMITS.maxExpressionLength})`);
+/**
+ * Where character `offset` of an expression is in the pack: exact when the scalar sits on one line
+ * as written (plain or quoted, no escapes); otherwise the scalar's own start.
+ */
+export function locateInExpression(doc: SourceDocument, start: Location, source: string, offset: number | undefined): Location {
+  if (offset === undefined || !doc.text || source.includes('\n')) return start;
+  let lineStart = 0;
+  for (let line = 1; line < start.line; line++) {
+    const next = doc.text.indexOf('\n', lineStart);
+    if (next < 0) return start;
+    lineStart = next + 1;
+  }
+  const at = lineStart + start.column - 1;
+  const quote = doc.text[at] === '"' || doc.text[at] === "'" ? 1 : 0;
+  if (doc.text.slice(at + quote, at + quote + source.length) !== source) return start;
+  return { ...start, column: start.column + quote + Math.min(offset, source.length) };
+}
+
+interface ExpressionError {
+  readonly reason: string;
+  /** Character of the expression the error is at (0-based), when known. */
+  readonly offset?: number;
+}
+
+function compileExpression(source: string, kind: OnKind, want: 'bool' | 'string', fail: (e: ExpressionError) => never): CompiledExpression {
+  if (source.length > CEL_LIMITS.maxExpressionLength) fail({ reason: `the expression is ${source.length} characters long (limit ${CEL_LIMITS.maxExpressionLength})` });
   let run: ParseResult;
   try {
     run = environmentFor(kind).parse(source);
   } catch (err) {
     // Anything the parser throws on hostile input is the expression's fault: exit 2, never a crash.
-    if (err instanceof ParseError) fail(`CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`);
-    fail(`CEL syntax error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    if (err instanceof ParseError) fail({ reason: `CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`, offset: err.range?.start });
+    fail({ reason: `CEL syntax error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
   }
   const bounds = boundsProblem(run.ast);
-  if (bounds) fail(`${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`);
+  if (bounds) fail({ reason: `${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`, offset: bounds.at });
   let checked: ReturnType<ParseResult['check']>;
   try {
     checked = run.check();
   } catch (err) {
-    fail(`CEL type error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    fail({ reason: `CEL type error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
   }
   if (!checked.valid) {
     const e = checked.error!;
-    fail(`CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split('\n')[0]}`);
+    fail({ reason: `CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split('\n')[0]}`, offset: e.range?.start });
   }
-  if (checked.type !== want) fail(`the expression must be a ${want}, but it is a ${checked.type}`);
+  if (checked.type !== want) fail({ reason: `the expression must be a ${want}, but it is a ${checked.type}` });
   return { source, run };
 }
 
@@ -115,8 +139,9 @@ export function compileCustomRule(spec: CustomRuleSpec, index: number, doc: Sour
     throw new InputError(`custom rule '${spec.id}': the namespace '${family}' belongs to rc-policy's built-in rules; use your own, e.g. acme/${spec.id.split('/')[1]}`, at('id'));
   }
   const expr = (source: string, want: 'bool' | 'string', path: (string | number)[]) =>
-    compileExpression(source, spec.on, want, (reason) => {
-      throw new InputError(`custom rule '${spec.id}' ${path.join('.').replace(/\.(\d+)/g, '[$1]')}: ${printable(reason, 300)}`, at(...path));
+    compileExpression(source, spec.on, want, ({ reason, offset }) => {
+      const where = locateInExpression(doc, at(...path), source, offset);
+      throw new InputError(`custom rule '${spec.id}' ${path.join('.').replace(/\.(\d+)/g, '[$1]')}: ${printable(reason, 300)}`, where);
     });
   return {
     spec,
