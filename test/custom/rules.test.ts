@@ -196,3 +196,12 @@ describe('custom rules: hostile expressions', () => {
     );
   });
 });
+
+describe('custom rules: texts from the pack', () => {
+  it('title, description and remedy are kept to one printable line (no forged output lines, no escapes)', async () => {
+    const name = writePack([rule({ title: 'Looks fine\n::error::forged', description: 'why\u001b[2J', remedy: 'fix\r\nit' })]);
+    const p = await loadPack(name, dir, known);
+    const meta = p.customRules![0]!.meta;
+    for (const text of [meta.title, meta.rationale, meta.remedy]) expect(text).not.toMatch(/[\n\r\u001b]/);
+  });
+});

@@ -43,10 +43,11 @@ export function customRule(compiled: CompiledCustomRule, budgetMs = RULE_BUDGET_
     meta: {
       id: spec.id,
       severity: spec.severity,
-      title: spec.title,
-      rationale: spec.description ?? `A custom rule of policy pack ${compiled.pack}.`,
+      // Texts from the pack reach every format and the terminal: one printable line each (ADR 0053).
+      title: printable(spec.title, 200),
+      rationale: printable(spec.description ?? `A custom rule of policy pack ${compiled.pack}.`, 2000),
       source: `policy pack ${loc}`,
-      remedy: spec.remedy ?? 'See the policy pack that defines this rule.',
+      remedy: printable(spec.remedy ?? 'See the policy pack that defines this rule.', 1000),
       // No page of its own under docs/rules/: the page on custom rules explains how it is evaluated.
       helpUri: `${REPOSITORY_URL}/blob/main/docs/custom-rules.md`,
       messages: {
