@@ -1,7 +1,7 @@
 // The live job: everything `check` does, plus what the estate shows right now — a TLS handshake
 // with every broker and through every load balancer frontend, and the Key Vault certificates the
 // topology references. The live observations feed the same rules (ADR 0040) and the live/* family.
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from './sources/token-credential.ts';
 import { selectBaseline, selectPack, selectWaivers, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
 import { evaluateDocument, evaluateModel, ruleSetOf } from './engine.ts';
 import { InputError } from './errors.ts';

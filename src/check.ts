@@ -38,15 +38,15 @@ export interface CheckOptions {
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
 
-const knownRules = new Set(BUILTIN_RULES.byId.keys());
+const KNOWN_RULES: ReadonlySet<string> = new Set(BUILTIN_RULES.byId.keys());
 
 /** The pack a run uses: --policy (relative to cwd), else policy.pack (relative to the topology), else rc-default. */
 export async function selectPack(topology: Topology | undefined, options: CheckOptions): Promise<Pack> {
   const cwd = options.cwd ?? process.cwd();
-  if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology?.policy.params ?? {});
-  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, knownRules), topology?.policy.params ?? {});
+  if (options.policy) return withParams(await loadPack(options.policy, cwd, KNOWN_RULES), topology?.policy.params ?? {});
+  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, KNOWN_RULES), topology?.policy.params ?? {});
   const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
-  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation, access);
+  const pack = await loadPack(topology.policy.pack, topology.dir, KNOWN_RULES, topology.policy.packLocation, access);
   return withParams(pack, topology.policy.params);
 }
 

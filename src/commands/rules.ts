@@ -1,55 +1,62 @@
+import { BUILTIN_RULES, RULES_BY_ID } from '../rules/index.ts';
+import { ruleSetOf } from '../engine.ts';
 import { InputError } from '../errors.ts';
 import { closest } from '../topology/schema.ts';
 import { ruleHelpUri } from '../package.ts';
-import type { RuleDescriptor } from '../domain/rule.ts';
-import { ruleSetOf, type RuleSet } from '../engine.ts';
-import { BUILTIN_RULES } from '../rules/index.ts';
-import { selectPack } from '../check.ts';
+import type { AnyRule as Rule, Rule as CustomRule } from '../rules/rule.ts';
 import { oneOf, onePositional, parse } from './args.ts';
+import { loadPack } from '../policy/packs.ts';
 
-const helpUriOf = (m: RuleDescriptor): string => m.helpUri ?? ruleHelpUri(m.id);
-
-export const ruleJson = (m: RuleDescriptor) => ({
-  id: m.id,
-  severity: m.severity,
-  title: m.title,
-  rationale: m.rationale,
-  source: m.source,
-  remedy: m.remedy,
-  helpUri: helpUriOf(m),
-  live: m.live ?? false,
-});
-
-/** The rules a command describes: the built-ins, plus the custom rules of --policy <pack> when given. */
-async function rulesOf(policy: string | undefined): Promise<RuleSet> {
-  return policy === undefined ? BUILTIN_RULES : ruleSetOf(await selectPack(undefined, { policy }));
+/** The built-in rules, then the custom rules of `--policy <pack>` when given. */
+async function rulesOf(policy: string | undefined): Promise<{ rules: readonly Rule[]; custom: ReadonlySet<string> }> {
+  if (!policy) return { rules: BUILTIN_RULES.rules, custom: new Set() };
+  const pack = await loadPack(policy, process.cwd(), new Set(RULES_BY_ID.keys()));
+  return { rules: ruleSetOf(pack).rules, custom: new Set((pack.customRules ?? []).map((r) => r.meta.id)) };
 }
+
+export const ruleJson = (r: Rule, custom = false) => ({
+  id: r.meta.id,
+  severity: r.meta.severity,
+  title: r.meta.title,
+  rationale: r.meta.rationale,
+  source: r.meta.source,
+  remedy: r.meta.remedy,
+  helpUri: r.meta.helpUri ?? ruleHelpUri(r.meta.id),
+  live: r.meta.live ?? false,
+  ...(custom && { custom: true }),
+});
 
 export async function runRules(argv: string[]): Promise<number> {
   const { values } = parse(argv, { format: { type: 'string', short: 'f' }, policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'rules');
   if (values.help) {
-    process.stdout.write('Usage: rc-policy rules [--format text|json] [--policy <pack>]\n\nLists every rule with its default severity and title (with --policy, also the pack\'s custom rules).\n');
+    process.stdout.write(
+      'Usage: rc-policy rules [--format text|json] [--policy <pack>]\n\nLists every rule with its default severity and title; with --policy, also the pack\'s custom rules.\n',
+    );
     return 0;
   }
   const format = oneOf('--format', values.format, ['text', 'json'], 'text');
-  const rules = (await rulesOf(values.policy)).descriptors;
+  const { rules, custom } = await rulesOf(values.policy);
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(rules.map(ruleJson), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(rules.map((r) => ruleJson(r, custom.has(r.meta.id))), null, 2)}\n`);
     return 0;
   }
-  const width = Math.max(...rules.map((m) => m.id.length));
-  const lines = rules.map((m) => `${m.id.padEnd(width)}  ${m.severity.padEnd(7)}  ${m.title}${m.live ? ' (audit)' : ''}`);
-  process.stdout.write(`${'RULE'.padEnd(width)}  DEFAULT  TITLE\n${lines.join('\n')}\n\n${rules.length} rules. rc-policy explain <rule> for the rationale.\n`);
+  const width = Math.max(...rules.map((r) => r.meta.id.length));
+  const tag = (r: Rule) => (r.meta.live ? ' (audit)' : custom.has(r.meta.id) ? ' (custom)' : '');
+  const lines = rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.title}${tag(r)}`);
+  const explain = values.policy ? 'rc-policy explain <rule> --policy <pack>' : 'rc-policy explain <rule>';
+  process.stdout.write(`${'RULE'.padEnd(width)}  DEFAULT  TITLE\n${lines.join('\n')}\n\n${rules.length} rules. ${explain} for the rationale.\n`);
   return 0;
 }
 
-export function explainRule(id: string, rules: RuleSet = BUILTIN_RULES): string {
-  const rule = rules.byId.get(id);
+export function explainRule(id: string, customRules: readonly CustomRule[] = []): string {
+  const custom = customRules.find((r) => r.meta.id === id);
+  const rule = RULES_BY_ID.get(id) ?? custom;
   if (!rule) {
-    const guess = closest(id, [...rules.byId.keys()]);
-    throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}; rc-policy rules lists them`);
+    const guess = closest(id, [...RULES_BY_ID.keys(), ...customRules.map((r) => r.meta.id)]);
+    throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}; rc-policy rules lists them (a custom rule needs --policy <pack>)`);
   }
   const m = rule.meta;
+  if (custom) return [`${m.id} [${m.severity}] (custom rule)`, m.title, '', `Why: ${m.rationale}`, `Source: ${m.source}`, `Remedy: ${m.remedy}`, ''].join('\n');
   return [
     `${m.id} [${m.severity}]${m.live ? ' (rc-policy audit only)' : ''}`,
     m.title,
@@ -57,7 +64,7 @@ export function explainRule(id: string, rules: RuleSet = BUILTIN_RULES): string 
     `Why: ${m.rationale}`,
     `Source: ${m.source}`,
     `Remedy: ${m.remedy}`,
-    `Docs: ${helpUriOf(m)}`,
+    `Docs: ${ruleHelpUri(m.id)}`,
     '',
   ].join('\n');
 }
@@ -65,11 +72,12 @@ export function explainRule(id: string, rules: RuleSet = BUILTIN_RULES): string 
 export async function runExplain(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'explain');
   if (values.help) {
-    process.stdout.write('Usage: rc-policy explain <rule-id> [--policy <pack>]\n\nPrints a rule\'s rationale, source and remedy (with --policy, also for the pack\'s custom rules).\n');
+    process.stdout.write('Usage: rc-policy explain <rule-id> [--policy <pack>]\n\nPrints a rule\'s rationale, source and remedy (a custom rule: give its pack).\n');
     return 0;
   }
   const id = onePositional(positionals, 'explain', 'rule id');
   if (!id) throw new InputError('rc-policy explain needs a rule id (rc-policy rules lists them)');
-  process.stdout.write(explainRule(id, await rulesOf(values.policy)));
+  const { rules, custom } = await rulesOf(values.policy);
+  process.stdout.write(explainRule(id, rules.filter((r): r is CustomRule => custom.has(r.meta.id))));
   return 0;
 }

@@ -1,7 +1,4 @@
 import type { Report } from '../domain/report.ts';
 
-/** SPEC §5: the stable JSON report (without the rule descriptors, which are for the other renderers). */
-export function renderJson(report: Report): string {
-  const { descriptors: _, ...stable } = report;
-  return `${JSON.stringify(stable, null, 2)}\n`;
-}
+/** SPEC §5: the stable JSON report. The rule descriptors are for the renderers, not part of it. */
+export const renderJson = ({ descriptors: _, ...report }: Report): string => `${JSON.stringify(report, null, 2)}\n`;
