@@ -174,9 +174,6 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   });
 });
 
-/** The rules that read the matrix: the report carries it when either runs. */
-export const HANDSHAKE_RULES = ['trust/untrusted-server', 'trust/untrusted-client'] as const;
-
 /** The matrix as the report carries it (SPEC §5). */
 export const matrixForReport = (pairs: readonly HandshakePair[]): MatrixPair[] =>
   pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...(p.clientAuth && { clientAuth: p.clientAuth }) }));
