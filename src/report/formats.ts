@@ -1,6 +1,5 @@
 // One module per output format, each a pure function from the report to text (conftest/Checkov style).
-import type { FailOn } from './summary.ts';
-import type { Finding } from '../domain/finding.ts';
+import type { RenderContext } from './context.ts';
 import type { Report } from '../domain/report.ts';
 import { renderJson } from './json.ts';
 import { renderText } from './text.ts';
@@ -9,15 +8,7 @@ import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderGithub } from './github.ts';
 
-export interface RenderContext {
-  readonly color: boolean;
-  readonly quiet: boolean;
-  readonly failOn: FailOn;
-  /** Whether a finding fails the run at --fail-on. */
-  readonly failing: (f: Finding) => boolean;
-  /** Markdown: link locations to the repository, e.g. https://github.com/o/r/blob/<sha>/ (the Action sets it). */
-  readonly links?: { readonly base: string };
-}
+export type { RenderContext };
 
 export type Renderer = (report: Report, ctx: RenderContext) => string;
 

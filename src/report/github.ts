@@ -2,7 +2,7 @@
 // Messages carry text from untrusted files (certificate names, waiver reasons), so every value is
 // escaped the way @actions/core does it: a newline can never start a command of its own.
 import type { Severity } from '../domain/finding.ts';
-import type { RenderContext } from './formats.ts';
+import type { RenderContext } from './context.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';

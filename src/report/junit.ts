@@ -3,7 +3,7 @@
 // testcase for a rule that ran and found nothing, one skipped testcase for a rule that did not
 // apply, was switched off, or runs in audit only.
 import { formatLocation } from '../errors.ts';
-import type { RenderContext } from './formats.ts';
+import type { RenderContext } from './context.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import type { RuleRun } from '../domain/rule.ts';

@@ -5,7 +5,7 @@
 import { formatLocation } from '../errors.ts';
 import { ruleHelpUri } from '../package.ts';
 import type { Severity } from '../domain/finding.ts';
-import type { RenderContext } from './formats.ts';
+import type { RenderContext } from './context.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { MatrixPair, Report } from '../domain/report.ts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { REPOSITORY_URL, ruleHelpUri } from '../package.ts';
 import { hasConcern, type RuleDescriptor } from '../domain/rule.ts';
 import type { Severity } from '../domain/finding.ts';
-import type { RenderContext } from './formats.ts';
+import type { RenderContext } from './context.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { describeGap, openGaps } from './incomplete.ts';

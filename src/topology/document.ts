@@ -9,9 +9,9 @@ import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { ReadRefused, readBounded, type ReadOptions } from '../sources/read.ts';
 import type { Location } from '../domain/location.ts';
-import { parsePlainYaml, type PlainDocument } from './plain-yaml.ts';
+import { parsePlainYaml, type DocPath, type PlainDocument } from './plain-yaml.ts';
 
-export type DocPath = readonly (string | number)[];
+export type { DocPath };
 
 /** A parsed YAML/JSON file that remembers where every node came from. */
 export interface SourceDocument {

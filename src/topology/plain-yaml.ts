@@ -10,7 +10,9 @@
 // plain-yaml.test.ts compares both on generated documents and every YAML file in the repository
 // (docs/decisions/0061).
 import { LIMITS } from '../limits.ts';
-import type { DocPath } from './document.ts';
+
+/** A path into a parsed document: object keys and array indexes. */
+export type DocPath = readonly (string | number)[];
 
 export interface PlainDocument {
   readonly data: unknown;
