@@ -3,25 +3,21 @@
 // the formats are the same pure renderers the CLI uses.
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { audit } from './audit.ts';
-import { check, type CheckOptions } from './check.ts';
-import { parseAt } from './commands/args.ts';
+import { check } from './check.ts';
 import { InputError } from './errors.ts';
-import { renderGithub } from './report/github.ts';
-import { renderJson } from './report/json.ts';
-import { renderMarkdown } from './report/markdown.ts';
-import { renderSarif } from './report/sarif.ts';
-import { renderText } from './report/text.ts';
-import type { RenderContext } from './report/formats.ts';
-import { fails, isFailing, type FailOn } from './report/summary.ts';
-import { incompleteVerdict, openGaps } from './report/incomplete.ts';
 import { redact, secretValues } from './redact.ts';
+import { renderGithub } from './report/github.ts';
+import { actionInputName, auditOptionsOf, checkOptionsOf, clientCertificateOf, failOnOf } from './shell/options.ts';
+import { render, renderContext, writeOutputs } from './shell/outputs.ts';
+import { verdictOf } from './shell/verdict.ts';
 
 const MODES = ['check', 'audit'] as const;
-const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+/** The inputs that only `mode: audit` reads: given with `check`, they are a mistake, not a no-op. */
+const AUDIT_INPUTS = ['regions', 'resolve', 'timeout', 'concurrency', 'client-cert', 'client-key', 'azure-credential'] as const;
 
 function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
   const v = core.getInput(name);
@@ -39,6 +35,26 @@ function flag(name: string, fallback: boolean): boolean {
 }
 
 const optional = (name: string): string | undefined => core.getInput(name) || undefined;
+const list = (value: string | undefined, split = /\n/): string[] | undefined => {
+  const items = (value ?? '').split(split).map((s) => s.trim()).filter(Boolean);
+  return items.length > 0 ? items : undefined;
+};
+
+/**
+ * The live options of `mode: audit`. The client key comes from a secret, which the runner already
+ * masks in the log (an ::add-mask:: of our own would print it to stdout); rc-policy also redacts it,
+ * whole and line by line, from everything it writes.
+ */
+async function auditInputs(secrets: string[]) {
+  const key = optional('client-key');
+  if (key) secrets.unshift(key, ...key.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 8 && !l.startsWith('-----')));
+  const live = auditOptionsOf(
+    { resolve: list(optional('resolve')), region: list(optional('regions'), /[\s,]+/), concurrency: optional('concurrency'), timeout: optional('timeout'), 'azure-credential': optional('azure-credential') },
+    actionInputName,
+  );
+  const clientCertificate = await clientCertificateOf({}, { cert: optional('client-cert'), key }, "inputs 'client-cert' and 'client-key'");
+  return { ...live, ...(clientCertificate && { clientCertificate }) };
+}
 
 /** Prints text from untrusted files into the log with workflow commands switched off around it. */
 function logUntrusted(title: string, text: string): void {
@@ -56,51 +72,45 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const mode = choice('mode', MODES, 'check');
-    const failOn = choice('fail-on', FAIL_ON, 'error');
+    const failOn = failOnOf({ 'fail-on': optional('fail-on') }, actionInputName);
     const softFail = flag('soft-fail', false);
     const annotate = flag('annotations', true);
     const summarise = flag('summary', true);
-    const at = optional('at');
-    const options: CheckOptions = {
+    const options = {
       topology: optional('topology') ?? 'rc-topology.yaml',
       cwd: workspace,
-      at: parseAt(at),
-      ...(optional('policy') && { policy: optional('policy') }),
-      ...(optional('waivers') && { waivers: optional('waivers') }),
-      ...(optional('baseline') && { baseline: optional('baseline') }),
+      ...checkOptionsOf({ at: optional('at'), policy: optional('policy'), waivers: optional('waivers'), baseline: optional('baseline') }),
     };
-    const report = mode === 'audit' ? await audit(options) : await check(options);
+    if (mode === 'check') {
+      const stray = AUDIT_INPUTS.find((name) => optional(name) !== undefined);
+      if (stray) throw new InputError(`input '${stray}' applies to mode: audit only`);
+    }
+    const report = mode === 'audit' ? await audit({ ...options, ...(await auditInputs(secrets)) }) : await check(options);
 
-    const ctx: RenderContext = {
-      color: false,
-      quiet: false,
-      failOn,
-      failing: (f) => isFailing(f, failOn),
+    const ctx = renderContext(failOn, {
       ...(env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && { links: { base: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` } }),
-    };
-    const failed = fails(report.findings, failOn);
+    });
+    const verdict = verdictOf(report, failOn);
+    const failed = verdict.failing > 0;
     // An audit that could not evaluate part of the estate is an error, not a finding (ADR 0070).
-    const gaps = openGaps(report);
+    const gaps = verdict.gaps;
 
     // Files first, so the outputs point at something even if a later step of this one fails.
     const dir = await mkdtemp(path.join(env.RUNNER_TEMP || tmpdir(), 'rc-policy-'));
     const reportJson = path.join(dir, 'report.json');
     const reportMarkdown = path.join(dir, 'summary.md');
     const sarifFile = path.resolve(workspace, optional('sarif-file') ?? path.join(dir, 'results.sarif'));
-    const markdown = clean(renderMarkdown(report, ctx));
-    await writeFile(reportJson, clean(renderJson(report)));
-    await writeFile(reportMarkdown, markdown);
-    await mkdir(path.dirname(sarifFile), { recursive: true });
-    await writeFile(sarifFile, clean(renderSarif(report, ctx)));
+    const markdown = render(report, 'markdown', ctx, secrets);
+    await writeOutputs(report, [{ format: 'json', file: reportJson }, { format: 'markdown', file: reportMarkdown }, { format: 'sarif', file: sarifFile }], ctx, secrets);
 
     core.setOutput('errors', String(report.summary.error));
     core.setOutput('warnings', String(report.summary.warning));
-    core.setOutput('result', gaps.length > 0 ? 'error' : failed ? 'fail' : 'pass');
+    core.setOutput('result', verdict.result);
     core.setOutput('report-json', reportJson);
     core.setOutput('report-markdown', reportMarkdown);
     core.setOutput('sarif-file', sarifFile);
 
-    logUntrusted('rc-policy report', clean(renderText(report, { color: false })));
+    logUntrusted('rc-policy report', render(report, 'text', ctx, secrets));
     // The step's own failure line takes an annotation slot too: keep one for it (ADR 0101).
     const failsStep = gaps.length > 0 || (failed && !softFail);
     if (annotate) process.stdout.write(clean(renderGithub(report, ctx, { error: failsStep ? 1 : 0, warning: failed && !failsStep ? 1 : 0 })));
@@ -111,9 +121,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     if (gaps.length > 0) {
       // soft-fail forgives findings only: a partial audit must not pass.
-      core.setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
+      core.setFailed(`rc-policy: ${verdict.incomplete}; see "Not evaluated" in the job summary`);
     } else if (failed) {
-      const n = report.findings.filter(ctx.failing).length;
+      const n = verdict.failing;
       const why = `rc-policy: ${n} finding${n === 1 ? '' : 's'} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings); all findings are in ${summarise ? 'the job summary and ' : ''}the JSON and SARIF reports (outputs report-json, sarif-file)`;
       if (softFail) core.warning(`${why}; not failing the step (soft-fail)`);
       else core.setFailed(why);

@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { audit, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../audit.ts';
 import { DEFAULT_TOPOLOGY } from '../check.ts';
-import { InputError } from '../errors.ts';
-import { CREDENTIAL_KINDS, type CredentialKind } from '../sources/azure-credential.ts';
-import type { ClientCertificate } from '../sources/tls-probe.ts';
 import { CHECK_OPTIONS, commonOptions, emitReport } from './check.ts';
-import { oneOf, onePositional, parse } from './args.ts';
-import { incompleteVerdict, openGaps } from '../report/incomplete.ts';
+import { onePositional, parse } from './args.ts';
+import { auditOptionsOf, clientCertificateOf } from '../shell/options.ts';
+import { verdictOf } from '../shell/verdict.ts';
 
 const AUDIT_OPTIONS = {
   ...CHECK_OPTIONS,
@@ -58,28 +55,6 @@ input, or part of the estate could not be read (an endpoint that does not answer
 that fails) — the report still shows every finding, and --fail-on never does not change it.
 `;
 
-const wholeNumber = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new InputError(`${name} must be a whole number (got '${value}')`);
-  return Number(value);
-};
-
-/** The probe's client certificate: files given on the command line, else PEM text from the environment. */
-async function clientCertificate(certFile: string | undefined, keyFile: string | undefined, env = process.env): Promise<ClientCertificate | undefined> {
-  const read = async (file: string, what: string) => {
-    try {
-      return await readFile(file);
-    } catch (err) {
-      throw new InputError(`cannot read the probe's client ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-    }
-  };
-  const cert = certFile !== undefined ? await read(certFile, 'certificate') : env.RC_POLICY_CLIENT_CERT || undefined;
-  const key = keyFile !== undefined ? await read(keyFile, 'key') : env.RC_POLICY_CLIENT_KEY || undefined;
-  if (!cert && !key) return undefined;
-  if (!cert || !key) throw new InputError('the probe needs both a client certificate and its key (--client-cert and --client-key, or RC_POLICY_CLIENT_CERT and RC_POLICY_CLIENT_KEY)');
-  return { cert, key };
-}
-
 /** "probed 12/40 endpoints" on an interactive terminal only: CI logs get nothing extra. */
 export function progressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr, env = process.env): ((probed: number, total: number) => void) | undefined {
   if (!stream.isTTY || env.CI) return undefined;
@@ -95,27 +70,21 @@ export async function runAudit(argv: string[]): Promise<number> {
     return 0;
   }
   const { failOn, targets, options } = commonOptions(values);
-  const azureCredential = oneOf<CredentialKind>('--azure-credential', values['azure-credential'], CREDENTIAL_KINDS, 'auto');
-  const concurrency = wholeNumber('--concurrency', values.concurrency);
-  const timeoutMs = wholeNumber('--timeout', values.timeout);
-  const probeCert = await clientCertificate(values['client-cert'], values['client-key']);
+  const live = auditOptionsOf(values);
+  const probeCert = await clientCertificateOf({ cert: values['client-cert'], key: values['client-key'] }, { cert: process.env.RC_POLICY_CLIENT_CERT, key: process.env.RC_POLICY_CLIENT_KEY });
   const onProgress = values.quiet ? undefined : progressLine();
   const report = await audit({
     topology: onePositional(positionals, 'audit', 'topology file') ?? DEFAULT_TOPOLOGY,
     ...options,
-    azureCredential,
-    ...(values.resolve && { resolve: values.resolve }),
-    ...(values.region && { regions: values.region }),
-    ...(concurrency !== undefined && { concurrency }),
-    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...live,
     ...(probeCert && { clientCertificate: probeCert }),
     ...(onProgress && { onProgress }),
   });
   const code = await emitReport(report, values, failOn, targets);
   // Could not evaluate part of the estate: exit 2 whatever --fail-on says; the report above still
   // holds everything the audit did see (ADR 0070).
-  const gaps = openGaps(report);
-  if (gaps.length === 0) return code;
-  process.stderr.write(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the report\n`);
-  return 2;
+  const verdict = verdictOf(report, failOn);
+  if (!verdict.incomplete) return code;
+  process.stderr.write(`rc-policy: ${verdict.incomplete}; see "Not evaluated" in the report\n`);
+  return verdict.exitCode;
 }

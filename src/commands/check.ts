@@ -1,9 +1,10 @@
 import { check, DEFAULT_TOPOLOGY, type CheckOptions } from '../check.ts';
-import { fails, isFailing, type FailOn } from '../report/summary.ts';
-import { oneOf, onePositional, parse, parseAt } from './args.ts';
-import type { Finding } from '../domain/finding.ts';
+import type { FailOn } from '../report/summary.ts';
+import { onePositional, parse } from './args.ts';
 import type { Report } from '../domain/report.ts';
-import { parseFormats, useColor, writeOutputs, type OutputTarget } from './output.ts';
+import { parseFormats, renderContext, useColor, writeOutputs, type OutputTarget } from '../shell/outputs.ts';
+import { checkOptionsOf, failOnOf, type RunValues } from '../shell/options.ts';
+import { verdictOf } from '../shell/verdict.ts';
 
 export const CHECK_OPTIONS = {
   policy: { type: 'string' },
@@ -45,39 +46,19 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could 
 `;
 
 /** The parsed values of CHECK_OPTIONS, which audit's options extend. */
-type CommonValues = {
-  policy?: string;
-  waivers?: string;
-  baseline?: string;
-  at?: string;
-  'fail-on'?: string;
-  format?: string[];
-  color?: boolean;
-  quiet?: boolean;
-  'allow-outside-repo'?: boolean;
-  'follow-symlinks'?: boolean;
-};
+type CommonValues = RunValues & { format?: string[]; color?: boolean; quiet?: boolean };
 
 /** What check and audit read the same way from the command line; validated before anything runs. */
 export function commonOptions(values: CommonValues) {
-  const failOn = oneOf<FailOn>('--fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const failOn = failOnOf(values);
   const targets = parseFormats(values.format);
-  const options = {
-    at: parseAt(values.at),
-    ...(values.policy !== undefined && { policy: values.policy }),
-    ...(values.waivers !== undefined && { waivers: values.waivers }),
-    ...(values.baseline !== undefined && { baseline: values.baseline }),
-    allowOutsideRepo: values['allow-outside-repo'] ?? false,
-    followSymlinks: values['follow-symlinks'] ?? false,
-  } satisfies CheckOptions;
-  return { failOn, targets, options };
+  return { failOn, targets, options: checkOptionsOf(values) };
 }
 
-/** Writes the report in every requested format; returns the exit code for --fail-on. */
+/** Writes the report in every requested format; returns the exit code for --fail-on (an incomplete audit: see runAudit). */
 export async function emitReport(report: Report, values: CommonValues, failOn: FailOn, targets: OutputTarget[]): Promise<number> {
-  const ctx = { color: useColor(values.color), quiet: values.quiet ?? false, failOn, failing: (f: Finding) => isFailing(f, failOn) };
-  await writeOutputs(report, targets, ctx);
-  return fails(report.findings, failOn) ? 1 : 0;
+  await writeOutputs(report, targets, renderContext(failOn, { color: useColor(values.color), quiet: values.quiet ?? false }));
+  return verdictOf(report, failOn).failing > 0 ? 1 : 0;
 }
 
 export async function runCheck(argv: string[]): Promise<number> {

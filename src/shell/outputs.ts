@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.ts';
+// What both shells (the CLI and the Action) write, and how: every format through the same
+// renderers, every byte through redaction (ADR 0053, ADR 0081).
+import { FORMATS, type RenderContext } from '../report/formats.ts';
+import type { Report } from '../domain/report.ts';
+import { redact, secretValues } from '../redact.ts';
+import { isFailing, type FailOn } from '../report/summary.ts';
+
+export interface OutputTarget {
+  readonly format: string;
+  /** undefined = stdout */
+  readonly file?: string;
+}
+
+/** `--format text --format sarif=results.sarif`: several formats in one run, at most one on stdout. */
+export function parseFormats(values: string[] | undefined): OutputTarget[] {
+  const targets = (values?.length ? values : ['text']).map((v): OutputTarget => {
+    const eq = v.indexOf('=');
+    const format = eq < 0 ? v : v.slice(0, eq);
+    const file = eq < 0 ? undefined : v.slice(eq + 1);
+    if (!FORMATS[format]) throw new InputError(`unknown format '${format}' (formats: ${Object.keys(FORMATS).join(', ')})`);
+    if (file === '') throw new InputError(`--format ${format}= needs a file name after '='`);
+    return file === undefined ? { format } : { format, file };
+  });
+  if (targets.filter((t) => !t.file).length > 1) {
+    throw new InputError('only one --format can go to stdout; write the others to files (--format sarif=results.sarif)');
+  }
+  return targets;
+}
+
+export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (flag !== undefined) return flag;
+  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+/** How a run renders at --fail-on: `failing` marks the findings that fail it. */
+export const renderContext = (failOn: FailOn, o: { color?: boolean; quiet?: boolean; links?: RenderContext['links'] } = {}): RenderContext => ({
+  color: o.color ?? false,
+  quiet: o.quiet ?? false,
+  failOn,
+  failing: (f) => isFailing(f, failOn),
+  ...(o.links && { links: o.links }),
+});
+
+/** One format of the report, secret-free: reports go to public CI logs and code-scanning UIs (docs/security.md). */
+export const render = (report: Report, format: string, ctx: RenderContext, secrets: readonly string[] = secretValues()): string =>
+  redact(FORMATS[format]!(report, ctx), secrets);
+
+export async function writeOutputs(report: Report, targets: readonly OutputTarget[], ctx: RenderContext, secrets: readonly string[] = secretValues()): Promise<void> {
+  for (const t of targets) {
+    const text = render(report, t.format, t.file ? { ...ctx, color: false } : ctx, secrets);
+    if (!t.file) {
+      process.stdout.write(text);
+      continue;
+    }
+    try {
+      await mkdir(path.dirname(path.resolve(t.file)), { recursive: true });
+      await writeFile(t.file, text);
+    } catch (err) {
+      throw new InputError(`cannot write ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+}
