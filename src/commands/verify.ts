@@ -1,7 +1,7 @@
 // `rc-policy verify`: like `openssl verify`, with rc-policy's own path builder and strict checks.
 // Exit 0 valid, 1 invalid (every reason printed), 2 the input could not be read.
 import { readCertFile } from '../sources/files.ts';
-import { validatePath } from '../pki/chain.ts';
+import { verifyCertificates } from '../verify.ts';
 import type { Certificate } from '../pki/cert.ts';
 import { InputError } from '../errors.ts';
 import { oneOf, onePositional, parse, parseAt } from './args.ts';
@@ -78,7 +78,7 @@ export async function runVerify(argv: string[]): Promise<number> {
   const [leaf, ...served] = await readCerts(leafFile, 'leaf');
   const anchors = (await Promise.all(values.trusted.map((f) => readCerts(f, '--trusted')))).flat();
   const untrusted = (await Promise.all((values.untrusted ?? []).map((f) => readCerts(f, '--untrusted')))).flat();
-  const r = validatePath(leaf!, [...served, ...untrusted], anchors, {
+  const r = verifyCertificates(leaf!, [...served, ...untrusted], anchors, {
     at,
     ...(values.host !== undefined && { hostname: values.host }),
     ...(purpose && { purpose }),
