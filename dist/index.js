@@ -63188,7 +63188,7 @@ __export(validators_generated_exports, {
 var rt0 = __toESM(require_ucs2length(), 1);
 var ajvRuntime0 = { default: typeof rt0.default === "function" ? rt0.default : rt0.default.default };
 var topology = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "trustBundles": { "type": "array", "items": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cas": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "regions": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "brokers": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "description": { "type": "string" } } } }, "gateways": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "upstreams": { "type": "array", "items": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "clientCert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } } } } }, "description": { "type": "string" } } } }, "description": { "type": "string" } } } }, "globalLoadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "clients": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "connectsTo": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "description": { "type": "string" } } } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "trustBundles": { "type": "array", "items": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cas": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "regions": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "brokers": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "description": { "type": "string" } } } }, "gateways": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "upstreams": { "type": "array", "items": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "clientCert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } } } } }, "description": { "type": "string" } } } }, "description": { "type": "string" } } } }, "globalLoadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "clients": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "connectsTo": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "description": { "type": "string" } } } } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ajvRuntime0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "u");
@@ -66991,7 +66991,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var policy = validate21;
-var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z]+/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
+var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z]+/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
 var pattern57 = new RegExp("^[a-z]+/[a-z0-9-]+$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -67462,7 +67462,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var waivers = validate22;
-var schema33 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
+var schema33 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
 var pattern59 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
@@ -68396,7 +68396,7 @@ var rule = defineRule({
     severity: "error",
     title: "The topology file follows the rc-policy/v1 schema",
     rationale: "Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.",
-    source: "docs/spec.md \xA71 (the topology file); schema/topology.schema.json",
+    source: "SPEC \xA71 (the topology file)",
     remedy: "Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.",
     messages: { violation: "{{message}}" }
   },
@@ -68439,7 +68439,7 @@ var rule2 = defineRule({
     severity: "error",
     title: "Every id the topology references exists and is the right kind of object",
     rationale: "A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.",
-    source: "docs/spec.md \xA71, \xA73 (topology)",
+    source: "SPEC \xA71, \xA73 (topology)",
     remedy: "Declare the missing object, or correct the id.",
     messages: {
       missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
@@ -68473,7 +68473,7 @@ var rule3 = defineRule({
     severity: "error",
     title: "Every object has its own id",
     rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
-    source: "docs/spec.md \xA71",
+    source: "SPEC \xA71",
     remedy: "Rename one of the objects and update the references to it.",
     messages: { duplicate: "id '{{id}}' is declared {{count}} times (also at {{others}})" }
   },
@@ -68629,8 +68629,8 @@ var rule4 = defineRule({
     id: "topology/duplicate-fqdn",
     severity: "error",
     title: "Every TLS server has its own FQDN",
-    rationale: "Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "Each broker exposes its own hostname and needs its own certificate for it (seed 000 Q2, Q11); two servers behind one name cannot both be verified by hostname.",
+    source: "seed 000 Q2, Q11",
     remedy: "Give each broker and gateway a distinct FQDN.",
     messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} and {{second}}" }
   },
@@ -68658,9 +68658,9 @@ var rule5 = defineRule({
     id: "lb/no-tls-termination",
     severity: "error",
     title: "Load balancers pass TLS through: no TLS/HTTP listener, no certificate",
-    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (the RC system design). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; Azure Load Balancer overview (layer 4)",
-    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
+    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (seed 000 Q1, Q5, Q12). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
+    source: "seed 000 Q1, Q5, Q12",
+    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.",
     messages: {
       listener: "{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker",
       certificate: "{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer"
@@ -68685,8 +68685,8 @@ var rule6 = defineRule({
     id: "lb/backend-kind",
     severity: "error",
     title: "Global load balancers front regional load balancers; regional ones front brokers or gateways",
-    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (the RC system design). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
-    source: "docs/architectures/rc-system.md; Azure Load Balancer documentation (cross-region load balancer backends are regional load balancers)",
+    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (seed 000 Q4). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
+    source: "seed 000 Q4, Q14",
     remedy: "Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.",
     messages: {
       global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",
@@ -68724,8 +68724,8 @@ var rule7 = defineRule({
     id: "lb/port-mismatch",
     severity: "warning",
     title: "A load balancer forwards to the port its backends listen on",
-    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (the RC system design). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
-    source: "docs/architectures/rc-system.md#the-mtls-handshake; Azure Load Balancer documentation (load-balancing rules: frontend and backend port)",
+    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (seed 000 Q4). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
+    source: "seed 000 Q4",
     remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
     messages: {
       mismatch: "{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}"
@@ -68757,8 +68757,8 @@ var rule8 = defineRule({
     id: "lb/orphan-broker",
     severity: "info",
     title: "Every broker is behind a load balancer (or a gateway)",
-    rationale: "Clients reach brokers through the cross-region and regional load balancers (the RC system design); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through",
+    rationale: "Clients reach brokers through the cross-region and regional load balancers (seed 000 Q4); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
+    source: "seed 000 Q4, Q14",
     remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
     messages: { orphan: "{{id}} is not a backend of any load balancer or gateway" }
   },
@@ -68781,7 +68781,7 @@ var rule9 = defineRule({
     severity: "error",
     title: "Every referenced certificate file exists and parses",
     rationale: "A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.",
-    source: "docs/spec.md \xA73 (certificates); docs/security.md (fail closed)",
+    source: "SPEC \xA73 (certificates); fail-closed principle",
     remedy: "Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.",
     messages: {
       missing: "{{file}} does not exist",
@@ -68817,8 +68817,8 @@ var rule10 = defineRule({
     id: "cert/private-key-material",
     severity: "error",
     title: "No private key in the repository",
-    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (the RC system design); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; RFC 7292 (PKCS #12); docs/security.md",
+    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (seed 000 Q3, Q7, Q8); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
+    source: "seed 000 Q3, Q7, Q8",
     remedy: "Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.",
     messages: {
       key: "{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository",
@@ -68854,9 +68854,9 @@ var rule11 = defineRule({
     id: "cert/expired",
     severity: "error",
     title: "Every certificate is valid at the evaluation time",
-    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (the RC system design). Evaluate with --at to see what breaks on a future date.",
-    source: "RFC 5280 \xA74.1.2.5, \xA76.1.3; docs/architectures/rc-system.md#renewal-drain-and-roll",
-    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (the RC system design).",
+    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (seed 000 Q4 steps 2-3). Evaluate with --at to see what breaks on a future date.",
+    source: "seed 000 Q4, Q9",
+    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (seed 000 Q9).",
     messages: {
       expired: "{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})",
       notYetValid: "{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})"
@@ -68883,8 +68883,8 @@ var rule12 = defineRule({
     id: "cert/expiring",
     severity: "warning",
     title: "No certificate expires inside its renewal window",
-    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (the RC system design). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (the CA rollover design).",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
+    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (seed 000 Q9). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (seed 001).",
+    source: "seed 000 Q9; seed 001 (intermediate rollover)",
     remedy: "Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).",
     messages: {
       expiring: "{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})"
@@ -68921,8 +68921,8 @@ var rule13 = defineRule({
     id: "cert/weak-key",
     severity: "error",
     title: "Keys are RSA of at least minRsaBits or EC on an allowed curve",
-    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (the RC system design). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
-    source: "CA/B Forum Baseline Requirements \xA76.1.5; NIST SP 800-57 Part 1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (seed 000 Q13). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
+    source: "seed 000 Q13",
     remedy: "Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.",
     messages: {
       rsa: "{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})",
@@ -68954,8 +68954,8 @@ var rule14 = defineRule({
     id: "cert/weak-signature",
     severity: "error",
     title: "No MD5 or SHA-1 signature on a leaf or intermediate",
-    rationale: "Clients validate the broker certificate chain and brokers validate client chains (the RC system design); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
-    source: "CA/B Forum Baseline Requirements \xA77.1.3; RFC 6151 (MD5); RFC 9155 (SHA-1 in TLS)",
+    rationale: "Clients validate the broker certificate chain and brokers validate client chains (seed 000 Q4); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
+    source: "seed 000 Q4; CA/B Forum BR 7.1.3",
     remedy: "Reissue the certificate with a SHA-256 (or stronger) signature.",
     messages: { weak: "{{kind}} certificate {{subject}} is signed with {{algorithm}}" }
   },
@@ -68975,8 +68975,8 @@ var rule15 = defineRule({
     id: "cert/max-validity",
     severity: "warning",
     title: "Leaf certificates live at most maxLeafValidityDays",
-    rationale: "Short-lived leaves keep renewal routine (the RC system design) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (the CA rollover design). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
-    source: "CA/B Forum Baseline Requirements \xA76.3.2; docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-hierarchy",
+    rationale: "Short-lived leaves keep renewal routine (seed 000 Q9) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (seed 001). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
+    source: "seed 000 Q9; seed 001; CA/B Forum BR 6.3.2",
     remedy: "Reissue the leaf with a lifetime of at most maxLeafValidityDays.",
     messages: {
       long: "leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}"
@@ -69005,7 +69005,7 @@ var rule16 = defineRule({
     severity: "info",
     title: "Certificates that only live in Key Vault are evaluated by audit, not check",
     rationale: "`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.",
-    source: "docs/spec.md \xA71 (certificate sources), \xA74",
+    source: "SPEC \xA71 (cert sources), \xA74",
     remedy: "Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.",
     messages: {
       skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check"
@@ -69064,8 +69064,8 @@ var rule17 = defineRule({
     id: "broker/name-mismatch",
     severity: "error",
     title: "The server's FQDN is in its certificate's SAN",
-    rationale: "Clients validate the broker certificate against the hostname they connect to (the RC system design), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; a router that verifies host names may need both CN and SAN).",
-    source: "RFC 6125 \xA76.4.4; RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    rationale: "Clients validate the broker certificate against the hostname they connect to (seed 000 Q4, Q10), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; seed 003 needs both CN and SAN).",
+    source: "seed 000 Q2, Q10, Q13; seed 003",
     remedy: "Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).",
     messages: {
       mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})"
@@ -69088,8 +69088,8 @@ var rule18 = defineRule({
     id: "broker/cn-mismatch",
     severity: "warning",
     title: "The certificate's subject CN, when present, is the server's FQDN",
-    rationale: "The design sets Subject CN = the broker FQDN (the RC system design), and some clients and routers still read the CN (a router that verifies host names may need both CN and SAN). A CN naming something else confuses operators and those clients.",
-    source: "RFC 6125 \xA76.4.4; docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    rationale: "The design sets Subject CN = the broker FQDN (seed 000 Q2, Q13), and some clients and routers still read the CN (seed 003 needs both CN and SAN). A CN naming something else confuses operators and those clients.",
+    source: "seed 000 Q2, Q13; seed 003",
     remedy: "Reissue with CN = <fqdn>, or omit the CN.",
     messages: { mismatch: "subject CN {{cn}} differs from the FQDN {{fqdn}}" }
   },
@@ -69107,8 +69107,8 @@ var rule19 = defineRule({
     id: "broker/shared-certificate",
     severity: "error",
     title: "Every server has its own certificate",
-    rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "Each broker exposes its own hostname and requires its own certificate (seed 000 Q2, Q11). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
+    source: "seed 000 Q2, Q11",
     remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
     messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
   },
@@ -69128,8 +69128,8 @@ var rule20 = defineRule({
     id: "broker/shared-key",
     severity: "error",
     title: "No two servers' certificates share a key pair",
-    rationale: "One certificate per broker (the RC system design) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "One certificate per broker (seed 000 Q11) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
+    source: "seed 000 Q11",
     remedy: "Generate a new key pair for one of the servers and reissue its certificate.",
     messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" }
   },
@@ -69152,8 +69152,8 @@ var rule21 = defineRule({
     id: "broker/wildcard",
     severity: "warning",
     title: "Server certificates name their server, not a wildcard",
-    rationale: "Each broker needs its own certificate for its own FQDN (the RC system design). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
-    source: "RFC 6125 \xA76.4.3; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "Each broker needs its own certificate for its own FQDN (seed 000 Q2, Q11, Q13). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
+    source: "seed 000 Q11, Q13",
     remedy: "Reissue with SAN = DNS:<fqdn> only.",
     messages: { wildcard: "the certificate has wildcard SAN {{names}}" }
   },
@@ -69185,8 +69185,8 @@ var rule22 = defineRule({
     id: "broker/extra-names",
     severity: "warning",
     title: "The SAN holds the FQDN and nothing else",
-    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (the RC system design). Every extra name widens what the certificate can impersonate.",
-    source: "RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses",
+    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (seed 000 Q10). Every extra name widens what the certificate can impersonate.",
+    source: "seed 000 Q10, Q13",
     remedy: "Reissue with SAN = DNS:<fqdn> only.",
     messages: { extra: "SAN entries beyond {{fqdn}}: {{names}}" }
   },
@@ -69207,8 +69207,8 @@ var rule23 = defineRule({
     id: "broker/server-auth-eku",
     severity: "error",
     title: "Server certificates carry the serverAuth extended key usage",
-    rationale: "The broker certificate's Extended Key Usage is Server Authentication (the RC system design). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
-    source: "RFC 5280 \xA74.2.1.12; CA/B Forum Baseline Requirements \xA77.1.2.7.10; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "The broker certificate's Extended Key Usage is Server Authentication (seed 000 Q2, Q13). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
+    source: "seed 000 Q2, Q13",
     remedy: "Reissue with extendedKeyUsage = serverAuth.",
     messages: {
       missing: "the certificate has no extended key usage extension (serverAuth is required)",
@@ -69234,8 +69234,8 @@ var rule24 = defineRule({
     id: "broker/incomplete-chain",
     severity: "error",
     title: "Servers send every intermediate between their leaf and a trust anchor, in order",
-    rationale: "Clients validate the broker's chain up to a CA they trust (the RC system design) and have only the roots in their bundle (the CA rollover design): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
-    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76.1; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/ca-rollover.md#the-hierarchy",
+    rationale: "Clients validate the broker's chain up to a CA they trust (seed 000 Q4) and have only the roots in their bundle (seed 001): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
+    source: "seed 000 Q2, Q4; seed 001",
     remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
     messages: {
       missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
@@ -69289,8 +69289,8 @@ var rule25 = defineRule({
     id: "broker/issuer-mismatch",
     severity: "error",
     title: "A broker certificate is issued by the CA the topology declares for it",
-    rationale: "Clients validate the broker certificate against the private CA they trust (in the RC system, the estate's private issuing CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
-    source: "RFC 5280 \xA74.1.2.4, \xA76.1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    rationale: "Clients validate the broker certificate against the private CA they trust (seed 000 Q2, Q13: Issuer = your private CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
+    source: "seed 000 Q2, Q13",
     remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
     messages: { mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})" }
   },
@@ -69312,8 +69312,8 @@ var rule26 = defineRule({
     id: "broker/key-vault-region",
     severity: "error",
     title: "A server's certificate lives in its own region's Key Vault",
-    rationale: "Each broker retrieves its certificate from the local-region Key Vault (the RC system design): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault documentation",
+    rationale: "Each broker retrieves its certificate from the local-region Key Vault (seed 000 Q3, Q8): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
+    source: "seed 000 Q3, Q8",
     remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
     messages: {
       otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",
@@ -69392,8 +69392,8 @@ var rule27 = defineRule({
     id: "broker/no-certificate",
     severity: "error",
     title: "A broker reached over TLS has a certificate",
-    rationale: "TLS and mTLS terminate only on the broker (the RC system design): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/spec.md \xA71 (optional parts)",
+    rationale: "TLS and mTLS terminate only on the broker (seed 000 Q1, Q2): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
+    source: "seed 000 Q1, Q2; SPEC \xA71 (optional parts)",
     remedy: "Declare the broker's certificate (cert.file and/or cert.keyVault).",
     messages: { reached: "{{id}} has no certificate but is reached over TLS by {{by}}" }
   },
@@ -69430,8 +69430,8 @@ var rule28 = defineRule({
     id: "client/client-auth-eku",
     severity: "error",
     title: "Client certificates carry the clientAuth extended key usage",
-    rationale: "Controllers and targets authenticate to the broker with client certificates (the RC system's certificate types); a gateway presenting a certificate upstream is a client too (the App Gateway, API Management and AKS design). Brokers that verify strictly reject a client certificate without clientAuth.",
-    source: "RFC 5280 \xA74.2.1.12; docs/architectures/rc-system.md#certificate-types; docs/architectures/appgw-apim-aks.md",
+    rationale: "Controllers and targets authenticate to the broker with client certificates (seed 000 Q2, table of certificate types); a gateway presenting a certificate upstream is a client too (seed 002). Brokers that verify strictly reject a client certificate without clientAuth.",
+    source: "seed 000 Q2; seed 002",
     remedy: "Reissue with extendedKeyUsage = clientAuth.",
     messages: {
       missing: "the client certificate has no extended key usage extension (clientAuth is required)",
@@ -69455,9 +69455,9 @@ var rule29 = defineRule({
     id: "gateway/plaintext-upstream",
     severity: "error",
     title: "Gateway hops re-encrypt or pass TLS through: no plaintext upstream",
-    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (Application Gateway and API Management re-encrypt; a router keeps mTLS to its backend). tls: none sends the decrypted traffic in the clear.",
-    source: "docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/rc-system.md#load-balancers-pass-tls-through",
-    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (a TLS-offloading load balancer), use the lb-tls-offload pack.",
+    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (seed 002: Application Gateway and API Management re-encrypt; seed 003: router-to-backend mTLS). tls: none sends the decrypted traffic in the clear.",
+    source: "seed 002; seed 003; seed 000 Q1",
+    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (seed 004 TLS offload), use the lb-tls-offload pack.",
     messages: { plaintext: "{{gateway}} sends traffic to {{to}} unencrypted (tls: none): end-to-end encryption is broken" }
   },
   *check(model) {
@@ -69475,8 +69475,8 @@ var rule30 = defineRule({
     id: "gateway/unverified-upstream",
     severity: "error",
     title: "A re-encrypting gateway validates its upstream's server certificate",
-    rationale: "API Management validates the certificate the backend presents before it sends anything (the App Gateway, API Management and AKS design); the router keeps the backend's certificate in its truststore (the router and backend mTLS design). Re-encrypting without a trust bundle encrypts towards whoever answers.",
-    source: "RFC 8446 \xA74.4.2; RFC 6125 \xA76; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
+    rationale: "API Management validates the certificate the backend presents before it sends anything (seed 002); the router keeps the backend's certificate in its truststore (seed 003). Re-encrypting without a trust bundle encrypts towards whoever answers.",
+    source: "seed 002; seed 003",
     remedy: "Set upstreams[].trustBundle to the bundle holding the CA that issues the upstream server certificate.",
     messages: { unverified: "{{gateway}} re-encrypts to {{to}} without a trustBundle: the upstream's server certificate is never validated" }
   },
@@ -69497,8 +69497,8 @@ var rule31 = defineRule({
     id: "gateway/client-auth-without-ca",
     severity: "error",
     title: "A server that requires client certificates says which CAs it accepts",
-    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (the RC system design; a TLS-offloading load balancer is given the client CA certificate; a backend adds the router's certificate to its truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
+    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (seed 000 Q4 step 3; seed 004 uploads the CA certificate to the load balancer; seed 003 adds the router certificate to the backend truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
+    source: "seed 000 Q4; seed 003; seed 004",
     remedy: "Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.",
     messages: { noCa: "{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against" }
   },
@@ -70208,8 +70208,8 @@ var rule32 = defineRule({
     id: "trust/untrusted-server",
     severity: "error",
     title: "Every client accepts the server certificate of every server it connects to",
-    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (the RC system design); a gateway validates its upstream the same way (API Management validates the ingress certificate; a router validates its backend with its truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
-    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76; RFC 6125 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
+    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (seed 000 Q4 step 2, Q10); a gateway validates its upstream the same way (seed 002: API Management validates the ingress certificate; seed 003: the router's truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
+    source: "seed 000 Q4, Q10; seed 002; seed 003",
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}"
@@ -70234,8 +70234,8 @@ var rule33 = defineRule({
     id: "trust/untrusted-client",
     severity: "error",
     title: "Every server that requires client certificates accepts the certificate of every client that connects to it",
-    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (the RC system design); the AKS ingress verifies API Management's client certificate (the App Gateway, API Management and AKS design), the backend only accepts the router's (the router and backend mTLS design), the TLS listener verifies clients against the uploaded CA (the ELB mutual TLS design). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; RFC 5280 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
+    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (seed 000 Q4 step 3); the AKS ingress verifies API Management's client certificate (seed 002), the backend only accepts the router's (seed 003), the TLS listener verifies clients against the uploaded CA (seed 004). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
+    source: "seed 000 Q4; seed 002; seed 003; seed 004",
     remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
     messages: {
       rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}"
@@ -70261,8 +70261,8 @@ var rule34 = defineRule({
     id: "trust/bundle-mismatch",
     severity: "error",
     title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
-    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (the CA rollover design). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
-    source: "docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
+    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (seed 001). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
+    source: "seed 001 (trust bundles in ConfigMaps, trust-manager); seed 000 Q2",
     remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
     messages: {
       mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}"
@@ -70305,8 +70305,8 @@ var rule35 = defineRule({
     id: "trust/not-a-ca",
     severity: "error",
     title: "Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign",
-    rationale: "The estate trusts its CAs to sign broker and client certificates (root and intermediate CAs are what both sides of the mTLS handshake validate against). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.",
-    source: "RFC 5280 \xA74.2.1.3, \xA74.2.1.9, \xA76.1.4; docs/architectures/rc-system.md#certificate-types",
+    rationale: 'The estate trusts its CAs to sign broker and client certificates (seed 000 Q2: "CA Certificate / Intermediate CA \u2014 trust validation for mTLS"; seed 001: root and intermediate CAs). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.',
+    source: "seed 000 Q2; seed 001; RFC 5280 4.2.1.3, 4.2.1.9",
     remedy: "Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.",
     messages: { notCa: "{{id}} ({{subject}}) is declared as a CA but {{problems}}" }
   },
@@ -70331,8 +70331,8 @@ var rule36 = defineRule({
     id: "trust/issuer-mismatch",
     severity: "error",
     title: "Each declared CA is signed by its declared issuer; a CA without one is self-signed",
-    rationale: 'The CA hierarchy in the topology is what reviewers read (a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
-    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
+    rationale: 'The CA hierarchy in the topology is what reviewers read (seed 001: a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
+    source: "seed 001 (root and intermediate CA); seed 000 Q2",
     remedy: "Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.",
     messages: {
       notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
@@ -70424,8 +70424,8 @@ var rule37 = defineRule({
     id: "trust/validity-nesting",
     severity: "warning",
     title: "No certificate outlives the CA that issued it",
-    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. A sound hierarchy keeps the intermediate well inside the root's lifetime (for example 91 days under a 365-day root) and rolls it over before the root expires; the renewal plan has to follow the shortest-lived certificate on the path.",
-    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
+    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. Seed 001 keeps the intermediate (91 days) inside the root (365 days) and rolls it over before that; the renewal plan has to follow the shortest-lived certificate on the path.",
+    source: "seed 001 (root and intermediate validity); RFC 5280 6.1.3",
     remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
     messages: {
       outlives: "{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}"
@@ -70464,8 +70464,8 @@ var rule38 = defineRule({
     id: "rollover/dual-roots",
     severity: "error",
     title: "While a root rollover is in progress, every bundle that trusts one of the two roots trusts both",
-    rationale: "Every trust bundle must hold both the old and the new root before anything is issued under the new one, so that no client ever meets a server chain it cannot validate; only then is the intermediate rolled over and the servers reissued. During trust-both and issue-new, certificates under either root may be presented at any moment.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
+    rationale: 'Seed 001: "The ConfigMap with the trust bundle should contain both the primary and secondary root CAs so that clients never lose the ability to validate the server chain which may change at any point. Only after this has been ensured can the Intermediate CA be rolled over and the new server certificate issued." During trust-both and issue-new, certificates under either root may be presented at any moment.',
+    source: "seed 001 (root CA rollover, trust-manager bundle)",
     remedy: "Add the missing root to the bundle's cas (and to its file / ConfigMap) before any certificate is issued under the new root.",
     messages: {
       oneRoot: "{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both"
@@ -70496,8 +70496,8 @@ var rule39 = defineRule({
     id: "rollover/old-root-in-use",
     severity: "error",
     title: "When the old root is retired, nothing depends on it any more",
-    rationale: "A root is rolled over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA76.1",
+    rationale: "Seed 001 rolls the root over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
+    source: "seed 001 (root CA rollover)",
     remedy: "Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.",
     messages: {
       leaf: "{{subject}} still chains only to the retired root {{from}}, not to {{to}}",
@@ -70526,8 +70526,8 @@ var rule40 = defineRule({
     id: "rollover/root-expiring",
     severity: "warning",
     title: "A root that certificates chain to is rolled over well before it expires",
-    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA74.1.2.5",
+    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (seed 001: pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
+    source: "seed 001 (root CA rollover)",
     remedy: "Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.",
     messages: {
       expiring: "root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared"
@@ -70568,8 +70568,8 @@ var rule41 = defineRule({
     id: "rollover/progress",
     severity: "info",
     title: "During a root rollover: how many certificates chain to the new root, and which do not yet",
-    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
+    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (seed 001: the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
+    source: "seed 001 (root CA rollover)",
     remedy: "Reissue the listed certificates under the new root; move to retire-old when none is left.",
     messages: {
       progress: "rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}"
@@ -70668,7 +70668,7 @@ var rule42 = defineRule({
     severity: "error",
     title: "Every waiver is within its expiry date",
     rationale: "A waiver is a dated promise to fix something (SPEC \xA72). Past its date it stops waiving, and the run says so loudly instead of letting the exception quietly become permanent.",
-    source: "docs/spec.md \xA72 (waivers)",
+    source: "SPEC \xA72 (waivers)",
     remedy: "Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.",
     messages: { expired: "the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}" }
   },
@@ -70694,7 +70694,7 @@ var rule43 = defineRule({
     severity: "info",
     title: "Every waiver still waives something",
     rationale: "A waiver that matches no finding is stale: the problem was fixed or the target renamed. Left in place it would silently waive the problem if it came back (SPEC \xA72).",
-    source: "docs/spec.md \xA72 (waivers)",
+    source: "SPEC \xA72 (waivers)",
     remedy: "Delete the waiver, or correct its rule or target if it was meant to match a finding.",
     messages: { unused: "the waiver of {{rule}} for {{target}} matched no finding" }
   },
@@ -70730,7 +70730,7 @@ var rule44 = defineRule({
     live: true,
     title: "Every live endpoint and Key Vault certificate the audit needs answers",
     rationale: `An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule's severity or --fail-on, so a partial audit never reports success.`,
-    source: "docs/spec.md \xA73 (live), \xA74 (audit); docs/decisions/0070-incomplete-audit-exit-2.md",
+    source: "SPEC \xA73 Live, \xA74 audit; fail-closed principle",
     remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe's client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.",
     messages: {
       server: "{{id}} is unreachable at {{endpoint}}: {{reason}}",
@@ -70785,9 +70785,9 @@ var rule45 = defineRule({
     severity: "error",
     live: true,
     title: "Each server presents the certificate the repository declares",
-    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (renewal goes through Key Vault and a drain-and-roll).",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/spec.md \xA73 (live)",
-    remedy: "Roll the broker onto the declared certificate (upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
+    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (seed 000 Q9: renewal goes through Key Vault and a drain-and-roll).",
+    source: "SPEC \xA73 Live; seed 000 Q2, Q9",
+    remedy: "Roll the broker onto the declared certificate (seed 000 Q9: upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
     messages: {
       repo: "{{id}} presents {{presented}}, but the repo file {{file}} holds {{expected}}",
       keyVault: "{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})"
@@ -70846,9 +70846,9 @@ var rule46 = defineRule({
     severity: "error",
     live: true,
     title: "A handshake through a load balancer reaches a broker's own certificate",
-    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (the RC system design). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; docs/spec.md \xA73 (live)",
-    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
+    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (seed 000 Q1, Q5, Q12). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
+    source: "SPEC \xA73 Live; seed 000 Q1, Q5, Q12",
+    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.",
     messages: {
       terminates: "through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS"
     }
@@ -70892,8 +70892,8 @@ var rule47 = defineRule({
     severity: "error",
     live: true,
     title: "Servers that require client certificates refuse a client without one",
-    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (the RC system design). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake",
+    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (seed 000 Q4, step 3). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
+    source: "SPEC \xA73 Live; seed 000 Q2, Q4",
     remedy: "Make the broker require and verify client certificates (mosquitto: require_certificate true; OpenSSL-based servers: verify peer and fail if no peer certificate).",
     messages: {
       accepted: "{{id}} requires client certificates, but at {{endpoint}} it completed a {{protocol}} handshake with a client that sent none: {{evidence}}",
@@ -70925,8 +70925,8 @@ var rule48 = defineRule({
     severity: "warning",
     live: true,
     title: "Servers present Key Vault's latest enabled version of their certificate",
-    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (the RC system design). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; Azure Key Vault certificates documentation (versions)",
+    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (seed 000 Q9). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
+    source: "SPEC \xA73 Live; seed 000 Q3, Q9",
     remedy: "Finish the rollout (drain and roll the broker instances), or commit the new certificate to the repo.",
     messages: {
       presented: "{{id}} presents {{presented}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}: a rotation not yet rolled out",
@@ -70964,8 +70964,8 @@ var rule49 = defineRule({
     severity: "error",
     live: true,
     title: "Every referenced Key Vault certificate exists and is enabled",
-    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (the RC system design). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault certificates documentation",
+    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (seed 000 Q3, Q8, Q9). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
+    source: "SPEC \xA73 Live; seed 000 Q3, Q8, Q9",
     remedy: "Import the certificate into the vault (az keyvault certificate import), re-enable the version, or fix the name/version in the topology.",
     messages: {
       absent: "{{id}}'s Key Vault certificate {{vault}}/{{name}}{{version}} does not exist: {{reason}}",
@@ -72077,18 +72077,15 @@ function annotation(f) {
   return `::${COMMAND[f.severity]} ${props}::${escapeData2(f.message)}`;
 }
 var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
-function renderGithub(report, ctx2, reserved) {
+function renderGithub(report, _ctx) {
   const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
   const quiet = report.findings.length - open3.length;
   const bySeverity = (s) => open3.filter((f) => f.severity === s);
   const gaps = openGaps(report);
-  const failing = gaps.length > 0 || fails(report.findings, ctx2?.failOn ?? "error");
-  const keep = { error: reserved?.error ?? (failing ? 1 : 0), warning: reserved?.warning ?? 0 };
-  const errorSlots = ANNOTATION_LIMIT - keep.error - (gaps.length ? 1 : 0);
-  const warningSlots = ANNOTATION_LIMIT - keep.warning;
-  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : s === "warning" ? warningSlots : ANNOTATION_LIMIT)));
+  const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
+  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : ANNOTATION_LIMIT)));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
-  const limit = { error: errorSlots, warning: warningSlots, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
+  const limit = { error: errorSlots, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown = [];
   if (gaps.length) {
     const why = gaps.slice(0, 5).map(describeGap).join("; ");
@@ -72683,8 +72680,7 @@ async function run(env = process.env) {
     setOutput("report-markdown", reportMarkdown);
     setOutput("sarif-file", sarifFile);
     logUntrusted("rc-policy report", clean(renderText(report, { color: false })));
-    const failsStep = gaps.length > 0 || failed && !softFail;
-    if (annotate) process.stdout.write(clean(renderGithub(report, ctx2, { error: failsStep ? 1 : 0, warning: failed && !failsStep ? 1 : 0 })));
+    if (annotate) process.stdout.write(clean(renderGithub(report, ctx2)));
     if (summarise2) {
       if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
       else warning("GITHUB_STEP_SUMMARY is not set: no job summary written");
@@ -72693,7 +72689,7 @@ async function run(env = process.env) {
       setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
     } else if (failed) {
       const n = report.findings.filter(ctx2.failing).length;
-      const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings); all findings are in ${summarise2 ? "the job summary and " : ""}the JSON and SARIF reports (outputs report-json, sarif-file)`;
+      const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings)`;
       if (softFail) warning(`${why}; not failing the step (soft-fail)`);
       else setFailed(why);
     }
