@@ -56,7 +56,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const resolver = new Resolver((options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e)));
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers = await selectWaivers(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   // A topology that violates the schema is not probed: which endpoints it names would be a guess.
   if (!loaded.topology) return schemaFailureReport(loaded, at, 'audit', pack, baseline);

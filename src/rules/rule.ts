@@ -26,3 +26,4 @@ export function formatMessage(template: string, data: Violation['data']): string
     return v === undefined ? `{{${key}}}` : printable(String(v));
   });
 }
+
