@@ -25,6 +25,13 @@ import { resettingServer, stallingServer } from '../helpers/faults.ts';
 import { runCliAsync } from '../helpers/cli.ts';
 import { runDist } from '../helpers/action.ts';
 
+// The audit imports the Azure SDK lazily, on its first Key Vault read. Under vitest that first import
+// is transformed from source (over a second on Node 22) and would eat the probes' short timeouts;
+// the shipped bundle has no such step. Load it once before anything is timed.
+beforeAll(async () => {
+  await import('@azure/keyvault-certificates');
+}, 60_000);
+
 interface Planted {
   /** The probe's client key (PKCS#8 PEM) — also appended to a broker's certificate file. */
   readonly keyPem: string;
