@@ -38,6 +38,8 @@ export const DEFAULT_MAX_DEPTH = 8;
 export const MAX_ATTEMPTS = 1000;
 
 const PURPOSE_OID = { serverAuth: EKU.serverAuth, clientAuth: EKU.clientAuth } as const;
+/** CA/B BR 7.1.2.7.10: purposes a TLS subscriber certificate MUST NOT carry next to serverAuth/clientAuth. */
+const NOT_WITH_TLS = [EKU.codeSigning, EKU.OCSPSigning, EKU.timeStamping];
 
 class SearchExhausted extends Error {}
 
@@ -94,6 +96,10 @@ function leafErrors(leaf: Certificate, o: PathOptions): PathError[] {
     } else if (eku.includes(EKU.anyExtendedKeyUsage)) {
       // CA/B BR 7.1.2.7.10: a TLS leaf usable for any purpose is not a TLS leaf.
       out.push({ code: 'eku-any', message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
+    }
+    const forbidden = eku?.filter((p) => NOT_WITH_TLS.includes(p as (typeof NOT_WITH_TLS)[number]));
+    if (forbidden && forbidden.length > 0) {
+      out.push({ code: 'eku-forbidden', message: `${who} extendedKeyUsage includes ${forbidden.map(ekuName).join(', ')}, which a TLS certificate must not carry (CA/B BR 7.1.2.7.10)` });
     }
   }
   if (o.purpose && leaf.isCa) {
@@ -180,7 +186,7 @@ class PathSearch {
     let tried = 0;
     let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (path.some((p) => sameKeyAndName(p, cand.cert))) {
+      if (this.#loops(path, cand.cert)) {
         looped = true; // a loop: the shorter path was already tried
         continue;
       }
@@ -201,6 +207,19 @@ class PathSearch {
     }
     if (tried === 0) this.#record(path.length, [this.#notFound(top, looped)]);
     return undefined;
+  }
+
+  /**
+   * A candidate with the same name and key as a certificate p on the path only repeats a shorter
+   * path when it could have issued what p issues: then it was a candidate there, and tried first.
+   * Otherwise (its key identifier ruled it out there) the path through it is new, and is tried.
+   */
+  #loops(path: Certificate[], cand: Certificate): boolean {
+    for (let i = 0; i < path.length; i++) {
+      if (!sameKeyAndName(path[i]!, cand)) continue;
+      if (i === 0 || couldIssue(cand, path[i - 1]!)) return true;
+    }
+    return false;
   }
 
   #notFound(top: Certificate, looped = false): PathError {
@@ -265,8 +284,11 @@ class PathSearch {
     const v = validityError(ca, this.#t, who);
     if (v) out.push(v);
     const purpose = this.#o.purpose;
-    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose]) && !ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage)) {
-      out.push({ code: 'eku-missing', message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(', ')}, which excludes ${purpose}` });
+    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose])) {
+      // Strict TLS profile: a CA that lists EKUs must list the purpose; anyExtendedKeyUsage in its place
+      // is the mark of a CA not dedicated to TLS (CA/B BR 7.1.2.2.3 / 7.1.2.10.6 forbid it on TLS CAs).
+      const instead = ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage) ? ' (anyExtendedKeyUsage does not stand in for it)' : '';
+      out.push({ code: 'eku-missing', message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(', ')}, which excludes ${purpose}${instead}` });
     }
     const pathLen = ca.basicConstraints?.pathLen;
     if (pathLen !== undefined) {

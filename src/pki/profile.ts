@@ -5,6 +5,7 @@ import type { Certificate } from './cert.ts';
 import { DerError, Tag, children, expectTag, readOid, readRoot, readSmallInt } from './der.ts';
 import { OID, type GeneralName } from './extensions.ts';
 import { describeKey } from './algorithms.ts';
+import { EXTENSION_SYNTAX } from './extension-syntax.ts';
 import { isValidDnsConstraint, isValidIpConstraint } from './constraints.ts';
 
 export interface PathError {
@@ -134,6 +135,15 @@ export function commonProblems(cert: Certificate): readonly PathError[] {
     out.push({ code: 'validity-encoding', message: `${who}: validity dates must be UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)` });
   }
   for (const e of cert.extensions) {
+    const syntax = EXTENSION_SYNTAX.get(e.oid);
+    if (syntax) {
+      try {
+        syntax(e.value);
+      } catch (err) {
+        if (!(err instanceof DerError)) throw err;
+        out.push({ code: 'malformed-extension', message: `${who} has a malformed ${e.oid} extension: ${err.message}` });
+      }
+    }
     const never = NEVER_CRITICAL.get(e.oid);
     const policy = POLICY_CONSTRAINING.get(e.oid);
     if (policy) out.push({ code: 'unsupported-extension', message: `${who} carries ${policy}; certificate policy processing is not implemented, so the constraint cannot be honoured` });

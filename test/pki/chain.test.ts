@@ -168,13 +168,15 @@ describe('validatePath: error codes', () => {
     expect(codes(check(await server(issuing, { eku: [] }), [issuing], [root]))).toEqual(['eku-missing']);
   });
 
-  it('eku-missing: a CA whose EKU excludes the purpose; anyExtendedKeyUsage on a CA allows it', async () => {
+  it('eku-missing: a CA whose EKU excludes the purpose; anyExtendedKeyUsage does not stand in for it', async () => {
     const clientOnly = await ca('CN=Client Only CA', root, { eku: ['clientAuth'] });
     const r = check(await server(clientOnly), [clientOnly], [root]);
     expect(codes(r)).toEqual(['eku-missing']);
     expect(r.errors[0]!.message).toMatch(/'CN=Client Only CA' restricts its extendedKeyUsage to clientAuth, which excludes serverAuth/);
     const anyCa = await ca('CN=Any CA', root, { eku: ['anyExtendedKeyUsage'] });
-    expect(check(await server(anyCa), [anyCa], [root]).ok).toBe(true);
+    expect(codes(check(await server(anyCa), [anyCa], [root]))).toEqual(['eku-missing']);
+    const both = await ca('CN=Any and Server CA', root, { eku: ['anyExtendedKeyUsage', 'serverAuth'] });
+    expect(check(await server(both), [both], [root]).ok).toBe(true);
   });
 
   it('eku-any: anyExtendedKeyUsage is no shortcut for a TLS leaf', async () => {
@@ -242,7 +244,7 @@ describe('validatePath: error codes', () => {
 
   it('unsupported-extension: a CA with policyConstraints (policy processing is not implemented)', async () => {
     const pc = await ca('CN=Policy CA', root, { extensions: [rawExtension('2.5.29.36', true)] });
-    expect(codes(check(await server(pc), [pc], [root]))).toEqual(['unsupported-extension']);
+    expect(codes(check(await server(pc), [pc], [root]))).toContain('unsupported-extension');
   });
 
   it('legacy-version: a v1 leaf', async () => {
