@@ -16,7 +16,7 @@ import {
   toHex,
   whole,
 } from './der.ts';
-import { type DistinguishedName, OID_CN, attributeValues, formatName, readName } from './dn.ts';
+import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, sameName } from './dn.ts';
 import {
   type AuthorityKeyIdentifier,
   type BasicConstraints,
@@ -204,7 +204,7 @@ export class Certificate {
   }
 
   get isSelfIssued(): boolean {
-    return equalBytes(this.subject.der, this.issuer.der);
+    return sameName(this.subject, this.issuer);
   }
 
   get isCa(): boolean {

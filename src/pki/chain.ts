@@ -10,7 +10,8 @@ import { isValidHostname, matchingDnsNames } from './names.ts';
 import { couldIssue } from './issuers.ts';
 import { type PathError, caProblems, leafProblems, signatureProblems } from './profile.ts';
 import { type Budget, ConstraintWorkExceeded, NAME_CONSTRAINT_BUDGET, nameConstraintProblem } from './constraints.ts';
-import { OID_CN, attributeValues } from './dn.ts';
+import { OID_CN, attributeValues, sameName } from './dn.ts';
+import { policyProblem } from './policies.ts';
 
 export type { PathError } from './profile.ts';
 
@@ -136,7 +137,7 @@ function ipSanTexts(cert: Certificate): string[] {
 const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}…` : hex);
 
 const sameKeyAndName = (a: Certificate, b: Certificate): boolean =>
-  equalBytes(a.subject.der, b.subject.der) && equalBytes(a.publicKey.spki, b.publicKey.spki);
+  sameName(a.subject, b.subject) && equalBytes(a.publicKey.spki, b.publicKey.spki);
 
 class PathSearch {
   readonly #intermediates: readonly Certificate[];
@@ -197,7 +198,12 @@ class PathSearch {
         this.#record(path.length, problems.map((p) => this.#frame(p, cand, top)));
         continue;
       }
-      if (cand.anchor) return [...path, cand.cert];
+      if (cand.anchor) {
+        const policy = policyProblem(path, cand.cert);
+        if (!policy) return [...path, cand.cert];
+        this.#record(path.length, [this.#frame({ code: 'certificate-policy', message: policy }, cand, top)]);
+        continue;
+      }
       if (path.length > this.#maxDepth) {
         this.#record(path.length, [{ code: 'depth-exceeded', message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
         continue;
@@ -233,7 +239,7 @@ class PathSearch {
     const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
     // A certificate with the right name but another key is the usual rollover mistake: say so.
     const needed = top.authorityKeyId?.keyId;
-    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der) && c.subjectKeyId !== needed);
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => sameName(c.subject, top.issuer) && c.subjectKeyId !== needed);
     if (renamed?.subjectKeyId && needed) {
       const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
       const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;

@@ -93,3 +93,30 @@ export function formatName(name: DistinguishedName): string {
     .map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape(a.value)}`).join('+'))
     .join(', ');
 }
+
+/** RFC 4518-style preparation, as RFC 5280 7.1 asks of DirectoryString values: case folded, outer space trimmed, inner runs of space made one. */
+const prepare = (v: string): string => v.toLowerCase().replace(/\s+/g, ' ').trim();
+
+function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boolean {
+  if (a.length !== b.length) return false;
+  const rest = [...b];
+  for (const x of a) {
+    // A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
+    const i = rest.findIndex((y) => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+
+/**
+ * Name equality as RFC 5280 7.1 defines it for path building: the same RDNs in the same order, values
+ * compared after case folding and whitespace folding (whatever string type encodes them). Identical
+ * DER, the usual case, is decided without looking inside.
+ */
+export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
+  if (a === b || equalBytes(a.der, b.der)) return true;
+  if (a.rdns.length !== b.rdns.length) return false;
+  for (let i = 0; i < a.rdns.length; i++) if (!sameAttributes(a.rdns[i]!, b.rdns[i]!)) return false;
+  return true;
+}

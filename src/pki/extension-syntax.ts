@@ -57,8 +57,11 @@ function distributionPoints(value: Uint8Array): void {
   }
 }
 
-/** certificatePolicies (RFC 5280 4.2.1.4): policy OIDs, each at most once; qualifiers well formed. */
-export function decodeCertificatePolicies(value: Uint8Array): string[] {
+/**
+ * certificatePolicies (RFC 5280 4.2.1.4): policy OIDs, each at most once; qualifiers well formed. A
+ * qualifier other than CPS pointer and user notice cannot be processed, which a critical extension forbids.
+ */
+export function decodeCertificatePolicies(value: Uint8Array, critical = false): string[] {
   const oids: string[] = [];
   for (const info of sequenceOf(value, 'certificatePolicies')) {
     const [id, qualifiers, extra] = children(value, expectTag(info, Tag.SEQUENCE, 'PolicyInformation'));
@@ -75,6 +78,7 @@ export function decodeCertificatePolicies(value: Uint8Array): string[] {
       const kind = readOid(value, qid);
       if (kind === QT_CPS) expectTag(qualifier, Tag.IA5String, 'CPSuri');
       else if (kind === QT_UNOTICE) expectTag(qualifier, Tag.SEQUENCE, 'UserNotice');
+      else if (critical) throw new DerError(`unknown policy qualifier ${kind} in a critical certificatePolicies`);
     }
   }
   return oids;
@@ -118,7 +122,7 @@ export function decodeInhibitAnyPolicy(value: Uint8Array): number {
 }
 
 /** The syntax check of each recognised extension not decoded by the certificate reader itself. */
-export const EXTENSION_SYNTAX = new Map<string, (value: Uint8Array) => unknown>([
+export const EXTENSION_SYNTAX = new Map<string, (value: Uint8Array, critical: boolean) => unknown>([
   [OID.authorityInfoAccess, accessDescriptions],
   [OID.subjectInfoAccess, accessDescriptions],
   [OID.crlDistributionPoints, distributionPoints],

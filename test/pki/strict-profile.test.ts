@@ -71,3 +71,17 @@ describe('loop pruning', () => {
     expect(r.path?.map((c) => c.fingerprint)).toEqual([leaf.cert.fingerprint, a.cert.fingerprint, root.cert.fingerprint]);
   });
 });
+
+describe('name comparison (RFC 5280 7.1)', () => {
+  it('chains an issuer name that differs from the CA subject only in case and spaces', async () => {
+    const ca = await issue({ subject: 'CN=Good CA, O=Test Certificates', issuer: root, ca: true, ...valid });
+    // The same CA, presented under "CN=GOOD  ca , O=test certificates": a leaf that names it so must chain.
+    const alias = { ...ca, subject: 'O=test  certificates, CN=GOOD   ca' }; // issue() takes an issuer's subject in DER order
+    const leaf = await issue({ subject: 'CN=f.example.com', issuer: alias, dns: ['f.example.com'], eku: ['serverAuth'], ...valid });
+    expect(leaf.cert.issuer.der).not.toEqual(ca.cert.subject.der);
+    expect(codes(validatePath(leaf.cert, [ca.cert], [root.cert], { at: T0, purpose: 'serverAuth' }))).toEqual([]);
+    const other = { ...ca, subject: 'O=Test Certificates, CN=Good CA 2' };
+    const stranger = await issue({ subject: 'CN=g.example.com', issuer: other, dns: ['g.example.com'], eku: ['serverAuth'], ...valid });
+    expect(codes(validatePath(stranger.cert, [ca.cert], [root.cert], { at: T0, purpose: 'serverAuth' }))).toEqual(['issuer-not-found']);
+  });
+});
