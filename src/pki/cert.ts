@@ -74,6 +74,7 @@ export class Certificate {
   #commonNames?: readonly string[];
   #dnsNames?: readonly string[];
   #native?: X509Certificate;
+  #selfIssued?: boolean;
   #key?: KeyObject;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy?: Map<string, boolean>;
@@ -204,7 +205,7 @@ export class Certificate {
   }
 
   get isSelfIssued(): boolean {
-    return sameName(this.subject, this.issuer);
+    return (this.#selfIssued ??= sameName(this.subject, this.issuer));
   }
 
   get isCa(): boolean {
