@@ -60,6 +60,7 @@ interface Summary {
   readonly failed: number;
   readonly ms: number;
   readonly failures: readonly { reason: string; input: string }[];
+  readonly summary?: Record<string, number>;
 }
 
 function runJob(job: Job, onProgress: (ran: number) => void): Promise<Summary> {
@@ -88,7 +89,7 @@ function runJob(job: Job, onProgress: (ran: number) => void): Promise<Summary> {
         ran = m.ran;
         failed = m.failed;
         onProgress(ran);
-      } else finish({ target: m.result.target, ran: m.result.ran, failed: m.result.failed, ms: m.result.ms, failures: m.result.failures });
+      } else finish({ target: m.result.target, ran: m.result.ran, failed: m.result.failed, ms: m.result.ms, failures: m.result.failures, ...(m.result.summary && { summary: m.result.summary }) });
     });
     worker.on('error', (err: Error & { code?: string }) => {
       const reason = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `runaway memory: the worker passed ${HEAP_MB} MiB` : `worker crashed: ${err.message}`;
@@ -169,6 +170,11 @@ async function main(): Promise<void> {
   const dir = path.resolve('fuzz-failures');
   console.log(`\n${'target'.padEnd(18)} ${'inputs'.padStart(8)} ${'failed'.padStart(7)} ${'seconds'.padStart(8)}`);
   for (const r of results) console.log(`${r.target.padEnd(18)} ${String(r.ran).padStart(8)} ${String(r.failed).padStart(7)} ${(r.ms / 1000).toFixed(1).padStart(8)}`);
+  for (const r of results) {
+    if (!r.summary) continue;
+    console.log(`\n${r.target}: what the inputs did`);
+    for (const [what, n] of Object.entries(r.summary)) console.log(`  ${String(n).padStart(8)}  ${what}`);
+  }
   const ran = results.reduce((n, r) => n + r.ran, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   for (const r of results) {

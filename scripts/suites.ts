@@ -4,7 +4,7 @@
 // --list prints every disagreement with rc-policy's reasons.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { opensslAccepts, opensslVersion } from './suites/openssl.ts';
+import { OPENSSL_RUNS, opensslAccepts, opensslVersion } from './suites/openssl.ts';
 import { DOC_FILE, OPENSSL_FILE, caseKey, loadAllCases, readOpenssl, renderTables, runAll, spliceTables, type OpensslVerdicts } from './suites/report.ts';
 
 const { values } = parseArgs({ options: { 'no-openssl': { type: 'boolean' }, list: { type: 'boolean' } } });
@@ -13,9 +13,12 @@ const outcomes = await runAll(cases);
 let openssl: OpensslVerdicts;
 if (values['no-openssl']) openssl = readOpenssl();
 else {
-  const accepted: Record<string, boolean> = {};
-  for (const c of cases) if (!c.skip) accepted[caseKey(c)] = opensslAccepts(c);
-  openssl = { version: opensslVersion(), accepted };
+  const runs = OPENSSL_RUNS.map((run) => {
+    const accepted: Record<string, boolean> = {};
+    for (const c of cases) if (!c.skip) accepted[caseKey(c)] = opensslAccepts(c, run.flags);
+    return { name: run.name, accepted };
+  });
+  openssl = { version: opensslVersion(), runs };
   writeFileSync(OPENSSL_FILE, `${JSON.stringify(openssl, null, 1)}\n`);
 }
 const tables = renderTables(outcomes, openssl);

@@ -14,7 +14,13 @@ export function opensslVersion(): string {
   return /OpenSSL (\S+)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
 }
 
-export function opensslAccepts(c: SuiteCase): boolean {
+/** The two ways openssl is run: as it comes, and with RFC 5280 policy processing switched on. */
+export const OPENSSL_RUNS = [
+  { name: 'verify', flags: [] as string[] },
+  { name: 'verify -policy_check', flags: ['-policy_check'] },
+];
+
+export function opensslAccepts(c: SuiteCase, extra: readonly string[] = []): boolean {
   const dir = mkdtempSync(path.join(tmpdir(), 'suites-openssl-'));
   try {
     const file = (name: string, ders: readonly Uint8Array[]) => {
@@ -22,7 +28,7 @@ export function opensslAccepts(c: SuiteCase): boolean {
       writeFileSync(p, ders.map(toPem).join(''));
       return p;
     };
-    const args = ['verify', '-no-CApath', '-no-CAstore', '-partial_chain'];
+    const args = ['verify', '-no-CApath', '-no-CAstore', '-partial_chain', ...extra];
     args.push(...(c.anchors.length > 0 ? ['-CAfile', file('ca.pem', c.anchors)] : ['-no-CAfile']));
     if (c.intermediates.length > 0) args.push('-untrusted', file('untrusted.pem', c.intermediates));
     args.push('-attime', String(Math.floor(c.at.getTime() / 1000)));

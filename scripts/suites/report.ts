@@ -14,8 +14,12 @@ export const END = '<!-- suites:end -->';
 
 export interface OpensslVerdicts {
   readonly version: string;
-  /** accepted, by `${suite}:${id}` */
-  readonly accepted: Record<string, boolean>;
+  readonly runs: readonly {
+    /** e.g. "verify -policy_check" */
+    readonly name: string;
+    /** accepted, by `${suite}:${id}` */
+    readonly accepted: Record<string, boolean>;
+  }[];
 }
 
 export interface Outcome {
@@ -64,18 +68,20 @@ export function renderTables(outcomes: readonly Outcome[], openssl: OpensslVerdi
     const mine = outcomes.filter((o) => o.case.suite === suite);
     const ran = mine.filter((o) => o.verdict);
     const rc = tally(ran.map((o) => ({ valid: o.case.valid, accepted: o.verdict!.accepted })));
-    const os = tally(
-      ran.map((o) => {
-        const accepted = openssl.accepted[caseKey(o.case)];
-        if (accepted === undefined) throw new Error(`no openssl verdict for ${caseKey(o.case)}: run npm run suites`);
-        return { valid: o.case.valid, accepted };
-      }),
-    );
+    const opensslAccepted = (run: OpensslVerdicts['runs'][number], c: SuiteCase): boolean => {
+      const accepted = run.accepted[caseKey(c)];
+      if (accepted === undefined) throw new Error(`no openssl verdict for ${caseKey(c)}: run npm run suites`);
+      return accepted;
+    };
     const skipped = mine.length - ran.length;
     out.push(`### ${SUITE_TITLES[suite]}`, '');
     out.push('| | cases run | skipped | agreement | false accepts | false rejects |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     out.push(`| **rc-policy** | ${rc.run} | ${skipped} | **${pct(rc.agree, rc.run)}** (${rc.agree}) | **${rc.falseAccepts}** | ${rc.falseRejects} |`);
-    out.push(`| openssl ${openssl.version} \`verify\` | ${os.run} | ${skipped} | ${pct(os.agree, os.run)} (${os.agree}) | ${os.falseAccepts} | ${os.falseRejects} |`, '');
+    for (const run of openssl.runs) {
+      const os = tally(ran.map((o) => ({ valid: o.case.valid, accepted: opensslAccepted(run, o.case) })));
+      out.push(`| openssl ${openssl.version} \`${run.name}\` | ${os.run} | ${skipped} | ${pct(os.agree, os.run)} (${os.agree}) | ${os.falseAccepts} | ${os.falseRejects} |`);
+    }
+    out.push('');
     const reasons = new Map<string, number>();
     for (const o of mine) if (o.case.skip) reasons.set(o.case.skip, (reasons.get(o.case.skip) ?? 0) + 1);
     if (reasons.size > 0) {
@@ -84,14 +90,15 @@ export function renderTables(outcomes: readonly Outcome[], openssl: OpensslVerdi
       out.push('');
     }
     const verdict = (accepted: boolean, valid: boolean) => (accepted === valid ? (accepted ? 'accepts' : 'rejects') : accepted ? '**false accept**' : '*false reject*');
-    const disagreements = ran.filter((o) => o.verdict!.accepted !== o.case.valid || openssl.accepted[caseKey(o.case)] !== o.case.valid);
+    const disagreements = ran.filter((o) => o.verdict!.accepted !== o.case.valid || openssl.runs.some((run) => opensslAccepted(run, o.case) !== o.case.valid));
     if (disagreements.length > 0) {
       out.push('Every case where rc-policy or openssl disagrees with the suite:', '');
-      out.push("| case | suite expects | rc-policy | openssl | rc-policy's reasons (error codes) |", '| --- | --- | --- | --- | --- |');
+      const heads = openssl.runs.map((run) => `\`${run.name}\``);
+      out.push(`| case | suite expects | rc-policy | ${heads.join(' | ')} | rc-policy's reasons (error codes) |`, `| --- | --- | --- | ${heads.map(() => '---').join(' | ')} | --- |`);
       for (const o of disagreements) {
         const codes = o.verdict!.accepted ? '' : [...new Set(o.verdict!.errors.map((e) => e.code))].join(', ');
-        const os = openssl.accepted[caseKey(o.case)]!;
-        out.push(`| \`${o.case.id}\` | ${o.case.valid ? 'valid' : 'invalid'} | ${verdict(o.verdict!.accepted, o.case.valid)} | ${verdict(os, o.case.valid)} | ${codes} |`);
+        const os = openssl.runs.map((run) => verdict(opensslAccepted(run, o.case), o.case.valid));
+        out.push(`| \`${o.case.id}\` | ${o.case.valid ? 'valid' : 'invalid'} | ${verdict(o.verdict!.accepted, o.case.valid)} | ${os.join(' | ')} | ${codes} |`);
       }
       out.push('');
     }

@@ -64,29 +64,47 @@ const KEY_ALGORITHMS: Record<string, KeyAlgorithm> = {
   '1.2.840.10040.4.1': 'dsa',
 };
 
+/** Field sizes in bytes, for the point-length check. */
+const CURVE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32, 'P-192': 24, 'P-224': 28 };
+
 export function describePublicKey(der: Uint8Array, t: Tlv): PublicKeyInfo {
   const [alg, key, extra] = children(der, t);
   if (!alg || !key || extra) throw new DerError('malformed SubjectPublicKeyInfo');
-  const [oidTlv, params] = children(der, expectTag(alg, Tag.SEQUENCE, 'AlgorithmIdentifier'));
-  const oid = readOid(der, oidTlv!);
+  const [oidTlv, params, more] = children(der, expectTag(alg, Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  if (!oidTlv || more) throw new DerError('malformed AlgorithmIdentifier');
+  const oid = readOid(der, oidTlv);
   expectTag(key, Tag.BIT_STRING, 'subjectPublicKey');
+  if (der[key.body] !== 0) throw new DerError('subjectPublicKey BIT STRING has unused bits');
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? 'unknown';
+  const point = der.subarray(key.body + 1, key.end);
   if (algorithm === 'ec') {
-    if (params?.tag !== Tag.OID) return { algorithm, oid, curve: 'explicit-parameters', spki };
+    if (params?.tag === Tag.SEQUENCE) return { algorithm, oid, curve: 'explicit-parameters', spki };
+    if (params?.tag !== Tag.OID) throw new DerError('EC key parameters are neither a named curve nor explicit parameters');
     const curveOid = readOid(der, params);
-    return { algorithm, oid, curve: CURVES[curveOid] ?? curveOid, spki };
+    const curve = CURVES[curveOid] ?? curveOid;
+    const size = CURVE_BYTES[curve];
+    // SEC 1 2.3.3: 04 X Y, or 02/03 X.
+    if (size && !((point[0] === 4 && point.length === 1 + 2 * size) || ((point[0] === 2 || point[0] === 3) && point.length === 1 + size))) {
+      throw new DerError(`EC public key is not a ${curve} point encoding`);
+    }
+    return { algorithm, oid, curve, spki };
   }
   if (algorithm === 'rsa' || algorithm === 'rsa-pss') {
-    return { algorithm, oid, bits: rsaModulusBits(der.subarray(key.body + 1, key.end)), spki };
+    // RFC 3279 2.3.1: rsaEncryption parameters are NULL; RFC 4055: RSA-PSS parameters absent or a SEQUENCE.
+    const okParams = algorithm === 'rsa' ? !params || (params.tag === Tag.NULL && params.end === params.body) : !params || params.tag === Tag.SEQUENCE;
+    if (!okParams) throw new DerError('malformed RSA key parameters');
+    return { algorithm, oid, bits: rsaModulusBits(point), spki };
   }
   return { algorithm, oid, spki };
 }
 
 function rsaModulusBits(rsaPublicKey: Uint8Array): number {
   const root = expectTag(readRoot(rsaPublicKey), Tag.SEQUENCE, 'RSAPublicKey');
-  const [modulus] = children(rsaPublicKey, root);
+  const [modulus, exponent, extra] = children(rsaPublicKey, root);
   const m = expectTag(modulus, Tag.INTEGER, 'modulus');
+  const e = expectTag(exponent, Tag.INTEGER, 'publicExponent');
+  if (extra || m.end === m.body || e.end === e.body || rsaPublicKey[m.body]! & 0x80 || rsaPublicKey[e.body]! & 0x80) throw new DerError('malformed RSAPublicKey');
   let start = m.body;
   while (start < m.end && rsaPublicKey[start] === 0) start++;
   if (start === m.end) return 0;

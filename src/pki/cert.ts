@@ -9,6 +9,7 @@ import {
   equalBytes,
   expectTag,
   readBoolean,
+  readBits,
   readOid,
   readRoot,
   readSmallInt,
@@ -16,7 +17,7 @@ import {
   toHex,
   whole,
 } from './der.ts';
-import { type DistinguishedName, OID_CN, attributeValues, formatName, readName } from './dn.ts';
+import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, sameName } from './dn.ts';
 import {
   type AuthorityKeyIdentifier,
   type BasicConstraints,
@@ -74,6 +75,7 @@ export class Certificate {
   #commonNames?: readonly string[];
   #dnsNames?: readonly string[];
   #native?: X509Certificate;
+  #selfIssued?: boolean;
   #key?: KeyObject;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy?: Map<string, boolean>;
@@ -112,12 +114,13 @@ export class Certificate {
       const serial = expectTag(parts[i++], Tag.INTEGER, 'serialNumber');
       const serialBytes = bytes(der, serial);
       if (serialBytes.length === 0) throw new DerError('empty serial number');
-      if (serialBytes.length > 1 && serialBytes[0] === 0 && !(serialBytes[1]! & 0x80)) {
+      if (serialBytes.length > 1 && ((serialBytes[0] === 0 && !(serialBytes[1]! & 0x80)) || (serialBytes[0] === 0xff && serialBytes[1]! & 0x80))) {
         throw new DerError('non-minimal serial number encoding');
       }
       this.serialNumber = toHex(serialBytes);
       this.serialNegativeOrZero = (serialBytes[0]! & 0x80) !== 0 || serialBytes.every((b) => b === 0);
       const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, 'signature');
+      readAlgorithm(der, innerAlg); // well formed, even when it differs from the outer one
       this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
       this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'issuer'));
       const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, 'validity'));
@@ -128,7 +131,11 @@ export class Certificate {
       this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'subject'));
       this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, 'subjectPublicKeyInfo'));
       let hasUniqueIds = false;
-      while (parts[i]?.tag === ctx(1) || parts[i]?.tag === ctx(2)) {
+      // issuerUniqueID [1] and subjectUniqueID [2]: each at most once, in order, BIT STRINGs, v2 or v3 only.
+      for (const n of [1, 2]) {
+        if (parts[i]?.tag !== ctx(n)) continue;
+        if (version < 2) throw new DerError('unique identifiers require a v2 or v3 certificate');
+        readBits(der, { ...parts[i]!, tag: Tag.BIT_STRING });
         hasUniqueIds = true;
         i++;
       }
@@ -204,7 +211,7 @@ export class Certificate {
   }
 
   get isSelfIssued(): boolean {
-    return equalBytes(this.subject.der, this.issuer.der);
+    return (this.#selfIssued ??= sameName(this.subject, this.issuer));
   }
 
   get isCa(): boolean {
@@ -336,6 +343,8 @@ function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; pa
   const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, 'AlgorithmIdentifier'));
   if (!oid || extra) throw new DerError('malformed AlgorithmIdentifier');
   const id = readOid(der, oid);
+  // Signature algorithm parameters are absent, NULL, or a structure (RSA-PSS): nothing else parses.
+  if (params && !((params.tag === Tag.NULL && params.end === params.body) || params.tag === Tag.SEQUENCE)) throw new DerError('malformed AlgorithmIdentifier parameters');
   const name = signatureAlgorithmName(id);
   return params ? { oid: id, name, params: whole(der, params) } : { oid: id, name };
 }

@@ -10,7 +10,8 @@ import { isValidHostname, matchingDnsNames } from './names.ts';
 import { couldIssue } from './issuers.ts';
 import { type PathError, caProblems, leafProblems, signatureProblems } from './profile.ts';
 import { type Budget, ConstraintWorkExceeded, NAME_CONSTRAINT_BUDGET, nameConstraintProblem } from './constraints.ts';
-import { OID_CN, attributeValues } from './dn.ts';
+import { OID_CN, attributeValues, sameName } from './dn.ts';
+import { policyProblem } from './policies.ts';
 
 export type { PathError } from './profile.ts';
 
@@ -38,6 +39,8 @@ export const DEFAULT_MAX_DEPTH = 8;
 export const MAX_ATTEMPTS = 1000;
 
 const PURPOSE_OID = { serverAuth: EKU.serverAuth, clientAuth: EKU.clientAuth } as const;
+/** CA/B BR 7.1.2.7.10: purposes a TLS subscriber certificate MUST NOT carry next to serverAuth/clientAuth. */
+const NOT_WITH_TLS = [EKU.codeSigning, EKU.OCSPSigning, EKU.timeStamping];
 
 class SearchExhausted extends Error {}
 
@@ -95,6 +98,10 @@ function leafErrors(leaf: Certificate, o: PathOptions): PathError[] {
       // CA/B BR 7.1.2.7.10: a TLS leaf usable for any purpose is not a TLS leaf.
       out.push({ code: 'eku-any', message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
     }
+    const forbidden = eku?.filter((p) => NOT_WITH_TLS.includes(p as (typeof NOT_WITH_TLS)[number]));
+    if (forbidden && forbidden.length > 0) {
+      out.push({ code: 'eku-forbidden', message: `${who} extendedKeyUsage includes ${forbidden.map(ekuName).join(', ')}, which a TLS certificate must not carry (CA/B BR 7.1.2.7.10)` });
+    }
   }
   if (o.purpose && leaf.isCa) {
     // CA/B BR 7.1.2.7.8: a TLS server or client certificate is not a CA. Serving a CA certificate as
@@ -130,7 +137,7 @@ function ipSanTexts(cert: Certificate): string[] {
 const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}…` : hex);
 
 const sameKeyAndName = (a: Certificate, b: Certificate): boolean =>
-  equalBytes(a.subject.der, b.subject.der) && equalBytes(a.publicKey.spki, b.publicKey.spki);
+  sameName(a.subject, b.subject) && equalBytes(a.publicKey.spki, b.publicKey.spki);
 
 class PathSearch {
   readonly #intermediates: readonly Certificate[];
@@ -180,7 +187,7 @@ class PathSearch {
     let tried = 0;
     let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (path.some((p) => sameKeyAndName(p, cand.cert))) {
+      if (this.#loops(path, cand.cert)) {
         looped = true; // a loop: the shorter path was already tried
         continue;
       }
@@ -191,7 +198,12 @@ class PathSearch {
         this.#record(path.length, problems.map((p) => this.#frame(p, cand, top)));
         continue;
       }
-      if (cand.anchor) return [...path, cand.cert];
+      if (cand.anchor) {
+        const policy = policyProblem(path, cand.cert);
+        if (!policy) return [...path, cand.cert];
+        this.#record(path.length, [this.#frame({ code: 'certificate-policy', message: policy }, cand, top)]);
+        continue;
+      }
       if (path.length > this.#maxDepth) {
         this.#record(path.length, [{ code: 'depth-exceeded', message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
         continue;
@@ -201,6 +213,19 @@ class PathSearch {
     }
     if (tried === 0) this.#record(path.length, [this.#notFound(top, looped)]);
     return undefined;
+  }
+
+  /**
+   * A candidate with the same name and key as a certificate p on the path only repeats a shorter
+   * path when it could have issued what p issues: then it was a candidate there, and tried first.
+   * Otherwise (its key identifier ruled it out there) the path through it is new, and is tried.
+   */
+  #loops(path: Certificate[], cand: Certificate): boolean {
+    for (let i = 0; i < path.length; i++) {
+      if (!sameKeyAndName(path[i]!, cand)) continue;
+      if (i === 0 || couldIssue(cand, path[i - 1]!)) return true;
+    }
+    return false;
   }
 
   #notFound(top: Certificate, looped = false): PathError {
@@ -214,7 +239,7 @@ class PathSearch {
     const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
     // A certificate with the right name but another key is the usual rollover mistake: say so.
     const needed = top.authorityKeyId?.keyId;
-    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der) && c.subjectKeyId !== needed);
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => sameName(c.subject, top.issuer) && c.subjectKeyId !== needed);
     if (renamed?.subjectKeyId && needed) {
       const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
       const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;
@@ -265,8 +290,11 @@ class PathSearch {
     const v = validityError(ca, this.#t, who);
     if (v) out.push(v);
     const purpose = this.#o.purpose;
-    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose]) && !ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage)) {
-      out.push({ code: 'eku-missing', message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(', ')}, which excludes ${purpose}` });
+    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose])) {
+      // Strict TLS profile: a CA that lists EKUs must list the purpose; anyExtendedKeyUsage in its place
+      // is the mark of a CA not dedicated to TLS (CA/B BR 7.1.2.2.3 / 7.1.2.10.6 forbid it on TLS CAs).
+      const instead = ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage) ? ' (anyExtendedKeyUsage does not stand in for it)' : '';
+      out.push({ code: 'eku-missing', message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(', ')}, which excludes ${purpose}${instead}` });
     }
     const pathLen = ca.basicConstraints?.pathLen;
     if (pathLen !== undefined) {

@@ -126,8 +126,9 @@ function namesOf(cert: Certificate, isLeaf: boolean): GeneralName[] {
   const out: GeneralName[] = [...(cert.subjectAltName ?? [])];
   if (cert.subject.rdns.length > 0) out.push({ kind: 'dn', value: cert.subject });
   for (const email of attributeValues(cert.subject, OID_EMAIL)) out.push({ kind: 'email', value: email });
-  if (isLeaf && !cert.subjectAltName) {
-    // No SAN: legacy clients read a host name from the CN, so a host-like CN is held to the DNS constraints too.
+  if (isLeaf && !cert.subjectAltName?.some((n) => n.kind === 'dns')) {
+    // No DNS name in the SAN (none at all, or only IP/e-mail/URI entries): legacy clients read a host
+    // name from the CN, so a host-like CN is held to the DNS constraints too.
     for (const cn of attributeValues(cert.subject, OID_CN)) if (cn.includes('.') && isValidHostname(cn)) out.push({ kind: 'dns', value: cn });
   }
   return out;

@@ -105,18 +105,23 @@ export function readOid(buf: Uint8Array, tlv: Tlv): string {
 }
 
 function decodeOid(buf: Uint8Array, tlv: Tlv): string {
-  const parts: number[] = [];
-  let value = 0;
+  const parts: (number | bigint)[] = [];
+  // Arcs past 2^53 (UUID arcs under 2.25) are decoded exactly as BigInt; a float would merge distinct OIDs.
+  let value: number | bigint = 0;
+  let start = true;
   for (let i = tlv.body; i < tlv.end; i++) {
     const b = buf[i]!;
-    if (value === 0 && b === 0x80) throw new DerError('non-minimal OID arc');
-    value = value * 128 + (b & 0x7f);
+    if (start && b === 0x80) throw new DerError('non-minimal OID arc');
+    start = false;
+    if (typeof value === 'number' && value >= 2 ** 45) value = BigInt(value);
+    value = typeof value === 'bigint' ? value * 128n + BigInt(b & 0x7f) : value * 128 + (b & 0x7f);
     if (!(b & 0x80)) {
       if (parts.length === 0) {
-        const first = value < 80 ? Math.floor(value / 40) : 2;
-        parts.push(first, value - first * 40);
+        const first = value < 80 ? Math.floor(Number(value) / 40) : 2;
+        parts.push(first, typeof value === 'bigint' ? value - BigInt(first * 40) : value - first * 40);
       } else parts.push(value);
       value = 0;
+      start = true;
     }
   }
   if (buf[tlv.end - 1]! & 0x80) throw new DerError('truncated OID');

@@ -51,6 +51,15 @@ export function readName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   return name;
 }
 
+/** DirectoryString's types (UTF8, Printable, T61, Universal, BMP), Numeric, IA5, Visible; SEQUENCE, SET. */
+const ATTRIBUTE_VALUE_TAGS = new Set([0x0c, 0x12, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e, 0x30, 0x31]);
+
+/** A structured attribute value is kept as bytes ('#'), but it must still be DER all the way down. */
+function wellFormed(buf: Uint8Array, tlv: Tlv, depth: number): void {
+  if (depth > 16) throw new DerError('attribute value nested too deeply');
+  for (const c of children(buf, tlv)) if (c.tag & 0x20) wellFormed(buf, c, depth + 1);
+}
+
 function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   const rdns: Attribute[][] = [];
   for (const set of children(buf, tlv)) {
@@ -60,6 +69,11 @@ function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
       const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, 'AttributeTypeAndValue'));
       if (!type || !value || extra) throw new DerError('malformed AttributeTypeAndValue');
       const oid = readOid(buf, type);
+      // AttributeValue is ANY DEFINED BY the type; every attribute syntax in certificates is a
+      // character string (DirectoryString, IA5String, ...) or a structure. Anything else (an OCTET
+      // STRING, an INTEGER, a context tag) is malformed, as OpenSSL also holds.
+      if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError('attribute value is not a string type');
+      if (value.tag & 0x20) wellFormed(buf, value, 0);
       rdn.push({ type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) });
     }
     if (rdn.length === 0) throw new DerError('empty RelativeDistinguishedName');
@@ -92,4 +106,31 @@ export function formatName(name: DistinguishedName): string {
     .reverse()
     .map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape(a.value)}`).join('+'))
     .join(', ');
+}
+
+/** RFC 4518-style preparation, as RFC 5280 7.1 asks of DirectoryString values: case folded, outer space trimmed, inner runs of space made one. */
+const prepare = (v: string): string => v.toLowerCase().replace(/\s+/g, ' ').trim();
+
+function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boolean {
+  if (a.length !== b.length) return false;
+  const rest = [...b];
+  for (const x of a) {
+    // A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
+    const i = rest.findIndex((y) => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+
+/**
+ * Name equality as RFC 5280 7.1 defines it for path building: the same RDNs in the same order, values
+ * compared after case folding and whitespace folding (whatever string type encodes them). Identical
+ * DER, the usual case, is decided without looking inside.
+ */
+export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
+  if (a === b || equalBytes(a.der, b.der)) return true;
+  if (a.rdns.length !== b.rdns.length) return false;
+  for (let i = 0; i < a.rdns.length; i++) if (!sameAttributes(a.rdns[i]!, b.rdns[i]!)) return false;
+  return true;
 }

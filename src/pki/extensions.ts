@@ -31,6 +31,7 @@ export const OID = {
   extKeyUsage: '2.5.29.37',
   inhibitAnyPolicy: '2.5.29.54',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
   ctPoison: '1.3.6.1.4.1.11129.2.4.3',
   sct: '1.3.6.1.4.1.11129.2.4.2',
 } as const;
@@ -40,6 +41,8 @@ export const EKU = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
   anyExtendedKeyUsage: '2.5.29.37.0',
 } as const;
 

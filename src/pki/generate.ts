@@ -33,6 +33,8 @@ export interface IssueOptions {
   readonly extensions?: readonly x509.Extension[];
   /** Omit basicConstraints/keyUsage entirely (legacy shapes in tests). */
   readonly bare?: boolean;
+  /** Key identifiers as hex instead of the computed ones; authority null = no authorityKeyIdentifier (tests). */
+  readonly keyIds?: { readonly subject?: string; readonly authority?: string | null };
 }
 
 export interface Issued {
@@ -90,8 +92,11 @@ export async function issue(o: IssueOptions): Promise<Issued> {
   if (o.eku && o.eku.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(o.eku.map((e) => EKU_OIDS[e] ?? e)));
   const names = [...(o.dns ?? []).map((value) => ({ type: 'dns' as const, value })), ...(o.ips ?? []).map((value) => ({ type: 'ip' as const, value }))];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
-  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(signer.publicKey));
+  const ids = o.keyIds ?? {};
+  extensions.push(ids.subject ? new x509.SubjectKeyIdentifierExtension(ids.subject) : await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+  if (ids.authority !== null) {
+    extensions.push(ids.authority ? new x509.AuthorityKeyIdentifierExtension(ids.authority) : await x509.AuthorityKeyIdentifierExtension.create(signer.publicKey));
+  }
   extensions.push(...(o.extensions ?? []));
   const created = await x509.X509CertificateGenerator.create({
     serialNumber: o.serial ?? randomSerial(),

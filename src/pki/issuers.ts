@@ -1,9 +1,9 @@
 import type { Certificate } from './cert.ts';
-import { equalBytes } from './der.ts';
+import { sameName } from './dn.ts';
 
 /** Could `candidate` have issued `cert`: names chain, and key identifiers (when both are present) agree. */
 export function couldIssue(candidate: Certificate, cert: Certificate): boolean {
-  if (!equalBytes(candidate.subject.der, cert.issuer.der)) return false;
+  if (!sameName(candidate.subject, cert.issuer)) return false;
   const aki = cert.authorityKeyId?.keyId;
   const ski = candidate.subjectKeyId;
   return !(aki && ski && aki !== ski);

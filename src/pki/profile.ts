@@ -5,6 +5,7 @@ import type { Certificate } from './cert.ts';
 import { DerError, Tag, children, expectTag, readOid, readRoot, readSmallInt } from './der.ts';
 import { OID, type GeneralName } from './extensions.ts';
 import { describeKey } from './algorithms.ts';
+import { EXTENSION_SYNTAX } from './extension-syntax.ts';
 import { isValidDnsConstraint, isValidIpConstraint } from './constraints.ts';
 
 export interface PathError {
@@ -13,17 +14,23 @@ export interface PathError {
 }
 
 /** Extensions a verifier may see marked critical because it processes them. */
-const PROCESSED = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.nameConstraints]);
+const PROCESSED = new Set<string>([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectAltName,
+  OID.nameConstraints,
+  // RFC 5280 6.1 policy processing (policies.ts)
+  OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
+]);
 /** Extensions RFC 5280 says conforming CAs MUST mark non-critical. */
 const NEVER_CRITICAL = new Map<string, string>([
   [OID.authorityKeyIdentifier, 'authorityKeyIdentifier'],
   [OID.subjectKeyIdentifier, 'subjectKeyIdentifier'],
   [OID.authorityInfoAccess, 'authorityInfoAccess'],
-]);
-/** Policy processing is not implemented: a CA that constrains policies cannot be honoured, so it is refused. */
-const POLICY_CONSTRAINING = new Map<string, string>([
-  [OID.policyConstraints, 'policyConstraints'],
-  [OID.inhibitAnyPolicy, 'inhibitAnyPolicy'],
 ]);
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -126,18 +133,23 @@ export function commonProblems(cert: Certificate): readonly PathError[] {
   out = [];
   const who = `'${cert.subjectName}'`;
   if (cert.version !== 3) out.push({ code: 'legacy-version', message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
-  if (cert.hasUniqueIds) out.push({ code: 'legacy-version', message: `${who} carries issuer/subject unique identifiers, which RFC 5280 forbids CAs to issue` });
+  // Unique identifiers (RFC 5280 4.1.2.8) and a validity date in the other time type (4.1.2.5) are
+  // CA issuance errors that relying parties must still process: lint findings, not path failures.
   const key = keyProblem(cert);
   if (key) out.push({ code: 'key-type', message: `${who}: ${key}` });
   if (cert.issuer.rdns.length === 0) out.push({ code: 'empty-name', message: `${who} has an empty issuer name` });
-  if (!cert.validityEncodingOk) {
-    out.push({ code: 'validity-encoding', message: `${who}: validity dates must be UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)` });
-  }
   for (const e of cert.extensions) {
+    const syntax = EXTENSION_SYNTAX.get(e.oid);
+    if (syntax) {
+      try {
+        syntax(e.value, e.critical);
+      } catch (err) {
+        if (!(err instanceof DerError)) throw err;
+        out.push({ code: 'malformed-extension', message: `${who} has a malformed ${e.oid} extension: ${err.message}` });
+      }
+    }
     const never = NEVER_CRITICAL.get(e.oid);
-    const policy = POLICY_CONSTRAINING.get(e.oid);
-    if (policy) out.push({ code: 'unsupported-extension', message: `${who} carries ${policy}; certificate policy processing is not implemented, so the constraint cannot be honoured` });
-    else if (never && e.critical) out.push({ code: 'extension-criticality', message: `${who} marks ${never} critical, which RFC 5280 forbids` });
+    if (never && e.critical) out.push({ code: 'extension-criticality', message: `${who} marks ${never} critical, which RFC 5280 forbids` });
     else if (e.critical && !PROCESSED.has(e.oid)) out.push({ code: 'unknown-critical-extension', message: `${who} has an unrecognised critical extension ${e.oid}` });
   }
   if (cert.subject.rdns.length === 0) {

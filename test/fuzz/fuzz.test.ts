@@ -17,7 +17,7 @@ describe('fuzz slice (fixed seed)', () => {
     const total = TARGETS.reduce((n, t) => n + t.runs.ci, 0);
     expect(total).toBeGreaterThanOrEqual(5000);
     expect(TARGETS.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['yaml-text', 'topology-grammar', 'certificate-der', 'certificate-pem', 'pkcs12', 'configmap', 'policy-pack', 'estate-files', 'waivers', 'verify-chain', 'tls-flight', 'check-files', 'check-args', 'cli']),
+      expect.arrayContaining(['yaml-text', 'topology-grammar', 'certificate-der', 'certificate-pem', 'pkcs12', 'configmap', 'policy-pack', 'estate-files', 'waivers', 'verify-chain', 'tls-flight', 'check-files', 'check-args', 'cli', 'certificate-differential']),
     );
   });
 

@@ -26,6 +26,8 @@ export interface FuzzTarget<T = unknown, C = Corpus> {
   readonly timeLimitMs: number;
   arbitrary(c: C): fc.Arbitrary<T>;
   run(input: T, c: C): Outcome | Promise<Outcome>;
+  /** Counts by category of what the inputs did (the differential target: who accepted what), for the report. */
+  summary?(): Record<string, number>;
 }
 
 export interface Failure {
@@ -41,6 +43,7 @@ export interface TargetResult {
   readonly failures: readonly Failure[];
   readonly ms: number;
   readonly seed: number;
+  readonly summary?: Record<string, number>;
 }
 
 const MAX_RETAINED_HEAP = 256 * 1024 * 1024;
@@ -79,7 +82,8 @@ export async function fuzzTarget<T, C>(target: FuzzTarget<T, C>, corpus: C, o: F
     failed++;
     failures.push({ reason: `the generator failed after ${ran} inputs: ${String((details.errorInstance as Error | undefined)?.message ?? "interrupted")}`, input: '' });
   }
-  return { target: target.name, ran, failed, failures, ms: performance.now() - started, seed: o.seed };
+  const summary = target.summary?.();
+  return { target: target.name, ran, failed, failures, ms: performance.now() - started, seed: o.seed, ...(summary && { summary }) };
 }
 
 /** Judges one run; undefined = it held. */

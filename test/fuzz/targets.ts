@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { certificateDifferential } from './differential.ts';
 import { stringify } from 'yaml';
 import { buildReport, check, evaluate } from '../../src/check.ts';
 import { oneOf, onePositional, parse, parseAt } from '../../src/commands/args.ts';
@@ -593,4 +594,5 @@ export const TARGETS: readonly FuzzTarget<never, FuzzContext>[] = [
   checkFiles,
   checkArgs,
   cli,
+  certificateDifferential,
 ] as unknown as FuzzTarget<never, FuzzContext>[];

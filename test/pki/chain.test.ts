@@ -168,13 +168,15 @@ describe('validatePath: error codes', () => {
     expect(codes(check(await server(issuing, { eku: [] }), [issuing], [root]))).toEqual(['eku-missing']);
   });
 
-  it('eku-missing: a CA whose EKU excludes the purpose; anyExtendedKeyUsage on a CA allows it', async () => {
+  it('eku-missing: a CA whose EKU excludes the purpose; anyExtendedKeyUsage does not stand in for it', async () => {
     const clientOnly = await ca('CN=Client Only CA', root, { eku: ['clientAuth'] });
     const r = check(await server(clientOnly), [clientOnly], [root]);
     expect(codes(r)).toEqual(['eku-missing']);
     expect(r.errors[0]!.message).toMatch(/'CN=Client Only CA' restricts its extendedKeyUsage to clientAuth, which excludes serverAuth/);
     const anyCa = await ca('CN=Any CA', root, { eku: ['anyExtendedKeyUsage'] });
-    expect(check(await server(anyCa), [anyCa], [root]).ok).toBe(true);
+    expect(codes(check(await server(anyCa), [anyCa], [root]))).toEqual(['eku-missing']);
+    const both = await ca('CN=Any and Server CA', root, { eku: ['anyExtendedKeyUsage', 'serverAuth'] });
+    expect(check(await server(both), [both], [root]).ok).toBe(true);
   });
 
   it('eku-any: anyExtendedKeyUsage is no shortcut for a TLS leaf', async () => {
@@ -240,9 +242,14 @@ describe('validatePath: error codes', () => {
     expect(r.errors[0]!.message).toMatch(/basicConstraints is not critical/);
   });
 
-  it('unsupported-extension: a CA with policyConstraints (policy processing is not implemented)', async () => {
-    const pc = await ca('CN=Policy CA', root, { extensions: [rawExtension('2.5.29.36', true)] });
-    expect(codes(check(await server(pc), [pc], [root]))).toEqual(['unsupported-extension']);
+  it('certificate-policy: a CA that requires an explicit policy, and a path that has none (RFC 5280 6.1)', async () => {
+    const requireExplicit = new x509.Extension('2.5.29.36', true, new Uint8Array([0x30, 0x03, 0x80, 0x01, 0x00]));
+    const policy = new x509.Extension('2.5.29.32', false, new Uint8Array([0x30, 0x07, 0x30, 0x05, 0x06, 0x03, 0x2a, 0x03, 0x04]));
+    const pc = await ca('CN=Policy CA', root, { extensions: [requireExplicit, policy] });
+    expect(codes(check(await server(pc), [pc], [root]))).toEqual(['certificate-policy']);
+    expect(check(await server(pc, { extensions: [policy] }), [pc], [root]).ok).toBe(true);
+    const empty = await ca('CN=Empty Policy Constraints CA', root, { extensions: [rawExtension('2.5.29.36', true)] });
+    expect(codes(check(await server(empty), [empty], [root]))).toEqual(['malformed-extension']);
   });
 
   it('legacy-version: a v1 leaf', async () => {

@@ -106,6 +106,13 @@ ruleTester('broker/incomplete-chain', {
         e.files['certs/broker-us-1.pem'] = leaf.pem + low.pem + mid.pem;
       },
     },
+    {
+      name: 'leaf, intermediate, then a copy of the root',
+      change: async (e) => {
+        const leaf = await e.pki.server('broker-us-1.company.com');
+        e.files['certs/broker-us-1.pem'] = leaf.pem + e.pki.serverCa.pem + e.pki.root.pem;
+      },
+    },
   ],
   invalid: [
     {
@@ -125,6 +132,17 @@ ruleTester('broker/incomplete-chain', {
       },
       target: 'broker-us-2',
       message: /out of order: CN=Mid CA is sent before CN=Low CA/,
+      severity: 'warning',
+    },
+    {
+      // SPEC, "How the rules read the model" 4: a served copy of the anchor is on the path.
+      name: 'leaf, root, intermediate: the root is served before the intermediate it issues',
+      change: async (e) => {
+        const leaf = await e.pki.server('broker-us-1.company.com');
+        e.files['certs/broker-us-1.pem'] = leaf.pem + e.pki.root.pem + e.pki.serverCa.pem;
+      },
+      target: 'broker-us-1',
+      message: /out of order: CN=Test Root CA.* is sent before CN=Test Server Issuing CA/,
       severity: 'warning',
     },
   ],

@@ -35,7 +35,14 @@ export const rule = defineRule({
       let current = leaf;
       let missing: Certificate | string | undefined;
       for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
-        if (findIssuer(current, trusted)) break;
+        const anchor = findIssuer(current, trusted);
+        if (anchor) {
+          // A served copy of the anchor is on the path too (SPEC, "How the rules read the model" 4):
+          // leaf, root, intermediate is out of order.
+          const served = certs.find((c) => c.fingerprint === anchor.fingerprint && !path.includes(c));
+          if (served) path.push(served);
+          break;
+        }
         const next = findIssuer(current, certs.filter((c) => !path.includes(c)));
         if (!next) {
           // A self-signed end of the chain is not missing anything; whether it is trusted is trust/*'s call.
