@@ -1,6 +1,6 @@
 // The offline job: topology -> certificate files -> rules -> report.
 import path from 'node:path';
-import { runRules, sortFindings, toFinding } from './engine.ts';
+import { resolveDependents, runRules, sortFindings, toFinding, type RawFinding } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
 import { loadTopology, type LoadedTopology } from './topology/load.ts';
 import { fileAccess } from './sources/containment.ts';
@@ -54,7 +54,7 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'notEvaluated'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -64,7 +64,11 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     evaluatedAt: at.toISOString(),
     mode,
     policy: { pack: pack.name, packs: pack.chain },
-    summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
+    summary: {
+      ...summary,
+      ...(extras.baseline && { baseline: extras.baseline.existing }),
+      ...(extras.notEvaluated?.length && { notEvaluated: extras.notEvaluated.length }),
+    },
     findings,
     ...extras,
   };
@@ -100,20 +104,22 @@ export async function selectBaseline(options: CheckOptions): Promise<Baseline | 
 export function settle(
   model: Model,
   pack: Pack,
-  findings: Finding[],
+  raw: RawFinding[],
   ran: Map<string, RuleRun['status']>,
   waivers: readonly LoadedWaiver[] | undefined,
   baseline: Baseline | undefined,
 ): { findings: Finding[]; extras: ReportExtras } {
-  let out = findings;
+  const resolved = resolveDependents(raw);
+  let out = resolved.findings;
   const extras: { -readonly [K in keyof ReportExtras]: ReportExtras[K] } = {};
+  if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
   if (waivers) {
     const applied = applyWaivers(out, waivers, model.at);
     extras.waivers = applied.outcomes;
     out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, POLICY_RULES, pack, ran)];
   }
   if (baseline) {
-    const applied = applyBaseline(out, baseline);
+    const applied = applyBaseline(out, baseline, resolved.notEvaluated);
     extras.baseline = applied.summary;
     out = applied.findings;
   }

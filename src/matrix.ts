@@ -13,6 +13,8 @@ import type { HandshakeCheck, MatrixPair } from './report/types.ts';
 import { terminatingServers } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
+import { ownerOf, pathCauses, unreadableAmong, unreadableCause } from './model/causes.ts';
+import type { Cause } from './report/types.ts';
 
 /** Who opens the connection: a client, or a gateway re-encrypting towards an upstream. */
 export interface Initiator {
@@ -83,7 +85,7 @@ function reasonOf(errors: readonly { message: string }[]): string {
   return messages.slice(0, MAX_REASONS).join('; ') + more;
 }
 
-const fail = (reason: string): HandshakeCheck => ({ ok: false, reason });
+const fail = (reason: string, because?: readonly Cause[]): HandshakeCheck => ({ ok: false, reason, ...(because?.length && { because }) });
 const skip = (reason: string): HandshakeCheck => ({ ok: false, skipped: true, reason });
 
 /** A two-level cache: the matrix asks for the same (bundle, party) once per pair. */
@@ -116,14 +118,28 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   const servers = new Verdicts<Server>();
   const initiators = new Verdicts<Initiator>();
 
-  /** The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file). */
-  const anchors = new Map<string, Certificate[] | string>();
-  const anchorsOf = (bundleId: string): Certificate[] | string => {
+  /**
+   * The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file), and the
+   * findings about those that cannot be read: a handshake that fails without them was not evaluated.
+   */
+  interface Anchors {
+    readonly certs: Certificate[];
+    readonly problem?: string;
+    readonly unreadable: Cause[];
+  }
+  const anchors = new Map<string, Anchors>();
+  const anchorsOf = (bundleId: string): Anchors => {
     let out = anchors.get(bundleId);
     if (out === undefined) {
       const bundle = lookup(t, bundleId, 'trustBundle');
-      const list = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
-      out = !bundle ? `trust bundle ${bundleId} is not declared` : list.length > 0 ? list : `trust bundle ${bundleId} holds no readable CA certificate`;
+      const certs = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      const unreadable = bundle ? unreadableAmong(m, bundle.cas) : [];
+      const problem = !bundle
+        ? `trust bundle ${bundleId} is not declared`
+        : certs.length === 0
+          ? `trust bundle ${bundleId} holds no readable CA certificate${unreadable.length ? ` (${unreadable.map((c) => c.target).join(', ')} cannot be read)` : ''}`
+          : undefined;
+      out = { certs, unreadable, ...(problem && { problem }) };
       anchors.set(bundleId, out);
     }
     return out;
@@ -134,21 +150,28 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
     if (!source) return fail(`${what} has no certificate`);
     if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
     const chain = chainOf(m, source);
-    if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
-    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${chain.map((c) => c.fingerprint).join(',')}`;
+    if (chain.length === 0) {
+      const cause = unreadableCause(m, source);
+      return fail(`${what} certificate file ${source.file.path} cannot be read`, cause && [cause]);
+    }
+    const owner = ownerOf(m, source) ?? what;
+    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${owner}|${chain.map((c) => c.fingerprint).join(',')}`;
     let verdict = byChain.get(key);
     if (verdict) return verdict;
     const anchors = anchorsOf(bundleId);
-    if (typeof anchors === 'string') verdict = fail(anchors);
+    if (anchors.problem !== undefined) verdict = fail(anchors.problem, anchors.unreadable);
     else {
       const [leaf, ...intermediates] = chain.map(intern);
-      const r = validatePath(leaf!, intermediates, anchors, {
+      const r = validatePath(leaf!, intermediates, anchors.certs, {
         at: m.at,
         purpose,
         ...(hostname !== undefined && { hostname }),
         labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` },
       });
-      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
+      // Without an unreadable anchor nobody can tell whether the chain would validate; otherwise the
+      // failure waits on findings that explain it completely, or stands on its own.
+      const because = r.ok ? undefined : anchors.unreadable.length > 0 ? anchors.unreadable : pathCauses(m, r.errors, r.path, owner, purpose === 'serverAuth' ? owner : undefined);
+      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors), because);
     }
     byChain.set(key, verdict);
     return verdict;

@@ -4,7 +4,7 @@
 // as existing. The file is untrusted input: anything that is not a report is exit 2.
 import { InputError } from '../errors.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
-import type { BaselineSummary, Finding } from '../report/types.ts';
+import type { BaselineSummary, DependentCheck, Finding } from '../report/types.ts';
 
 export interface Baseline {
   /** As shown in reports. */
@@ -35,17 +35,29 @@ export function parseBaseline(doc: SourceDocument): Baseline {
   return { file: doc.file, keys };
 }
 
-/** Marks the findings the baseline already had; counts what is existing and what was fixed since. */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { findings: Finding[]; summary: BaselineSummary } {
-  const seen = new Set<string>();
+/**
+ * Marks the findings the baseline already had; counts what is new, existing, and fixed since. A
+ * baseline finding that is now a check waiting on another cause (ADR 0120) is not fixed: it was
+ * not evaluated.
+ */
+export function applyBaseline(
+  findings: readonly Finding[],
+  baseline: Baseline,
+  notEvaluated: readonly DependentCheck[] = [],
+): { findings: Finding[]; summary: BaselineSummary } {
+  const seen = new Set<string>(notEvaluated.map(findingKey));
   let existing = 0;
+  let fresh = 0;
   const out = findings.map((f): Finding => {
     const key = findingKey(f);
     seen.add(key);
-    if (!baseline.keys.has(key)) return f;
+    if (!baseline.keys.has(key)) {
+      if (!f.waived) fresh++;
+      return f;
+    }
     if (!f.waived) existing++;
     return { ...f, baseline: true };
   });
   const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
-  return { findings: out, summary: { file: baseline.file, existing, fixed } };
+  return { findings: out, summary: { file: baseline.file, existing, new: fresh, fixed } };
 }

@@ -10,7 +10,10 @@ export type Paint = (style: 'red' | 'green' | 'yellow' | 'gray' | 'bold', s: str
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const isSkipped = (p: MatrixPair): boolean => !p.ok && [p.serverAuth, p.clientAuth].some((c) => c?.skipped) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !c.skipped);
+/** Not evaluated: a side lives only in Key Vault, or waits on another finding (ADR 0120), and no side failed on its own. */
+export const isUndecided = (c: MatrixPair['serverAuth'] | undefined): boolean => c !== undefined && !c.ok && (c.skipped === true || c.because !== undefined);
+const isSkipped = (p: MatrixPair): boolean =>
+  !p.ok && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
 
 /** Lines describing the matrix; empty when there are no pairs. */
 export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string[] {
@@ -46,6 +49,6 @@ export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string
     legend += legend ? `   ${entry}` : entry;
   });
   lines.push(paint('gray', `  ${legend}`));
-  lines.push(paint('gray', '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated by check  · not connected'));
+  lines.push(paint('gray', '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated (Key Vault only, or waits on another finding)  · not connected'));
   return lines;
 }

@@ -8,6 +8,7 @@ import type { Rule, Severity } from '../rules/rule.ts';
 import type { RenderContext } from './formats.ts';
 import type { Finding, Report } from './types.ts';
 import { describeGap, openGaps } from './incomplete.ts';
+import { becauseText, dependentsByCause, waitingSuffix } from './grouping.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The partialFingerprints key; bump the version if the identity of a finding ever changes. */
@@ -35,7 +36,7 @@ function describeRule(rule: Rule) {
     fullDescription: { text: m.rationale },
     help: {
       text: help,
-      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${ruleHelpUri(m.id)})`,
+      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${ruleHelpUri(m.id)}) · \`rc-policy explain ${m.id}\``,
     },
     helpUri: ruleHelpUri(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
@@ -74,10 +75,17 @@ function suppression(f: Finding) {
  */
 function invocation(report: Report) {
   const gaps = report.incomplete ?? [];
-  if (gaps.length === 0) return { executionSuccessful: true };
+  // Checks that wait on a finding (ADR 0120) are notes, not alerts: the cause is the alert.
+  const waiting = (report.notEvaluated ?? []).map((d) => ({
+    level: 'note',
+    message: { text: `${d.rule} on ${d.target}: ${becauseText(d)} (${d.message})` },
+    locations: [{ physicalLocation: physical(d.location), logicalLocations: [{ name: d.target, kind: 'resource' }] }],
+    associatedRule: { id: d.rule },
+  }));
+  if (gaps.length === 0) return { executionSuccessful: true, ...(waiting.length && { toolExecutionNotifications: waiting }) };
   return {
     executionSuccessful: openGaps(report).length === 0,
-    toolExecutionNotifications: gaps.map((g) => ({
+    toolExecutionNotifications: [...waiting, ...gaps.map((g) => ({
       level: g.waived ? 'note' : 'error',
       message: { text: `could not evaluate ${describeGap(g)}${g.waived ? ' (waived)' : ''}` },
       locations: [
@@ -90,9 +98,14 @@ function invocation(report: Report) {
         },
       ],
       associatedRule: { id: 'live/unreachable' },
-    })),
+    }))],
   };
 }
+
+const physical = (l: Finding['location']) => ({
+  artifactLocation: { uri: artifactUri(l.file) },
+  region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) },
+});
 
 export function renderSarif(report: Report, _ctx?: RenderContext): string {
   const rules = ALL_RULES;
@@ -100,6 +113,7 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
   // Two findings with the same rule and target (rare: one rule, two problems on one object) get
   // distinct fingerprints by order of occurrence, which the sorted findings keep stable.
   const seen = new Map<string, number>();
+  const byCause = dependentsByCause(report);
   const results = report.findings.map((f) => {
     const key = `${f.rule}\0${f.target}`;
     const n = seen.get(key) ?? 0;
@@ -109,7 +123,10 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
       ruleId: f.rule,
       ...(index.has(f.rule) && { ruleIndex: index.get(f.rule) }),
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: f.message + waitingSuffix(f, byCause) },
+      ...(f.related?.length && {
+        relatedLocations: f.related.map((r, id) => ({ id, physicalLocation: physical(r.location), message: { text: r.message } })),
+      }),
       locations: [
         {
           physicalLocation: {

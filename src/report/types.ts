@@ -20,6 +20,36 @@ export interface Finding {
   readonly waiver?: Waiver;
   /** Set (true) when --baseline was given and the previous report has a finding with this rule and target: existing debt, it does not fail the run. */
   readonly baseline?: true;
+  /** What to do about it: the rule's one-line remedy (`rc-policy explain <rule>` says more). */
+  readonly remedy?: string;
+  /** Other places the finding is about (both declarations of a duplicate id). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  readonly location: Location;
+  readonly message: string;
+}
+
+/** A finding named by its identity (rule + target), as a cause of what could not be evaluated. */
+export interface Cause {
+  readonly rule: string;
+  readonly target: string;
+}
+
+/**
+ * A check a rule could not evaluate because another finding already names the cause (ADR 0120):
+ * the handshakes through a trust bundle whose root cannot be read, the name checks of a certificate
+ * that belongs to another broker. Never a pass; listed apart from findings and counted apart.
+ */
+export interface DependentCheck {
+  readonly rule: string;
+  readonly target: string;
+  /** What the rule saw, as it would have said it. */
+  readonly message: string;
+  readonly location: Location;
+  /** The findings it waits on; each is in `findings`. */
+  readonly because: readonly Cause[];
 }
 
 export interface Summary {
@@ -29,6 +59,8 @@ export interface Summary {
   readonly waived: number;
   /** With --baseline: unwaived findings already in the previous report (counted in error/warning/info too). */
   readonly baseline?: number;
+  /** Checks not evaluated because another finding names their cause (`notEvaluated`); not counted above. */
+  readonly notEvaluated?: number;
 }
 
 /** One side of a simulated handshake: does the validating party accept the peer's chain? */
@@ -38,6 +70,8 @@ export interface HandshakeCheck {
   readonly reason?: string;
   /** Not evaluated by `check` (the certificate lives only in Key Vault; cert/live-only lists it); `ok` is then false. */
   readonly skipped?: boolean;
+  /** Not evaluated because these findings name the cause (ADR 0120); `ok` is then false. */
+  readonly because?: readonly Cause[];
 }
 
 /**
@@ -63,6 +97,8 @@ export interface Report {
   readonly policy: { readonly pack: string; readonly packs: readonly string[] };
   readonly summary: Summary;
   readonly findings: readonly Finding[];
+  /** Checks that wait on a finding above (ADR 0120); absent when there are none. */
+  readonly notEvaluated?: readonly DependentCheck[];
   /** The handshake matrix, when the trust rules ran. */
   readonly matrix?: readonly MatrixPair[];
   /** How each rule of the pack fared (for JUnit's honest pass/skip counts); absent when the topology failed the schema. */
@@ -117,6 +153,8 @@ export interface BaselineSummary {
   readonly file: string;
   /** Findings of this run found in the baseline (shown as existing). */
   readonly existing: number;
+  /** Unwaived findings of this run the baseline does not have. */
+  readonly new?: number;
   /** Findings of the baseline no longer raised. */
   readonly fixed: number;
 }

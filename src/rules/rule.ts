@@ -1,5 +1,6 @@
 import type { Model } from '../model/types.ts';
 import type { Location } from '../topology/model.ts';
+import type { Cause, RelatedLocation } from '../report/types.ts';
 import { printable } from '../printable.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -31,6 +32,14 @@ export interface Violation {
   readonly location: Location;
   /** For rules with two levels (broker/incomplete-chain): overrides the rule's default severity. */
   readonly severity?: Severity;
+  /**
+   * The findings that already name the cause of this one (ADR 0120). When every one of them is
+   * raised, this is listed as not evaluated because of them instead of as a finding of its own;
+   * when one is not (its rule is off), it stays a finding: nothing is dropped.
+   */
+  readonly because?: readonly Cause[];
+  /** Other places the violation is about (both declarations of a duplicate id). */
+  readonly related?: readonly RelatedLocation[];
 }
 
 export interface Rule {

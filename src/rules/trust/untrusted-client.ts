@@ -22,6 +22,7 @@ export const rule = defineRule({
         messageId: 'rejected',
         data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
         location: p.client.location,
+        ...(p.clientAuth.because && { because: p.clientAuth.because }),
       };
     }
   },

@@ -23,6 +23,7 @@ export const rule = defineRule({
         messageId: 'rejected',
         data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
         location: p.client.location,
+        ...(p.serverAuth.because && { because: p.serverAuth.because }),
       };
     }
   },
