@@ -10,7 +10,7 @@ import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
 import type { HandshakeCheck, MatrixPair } from './domain/report.ts';
-import { terminatingServers } from './topology/reach.ts';
+import { terminatingServers, tlsBreaksOnPath } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
 import { ownerOf, pathCauses, unreadableAmong, unreadableCause } from './model/causes.ts';
@@ -37,13 +37,30 @@ export interface HandshakePair {
   readonly serverAuth: HandshakeCheck;
   /** The server validates the client's certificate; absent when the server does not require one. */
   readonly clientAuth?: HandshakeCheck;
+  /** Set when a hop on the way terminates TLS: the end-to-end handshake never reaches the server. */
+  readonly path?: PathBreak;
   readonly ok: boolean;
 }
 
+/** A path on which mTLS does not reach the server: the load balancers that terminate TLS on it. */
+export interface PathBreak {
+  readonly ok: false;
+  readonly reason: string;
+  readonly because: readonly Cause[];
+}
+
 /** Every connecting pair, in document order of the initiators; a pair reached by several paths once. */
-export function handshakePairs(m: Model): { client: Initiator; server: Server }[] {
+export function handshakePairs(m: Model): { client: Initiator; server: Server; breaks?: readonly string[] }[] {
   const t = m.topology;
-  const out: { client: Initiator; server: Server }[] = [];
+  const out: { client: Initiator; server: Server; breaks?: readonly string[] }[] = [];
+  const breaksByList = new Map<string, Map<string, string[]>>();
+  const breaksOf = (ids: readonly string[] | undefined): Map<string, string[]> => {
+    if (!ids) return new Map(); // the default: every server directly
+    const key = ids.join('\u0000');
+    let found = breaksByList.get(key);
+    if (!found) breaksByList.set(key, (found = tlsBreaksOnPath(t, ids)));
+    return found;
+  };
   const seen = new Map<string, Set<string>>();
   // Clients usually share a few connectsTo lists (all of them: [crlb]): expand each list once.
   const expanded = new Map<string, Server[]>();
@@ -53,25 +70,26 @@ export function handshakePairs(m: Model): { client: Initiator; server: Server }[
     if (!servers) expanded.set(key, (servers = terminatingServers(t, expand())));
     return servers;
   };
-  const add = (client: Initiator, servers: readonly Server[]) => {
+  const add = (client: Initiator, servers: readonly Server[], breaks: ReadonlyMap<string, readonly string[]>) => {
     let done = seen.get(client.id);
     if (!done) seen.set(client.id, (done = new Set()));
     for (const server of servers) {
       if (done.has(server.id)) continue;
       done.add(server.id);
-      out.push({ client, server });
+      const b = breaks.get(server.id);
+      out.push({ client, server, ...(b && { breaks: b }) });
     }
   };
   for (const c of t.clients) {
     const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
-    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
+    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers, breaksOf(c.connectsTo));
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       // tls: none is no handshake; tls: passthrough is the gateway's clients talking to the upstream.
       if (u.tls !== 'reencrypt') continue;
       const servers = reach([u.to], () => serversReached(m, [u.to]));
-      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
+      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers, breaksOf([u.to]));
     }
   }
   return out;
@@ -177,7 +195,7 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
     return verdict;
   };
 
-  return handshakePairs(m).map(({ client, server }) => {
+  return handshakePairs(m).map(({ client, server, breaks }) => {
     const serverAuth = client.trustBundle
       ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle!, 'serverAuth', 'server', server.fqdn))
       : fail(
@@ -192,8 +210,13 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
         ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, 'clientAuth', 'client'))
         : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
     }
-    const ok = serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ok };
+    const path: PathBreak | undefined = breaks && {
+      ok: false,
+      reason: `${breaks.join(', ')} terminate${breaks.length === 1 ? 's' : ''} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ''}`,
+      because: breaks.map((id) => ({ rule: 'lb/no-tls-termination', target: id })),
+    };
+    const ok = !path && serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ...(path && { path }), ok };
   });
 });
 
@@ -202,4 +225,11 @@ export const HANDSHAKE_RULES = ['trust/untrusted-server', 'trust/untrusted-clien
 
 /** The matrix as the report carries it (SPEC §5). */
 export const matrixForReport = (pairs: readonly HandshakePair[]): MatrixPair[] =>
-  pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...(p.clientAuth && { clientAuth: p.clientAuth }) }));
+  pairs.map((p) => ({
+    client: p.client.id,
+    server: p.server.id,
+    ok: p.ok,
+    serverAuth: p.serverAuth,
+    ...(p.clientAuth && { clientAuth: p.clientAuth }),
+    ...(p.path && { path: p.path }),
+  }));

@@ -37,6 +37,12 @@ export interface MatrixPair {
   readonly ok: boolean;
   readonly serverAuth: HandshakeCheck;
   readonly clientAuth?: HandshakeCheck;
+  /**
+   * Set when a hop on the way terminates TLS (a load balancer with a TLS listener or a certificate):
+   * the end-to-end handshake never reaches the server, whatever the two sides would accept; `ok` is
+   * then false (ADR 0122).
+   */
+  readonly path?: { readonly ok: false; readonly reason: string; readonly because: readonly Cause[] };
 }
 
 /** The report every output format is rendered from (and, as JSON, the stable output of spec §5). */

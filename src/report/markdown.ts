@@ -142,6 +142,7 @@ function incompleteSection(report: Report, ctx: RenderContext): string[] {
 
 const side = (p: MatrixPair): string => {
   if (p.ok) return '✅';
+  if (p.path) return '⛔ path';
   const failed = (c: MatrixPair['serverAuth'] | undefined) => c !== undefined && !c.ok && !isUndecided(c);
   const s = failed(p.serverAuth) ? 'server' : '';
   const c = failed(p.clientAuth) ? 'client' : '';
@@ -172,13 +173,14 @@ function matrixSection(pairs: readonly MatrixPair[]): string[] {
       });
       out.push(`| ${md(c)} | ${cells.join(' | ')} |`);
     }
-    out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · ❔ not evaluated · · no connection', '');
+    out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · ⛔ path: a hop on the way terminates TLS · ❔ not evaluated · · no connection', '');
   }
   if (failing.length) {
     out.push('| Client | Server | Server chain | Client certificate |', '| --- | --- | --- | --- |');
     for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const srv = verdict(p.serverAuth);
-      const cli = !p.clientAuth ? 'not required' : verdict(p.clientAuth);
+      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(', ')})` : undefined;
+      const srv = broken ?? verdict(p.serverAuth);
+      const cli = broken ?? (!p.clientAuth ? 'not required' : verdict(p.clientAuth));
       out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
     }
     if (failing.length > MAX_PAIR_ROWS) out.push('', `… and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
