@@ -15,6 +15,13 @@ export interface ObjectGroup {
   readonly entries: readonly CauseEntry[];
 }
 
+/** Appends to a list in a map (linear: estates have thousands of waiting checks on one cause). */
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const key = (f: { rule: string; target: string }): string => `${f.rule}\t${f.target}`;
 
@@ -31,7 +38,7 @@ export function groupFindings(report: Report, shown: readonly Finding[]): { grou
   for (const d of report.notEvaluated ?? []) {
     const cause = d.because.map((c) => shownKeys.get(key(c))).find((f) => f !== undefined);
     if (!cause) orphans.push(d);
-    else dependents.set(cause, [...(dependents.get(cause) ?? []), d]);
+    else push(dependents, cause, d);
   }
   const byTarget = new Map<string, CauseEntry[]>();
   for (const f of shown) {
@@ -40,19 +47,20 @@ export function groupFindings(report: Report, shown: readonly Finding[]): { grou
     if (list) list.push(entry);
     else byTarget.set(f.target, [entry]);
   }
-  const order = [...byTarget.keys()];
+  const order = new Map([...byTarget.keys()].map((t, i) => [t, i]));
   const weight = (entries: readonly CauseEntry[]) => ({
     causes: entries.reduce((n, e) => n + e.dependents.length, 0),
     worst: Math.min(...entries.map((e) => (e.finding.waived ? 3 : RANK[e.finding.severity]))),
   });
+  const weights = new Map([...byTarget].map(([t, entries]) => [t, weight(entries)]));
   const groups = [...byTarget].map(([target, entries]) => ({
     target,
     entries: [...entries].sort((a, b) => Number(b.dependents.length > 0) - Number(a.dependents.length > 0) || RANK[a.finding.severity] - RANK[b.finding.severity]),
   }));
   groups.sort((a, b) => {
-    const wa = weight(a.entries);
-    const wb = weight(b.entries);
-    return Number(wb.causes > 0) - Number(wa.causes > 0) || wa.worst - wb.worst || order.indexOf(a.target) - order.indexOf(b.target);
+    const wa = weights.get(a.target)!;
+    const wb = weights.get(b.target)!;
+    return Number(wb.causes > 0) - Number(wa.causes > 0) || wa.worst - wb.worst || order.get(a.target)! - order.get(b.target)!;
   });
   return { groups, orphans };
 }
@@ -60,7 +68,7 @@ export function groupFindings(report: Report, shown: readonly Finding[]): { grou
 /** "trust/untrusted-server on 8 targets, broker/incomplete-chain on broker-us-1, broker-us-2": what waits on a cause. */
 export function describeDependents(dependents: readonly DependentCheck[], maxTargets = 3): string {
   const byRule = new Map<string, string[]>();
-  for (const d of dependents) byRule.set(d.rule, [...(byRule.get(d.rule) ?? []), d.target]);
+  for (const d of dependents) push(byRule, d.rule, d.target);
   return [...byRule]
     .map(([rule, targets]) => `${rule} on ${targets.length <= maxTargets ? targets.join(', ') : `${targets.length} ${targets.every((t) => t.includes('->')) ? 'pairs' : 'targets'}`}`)
     .join('; ');
@@ -95,7 +103,7 @@ export function summaryCounts(report: Report): string {
 export function dependentsByCause(report: Report): Map<string, DependentCheck[]> {
   const out = new Map<string, DependentCheck[]>();
   for (const d of report.notEvaluated ?? []) {
-    for (const c of d.because) out.set(key(c), [...(out.get(key(c)) ?? []), d]);
+    for (const c of d.because) push(out, key(c), d);
   }
   return out;
 }

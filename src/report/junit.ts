@@ -71,7 +71,9 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
   const waiting = new Map<string, Case[]>();
   for (const d of report.notEvaluated ?? []) {
     const c: Case = { name: d.target, file: d.location.file, line: d.location.line, outcome: { kind: 'skip', message: `${becauseText(d)}: ${d.message}` } };
-    waiting.set(d.rule, [...(waiting.get(d.rule) ?? []), c]);
+    const list = waiting.get(d.rule);
+    if (list) list.push(c);
+    else waiting.set(d.rule, [c]);
   }
   const ruleIds = [...new Set([...statuses.keys(), ...byRule.keys(), ...waiting.keys()])];
   const suites: string[] = [];
