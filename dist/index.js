@@ -32,9 +32,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -108,16 +108,16 @@ var init_command = __esm({
         if (this.properties && Object.keys(this.properties).length > 0) {
           cmdStr += " ";
           let first = true;
-          for (const key in this.properties) {
-            if (this.properties.hasOwnProperty(key)) {
-              const val = this.properties[key];
+          for (const key2 in this.properties) {
+            if (this.properties.hasOwnProperty(key2)) {
+              const val = this.properties[key2];
               if (val) {
                 if (first) {
                   first = false;
                 } else {
                   cmdStr += ",";
                 }
-                cmdStr += `${key}=${escapeProperty(val)}`;
+                cmdStr += `${key2}=${escapeProperty(val)}`;
               }
             }
           }
@@ -145,16 +145,16 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key2, value) {
   const delimiter3 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
+  if (key2.includes(delimiter3)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key2}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
@@ -1011,9 +1011,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = wellknownHeaderNames[i];
-      const lowerCasedKey = key.toLowerCase();
-      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key2 = wellknownHeaderNames[i];
+      const lowerCasedKey = key2.toLowerCase();
+      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -1047,16 +1047,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
-        if (index === void 0 || index >= key.length) {
+      constructor(key2, value, index) {
+        if (index === void 0 || index >= key2.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key.charCodeAt(index);
+        const code2 = this.code = key2.charCodeAt(index);
         if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+        if (key2.length !== ++index) {
+          this.middle = new _TstNode(key2, value, index);
         } else {
           this.value = value;
         }
@@ -1065,15 +1065,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
-        const length = key.length;
+      add(key2, value) {
+        const length = key2.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code2 = key.charCodeAt(index);
+          const code2 = key2.charCodeAt(index);
           if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -1084,20 +1084,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node.middle = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node.left = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node.right = new _TstNode(key2, value, index);
             break;
           }
         }
@@ -1106,12 +1106,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key) {
-        const keylength = key.length;
+      search(key2) {
+        const keylength = key2.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code2 = key[index];
+          let code2 = key2[index];
           if (code2 <= 90 && code2 >= 65) {
             code2 |= 32;
           }
@@ -1136,25 +1136,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key2, value) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key2, value, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key2, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key) {
-        return this.node?.search(key)?.value ?? null;
+      lookup(key2) {
+        return this.node?.search(key2)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key, key);
+      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key2, key2);
     }
     module.exports = {
       TernarySearchTree,
@@ -1378,20 +1378,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        const key2 = headerNameToString(headers[i]);
+        let val = obj[key2];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key] = val;
+            obj[key2] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key] = headersValue;
+            obj[key2] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj[key2] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1405,21 +1405,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key;
+      let key2;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key = headers[n];
+        key2 = headers[n];
         val = headers[n + 1];
-        typeof key !== "string" && (key = key.toString());
+        typeof key2 !== "string" && (key2 = key2.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key.length;
-        if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
+        kLen = key2.length;
+        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key;
+        ret[n] = key2;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -2160,20 +2160,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key2, value) {
+        processHeader(this, key2, value);
         return this;
       }
     };
-    function processHeader(request, key, val) {
+    function processHeader(request, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key} header`);
+        throw new InvalidArgumentError(`invalid ${key2} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key];
+      let headerName = headerNameLowerCasedRecord[key2];
       if (headerName === void 0) {
-        headerName = key.toLowerCase();
+        headerName = key2.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -2183,17 +2183,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key} header`);
+            throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
             const str = `${val[i]}`;
             if (!isValidHeaderValue(str)) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(str);
           }
@@ -2201,14 +2201,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       }
       if (headerName === "host") {
@@ -2229,7 +2229,7 @@ var require_request = __commonJS({
         }
       } else if (request.contentType === null && headerName === "content-type") {
         request.contentType = val;
-        request.headers.push(key, val);
+        request.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2243,7 +2243,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request.headers.push(key, val);
+        request.headers.push(key2, val);
       }
     }
     module.exports = Request;
@@ -2731,13 +2731,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
+            const ref = this._sessionCache.get(key2);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key);
+              this._sessionCache.delete(key2);
             }
           });
         }
@@ -2901,10 +2901,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj) {
       const res = {};
-      Object.keys(obj).forEach((key) => {
-        const value = obj[key];
+      Object.keys(obj).forEach((key2) => {
+        const value = obj[key2];
         if (typeof value === "number") {
-          res[key] = value;
+          res[key2] = value;
         }
       });
       return res;
@@ -3081,9 +3081,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key) => {
-      if (/^H/.test(key)) {
-        exports.H_METHOD_MAP[key] = exports.METHOD_MAP[key];
+    Object.keys(exports.METHOD_MAP).forEach((key2) => {
+      if (/^H/.test(key2)) {
+        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
       }
     });
     var FINISH;
@@ -3873,8 +3873,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural5 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural5}: ${context3.types.join(", ")}.`;
+      const plural6 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural6}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4054,19 +4054,19 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+          for (const key2 of keys2) {
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O[key2], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key);
+        for (const key2 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key2);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O[key2], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -4097,29 +4097,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required, converter } = options;
+          const { key: key2, defaultValue, required, converter } = options;
           if (required === true) {
-            if (!Object.hasOwn(dictionary, key)) {
+            if (!Object.hasOwn(dictionary, key2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key}".`
+                message: `Missing required key "${key2}".`
               });
             }
           }
-          let value = dictionary[key];
+          let value = dictionary[key2];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key2}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key2] = value;
           }
         }
         return dict;
@@ -4734,18 +4734,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex2]: key, [valueIndex]: value } = values2[index];
+          const { [keyIndex2]: key2, [valueIndex]: value } = values2[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key;
+              result = key2;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key2, value];
               break;
           }
           return {
@@ -4811,8 +4811,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name3}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key2, this);
             }
           }
         }
@@ -6255,15 +6255,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key = this.headers[len - 2];
-        if (key.length === 10) {
-          const headerName = util2.bufferToLowerCasedHeaderName(key);
+        const key2 = this.headers[len - 2];
+        if (key2.length === 10) {
+          const headerName = util2.bufferToLowerCasedHeaderName(key2);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util2.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key2.length === 14 && util2.bufferToLowerCasedHeaderName(key2) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6761,15 +6761,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
+          const key2 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header += `${key2}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header += `${key2}: ${val}\r
 `;
           }
         }
@@ -7279,18 +7279,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
+        const key2 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key]) {
-              headers[key] += `,${val[i]}`;
+            if (headers[key2]) {
+              headers[key2] += `,${val[i]}`;
             } else {
-              headers[key] = val[i];
+              headers[key2] = val[i];
             }
           }
         } else {
-          headers[key] = val;
+          headers[key2] = val;
         }
       }
       let stream;
@@ -7785,9 +7785,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-            ret.push(key, headers[key]);
+        for (const key2 of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
+            ret.push(key2, headers[key2]);
           }
         }
       } else {
@@ -8868,16 +8868,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler) {
-        let key;
+        let key2;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key = String(opts.origin);
+          key2 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key);
+        let dispatcher = this[kClients].get(key2);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key, dispatcher);
+          this[kClients].set(key2, dispatcher);
         }
         return dispatcher.dispatch(opts, handler);
       }
@@ -9116,7 +9116,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -10894,18 +10894,18 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key) {
+    function getHeaderByName(headers, key2) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key);
+        return headers.get(key2);
       } else {
-        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -10969,41 +10969,41 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
-    function getMockDispatch(mockDispatches, key) {
-      const basePath = key.query ? buildURL(key.path, key.query) : key.path;
+    function getMockDispatch(mockDispatches, key2) {
+      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
+        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key2, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key) {
+    function deleteMockDispatch(mockDispatches, key2) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch, key2);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -11023,9 +11023,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key = keys[i];
-        const value = data[key];
-        const name3 = Buffer.from(`${key}`);
+        const key2 = keys[i];
+        const value = data[key2];
+        const name3 = Buffer.from(`${key2}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result.push(name3, Buffer.from(`${value[j]}`));
@@ -11047,8 +11047,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler) {
-      const key = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
+      const key2 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -11058,7 +11058,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key);
+        deleteMockDispatch(this[kDispatches], key2);
         handler.onError(error2);
         return true;
       }
@@ -11083,7 +11083,7 @@ var require_mock_utils = __commonJS({
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler.onData?.(Buffer.from(responseData));
         handler.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key);
+        deleteMockDispatch(mockDispatches, key2);
       }
       function resume() {
       }
@@ -11437,9 +11437,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural5) {
+      constructor(singular, plural6) {
         this.singular = singular;
-        this.plural = plural5;
+        this.plural = plural6;
       }
       pluralize(count) {
         const one = count === 1;
@@ -12990,16 +12990,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key) {
+      register(dispatcher, key2) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key);
+              this.finalizer(key2);
             }
           });
         }
       }
-      unregister(key) {
+      unregister(key2) {
       }
     };
     module.exports = function() {
@@ -16484,8 +16484,8 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
-        const trimmedKey = key.trim();
+        const [key2, ...value] = part.split("=");
+        const trimmedKey = key2.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -19943,7 +19943,7 @@ var init_lib = __esm({
             if (statusCode === HttpCodes.NotFound) {
               resolve2(response);
             }
-            function dateTimeDeserializer(key, value) {
+            function dateTimeDeserializer(key2, value) {
               if (typeof value === "string") {
                 const a = new Date(value);
                 if (!isNaN(a.valueOf())) {
@@ -20214,7 +20214,7 @@ var init_summary = __esm({
        * @returns {string} content wrapped in HTML element
        */
       wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+        const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
         if (!content) {
           return `<${tag}${htmlAttrs}>`;
         }
@@ -21582,11 +21582,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key2, node, visitor, path15) {
+      const ctrl = callVisitor(key2, node, visitor, path15);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key2, path15, ctrl);
+        return visit_(key2, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
@@ -21630,11 +21630,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key2, node, visitor, path15) {
+      const ctrl = await callVisitor(key2, node, visitor, path15);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key2, path15, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
@@ -21684,27 +21684,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key2, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key2, node, path15);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key2, node, path15);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key2, node, path15);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key2, node, path15);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key2, node, path15);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key2, node, path15);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
+    function replaceNode(key2, path15, node) {
       const parent = path15[path15.length - 1];
       if (identity3.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -21965,7 +21965,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -22005,7 +22005,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -22368,14 +22368,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path15;
+          const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -22383,14 +22383,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path15) {
-        const [key, ...rest] = path15;
+        const [key2, ...rest] = path15;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity3.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22398,8 +22398,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path15;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
         else
@@ -22417,10 +22417,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path15) {
-        const [key, ...rest] = path15;
+        const [key2, ...rest] = path15;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity3.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -22428,17 +22428,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path15, value) {
-        const [key, ...rest] = path15;
+        const [key2, ...rest] = path15;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -23016,19 +23016,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx2, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx2, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx2;
-      let keyComment = identity3.isNode(key) && key.comment || null;
+      let keyComment = identity3.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity3.isCollection(key) || !identity3.isNode(key) && typeof key === "object") {
+        if (identity3.isCollection(key2) || !identity3.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx2.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx2.inFlow || identity3.isCollection(key2) || (identity3.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx2 = Object.assign({}, ctx2, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -23036,7 +23036,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx2, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify.stringify(key2, ctx2, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx2.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -23180,7 +23180,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx2, key) => (merge.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx2?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx2, key2) => (merge.identify(key2) || identity3.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge.identify(key2.value)) && ctx2?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx2, map, value) {
       const source = resolveAliasValue(ctx2, value);
       if (identity3.isSeq(source))
@@ -23197,14 +23197,14 @@ var require_merge = __commonJS({
       if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx2, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map instanceof Map) {
-          if (!map.has(key))
-            map.set(key, value2);
+          if (!map.has(key2))
+            map.set(key2, value2);
         } else if (map instanceof Set) {
-          map.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
-          Object.defineProperty(map, key, {
+          map.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key2)) {
+          Object.defineProperty(map, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -23232,19 +23232,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx2, map, { key, value }) {
-      if (identity3.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx2, map, value);
-      else if (merge.isMergeKey(ctx2, key))
+    function addPairToJSMap(ctx2, map, { key: key2, value }) {
+      if (identity3.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx2, map, value);
+      else if (merge.isMergeKey(ctx2, key2))
         merge.addMergeToJSMap(ctx2, map, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx2);
+        const jsKey = toJS.toJS(key2, "", ctx2);
         if (map instanceof Map) {
           map.set(jsKey, toJS.toJS(value, jsKey, ctx2));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx2);
+          const stringKey = stringifyKey(key2, jsKey, ctx2);
           const jsValue = toJS.toJS(value, stringKey, ctx2);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
@@ -23259,19 +23259,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
-    function stringifyKey(key, jsKey, ctx2) {
+    function stringifyKey(key2, jsKey, ctx2) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity3.isNode(key) && ctx2?.doc) {
+      if (identity3.isNode(key2) && ctx2?.doc) {
         const strCtx = stringify.createStringifyContext(ctx2.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx2.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx2.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -23295,24 +23295,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity3 = require_identity();
-    function createPair(key, value, ctx2) {
-      const k = createNode.createNode(key, void 0, ctx2);
+    function createPair(key2, value, ctx2) {
+      const k = createNode.createNode(key2, void 0, ctx2);
       const v = createNode.createNode(value, void 0, ctx2);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity3.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity3.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity3.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx2) {
         const pair = ctx2?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -23488,11 +23488,11 @@ var require_YAMLMap = __commonJS({
     var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity3.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity3.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity3.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity3.isScalar(it.key) && it.key.value === k)
             return it;
@@ -23515,20 +23515,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx2) {
         const { keepUndefined, replacer } = ctx2;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx2));
+            map.items.push(Pair.createPair(key2, value, ctx2));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -23568,23 +23568,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity3.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -23673,15 +23673,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -23693,8 +23693,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -23704,10 +23704,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity3.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -23741,8 +23741,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx2));
           }
@@ -23750,8 +23750,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity3.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity3.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -24165,25 +24165,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx2));
+          pairs2.items.push(Pair.createPair(key2, value, ctx2));
         }
       return pairs2;
     }
@@ -24230,16 +24230,16 @@ var require_omap = __commonJS({
         if (ctx2?.onCreate)
           ctx2.onCreate(map);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity3.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx2);
-            value = toJS.toJS(pair.value, key, ctx2);
+            key2 = toJS.toJS(pair.key, "", ctx2);
+            value = toJS.toJS(pair.value, key2, ctx2);
           } else {
-            key = toJS.toJS(pair, "", ctx2);
+            key2 = toJS.toJS(pair, "", ctx2);
           }
-          if (map.has(key))
+          if (map.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key2, value);
         }
         return map;
       }
@@ -24260,12 +24260,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity3.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity3.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -24450,14 +24450,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity3.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity3.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -24466,18 +24466,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx2) {
@@ -24724,7 +24724,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -24740,7 +24740,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -25004,8 +25004,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -25013,8 +25013,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -25034,8 +25034,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity3.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity3.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -25050,8 +25050,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity3.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity3.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -25065,11 +25065,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -25377,24 +25377,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -25468,10 +25468,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25479,10 +25479,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep3) {
@@ -25495,17 +25495,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx2.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx2, key, keyProps, onError) : composeEmptyNode(ctx2, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx2, key2, keyProps, onError) : composeEmptyNode(ctx2, keyStart, start, null, keyProps, onError);
         if (ctx2.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx2.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx2, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25515,7 +25515,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -25679,11 +25679,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -25704,9 +25704,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx2.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx2.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -25753,8 +25753,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx2.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx2, key, props, onError) : composeEmptyNode(ctx2, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx2, key2, props, onError) : composeEmptyNode(ctx2, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx2.atKey = false;
           const valueProps = resolveProps.resolveProps(sep3 ?? [], {
@@ -26904,9 +26904,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -26954,9 +26954,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -27011,12 +27011,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key: key2, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep3)
         for (const st of sep3)
           res += st.source;
@@ -28348,7 +28348,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
                   delete it.key;
@@ -28357,7 +28357,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key: key2, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -29505,9 +29505,9 @@ var require_write_set_tokens = __commonJS({
         if (elem.type === types_1.types.SET) {
           return false;
         }
-        const key = elem.type === types_1.types.CHAR ? elem.value : `${elem.from}-${elem.to}`;
-        if (map[key]) {
-          map[key] = false;
+        const key2 = elem.type === types_1.types.CHAR ? elem.value : `${elem.from}-${elem.to}`;
+        if (map[key2]) {
+          map[key2] = false;
         } else {
           return false;
         }
@@ -30209,7 +30209,7 @@ var init_sanitizer = __esm({
        */
       sanitize(obj) {
         const seen = /* @__PURE__ */ new Set();
-        return JSON.stringify(obj, (key, value) => {
+        return JSON.stringify(obj, (key2, value) => {
           if (value instanceof Error) {
             return {
               ...value,
@@ -30217,17 +30217,17 @@ var init_sanitizer = __esm({
               message: value.message
             };
           }
-          if (key === "headers" && isObject(value)) {
+          if (key2 === "headers" && isObject(value)) {
             return this.sanitizeHeaders(value);
-          } else if (key === "url" && typeof value === "string") {
+          } else if (key2 === "url" && typeof value === "string") {
             return this.sanitizeUrl(value);
-          } else if (key === "query" && isObject(value)) {
+          } else if (key2 === "query" && isObject(value)) {
             return this.sanitizeQuery(value);
-          } else if (key === "body") {
+          } else if (key2 === "body") {
             return void 0;
-          } else if (key === "response") {
+          } else if (key2 === "response") {
             return void 0;
-          } else if (key === "operationSpec") {
+          } else if (key2 === "operationSpec") {
             return void 0;
           } else if (Array.isArray(value) || isObject(value)) {
             if (seen.has(value)) {
@@ -30251,20 +30251,20 @@ var init_sanitizer = __esm({
         if (!url.search) {
           return value;
         }
-        for (const [key] of url.searchParams) {
-          if (!this.allowedQueryParameters.has(key.toLowerCase())) {
-            url.searchParams.set(key, RedactedString);
+        for (const [key2] of url.searchParams) {
+          if (!this.allowedQueryParameters.has(key2.toLowerCase())) {
+            url.searchParams.set(key2, RedactedString);
           }
         }
         return url.toString();
       }
       sanitizeHeaders(obj) {
         const sanitized = {};
-        for (const key of Object.keys(obj)) {
-          if (this.allowedHeaderNames.has(key.toLowerCase())) {
-            sanitized[key] = obj[key];
+        for (const key2 of Object.keys(obj)) {
+          if (this.allowedHeaderNames.has(key2.toLowerCase())) {
+            sanitized[key2] = obj[key2];
           } else {
-            sanitized[key] = RedactedString;
+            sanitized[key2] = RedactedString;
           }
         }
         return sanitized;
@@ -31793,8 +31793,8 @@ var init_constants = __esm({
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgent.js
 function getUserAgentString(telemetryInfo) {
   const parts = [];
-  for (const [key, value] of telemetryInfo) {
-    const token = value ? `${key}/${value}` : key;
+  for (const [key2, value] of telemetryInfo) {
+    const token = value ? `${key2}/${value}` : key2;
     parts.push(token);
   }
   return parts.join(" ");
@@ -32098,12 +32098,12 @@ var init_defaultRetryPolicy = __esm({
 function convertBodyToFormDataMap(body) {
   if (typeof FormData !== "undefined" && body instanceof FormData) {
     const formDataMap = {};
-    for (const [key, value] of body.entries()) {
-      const existing = formDataMap[key];
+    for (const [key2, value] of body.entries()) {
+      const existing = formDataMap[key2];
       if (Array.isArray(existing)) {
         existing.push(value);
       } else {
-        formDataMap[key] = existing !== void 0 ? [existing, value] : [value];
+        formDataMap[key2] = existing !== void 0 ? [existing, value] : [value];
       }
     }
     return formDataMap;
@@ -32140,13 +32140,13 @@ function formDataPolicy() {
 }
 function wwwFormUrlEncode(formData) {
   const urlSearchParams = new URLSearchParams();
-  for (const [key, value] of Object.entries(formData)) {
+  for (const [key2, value] of Object.entries(formData)) {
     if (Array.isArray(value)) {
       for (const subValue of value) {
-        urlSearchParams.append(key, subValue.toString());
+        urlSearchParams.append(key2, subValue.toString());
       }
     } else {
-      urlSearchParams.append(key, value.toString());
+      urlSearchParams.append(key2, value.toString());
     }
   }
   return urlSearchParams.toString();
@@ -32327,20 +32327,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural5(ms, msAbs, d, "day");
+        return plural6(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural5(ms, msAbs, h, "hour");
+        return plural6(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural5(ms, msAbs, m, "minute");
+        return plural6(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural5(ms, msAbs, s, "second");
+        return plural6(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural5(ms, msAbs, n, name3) {
+    function plural6(ms, msAbs, n, name3) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name3 + (isPlural ? "s" : "");
     }
@@ -32359,8 +32359,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled2;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy2;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      Object.keys(env).forEach((key2) => {
+        createDebug[key2] = env[key2];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -32910,13 +32910,13 @@ var require_node = __commonJS({
       }
     } catch (error2) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
+      return /^debug_/i.test(key2);
+    }).reduce((obj, key2) => {
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
         return k.toUpperCase();
       });
-      let val = process.env[key];
+      let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -33285,15 +33285,15 @@ var require_parse_proxy_response = __commonJS({
               socket.destroy();
               return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
             }
-            const key = header.slice(0, firstColon).toLowerCase();
+            const key2 = header.slice(0, firstColon).toLowerCase();
             const value = header.slice(firstColon + 1).trimStart();
-            const current = headers[key];
+            const current = headers[key2];
             if (typeof current === "string") {
-              headers[key] = [current, value];
+              headers[key2] = [current, value];
             } else if (Array.isArray(current)) {
               current.push(value);
             } else {
-              headers[key] = value;
+              headers[key2] = value;
             }
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
@@ -33455,10 +33455,10 @@ var require_dist4 = __commonJS({
     }
     function omit(obj, ...keys) {
       const ret = {};
-      let key;
-      for (key in obj) {
-        if (!keys.includes(key)) {
-          ret[key] = obj[key];
+      let key2;
+      for (key2 in obj) {
+        if (!keys.includes(key2)) {
+          ret[key2] = obj[key2];
         }
       }
       return ret;
@@ -33585,10 +33585,10 @@ var require_dist5 = __commonJS({
     exports.HttpProxyAgent = HttpProxyAgent2;
     function omit(obj, ...keys) {
       const ret = {};
-      let key;
-      for (key in obj) {
-        if (!keys.includes(key)) {
-          ret[key] = obj[key];
+      let key2;
+      for (key2 in obj) {
+        if (!keys.includes(key2)) {
+          ret[key2] = obj[key2];
         }
       }
       return ret;
@@ -33904,8 +33904,8 @@ function generateBoundary() {
 }
 function encodeHeaders(headers) {
   let result = "";
-  for (const [key, value] of headers) {
-    result += `${key}: ${value}\r
+  for (const [key2, value] of headers) {
+    result += `${key2}: ${value}\r
 `;
   }
   return result;
@@ -34553,7 +34553,7 @@ function appendPath(endpoint, pathToAppend) {
   }
   return combinedUrl;
 }
-function getQueryParamValue(key, allowReserved, style, param) {
+function getQueryParamValue(key2, allowReserved, style, param) {
   let separator;
   if (style === "pipeDelimited") {
     separator = "|";
@@ -34575,12 +34575,12 @@ function getQueryParamValue(key, allowReserved, style, param) {
       return "";
     }
     if (!p.toString || typeof p.toString !== "function") {
-      throw new Error(`Query parameters must be able to be represented as string, ${key} can't`);
+      throw new Error(`Query parameters must be able to be represented as string, ${key2} can't`);
     }
     const rawValue = p.toISOString !== void 0 ? p.toISOString() : p.toString();
     return allowReserved ? rawValue : encodeURIComponent(rawValue);
   }).join(separator);
-  return `${allowReserved ? key : encodeURIComponent(key)}=${value}`;
+  return `${allowReserved ? key2 : encodeURIComponent(key2)}=${value}`;
 }
 function simpleParseQueryParams(queryString) {
   const result = /* @__PURE__ */ new Map();
@@ -34614,8 +34614,8 @@ function appendQueryParams(url, options = {}) {
   const queryParams = options.queryParameters;
   const existingParams = simpleParseQueryParams(parsedUrl.search);
   const newParamStrings = [];
-  for (const key of Object.keys(queryParams)) {
-    const param = queryParams[key];
+  for (const key2 of Object.keys(queryParams)) {
+    const param = queryParams[key2];
     if (param === void 0 || param === null) {
       continue;
     }
@@ -34626,7 +34626,7 @@ function appendQueryParams(url, options = {}) {
     if (explode) {
       if (Array.isArray(rawValue)) {
         for (const item of rawValue) {
-          newParamStrings.push(getQueryParamValue(key, options.skipUrlEncoding ?? false, style, item));
+          newParamStrings.push(getQueryParamValue(key2, options.skipUrlEncoding ?? false, style, item));
         }
       } else if (rawValue !== null && typeof rawValue === "object") {
         for (const [actualKey, value] of Object.entries(rawValue)) {
@@ -34636,7 +34636,7 @@ function appendQueryParams(url, options = {}) {
         throw new Error("explode can only be set to true for objects and arrays");
       }
     } else {
-      newParamStrings.push(getQueryParamValue(key, options.skipUrlEncoding ?? false, style, rawValue));
+      newParamStrings.push(getQueryParamValue(key2, options.skipUrlEncoding ?? false, style, rawValue));
     }
   }
   for (const paramString of newParamStrings) {
@@ -34674,18 +34674,18 @@ function buildBaseUrl(endpoint, options) {
     return endpoint;
   }
   const pathParams = options.pathParameters;
-  for (const [key, param] of Object.entries(pathParams)) {
+  for (const [key2, param] of Object.entries(pathParams)) {
     if (param === void 0 || param === null) {
-      throw new Error(`Path parameters ${key} must not be undefined or null`);
+      throw new Error(`Path parameters ${key2} must not be undefined or null`);
     }
     if (!param.toString || typeof param.toString !== "function") {
-      throw new Error(`Path parameters must be able to be represented as string, ${key} can't`);
+      throw new Error(`Path parameters must be able to be represented as string, ${key2} can't`);
     }
     let value = param.toISOString !== void 0 ? param.toISOString() : String(param);
     if (!options.skipUrlEncoding) {
       value = encodeURIComponent(param);
     }
-    endpoint = replaceAll(endpoint, `{${key}}`, value) ?? "";
+    endpoint = replaceAll(endpoint, `{${key2}}`, value) ?? "";
   }
   return endpoint;
 }
@@ -34992,8 +34992,8 @@ var init_constants2 = __esm({
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 function getUserAgentString2(telemetryInfo) {
   const parts = [];
-  for (const [key, value] of telemetryInfo) {
-    const token = value ? `${key}/${value}` : key;
+  for (const [key2, value] of telemetryInfo) {
+    const token = value ? `${key2}/${value}` : key2;
     parts.push(token);
   }
   return parts.join(" ");
@@ -35192,17 +35192,17 @@ var init_tracingContext = __esm({
       constructor(initialContext) {
         this._contextMap = initialContext instanceof _TracingContextImpl ? new Map(initialContext._contextMap) : /* @__PURE__ */ new Map();
       }
-      setValue(key, value) {
+      setValue(key2, value) {
         const newContext = new _TracingContextImpl(this);
-        newContext._contextMap.set(key, value);
+        newContext._contextMap.set(key2, value);
         return newContext;
       }
-      getValue(key) {
-        return this._contextMap.get(key);
+      getValue(key2) {
+        return this._contextMap.get(key2);
       }
-      deleteValue(key) {
+      deleteValue(key2) {
         const newContext = new _TracingContextImpl(this);
-        newContext._contextMap.delete(key);
+        newContext._contextMap.delete(key2);
         return newContext;
       }
     };
@@ -35420,8 +35420,8 @@ function tryCreateSpan(tracingClient3, request, spanAttributes) {
       return void 0;
     }
     const headers = tracingClient3.createRequestHeaders(updatedOptions.tracingOptions.tracingContext);
-    for (const [key, value] of Object.entries(headers)) {
-      request.headers.set(key, value);
+    for (const [key2, value] of Object.entries(headers)) {
+      request.headers.set(key2, value);
     }
     return { span, tracingContext: updatedOptions.tracingOptions.tracingContext };
   } catch (e) {
@@ -36413,14 +36413,14 @@ function getExpandedValue(option) {
       isFirst = false;
     }
   } else if (typeof value === "object") {
-    for (const key of Object.keys(value)) {
-      const val = value[key];
+    for (const key2 of Object.keys(value)) {
+      const val = value[key2];
       if (!isDefined2(val)) {
         continue;
       }
       vals.push(`${getFirstOrSep(op, isFirst)}`);
-      if (key) {
-        vals.push(`${encodeURIComponent(key)}`);
+      if (key2) {
+        vals.push(`${encodeURIComponent(key2)}`);
         named && val === "" ? vals.push(ifEmpty) : vals.push("=");
       }
       vals.push(encodeComponent(val, reserved, op));
@@ -36450,12 +36450,12 @@ function getNonExpandedValue(option) {
       items.push(encodeComponent(val, reserved, op));
     }
   } else if (typeof value === "object") {
-    for (const key of Object.keys(value)) {
-      if (!isDefined2(value[key])) {
+    for (const key2 of Object.keys(value)) {
+      if (!isDefined2(value[key2])) {
         continue;
       }
-      items.push(encodeRFC3986URIComponent(key));
-      items.push(encodeComponent(value[key], reserved, op));
+      items.push(encodeRFC3986URIComponent(key2));
+      items.push(encodeComponent(value[key2], reserved, op));
     }
   }
   vals.push(items.join(","));
@@ -37448,9 +37448,9 @@ function parseWWWAuthenticateHeader(headerValue) {
   const pairDelimiter = /,? +/;
   const parsed = headerValue.split(pairDelimiter).reduce((kvPairs, p) => {
     if (p.match(/\w="/)) {
-      const [key, ...value] = p.split("=");
-      if (validWWWAuthenticateProperties.includes(key)) {
-        return { ...kvPairs, [key]: value.join("=").slice(1, -1) };
+      const [key2, ...value] = p.split("=");
+      if (validWWWAuthenticateProperties.includes(key2)) {
+        return { ...kvPairs, [key2]: value.join("=").slice(1, -1) };
       }
     }
     return kvPairs;
@@ -40628,9 +40628,9 @@ var init_Serializer = __esm({
        */
       static serializeAccounts(accCache) {
         const accounts = {};
-        Object.keys(accCache).map(function(key) {
-          const accountEntity = accCache[key];
-          accounts[key] = {
+        Object.keys(accCache).map(function(key2) {
+          const accountEntity = accCache[key2];
+          accounts[key2] = {
             home_account_id: accountEntity.homeAccountId,
             environment: accountEntity.environment,
             realm: accountEntity.realm,
@@ -40654,9 +40654,9 @@ var init_Serializer = __esm({
        */
       static serializeIdTokens(idTCache) {
         const idTokens = {};
-        Object.keys(idTCache).map(function(key) {
-          const idTEntity = idTCache[key];
-          idTokens[key] = {
+        Object.keys(idTCache).map(function(key2) {
+          const idTEntity = idTCache[key2];
+          idTokens[key2] = {
             home_account_id: idTEntity.homeAccountId,
             environment: idTEntity.environment,
             credential_type: idTEntity.credentialType,
@@ -40673,9 +40673,9 @@ var init_Serializer = __esm({
        */
       static serializeAccessTokens(atCache) {
         const accessTokens = {};
-        Object.keys(atCache).map(function(key) {
-          const atEntity = atCache[key];
-          accessTokens[key] = {
+        Object.keys(atCache).map(function(key2) {
+          const atEntity = atCache[key2];
+          accessTokens[key2] = {
             home_account_id: atEntity.homeAccountId,
             environment: atEntity.environment,
             credential_type: atEntity.credentialType,
@@ -40702,9 +40702,9 @@ var init_Serializer = __esm({
        */
       static serializeRefreshTokens(rtCache) {
         const refreshTokens = {};
-        Object.keys(rtCache).map(function(key) {
-          const rtEntity = rtCache[key];
-          refreshTokens[key] = {
+        Object.keys(rtCache).map(function(key2) {
+          const rtEntity = rtCache[key2];
+          refreshTokens[key2] = {
             home_account_id: rtEntity.homeAccountId,
             environment: rtEntity.environment,
             credential_type: rtEntity.credentialType,
@@ -40723,9 +40723,9 @@ var init_Serializer = __esm({
        */
       static serializeAppMetadata(amdtCache) {
         const appMetadata = {};
-        Object.keys(amdtCache).map(function(key) {
-          const amdtEntity = amdtCache[key];
-          appMetadata[key] = {
+        Object.keys(amdtCache).map(function(key2) {
+          const amdtEntity = amdtCache[key2];
+          appMetadata[key2] = {
             client_id: amdtEntity.clientId,
             environment: amdtEntity.environment,
             family_id: amdtEntity.familyId
@@ -41837,9 +41837,9 @@ var init_StringUtils = __esm({
         const decode = (s) => decodeURIComponent(s.replace(/\+/g, " "));
         params.forEach((pair) => {
           if (pair.trim()) {
-            const [key, value] = pair.split(/=(.+)/g, 2);
-            if (key && value) {
-              obj[decode(key)] = decode(value);
+            const [key2, value] = pair.split(/=(.+)/g, 2);
+            if (key2 && value) {
+              obj[decode(key2)] = decode(value);
             }
           }
         });
@@ -42552,18 +42552,18 @@ function isRefreshTokenEntity(entity) {
   }
   return isCredentialEntity(entity) && entity["credentialType"] === CredentialType.REFRESH_TOKEN;
 }
-function isServerTelemetryEntity(key, entity) {
-  const validateKey = key.indexOf(SERVER_TELEM_CACHE_KEY) === 0;
+function isServerTelemetryEntity(key2, entity) {
+  const validateKey = key2.indexOf(SERVER_TELEM_CACHE_KEY) === 0;
   let validateEntity = true;
   if (entity) {
     validateEntity = entity.hasOwnProperty("failedRequests") && entity.hasOwnProperty("errors") && entity.hasOwnProperty("cacheHits");
   }
   return validateKey && validateEntity;
 }
-function isThrottlingEntity(key, entity) {
+function isThrottlingEntity(key2, entity) {
   let validateKey = false;
-  if (key) {
-    validateKey = key.indexOf(THROTTLING_PREFIX) === 0;
+  if (key2) {
+    validateKey = key2.indexOf(THROTTLING_PREFIX) === 0;
   }
   let validateEntity = true;
   if (entity) {
@@ -42579,17 +42579,17 @@ function generateAppMetadataKey({ environment, clientId }) {
   ];
   return appMetaDataKeyArray.join(CACHE_KEY_SEPARATOR).toLowerCase();
 }
-function isAppMetadataEntity(key, entity) {
+function isAppMetadataEntity(key2, entity) {
   if (!entity) {
     return false;
   }
-  return key.indexOf(APP_METADATA) === 0 && entity.hasOwnProperty("clientId") && entity.hasOwnProperty("environment");
+  return key2.indexOf(APP_METADATA) === 0 && entity.hasOwnProperty("clientId") && entity.hasOwnProperty("environment");
 }
-function isAuthorityMetadataEntity(key, entity) {
+function isAuthorityMetadataEntity(key2, entity) {
   if (!entity) {
     return false;
   }
-  return key.indexOf(AUTHORITY_METADATA_CACHE_KEY) === 0 && entity.hasOwnProperty("aliases") && entity.hasOwnProperty("preferred_cache") && entity.hasOwnProperty("preferred_network") && entity.hasOwnProperty("canonical_authority") && entity.hasOwnProperty("authorization_endpoint") && entity.hasOwnProperty("token_endpoint") && entity.hasOwnProperty("issuer") && entity.hasOwnProperty("aliasesFromNetwork") && entity.hasOwnProperty("endpointsFromNetwork") && entity.hasOwnProperty("expiresAt") && entity.hasOwnProperty("jwks_uri");
+  return key2.indexOf(AUTHORITY_METADATA_CACHE_KEY) === 0 && entity.hasOwnProperty("aliases") && entity.hasOwnProperty("preferred_cache") && entity.hasOwnProperty("preferred_network") && entity.hasOwnProperty("canonical_authority") && entity.hasOwnProperty("authorization_endpoint") && entity.hasOwnProperty("token_endpoint") && entity.hasOwnProperty("issuer") && entity.hasOwnProperty("aliasesFromNetwork") && entity.hasOwnProperty("endpointsFromNetwork") && entity.hasOwnProperty("expiresAt") && entity.hasOwnProperty("jwks_uri");
 }
 function generateAuthorityMetadataExpiresAt() {
   return nowSeconds() + AUTHORITY_METADATA_REFRESH_TIME_SECONDS;
@@ -43865,9 +43865,9 @@ function addInstanceAware(parameters) {
   }
 }
 function addExtraParameters(parameters, extraParams) {
-  Object.entries(extraParams).forEach(([key, value]) => {
-    if (!parameters.has(key) && value) {
-      parameters.set(key, value);
+  Object.entries(extraParams).forEach(([key2, value]) => {
+    if (!parameters.has(key2) && value) {
+      parameters.set(key2, value);
     }
   });
 }
@@ -43888,12 +43888,12 @@ function isPlainObject(value) {
 }
 function deepMergeClaims(baseClaims, claimsToMerge) {
   const merged = { ...baseClaims };
-  for (const [key, mergeInValue] of Object.entries(claimsToMerge)) {
-    const baseValue = merged[key];
+  for (const [key2, mergeInValue] of Object.entries(claimsToMerge)) {
+    const baseValue = merged[key2];
     if (isPlainObject(baseValue) && isPlainObject(mergeInValue)) {
-      merged[key] = deepMergeClaims(baseValue, mergeInValue);
+      merged[key2] = deepMergeClaims(baseValue, mergeInValue);
     } else {
-      merged[key] = mergeInValue;
+      merged[key2] = mergeInValue;
     }
   }
   return merged;
@@ -43907,9 +43907,9 @@ function buildMergedClaims(claims, clientCapabilities, correlationId = "", claim
     mergedClaims[ClaimsRequestKeys.ID_TOKEN] = {};
   }
   const idTokenClaims = mergedClaims[ClaimsRequestKeys.ID_TOKEN];
-  for (const [key, value] of Object.entries(DEFAULT_ID_TOKEN_CLAIMS)) {
-    if (!(key in idTokenClaims)) {
-      idTokenClaims[key] = value;
+  for (const [key2, value] of Object.entries(DEFAULT_ID_TOKEN_CLAIMS)) {
+    if (!(key2 in idTokenClaims)) {
+      idTokenClaims[key2] = value;
     }
   }
   if (clientCapabilities && clientCapabilities.length > 0) {
@@ -44027,8 +44027,8 @@ function getDeserializedResponse(responseString) {
 }
 function mapToQueryString(parameters) {
   const queryParameterArray = new Array();
-  parameters.forEach((value, key) => {
-    queryParameterArray.push(`${key}=${encodeURIComponent(value)}`);
+  parameters.forEach((value, key2) => {
+    queryParameterArray.push(`${key2}=${encodeURIComponent(value)}`);
   });
   return queryParameterArray.join("&");
 }
@@ -44645,15 +44645,15 @@ var init_CacheManager = __esm({
         };
         const tokenKeys = this.getTokenKeys();
         const currentScopes = ScopeSet.fromString(credential.target, correlationId);
-        tokenKeys.accessToken.forEach((key) => {
-          if (!this.accessTokenKeyMatchesFilter(key, accessTokenFilter, false)) {
+        tokenKeys.accessToken.forEach((key2) => {
+          if (!this.accessTokenKeyMatchesFilter(key2, accessTokenFilter, false)) {
             return;
           }
-          const tokenEntity = this.getAccessTokenCredential(key, correlationId);
+          const tokenEntity = this.getAccessTokenCredential(key2, correlationId);
           if (tokenEntity && this.credentialMatchesFilter(tokenEntity, accessTokenFilter, correlationId)) {
             const tokenScopeSet = ScopeSet.fromString(tokenEntity.target, correlationId);
             if (tokenScopeSet.intersectingScopeSets(currentScopes)) {
-              this.removeAccessToken(key, correlationId);
+              this.removeAccessToken(key2, correlationId);
             }
           }
         });
@@ -44825,11 +44825,11 @@ var init_CacheManager = __esm({
       removeAccount(account, correlationId) {
         this.removeAccountContext(account, correlationId);
         const accountKeys = this.getAccountKeys();
-        const keyFilter = (key) => {
-          return key.includes(account.homeAccountId) && key.includes(account.environment);
+        const keyFilter = (key2) => {
+          return key2.includes(account.homeAccountId) && key2.includes(account.environment);
         };
-        accountKeys.filter(keyFilter).forEach((key) => {
-          this.removeItem(key, correlationId);
+        accountKeys.filter(keyFilter).forEach((key2) => {
+          this.removeItem(key2, correlationId);
           this.performanceClient.incrementFields({ accountsRemoved: 1 }, correlationId);
         });
       }
@@ -44839,17 +44839,17 @@ var init_CacheManager = __esm({
        */
       removeAccountContext(account, correlationId) {
         const allTokenKeys = this.getTokenKeys();
-        const keyFilter = (key) => {
-          return key.includes(account.homeAccountId) && key.includes(account.environment);
+        const keyFilter = (key2) => {
+          return key2.includes(account.homeAccountId) && key2.includes(account.environment);
         };
-        allTokenKeys.idToken.filter(keyFilter).forEach((key) => {
-          this.removeIdToken(key, correlationId);
+        allTokenKeys.idToken.filter(keyFilter).forEach((key2) => {
+          this.removeIdToken(key2, correlationId);
         });
-        allTokenKeys.accessToken.filter(keyFilter).forEach((key) => {
-          this.removeAccessToken(key, correlationId);
+        allTokenKeys.accessToken.filter(keyFilter).forEach((key2) => {
+          this.removeAccessToken(key2, correlationId);
         });
-        allTokenKeys.refreshToken.filter(keyFilter).forEach((key) => {
-          this.removeRefreshToken(key, correlationId);
+        allTokenKeys.refreshToken.filter(keyFilter).forEach((key2) => {
+          this.removeRefreshToken(key2, correlationId);
         });
       }
       /**
@@ -44857,12 +44857,12 @@ var init_CacheManager = __esm({
        * @param key
        * @param correlationId
        */
-      removeAccessToken(key, correlationId) {
-        const credential = this.getAccessTokenCredential(key, correlationId);
+      removeAccessToken(key2, correlationId) {
+        const credential = this.getAccessTokenCredential(key2, correlationId);
         if (!credential) {
           return;
         }
-        this.removeItem(key, correlationId);
+        this.removeItem(key2, correlationId);
         this.performanceClient.incrementFields({ accessTokensRemoved: 1 }, correlationId);
         if (credential.credentialType.toLowerCase() === CredentialType.ACCESS_TOKEN_WITH_AUTH_SCHEME.toLowerCase()) {
           if (credential.tokenType === AuthenticationScheme.POP) {
@@ -44915,9 +44915,9 @@ var init_CacheManager = __esm({
           let tokensToBeRemoved = idTokenMap;
           if (!targetRealm) {
             const homeIdTokenMap = /* @__PURE__ */ new Map();
-            idTokenMap.forEach((idToken, key) => {
+            idTokenMap.forEach((idToken, key2) => {
               if (idToken.realm === account.tenantId) {
-                homeIdTokenMap.set(key, idToken);
+                homeIdTokenMap.set(key2, idToken);
               }
             });
             const numHomeIdTokens = homeIdTokenMap.size;
@@ -44932,8 +44932,8 @@ var init_CacheManager = __esm({
             }
           }
           this.commonLogger.info("CacheManager:getIdToken - Multiple matching ID tokens found, clearing them", correlationId);
-          tokensToBeRemoved.forEach((idToken, key) => {
-            this.removeIdToken(key, correlationId);
+          tokensToBeRemoved.forEach((idToken, key2) => {
+            this.removeIdToken(key2, correlationId);
           });
           this.performanceClient.addFields({ multiMatchedID: idTokenMap.size }, correlationId);
           return null;
@@ -44949,16 +44949,16 @@ var init_CacheManager = __esm({
       getIdTokensByFilter(filter, correlationId, tokenKeys) {
         const idTokenKeys = tokenKeys && tokenKeys.idToken || this.getTokenKeys().idToken;
         const idTokens = /* @__PURE__ */ new Map();
-        idTokenKeys.forEach((key) => {
-          if (!this.idTokenKeyMatchesFilter(key, {
+        idTokenKeys.forEach((key2) => {
+          if (!this.idTokenKeyMatchesFilter(key2, {
             clientId: this.clientId,
             ...filter
           })) {
             return;
           }
-          const idToken = this.getIdTokenCredential(key, correlationId);
+          const idToken = this.getIdTokenCredential(key2, correlationId);
           if (idToken && this.credentialMatchesFilter(idToken, filter, correlationId)) {
-            idTokens.set(key, idToken);
+            idTokens.set(key2, idToken);
           }
         });
         return idTokens;
@@ -44970,11 +44970,11 @@ var init_CacheManager = __esm({
        * @returns
        */
       idTokenKeyMatchesFilter(inputKey, filter) {
-        const key = inputKey.toLowerCase();
-        if (filter.clientId && key.indexOf(filter.clientId.toLowerCase()) === -1) {
+        const key2 = inputKey.toLowerCase();
+        if (filter.clientId && key2.indexOf(filter.clientId.toLowerCase()) === -1) {
           return false;
         }
-        if (filter.homeAccountId && key.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
+        if (filter.homeAccountId && key2.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
           return false;
         }
         return true;
@@ -44983,15 +44983,15 @@ var init_CacheManager = __esm({
        * Removes idToken from the cache
        * @param key
        */
-      removeIdToken(key, correlationId) {
-        this.removeItem(key, correlationId);
+      removeIdToken(key2, correlationId) {
+        this.removeItem(key2, correlationId);
       }
       /**
        * Removes refresh token from the cache
        * @param key
        */
-      removeRefreshToken(key, correlationId) {
-        this.removeItem(key, correlationId);
+      removeRefreshToken(key2, correlationId) {
+        this.removeItem(key2, correlationId);
       }
       /**
        * Retrieve AccessTokenEntity from cache
@@ -45024,12 +45024,12 @@ var init_CacheManager = __esm({
         const accessTokenKeys = tokenKeys && tokenKeys.accessToken || this.getTokenKeys().accessToken;
         const accessTokens = [];
         const matchedKeys = [];
-        accessTokenKeys.forEach((key) => {
-          if (this.accessTokenKeyMatchesFilter(key, accessTokenFilter, true)) {
-            const accessToken = this.getAccessTokenCredential(key, correlationId);
+        accessTokenKeys.forEach((key2) => {
+          if (this.accessTokenKeyMatchesFilter(key2, accessTokenFilter, true)) {
+            const accessToken = this.getAccessTokenCredential(key2, correlationId);
             if (accessToken && this.credentialMatchesFilter(accessToken, accessTokenFilter, correlationId)) {
               accessTokens.push(accessToken);
-              matchedKeys.push(key);
+              matchedKeys.push(key2);
             }
           }
         });
@@ -45038,8 +45038,8 @@ var init_CacheManager = __esm({
           return null;
         } else if (accessTokens.length > 1) {
           this.commonLogger.info("CacheManager:getAccessToken - Multiple access tokens found, clearing them", correlationId);
-          matchedKeys.forEach((key) => {
-            this.removeAccessToken(key, correlationId);
+          matchedKeys.forEach((key2) => {
+            this.removeAccessToken(key2, correlationId);
           });
           this.performanceClient.addFields({ multiMatchedAT: accessTokens.length }, correlationId);
           return null;
@@ -45055,22 +45055,22 @@ var init_CacheManager = __esm({
        * @returns
        */
       accessTokenKeyMatchesFilter(inputKey, filter, keyMustContainAllScopes) {
-        const key = inputKey.toLowerCase();
-        if (filter.clientId && key.indexOf(filter.clientId.toLowerCase()) === -1) {
+        const key2 = inputKey.toLowerCase();
+        if (filter.clientId && key2.indexOf(filter.clientId.toLowerCase()) === -1) {
           return false;
         }
-        if (filter.homeAccountId && key.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
+        if (filter.homeAccountId && key2.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
           return false;
         }
-        if (filter.realm && key.indexOf(filter.realm.toLowerCase()) === -1) {
+        if (filter.realm && key2.indexOf(filter.realm.toLowerCase()) === -1) {
           return false;
         }
         if (filter.target) {
           const scopes = filter.target.asArray();
           for (let i = 0; i < scopes.length; i++) {
-            if (keyMustContainAllScopes && !key.includes(scopes[i].toLowerCase())) {
+            if (keyMustContainAllScopes && !key2.includes(scopes[i].toLowerCase())) {
               return false;
-            } else if (!keyMustContainAllScopes && key.includes(scopes[i].toLowerCase())) {
+            } else if (!keyMustContainAllScopes && key2.includes(scopes[i].toLowerCase())) {
               return true;
             }
           }
@@ -45085,11 +45085,11 @@ var init_CacheManager = __esm({
       getAccessTokensByFilter(filter, correlationId) {
         const tokenKeys = this.getTokenKeys();
         const accessTokens = [];
-        tokenKeys.accessToken.forEach((key) => {
-          if (!this.accessTokenKeyMatchesFilter(key, filter, true)) {
+        tokenKeys.accessToken.forEach((key2) => {
+          if (!this.accessTokenKeyMatchesFilter(key2, filter, true)) {
             return;
           }
-          const accessToken = this.getAccessTokenCredential(key, correlationId);
+          const accessToken = this.getAccessTokenCredential(key2, correlationId);
           if (accessToken && this.credentialMatchesFilter(accessToken, filter, correlationId)) {
             accessTokens.push(accessToken);
           }
@@ -45116,9 +45116,9 @@ var init_CacheManager = __esm({
         };
         const refreshTokenKeys = tokenKeys && tokenKeys.refreshToken || this.getTokenKeys().refreshToken;
         const refreshTokens = [];
-        refreshTokenKeys.forEach((key) => {
-          if (this.refreshTokenKeyMatchesFilter(key, refreshTokenFilter)) {
-            const refreshToken = this.getRefreshTokenCredential(key, correlationId);
+        refreshTokenKeys.forEach((key2) => {
+          if (this.refreshTokenKeyMatchesFilter(key2, refreshTokenFilter)) {
+            const refreshToken = this.getRefreshTokenCredential(key2, correlationId);
             if (refreshToken && this.credentialMatchesFilter(refreshToken, refreshTokenFilter, correlationId)) {
               refreshTokens.push(refreshToken);
             }
@@ -45141,14 +45141,14 @@ var init_CacheManager = __esm({
        * @param filter
        */
       refreshTokenKeyMatchesFilter(inputKey, filter) {
-        const key = inputKey.toLowerCase();
-        if (filter.familyId && key.indexOf(filter.familyId.toLowerCase()) === -1) {
+        const key2 = inputKey.toLowerCase();
+        if (filter.familyId && key2.indexOf(filter.familyId.toLowerCase()) === -1) {
           return false;
         }
-        if (!filter.familyId && filter.clientId && key.indexOf(filter.clientId.toLowerCase()) === -1) {
+        if (!filter.familyId && filter.clientId && key2.indexOf(filter.clientId.toLowerCase()) === -1) {
           return false;
         }
-        if (filter.homeAccountId && key.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
+        if (filter.homeAccountId && key2.indexOf(filter.homeAccountId.toLowerCase()) === -1) {
           return false;
         }
         return true;
@@ -45162,7 +45162,7 @@ var init_CacheManager = __esm({
           clientId: this.clientId
         };
         const appMetadata = this.getAppMetadataFilteredBy(appMetadataFilter, correlationId);
-        const appMetadataEntries = Object.keys(appMetadata).map((key) => appMetadata[key]);
+        const appMetadataEntries = Object.keys(appMetadata).map((key2) => appMetadata[key2]);
         const numAppMetadata = appMetadataEntries.length;
         if (numAppMetadata < 1) {
           return null;
@@ -45375,15 +45375,15 @@ var init_CacheManager = __esm({
        * returns if a given cache entity is of the type appmetadata
        * @param key
        */
-      isAppMetadata(key) {
-        return key.indexOf(APP_METADATA) !== -1;
+      isAppMetadata(key2) {
+        return key2.indexOf(APP_METADATA) !== -1;
       }
       /**
        * returns if a given cache entity is of the type authoritymetadata
        * @param key
        */
-      isAuthorityMetadata(key) {
-        return key.indexOf(AUTHORITY_METADATA_CACHE_KEY) !== -1;
+      isAuthorityMetadata(key2) {
+        return key2.indexOf(AUTHORITY_METADATA_CACHE_KEY) !== -1;
       }
       /**
        * returns cache key used for cloud instance metadata
@@ -46410,11 +46410,11 @@ var init_ThrottlingUtils = __esm({
        * @param thumbprint
        */
       static preProcess(cacheManager, thumbprint, correlationId) {
-        const key = _ThrottlingUtils.generateThrottlingStorageKey(thumbprint);
-        const value = cacheManager.getThrottlingCache(key, correlationId);
+        const key2 = _ThrottlingUtils.generateThrottlingStorageKey(thumbprint);
+        const value = cacheManager.getThrottlingCache(key2, correlationId);
         if (value) {
           if (value.throttleTime < Date.now()) {
-            cacheManager.removeItem(key, correlationId);
+            cacheManager.removeItem(key2, correlationId);
             return;
           }
           throw new ServerError(value.errorCodes?.join(" ") || "", correlationId, value.errorMessage, value.subError);
@@ -46466,8 +46466,8 @@ var init_ThrottlingUtils = __esm({
       }
       static removeThrottle(cacheManager, clientId, request, homeAccountIdentifier) {
         const thumbprint = getRequestThumbprint(clientId, request, homeAccountIdentifier);
-        const key = this.generateThrottlingStorageKey(thumbprint);
-        cacheManager.removeItem(key, request.correlationId);
+        const key2 = this.generateThrottlingStorageKey(thumbprint);
+        cacheManager.removeItem(key2, request.correlationId);
       }
     };
   }
@@ -47235,11 +47235,11 @@ function makeExtraSkuString(params) {
   } else {
     skuArr = Array.from({ length: 4 }, () => skuValueSeparator);
   }
-  skuMap.forEach((value, key) => {
+  skuMap.forEach((value, key2) => {
     if (value.length === 2 && value[0]?.length && value[1]?.length) {
       setSku({
         skuArr,
-        index: key,
+        index: key2,
         skuName: value[0],
         skuVersion: value[1]
       });
@@ -47655,8 +47655,8 @@ var init_Deserializer = __esm({
       static deserializeAccounts(accounts) {
         const accountObjects = {};
         if (accounts) {
-          Object.keys(accounts).map(function(key) {
-            const serializedAcc = accounts[key];
+          Object.keys(accounts).map(function(key2) {
+            const serializedAcc = accounts[key2];
             const mappedAcc = {
               homeAccountId: serializedAcc.home_account_id,
               environment: serializedAcc.environment,
@@ -47675,7 +47675,7 @@ var init_Deserializer = __esm({
             };
             const account = {};
             CacheManager.toObject(account, mappedAcc);
-            accountObjects[key] = account;
+            accountObjects[key2] = account;
           });
         }
         return accountObjects;
@@ -47687,8 +47687,8 @@ var init_Deserializer = __esm({
       static deserializeIdTokens(idTokens) {
         const idObjects = {};
         if (idTokens) {
-          Object.keys(idTokens).map(function(key) {
-            const serializedIdT = idTokens[key];
+          Object.keys(idTokens).map(function(key2) {
+            const serializedIdT = idTokens[key2];
             const idToken = {
               homeAccountId: serializedIdT.home_account_id,
               environment: serializedIdT.environment,
@@ -47698,7 +47698,7 @@ var init_Deserializer = __esm({
               realm: serializedIdT.realm,
               lastUpdatedAt: Date.now().toString()
             };
-            idObjects[key] = idToken;
+            idObjects[key2] = idToken;
           });
         }
         return idObjects;
@@ -47710,8 +47710,8 @@ var init_Deserializer = __esm({
       static deserializeAccessTokens(accessTokens) {
         const atObjects = {};
         if (accessTokens) {
-          Object.keys(accessTokens).map(function(key) {
-            const serializedAT = accessTokens[key];
+          Object.keys(accessTokens).map(function(key2) {
+            const serializedAT = accessTokens[key2];
             const accessToken = {
               homeAccountId: serializedAT.home_account_id,
               environment: serializedAT.environment,
@@ -47731,7 +47731,7 @@ var init_Deserializer = __esm({
               additionalCacheKeyComponents: serializedAT.additionalCacheKeyComponents,
               lastUpdatedAt: Date.now().toString()
             };
-            atObjects[key] = accessToken;
+            atObjects[key2] = accessToken;
           });
         }
         return atObjects;
@@ -47743,8 +47743,8 @@ var init_Deserializer = __esm({
       static deserializeRefreshTokens(refreshTokens) {
         const rtObjects = {};
         if (refreshTokens) {
-          Object.keys(refreshTokens).map(function(key) {
-            const serializedRT = refreshTokens[key];
+          Object.keys(refreshTokens).map(function(key2) {
+            const serializedRT = refreshTokens[key2];
             const refreshToken = {
               homeAccountId: serializedRT.home_account_id,
               environment: serializedRT.environment,
@@ -47756,7 +47756,7 @@ var init_Deserializer = __esm({
               realm: serializedRT.realm,
               lastUpdatedAt: Date.now().toString()
             };
-            rtObjects[key] = refreshToken;
+            rtObjects[key2] = refreshToken;
           });
         }
         return rtObjects;
@@ -47768,9 +47768,9 @@ var init_Deserializer = __esm({
       static deserializeAppMetadata(appMetadata) {
         const appMetadataObjects = {};
         if (appMetadata) {
-          Object.keys(appMetadata).map(function(key) {
-            const serializedAmdt = appMetadata[key];
-            appMetadataObjects[key] = {
+          Object.keys(appMetadata).map(function(key2) {
+            const serializedAmdt = appMetadata[key2];
+            appMetadataObjects[key2] = {
               clientId: serializedAmdt.client_id,
               environment: serializedAmdt.environment,
               familyId: serializedAmdt.family_id
@@ -47916,8 +47916,8 @@ var init_Constants2 = __esm({
 // node_modules/@azure/msal-node/dist/network/HttpClient.mjs
 function getHeaderDict(headers) {
   const headerDict = {};
-  headers.forEach((value, key) => {
-    headerDict[key] = value;
+  headers.forEach((value, key2) => {
+    headerDict[key2] = value;
   });
   return headerDict;
 }
@@ -47926,8 +47926,8 @@ function getFetchHeaders(options) {
   if (!(options && options.headers)) {
     return headers;
   }
-  Object.entries(options.headers).forEach(([key, value]) => {
-    headers.append(key, value);
+  Object.entries(options.headers).forEach(([key2, value]) => {
+    headers.append(key2, value);
   });
   return headers;
 }
@@ -48601,9 +48601,9 @@ import { createHash as createHash3 } from "crypto";
 function computeAdditionalCacheKeyHash(components) {
   const sortedKeys = Object.keys(components).sort();
   let input = "";
-  for (const key of sortedKeys) {
-    const value = components[key];
-    input += `${Buffer.byteLength(key, "utf8")}:${key}${Buffer.byteLength(value, "utf8")}:${value}`;
+  for (const key2 of sortedKeys) {
+    const value = components[key2];
+    input += `${Buffer.byteLength(key2, "utf8")}:${key2}${Buffer.byteLength(value, "utf8")}:${value}`;
   }
   return createHash3("sha256").update(input, "utf8").digest("base64url");
 }
@@ -48682,21 +48682,21 @@ var init_NodeStorage = __esm({
           refreshTokens: {},
           appMetadata: {}
         };
-        for (const key in cache) {
-          const value = cache[key];
+        for (const key2 in cache) {
+          const value = cache[key2];
           if (typeof value !== "object") {
             continue;
           }
           if (AccountEntityUtils_exports.isAccountEntity(value)) {
-            inMemoryCache.accounts[key] = value;
+            inMemoryCache.accounts[key2] = value;
           } else if (CacheHelpers_exports.isIdTokenEntity(value)) {
-            inMemoryCache.idTokens[key] = value;
+            inMemoryCache.idTokens[key2] = value;
           } else if (CacheHelpers_exports.isAccessTokenEntity(value)) {
-            inMemoryCache.accessTokens[key] = value;
+            inMemoryCache.accessTokens[key2] = value;
           } else if (CacheHelpers_exports.isRefreshTokenEntity(value)) {
-            inMemoryCache.refreshTokens[key] = value;
-          } else if (CacheHelpers_exports.isAppMetadataEntity(key, value)) {
-            inMemoryCache.appMetadata[key] = value;
+            inMemoryCache.refreshTokens[key2] = value;
+          } else if (CacheHelpers_exports.isAppMetadataEntity(key2, value)) {
+            inMemoryCache.appMetadata[key2] = value;
           } else {
             continue;
           }
@@ -48757,20 +48757,20 @@ var init_NodeStorage = __esm({
        * Gets cache item with given key.
        * @param key - lookup key for the cache entry
        */
-      getItem(key) {
-        this.logger.tracePii(`Item key: ${key}`, "");
+      getItem(key2) {
+        this.logger.tracePii(`Item key: ${key2}`, "");
         const cache = this.getCache();
-        return cache[key];
+        return cache[key2];
       }
       /**
        * Gets cache item with given key-value
        * @param key - lookup key for the cache entry
        * @param value - value of the cache entry
        */
-      setItem(key, value) {
-        this.logger.tracePii(`Item key: ${key}`, "");
+      setItem(key2, value) {
+        this.logger.tracePii(`Item key: ${key2}`, "");
         const cache = this.getCache();
-        cache[key] = value;
+        cache[key2] = value;
         this.setCache(cache);
       }
       generateCredentialKey(credential, additionalCacheKeyHash) {
@@ -48912,9 +48912,9 @@ var init_NodeStorage = __esm({
        * fetch authority metadata entity from the platform cache
        * @param key - lookup key to fetch cache type AuthorityMetadataEntity
        */
-      getAuthorityMetadata(key) {
-        const authorityMetadataEntity = this.getItem(key);
-        if (authorityMetadataEntity && CacheHelpers_exports.isAuthorityMetadataEntity(key, authorityMetadataEntity)) {
+      getAuthorityMetadata(key2) {
+        const authorityMetadataEntity = this.getItem(key2);
+        if (authorityMetadataEntity && CacheHelpers_exports.isAuthorityMetadataEntity(key2, authorityMetadataEntity)) {
           return authorityMetadataEntity;
         }
         return null;
@@ -48923,8 +48923,8 @@ var init_NodeStorage = __esm({
        * Get all authority metadata keys
        */
       getAuthorityMetadataKeys() {
-        return this.getKeys().filter((key) => {
-          return this.isAuthorityMetadata(key);
+        return this.getKeys().filter((key2) => {
+          return this.isAuthorityMetadata(key2);
         });
       }
       /**
@@ -48932,8 +48932,8 @@ var init_NodeStorage = __esm({
        * @param key - lookup key to fetch cache type AuthorityMetadataEntity
        * @param metadata - cache value to be set of type AuthorityMetadataEntity
        */
-      setAuthorityMetadata(key, metadata) {
-        this.setItem(key, metadata);
+      setAuthorityMetadata(key2, metadata) {
+        this.setItem(key2, metadata);
       }
       /**
        * fetch throttling entity from the platform cache
@@ -48959,12 +48959,12 @@ var init_NodeStorage = __esm({
        * @param key - lookup key to remove a cache entity
        * @param inMemory - key value map of the cache
        */
-      removeItem(key) {
-        this.logger.tracePii(`Item key: ${key}`, "");
+      removeItem(key2) {
+        this.logger.tracePii(`Item key: ${key2}`, "");
         let result = false;
         const cache = this.getCache();
-        if (!!cache[key]) {
-          delete cache[key];
+        if (!!cache[key2]) {
+          delete cache[key2];
           result = true;
         }
         if (result) {
@@ -48984,8 +48984,8 @@ var init_NodeStorage = __esm({
        * Checks whether key is in cache.
        * @param key - look up key for a cache entity
        */
-      containsKey(key) {
-        return this.getKeys().includes(key);
+      containsKey(key2) {
+        return this.getKeys().includes(key2);
       }
       /**
        * Gets all keys in window.
@@ -49001,11 +49001,11 @@ var init_NodeStorage = __esm({
       clear() {
         this.logger.trace("Clearing cache entries created by MSAL", "");
         const cacheKeys = this.getKeys();
-        cacheKeys.forEach((key) => {
-          if (this.isAuthorityMetadata(key)) {
+        cacheKeys.forEach((key2) => {
+          if (this.isAuthorityMetadata(key2)) {
             return;
           }
-          this.removeItem(key);
+          this.removeItem(key2);
         });
         this.emitChange();
       }
@@ -49320,8 +49320,8 @@ var require_safe_buffer = __commonJS({
     var buffer = __require("buffer");
     var Buffer3 = buffer.Buffer;
     function copyProps(src, dst) {
-      for (var key in src) {
-        dst[key] = src[key];
+      for (var key2 in src) {
+        dst[key2] = src[key2];
       }
     }
     if (Buffer3.from && Buffer3.alloc && Buffer3.allocUnsafe && Buffer3.allocUnsafeSlow) {
@@ -49634,58 +49634,58 @@ var require_jwa = __commonJS({
       MSG_INVALID_VERIFIER_KEY += " or a KeyObject";
       MSG_INVALID_SECRET += "or a KeyObject";
     }
-    function checkIsPublicKey(key) {
-      if (Buffer3.isBuffer(key)) {
+    function checkIsPublicKey(key2) {
+      if (Buffer3.isBuffer(key2)) {
         return;
       }
-      if (typeof key === "string") {
+      if (typeof key2 === "string") {
         return;
       }
       if (!supportsKeyObjects) {
         throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
-      if (typeof key !== "object") {
+      if (typeof key2 !== "object") {
         throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
-      if (typeof key.type !== "string") {
+      if (typeof key2.type !== "string") {
         throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
-      if (typeof key.asymmetricKeyType !== "string") {
+      if (typeof key2.asymmetricKeyType !== "string") {
         throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
-      if (typeof key.export !== "function") {
+      if (typeof key2.export !== "function") {
         throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
     }
-    function checkIsPrivateKey(key) {
-      if (Buffer3.isBuffer(key)) {
+    function checkIsPrivateKey(key2) {
+      if (Buffer3.isBuffer(key2)) {
         return;
       }
-      if (typeof key === "string") {
+      if (typeof key2 === "string") {
         return;
       }
-      if (typeof key === "object") {
+      if (typeof key2 === "object") {
         return;
       }
       throw typeError2(MSG_INVALID_SIGNER_KEY);
     }
-    function checkIsSecretKey(key) {
-      if (Buffer3.isBuffer(key)) {
+    function checkIsSecretKey(key2) {
+      if (Buffer3.isBuffer(key2)) {
         return;
       }
-      if (typeof key === "string") {
-        return key;
+      if (typeof key2 === "string") {
+        return key2;
       }
       if (!supportsKeyObjects) {
         throw typeError2(MSG_INVALID_SECRET);
       }
-      if (typeof key !== "object") {
+      if (typeof key2 !== "object") {
         throw typeError2(MSG_INVALID_SECRET);
       }
-      if (key.type !== "secret") {
+      if (key2.type !== "secret") {
         throw typeError2(MSG_INVALID_SECRET);
       }
-      if (typeof key.export !== "function") {
+      if (typeof key2.export !== "function") {
         throw typeError2(MSG_INVALID_SECRET);
       }
     }
@@ -51103,27 +51103,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -52424,9 +52424,9 @@ var require_validateAsymmetricKey = __commonJS({
       ES384: "secp384r1",
       ES512: "secp521r1"
     };
-    module.exports = function(algorithm, key) {
-      if (!algorithm || !key) return;
-      const keyType = key.asymmetricKeyType;
+    module.exports = function(algorithm, key2) {
+      if (!algorithm || !key2) return;
+      const keyType = key2.asymmetricKeyType;
       if (!keyType) return;
       const allowedAlgorithms = allowedAlgorithmsForKeys[keyType];
       if (!allowedAlgorithms) {
@@ -52438,7 +52438,7 @@ var require_validateAsymmetricKey = __commonJS({
       if (ASYMMETRIC_KEY_DETAILS_SUPPORTED) {
         switch (keyType) {
           case "ec":
-            const keyCurve = key.asymmetricKeyDetails.namedCurve;
+            const keyCurve = key2.asymmetricKeyDetails.namedCurve;
             const allowedCurve = allowedCurves[algorithm];
             if (keyCurve !== allowedCurve) {
               throw new Error(`"alg" parameter "${algorithm}" requires curve "${allowedCurve}".`);
@@ -52447,7 +52447,7 @@ var require_validateAsymmetricKey = __commonJS({
           case "rsa-pss":
             if (RSA_PSS_KEY_DETAILS_SUPPORTED) {
               const length = parseInt(algorithm.slice(-3), 10);
-              const { hashAlgorithm, mgf1HashAlgorithm, saltLength } = key.asymmetricKeyDetails;
+              const { hashAlgorithm, mgf1HashAlgorithm, saltLength } = key2.asymmetricKeyDetails;
               if (hashAlgorithm !== `sha${length}` || mgf1HashAlgorithm !== hashAlgorithm) {
                 throw new Error(`Invalid key for this operation, its RSA-PSS parameters do not meet the requirements of "alg" ${algorithm}.`);
               }
@@ -52742,8 +52742,8 @@ var require_lodash = __commonJS({
       return result;
     }
     function baseValues(object, props) {
-      return arrayMap(props, function(key) {
-        return object[key];
+      return arrayMap(props, function(key2) {
+        return object[key2];
       });
     }
     function overArg(func, transform) {
@@ -52760,9 +52760,9 @@ var require_lodash = __commonJS({
     function arrayLikeKeys(value, inherited) {
       var result = isArray2(value) || isArguments(value) ? baseTimes(value.length, String) : [];
       var length = result.length, skipIndexes = !!length;
-      for (var key in value) {
-        if ((inherited || hasOwnProperty.call(value, key)) && !(skipIndexes && (key == "length" || isIndex(key, length)))) {
-          result.push(key);
+      for (var key2 in value) {
+        if ((inherited || hasOwnProperty.call(value, key2)) && !(skipIndexes && (key2 == "length" || isIndex(key2, length)))) {
+          result.push(key2);
         }
       }
       return result;
@@ -52772,9 +52772,9 @@ var require_lodash = __commonJS({
         return nativeKeys(object);
       }
       var result = [];
-      for (var key in Object(object)) {
-        if (hasOwnProperty.call(object, key) && key != "constructor") {
-          result.push(key);
+      for (var key2 in Object(object)) {
+        if (hasOwnProperty.call(object, key2) && key2 != "constructor") {
+          result.push(key2);
         }
       }
       return result;
@@ -53157,15 +53157,15 @@ var require_sign = __commonJS({
       if (!isPlainObject3(object)) {
         throw new Error('Expected "' + parameterName + '" to be a plain object.');
       }
-      Object.keys(object).forEach(function(key) {
-        const validator = schema[key];
+      Object.keys(object).forEach(function(key2) {
+        const validator = schema[key2];
         if (!validator) {
           if (!allowUnknown) {
-            throw new Error('"' + key + '" is not allowed in "' + parameterName + '"');
+            throw new Error('"' + key2 + '" is not allowed in "' + parameterName + '"');
           }
           return;
         }
-        if (!validator.isValid(object[key])) {
+        if (!validator.isValid(object[key2])) {
           throw new Error(validator.message);
         }
       });
@@ -53298,13 +53298,13 @@ var require_sign = __commonJS({
           return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
-      Object.keys(options_to_payload).forEach(function(key) {
-        const claim = options_to_payload[key];
-        if (typeof options[key] !== "undefined") {
+      Object.keys(options_to_payload).forEach(function(key2) {
+        const claim = options_to_payload[key2];
+        if (typeof options[key2] !== "undefined") {
           if (typeof payload[claim] !== "undefined") {
-            return failure(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
+            return failure(new Error('Bad "options.' + key2 + '" option. The payload already has an "' + claim + '" property.'));
           }
-          payload[claim] = options[key];
+          payload[claim] = options[key2];
         }
       });
       const encoding = options.encoding || "utf8";
@@ -57075,14 +57075,14 @@ function flattenResponse(fullResponse, responseSpec) {
   const isPageableResponse = Object.keys(modelProperties).some((k) => modelProperties[k].serializedName === "");
   if (expectedBodyTypeName === "Sequence" || isPageableResponse) {
     const arrayResponse = fullResponse.parsedBody ?? [];
-    for (const key of Object.keys(modelProperties)) {
-      if (modelProperties[key].serializedName) {
-        arrayResponse[key] = fullResponse.parsedBody?.[key];
+    for (const key2 of Object.keys(modelProperties)) {
+      if (modelProperties[key2].serializedName) {
+        arrayResponse[key2] = fullResponse.parsedBody?.[key2];
       }
     }
     if (parsedHeaders) {
-      for (const key of Object.keys(parsedHeaders)) {
-        arrayResponse[key] = parsedHeaders[key];
+      for (const key2 of Object.keys(parsedHeaders)) {
+        arrayResponse[key2] = parsedHeaders[key2];
       }
     }
     return isNullable && !fullResponse.parsedBody && !parsedHeaders && Object.getOwnPropertyNames(modelProperties).length === 0 ? null : arrayResponse;
@@ -57484,8 +57484,8 @@ function serializeHeaders(request, operationArguments, operationSpec) {
         headerValue = operationSpec.serializer.serialize(headerParameter.mapper, headerValue, getPathStringFromParameter(headerParameter));
         const headerCollectionPrefix = headerParameter.mapper.headerCollectionPrefix;
         if (headerCollectionPrefix) {
-          for (const key of Object.keys(headerValue)) {
-            request.headers.set(headerCollectionPrefix + key, headerValue[key]);
+          for (const key2 of Object.keys(headerValue)) {
+            request.headers.set(headerCollectionPrefix + key2, headerValue[key2]);
           }
         } else {
           request.headers.set(headerParameter.mapper.serializedName || getPathStringFromParameter(headerParameter), headerValue);
@@ -58238,9 +58238,9 @@ var init_identityClient = __esm({
         return controller.signal;
       }
       abortRequests(correlationId) {
-        const key = correlationId || noCorrelationId;
+        const key2 = correlationId || noCorrelationId;
         const controllers = [
-          ...this.abortControllers.get(key) || [],
+          ...this.abortControllers.get(key2) || [],
           // MSAL passes no correlation ID to the get requests...
           ...this.abortControllers.get(noCorrelationId) || []
         ];
@@ -58250,10 +58250,10 @@ var init_identityClient = __esm({
         for (const controller of controllers) {
           controller.abort();
         }
-        this.abortControllers.set(key, void 0);
+        this.abortControllers.set(key2, void 0);
       }
       getCorrelationId(options) {
-        const parameter = options?.body?.split("&").map((part) => part.split("=")).find(([key]) => key === "client-request-id");
+        const parameter = options?.body?.split("&").map((part) => part.split("=")).find(([key2]) => key2 === "client-request-id");
         return parameter && parameter.length ? parameter[1] || noCorrelationId : noCorrelationId;
       }
       // The MSAL network module methods follow
@@ -60297,8 +60297,8 @@ var init_managedIdentityCredential = __esm({
         }
         logger18.info(`Using ${managedIdentitySource} managed identity.`);
         if (providedIds.length === 1) {
-          const { key, value } = providedIds[0];
-          logger18.info(`${managedIdentitySource} with ${key}: ${value}`);
+          const { key: key2, value } = providedIds[0];
+          logger18.info(`${managedIdentitySource} with ${key2}: ${value}`);
         }
       }
       /**
@@ -62071,9 +62071,9 @@ function printable(text, max = 4096) {
 // src/rules/rule.ts
 var defineRule = (rule50) => rule50;
 function formatMessage(template, data) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key) => {
-    const v = data?.[key];
-    return v === void 0 ? `{{${key}}}` : printable(String(v));
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key2) => {
+    const v = data?.[key2];
+    return v === void 0 ? `{{${key2}}}` : printable(String(v));
   });
 }
 
@@ -62090,8 +62090,31 @@ function severityOf(rule50, setting, v) {
 function toFinding(rule50, v, severity) {
   const template = rule50.meta.messages[v.messageId];
   if (template === void 0) throw new RuleError(rule50.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return { rule: rule50.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
+  return {
+    rule: rule50.meta.id,
+    severity,
+    target: printable(v.target, 600),
+    message: formatMessage(template, v.data),
+    location: v.location,
+    waived: false,
+    remedy: rule50.meta.remedy,
+    ...v.related?.length && { related: v.related },
+    ...v.because?.length && { because: v.because.map((c) => ({ rule: c.rule, target: printable(c.target, 600) })) }
+  };
 }
+function resolveDependents(raw) {
+  const raised = new Set(raw.filter((f2) => !f2.because).map(findingKey));
+  const findings = [];
+  const notEvaluated2 = [];
+  for (const { because, ...f2 } of raw) {
+    if (because && because.every((c) => raised.has(findingKey(c)))) {
+      notEvaluated2.push({ rule: f2.rule, target: f2.target, message: f2.message, location: f2.location, because });
+    } else findings.push(f2);
+  }
+  notEvaluated2.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
+  return { findings, notEvaluated: notEvaluated2 };
+}
+var findingKey = (f2) => `${f2.rule}	${f2.target}`;
 function runRules(model, rules11, pack, record2) {
   const findings = [];
   for (const rule50 of rules11) {
@@ -62369,16 +62392,16 @@ var names = /* @__PURE__ */ new Map();
 var MAX_NAMES = 4096;
 function readName(buf, tlv) {
   expectTag(tlv, Tag.SEQUENCE, "Name");
-  const key = hashBytes(buf, tlv.start, tlv.end);
-  const bucket = names.get(key);
+  const key2 = hashBytes(buf, tlv.start, tlv.end);
+  const bucket = names.get(key2);
   if (bucket) {
     const der = whole(buf, tlv);
     for (const n of bucket) if (equalBytes(n.der, der)) return n;
   }
   const name3 = decodeName(buf, tlv);
   if (names.size >= MAX_NAMES) names.clear();
-  const current = names.get(key);
-  if (!current) names.set(key, [name3]);
+  const current = names.get(key2);
+  if (!current) names.set(key2, [name3]);
   else if (current.length < 4) current.push(name3);
   return name3;
 }
@@ -62594,11 +62617,11 @@ var KEY_ALGORITHMS = {
   "1.2.840.10040.4.1": "dsa"
 };
 function describePublicKey(der, t) {
-  const [alg, key, extra] = children(der, t);
-  if (!alg || !key || extra) throw new DerError("malformed SubjectPublicKeyInfo");
+  const [alg, key2, extra] = children(der, t);
+  if (!alg || !key2 || extra) throw new DerError("malformed SubjectPublicKeyInfo");
   const [oidTlv, params] = children(der, expectTag(alg, Tag.SEQUENCE, "AlgorithmIdentifier"));
   const oid = readOid(der, oidTlv);
-  expectTag(key, Tag.BIT_STRING, "subjectPublicKey");
+  expectTag(key2, Tag.BIT_STRING, "subjectPublicKey");
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? "unknown";
   if (algorithm === "ec") {
@@ -62607,7 +62630,7 @@ function describePublicKey(der, t) {
     return { algorithm, oid, curve: CURVES[curveOid] ?? curveOid, spki };
   }
   if (algorithm === "rsa" || algorithm === "rsa-pss") {
-    return { algorithm, oid, bits: rsaModulusBits(der.subarray(key.body + 1, key.end)), spki };
+    return { algorithm, oid, bits: rsaModulusBits(der.subarray(key2.body + 1, key2.end)), spki };
   }
   return { algorithm, oid, spki };
 }
@@ -62842,13 +62865,13 @@ var keyObjects = /* @__PURE__ */ new Map();
 function sharedKeyObject(spki) {
   const der = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
   const id = der.toString("base64");
-  let key = keyObjects.get(id);
-  if (!key) {
+  let key2 = keyObjects.get(id);
+  if (!key2) {
     if (keyObjects.size >= 5e4) keyObjects.clear();
-    key = createPublicKey({ key: der, format: "der", type: "spki" });
-    keyObjects.set(id, key);
+    key2 = createPublicKey({ key: der, format: "der", type: "spki" });
+    keyObjects.set(id, key2);
   }
-  return key;
+  return key2;
 }
 var DIRECT = {
   "1.2.840.113549.1.1.5": { hash: "sha1", key: "rsa" },
@@ -62901,11 +62924,11 @@ function parseCertificate(der) {
 function certificatePool() {
   const byKey = /* @__PURE__ */ new Map();
   return (der) => {
-    const key = (hashBytes(der, Math.max(0, der.length - 16)) ^ der.length) >>> 0;
-    const bucket = byKey.get(key) ?? [];
+    const key2 = (hashBytes(der, Math.max(0, der.length - 16)) ^ der.length) >>> 0;
+    const bucket = byKey.get(key2) ?? [];
     for (const c of bucket) if (equalBytes(c.der, der)) return c;
     const cert = new Certificate(der);
-    if (bucket.length === 0) byKey.set(key, bucket);
+    if (bucket.length === 0) byKey.set(key2, bucket);
     if (bucket.length < MAX_BUCKET) bucket.push(cert);
     return cert;
   };
@@ -63085,9 +63108,9 @@ function classifyBlock(label, der, line, out, parse4) {
     out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
     return;
   }
-  const key = privateKeyKind(der);
-  if (key) {
-    out.privateKeys.push(`${key} in a ${label} block`);
+  const key2 = privateKeyKind(der);
+  if (key2) {
+    out.privateKeys.push(`${key2} in a ${label} block`);
     if (CERT_LABELS.has(label)) out.problems.push(`line ${line}: the ${label} block holds a private key, not a certificate`);
     return;
   }
@@ -63105,9 +63128,9 @@ function classifyBlock(label, der, line, out, parse4) {
   }
 }
 function decodeDer(data, out, parse4) {
-  const key = privateKeyKind(data);
-  if (key) {
-    out.privateKeys.push(`${key} (DER)`);
+  const key2 = privateKeyKind(data);
+  if (key2) {
+    out.privateKeys.push(`${key2} (DER)`);
     return;
   }
   try {
@@ -63328,10 +63351,10 @@ var Verifier = class {
     this.#gone = true;
   }
 };
-function push(map, key, value) {
-  const list2 = map.get(key);
+function push(map, key2, value) {
+  const list2 = map.get(key2);
   if (list2) list2.push(value);
-  else map.set(key, [value]);
+  else map.set(key2, [value]);
 }
 
 // src/errors.ts
@@ -63471,7 +63494,7 @@ var Reader = class {
     const lineStarts = this.#lineStarts;
     return {
       data,
-      offsetOf(path15, key) {
+      offsetOf(path15, key2) {
         let node = data;
         let best = rootOffset;
         for (let i = 0; i < path15.length; i++) {
@@ -63486,7 +63509,7 @@ var Reader = class {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
             const at = offsets.get(node);
-            if (key && i === path15.length - 1) return at[2 * index];
+            if (key2 && i === path15.length - 1) return at[2 * index];
             best = at[2 * index + 1];
             node = node[String(seg)];
           } else break;
@@ -63562,13 +63585,13 @@ var Reader = class {
   #readKey() {
     const s = this.#s;
     const end = s.indexOf(":", this.#i);
-    const key = s.slice(this.#i, end);
-    if (!this.#keys.has(key)) {
-      if (!KEY.test(key) || key === "__proto__" || NULL.test(key) || TRUE.test(key) || FALSE.test(key)) bail();
-      this.#keys.add(key);
+    const key2 = s.slice(this.#i, end);
+    if (!this.#keys.has(key2)) {
+      if (!KEY.test(key2) || key2 === "__proto__" || NULL.test(key2) || TRUE.test(key2) || FALSE.test(key2)) bail();
+      this.#keys.add(key2);
     }
     this.#i = end + 1;
-    return key;
+    return key2;
   }
   #enter(depth) {
     if (depth > LIMITS.maxNestingDepth) bail();
@@ -63581,8 +63604,8 @@ var Reader = class {
     for (; ; ) {
       const keyAt = this.#i;
       if (!this.#atKey()) bail();
-      const key = this.#readKey();
-      if (Object.hasOwn(obj, key)) bail();
+      const key2 = this.#readKey();
+      if (Object.hasOwn(obj, key2)) bail();
       while (s.charCodeAt(this.#i) === SPACE) this.#i++;
       let value;
       let valueAt;
@@ -63601,7 +63624,7 @@ var Reader = class {
         value = this.#flowValue(false, depth + 1);
         this.#endOfLine();
       }
-      obj[key] = value;
+      obj[key2] = value;
       offsets.push(keyAt, valueAt);
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -63674,13 +63697,13 @@ var Reader = class {
       for (; ; ) {
         const keyAt = this.#i;
         if (!this.#atKey()) bail();
-        const key = this.#readKey();
-        if (Object.hasOwn(obj, key)) bail();
+        const key2 = this.#readKey();
+        if (Object.hasOwn(obj, key2)) bail();
         this.#spaces();
         const valueAt = this.#i;
         const v = s.charCodeAt(this.#i);
         if (v === COMMA || v === RBRACE) bail();
-        obj[key] = this.#flowValue(true, depth + 1);
+        obj[key2] = this.#flowValue(true, depth + 1);
         offsets.push(keyAt, valueAt);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
@@ -63783,11 +63806,11 @@ var Reader = class {
     return bail();
   }
 };
-function keyIndex(obj, key) {
-  if (!Object.hasOwn(obj, key)) return -1;
+function keyIndex(obj, key2) {
+  if (!Object.hasOwn(obj, key2)) return -1;
   let i = 0;
   for (const k in obj) {
-    if (k === key) return i;
+    if (k === key2) return i;
     i++;
   }
   return -1;
@@ -63838,7 +63861,7 @@ function parseYamlText(text, file) {
   return first;
 }
 function plainDocument(doc, file) {
-  return { file, data: doc.data, locate: (path15, key) => ({ file, ...doc.position(doc.offsetOf(path15, key ?? false)) }) };
+  return { file, data: doc.data, locate: (path15, key2) => ({ file, ...doc.position(doc.offsetOf(path15, key2 ?? false)) }) };
 }
 function parseYamlDocuments(bytes2, file, maxBytes) {
   return parseYamlTextDocuments(decodeText(bytes2, file, maxBytes), file);
@@ -63869,7 +63892,7 @@ function parseYamlTextDocuments(text, file) {
     }
     converter.anchors.clear();
     const data = doc.contents === null ? null : converter.convert(doc.contents, 0).value;
-    out.push({ file, data, start: at(doc.range[0]), locate: (path15, key) => locateIn(doc, path15, key ?? false, at) });
+    out.push({ file, data, start: at(doc.range[0]), locate: (path15, key2) => locateIn(doc, path15, key2 ?? false, at) });
   }
   return out;
 }
@@ -63923,11 +63946,11 @@ var Converter = class {
       if ((0, import_yaml.isMap)(node)) {
         const obj = {};
         for (const pair of node.items) {
-          const key = this.#key(pair, depth + 1);
-          if (Object.hasOwn(obj, key)) throw new InputError(`YAML: duplicate key '${key}'`, this.#where(pair.key ?? node));
+          const key2 = this.#key(pair, depth + 1);
+          if (Object.hasOwn(obj, key2)) throw new InputError(`YAML: duplicate key '${key2}'`, this.#where(pair.key ?? node));
           const v = pair.value === null ? { value: null, height: 0, size: 1 } : this.convert(pair.value, depth + 1);
-          if (key === "__proto__") Object.defineProperty(obj, key, { value: v.value, enumerable: true, writable: true, configurable: true });
-          else obj[key] = v.value;
+          if (key2 === "__proto__") Object.defineProperty(obj, key2, { value: v.value, enumerable: true, writable: true, configurable: true });
+          else obj[key2] = v.value;
           height = Math.max(height, v.height);
           size += v.size;
         }
@@ -63984,7 +64007,7 @@ var Converter = class {
   }
 };
 var mapIndex = /* @__PURE__ */ new WeakMap();
-function pairOf(map, key) {
+function pairOf(map, key2) {
   let index = mapIndex.get(map);
   if (!index) {
     index = /* @__PURE__ */ new Map();
@@ -63994,9 +64017,9 @@ function pairOf(map, key) {
     }
     mapIndex.set(map, index);
   }
-  return index.get(key);
+  return index.get(key2);
 }
-function locateIn(doc, path15, key, at) {
+function locateIn(doc, path15, key2, at) {
   let node = doc.contents;
   let best = doc.contents ?? void 0;
   for (let i = 0; i < path15.length; i++) {
@@ -64006,7 +64029,7 @@ function locateIn(doc, path15, key, at) {
       const pair = pairOf(node, String(seg));
       if (!pair) break;
       const last = i === path15.length - 1;
-      if (last && key && (0, import_yaml.isScalar)(pair.key)) return at(pair.key.range?.[0] ?? 0);
+      if (last && key2 && (0, import_yaml.isScalar)(pair.key)) return at(pair.key.range?.[0] ?? 0);
       node = pair.value;
       best = pair.value ?? pair.key;
     } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
@@ -69060,9 +69083,9 @@ function validateDocument(doc, name3) {
     }
     const v = describe(e, doc);
     if (!v) continue;
-    const key = `${v.path.join("/")}|${v.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${v.path.join("/")}|${v.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     out.push({ ...v, message: printable(v.message, 1e3) });
   }
   out.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
@@ -69504,7 +69527,7 @@ var UNRESTRICTED = {
 };
 
 // src/sources/files.ts
-var configMapKey = (absolute, key) => `${absolute}#${key}`;
+var configMapKey = (absolute, key2) => `${absolute}#${key2}`;
 async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
   const parse4 = certificatePool();
@@ -69532,8 +69555,8 @@ function referencedFiles(topology2) {
   for (const b of topology2.trustBundles) {
     add(b.file);
     if (b.configMap) {
-      const { file, key } = b.configMap;
-      out.set(configMapKey(file.absolute, key), { key: configMapKey(file.absolute, key), absolute: file.absolute, configMapKey: key });
+      const { file, key: key2 } = b.configMap;
+      out.set(configMapKey(file.absolute, key2), { key: configMapKey(file.absolute, key2), absolute: file.absolute, configMapKey: key2 });
     }
   }
   return [...out.values()];
@@ -69561,12 +69584,12 @@ function readCertFileSync(absolute, display, access2, parse4 = parseCertificate)
   if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
   return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse4) };
 }
-function readConfigMapSync(absolute, display, key, access2) {
+function readConfigMapSync(absolute, display, key2, access2) {
   const bytes2 = readReferenced(absolute, access2);
   if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
-  return decodeConfigMap(bytes2, display, key, absolute);
+  return decodeConfigMap(bytes2, display, key2, absolute);
 }
-function decodeConfigMap(bytes2, display, key, fileName = display) {
+function decodeConfigMap(bytes2, display, key2, fileName = display) {
   let docs;
   try {
     docs = parseYamlDocuments(bytes2, display, LIMITS.maxCertFileBytes);
@@ -69578,8 +69601,8 @@ function decodeConfigMap(bytes2, display, key, fileName = display) {
     const manifest = doc.data;
     if (manifest === null || typeof manifest !== "object" || manifest.kind !== "ConfigMap") continue;
     const data = manifest.data;
-    const pem = data !== null && typeof data === "object" && Object.hasOwn(data, key) ? data[key] : void 0;
-    if (typeof pem !== "string") return unreadable(display, `the ConfigMap has no data key '${key}'`);
+    const pem = data !== null && typeof data === "object" && Object.hasOwn(data, key2) ? data[key2] : void 0;
+    if (typeof pem !== "string") return unreadable(display, `the ConfigMap has no data key '${key2}'`);
     return { display, missing: false, ...decodeCertificates(Buffer.from(pem, "utf8"), fileName) };
   }
   return unreadable(display, "no ConfigMap manifest in the file");
@@ -70522,38 +70545,38 @@ var TypeDeclaration = class {
   toString() {
     return this.name;
   }
-  #getOptionalField(obj, key, ast, ev) {
+  #getOptionalField(obj, key2, ast, ev) {
     obj = obj instanceof Optional ? obj.orValue() : obj;
     if (obj === void 0) return OPTIONAL_NONE;
     const type = ev.debugType(obj);
     try {
-      return Optional.of(type.fieldLazy(obj, key, ast, ev));
+      return Optional.of(type.fieldLazy(obj, key2, ast, ev));
     } catch (e) {
       if (e instanceof EvaluationError) return OPTIONAL_NONE;
       throw e;
     }
   }
-  #getMessageField(obj, key, ast, ev) {
+  #getMessageField(obj, key2, ast, ev) {
     const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
     if (!message) return;
-    const type = message.fields ? message.fields[key] : dynType;
+    const type = message.fields ? message.fields[key2] : dynType;
     if (!type) return void 0;
-    const value = obj instanceof Map ? obj.get(key) : obj[key];
+    const value = obj instanceof Map ? obj.get(key2) : obj[key2];
     if (value === void 0) return;
     if (type.matchesValueType(value, ev)) return value;
     throw evaluationError(
       "field_type_mismatch",
-      `Field '${key}' is not of type '${type}', got '${ev.debugType(value)}'`,
+      `Field '${key2}' is not of type '${type}', got '${ev.debugType(value)}'`,
       ast
     );
   }
-  #getMapField(obj, key, ast, ev) {
-    const value = obj instanceof Map ? obj.get(key) : obj && hasOwn(obj, key) ? obj[key] : void 0;
+  #getMapField(obj, key2, ast, ev) {
+    const value = obj instanceof Map ? obj.get(key2) : obj && hasOwn(obj, key2) ? obj[key2] : void 0;
     if (value === void 0) return;
     if (this.valueType.matchesValueType(value, ev)) return value;
     throw evaluationError(
       "field_type_mismatch",
-      `Field '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      `Field '${key2}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
       ast
     );
   }
@@ -70570,31 +70593,31 @@ var TypeDeclaration = class {
       }
     }
   }
-  #getListField(obj, key, ast, ev) {
-    if (typeof key === "bigint") key = Number(key);
-    else if (typeof key !== "number") return;
-    const value = this.#getListElementAtIndex(obj, key);
+  #getListField(obj, key2, ast, ev) {
+    if (typeof key2 === "bigint") key2 = Number(key2);
+    else if (typeof key2 !== "number") return;
+    const value = this.#getListElementAtIndex(obj, key2);
     if (value === void 0) {
       if (!obj) return;
       throw evaluationError(
         "index_out_of_bounds",
-        `No such key: index out of bounds, index ${key} ${key < 0 ? "< 0" : `>= size ${obj.length || obj.size}`}`,
+        `No such key: index out of bounds, index ${key2} ${key2 < 0 ? "< 0" : `>= size ${obj.length || obj.size}`}`,
         ast
       );
     }
     if (this.valueType.matchesValueType(value, ev)) return value;
     throw evaluationError(
       "list_item_type_mismatch",
-      `List item with index '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      `List item with index '${key2}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
       ast
     );
   }
   fieldLazy() {
   }
-  field(obj, key, ast, ev) {
-    const v = this.fieldLazy(obj, key, ast, ev);
+  field(obj, key2, ast, ev) {
+    const v = this.fieldLazy(obj, key2, ast, ev);
     if (v !== void 0) return v;
-    throw evaluationError("no_such_key", `No such key: ${key}`, ast);
+    throw evaluationError("no_such_key", `No such key: ${key2}`, ast);
   }
   matchesBoth(other) {
     return this.matches(other) && other.matches(this);
@@ -71008,8 +71031,8 @@ var Registry = class _Registry {
     this.#functionCandidates(decl.partitionKey).add(decl);
     this.#functions.push(decl);
   }
-  #ensureCandiate(c, key) {
-    return c.get(key) || c.set(key, new Candidates(this)).get(key);
+  #ensureCandiate(c, key2) {
+    return c.get(key2) || c.set(key2, new Candidates(this)).get(key2);
   }
   #getOperators() {
     if (this.#operators) return this.#operators;
@@ -71028,11 +71051,11 @@ var Registry = class _Registry {
   functionCandidates(rec, name3, argLen) {
     return this.#functionCandidates(`${rec ? "rcall" : "call"}:${name3}:${argLen}`);
   }
-  #functionCandidates(key) {
-    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key);
+  #functionCandidates(key2) {
+    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key2);
     const c = this.#functionsByKey = /* @__PURE__ */ new Map();
     for (const decl of this.#getFunctions()) this.#ensureCandiate(c, decl.partitionKey).add(decl);
-    return this.#ensureCandiate(c, key);
+    return this.#ensureCandiate(c, key2);
   }
   registerVariable(name3, type, opts) {
     if (this.#locked) throw new Error("Cannot modify frozen registry");
@@ -71061,14 +71084,14 @@ var Registry = class _Registry {
   }
   #registerSchemaAsType(name3, schema) {
     const fields = /* @__PURE__ */ Object.create(null);
-    for (const key of objKeys(schema)) {
-      const def = schema[key];
+    for (const key2 of objKeys(schema)) {
+      const def = schema[key2];
       if (typeof def === "object" && def) {
-        fields[key] = this.registerType({ name: `${name3}.${key}`, schema: def }).type.name;
+        fields[key2] = this.registerType({ name: `${name3}.${key2}`, schema: def }).type.name;
       } else if (typeof def === "string") {
-        fields[key] = def;
+        fields[key2] = def;
       } else {
-        throw new Error(`Invalid field definition for '${name3}.${key}'`);
+        throw new Error(`Invalid field definition for '${name3}.${key2}'`);
       }
     }
     return fields;
@@ -71174,8 +71197,8 @@ var Registry = class _Registry {
       }
     }
   }
-  #createDeclaration(creator, key, ...args) {
-    return this.#typeDeclarations.get(key) || this.#typeDeclarations.set(key, creator(...args)).get(key);
+  #createDeclaration(creator, key2, ...args) {
+    return this.#typeDeclarations.get(key2) || this.#typeDeclarations.set(key2, creator(...args)).get(key2);
   }
   findMacro(name3, hasReceiver, argLen) {
     return this.functionCandidates(hasReceiver, name3, argLen).macro;
@@ -71490,8 +71513,8 @@ var RootContext = class {
     if (context3 instanceof Map) this.#contextMap = context3;
     else this.#contextObj = context3;
   }
-  getValue(key) {
-    return this.#convertCache?.get(key) || (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key));
+  getValue(key2) {
+    return this.#convertCache?.get(key2) || (this.#contextObj ? this.#contextObj[key2] : this.#contextMap?.get(key2));
   }
   getVariable(name3) {
     return this.#vars.get(name3) ?? (this.#vars.dyn && !RESERVED.has(name3) ? new VariableDeclaration(name3, dynType) : void 0);
@@ -71554,8 +71577,8 @@ var OverlayContext = class _OverlayContext {
   setAccuValue(v) {
     return this.accuValue = v, this;
   }
-  getValue(key) {
-    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key);
+  getValue(key2) {
+    return this.iterVar === key2 ? this.iterValue : this.#parent.getValue(key2);
   }
   getCheckedValue(ev, ast) {
     if (this.iterVar === ast.args) return this.iterValue;
@@ -72618,8 +72641,8 @@ function registerOverloads(registry) {
     if (a === b) return true;
     if (a instanceof Map && b instanceof Map) {
       if (a.size !== b.size) return false;
-      for (const [key, value] of a)
-        if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false;
+      for (const [key2, value] of a)
+        if (!(b.has(key2) && isEqual(value, b.get(key2), ast, ev))) return false;
       return true;
     }
     if (a instanceof Map || b instanceof Map) {
@@ -72627,8 +72650,8 @@ function registerOverloads(registry) {
       const map = a instanceof Map ? a : b;
       const keysObj = objKeys(obj);
       if (map.size !== keysObj.length) return false;
-      for (const [key, value] of map) {
-        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false;
+      for (const [key2, value] of map) {
+        if (!(key2 in obj && isEqual(value, obj[key2], ast, ev))) return false;
       }
       return true;
     }
@@ -72636,8 +72659,8 @@ function registerOverloads(registry) {
     const keysB = objKeys(b);
     if (keysA.length !== keysB.length) return false;
     for (let i = 0; i < keysA.length; i++) {
-      const key = keysA[i];
-      if (!(key in b && isEqual(a[key], b[key], ast, ev))) return false;
+      const key2 = keysA[i];
+      if (!(key2 in b && isEqual(a[key2], b[key2], ast, ev))) return false;
     }
     return true;
   });
@@ -72811,7 +72834,7 @@ var OP_FOR_TOKEN = {
   [TOKEN.IN]: OPERATORS["in"]
 };
 var TOKEN_BY_NUMBER = {};
-for (const key in TOKEN) TOKEN_BY_NUMBER[TOKEN[key]] = key;
+for (const key2 in TOKEN) TOKEN_BY_NUMBER[TOKEN[key2]] = key2;
 var HEX_CODES = new Uint8Array(128);
 for (const ch of "0123456789abcdefABCDEF") HEX_CODES[ch.charCodeAt(0)] = 1;
 var ESCAPE_ERRORS = {
@@ -72937,8 +72960,8 @@ var ASTNode = class _ASTNode {
   #evaluateMacro(ev, ast, ctx2) {
     return (ast = this.#meta.macro).evaluate(ev, ast, ctx2);
   }
-  setMeta(key, value) {
-    return this.#meta[key] = value, this;
+  setMeta(key2, value) {
+    return this.#meta[key2] = value, this;
   }
   get range() {
     return { start: this.start, end: this.end };
@@ -73624,11 +73647,11 @@ function createLimits(overrides, base2 = DEFAULT_LIMITS) {
   const keys = overrides ? objKeys(overrides) : void 0;
   if (!keys?.length) return base2;
   const merged = { ...base2 };
-  for (const key of keys) {
-    if (!LIMIT_KEYS.has(key)) throw new TypeError(`Unknown limits option: ${key}`);
-    const value = overrides[key];
+  for (const key2 of keys) {
+    if (!LIMIT_KEYS.has(key2)) throw new TypeError(`Unknown limits option: ${key2}`);
+    const value = overrides[key2];
     if (typeof value !== "number") continue;
-    merged[key] = value;
+    merged[key2] = value;
   }
   return objFreeze(merged);
 }
@@ -73638,9 +73661,9 @@ var DEFAULT_OPTIONS = objFreeze({
   enableOptionalTypes: false,
   limits: DEFAULT_LIMITS
 });
-function bool(a, b, key) {
-  const value = a?.[key] ?? b?.[key];
-  if (typeof value !== "boolean") throw new TypeError(`Invalid option: ${key}`);
+function bool(a, b, key2) {
+  const value = a?.[key2] ?? b?.[key2];
+  if (typeof value !== "boolean") throw new TypeError(`Invalid option: ${key2}`);
   return value;
 }
 function createOptions(opts, base2 = DEFAULT_OPTIONS) {
@@ -73749,7 +73772,7 @@ var Evaluator = class extends Base {
   }
   #firstMapElement(coll) {
     if (coll instanceof Map) return coll.entries().next().value;
-    for (const key in coll) return [key, coll[key]];
+    for (const key2 in coll) return [key2, coll[key2]];
   }
   debugRuntimeType(value, checkedType) {
     return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value);
@@ -74020,15 +74043,15 @@ var LazyRecord = class extends Map {
     super();
     this.#thunks = thunks;
   }
-  get(key) {
-    if (super.has(key)) return super.get(key);
-    const thunk = Object.hasOwn(this.#thunks, key) ? this.#thunks[key] : void 0;
+  get(key2) {
+    if (super.has(key2)) return super.get(key2);
+    const thunk = Object.hasOwn(this.#thunks, key2) ? this.#thunks[key2] : void 0;
     const value = thunk?.();
-    super.set(key, value);
+    super.set(key2, value);
     return value;
   }
-  has(key) {
-    return this.get(key) !== void 0;
+  has(key2) {
+    return this.get(key2) !== void 0;
   }
 };
 var CEL_CLASSES = new Map(
@@ -74261,9 +74284,9 @@ var certificateUses = memo((m) => {
         if (declared.has(cert.fingerprint)) return;
         kind = caKind(cert);
       }
-      const key = `${cert.fingerprint}|${target}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      const key2 = `${cert.fingerprint}|${target}`;
+      if (seen.has(key2)) return;
+      seen.add(key2);
       out.push({ cert, kind, target, location: location2, ref });
     });
   }
@@ -74426,9 +74449,9 @@ function nameConstraintProblem(ca, cert, isLeaf, budget) {
   const names2 = namesOf(cert, isLeaf);
   spend(budget, names2.length * (nc.permitted.length + nc.excluded.length) + 1);
   for (const name3 of names2) {
-    const key = otherKey(name3);
-    const permitted = nc.permitted.filter((c) => otherKey(c) === key);
-    const excluded = nc.excluded.filter((c) => otherKey(c) === key);
+    const key2 = otherKey(name3);
+    const permitted = nc.permitted.filter((c) => otherKey(c) === key2);
+    const excluded = nc.excluded.filter((c) => otherKey(c) === key2);
     if (permitted.length === 0 && excluded.length === 0) continue;
     const problem = nameProblem(name3, permitted, excluded);
     if (problem) return problem;
@@ -74580,8 +74603,8 @@ function commonProblems(cert) {
   const who = `'${cert.subjectName}'`;
   if (cert.version !== 3) out.push({ code: "legacy-version", message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
   if (cert.hasUniqueIds) out.push({ code: "legacy-version", message: `${who} carries issuer/subject unique identifiers, which RFC 5280 forbids CAs to issue` });
-  const key = keyProblem(cert);
-  if (key) out.push({ code: "key-type", message: `${who}: ${key}` });
+  const key2 = keyProblem(cert);
+  if (key2) out.push({ code: "key-type", message: `${who}: ${key2}` });
   if (cert.issuer.rdns.length === 0) out.push({ code: "empty-name", message: `${who} has an empty issuer name` });
   if (!cert.validityEncodingOk) {
     out.push({ code: "validity-encoding", message: `${who}: validity dates must be UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)` });
@@ -74928,14 +74951,42 @@ function terminatingServers(t, servers) {
   servers.forEach(visit);
   return [...out.values()];
 }
+var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
+var terminatesTls = (lb) => lb.listeners.some((l) => TLS_PROTOCOLS.has(l.protocol)) || lb.certificate !== void 0;
+function tlsBreaksOnPath(t, ids) {
+  const out = /* @__PURE__ */ new Map();
+  const lbs = [...t.loadBalancers, ...t.globalLoadBalancers];
+  if (!lbs.some(terminatesTls)) return /* @__PURE__ */ new Map();
+  const visit = (id, breaks, path15) => {
+    if (path15.has(id)) return;
+    const onPath = new Set(path15).add(id);
+    for (const o of t.byId.get(id) ?? []) {
+      if (o.kind === "broker" || o.kind === "gateway") {
+        if (breaks.length > 0) {
+          const set = out.get(o.id) ?? /* @__PURE__ */ new Set();
+          breaks.forEach((b) => set.add(b));
+          out.set(o.id, set);
+        }
+        if (o.kind === "gateway") {
+          for (const u of o.upstreams) if (u.tls === "passthrough") visit(u.to, breaks, onPath);
+        }
+      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
+        const next = terminatesTls(o) ? [...breaks, o.id] : breaks;
+        o.backends.forEach((b) => visit(b, next, onPath));
+      }
+    }
+  };
+  ids.forEach((id) => visit(id, [], /* @__PURE__ */ new Set()));
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
 
 // src/model/reach.ts
 var expansions = memo((_) => /* @__PURE__ */ new Map());
 function serversReached(m, ids) {
-  const key = ids.join("\0");
+  const key2 = ids.join("\0");
   const cache = expansions(m);
-  let servers = cache.get(key);
-  if (!servers) cache.set(key, servers = expandToServers(m.topology, ids));
+  let servers = cache.get(key2);
+  if (!servers) cache.set(key2, servers = expandToServers(m.topology, ids));
   return servers;
 }
 var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
@@ -74948,36 +74999,90 @@ function lookup(topology2, id, kind) {
   return topology2.byId.get(id)?.find((o) => o.kind === kind);
 }
 
+// src/model/causes.ts
+var targetsBySource = memo((m) => new Map(certReferences(m).map((r) => [r.source, r.target])));
+var ownerOf = (m, source) => targetsBySource(m).get(source);
+function unreadableCause(m, source) {
+  if (!source) return void 0;
+  const target = ownerOf(m, source);
+  if (target === void 0 || liveChains(m).has(source)) return void 0;
+  const file = fileOf(m, source);
+  if (file) return file.missing || file.certs.length === 0 ? { rule: "cert/unreadable", target } : void 0;
+  if (!source.file && source.keyVault && m.mode === "check") return { rule: "cert/live-only", target };
+  return void 0;
+}
+var unreadableCas = memo((m) => {
+  const out = /* @__PURE__ */ new Map();
+  for (const ca of m.topology.cas) {
+    const cause = unreadableCause(m, ca.cert);
+    if (cause) out.set(ca.id, cause);
+  }
+  return out;
+});
+var unreadableAmong = (m, ids) => {
+  const unreadable2 = unreadableCas(m);
+  return [...new Set(ids)].flatMap((id) => unreadable2.get(id) ?? []);
+};
+var dateCodes = /* @__PURE__ */ new Set(["expired", "not-yet-valid"]);
+function pathCauses(m, errors, path15, sender, nameMismatchOf) {
+  if (errors.length === 0 || !path15) return void 0;
+  const causes = /* @__PURE__ */ new Map();
+  const add = (c) => causes.set(`${c.rule}	${c.target}`, c);
+  const caIds = caIdsByFingerprint(m);
+  for (const e of errors) {
+    if (dateCodes.has(e.code)) {
+      const outside = path15.filter((c) => m.at < c.notBefore || m.at > c.notAfter);
+      if (outside.length === 0) return void 0;
+      for (const c of outside) add({ rule: "cert/expired", target: caIds.get(c.fingerprint) ?? sender });
+    } else if ((e.code === "hostname-mismatch" || e.code === "cn-not-in-san") && nameMismatchOf) {
+      add({ rule: "broker/name-mismatch", target: nameMismatchOf });
+    } else return void 0;
+  }
+  return [...causes.values()];
+}
+function wrongCertificateCause(server, leaf) {
+  return matchingDnsNames(leaf, server.fqdn).length > 0 ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
+}
+
 // src/matrix.ts
 function handshakePairs(m) {
   const t = m.topology;
   const out = [];
+  const breaksByList = /* @__PURE__ */ new Map();
+  const breaksOf = (ids) => {
+    if (!ids) return /* @__PURE__ */ new Map();
+    const key2 = ids.join("\0");
+    let found = breaksByList.get(key2);
+    if (!found) breaksByList.set(key2, found = tlsBreaksOnPath(t, ids));
+    return found;
+  };
   const seen = /* @__PURE__ */ new Map();
   const expanded = /* @__PURE__ */ new Map();
   const reach = (ids, expand) => {
-    const key = ids ? ids.join("\0") : "\0default";
-    let servers = expanded.get(key);
-    if (!servers) expanded.set(key, servers = terminatingServers(t, expand()));
+    const key2 = ids ? ids.join("\0") : "\0default";
+    let servers = expanded.get(key2);
+    if (!servers) expanded.set(key2, servers = terminatingServers(t, expand()));
     return servers;
   };
-  const add = (client, servers) => {
+  const add = (client, servers, breaks) => {
     let done = seen.get(client.id);
     if (!done) seen.set(client.id, done = /* @__PURE__ */ new Set());
     for (const server of servers) {
       if (done.has(server.id)) continue;
       done.add(server.id);
-      out.push({ client, server });
+      const b = breaks.get(server.id);
+      out.push({ client, server, ...b && { breaks: b } });
     }
   };
   for (const c of t.clients) {
     const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
-    add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
+    add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers, breaksOf(c.connectsTo));
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       if (u.tls !== "reencrypt") continue;
       const servers = reach([u.to], () => serversReached(m, [u.to]));
-      add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
+      add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers, breaksOf([u.to]));
     }
   }
   return out;
@@ -74988,7 +75093,7 @@ function reasonOf(errors) {
   const more = messages.length > MAX_REASONS ? ` (and ${messages.length - MAX_REASONS} more)` : "";
   return messages.slice(0, MAX_REASONS).join("; ") + more;
 }
-var fail = (reason) => ({ ok: false, reason });
+var fail = (reason, because) => ({ ok: false, reason, ...because?.length && { because } });
 var skip = (reason) => ({ ok: false, skipped: true, reason });
 var Verdicts = class {
   #byBundle = /* @__PURE__ */ new Map();
@@ -75019,8 +75124,10 @@ var handshakeMatrix = memo((m) => {
     let out = anchors2.get(bundleId);
     if (out === void 0) {
       const bundle = lookup(t, bundleId, "trustBundle");
-      const list2 = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
-      out = !bundle ? `trust bundle ${bundleId} is not declared` : list2.length > 0 ? list2 : `trust bundle ${bundleId} holds no readable CA certificate`;
+      const certs = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      const unreadable2 = bundle ? unreadableAmong(m, bundle.cas) : [];
+      const problem = !bundle ? `trust bundle ${bundleId} is not declared` : certs.length === 0 ? `trust bundle ${bundleId} holds no readable CA certificate${unreadable2.length ? ` (${unreadable2.map((c) => c.target).join(", ")} cannot be read)` : ""}` : void 0;
+      out = { certs, unreadable: unreadable2, ...problem && { problem } };
       anchors2.set(bundleId, out);
     }
     return out;
@@ -75029,26 +75136,31 @@ var handshakeMatrix = memo((m) => {
     if (!source) return fail(`${what} has no certificate`);
     if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
     const chain = chainOf(m, source);
-    if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
-    const key = `${bundleId}|${purpose}|${hostname ?? ""}|${chain.map((c) => c.fingerprint).join(",")}`;
-    let verdict = byChain.get(key);
-    if (verdict) return verdict;
+    if (chain.length === 0) {
+      const cause = unreadableCause(m, source);
+      return fail(`${what} certificate file ${source.file.path} cannot be read`, cause && [cause]);
+    }
+    const owner = ownerOf(m, source) ?? what;
+    const key2 = `${bundleId}|${purpose}|${hostname ?? ""}|${owner}|${chain.map((c) => c.fingerprint).join(",")}`;
+    let verdict2 = byChain.get(key2);
+    if (verdict2) return verdict2;
     const anchors3 = anchorsOf(bundleId);
-    if (typeof anchors3 === "string") verdict = fail(anchors3);
+    if (anchors3.problem !== void 0) verdict2 = fail(anchors3.problem, anchors3.unreadable);
     else {
       const [leaf, ...intermediates] = chain.map(intern);
-      const r = validatePath(leaf, intermediates, anchors3, {
+      const r = validatePath(leaf, intermediates, anchors3.certs, {
         at: m.at,
         purpose,
         ...hostname !== void 0 && { hostname },
         labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` }
       });
-      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
+      const because = r.ok ? void 0 : anchors3.unreadable.length > 0 ? anchors3.unreadable : pathCauses(m, r.errors, r.path, owner, purpose === "serverAuth" ? owner : void 0);
+      verdict2 = r.ok ? { ok: true } : fail(reasonOf(r.errors), because);
     }
-    byChain.set(key, verdict);
-    return verdict;
+    byChain.set(key2, verdict2);
+    return verdict2;
   };
-  return handshakePairs(m).map(({ client, server }) => {
+  return handshakePairs(m).map(({ client, server, breaks }) => {
     const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail(
       client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
     );
@@ -75057,12 +75169,24 @@ var handshakeMatrix = memo((m) => {
       const bundle = server.clientAuth.trustBundle;
       clientAuth = bundle ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, "clientAuth", "client")) : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
     }
-    const ok = serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ok };
+    const path15 = breaks && {
+      ok: false,
+      reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
+      because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
+    };
+    const ok = !path15 && serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path15 && { path: path15 }, ok };
   });
 });
 var HANDSHAKE_RULES = ["trust/untrusted-server", "trust/untrusted-client"];
-var matrixForReport = (pairs) => pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...p.clientAuth && { clientAuth: p.clientAuth } }));
+var matrixForReport = (pairs) => pairs.map((p) => ({
+  client: p.client.id,
+  server: p.server.id,
+  ok: p.ok,
+  serverAuth: p.serverAuth,
+  ...p.clientAuth && { clientAuth: p.clientAuth },
+  ...p.path && { path: p.path }
+}));
 
 // src/rules/custom/values.ts
 var record = (type, thunks) => new (CEL_CLASSES.get(type))(thunks);
@@ -75530,17 +75654,19 @@ var rule3 = defineRule({
     rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
     source: "docs/spec.md \xA71",
     remedy: "Rename one of the objects and update the references to it.",
-    messages: { duplicate: "id '{{id}}' is declared {{count}} times (also at {{others}})" }
+    messages: { duplicate: "id '{{id}}' is declared {{count}} times: {{all}}" }
   },
   *check(model) {
     for (const [id, objects2] of model.topology.byId) {
       if (objects2.length < 2) continue;
-      const [, ...rest] = objects2;
+      const [first, ...rest] = objects2;
+      const all = objects2.map((o) => `${o.kind} at ${formatLocation(o.location)}`);
       yield {
         target: id,
         messageId: "duplicate",
-        data: { id, count: objects2.length, others: rest.map((o) => `${formatLocation(o.location)} (${o.kind})`).join(", ") },
-        location: rest[0].location
+        data: { id, count: objects2.length, all: all.length === 2 ? all.join(" and ") : all.join(", ") },
+        location: rest[0].location,
+        related: [first, ...rest.slice(1)].map((o) => ({ location: o.location, message: `${o.kind} '${id}' is also declared here` }))
       };
     }
   }
@@ -75555,18 +75681,24 @@ var rule4 = defineRule({
     rationale: "Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.",
     source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
     remedy: "Give each broker and gateway a distinct FQDN.",
-    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} and {{second}}" }
+    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} (at {{firstAt}}) and {{second}} (at {{secondAt}})" }
   },
   *check(model) {
     const byName = /* @__PURE__ */ new Map();
     for (const s of tlsServers(model.topology)) {
-      const key = s.fqdn.toLowerCase().replace(/\.$/, "");
-      const first = byName.get(key);
+      const key2 = s.fqdn.toLowerCase().replace(/\.$/, "");
+      const first = byName.get(key2);
       if (!first) {
-        byName.set(key, s);
+        byName.set(key2, s);
         continue;
       }
-      yield { target: s.id, messageId: "duplicate", data: { fqdn: s.fqdn, first: first.id, second: s.id }, location: s.location };
+      yield {
+        target: s.id,
+        messageId: "duplicate",
+        data: { fqdn: s.fqdn, first: first.id, firstAt: formatLocation(first.location), second: s.id, secondAt: formatLocation(s.location) },
+        location: s.location,
+        related: [{ location: first.location, message: `${first.id} also has the FQDN ${s.fqdn}` }]
+      };
     }
   }
 });
@@ -75575,7 +75707,7 @@ var rule4 = defineRule({
 var rules = [rule, rule2, rule3, rule4];
 
 // src/rules/lb/no-tls-termination.ts
-var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
+var TLS_PROTOCOLS2 = /* @__PURE__ */ new Set(["tls", "http", "https"]);
 var rule5 = defineRule({
   meta: {
     id: "lb/no-tls-termination",
@@ -75593,7 +75725,7 @@ var rule5 = defineRule({
     const { loadBalancers, globalLoadBalancers } = model.topology;
     for (const lb of [...globalLoadBalancers, ...loadBalancers]) {
       for (const l of lb.listeners) {
-        if (TLS_PROTOCOLS.has(l.protocol)) {
+        if (TLS_PROTOCOLS2.has(l.protocol)) {
           yield { target: lb.id, messageId: "listener", data: { id: lb.id, protocol: l.protocol, port: l.port }, location: l.location };
         }
       }
@@ -75722,8 +75854,8 @@ var rule9 = defineRule({
     for (const b of model.topology.trustBundles) {
       if (b.file) yield* report(model.files.get(b.file.absolute), b.id, b.file.location);
       if (b.configMap) {
-        const { file, key } = b.configMap;
-        yield* report(model.files.get(configMapKey(file.absolute, key)), b.id, file.location);
+        const { file, key: key2 } = b.configMap;
+        yield* report(model.files.get(configMapKey(file.absolute, key2)), b.id, file.location);
       }
     }
   }
@@ -75750,8 +75882,8 @@ var rule10 = defineRule({
       if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
       if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
     }
-    for (const { ref, key, target } of files) {
-      const f2 = model.files.get(key);
+    for (const { ref, key: key2, target } of files) {
+      const f2 = model.files.get(key2);
       if (!f2) continue;
       if (f2.pkcs12) yield { target, messageId: "pkcs12", data: { file: f2.display }, location: ref.location };
       else if (f2.privateKeys.length > 0) {
@@ -75980,7 +76112,8 @@ var rule18 = defineRule({
   *check(model) {
     for (const { server, leaf, location: location2 } of servedChains(model)) {
       const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
-      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2 };
+      const because = wrongCertificateCause(server, leaf);
+      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2, ...because && { because } };
     }
   }
 });
@@ -76020,9 +76153,9 @@ var rule20 = defineRule({
   *check(model) {
     const first = /* @__PURE__ */ new Map();
     for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const key = toHex(leaf.publicKey.spki);
-      const owner = first.get(key);
-      if (owner === void 0) first.set(key, { id: server.id, fingerprint: leaf.fingerprint });
+      const key2 = toHex(leaf.publicKey.spki);
+      const owner = first.get(key2);
+      if (owner === void 0) first.set(key2, { id: server.id, fingerprint: leaf.fingerprint });
       else if (owner.fingerprint !== leaf.fingerprint) {
         yield { target: server.id, messageId: "shared", data: { first: owner.id, second: server.id }, location: location2 };
       }
@@ -76080,7 +76213,8 @@ var rule22 = defineRule({
         // A wildcard that covers the FQDN is broker/wildcard's finding.
         (n) => !(n.kind === "dns" && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value)))
       );
-      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2 };
+      const because = wrongCertificateCause(server, leaf);
+      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2, ...because && { because } };
     }
   }
 });
@@ -76108,6 +76242,17 @@ var rule23 = defineRule({
 });
 
 // src/rules/broker/incomplete-chain.ts
+function unreadableIssuers(model, server, top, isLeaf, caIds) {
+  const t = model.topology;
+  const topCa = t.cas.find((c) => c.id === caIds.get(top.fingerprint));
+  const declaredIssuer = isLeaf ? server.kind === "broker" ? server.issuer : void 0 : topCa?.issuer;
+  if (declaredIssuer !== void 0) {
+    const direct = unreadableAmong(model, [declaredIssuer]);
+    if (direct.length > 0) return direct;
+  }
+  const anchorIds = [...t.trustBundles.flatMap((b) => b.cas), ...t.cas.filter((c) => c.issuer === void 0).map((c) => c.id)];
+  return unreadableAmong(model, anchorIds);
+}
 function anchors(model) {
   const cas = caCertificates(model);
   const inBundles = new Set(model.topology.trustBundles.flatMap((b) => b.cas));
@@ -76123,6 +76268,7 @@ var rule24 = defineRule({
     remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
     messages: {
       missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
+      noIssuer: "the served chain ends at {{top}}, whose issuer {{issuer}} is neither served nor a declared CA: it reaches no trust anchor",
       outOfOrder: "the served chain is out of order: {{early}} is sent before {{late}}, which it issues"
     }
   },
@@ -76146,9 +76292,14 @@ var rule24 = defineRule({
         current = next;
       }
       if (missing !== void 0) {
-        const issuer = typeof missing === "string" ? missing : missing.subjectName;
-        const id = typeof missing === "string" ? void 0 : caIds.get(missing.fingerprint);
-        yield { target: server.id, messageId: "missing", data: { issuer, declared: id ? ` (declared CA ${id})` : "" }, location: location2 };
+        const because = unreadableIssuers(model, server, current, current === leaf, caIds);
+        const blocked = because.length > 0 ? { because } : {};
+        if (typeof missing === "string") {
+          yield { target: server.id, messageId: "noIssuer", data: { top: current.subjectName, issuer: missing }, location: location2, ...blocked };
+        } else {
+          const id = caIds.get(missing.fingerprint);
+          yield { target: server.id, messageId: "missing", data: { issuer: missing.subjectName, declared: id ? ` (declared CA ${id})` : "" }, location: location2, ...blocked };
+        }
         continue;
       }
       for (let i = 1; i < path15.length - 1; i++) {
@@ -76176,14 +76327,21 @@ var rule25 = defineRule({
     rationale: "Clients validate the broker certificate against the private CA they trust (in the RC system, the estate's private issuing CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
     source: "RFC 5280 \xA74.1.2.4, \xA76.1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
     remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
-    messages: { mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})" }
+    messages: {
+      mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})",
+      issuerUnreadable: "the certificate cannot be checked against the declared issuer {{expected}}, whose certificate cannot be read"
+    }
   },
   *check(model) {
     const cas = caCertificates(model);
     for (const { server, leaf, location: location2 } of servedChains(model)) {
       if (server.kind !== "broker" || !server.issuer) continue;
       const ca = cas.get(server.issuer);
-      if (!ca) continue;
+      if (!ca) {
+        const because = unreadableAmong(model, [server.issuer]);
+        if (because.length > 0) yield { target: server.id, messageId: "issuerUnreadable", data: { expected: server.issuer }, location: location2, because };
+        continue;
+      }
       if (couldIssue(ca, leaf) && leaf.isSignedBy(ca)) continue;
       yield { target: server.id, messageId: "mismatch", data: { actual: leaf.issuerName, expected: server.issuer, subject: ca.subjectName }, location: location2 };
     }
@@ -76358,17 +76516,24 @@ var rule32 = defineRule({
     source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76; RFC 6125 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
-      rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}"
+      rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}",
+      pathBroken: "{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}"
     }
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {
+      if (p.path && !p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.path.reason };
+        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
+        continue;
+      }
       if (p.serverAuth.ok || p.serverAuth.skipped) continue;
       yield {
         target: p.id,
         messageId: "rejected",
         data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
-        location: p.client.location
+        location: p.client.location,
+        ...p.serverAuth.because && { because: p.serverAuth.because }
       };
     }
   }
@@ -76384,17 +76549,24 @@ var rule33 = defineRule({
     source: "RFC 8446 \xA74.3.2, \xA74.4.2; RFC 5280 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
     remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
     messages: {
-      rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}"
+      rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}",
+      pathBroken: "{{server}} cannot validate the client certificate of {{client}}: {{reason}}"
     }
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {
+      if (p.path && p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, reason: p.path.reason };
+        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
+        continue;
+      }
       if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
       yield {
         target: p.id,
         messageId: "rejected",
         data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
-        location: p.client.location
+        location: p.client.location,
+        ...p.clientAuth.because && { because: p.clientAuth.because }
       };
     }
   }
@@ -76411,7 +76583,8 @@ var rule34 = defineRule({
     source: "docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
     remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
     messages: {
-      mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}"
+      mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}",
+      unchecked: "{{source}} cannot be compared with the declared CAs of {{bundle}}: {{unreadable}} cannot be read"
     }
   },
   *check(model) {
@@ -76423,8 +76596,14 @@ var rule34 = defineRule({
         return cert ? [{ id, fingerprint: cert.fingerprint }] : [];
       });
       const complete = declared.length === b.cas.length;
+      const unreadable2 = unreadableAmong(model, b.cas);
       const compare = function* (file, source, location2) {
         if (!file || file.certs.length === 0) return;
+        if (unreadable2.length > 0) {
+          const data = { source, bundle: b.id, unreadable: unreadable2.map((c) => c.target).join(", ") };
+          yield { target: b.id, messageId: "unchecked", data, location: location2, because: unreadable2 };
+          return;
+        }
         const held = new Set(file.certs.map((c) => c.fingerprint));
         const wanted = new Set(declared.map((d) => d.fingerprint));
         const missing = declared.filter((d) => !held.has(d.fingerprint)).map((d) => d.id);
@@ -76438,8 +76617,8 @@ var rule34 = defineRule({
       };
       if (b.file) yield* compare(model.files.get(b.file.absolute), b.file.path, b.file.location);
       if (b.configMap) {
-        const { file, key, location: location2 } = b.configMap;
-        yield* compare(model.files.get(configMapKey(file.absolute, key)), `ConfigMap ${file.path} (key ${key})`, location2);
+        const { file, key: key2, location: location2 } = b.configMap;
+        yield* compare(model.files.get(configMapKey(file.absolute, key2)), `ConfigMap ${file.path} (key ${key2})`, location2);
       }
     }
   }
@@ -76483,6 +76662,7 @@ var rule36 = defineRule({
     messages: {
       notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
       notSelfSigned: "{{id}} ({{subject}}) declares no issuer but is not self-signed: it was issued by {{actual}}",
+      issuerUnreadable: "{{id}} ({{subject}}) cannot be checked against its declared issuer {{issuer}}, whose certificate cannot be read",
       badSelfSignature: "{{id}} ({{subject}}) declares no issuer, but its self-signature does not verify with its own key"
     }
   },
@@ -76495,7 +76675,11 @@ var rule36 = defineRule({
       const data = { id: ca.id, subject: cert.subjectName, actual: cert.issuerName };
       if (ca.issuer !== void 0) {
         const issuer = cas.get(ca.issuer);
-        if (!issuer) continue;
+        if (!issuer) {
+          const because = unreadableAmong(model, [ca.issuer]);
+          if (because.length > 0) yield { target: ca.id, messageId: "issuerUnreadable", data: { ...data, issuer: ca.issuer }, location: location2, because };
+          continue;
+        }
         if (couldIssue(issuer, cert) && cert.isSignedBy(issuer)) continue;
         yield { target: ca.id, messageId: "notSignedBy", data: { ...data, issuer: ca.issuer, issuerSubject: issuer.subjectName }, location: location2 };
       } else if (!(couldIssue(cert, cert) && cert.isSignedBy(cert))) {
@@ -76512,10 +76696,10 @@ var issuerPool = memo((m) => {
   const add = (c) => {
     if (seen.has(c.fingerprint)) return;
     seen.add(c.fingerprint);
-    const key = toHex(c.subject.der);
-    const list2 = bySubject.get(key);
+    const key2 = toHex(c.subject.der);
+    const list2 = bySubject.get(key2);
     if (list2) list2.push(c);
-    else bySubject.set(key, [c]);
+    else bySubject.set(key2, [c]);
   };
   for (const c of caCertificates(m).values()) add(c);
   for (const ref of certReferences(m)) chainOf(m, ref.source).slice(1).forEach(add);
@@ -76905,10 +77089,10 @@ var rule44 = defineRule({
       const { outcome, endpoint } = f2.observation;
       if (outcome.kind !== "unreachable") continue;
       const where = describeEndpoint(endpoint);
-      const key = `${f2.loadBalancer}|${where}|${outcome.reason}`;
-      const entry = frontends.get(key) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
+      const key2 = `${f2.loadBalancer}|${where}|${outcome.reason}`;
+      const entry = frontends.get(key2) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
       entry.sni.push(endpoint.servername);
-      frontends.set(key, entry);
+      frontends.set(key2, entry);
     }
     for (const f2 of frontends.values()) {
       const lb = loadBalancerOf(model, f2.lb);
@@ -77015,10 +77199,10 @@ var rule46 = defineRule({
       if (k.sha256.size === 0 && k.sha1.size === 0) continue;
       if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
       const endpoint = describeEndpoint(f2.observation.endpoint);
-      const key = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
-      const entry = seen.get(key) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
+      const key2 = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
+      const entry = seen.get(key2) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
       entry.sni.push(f2.observation.endpoint.servername);
-      seen.set(key, entry);
+      seen.set(key2, entry);
     }
     for (const e of seen.values()) {
       yield {
@@ -77158,7 +77342,7 @@ var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline
 var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
 
 // src/policy/baseline.ts
-var findingKey = (f2) => `${f2.rule}	${f2.target}`;
+var findingKey2 = (f2) => `${f2.rule}	${f2.target}`;
 async function loadBaseline(absolute, display) {
   return parseBaseline(await readSourceDocument(absolute, display));
 }
@@ -77172,22 +77356,26 @@ function parseBaseline(doc) {
   data.findings.forEach((f2, i) => {
     const { rule: rule50, target } = f2 ?? {};
     if (typeof rule50 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
-    keys.add(findingKey({ rule: rule50, target }));
+    keys.add(findingKey2({ rule: rule50, target }));
   });
   return { file: doc.file, keys };
 }
-function applyBaseline(findings, baseline) {
-  const seen = /* @__PURE__ */ new Set();
+function applyBaseline(findings, baseline, notEvaluated2 = []) {
+  const seen = new Set(notEvaluated2.map(findingKey2));
   let existing = 0;
+  let fresh = 0;
   const out = findings.map((f2) => {
-    const key = findingKey(f2);
-    seen.add(key);
-    if (!baseline.keys.has(key)) return f2;
+    const key2 = findingKey2(f2);
+    seen.add(key2);
+    if (!baseline.keys.has(key2)) {
+      if (!f2.waived) fresh++;
+      return f2;
+    }
     if (!f2.waived) existing++;
     return { ...f2, baseline: true };
   });
   const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
-  return { findings: out, summary: { file: baseline.file, existing, fixed } };
+  return { findings: out, summary: { file: baseline.file, existing, new: fresh, fixed } };
 }
 
 // src/model/estate.ts
@@ -77246,7 +77434,11 @@ function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
     evaluatedAt: at.toISOString(),
     mode,
     policy: { pack: pack.name, packs: pack.chain },
-    summary: extras.baseline ? { ...summary2, baseline: extras.baseline.existing } : summary2,
+    summary: {
+      ...summary2,
+      ...extras.baseline && { baseline: extras.baseline.existing },
+      ...extras.notEvaluated?.length && { notEvaluated: extras.notEvaluated.length }
+    },
     findings,
     descriptors: rulesOf(pack).map((r) => r.meta),
     ...extras
@@ -77272,16 +77464,18 @@ async function selectBaseline(options) {
   const absolute = path11.resolve(cwd, options.baseline);
   return loadBaseline(absolute, displayPath(absolute, cwd));
 }
-function settle(model, pack, findings, ran, waivers2, baseline) {
-  let out = findings;
+function settle(model, pack, raw, ran, waivers2, baseline) {
+  const resolved = resolveDependents(raw);
+  let out = resolved.findings;
   const extras = {};
+  if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
   if (waivers2) {
     const applied = applyWaivers(out, waivers2, model.at);
     extras.waivers = applied.outcomes;
     out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, rules9, pack, ran)];
   }
   if (baseline) {
-    const applied = applyBaseline(out, baseline);
+    const applied = applyBaseline(out, baseline, resolved.notEvaluated);
     extras.baseline = applied.summary;
     out = applied.findings;
   }
@@ -77414,14 +77608,14 @@ async function readKeyVault(refs, o) {
     return v;
   };
   await Promise.all(
-    [...unique].map(async ([key, ref]) => {
+    [...unique].map(async ([key2, ref]) => {
       if (!ref.vault) {
-        out.set(key, { status: "not-found", vault: "", name: ref.certificate, reason: "the reference names no vault and its region declares no Key Vault" });
+        out.set(key2, { status: "not-found", vault: "", name: ref.certificate, reason: "the reference names no vault and its region declares no Key Vault" });
         return;
       }
       const { client, gate } = vaultFor(ref.vault);
       const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
-      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
+      out.set(key2, await readCertificate(ref, ref.vault, call, credential.scrub));
     })
   );
   return out;
@@ -78104,9 +78298,9 @@ function notEvaluated(model) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   const add = (e) => {
-    const key = `${e.target}\0${e.source}\0${e.reason}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const key2 = `${e.target}\0${e.source}\0${e.reason}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
     out.push(e);
   };
   for (const server of tlsServers(model.topology)) {
@@ -78210,24 +78404,97 @@ function incompleteVerdict(gaps) {
 }
 var describeGap = (g) => `${g.target}: ${g.source}: ${g.reason}`;
 
+// src/report/grouping.ts
+var RANK3 = { error: 0, warning: 1, info: 2 };
+var key = (f2) => `${f2.rule}	${f2.target}`;
+function groupFindings(report, shown) {
+  const shownKeys = /* @__PURE__ */ new Map();
+  for (const f2 of shown) if (!shownKeys.has(key(f2))) shownKeys.set(key(f2), f2);
+  const dependents = /* @__PURE__ */ new Map();
+  const orphans = [];
+  for (const d of report.notEvaluated ?? []) {
+    const cause = d.because.map((c) => shownKeys.get(key(c))).find((f2) => f2 !== void 0);
+    if (!cause) orphans.push(d);
+    else dependents.set(cause, [...dependents.get(cause) ?? [], d]);
+  }
+  const byTarget = /* @__PURE__ */ new Map();
+  for (const f2 of shown) {
+    const entry = { finding: f2, dependents: dependents.get(f2) ?? [] };
+    const list2 = byTarget.get(f2.target);
+    if (list2) list2.push(entry);
+    else byTarget.set(f2.target, [entry]);
+  }
+  const order = [...byTarget.keys()];
+  const weight = (entries) => ({
+    causes: entries.reduce((n, e) => n + e.dependents.length, 0),
+    worst: Math.min(...entries.map((e) => e.finding.waived ? 3 : RANK3[e.finding.severity]))
+  });
+  const groups = [...byTarget].map(([target, entries]) => ({
+    target,
+    entries: [...entries].sort((a, b) => Number(b.dependents.length > 0) - Number(a.dependents.length > 0) || RANK3[a.finding.severity] - RANK3[b.finding.severity])
+  }));
+  groups.sort((a, b) => {
+    const wa = weight(a.entries);
+    const wb = weight(b.entries);
+    return Number(wb.causes > 0) - Number(wa.causes > 0) || wa.worst - wb.worst || order.indexOf(a.target) - order.indexOf(b.target);
+  });
+  return { groups, orphans };
+}
+function describeDependents(dependents, maxTargets = 3) {
+  const byRule = /* @__PURE__ */ new Map();
+  for (const d of dependents) byRule.set(d.rule, [...byRule.get(d.rule) ?? [], d.target]);
+  return [...byRule].map(([rule50, targets]) => `${rule50} on ${targets.length <= maxTargets ? targets.join(", ") : `${targets.length} ${targets.every((t) => t.includes("->")) ? "pairs" : "targets"}`}`).join("; ");
+}
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function summaryCounts(report) {
+  const s = report.summary;
+  const errorTargets = new Set(report.findings.filter((f2) => f2.severity === "error" && !f2.waived).map((f2) => f2.target)).size;
+  const errors = s.error > 0 ? `${plural(s.error, "error")} on ${plural(errorTargets, "object")}` : plural(s.error, "error");
+  let out = `${errors}, ${plural(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}`;
+  const b = report.baseline;
+  if (b) {
+    const open3 = report.findings.filter((f2) => !f2.waived);
+    const fresh = b.new ?? open3.filter((f2) => !f2.baseline).length;
+    out += ` (${fresh} new, ${b.existing} baselined, ${b.fixed} fixed since the baseline)`;
+  }
+  const waiting = report.notEvaluated ?? [];
+  if (waiting.length > 0) {
+    const causes = new Set(waiting.flatMap((d) => d.because.map(key))).size;
+    out += `; ${plural(waiting.length, "check")} not evaluated because of ${causes === 1 ? "one finding" : `${causes} findings`}`;
+  }
+  return out;
+}
+function dependentsByCause(report) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of report.notEvaluated ?? []) {
+    for (const c of d.because) out.set(key(c), [...out.get(key(c)) ?? [], d]);
+  }
+  return out;
+}
+function waitingSuffix(f2, byCause) {
+  const waiting = byCause.get(key(f2));
+  return waiting?.length ? ` (${plural(waiting.length, "check")} not evaluated because of this: ${describeDependents(waiting)})` : "";
+}
+var becauseText = (d) => `not evaluated because of ${d.because.map((c) => `${c.rule} on ${c.target}`).join(" and ")}`;
+
 // src/report/github.ts
 var ANNOTATION_LIMIT = 10;
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-var RANK3 = { error: 0, warning: 1, info: 2 };
+var RANK4 = { error: 0, warning: 1, info: 2 };
 var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function annotation(f2) {
+function annotation(f2, suffix = "") {
   const props = [
     `file=${escapeProperty2(f2.location.file)}`,
     `line=${f2.location.line}`,
     `col=${f2.location.column}`,
     `title=${escapeProperty2(`${f2.rule} (${f2.target})`)}`
   ].join(",");
-  return `::${COMMAND[f2.severity]} ${props}::${escapeData2(f2.message)}`;
+  return `::${COMMAND[f2.severity]} ${props}::${escapeData2(f2.message + suffix)}`;
 }
-var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
+var plural2 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderGithub(report, ctx2, reserved) {
-  const open3 = report.findings.filter((f2) => !f2.waived && !f2.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
+  const open3 = report.findings.filter((f2) => !f2.waived && !f2.baseline).sort((a, b) => RANK4[a.severity] - RANK4[b.severity]);
   const quiet = report.findings.length - open3.length;
   const bySeverity = (s) => open3.filter((f2) => f2.severity === s);
   const gaps = openGaps(report);
@@ -78236,7 +78503,9 @@ function renderGithub(report, ctx2, reserved) {
   const errorSlots = ANNOTATION_LIMIT - keep.error - (gaps.length ? 1 : 0);
   const warningSlots = ANNOTATION_LIMIT - keep.warning;
   const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : s === "warning" ? warningSlots : ANNOTATION_LIMIT)));
-  const needsNotice = over.some((n) => n > 0) || quiet > 0;
+  const waiting = report.notEvaluated?.length ?? 0;
+  const byCause = dependentsByCause(report);
+  const needsNotice = over.some((n) => n > 0) || quiet > 0 || waiting > 0;
   const limit = { error: errorSlots, warning: warningSlots, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown = [];
   if (gaps.length) {
@@ -78246,20 +78515,21 @@ function renderGithub(report, ctx2, reserved) {
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ["error", "warning", "info"]) {
     const list2 = bySeverity(s);
-    shown.push(...list2.slice(0, limit[s]).map(annotation));
+    shown.push(...list2.slice(0, limit[s]).map((f2) => annotation(f2, waitingSuffix(f2, byCause))));
     left = { ...left, [s]: Math.max(0, list2.length - limit[s]) };
   }
   if (needsNotice) {
     const parts = [];
     const more = left.error + left.warning + left.info;
     if (more > 0) {
-      const kinds2 = [left.error && plural(left.error, "error"), left.warning && plural(left.warning, "warning"), left.info && `${left.info} info`].filter(Boolean).join(", ");
+      const kinds2 = [left.error && plural2(left.error, "error"), left.warning && plural2(left.warning, "warning"), left.info && `${left.info} info`].filter(Boolean).join(", ");
       parts.push(`${more} more not annotated (GitHub shows ${ANNOTATION_LIMIT} per type): ${kinds2}`);
     }
     const waived = report.findings.filter((f2) => f2.waived).length;
     const existing = report.findings.filter((f2) => f2.baseline && !f2.waived).length;
     if (waived) parts.push(`${waived} waived`);
     if (existing) parts.push(`${existing} existing (in the baseline)`);
+    if (waiting) parts.push(`${plural2(waiting, "check")} not evaluated because of another finding`);
     shown.push(`::notice title=${escapeProperty2("rc-policy: more findings")}::${escapeData2(`${parts.join("; ")}. All findings are in the job summary and the SARIF/JSON reports.`)}`);
   }
   return shown.length ? `${shown.join("\n")}
@@ -78274,8 +78544,8 @@ var renderJson = ({ descriptors: _, ...report }) => `${JSON.stringify(report, nu
 var SAFE = /[A-Za-z0-9 ._/-]/;
 var mermaidLabel = (s) => [...s].slice(0, 200).map((ch) => SAFE.test(ch) ? ch : "_").join("");
 var ganttName = (s) => s.replace(/->/g, " to ").replace(/[^A-Za-z0-9 ._()/-]/g, "_").slice(0, 80);
-var RANK4 = { error: 0, warning: 1, info: 2, ok: 3 };
-var worse = (a, b) => RANK4[a] <= RANK4[b] ? a : b;
+var RANK5 = { error: 0, warning: 1, info: 2, ok: 3 };
+var worse = (a, b) => RANK5[a] <= RANK5[b] ? a : b;
 function statusByObject(findings) {
   const out = /* @__PURE__ */ new Map();
   const mark = (id, s) => out.set(id, worse(out.get(id) ?? "ok", s));
@@ -78298,53 +78568,53 @@ var CLASS_DEFS = [
   "classDef info fill:#ddf4ff,stroke:#0969da,color:#1f2328",
   "classDef ok fill:#dafbe1,stroke:#1a7f37,color:#1f2328"
 ];
-function shape(n, key) {
+function shape(n, key2) {
   const label = n.fqdn ? `${mermaidLabel(n.id)}<br/>${mermaidLabel(n.fqdn)}` : mermaidLabel(n.id);
   switch (n.kind) {
     case "client":
-      return `${key}(["${label}"])`;
+      return `${key2}(["${label}"])`;
     case "globalLoadBalancer":
-      return `${key}{{"${label}"}}`;
+      return `${key2}{{"${label}"}}`;
     case "loadBalancer":
-      return `${key}[["${label}"]]`;
+      return `${key2}[["${label}"]]`;
     case "gateway":
-      return `${key}("${label}")`;
+      return `${key2}("${label}")`;
     default:
-      return `${key}["${label}"]`;
+      return `${key2}["${label}"]`;
   }
 }
 function pickNodes(nodes, status) {
   if (nodes.length <= MAX_DIAGRAM_NODES) return [...nodes];
   const structural = nodes.filter((n) => n.kind !== "broker" && n.kind !== "client");
-  const rest = nodes.filter((n) => n.kind === "broker" || n.kind === "client").map((n, i) => ({ n, i, s: RANK4[status.get(n.id) ?? "ok"] })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.n);
+  const rest = nodes.filter((n) => n.kind === "broker" || n.kind === "client").map((n, i) => ({ n, i, s: RANK5[status.get(n.id) ?? "ok"] })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.n);
   const keep = new Set([...structural, ...rest].slice(0, Math.max(MAX_DIAGRAM_NODES, structural.length)));
   return nodes.filter((n) => keep.has(n));
 }
 function topologyFlowchart(estate, status) {
   const drawn = pickNodes(estate.nodes, status);
-  const key = /* @__PURE__ */ new Map();
+  const key2 = /* @__PURE__ */ new Map();
   drawn.forEach((n, i) => {
-    if (!key.has(n.id)) key.set(n.id, `n${i}`);
+    if (!key2.has(n.id)) key2.set(n.id, `n${i}`);
   });
   const lines = ["flowchart LR", ...CLASS_DEFS.map((d) => `  ${d}`)];
   const clients = drawn.filter((n) => n.kind === "client");
   if (clients.length) {
     lines.push('  subgraph clients ["clients"]');
-    for (const n of clients) lines.push(`    ${shape(n, key.get(n.id))}`);
+    for (const n of clients) lines.push(`    ${shape(n, key2.get(n.id))}`);
     lines.push("  end");
   }
-  for (const n of drawn.filter((x) => x.kind === "globalLoadBalancer")) lines.push(`  ${shape(n, key.get(n.id))}`);
+  for (const n of drawn.filter((x) => x.kind === "globalLoadBalancer")) lines.push(`  ${shape(n, key2.get(n.id))}`);
   const regions = [...new Set(drawn.filter((n) => n.kind !== "client" && n.region).map((n) => n.region))];
   regions.forEach((r, i) => {
     lines.push(`  subgraph region${i} ["region ${mermaidLabel(r)}"]`);
-    for (const n of drawn.filter((x) => x.kind !== "client" && x.region === r)) lines.push(`    ${shape(n, key.get(n.id))}`);
+    for (const n of drawn.filter((x) => x.kind !== "client" && x.region === r)) lines.push(`    ${shape(n, key2.get(n.id))}`);
     lines.push("  end");
   });
-  for (const n of drawn.filter((x) => x.kind !== "client" && x.kind !== "globalLoadBalancer" && !x.region)) lines.push(`  ${shape(n, key.get(n.id))}`);
+  for (const n of drawn.filter((x) => x.kind !== "client" && x.kind !== "globalLoadBalancer" && !x.region)) lines.push(`  ${shape(n, key2.get(n.id))}`);
   const edges = /* @__PURE__ */ new Set();
   for (const e of estate.edges) {
-    const a = key.get(e.from);
-    const b = key.get(e.to);
+    const a = key2.get(e.from);
+    const b = key2.get(e.to);
     if (!a || !b) continue;
     const edge = e.kind === "upstream" ? e.tls === "none" ? `${a} -. "plaintext" .-> ${b}` : `${a} -. "${mermaidLabel(e.tls ?? "tls")}" .-> ${b}` : e.kind === "connects" ? `${a} --> ${b}` : `${a} ==> ${b}`;
     edges.add(`  ${edge}`);
@@ -78353,7 +78623,7 @@ function topologyFlowchart(estate, status) {
   const byStatus = /* @__PURE__ */ new Map();
   for (const n of drawn) {
     const s = status.get(n.id) ?? "ok";
-    byStatus.set(s, [...byStatus.get(s) ?? [], key.get(n.id)]);
+    byStatus.set(s, [...byStatus.get(s) ?? [], key2.get(n.id)]);
   }
   for (const [s, keys] of byStatus) lines.push(`  class ${[...new Set(keys)].join(",")} ${s}`);
   return { mermaid: `${lines.join("\n")}
@@ -78406,6 +78676,55 @@ function validityGantt(estate, findings, evaluatedAt) {
 `, omitted: sorted.length - shown.length };
 }
 
+// src/report/matrix-text.ts
+var MAX_COLUMNS = 12;
+var MAX_ROWS = 40;
+var MAX_WIDTH = 100;
+var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var isUndecided = (c) => c !== void 0 && !c.ok && (c.skipped === true || c.because !== void 0);
+var isBroken = (p) => p.path !== void 0;
+var isSkipped = (p) => !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
+function renderMatrix(pairs, paint) {
+  if (pairs.length === 0) return [];
+  const clients = [...new Set(pairs.map((p) => p.client))];
+  const servers = [...new Set(pairs.map((p) => p.server))];
+  const skipped = pairs.filter(isSkipped).length;
+  const broken = pairs.filter(isBroken).length;
+  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
+  const ok = pairs.length - failing - skipped - broken;
+  const counts = [`${ok} ok`, `${failing} failing`, ...broken ? [`${broken} broken on the path`] : [], ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
+  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
+  const labelWidth = Math.max(...clients.map((c) => c.length));
+  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
+    return [`${headline}; too large to draw here, --format json lists every pair`];
+  }
+  const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
+  const cell = (client, server) => {
+    const p = byPair.get(`${client}\0${server}`);
+    if (!p) return paint("gray", "\xB7");
+    if (p.ok) return paint("green", "\u2714");
+    if (isBroken(p)) return paint("red", "\u2298");
+    return isSkipped(p) ? paint("yellow", "?") : paint("red", "\u2716");
+  };
+  const lines = [paint("bold", headline), `  ${" ".repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join("")}`];
+  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
+  let legend = "";
+  servers.forEach((server, i) => {
+    const entry = `${i + 1} ${server}`;
+    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
+      lines.push(paint("gray", `  ${legend}`));
+      legend = "";
+    }
+    legend += legend ? `   ${entry}` : entry;
+  });
+  lines.push(paint("gray", `  ${legend}`));
+  lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
+  const reasons = /* @__PURE__ */ new Map();
+  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
+  for (const [hops, n] of reasons) lines.push(`  \u2298 ${plural3(n, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  return lines;
+}
+
 // src/report/markdown.ts
 var MAX_FINDING_ROWS = 200;
 var MAX_MATRIX_COLUMNS = 10;
@@ -78416,19 +78735,16 @@ function md(s) {
 }
 var code = (s) => `\`${s.slice(0, 500).replace(/[\u0000-\u001F\u007F`]+/g, " ").replace(/\|/g, "\\|")}\``;
 var ICON = { error: "\u{1F7E5}", warning: "\u{1F7E8}", info: "\u{1F7E6}" };
-var plural2 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
+var plural4 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderMarkdown(report, ctx2) {
   const failed = report.findings.some(ctx2.failing);
   const gaps = openGaps(report);
   const s = report.summary;
   const out = [];
   const name3 = report.estate?.name ?? report.topology;
-  const verdict = gaps.length > 0 ? "\u26D4 rc-policy %s \u2014 incomplete" : failed ? "\u274C rc-policy %s \u2014 fail" : "\u2705 rc-policy %s \u2014 pass";
-  out.push(`## ${verdict.replace("%s", `${report.mode}: ${md(name3)}`)}`, "");
-  out.push(
-    `**${plural2(s.error, "error")}**, ${plural2(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing (baseline)` : ""} \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`,
-    ""
-  );
+  const verdict2 = gaps.length > 0 ? "\u26D4 rc-policy %s \u2014 incomplete" : failed ? "\u274C rc-policy %s \u2014 fail" : "\u2705 rc-policy %s \u2014 pass";
+  out.push(`## ${verdict2.replace("%s", `${report.mode}: ${md(name3)}`)}`, "");
+  out.push(`**${md(summaryCounts(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
   if (report.matrix) out.push(...matrixSection(report.matrix));
@@ -78462,19 +78778,34 @@ function location(f2, ctx2) {
 }
 function findingsSection(report, ctx2) {
   if (report.findings.length === 0) return ["No findings.", ""];
-  const rows = report.findings.slice(0, MAX_FINDING_ROWS).map((f2) => {
-    const state3 = f2.waived ? `\u{1F4A4} waived until ${md(f2.waiver?.expires ?? "?")}: ${md(f2.waiver?.reason ?? "")}` : f2.baseline ? "existing (baseline)" : ctx2.failing(f2) ? "**fails**" : "";
-    return `| ${ICON[f2.severity]} ${f2.severity} | [${md(f2.rule)}](${ruleHelpUri(f2.rule)}) | ${md(f2.target)} | ${md(f2.message)} | ${location(f2, ctx2)} | ${state3} |`;
-  });
-  const more = report.findings.length - rows.length;
+  const { groups, orphans } = groupFindings(report, report.findings);
+  const rows = [];
+  let shown = 0;
+  for (const { entries } of groups) {
+    for (const { finding: f2, dependents } of entries) {
+      if (shown++ >= MAX_FINDING_ROWS) break;
+      const state3 = f2.waived ? `\u{1F4A4} waived until ${md(f2.waiver?.expires ?? "?")}: ${md(f2.waiver?.reason ?? "")}` : f2.baseline ? "existing (baseline)" : ctx2.failing(f2) ? "**fails**" : "";
+      const also = (f2.related ?? []).map((r) => `<br/>also ${location(r, ctx2)}: ${md(r.message)}`).join("");
+      const fix = `${f2.remedy ? `${md(f2.remedy)} ` : ""}${code(`rc-policy explain ${f2.rule}`)}`;
+      rows.push(`| ${ICON[f2.severity]} ${f2.severity} | [${md(f2.rule)}](${ruleHelpUri(f2.rule)}) | ${md(f2.target)} | ${md(f2.message)}${also} | ${location(f2, ctx2)} | ${state3} | ${fix} |`);
+      if (dependents.length > 0) {
+        rows.push(`| \u21B3 | not evaluated | ${md(f2.target)} | ${plural4(dependents.length, "check")} wait on this finding: ${md(describeDependents(dependents))} | | | |`);
+      }
+    }
+  }
+  const more = report.findings.length - Math.min(shown, MAX_FINDING_ROWS);
+  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => `${md(c.rule)} on ${md(c.target)}`).join(", ")}`);
   return [
     "### Findings",
     "",
-    "| Severity | Rule | Target | Message | Location | |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "Grouped by object; a finding other checks wait on comes first.",
+    "",
+    "| Severity | Rule | Target | Message | Location | | Fix |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    ...more > 0 ? [`\u2026 and ${more} more findings: see the JSON or SARIF report.`, ""] : []
+    ...more > 0 ? [`\u2026 and ${more} more findings: see the JSON or SARIF report.`, ""] : [],
+    ...orphanLines.length > 0 ? ["Not evaluated because of a finding not shown here:", "", ...orphanLines, ""] : []
   ];
 }
 function incompleteSection(report, ctx2) {
@@ -78498,9 +78829,17 @@ function incompleteSection(report, ctx2) {
 }
 var side = (p) => {
   if (p.ok) return "\u2705";
-  const s = p.serverAuth.ok ? "" : "server";
-  const c = p.clientAuth && !p.clientAuth.ok ? "client" : "";
+  if (p.path) return "\u26D4 path";
+  const failed = (c2) => c2 !== void 0 && !c2.ok && !isUndecided(c2);
+  const s = failed(p.serverAuth) ? "server" : "";
+  const c = failed(p.clientAuth) ? "client" : "";
+  if (!s && !c) return "\u2754";
   return `\u274C ${[s, c].filter(Boolean).join("+")}`.trimEnd();
+};
+var verdict = (c) => {
+  if (c.ok) return "accepted";
+  if (c.because) return `not evaluated: ${md(c.reason ?? "")} (because of ${c.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})`;
+  return `${c.skipped ? "not evaluated" : "rejected"}: ${md(c.reason ?? "")}`;
 };
 function matrixSection(pairs) {
   const clients = [...new Set(pairs.map((p) => p.client))];
@@ -78518,13 +78857,14 @@ function matrixSection(pairs) {
       });
       out.push(`| ${md(c)} | ${cells.join(" | ")} |`);
     }
-    out.push("", "\u2705 both sides accept \xB7 \u274C server: the client rejects the server chain \xB7 \u274C client: the server rejects the client certificate \xB7 \xB7 no connection", "");
+    out.push("", "\u2705 both sides accept \xB7 \u274C server: the client rejects the server chain \xB7 \u274C client: the server rejects the client certificate \xB7 \u26D4 path: a hop on the way terminates TLS \xB7 \u2754 not evaluated \xB7 \xB7 no connection", "");
   }
   if (failing.length) {
     out.push("| Client | Server | Server chain | Client certificate |", "| --- | --- | --- | --- |");
     for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const srv = p.serverAuth.ok ? "accepted" : `rejected: ${md(p.serverAuth.reason ?? "")}`;
-      const cli = !p.clientAuth ? "not required" : p.clientAuth.ok ? "accepted" : `rejected: ${md(p.clientAuth.reason ?? "")}`;
+      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})` : void 0;
+      const srv = broken ?? verdict(p.serverAuth);
+      const cli = broken ?? (!p.clientAuth ? "not required" : verdict(p.clientAuth));
       out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
     }
     if (failing.length > MAX_PAIR_ROWS) out.push("", `\u2026 and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
@@ -78574,7 +78914,7 @@ Source: ${m.source}`;
 
 **Source.** ${m.source}
 
-[Documentation](${helpUri})`
+[Documentation](${helpUri}) \xB7 \`rc-policy explain ${m.id}\``
     },
     helpUri,
     defaultConfiguration: { level: LEVEL[m.severity] },
@@ -78600,10 +78940,16 @@ function suppression(f2) {
 }
 function invocation(report) {
   const gaps = report.incomplete ?? [];
-  if (gaps.length === 0) return { executionSuccessful: true };
+  const waiting = (report.notEvaluated ?? []).map((d) => ({
+    level: "note",
+    message: { text: `${d.rule} on ${d.target}: ${becauseText(d)} (${d.message})` },
+    locations: [{ physicalLocation: physical(d.location), logicalLocations: [{ name: d.target, kind: "resource" }] }],
+    associatedRule: { id: d.rule }
+  }));
+  if (gaps.length === 0) return { executionSuccessful: true, ...waiting.length && { toolExecutionNotifications: waiting } };
   return {
     executionSuccessful: openGaps(report).length === 0,
-    toolExecutionNotifications: gaps.map((g) => ({
+    toolExecutionNotifications: [...waiting, ...gaps.map((g) => ({
       level: g.waived ? "note" : "error",
       message: { text: `could not evaluate ${describeGap(g)}${g.waived ? " (waived)" : ""}` },
       locations: [
@@ -78616,23 +78962,31 @@ function invocation(report) {
         }
       ],
       associatedRule: { id: "live/unreachable" }
-    }))
+    }))]
   };
 }
+var physical = (l) => ({
+  artifactLocation: { uri: artifactUri(l.file) },
+  region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) }
+});
 function renderSarif(report, _ctx) {
   const rules11 = report.descriptors ?? ALL_RULES.map((r) => r.meta);
   const index = new Map(rules11.map((r, i) => [r.id, i]));
   const seen = /* @__PURE__ */ new Map();
+  const byCause = dependentsByCause(report);
   const results = report.findings.map((f2) => {
-    const key = `${f2.rule}\0${f2.target}`;
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
+    const key2 = `${f2.rule}\0${f2.target}`;
+    const n = seen.get(key2) ?? 0;
+    seen.set(key2, n + 1);
     const suppressions = suppression(f2);
     return {
       ruleId: f2.rule,
       ...index.has(f2.rule) && { ruleIndex: index.get(f2.rule) },
       level: LEVEL[f2.severity],
-      message: { text: f2.message },
+      message: { text: f2.message + waitingSuffix(f2, byCause) },
+      ...f2.related?.length && {
+        relatedLocations: f2.related.map((r, id) => ({ id, physicalLocation: physical(r.location), message: { text: r.message } }))
+      },
       locations: [
         {
           physicalLocation: {
@@ -78675,68 +79029,35 @@ function renderSarif(report, _ctx) {
 `;
 }
 
-// src/report/matrix-text.ts
-var MAX_COLUMNS = 12;
-var MAX_ROWS = 40;
-var MAX_WIDTH = 100;
-var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-var isSkipped = (p) => !p.ok && [p.serverAuth, p.clientAuth].some((c) => c?.skipped) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !c.skipped);
-function renderMatrix(pairs, paint) {
-  if (pairs.length === 0) return [];
-  const clients = [...new Set(pairs.map((p) => p.client))];
-  const servers = [...new Set(pairs.map((p) => p.server))];
-  const skipped = pairs.filter(isSkipped).length;
-  const failing = pairs.filter((p) => !p.ok).length - skipped;
-  const ok = pairs.length - failing - skipped;
-  const counts = [`${ok} ok`, `${failing} failing`, ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
-  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
-  const labelWidth = Math.max(...clients.map((c) => c.length));
-  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
-    return [`${headline}; too large to draw here, --format json lists every pair`];
-  }
-  const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
-  const cell = (client, server) => {
-    const p = byPair.get(`${client}\0${server}`);
-    if (!p) return paint("gray", "\xB7");
-    if (p.ok) return paint("green", "\u2714");
-    return isSkipped(p) ? paint("yellow", "?") : paint("red", "\u2716");
-  };
-  const lines = [paint("bold", headline), `  ${" ".repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join("")}`];
-  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
-  let legend = "";
-  servers.forEach((server, i) => {
-    const entry = `${i + 1} ${server}`;
-    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
-      lines.push(paint("gray", `  ${legend}`));
-      legend = "";
-    }
-    legend += legend ? `   ${entry}` : entry;
-  });
-  lines.push(paint("gray", `  ${legend}`));
-  lines.push(paint("gray", "  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ? not evaluated by check  \xB7 not connected"));
-  return lines;
-}
-
 // src/report/text.ts
 var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
 var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
-var plural4 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var plural5 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function renderText(report, options) {
   const paint = (style, s2) => options.color ? `\x1B[${CODES[style][0]}m${s2}\x1B[${CODES[style][1]}m` : s2;
   const shown = options.only ? report.findings.filter(options.only) : report.findings;
-  const byTarget = /* @__PURE__ */ new Map();
-  for (const f2 of shown) {
-    const list2 = byTarget.get(f2.target);
-    if (list2) list2.push(f2);
-    else byTarget.set(f2.target, [f2]);
-  }
+  const { groups, orphans } = groupFindings(report, shown);
   const lines = [];
-  for (const [target, findings] of byTarget) {
-    lines.push(paint("bold", target));
-    for (const f2 of findings) {
+  for (const group2 of groups) {
+    lines.push(paint("bold", group2.target));
+    for (const { finding: f2, dependents } of group2.entries) {
       const sev = f2.waived ? paint("gray", "waived ") : paint(SEVERITY_STYLE[f2.severity], f2.severity.padEnd(7));
       const existing = f2.baseline ? paint("gray", "  (existing: in the baseline)") : "";
       lines.push(`  ${paint("gray", formatLocation(f2.location))}  ${sev}  ${f2.message}  ${paint("gray", f2.rule)}${existing}`);
+      for (const r of f2.related ?? []) lines.push(paint("gray", `      also: ${formatLocation(r.location)}  ${r.message}`));
+      const explain = `rc-policy explain ${f2.rule}`;
+      lines.push(paint("gray", `      fix: ${f2.remedy ? `${f2.remedy}  (${explain})` : explain}`));
+      if (dependents.length > 0 && !options.only) {
+        lines.push(`      ${paint("yellow", `\u21B3 ${plural5(dependents.length, "check")} not evaluated because of this:`)} ${describeDependents(dependents)}`);
+      }
+    }
+    lines.push("");
+  }
+  if (orphans.length > 0 && !options.only) {
+    lines.push(paint("bold", "Not evaluated because of another finding:"));
+    for (const d of orphans) {
+      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(", ");
+      lines.push(`  ${paint("gray", formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
     }
     lines.push("");
   }
@@ -78753,7 +79074,7 @@ function renderText(report, options) {
     lines.push("");
   }
   const s = report.summary;
-  const counts = `${plural4(s.error, "error")}, ${plural4(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}${s.baseline ? `, ${s.baseline} existing` : ""}`;
+  const counts = summaryCounts(report);
   const gaps = openGaps(report);
   const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Model } from './model/types.ts';
 import type { Pack, RuleSetting } from './policy/packs.ts';
-import type { Finding } from './domain/finding.ts';
+import type { Cause, DependentCheck, Finding } from './domain/finding.ts';
 import type { Severity, Violation } from './domain/finding.ts';
 import { hasConcern, phaseOf, type RuleDescriptor, type RulePhase, type RuleRun } from './domain/rule.ts';
 import type { MatrixPair, Report } from './domain/report.ts';
@@ -39,17 +39,50 @@ export function severityOf(rule: Described, setting: RuleSetting | undefined, v:
   return setting ?? v.severity ?? rule.meta.severity;
 }
 
-export function toFinding(rule: Described, v: Violation, severity: Severity): Finding {
+/** A finding as the engine hands it on: `because` is settled by resolveDependents, then dropped. */
+export type RawFinding = Finding & { readonly because?: readonly Cause[] };
+
+export function toFinding(rule: Described, v: Violation, severity: Severity): RawFinding {
   const template = rule.meta.messages[v.messageId];
   if (template === undefined) throw new RuleError(rule.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return { rule: rule.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
+  return {
+    rule: rule.meta.id,
+    severity,
+    target: printable(v.target, 600),
+    message: formatMessage(template, v.data),
+    location: v.location,
+    waived: false,
+    ...(rule.meta.remedy !== undefined && { remedy: rule.meta.remedy }),
+    ...(v.related?.length && { related: v.related }),
+    ...(v.because?.length && { because: v.because.map((c) => ({ rule: c.rule, target: printable(c.target, 600) })) }),
+  };
 }
+
+/**
+ * One cause, one finding (ADR 0120): a finding that names the findings it follows from becomes a
+ * dependent check when all of them are raised; otherwise it stays a finding, so switching the
+ * cause's rule off never hides the consequence.
+ */
+export function resolveDependents(raw: readonly RawFinding[]): { findings: Finding[]; notEvaluated: DependentCheck[] } {
+  const raised = new Set(raw.filter((f) => !f.because).map(findingKey));
+  const findings: Finding[] = [];
+  const notEvaluated: DependentCheck[] = [];
+  for (const { because, ...f } of raw) {
+    if (because && because.every((c) => raised.has(findingKey(c)))) {
+      notEvaluated.push({ rule: f.rule, target: f.target, message: f.message, location: f.location, because });
+    } else findings.push(f);
+  }
+  notEvaluated.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
+  return { findings, notEvaluated };
+}
+
+const findingKey = (f: { rule: string; target: string }): string => `${f.rule}\t${f.target}`;
 
 type Record_ = Map<string, RuleRun['status']>;
 
 /** One phase: the rules of `phase` over its input. `record`, when given, learns how each rule fared. */
-function runPhase(phase: RulePhase, input: { model?: Model; document?: DocumentInput }, rules: readonly AnyRule[], pack: Pack, record?: Record_): Finding[] {
-  const findings: Finding[] = [];
+function runPhase(phase: RulePhase, input: { model?: Model; document?: DocumentInput }, rules: readonly AnyRule[], pack: Pack, record?: Record_): RawFinding[] {
+  const findings: RawFinding[] = [];
   for (const rule of rules) {
     if (phaseOf(rule.meta) !== phase) continue;
     const setting = pack.rules.get(rule.meta.id);
@@ -86,14 +119,14 @@ function runPhase(phase: RulePhase, input: { model?: Model; document?: DocumentI
 }
 
 /** The model-phase rules over the model, sorted (the rules of other phases are left out). */
-export function runRules(model: Model, rules: readonly AnyRule[], pack: Pack, record?: Record_): Finding[] {
+export function runRules(model: Model, rules: readonly AnyRule[], pack: Pack, record?: Record_): RawFinding[] {
   return sortFindings(runPhase('model', { model }, rules, pack, record));
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Most severe first, then by position in the file, so output is stable across runs. */
-export function sortFindings(findings: Finding[]): Finding[] {
+export function sortFindings<F extends Finding>(findings: F[]): F[] {
   return findings.sort(
     (a, b) =>
       RANK[a.severity] - RANK[b.severity] ||
@@ -107,7 +140,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'incomplete' | 'descriptors'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'incomplete' | 'descriptors' | 'notEvaluated'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -117,7 +150,11 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     evaluatedAt: at.toISOString(),
     mode,
     policy: { pack: pack.name, packs: pack.chain },
-    summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
+    summary: {
+      ...summary,
+      ...(extras.baseline && { baseline: extras.baseline.existing }),
+      ...(extras.notEvaluated?.length && { notEvaluated: extras.notEvaluated.length }),
+    },
     findings,
     ...extras,
   };
@@ -167,9 +204,11 @@ export function evaluateModel(topologyFile: string, model: Model, policy: RunPol
   const rules = policy.rules ?? ruleSetOf(pack);
   const ran: Record_ = new Map();
   runPhase('document', { document: { data: undefined, violations: [], file: path.basename(topologyFile) } }, rules.rules, pack, ran);
-  let findings = sortFindings(runPhase('model', { model }, rules.rules, pack, ran));
+  const resolved = resolveDependents(runPhase('model', { model }, rules.rules, pack, ran));
+  let findings = sortFindings(resolved.findings);
   const matrix = reportMatrix(model, pack, rules);
   const extras: { -readonly [K in keyof ReportExtras]: ReportExtras[K] } = {};
+  if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
   let outcomes;
   if (waivers) {
     const applied = applyWaivers(findings, waivers, model.at);
@@ -179,7 +218,7 @@ export function evaluateModel(topologyFile: string, model: Model, policy: RunPol
   // Without waivers the waivers phase still runs, to record each rule as off or not applicable.
   findings = [...findings, ...sortFindings(runPhase('waivers', { model: outcomes ? { ...model, waivers: outcomes } : model }, rules.rules, pack, ran))];
   if (baseline) {
-    const applied = applyBaseline(findings, baseline);
+    const applied = applyBaseline(findings, baseline, resolved.notEvaluated);
     extras.baseline = applied.summary;
     findings = applied.findings;
   }

@@ -10,9 +10,11 @@ import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
 import type { HandshakeCheck, MatrixPair } from './domain/report.ts';
-import { terminatingServers } from './topology/reach.ts';
+import { terminatingServers, tlsBreaksOnPath } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
+import { ownerOf, pathCauses, unreadableAmong, unreadableCause } from './model/causes.ts';
+import type { Cause } from './report/types.ts';
 
 /** Who opens the connection: a client, or a gateway re-encrypting towards an upstream. */
 export interface Initiator {
@@ -35,13 +37,30 @@ export interface HandshakePair {
   readonly serverAuth: HandshakeCheck;
   /** The server validates the client's certificate; absent when the server does not require one. */
   readonly clientAuth?: HandshakeCheck;
+  /** Set when a hop on the way terminates TLS: the end-to-end handshake never reaches the server. */
+  readonly path?: PathBreak;
   readonly ok: boolean;
 }
 
+/** A path on which mTLS does not reach the server: the load balancers that terminate TLS on it. */
+export interface PathBreak {
+  readonly ok: false;
+  readonly reason: string;
+  readonly because: readonly Cause[];
+}
+
 /** Every connecting pair, in document order of the initiators; a pair reached by several paths once. */
-export function handshakePairs(m: Model): { client: Initiator; server: Server }[] {
+export function handshakePairs(m: Model): { client: Initiator; server: Server; breaks?: readonly string[] }[] {
   const t = m.topology;
-  const out: { client: Initiator; server: Server }[] = [];
+  const out: { client: Initiator; server: Server; breaks?: readonly string[] }[] = [];
+  const breaksByList = new Map<string, Map<string, string[]>>();
+  const breaksOf = (ids: readonly string[] | undefined): Map<string, string[]> => {
+    if (!ids) return new Map(); // the default: every server directly
+    const key = ids.join('\u0000');
+    let found = breaksByList.get(key);
+    if (!found) breaksByList.set(key, (found = tlsBreaksOnPath(t, ids)));
+    return found;
+  };
   const seen = new Map<string, Set<string>>();
   // Clients usually share a few connectsTo lists (all of them: [crlb]): expand each list once.
   const expanded = new Map<string, Server[]>();
@@ -51,25 +70,26 @@ export function handshakePairs(m: Model): { client: Initiator; server: Server }[
     if (!servers) expanded.set(key, (servers = terminatingServers(t, expand())));
     return servers;
   };
-  const add = (client: Initiator, servers: readonly Server[]) => {
+  const add = (client: Initiator, servers: readonly Server[], breaks: ReadonlyMap<string, readonly string[]>) => {
     let done = seen.get(client.id);
     if (!done) seen.set(client.id, (done = new Set()));
     for (const server of servers) {
       if (done.has(server.id)) continue;
       done.add(server.id);
-      out.push({ client, server });
+      const b = breaks.get(server.id);
+      out.push({ client, server, ...(b && { breaks: b }) });
     }
   };
   for (const c of t.clients) {
     const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
-    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers);
+    add({ id: c.id, kind: 'client', cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers, breaksOf(c.connectsTo));
   }
   for (const g of t.gateways) {
     for (const u of g.upstreams) {
       // tls: none is no handshake; tls: passthrough is the gateway's clients talking to the upstream.
       if (u.tls !== 'reencrypt') continue;
       const servers = reach([u.to], () => serversReached(m, [u.to]));
-      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers);
+      add({ id: g.id, kind: 'gateway', cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers, breaksOf([u.to]));
     }
   }
   return out;
@@ -83,7 +103,7 @@ function reasonOf(errors: readonly { message: string }[]): string {
   return messages.slice(0, MAX_REASONS).join('; ') + more;
 }
 
-const fail = (reason: string): HandshakeCheck => ({ ok: false, reason });
+const fail = (reason: string, because?: readonly Cause[]): HandshakeCheck => ({ ok: false, reason, ...(because?.length && { because }) });
 const skip = (reason: string): HandshakeCheck => ({ ok: false, skipped: true, reason });
 
 /** A two-level cache: the matrix asks for the same (bundle, party) once per pair. */
@@ -116,14 +136,28 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   const servers = new Verdicts<Server>();
   const initiators = new Verdicts<Initiator>();
 
-  /** The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file). */
-  const anchors = new Map<string, Certificate[] | string>();
-  const anchorsOf = (bundleId: string): Certificate[] | string => {
+  /**
+   * The declared CAs of a bundle as trust anchors (SPEC §3.2: never the bundle's file), and the
+   * findings about those that cannot be read: a handshake that fails without them was not evaluated.
+   */
+  interface Anchors {
+    readonly certs: Certificate[];
+    readonly problem?: string;
+    readonly unreadable: Cause[];
+  }
+  const anchors = new Map<string, Anchors>();
+  const anchorsOf = (bundleId: string): Anchors => {
     let out = anchors.get(bundleId);
     if (out === undefined) {
       const bundle = lookup(t, bundleId, 'trustBundle');
-      const list = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
-      out = !bundle ? `trust bundle ${bundleId} is not declared` : list.length > 0 ? list : `trust bundle ${bundleId} holds no readable CA certificate`;
+      const certs = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      const unreadable = bundle ? unreadableAmong(m, bundle.cas) : [];
+      const problem = !bundle
+        ? `trust bundle ${bundleId} is not declared`
+        : certs.length === 0
+          ? `trust bundle ${bundleId} holds no readable CA certificate${unreadable.length ? ` (${unreadable.map((c) => c.target).join(', ')} cannot be read)` : ''}`
+          : undefined;
+      out = { certs, unreadable, ...(problem && { problem }) };
       anchors.set(bundleId, out);
     }
     return out;
@@ -134,27 +168,34 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
     if (!source) return fail(`${what} has no certificate`);
     if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
     const chain = chainOf(m, source);
-    if (chain.length === 0) return fail(`${what} certificate file ${source.file.path} cannot be read`);
-    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${chain.map((c) => c.fingerprint).join(',')}`;
+    if (chain.length === 0) {
+      const cause = unreadableCause(m, source);
+      return fail(`${what} certificate file ${source.file.path} cannot be read`, cause && [cause]);
+    }
+    const owner = ownerOf(m, source) ?? what;
+    const key = `${bundleId}|${purpose}|${hostname ?? ''}|${owner}|${chain.map((c) => c.fingerprint).join(',')}`;
     let verdict = byChain.get(key);
     if (verdict) return verdict;
     const anchors = anchorsOf(bundleId);
-    if (typeof anchors === 'string') verdict = fail(anchors);
+    if (anchors.problem !== undefined) verdict = fail(anchors.problem, anchors.unreadable);
     else {
       const [leaf, ...intermediates] = chain.map(intern);
-      const r = validatePath(leaf!, intermediates, anchors, {
+      const r = validatePath(leaf!, intermediates, anchors.certs, {
         at: m.at,
         purpose,
         ...(hostname !== undefined && { hostname }),
         labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` },
       });
-      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors));
+      // Without an unreadable anchor nobody can tell whether the chain would validate; otherwise the
+      // failure waits on findings that explain it completely, or stands on its own.
+      const because = r.ok ? undefined : anchors.unreadable.length > 0 ? anchors.unreadable : pathCauses(m, r.errors, r.path, owner, purpose === 'serverAuth' ? owner : undefined);
+      verdict = r.ok ? { ok: true } : fail(reasonOf(r.errors), because);
     }
     byChain.set(key, verdict);
     return verdict;
   };
 
-  return handshakePairs(m).map(({ client, server }) => {
+  return handshakePairs(m).map(({ client, server, breaks }) => {
     const serverAuth = client.trustBundle
       ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle!, 'serverAuth', 'server', server.fqdn))
       : fail(
@@ -169,11 +210,23 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
         ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, 'clientAuth', 'client'))
         : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
     }
-    const ok = serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ok };
+    const path: PathBreak | undefined = breaks && {
+      ok: false,
+      reason: `${breaks.join(', ')} terminate${breaks.length === 1 ? 's' : ''} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ''}`,
+      because: breaks.map((id) => ({ rule: 'lb/no-tls-termination', target: id })),
+    };
+    const ok = !path && serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ...(path && { path }), ok };
   });
 });
 
 /** The matrix as the report carries it (SPEC §5). */
 export const matrixForReport = (pairs: readonly HandshakePair[]): MatrixPair[] =>
-  pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...(p.clientAuth && { clientAuth: p.clientAuth }) }));
+  pairs.map((p) => ({
+    client: p.client.id,
+    server: p.server.id,
+    ok: p.ok,
+    serverAuth: p.serverAuth,
+    ...(p.clientAuth && { clientAuth: p.clientAuth }),
+    ...(p.path && { path: p.path }),
+  }));

@@ -1,6 +1,6 @@
 // The report every output format is rendered from: the end of the pipeline, and all a renderer reads.
 import type { Location } from './location.ts';
-import type { Finding, WaiverOutcome } from './finding.ts';
+import type { Cause, DependentCheck, Finding, WaiverOutcome } from './finding.ts';
 import type { RuleDescriptor, RuleRun } from './rule.ts';
 
 export interface Summary {
@@ -10,6 +10,8 @@ export interface Summary {
   readonly waived: number;
   /** With --baseline: unwaived findings already in the previous report (counted in error/warning/info too). */
   readonly baseline?: number;
+  /** Checks not evaluated because another finding names their cause (`notEvaluated`); not counted above. */
+  readonly notEvaluated?: number;
 }
 
 /** One side of a simulated handshake: does the validating party accept the peer's chain? */
@@ -19,6 +21,8 @@ export interface HandshakeCheck {
   readonly reason?: string;
   /** Not evaluated by `check` (the certificate lives only in Key Vault; cert/live-only lists it); `ok` is then false. */
   readonly skipped?: boolean;
+  /** Not evaluated because these findings name the cause (ADR 0120); `ok` is then false. */
+  readonly because?: readonly Cause[];
 }
 
 /**
@@ -33,6 +37,12 @@ export interface MatrixPair {
   readonly ok: boolean;
   readonly serverAuth: HandshakeCheck;
   readonly clientAuth?: HandshakeCheck;
+  /**
+   * Set when a hop on the way terminates TLS (a load balancer with a TLS listener or a certificate):
+   * the end-to-end handshake never reaches the server, whatever the two sides would accept; `ok` is
+   * then false (ADR 0122).
+   */
+  readonly path?: { readonly ok: false; readonly reason: string; readonly because: readonly Cause[] };
 }
 
 /** The report every output format is rendered from (and, as JSON, the stable output of spec §5). */
@@ -44,6 +54,8 @@ export interface Report {
   readonly policy: { readonly pack: string; readonly packs: readonly string[] };
   readonly summary: Summary;
   readonly findings: readonly Finding[];
+  /** Checks that wait on a finding above (ADR 0120); absent when there are none. */
+  readonly notEvaluated?: readonly DependentCheck[];
   /** The handshake matrix, when the trust rules ran. */
   readonly matrix?: readonly MatrixPair[];
   /** How each rule of the pack fared (for JUnit's honest pass/skip counts); absent when the topology failed the schema. */
@@ -85,6 +97,8 @@ export interface BaselineSummary {
   readonly file: string;
   /** Findings of this run found in the baseline (shown as existing). */
   readonly existing: number;
+  /** Unwaived findings of this run the baseline does not have. */
+  readonly new?: number;
   /** Findings of the baseline no longer raised. */
   readonly fixed: number;
 }

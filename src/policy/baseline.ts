@@ -5,7 +5,7 @@
 import { InputError } from '../errors.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import type { BaselineSummary } from '../domain/report.ts';
-import type { Finding } from '../domain/finding.ts';
+import type { DependentCheck, Finding } from '../domain/finding.ts';
 
 export interface Baseline {
   /** As shown in reports. */
@@ -36,17 +36,29 @@ export function parseBaseline(doc: SourceDocument): Baseline {
   return { file: doc.file, keys };
 }
 
-/** Marks the findings the baseline already had; counts what is existing and what was fixed since. */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { findings: Finding[]; summary: BaselineSummary } {
-  const seen = new Set<string>();
+/**
+ * Marks the findings the baseline already had; counts what is new, existing, and fixed since. A
+ * baseline finding that is now a check waiting on another cause (ADR 0120) is not fixed: it was
+ * not evaluated.
+ */
+export function applyBaseline(
+  findings: readonly Finding[],
+  baseline: Baseline,
+  notEvaluated: readonly DependentCheck[] = [],
+): { findings: Finding[]; summary: BaselineSummary } {
+  const seen = new Set<string>(notEvaluated.map(findingKey));
   let existing = 0;
+  let fresh = 0;
   const out = findings.map((f): Finding => {
     const key = findingKey(f);
     seen.add(key);
-    if (!baseline.keys.has(key)) return f;
+    if (!baseline.keys.has(key)) {
+      if (!f.waived) fresh++;
+      return f;
+    }
     if (!f.waived) existing++;
     return { ...f, baseline: true };
   });
   const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
-  return { findings: out, summary: { file: baseline.file, existing, fixed } };
+  return { findings: out, summary: { file: baseline.file, existing, new: fresh, fixed } };
 }

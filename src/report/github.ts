@@ -7,6 +7,7 @@ import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 import { fails } from './summary.ts';
+import { dependentsByCause, waitingSuffix } from './grouping.ts';
 
 /** GitHub shows at most 10 annotations of each type per step; the rest would be dropped silently. */
 export const ANNOTATION_LIMIT = 10;
@@ -17,14 +18,14 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 export const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function annotation(f: Finding): string {
+export function annotation(f: Finding, suffix = ''): string {
   const props = [
     `file=${escapeProperty(f.location.file)}`,
     `line=${f.location.line}`,
     `col=${f.location.column}`,
     `title=${escapeProperty(`${f.rule} (${f.target})`)}`,
   ].join(',');
-  return `::${COMMAND[f.severity]} ${props}::${escapeData(f.message)}`;
+  return `::${COMMAND[f.severity]} ${props}::${escapeData(f.message + suffix)}`;
 }
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -53,7 +54,9 @@ export function renderGithub(report: Report, ctx?: RenderContext, reserved?: Res
   const errorSlots = ANNOTATION_LIMIT - keep.error - (gaps.length ? 1 : 0);
   const warningSlots = ANNOTATION_LIMIT - keep.warning;
   const over = (['error', 'warning', 'info'] as const).map((s) => Math.max(0, bySeverity(s).length - (s === 'error' ? errorSlots : s === 'warning' ? warningSlots : ANNOTATION_LIMIT)));
-  const needsNotice = over.some((n) => n > 0) || quiet > 0;
+  const waiting = report.notEvaluated?.length ?? 0;
+  const byCause = dependentsByCause(report);
+  const needsNotice = over.some((n) => n > 0) || quiet > 0 || waiting > 0;
   const limit: Record<Severity, number> = { error: errorSlots, warning: warningSlots, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown: string[] = [];
   if (gaps.length) {
@@ -63,7 +66,7 @@ export function renderGithub(report: Report, ctx?: RenderContext, reserved?: Res
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ['error', 'warning', 'info'] as const) {
     const list = bySeverity(s);
-    shown.push(...list.slice(0, limit[s]).map(annotation));
+    shown.push(...list.slice(0, limit[s]).map((f) => annotation(f, waitingSuffix(f, byCause))));
     left = { ...left, [s]: Math.max(0, list.length - limit[s]) };
   }
   if (needsNotice) {
@@ -77,6 +80,7 @@ export function renderGithub(report: Report, ctx?: RenderContext, reserved?: Res
     const existing = report.findings.filter((f) => f.baseline && !f.waived).length;
     if (waived) parts.push(`${waived} waived`);
     if (existing) parts.push(`${existing} existing (in the baseline)`);
+    if (waiting) parts.push(`${plural(waiting, 'check')} not evaluated because of another finding`);
     shown.push(`::notice title=${escapeProperty('rc-policy: more findings')}::${escapeData(`${parts.join('; ')}. All findings are in the job summary and the SARIF/JSON reports.`)}`);
   }
   return shown.length ? `${shown.join('\n')}\n` : '';

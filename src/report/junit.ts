@@ -8,6 +8,7 @@ import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import type { RuleRun } from '../domain/rule.ts';
 import { describeGap } from './incomplete.ts';
+import { becauseText } from './grouping.ts';
 
 /** XML 1.0 forbids most control characters even as references: drop them. */
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -65,7 +66,15 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
   const statuses: ReadonlyMap<string, RuleRun['status'] | 'not-evaluated'> = new Map(
     report.rules ? report.rules.map((r) => [r.id, r.status]) : (report.descriptors ?? []).map((r) => [r.id, byRule.has(r.id) ? 'ran' : 'not-evaluated']),
   );
-  const ruleIds = [...new Set([...statuses.keys(), ...byRule.keys()])];
+  // A check waiting on another finding (ADR 0120) is skipped with the cause: never a pass.
+  const waiting = new Map<string, Case[]>();
+  for (const d of report.notEvaluated ?? []) {
+    const c: Case = { name: d.target, file: d.location.file, line: d.location.line, outcome: { kind: 'skip', message: `${becauseText(d)}: ${d.message}` } };
+    const list = waiting.get(d.rule);
+    if (list) list.push(c);
+    else waiting.set(d.rule, [c]);
+  }
+  const ruleIds = [...new Set([...statuses.keys(), ...byRule.keys(), ...waiting.keys()])];
   const suites: string[] = [];
   let total = 0;
   let failures = 0;
@@ -73,11 +82,14 @@ export function renderJunit(report: Report, ctx: RenderContext): string {
   for (const id of ruleIds) {
     const targets = byRule.get(id);
     const status = statuses.get(id) ?? 'ran';
+    const held = waiting.get(id) ?? [];
     const cases: Case[] = targets
-      ? [...targets].map(([target, fs]) => caseFor(target, fs, ctx))
-      : status === 'ran'
-        ? [{ name: 'all targets', outcome: { kind: 'pass' } }]
-        : [{ name: 'all targets', outcome: { kind: 'skip', message: status === 'not-evaluated' ? 'not evaluated: the topology failed the schema' : SKIP_REASON[status] } }];
+      ? [...[...targets].map(([target, fs]) => caseFor(target, fs, ctx)), ...held]
+      : held.length > 0
+        ? [...held, { name: 'all other targets', outcome: { kind: 'pass' } }]
+        : status === 'ran'
+          ? [{ name: 'all targets', outcome: { kind: 'pass' } }]
+          : [{ name: 'all targets', outcome: { kind: 'skip', message: status === 'not-evaluated' ? 'not evaluated: the topology failed the schema' : SKIP_REASON[status] } }];
     const f = cases.filter((c) => c.outcome.kind === 'fail').length;
     const s = cases.filter((c) => c.outcome.kind === 'skip').length;
     total += cases.length;

@@ -10,7 +10,9 @@ import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { MatrixPair, Report } from '../domain/report.ts';
 import { rulesConcerning } from './descriptors.ts';
+import { isUndecided } from './matrix-text.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
+import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -43,12 +45,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   const name = report.estate?.name ?? report.topology;
   const verdict = gaps.length > 0 ? '⛔ rc-policy %s — incomplete' : failed ? '❌ rc-policy %s — fail' : '✅ rc-policy %s — pass';
   out.push(`## ${verdict.replace('%s', `${report.mode}: ${md(name)}`)}`, '');
-  out.push(
-    `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info` +
-      `${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing (baseline)` : ''}` +
-      ` · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`,
-    '',
-  );
+  out.push(`**${md(summaryCounts(report))}** · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`, '');
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
   if (report.matrix) out.push(...matrixSection(report.matrix));
@@ -81,27 +78,43 @@ function location(f: Pick<Finding, 'location'>, ctx: RenderContext): string {
   return `[${text}](${ctx.links.base}${file.split('/').map(encodeURIComponent).join('/')}#L${f.location.line})`;
 }
 
+/** Findings by object, root causes first; under a cause, what waits on it; each with its fix (ADR 0121). */
 function findingsSection(report: Report, ctx: RenderContext): string[] {
   if (report.findings.length === 0) return ['No findings.', ''];
-  const rows = report.findings.slice(0, MAX_FINDING_ROWS).map((f) => {
-    const state = f.waived
-      ? `💤 waived until ${md(f.waiver?.expires ?? '?')}: ${md(f.waiver?.reason ?? '')}`
-      : f.baseline
-        ? 'existing (baseline)'
-        : ctx.failing(f)
-          ? '**fails**'
-          : '';
-    return `| ${ICON[f.severity]} ${f.severity} | [${md(f.rule)}](${ruleHelpUri(f.rule)}) | ${md(f.target)} | ${md(f.message)} | ${location(f, ctx)} | ${state} |`;
-  });
-  const more = report.findings.length - rows.length;
+  const { groups, orphans } = groupFindings(report, report.findings);
+  const rows: string[] = [];
+  let shown = 0;
+  for (const { entries } of groups) {
+    for (const { finding: f, dependents } of entries) {
+      if (shown++ >= MAX_FINDING_ROWS) break;
+      const state = f.waived
+        ? `💤 waived until ${md(f.waiver?.expires ?? '?')}: ${md(f.waiver?.reason ?? '')}`
+        : f.baseline
+          ? 'existing (baseline)'
+          : ctx.failing(f)
+            ? '**fails**'
+            : '';
+      const also = (f.related ?? []).map((r) => `<br/>also ${location(r, ctx)}: ${md(r.message)}`).join('');
+      const fix = `${f.remedy ? `${md(f.remedy)} ` : ''}${code(`rc-policy explain ${f.rule}`)}`;
+      rows.push(`| ${ICON[f.severity]} ${f.severity} | [${md(f.rule)}](${ruleHelpUri(f.rule)}) | ${md(f.target)} | ${md(f.message)}${also} | ${location(f, ctx)} | ${state} | ${fix} |`);
+      if (dependents.length > 0) {
+        rows.push(`| ↳ | not evaluated | ${md(f.target)} | ${plural(dependents.length, 'check')} wait on this finding: ${md(describeDependents(dependents))} | | | |`);
+      }
+    }
+  }
+  const more = report.findings.length - Math.min(shown, MAX_FINDING_ROWS);
+  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => `${md(c.rule)} on ${md(c.target)}`).join(', ')}`);
   return [
     '### Findings',
     '',
-    '| Severity | Rule | Target | Message | Location | |',
-    '| --- | --- | --- | --- | --- | --- |',
+    'Grouped by object; a finding other checks wait on comes first.',
+    '',
+    '| Severity | Rule | Target | Message | Location | | Fix |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     ...(more > 0 ? [`… and ${more} more findings: see the JSON or SARIF report.`, ''] : []),
+    ...(orphanLines.length > 0 ? ['Not evaluated because of a finding not shown here:', '', ...orphanLines, ''] : []),
   ];
 }
 
@@ -130,9 +143,19 @@ function incompleteSection(report: Report, ctx: RenderContext): string[] {
 
 const side = (p: MatrixPair): string => {
   if (p.ok) return '✅';
-  const s = p.serverAuth.ok ? '' : 'server';
-  const c = p.clientAuth && !p.clientAuth.ok ? 'client' : '';
+  if (p.path) return '⛔ path';
+  const failed = (c: MatrixPair['serverAuth'] | undefined) => c !== undefined && !c.ok && !isUndecided(c);
+  const s = failed(p.serverAuth) ? 'server' : '';
+  const c = failed(p.clientAuth) ? 'client' : '';
+  if (!s && !c) return '❔';
   return `❌ ${[s, c].filter(Boolean).join('+')}`.trimEnd();
+};
+
+/** One side of a failing pair in the table: accepted, rejected (why), or not evaluated (because of what). */
+const verdict = (c: MatrixPair['serverAuth']): string => {
+  if (c.ok) return 'accepted';
+  if (c.because) return `not evaluated: ${md(c.reason ?? '')} (because of ${c.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(', ')})`;
+  return `${c.skipped ? 'not evaluated' : 'rejected'}: ${md(c.reason ?? '')}`;
 };
 
 function matrixSection(pairs: readonly MatrixPair[]): string[] {
@@ -151,13 +174,14 @@ function matrixSection(pairs: readonly MatrixPair[]): string[] {
       });
       out.push(`| ${md(c)} | ${cells.join(' | ')} |`);
     }
-    out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · · no connection', '');
+    out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · ⛔ path: a hop on the way terminates TLS · ❔ not evaluated · · no connection', '');
   }
   if (failing.length) {
     out.push('| Client | Server | Server chain | Client certificate |', '| --- | --- | --- | --- |');
     for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const srv = p.serverAuth.ok ? 'accepted' : `rejected: ${md(p.serverAuth.reason ?? '')}`;
-      const cli = !p.clientAuth ? 'not required' : p.clientAuth.ok ? 'accepted' : `rejected: ${md(p.clientAuth.reason ?? '')}`;
+      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(', ')})` : undefined;
+      const srv = broken ?? verdict(p.serverAuth);
+      const cli = broken ?? (!p.clientAuth ? 'not required' : verdict(p.clientAuth));
       out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
     }
     if (failing.length > MAX_PAIR_ROWS) out.push('', `… and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);

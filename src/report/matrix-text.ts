@@ -10,7 +10,11 @@ export type Paint = (style: 'red' | 'green' | 'yellow' | 'gray' | 'bold', s: str
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const isSkipped = (p: MatrixPair): boolean => !p.ok && [p.serverAuth, p.clientAuth].some((c) => c?.skipped) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !c.skipped);
+/** Not evaluated: a side lives only in Key Vault, or waits on another finding (ADR 0120), and no side failed on its own. */
+export const isUndecided = (c: MatrixPair['serverAuth'] | undefined): boolean => c !== undefined && !c.ok && (c.skipped === true || c.because !== undefined);
+const isBroken = (p: MatrixPair): boolean => p.path !== undefined;
+const isSkipped = (p: MatrixPair): boolean =>
+  !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
 
 /** Lines describing the matrix; empty when there are no pairs. */
 export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string[] {
@@ -18,9 +22,10 @@ export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const skipped = pairs.filter(isSkipped).length;
-  const failing = pairs.filter((p) => !p.ok).length - skipped;
-  const ok = pairs.length - failing - skipped;
-  const counts = [`${ok} ok`, `${failing} failing`, ...(skipped ? [`${skipped} not evaluated`] : [])].join(', ');
+  const broken = pairs.filter(isBroken).length;
+  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
+  const ok = pairs.length - failing - skipped - broken;
+  const counts = [`${ok} ok`, `${failing} failing`, ...(broken ? [`${broken} broken on the path`] : []), ...(skipped ? [`${skipped} not evaluated`] : [])].join(', ');
   const headline = `Handshake matrix: ${plural(pairs.length, 'pair')} (${plural(clients.length, 'client')} x ${plural(servers.length, 'server')}), ${counts}`;
   const labelWidth = Math.max(...clients.map((c) => c.length));
   if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
@@ -31,6 +36,7 @@ export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string
     const p = byPair.get(`${client}\u0000${server}`);
     if (!p) return paint('gray', '·');
     if (p.ok) return paint('green', '✔');
+    if (isBroken(p)) return paint('red', '⊘');
     return isSkipped(p) ? paint('yellow', '?') : paint('red', '✖');
   };
   const lines = [paint('bold', headline), `  ${' '.repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join('')}`];
@@ -46,6 +52,10 @@ export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string
     legend += legend ? `   ${entry}` : entry;
   });
   lines.push(paint('gray', `  ${legend}`));
-  lines.push(paint('gray', '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated by check  · not connected'));
+  lines.push(paint('gray', `  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ${broken ? '⊘ a hop on the path terminates TLS  ' : ''}? not evaluated (Key Vault only, or waits on another finding)  · not connected`));
+  // Why a path is broken is one line per distinct reason: "slb-us terminates TLS ...".
+  const reasons = new Map<string, number>();
+  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(', '), (reasons.get(p.path.because.map((c) => c.target).join(', ')) ?? 0) + 1);
+  for (const [hops, n] of reasons) lines.push(`  ⊘ ${plural(n, 'pair')} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
   return lines;
 }

@@ -9,6 +9,7 @@ import type { RenderContext } from './context.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { describeGap, openGaps } from './incomplete.ts';
+import { becauseText, dependentsByCause, waitingSuffix } from './grouping.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The partialFingerprints key; bump the version if the identity of a finding ever changes. */
@@ -36,7 +37,7 @@ function describeRule(m: RuleDescriptor) {
     fullDescription: { text: m.rationale },
     help: {
       text: help,
-      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${helpUri})`,
+      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${helpUri}) · \`rc-policy explain ${m.id}\``,
     },
     helpUri,
     defaultConfiguration: { level: LEVEL[m.severity] },
@@ -76,10 +77,17 @@ function suppression(f: Finding) {
 function invocation(report: Report) {
   const gaps = report.incomplete ?? [];
   const gapRule = report.descriptors?.find((d) => hasConcern(d, 'gaps'))?.id;
-  if (gaps.length === 0) return { executionSuccessful: true };
+  // Checks that wait on a finding (ADR 0120) are notes, not alerts: the cause is the alert.
+  const waiting = (report.notEvaluated ?? []).map((d) => ({
+    level: 'note',
+    message: { text: `${d.rule} on ${d.target}: ${becauseText(d)} (${d.message})` },
+    locations: [{ physicalLocation: physical(d.location), logicalLocations: [{ name: d.target, kind: 'resource' }] }],
+    associatedRule: { id: d.rule },
+  }));
+  if (gaps.length === 0) return { executionSuccessful: true, ...(waiting.length && { toolExecutionNotifications: waiting }) };
   return {
     executionSuccessful: openGaps(report).length === 0,
-    toolExecutionNotifications: gaps.map((g) => ({
+    toolExecutionNotifications: [...waiting, ...gaps.map((g) => ({
       level: g.waived ? 'note' : 'error',
       message: { text: `could not evaluate ${describeGap(g)}${g.waived ? ' (waived)' : ''}` },
       locations: [
@@ -92,9 +100,14 @@ function invocation(report: Report) {
         },
       ],
       ...(gapRule && { associatedRule: { id: gapRule } }),
-    })),
+    }))],
   };
 }
+
+const physical = (l: Finding['location']) => ({
+  artifactLocation: { uri: artifactUri(l.file) },
+  region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) },
+});
 
 export function renderSarif(report: Report, _ctx?: RenderContext): string {
   // The rules come from the report (built-in and custom alike), so this stays a function of the report.
@@ -103,6 +116,7 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
   // Two findings with the same rule and target (rare: one rule, two problems on one object) get
   // distinct fingerprints by order of occurrence, which the sorted findings keep stable.
   const seen = new Map<string, number>();
+  const byCause = dependentsByCause(report);
   const results = report.findings.map((f) => {
     const key = `${f.rule}\0${f.target}`;
     const n = seen.get(key) ?? 0;
@@ -112,7 +126,10 @@ export function renderSarif(report: Report, _ctx?: RenderContext): string {
       ruleId: f.rule,
       ...(index.has(f.rule) && { ruleIndex: index.get(f.rule) }),
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: f.message + waitingSuffix(f, byCause) },
+      ...(f.related?.length && {
+        relatedLocations: f.related.map((r, id) => ({ id, physicalLocation: physical(r.location), message: { text: r.message } })),
+      }),
       locations: [
         {
           physicalLocation: {

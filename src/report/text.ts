@@ -4,6 +4,7 @@ import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { renderMatrix } from './matrix-text.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
+import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -18,23 +19,36 @@ const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Human report: findings grouped by target, one summary line (like ESLint's stylish). */
+/**
+ * Human report: findings grouped by object, root causes first, each with its remedy and the
+ * checks that wait on it (ADR 0121); then the matrix and one verdict line.
+ */
 export function renderText(report: Report, options: TextOptions): string {
   const paint = (style: Style, s: string): string => (options.color ? `\x1b[${CODES[style][0]}m${s}\x1b[${CODES[style][1]}m` : s);
   const shown = options.only ? report.findings.filter(options.only) : report.findings;
-  const byTarget = new Map<string, Finding[]>();
-  for (const f of shown) {
-    const list = byTarget.get(f.target);
-    if (list) list.push(f);
-    else byTarget.set(f.target, [f]);
-  }
+  const { groups, orphans } = groupFindings(report, shown);
   const lines: string[] = [];
-  for (const [target, findings] of byTarget) {
-    lines.push(paint('bold', target));
-    for (const f of findings) {
+  for (const group of groups) {
+    lines.push(paint('bold', group.target));
+    for (const { finding: f, dependents } of group.entries) {
       const sev = f.waived ? paint('gray', 'waived ') : paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
       const existing = f.baseline ? paint('gray', '  (existing: in the baseline)') : '';
       lines.push(`  ${paint('gray', formatLocation(f.location))}  ${sev}  ${f.message}  ${paint('gray', f.rule)}${existing}`);
+      for (const r of f.related ?? []) lines.push(paint('gray', `      also: ${formatLocation(r.location)}  ${r.message}`));
+      const explain = `rc-policy explain ${f.rule}`;
+      lines.push(paint('gray', `      fix: ${f.remedy ? `${f.remedy}  (${explain})` : explain}`));
+      // --quiet shows what fails the run; the checks that wait on it are in the full report.
+      if (dependents.length > 0 && !options.only) {
+        lines.push(`      ${paint('yellow', `↳ ${plural(dependents.length, 'check')} not evaluated because of this:`)} ${describeDependents(dependents)}`);
+      }
+    }
+    lines.push('');
+  }
+  if (orphans.length > 0 && !options.only) {
+    lines.push(paint('bold', 'Not evaluated because of another finding:'));
+    for (const d of orphans) {
+      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(', ');
+      lines.push(`  ${paint('gray', formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
     }
     lines.push('');
   }
@@ -52,7 +66,7 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push('');
   }
   const s = report.summary;
-  const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ''}${s.baseline ? `, ${s.baseline} existing` : ''}`;
+  const counts = summaryCounts(report);
   const gaps = openGaps(report);
   const headline = s.error > 0 || gaps.length > 0 ? paint('red', '✖') : s.warning > 0 ? paint('yellow', '⚠') : paint('green', '✔');
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);

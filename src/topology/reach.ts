@@ -49,3 +49,39 @@ export function terminatingServers(t: Topology, servers: readonly Server[]): Ser
   servers.forEach(visit);
   return [...out.values()];
 }
+
+const TLS_PROTOCOLS = new Set(['tls', 'http', 'https']);
+
+/** A load balancer that would terminate TLS: a tls/http/https listener, or a certificate bound to it (lb/no-tls-termination). */
+export const terminatesTls = (lb: { readonly listeners: readonly { readonly protocol: string }[]; readonly certificate?: unknown }): boolean =>
+  lb.listeners.some((l) => TLS_PROTOCOLS.has(l.protocol)) || lb.certificate !== undefined;
+
+/**
+ * For each TLS server a list of ids reaches, the load balancers on the way that terminate TLS (so
+ * the end-to-end mTLS handshake never reaches the server). Servers reached only through hops that
+ * pass TLS through are absent. Gateway passthrough upstreams inherit the hops before the gateway.
+ */
+export function tlsBreaksOnPath(t: Topology, ids: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  const lbs = [...t.loadBalancers, ...t.globalLoadBalancers];
+  if (!lbs.some(terminatesTls)) return new Map();
+  const visit = (id: string, breaks: readonly string[], path: ReadonlySet<string>) => {
+    if (path.has(id)) return;
+    const onPath = new Set(path).add(id);
+    for (const o of t.byId.get(id) ?? []) {
+      if (o.kind === 'broker' || o.kind === 'gateway') {
+        if (breaks.length > 0) {
+          const set = out.get(o.id) ?? new Set<string>();
+          breaks.forEach((b) => set.add(b));
+          out.set(o.id, set);
+        }
+        if (o.kind === 'gateway') for (const u of o.upstreams) if (u.tls === 'passthrough') visit(u.to, breaks, onPath);
+      } else if (o.kind === 'loadBalancer' || o.kind === 'globalLoadBalancer') {
+        const next = terminatesTls(o) ? [...breaks, o.id] : breaks;
+        o.backends.forEach((b) => visit(b, next, onPath));
+      }
+    }
+  };
+  ids.forEach((id) => visit(id, [], new Set()));
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}

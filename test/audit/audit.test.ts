@@ -200,7 +200,9 @@ describe('rc-policy audit (library)', () => {
     expect(live(report)).toEqual(['live/unreachable broker-us-2']);
     const about = (id: string) => problems(report).filter((f) => f.target === id).map((f) => f.rule).sort();
     // No incomplete-chain finding: Key Vault's cer is only the leaf, and the declared server-issuing CA completes it.
-    expect(about('broker-us-2')).toEqual(['broker/extra-names', 'broker/name-mismatch', 'live/unreachable']);
+    expect(about('broker-us-2')).toEqual(['broker/name-mismatch', 'live/unreachable']);
+    // The extra SAN entry goes with the missing FQDN: one cause (ADR 0120).
+    expect(report.notEvaluated).toContainEqual(expect.objectContaining({ rule: 'broker/extra-names', target: 'broker-us-2', because: [{ rule: 'broker/name-mismatch', target: 'broker-us-2' }] }));
   });
 
   it('an unknown --region, a bad --resolve or a client key that does not match stop the run (exit 2 material)', async () => {

@@ -14,8 +14,12 @@ describe('text report', () => {
     const r = check([]);
     expect(r.stdout).toMatch(/^broker-in-3\n {2}topology\.yaml:63:13 {2}error +broker-in-3\.company\.com is not in the certificate's SAN/m);
     const last = r.stdout.trimEnd().split('\n').pop()!;
-    // name-mismatch, and the two handshakes that reach broker-in-3 (trust/untrusted-server: no suppression).
-    expect(last).toMatch(/^✖ topology\.yaml: 3 errors, 1 warning, 0 info \(policy rc-default, evaluated at 2026-12-01T00:00:00\.000Z\)$/);
+    // name-mismatch; the two handshakes that reach broker-in-3 and the extra SAN entry wait on it (ADR 0120).
+    expect(last).toMatch(
+      /^✖ topology\.yaml: 1 error on 1 object, 0 warnings, 0 info; 3 checks not evaluated because of one finding \(policy rc-default, evaluated at 2026-12-01T00:00:00\.000Z\)$/,
+    );
+    expect(r.stdout).toContain('      fix: Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).  (rc-policy explain broker/name-mismatch)');
+    expect(r.stdout).toContain('↳ 3 checks not evaluated because of this: broker/extra-names on broker-in-3; trust/untrusted-server on controller-us->broker-in-3, target-in->broker-in-3');
   });
 
   it('colours severities when forced, never with NO_COLOR or --no-color', () => {
@@ -37,7 +41,7 @@ describe('JSON report (SPEC §5)', () => {
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['tool', 'topology', 'evaluatedAt', 'summary', 'findings', 'matrix']));
     expect(report.tool).toEqual({ name: 'rc-policy', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-    expect(report.summary).toEqual({ error: 3, warning: 1, info: 0, waived: 0 });
+    expect(report.summary).toEqual({ error: 1, warning: 0, info: 0, waived: 0, notEvaluated: 3 });
     expect(report.findings[0]).toEqual({
       rule: 'broker/name-mismatch',
       severity: 'error',
@@ -45,6 +49,14 @@ describe('JSON report (SPEC §5)', () => {
       message: expect.any(String),
       location: { file: 'topology.yaml', line: 63, column: 13 },
       waived: false,
+      remedy: expect.any(String),
+    });
+    expect(report.notEvaluated).toContainEqual({
+      rule: 'trust/untrusted-server',
+      target: 'target-in->broker-in-3',
+      message: expect.any(String),
+      location: expect.any(Object),
+      because: [{ rule: 'broker/name-mismatch', target: 'broker-in-3' }],
     });
   });
 

@@ -36,7 +36,7 @@ describe('a custom rule on examples/rc-system', () => {
     const r = runCli(['check', TOPOLOGY, ...AT, '--policy', path.join(dir, 'pack.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/broker-us-1\n\s+examples\/rc-system\/rc-topology\.yaml:\d+:\d+\s+error\s+the broker is broker-us-1\s+acme\/not-broker-us-1/);
-    expect(r.stdout).toMatch(/1 error, 0 warnings/);
+    expect(r.stdout).toMatch(/1 error on 1 object, 0 warnings/);
   });
 
   it('in JSON: one finding, the rule listed as ran', () => {

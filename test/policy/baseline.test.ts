@@ -28,7 +28,7 @@ describe('--baseline', () => {
     // Existing debt is still counted as what it is; it just does not fail the run.
     expect(report.summary.error).toBeGreaterThanOrEqual(1);
     expect(report.summary.baseline).toBe(report.findings.filter((x: { baseline?: boolean }) => x.baseline).length);
-    expect(report.baseline).toEqual({ file: 'previous.json', existing: report.summary.baseline, fixed: expect.any(Number) });
+    expect(report.baseline).toEqual({ file: 'previous.json', existing: report.summary.baseline, new: 0, fixed: expect.any(Number) });
     expect(report.baseline.fixed).toBeGreaterThanOrEqual(1);
     const text = runCli(['check', 'rc-topology.yaml', '--at', '2026-12-01', '--baseline', 'previous.json'], { cwd: dir2 });
     expect(text.stdout).toMatch(/broker-us-9\.company\.com.*\(existing: in the baseline\)/);

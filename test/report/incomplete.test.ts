@@ -51,7 +51,7 @@ describe('an incomplete audit in every format', () => {
       `  estate/rc-topology.yaml:31:9  gap      broker-us-1: ${RESET.source}: ${RESET.reason}`,
       '  estate/rc-topology.yaml:68:9  waived   broker-in-3: tls broker-in-3.company.com:443: connection refused',
       '',
-      expect.stringMatching(/^✖ estate\/rc-topology\.yaml: 2 errors, /),
+      expect.stringMatching(/^✖ estate\/rc-topology\.yaml: 2 errors on 2 objects, /),
       '✖ the audit is incomplete: could not evaluate 1 object (broker-us-1)',
     ]);
     // Only waived gaps: listed, but the verdict is the findings'.

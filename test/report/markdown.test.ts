@@ -24,7 +24,7 @@ describe('Markdown job summary', () => {
 
   it('opens with the verdict and the counts', () => {
     expect(text.split('\n')[0]).toBe('## ❌ rc-policy check: rc-prod — fail');
-    expect(text).toContain('**2 errors**, 1 warning, 1 info, 1 waived, 1 existing (baseline)');
+    expect(text).toContain('**2 errors on 2 objects, 1 warning, 1 info, 1 waived \\(3 new, 1 baselined, 2 fixed since the baseline\\)**');
     const pass = renderMarkdown(fixtureReport({ findings: [] }), ctxFor());
     expect(pass.split('\n')[0]).toBe('## ✅ rc-policy check: rc-prod — pass');
   });

@@ -86,7 +86,7 @@ describe('the matrix in the text report', () => {
         '  target-us      ✖  ·',
         '  target-in      ·  ?',
         '  1 broker-us-1   2 broker-in-3',
-        '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated by check  · not connected',
+        '  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ? not evaluated (Key Vault only, or waits on another finding)  · not connected',
         '',
         '✔ rc-topology.yaml: 0 errors, 0 warnings, 0 info (policy rc-default, evaluated at 2026-12-01T00:00:00.000Z)',
         '',

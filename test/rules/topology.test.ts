@@ -45,7 +45,7 @@ ruleTester('topology/duplicate-id', {
       name: 'two brokers share an id',
       change: (e) => (broker(e, 'broker-us-2').id = 'broker-us-1'),
       target: 'broker-us-1',
-      message: /declared 2 times/,
+      message: /^id 'broker-us-1' is declared 2 times: broker at \S+:\d+:\d+ and broker at \S+:\d+:\d+$/,
     },
     {
       name: 'a trust bundle and a CA share an id',
@@ -62,7 +62,7 @@ ruleTester('topology/duplicate-fqdn', {
       name: 'two brokers share an FQDN (case-insensitively)',
       change: (e) => (broker(e, 'broker-us-2').fqdn = 'Broker-US-1.company.com'),
       target: 'broker-us-2',
-      message: /both broker-us-1 and broker-us-2/,
+      message: /both broker-us-1 \(at \S+:\d+:\d+\) and broker-us-2 \(at \S+:\d+:\d+\)/,
     },
   ],
 });

@@ -10,6 +10,8 @@ interface Case {
   readonly change?: (e: Estate) => void | Promise<void>;
   readonly targets: readonly string[];
   readonly message?: RegExp;
+  /** Pairs not evaluated because a finding already names the cause (ADR 0120), and that finding. */
+  readonly waiting?: { readonly targets: readonly string[]; readonly because: { rule: string; target: string } };
 }
 
 const TO_US1 = ['controller-us->broker-us-1', 'target-us->broker-us-1', 'target-in->broker-us-1'];
@@ -31,14 +33,25 @@ async function withGatewayCert(e: Estate) {
 const CASES: Case[] = [
   { name: 'the clean estate: every client accepts every broker', rule: 'trust/untrusted-server', targets: [] },
   {
-    name: 'a broker certificate for another name is rejected by every client that reaches the broker',
+    name: 'a broker certificate for another name: one broker/name-mismatch, the handshakes to it wait on it',
     rule: 'trust/untrusted-server',
     change: async (e) => {
       const leaf = await e.pki.server('broker-us-9.company.com');
       e.files['certs/broker-us-1.pem'] = leaf.pem + e.pki.serverCa.pem;
     },
-    targets: TO_US1,
+    targets: [],
+    waiting: { targets: TO_US1, because: { rule: 'broker/name-mismatch', target: 'broker-us-1' } },
     message: /^\S+ would reject the certificate of broker-us-1 \(broker-us-1\.company\.com\): broker-us-1\.company\.com is not in the subjectAltName of .*DNS:broker-us-9\.company\.com/,
+  },
+  {
+    name: 'a broker certificate for another name and from an unknown CA: two causes, so the handshake fails on its own',
+    rule: 'trust/untrusted-server',
+    change: async (e) => {
+      const partner = await partnerRoot();
+      const leaf = await issue({ subject: 'CN=broker-us-9.company.com', issuer: partner, dns: ['broker-us-9.company.com'], eku: ['serverAuth'], notBefore: days(-10), notAfter: days(100) });
+      e.files['certs/broker-us-1.pem'] = leaf.pem;
+    },
+    targets: TO_US1,
   },
   {
     name: 'a broker that does not serve its intermediate is rejected (anchors are the bundle roots only)',
@@ -79,13 +92,14 @@ const CASES: Case[] = [
     message: /^target-in would reject the certificate of \S+ \(\S+\): target-in names no trustBundle to validate server certificates with$/,
   },
   {
-    name: 'an expired broker certificate fails the handshake as well as cert/expired (no suppression)',
+    name: 'an expired broker certificate: one cert/expired, the handshakes to it wait on it (one cause, one finding)',
     rule: 'trust/untrusted-server',
     change: async (e) => {
       const leaf = await e.pki.server('broker-us-1.company.com', { notBefore: days(-400), notAfter: days(-1) });
       e.files['certs/broker-us-1.pem'] = leaf.pem + e.pki.serverCa.pem;
     },
-    targets: TO_US1,
+    targets: [],
+    waiting: { targets: TO_US1, because: { rule: 'cert/expired', target: 'broker-us-1' } },
     message: /expired 2026-11-30T00:00:00\.000Z/,
   },
   {
@@ -135,7 +149,8 @@ const CASES: Case[] = [
       const leaf = await e.pki.server('sni-in.company.com'); // the broker serves the gateway's name: wrong
       e.files['certs/broker-in-3.pem'] = leaf.pem + e.pki.serverCa.pem;
     },
-    targets: ['controller-us->broker-in-3', 'target-us->broker-in-3', 'target-in->broker-in-3'],
+    targets: [],
+    waiting: { targets: ['controller-us->broker-in-3', 'target-us->broker-in-3', 'target-in->broker-in-3'], because: { rule: 'broker/name-mismatch', target: 'broker-in-3' } },
   },
 
   { name: 'the clean estate: every broker accepts every client', rule: 'trust/untrusted-client', targets: [] },
@@ -202,6 +217,13 @@ describe.each(CASES)('$rule: $name', (c) => {
     const got = findings(report, c.rule);
     expect(got.map((f) => f.target).sort()).toEqual([...c.targets].sort());
     for (const f of got) if (c.message) expect(f.message).toMatch(c.message);
+    const waiting = (report.notEvaluated ?? []).filter((d) => d.rule === c.rule);
+    expect(waiting.map((d) => d.target).sort()).toEqual([...(c.waiting?.targets ?? [])].sort());
+    for (const d of waiting) {
+      expect(d.because).toEqual([c.waiting!.because]);
+      expect(findings(report, c.waiting!.because.rule).map((f) => f.target)).toContain(c.waiting!.because.target);
+      if (c.message) expect(d.message).toMatch(c.message);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { servedChains } from '../../model/certificates.ts';
+import { wrongCertificateCause } from '../../model/causes.ts';
 
 const norm = (s: string) => s.toLowerCase().replace(/\.$/, '');
 
@@ -17,7 +18,8 @@ export const rule = defineRule({
   *check(model) {
     for (const { server, leaf, location } of servedChains(model)) {
       const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
-      if (other.length > 0) yield { target: server.id, messageId: 'mismatch', data: { cn: other.join(', '), fqdn: server.fqdn }, location };
+      const because = wrongCertificateCause(server, leaf);
+      if (other.length > 0) yield { target: server.id, messageId: 'mismatch', data: { cn: other.join(', '), fqdn: server.fqdn }, location, ...(because && { because }) };
     }
   },
 });

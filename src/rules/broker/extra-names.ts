@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { servedChains } from '../../model/certificates.ts';
+import { wrongCertificateCause } from '../../model/causes.ts';
 import { dnsNameMatches, isWildcard } from '../../pki/names.ts';
 import type { GeneralName } from '../../pki/extensions.ts';
 
@@ -35,7 +36,8 @@ export const rule = defineRule({
         // A wildcard that covers the FQDN is broker/wildcard's finding.
         (n) => !(n.kind === 'dns' && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value))),
       );
-      if (extra.length > 0) yield { target: server.id, messageId: 'extra', data: { fqdn: server.fqdn, names: extra.map(show).join(', ') }, location };
+      const because = wrongCertificateCause(server, leaf);
+      if (extra.length > 0) yield { target: server.id, messageId: 'extra', data: { fqdn: server.fqdn, names: extra.map(show).join(', ') }, location, ...(because && { because }) };
     }
   },
 });

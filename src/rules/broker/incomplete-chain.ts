@@ -3,6 +3,26 @@ import { caCertificates, caIdsByFingerprint, servedChains } from '../../model/ce
 import { findIssuer } from '../../pki/issuers.ts';
 import type { Certificate } from '../../pki/cert.ts';
 import type { Model } from '../../model/types.ts';
+import type { Server } from '../../topology/model.ts';
+import type { Cause } from '../../report/types.ts';
+import { unreadableAmong } from '../../model/causes.ts';
+
+/**
+ * Why the top of a chain may only look incomplete: the CA that would issue it is declared but its
+ * certificate cannot be read (the declared issuer of the last certificate, else any CA that could
+ * be an anchor). Then the finding is that CA's, not this broker's.
+ */
+function unreadableIssuers(model: Model, server: Server, top: Certificate, isLeaf: boolean, caIds: ReadonlyMap<string, string>): Cause[] {
+  const t = model.topology;
+  const topCa = t.cas.find((c) => c.id === caIds.get(top.fingerprint));
+  const declaredIssuer = isLeaf ? (server.kind === 'broker' ? server.issuer : undefined) : topCa?.issuer;
+  if (declaredIssuer !== undefined) {
+    const direct = unreadableAmong(model, [declaredIssuer]);
+    if (direct.length > 0) return direct;
+  }
+  const anchorIds = [...t.trustBundles.flatMap((b) => b.cas), ...t.cas.filter((c) => c.issuer === undefined).map((c) => c.id)];
+  return unreadableAmong(model, anchorIds);
+}
 
 /** Trust anchors for this rule: every CA some trust bundle lists, and every declared self-signed CA. */
 function anchors(model: Model): Certificate[] {
@@ -22,6 +42,7 @@ export const rule = defineRule({
     remedy: 'Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.',
     messages: {
       missing: 'the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor',
+      noIssuer: 'the served chain ends at {{top}}, whose issuer {{issuer}} is neither served nor a declared CA: it reaches no trust anchor',
       outOfOrder: 'the served chain is out of order: {{early}} is sent before {{late}}, which it issues',
     },
   },
@@ -53,9 +74,15 @@ export const rule = defineRule({
         current = next;
       }
       if (missing !== undefined) {
-        const issuer = typeof missing === 'string' ? missing : missing.subjectName;
-        const id = typeof missing === 'string' ? undefined : caIds.get(missing.fingerprint);
-        yield { target: server.id, messageId: 'missing', data: { issuer, declared: id ? ` (declared CA ${id})` : '' }, location };
+        const because = unreadableIssuers(model, server, current, current === leaf, caIds);
+        const blocked = because.length > 0 ? { because } : {};
+        // Only a certificate we hold is known to be an intermediate; an unknown issuer may well be a root.
+        if (typeof missing === 'string') {
+          yield { target: server.id, messageId: 'noIssuer', data: { top: current.subjectName, issuer: missing }, location, ...blocked };
+        } else {
+          const id = caIds.get(missing.fingerprint);
+          yield { target: server.id, messageId: 'missing', data: { issuer: missing.subjectName, declared: id ? ` (declared CA ${id})` : '' }, location, ...blocked };
+        }
         continue;
       }
       for (let i = 1; i < path.length - 1; i++) {

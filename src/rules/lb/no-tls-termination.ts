@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.ts';
 
+// The same protocols as topology/reach.ts terminatesTls, which the handshake matrix uses for the path.
 const TLS_PROTOCOLS = new Set(['tls', 'http', 'https']);
 
 export const rule = defineRule({

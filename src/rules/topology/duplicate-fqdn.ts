@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.ts';
 import { tlsServers } from '../../model/certificates.ts';
 import type { Server } from '../../topology/model.ts';
+import { formatLocation } from '../../errors.ts';
 
 export const rule = defineRule({
   meta: {
@@ -11,7 +12,7 @@ export const rule = defineRule({
       'Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.',
     source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Give each broker and gateway a distinct FQDN.',
-    messages: { duplicate: '{{fqdn}} is the FQDN of both {{first}} and {{second}}' },
+    messages: { duplicate: '{{fqdn}} is the FQDN of both {{first}} (at {{firstAt}}) and {{second}} (at {{secondAt}})' },
   },
   *check(model) {
     const byName = new Map<string, Server>();
@@ -22,7 +23,13 @@ export const rule = defineRule({
         byName.set(key, s);
         continue;
       }
-      yield { target: s.id, messageId: 'duplicate', data: { fqdn: s.fqdn, first: first.id, second: s.id }, location: s.location };
+      yield {
+        target: s.id,
+        messageId: 'duplicate',
+        data: { fqdn: s.fqdn, first: first.id, firstAt: formatLocation(first.location), second: s.id, secondAt: formatLocation(s.location) },
+        location: s.location,
+        related: [{ location: first.location, message: `${first.id} also has the FQDN ${s.fqdn}` }],
+      };
     }
   },
 });

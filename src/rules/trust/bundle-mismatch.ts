@@ -3,6 +3,7 @@ import { caCertificates, caIdsByFingerprint } from '../../model/certificates.ts'
 import { configMapKey } from '../../sources/files.ts';
 import type { CertFile } from '../../model/types.ts';
 import type { Location } from '../../topology/model.ts';
+import { unreadableAmong } from '../../model/causes.ts';
 
 const list = (items: string[]): string => items.join(', ');
 
@@ -17,6 +18,7 @@ export const rule = defineRule({
     remedy: 'Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.',
     messages: {
       mismatch: '{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}',
+      unchecked: '{{source}} cannot be compared with the declared CAs of {{bundle}}: {{unreadable}} cannot be read',
     },
   },
   *check(model) {
@@ -30,8 +32,14 @@ export const rule = defineRule({
       // An undeclared or unreadable CA is topology/reference's or cert/unreadable's finding; without its
       // certificate, a file certificate that matches nothing might be that CA, so extras are not judged.
       const complete = declared.length === b.cas.length;
+      const unreadable = unreadableAmong(model, b.cas);
       const compare = function* (file: CertFile | undefined, source: string, location: Location): Generator<Violation> {
         if (!file || file.certs.length === 0) return; // missing or unreadable: cert/unreadable
+        if (unreadable.length > 0) {
+          const data = { source, bundle: b.id, unreadable: unreadable.map((c) => c.target).join(', ') };
+          yield { target: b.id, messageId: 'unchecked', data, location, because: unreadable };
+          return;
+        }
         const held = new Set(file.certs.map((c) => c.fingerprint));
         const wanted = new Set(declared.map((d) => d.fingerprint));
         const missing = declared.filter((d) => !held.has(d.fingerprint)).map((d) => d.id);

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.ts';
 import { caCertificates } from '../../model/certificates.ts';
 import { couldIssue } from '../../pki/issuers.ts';
+import { unreadableAmong } from '../../model/causes.ts';
 
 export const rule = defineRule({
   meta: {
@@ -14,6 +15,7 @@ export const rule = defineRule({
     messages: {
       notSignedBy: '{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}',
       notSelfSigned: '{{id}} ({{subject}}) declares no issuer but is not self-signed: it was issued by {{actual}}',
+      issuerUnreadable: '{{id}} ({{subject}}) cannot be checked against its declared issuer {{issuer}}, whose certificate cannot be read',
       badSelfSignature: '{{id}} ({{subject}}) declares no issuer, but its self-signature does not verify with its own key',
     },
   },
@@ -26,7 +28,12 @@ export const rule = defineRule({
       const data = { id: ca.id, subject: cert.subjectName, actual: cert.issuerName };
       if (ca.issuer !== undefined) {
         const issuer = cas.get(ca.issuer);
-        if (!issuer) continue; // an undeclared or unreadable issuer is topology/reference's or cert/unreadable's finding
+        if (!issuer) {
+          // Unreadable: not evaluated because of that CA's finding. Undeclared: topology/reference's finding.
+          const because = unreadableAmong(model, [ca.issuer]);
+          if (because.length > 0) yield { target: ca.id, messageId: 'issuerUnreadable', data: { ...data, issuer: ca.issuer }, location, because };
+          continue;
+        }
         if (couldIssue(issuer, cert) && cert.isSignedBy(issuer)) continue;
         yield { target: ca.id, messageId: 'notSignedBy', data: { ...data, issuer: ca.issuer, issuerSubject: issuer.subjectName }, location };
       } else if (!(couldIssue(cert, cert) && cert.isSignedBy(cert))) {

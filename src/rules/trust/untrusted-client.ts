@@ -12,17 +12,25 @@ export const rule = defineRule({
     remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
     messages: {
       rejected: '{{server}} would reject the client certificate of {{client}}: {{reason}}',
+      pathBroken: '{{server}} cannot validate the client certificate of {{client}}: {{reason}}',
     },
     concerns: ['handshakes'],
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {
+      // A hop that terminates TLS: the server never sees the client certificate (ADR 0122).
+      if (p.path && p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, reason: p.path.reason };
+        yield { target: p.id, messageId: 'pathBroken', data, location: p.client.location, because: p.path.because };
+        continue;
+      }
       if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
       yield {
         target: p.id,
         messageId: 'rejected',
         data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
         location: p.client.location,
+        ...(p.clientAuth.because && { because: p.clientAuth.because }),
       };
     }
   },

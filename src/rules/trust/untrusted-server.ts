@@ -12,11 +12,18 @@ export const rule = defineRule({
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: '{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}',
+      pathBroken: '{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}',
     },
     concerns: ['handshakes'],
   },
   *check(model) {
     for (const p of handshakeMatrix(model)) {
+      // A hop that terminates TLS (ADR 0122); with client auth, trust/untrusted-client reports it.
+      if (p.path && !p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.path.reason };
+        yield { target: p.id, messageId: 'pathBroken', data, location: p.client.location, because: p.path.because };
+        continue;
+      }
       // A certificate only in Key Vault is audit's to evaluate; cert/live-only lists the skipped handshakes.
       if (p.serverAuth.ok || p.serverAuth.skipped) continue;
       yield {
@@ -24,6 +31,7 @@ export const rule = defineRule({
         messageId: 'rejected',
         data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
         location: p.client.location,
+        ...(p.serverAuth.because && { because: p.serverAuth.because }),
       };
     }
   },
