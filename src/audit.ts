@@ -12,6 +12,7 @@ import { checkClientCertificate, probeEstate, type ClientCertificate } from './s
 import { livePlan } from './topology/endpoints.ts';
 import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
+import { observationsOf } from './model/observations.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './report/types.ts';
 
@@ -82,7 +83,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
     const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
     // What could not be evaluated is reported whatever the pack says (ADR 0070).
-    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
+    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings), observations: observationsOf(model)! };
   } finally {
     agent.destroy();
   }

@@ -9,6 +9,7 @@ import type { RenderContext } from './formats.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding, MatrixPair, Report } from './types.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
+import { probedMarkdown } from './probed.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -50,6 +51,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
   if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
     const flow = topologyFlowchart(report.estate, status);
