@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
+import { describeIoError } from '../topology/document.ts';
 import { FORMATS, type RenderContext } from '../report/formats.ts';
 import type { Report } from '../domain/report.ts';
 import { redact, secretValues } from '../redact.ts';
@@ -34,6 +35,8 @@ export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream =
   return stream.isTTY === true;
 }
 
+const EXTENSION: Readonly<Record<string, string>> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md', github: 'txt' };
+
 export async function writeOutputs(report: Report, targets: OutputTarget[], ctx: RenderContext): Promise<void> {
   const secrets = secretValues();
   for (const t of targets) {
@@ -43,11 +46,14 @@ export async function writeOutputs(report: Report, targets: OutputTarget[], ctx:
       process.stdout.write(text);
       continue;
     }
+    if (await stat(t.file).then((st) => st.isDirectory(), () => false)) {
+      throw new InputError(`--format ${t.format}=${t.file}: ${t.file} is a folder; name a file in it, e.g. --format ${t.format}=${path.join(t.file, `rc-policy.${EXTENSION[t.format] ?? t.format}`)}`);
+    }
     try {
       await mkdir(path.dirname(path.resolve(t.file)), { recursive: true });
       await writeFile(t.file, text);
     } catch (err) {
-      throw new InputError(`cannot write ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
     }
   }
 }

@@ -38,3 +38,59 @@ describe('audit --resolve', () => {
     expect(r.stderr).toContain("--resolve broker-us-1.company.com:8883 (did you mean 'broker-us-1.company.com:443'?)");
   });
 });
+
+describe('check: files and folders', () => {
+  it('a folder holding rc-topology.yaml is checked as that topology', () => {
+    const r = runCli(['check', 'examples/rc-system', '--at', '2026-12-01']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('examples/rc-system/rc-topology.yaml');
+  });
+
+  it('a folder without one says so, in one line', async () => {
+    const dir = path.join(tmp, 'empty-folder');
+    await mkdir(dir, { recursive: true });
+    const r = runCli(['check', dir]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('is a folder with no rc-topology.yaml in it: pass the topology file itself');
+  });
+
+  it('a report written onto a folder is a clear error that names a file to use instead', async () => {
+    const dir = path.join(tmp, 'reports');
+    await mkdir(dir, { recursive: true });
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--at', '2026-12-01', '--format', `sarif=${dir}`]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(`--format sarif=${dir}: ${dir} is a folder; name a file in it, e.g. --format sarif=${dir}/rc-policy.sarif`);
+    expect(r.stderr).not.toContain('EISDIR');
+  });
+});
+
+describe('syntax errors in the words of the file', () => {
+  it('a JSON topology with a syntax error is labelled JSON, at the line JSON.parse names', async () => {
+    const dir = await example('json-topology');
+    await writeFile(path.join(dir, 'rc-topology.json'), '{\n  "apiVersion": "rc-policy/v1",\n  "kind": "Topology"\n  "metadata": { "name": "x" }\n}\n');
+    const r = runCli(['check', path.join(dir, 'rc-topology.json')]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/rc-topology\.json:4:3: JSON: expected ',' or '}' after property value/);
+    expect(r.stderr).not.toContain('YAML');
+  });
+
+  it("a missing space after a colon is named as such, on the line that lacks it — not 'Implicit keys need to be on a single line'", async () => {
+    const dir = await example('no-space');
+    const file = path.join(dir, 'rc-topology.yaml');
+    const text = (await import('node:fs/promises')).readFile(file, 'utf8');
+    const lines = (await text).split('\n');
+    const at = lines.findIndex((l) => /^\s+name: /.test(l));
+    lines[at] = lines[at]!.replace('name: ', 'name:');
+    lines.splice(at + 1, 0, lines[at]!.replace(/name:.*/, 'owner: platform-team'));
+    await writeFile(file, lines.join('\n'));
+    const r = runCli(['check', file]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(new RegExp(`rc-topology\\.yaml:${at + 1}:\\d+: YAML: a colon needs a space after it: write 'name: …', not 'name:…'`));
+    expect(r.stderr).not.toMatch(/Implicit keys/);
+  });
+});
