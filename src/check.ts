@@ -17,7 +17,7 @@ import type { MatrixPair, Report } from './domain/report.ts';
 import type { RuleRun } from './domain/rule.ts';
 import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
-import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
+import { applyWaivers, loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
 import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts';
 import { rules as POLICY_RULES } from './rules/policy/index.ts';
 import { estateOf } from './model/estate.ts';
@@ -84,7 +84,7 @@ export async function selectWaivers(topology: Topology | undefined, options: Che
   const knownRules = pack?.customRules?.length ? new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
-    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
+    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules, {}, topology && targetsOf(new Set(topology.byId.keys())));
   }
   const ref = topology?.policy.waivers;
   if (!topology || !ref) return undefined;
@@ -92,7 +92,7 @@ export async function selectWaivers(topology: Topology | undefined, options: Che
   const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
   const refused = await access.refusal(ref.absolute);
   if (refused) throw new InputError(`waivers file ${displayPath(ref.absolute, cwd)}: ${refused}`, ref.location);
-  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access.followSymlinks });
+  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access.followSymlinks }, targetsOf(new Set(topology.byId.keys())));
 }
 
 export async function selectBaseline(options: CheckOptions): Promise<Baseline | undefined> {

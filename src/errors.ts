@@ -19,4 +19,15 @@ export class InputError extends Error {
   }
 }
 
+/** Several input problems found in one pass, reported together: one line each (`file:line:col: reason`). */
+export class InputErrors extends InputError {
+  readonly errors: readonly InputError[];
+
+  constructor(summary: string, errors: readonly InputError[]) {
+    super(summary, errors[0]?.location);
+    this.errors = errors;
+    this.message = errors.length === 1 ? errors[0]!.message : [printable(summary), ...errors.map((e) => `  ${e.message}`)].join('\n');
+  }
+}
+
 export const formatLocation = (l: Location): string => `${l.file}:${l.line}:${l.column}`;

@@ -94,3 +94,48 @@ describe('syntax errors in the words of the file', () => {
     expect(r.stderr).not.toMatch(/Implicit keys/);
   });
 });
+
+describe('waivers', () => {
+  const waiversFile = async (name: string, entries: string): Promise<string> => {
+    const file = path.join(tmp, `${name}.waivers.yaml`);
+    await writeFile(file, `apiVersion: rc-policy/v1\nkind: Waivers\nwaivers:\n${entries}`);
+    return file;
+  };
+  const entry = (rule: string, target: string, expires = '2099-01-31') => `  - rule: ${rule}\n    target: "${target}"\n    reason: test (CHG-1)\n    expires: ${expires}\n`;
+
+  it("a target such as '*->broker-us-1' can match nothing: an error saying how targets are written", async () => {
+    const file = await waiversFile('glob-pair', entry('trust/untrusted-client', '*->broker-us-1'));
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--waivers', file]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/glob-pair\.waivers\.yaml:5:\d+: waivers\[0\]\.target: '\*->broker-us-1' matches no finding: '\*' stands alone/);
+  });
+
+  it('a target with a typo names the id it was probably meant to be', async () => {
+    const file = await waiversFile('typo', entry('broker/wildcard', 'broker-us-l'));
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--waivers', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("waivers[0].target: 'broker-us-l' matches no finding: 'broker-us-l' is no id of the topology (did you mean 'broker-us-1'?)");
+  });
+
+  it('a waiver of topology/schema is refused, not ignored', async () => {
+    const file = await waiversFile('schema', entry('topology/schema', '*'));
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--waivers', file]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('waivers[0].rule: topology/schema cannot be waived: a topology that violates the schema is not evaluated at all; fix the file instead');
+  });
+
+  it('every problem of the file in one run, one line each, each with its location', async () => {
+    const file = await waiversFile('many', entry('broker/wildcrd', 'broker-us-1') + entry('broker/wildcard', 'nobody') + entry('broker/wildcard', 'broker-us-1', '2026-02-30'));
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--waivers', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^rc-policy: 3 problems in the waivers file .*many\.waivers\.yaml:$/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/many\.waivers\.yaml:4:\d+: waivers\[0\]\.rule: unknown rule 'broker\/wildcrd' \(did you mean 'broker\/wildcard'\?\)$/),
+      expect.stringMatching(/many\.waivers\.yaml:9:\d+: waivers\[1\]\.target: 'nobody' matches no finding/),
+      expect.stringMatching(/many\.waivers\.yaml:15:\d+: waivers\[2\]\.expires: '2026-02-30' is not a calendar date/),
+    ]);
+  });
+});
