@@ -139,3 +139,36 @@ describe('waivers', () => {
     ]);
   });
 });
+
+describe('did you mean', () => {
+  it.each([
+    [['check', '--fail-onn', 'error'], "unknown option '--fail-onn' (did you mean '--fail-on'?)"],
+    [['check', '--formt', 'json'], "unknown option '--formt' (did you mean '--format'?)"],
+    [['audit', '--resolv', 'x:443:127.0.0.1'], "unknown option '--resolv' (did you mean '--resolve'?)"],
+    [['check', '--no-colour'], "unknown option '--no-colour' (did you mean '--no-color'?)"],
+  ])('%j names the option that was meant', (args, said) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain(said);
+  });
+
+  it('an option nothing resembles gets no guess', () => {
+    const r = runCli(['check', '--frobnicate-everything']);
+    expect(r.stderr).toBe("rc-policy: unknown option '--frobnicate-everything' (see rc-policy check --help)\n");
+  });
+
+  it('an unknown param, in the topology or in a pack, names the param that was meant', async () => {
+    const dir = await example('param-typo');
+    const file = path.join(dir, 'rc-topology.yaml');
+    const text = await (await import('node:fs/promises')).readFile(file, 'utf8');
+    await writeFile(file, text.replace(/^ {2}params:\n/m, '  params:\n    renewBeforeDay: 10\n'));
+    const r = runCli(['check', file]);
+    expect(r.stdout).toContain("policy.params.renewBeforeDay is not a known property (did you mean 'renewBeforeDays'?)");
+    const pack = path.join(dir, 'pack.yaml');
+    await writeFile(pack, 'apiVersion: rc-policy/v1\nkind: PolicyPack\nmetadata: {name: strict}\nextends: rc-default\nparams: {minRSABits: 3072}\n');
+    const p = runCli(['check', path.join(EXAMPLE, 'rc-topology.yaml'), '--policy', pack]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain("params.minRSABits is not a known property (did you mean 'minRsaBits'?)");
+  });
+});
