@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
+import { issue } from '../../src/pki/generate.ts';
 
 const EXAMPLE = path.join(ROOT, 'examples/rc-system');
 let tmp: string;
@@ -170,5 +171,34 @@ describe('did you mean', () => {
     const p = runCli(['check', path.join(EXAMPLE, 'rc-topology.yaml'), '--policy', pack]);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain("params.minRSABits is not a known property (did you mean 'minRsaBits'?)");
+  });
+});
+
+describe('verify --trusted <folder>', () => {
+  it('takes a folder of CAs as openssl -CApath does (hash-named links and .pem files), and ignores other files', async () => {
+    const nb = new Date('2026-01-01T00:00:00Z');
+    const na = new Date('2030-01-01T00:00:00Z');
+    const otherRoot = await issue({ subject: 'CN=Other Root', ca: true, notBefore: nb, notAfter: na });
+    const root = await issue({ subject: 'CN=Folder Root', ca: true, notBefore: nb, notAfter: na });
+    const ica = await issue({ subject: 'CN=Folder Issuing', issuer: root, ca: { pathLen: 0 }, notBefore: nb, notAfter: na });
+    const leaf = await issue({ subject: 'CN=broker.example.test', issuer: ica, dns: ['broker.example.test'], eku: ['serverAuth'], notBefore: nb, notAfter: na });
+    const cas = path.join(tmp, 'capath');
+    await mkdir(cas, { recursive: true });
+    await writeFile(path.join(cas, 'other.pem'), otherRoot.pem);
+    await writeFile(path.join(cas, '5d30f3c5.0'), root.pem);
+    await writeFile(path.join(cas, 'README.txt'), 'not a certificate\n');
+    const leafFile = path.join(tmp, 'folder-leaf.pem');
+    await writeFile(leafFile, leaf.pem + ica.pem);
+    const r = runCli(['verify', '--trusted', cas, '--host', 'broker.example.test', '--at', '2027-01-01', leafFile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('CN=Folder Root');
+
+    const empty = path.join(tmp, 'capath-empty');
+    await mkdir(empty, { recursive: true });
+    const e = runCli(['verify', '--trusted', empty, leafFile]);
+    expect(e.code).toBe(2);
+    oneLine(e.stderr);
+    expect(e.stderr).toContain('a folder with no certificate file');
   });
 });
