@@ -19,14 +19,18 @@ export class InputError extends Error {
   }
 }
 
-/** Several input problems found in one pass, reported together: one line each (`file:line:col: reason`). */
+/**
+ * Several input problems found in one pass. `message` stays one printable line (every problem,
+ * joined); the CLI prints `lines` instead: the summary, then one `file:line:col: reason` per problem.
+ */
 export class InputErrors extends InputError {
   readonly errors: readonly InputError[];
+  readonly lines: readonly string[];
 
   constructor(summary: string, errors: readonly InputError[]) {
-    super(summary, errors[0]?.location);
+    super(errors.length === 1 ? errors[0]!.message : `${summary} ${errors.map((e) => e.message).join('; ')}`);
     this.errors = errors;
-    this.message = errors.length === 1 ? errors[0]!.message : [printable(summary), ...errors.map((e) => `  ${e.message}`)].join('\n');
+    this.lines = errors.length === 1 ? [this.message] : [printable(summary), ...errors.map((e) => `  ${e.message}`)];
   }
 }
 
