@@ -24,7 +24,9 @@ export const rule = defineRule({
       if (!o) continue;
       const reason =
         o.outcome.kind === 'rejected'
-          ? `the server ended the handshake with a TLS alert (${o.outcome.alert})`
+          ? o.outcome.withoutAlert
+            ? 'the server closed the connection during the handshake, after receiving the certificate, without a TLS alert'
+            : `the server ended the handshake with a TLS alert (${o.outcome.alert})`
           : o.outcome.kind === 'closed' && !o.outcome.afterApplicationData
             ? 'the server closed the connection right after the handshake, without a TLS alert'
             : undefined;
