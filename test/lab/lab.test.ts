@@ -90,7 +90,12 @@ describe('rc-policy lab', () => {
       expect(existsSync(keyDir)).toBe(false);
       expect(err).toMatch(/stopped \(SIGINT\)/);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      // Even when an assertion failed: stop it as a user would, so that it deletes its key folder.
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+        if (!stopped) child.kill('SIGKILL');
+      }
     }
   });
 
