@@ -12,6 +12,10 @@ import { parseResolve, Resolver, resolvingAgent, type ResolveEntry } from './sou
 import { checkClientCertificate, probeEstate, type ClientCertificate } from './sources/tls-probe.ts';
 import { livePlan } from './topology/endpoints.ts';
 import { loadTopology } from './topology/load.ts';
+import { dialableNames } from './topology/dialable.ts';
+import { didYouMean } from './suggest.ts';
+import type { Topology } from './topology/model.ts';
+import { observationsOf } from './model/observations.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './domain/report.ts';
 
@@ -46,6 +50,19 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+const KEY_VAULT_HOST = /\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$/;
+
+/** Every --resolve entry must name something the audit dials: a typo must not fall back to DNS unnoticed. */
+function unmatchedResolves(entries: readonly ResolveEntry[], topology: Topology, file: string): void {
+  const names = dialableNames(topology);
+  // Key Vault names are left alone: one --resolve list for a cloud's vaults is commonly shared by
+  // every job (private endpoints), and a vault the topology does not use is never dialled anyway.
+  const wrong = entries.filter((e) => !names.has(`${e.host}:${e.port}`) && !KEY_VAULT_HOST.test(e.host));
+  if (wrong.length === 0) return;
+  const describe = (e: ResolveEntry) => `${e.host}:${e.port}${didYouMean(`${e.host}:${e.port}`, names)}`;
+  throw new InputError(`--resolve ${wrong.map(describe).join(', ')}: ${wrong.length === 1 ? 'names no endpoint' : 'name no endpoint'} of ${file} (its brokers, gateways, load balancer frontends and Key Vaults)`);
+}
+
 /** Audits a topology against the live estate (SPEC §4 `audit`). Throws InputError when it cannot do its job. */
 export async function audit(options: AuditOptions = {}): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
@@ -53,7 +70,8 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const concurrency = positiveInteger('--concurrency', options.concurrency, DEFAULT_CONCURRENCY, 1024);
   const timeoutMs = positiveInteger('--timeout', options.timeoutMs, DEFAULT_TIMEOUT_MS, 600_000);
   if (options.clientCertificate) checkClientCertificate(options.clientCertificate);
-  const resolver = new Resolver((options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e)));
+  const resolveEntries = (options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e));
+  const resolver = new Resolver(resolveEntries);
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
   const rules = ruleSetOf(pack);
@@ -62,6 +80,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   // A topology that violates the schema is not probed: which endpoints it names would be a guess.
   if (!loaded.topology) return evaluateDocument(loaded, at, 'audit', { pack, rules, ...(baseline && { baseline }) });
   const topology = loaded.topology;
+  unmatchedResolves(resolveEntries, topology, loaded.document.file);
   const plan = livePlan(topology, options.regions);
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault!);
   const credential = kvRefs.length > 0 ? (options.credential ?? (await createCredential(options.azureCredential ?? 'auto'))) : undefined;
@@ -81,7 +100,8 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    return evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+    const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+    return { ...report, observations: observationsOf(model)! };
   } finally {
     agent.destroy();
   }

@@ -10,7 +10,7 @@ import { BUILTIN_RULES, type RuleSet } from './rules/index.ts';
 import type { Model } from './model/types.ts';
 import type { Report } from './domain/report.ts';
 import type { Topology } from './topology/model.ts';
-import { loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
+import { loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
 import { loadBaseline, type Baseline } from './policy/baseline.ts';
 import { displayPath } from './topology/load.ts';
 
@@ -56,7 +56,7 @@ export async function selectWaivers(topology: Topology | undefined, options: Che
   const knownRules = new Set(rules.byId.keys());
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
-    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
+    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules, {}, topology && targetsOf(new Set(topology.byId.keys())));
   }
   const ref = topology?.policy.waivers;
   if (!topology || !ref) return undefined;
@@ -64,7 +64,7 @@ export async function selectWaivers(topology: Topology | undefined, options: Che
   const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
   const refused = await access.refusal(ref.absolute);
   if (refused) throw new InputError(`waivers file ${displayPath(ref.absolute, cwd)}: ${refused}`, ref.location);
-  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access.followSymlinks });
+  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access.followSymlinks }, targetsOf(new Set(topology.byId.keys())));
 }
 
 export async function selectBaseline(options: CheckOptions): Promise<Baseline | undefined> {

@@ -14,6 +14,7 @@ Commands:
   explain <rule-id>     why a rule exists and how to fix its findings
   schema [name]         print the JSON Schema of topology, policy or waivers files
   init   [dir]          write a working example topology with a throwaway dev PKI
+  lab    [dir]          start a live estate on 127.0.0.1 to try audit on (Ctrl-C stops it)
 
 Run rc-policy <command> --help for its options.
 Exit codes: 0 pass, 1 findings at or above --fail-on, 2 could not evaluate.
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   explain: async () => (await import('./commands/rules.ts')).runExplain,
   schema: async () => (await import('./commands/schema.ts')).runSchema,
   init: async () => (await import('./commands/init.ts')).runInit,
+  lab: async () => (await import('./commands/lab.ts')).runLab,
 };
 
 /**

@@ -19,4 +19,19 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Several input problems found in one pass. `message` stays one printable line (every problem,
+ * joined); the CLI prints `lines` instead: the summary, then one `file:line:col: reason` per problem.
+ */
+export class InputErrors extends InputError {
+  readonly errors: readonly InputError[];
+  readonly lines: readonly string[];
+
+  constructor(summary: string, errors: readonly InputError[]) {
+    super(errors.length === 1 ? errors[0]!.message : `${summary} ${errors.map((e) => e.message).join('; ')}`);
+    this.errors = errors;
+    this.lines = errors.length === 1 ? [this.message] : [printable(summary), ...errors.map((e) => `  ${e.message}`)];
+  }
+}
+
 export const formatLocation = (l: Location): string => `${l.file}:${l.line}:${l.column}`;

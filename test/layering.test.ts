@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 /** Bottom first. A file belongs to the layer of its longest matching prefix. */
 export const LAYERS: readonly (readonly [name: string, prefixes: readonly string[]])[] = [
   ['domain', ['src/domain/']],
-  ['base', ['src/errors.ts', 'src/printable.ts', 'src/redact.ts', 'src/limits.ts', 'src/package.ts']],
+  ['base', ['src/errors.ts', 'src/printable.ts', 'src/redact.ts', 'src/limits.ts', 'src/package.ts', 'src/suggest.ts']],
   // Renderers read the report and nothing of the pipeline: low, so that a renderer importing a rule fails here.
   ['report', ['src/report/']],
-  ['document', ['src/sources/read.ts', 'src/topology/document.ts', 'src/topology/plain-yaml.ts', 'src/topology/schema.ts', 'src/topology/validators.generated.js']],
+  ['document', ['src/sources/read.ts', 'src/topology/document.ts', 'src/topology/plain-yaml.ts', 'src/topology/syntax-errors.ts', 'src/topology/schema.ts', 'src/topology/validators.generated.js']],
   ['pki', ['src/pki/']],
   ['topology', ['src/topology/']],
   ['model', ['src/model/']],
@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly [name: string, prefixes: readonly string
   ['rules', ['src/rules/']],
   ['policy', ['src/policy/']],
   ['engine', ['src/engine.ts']],
-  ['jobs', ['src/check.ts', 'src/audit.ts', 'src/verify.ts', 'src/init/']],
+  ['jobs', ['src/check.ts', 'src/audit.ts', 'src/verify.ts', 'src/init/', 'src/lab/']],
   ['api', ['src/index.ts']],
   ['shell', ['src/shell/']],
   ['shells', ['src/commands/', 'src/action.ts']],

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../errors.ts';
+import { nearest } from '../suggest.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -10,7 +11,12 @@ export function parse<O extends Options>(argv: string[], options: O, command: st
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new InputError(`unknown option '${unknown[1]}' (see rc-policy ${command} --help)`);
+    if (unknown) {
+      const typed = unknown[1]!.split('=')[0]!;
+      const names = [...Object.keys(options), 'debug'].flatMap((o) => (options[o]?.type === 'boolean' ? [`--${o}`, `--no-${o}`] : [`--${o}`]));
+      const guess = typed.startsWith('--') ? nearest(typed, names) : undefined;
+      throw new InputError(`unknown option '${unknown[1]}'${guess ? ` (did you mean '${guess}'?)` : ''} (see rc-policy ${command} --help)`);
+    }
     throw new InputError(`${msg.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '')} (see rc-policy ${command} --help)`);
   }
 }

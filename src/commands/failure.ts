@@ -1,4 +1,4 @@
-import { InputError } from '../errors.ts';
+import { InputError, InputErrors } from '../errors.ts';
 import { printable } from '../printable.ts';
 import { redact } from '../redact.ts';
 
@@ -9,7 +9,8 @@ import { redact } from '../redact.ts';
  */
 export function describeFailure(err: unknown, debug: boolean): string {
   let out: string;
-  if (err instanceof InputError) out = `rc-policy: ${err.message}\n`;
+  if (err instanceof InputErrors) out = `rc-policy: ${err.lines.join('\n')}\n`;
+  else if (err instanceof InputError) out = `rc-policy: ${err.message}\n`;
   else {
     const msg = err instanceof Error ? err.message : String(err);
     out = `rc-policy: unexpected error: ${printable(msg.split('\n')[0] ?? '')}${debug ? '' : ' (run with --debug for details)'}\n`;

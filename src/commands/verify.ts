@@ -1,5 +1,7 @@
 // `rc-policy verify`: like `openssl verify`, with rc-policy's own path builder and strict checks.
 // Exit 0 valid, 1 invalid (every reason printed), 2 the input could not be read.
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { readCertFile } from '../sources/files.ts';
 import { verifyCertificates } from '../verify.ts';
 import type { Certificate } from '../pki/cert.ts';
@@ -26,7 +28,8 @@ CA constraints, key usages, the EKU, the host name (SAN dNSName only) and name c
 Certificates after the first in <leaf.pem> (a served chain) are used as untrusted intermediates.
 
 Options:
-  --trusted <file>       trust anchors (PEM, one or more certificates); repeatable, required
+  --trusted <file|dir>   trust anchors (PEM, one or more certificates), or a folder of them as
+                         openssl -CApath (*.pem, *.crt, *.cer, *.der, <hash>.0); repeatable, required
   --untrusted <file>     untrusted intermediates, any order; repeatable
   --host <fqdn>          DNS name the leaf must carry in its subjectAltName
   --purpose <p>          server | client: the leaf must carry serverAuth / clientAuth EKU
@@ -46,6 +49,21 @@ async function readCerts(file: string, what: string): Promise<Certificate[]> {
   // Never printed, never used: but a key in a certificate file is worth a word.
   if (f.privateKeys.length > 0) process.stderr.write(`rc-policy: note: ${file} also holds a private key (ignored); keys do not belong in certificate files\n`);
   return [...f.certs];
+}
+
+/** What openssl -CApath reads: c_rehash's hash names (5d30f3c5.0), plus the usual certificate extensions. */
+const CA_FILE = /^(?:[0-9a-f]{8}\.\d+|.+\.(?:pem|crt|cer|der))$/i;
+
+/** --trusted: a file of anchors, or a folder of them (as openssl -CApath); a folder's other files are ignored. */
+async function readTrusted(file: string): Promise<Certificate[]> {
+  const folder = await stat(file).then((st) => st.isDirectory(), () => false);
+  if (!folder) return readCerts(file, '--trusted');
+  const names = (await readdir(file)).filter((n) => CA_FILE.test(n)).sort();
+  const certs = (await Promise.all(names.map((n) => readCerts(path.join(file, n), '--trusted')))).flat();
+  if (certs.length === 0) throw new InputError(`${file}: a folder with no certificate file (*.pem, *.crt, *.cer, *.der or c_rehash's <hash>.0) (--trusted)`);
+  // c_rehash links every anchor under its hash next to the original file: count each certificate once.
+  const seen = new Set<string>();
+  return certs.filter((c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint));
 }
 
 const PURPOSES = { server: 'serverAuth', client: 'clientAuth' } as const;
@@ -76,7 +94,7 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
 
   const [leaf, ...served] = await readCerts(leafFile, 'leaf');
-  const anchors = (await Promise.all(values.trusted.map((f) => readCerts(f, '--trusted')))).flat();
+  const anchors = (await Promise.all(values.trusted.map((f) => readTrusted(f)))).flat();
   const untrusted = (await Promise.all((values.untrusted ?? []).map((f) => readCerts(f, '--untrusted')))).flat();
   const r = verifyCertificates(leaf!, [...served, ...untrusted], anchors, {
     at,

@@ -78,6 +78,57 @@ export interface Report {
    * part of the JSON report.
    */
   readonly descriptors?: readonly RuleDescriptor[];
+  /** Audit only: what the live sources were asked and what they saw (docs/decisions/0125). */
+  readonly observations?: Observations;
+}
+
+/** `enforced`: refused a client without a certificate; `not-enforced`: never asked for one, or took one without; `not-tested`: no verdict. */
+export type ClientAuthEvidence = 'enforced' | 'not-enforced' | 'not-tested';
+
+/** One probed TLS endpoint: a server directly, or a load balancer frontend with one backend's FQDN as SNI. */
+export interface EndpointObservation {
+  /** The server's id, or the load balancer's for a frontend. */
+  readonly target: string;
+  /** The name and port asked for (host:port). */
+  readonly endpoint: string;
+  /** What was dialled (address:port); absent when no address was found (DNS failure). */
+  readonly address?: string;
+  /** How the address was chosen: --resolve, the topology's `address`, or DNS. */
+  readonly via: 'resolve' | 'topology' | 'dns';
+  /** Server name sent in the ClientHello. */
+  readonly sni: string;
+  /** Protocol the server answered with (TLSv1.3, TLSv1.2). */
+  readonly tlsVersion?: string;
+  /** SHA-256 fingerprints (lower-case hex) of the certificates the server sent, in the order it sent them. */
+  readonly chain: readonly string[];
+  readonly clientAuth: ClientAuthEvidence;
+  /** With --client-cert: whether the server took the probe's certificate. */
+  readonly clientCertificate?: 'accepted' | 'rejected' | 'not-tested';
+  /** Frontends: the backend whose FQDN was the SNI. */
+  readonly sniFor?: string;
+  /** Frontends: the backend whose own certificate came back (absent when it matched none). */
+  readonly backend?: string;
+  /** Why no usable handshake was recorded. */
+  readonly error?: string;
+}
+
+/** One Key Vault certificate read: the version the topology references and its fingerprint. */
+export interface KeyVaultObservation {
+  /** The object referencing the certificate. */
+  readonly target: string;
+  readonly vault: string;
+  readonly certificate: string;
+  readonly version?: string;
+  /** SHA-256 fingerprint of the version read. */
+  readonly sha256?: string;
+  readonly enabled?: boolean;
+  /** Why it could not be read (absent, denied, timed out). */
+  readonly error?: string;
+}
+
+export interface Observations {
+  readonly endpoints: readonly EndpointObservation[];
+  readonly keyVault: readonly KeyVaultObservation[];
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

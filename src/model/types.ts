@@ -103,7 +103,7 @@ export interface TlsObservation {
  */
 export type TlsOutcome =
   | { readonly kind: 'unreachable'; readonly stage: 'connect' | 'handshake' | 'certificate'; readonly reason: string }
-  | { readonly kind: 'rejected'; readonly alert: string }
+  | { readonly kind: 'rejected'; readonly alert: string; /** The server hung up after the client's certificate instead of alerting. */ readonly withoutAlert?: true }
   | { readonly kind: 'accepted'; readonly evidence: string }
   | { readonly kind: 'closed'; readonly afterApplicationData: boolean; readonly evidence: string };
 

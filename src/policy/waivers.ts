@@ -1,7 +1,8 @@
 // Waivers (SPEC §2): accepted exceptions, each naming a rule and a target, with a reason and an
 // expiry. A waiver file is untrusted input (it comes with the pull request), so it is schema-checked
 // and every problem is a one-line file:line error (exit 2), never a silently ignored entry.
-import { InputError } from '../errors.ts';
+import { InputError, InputErrors } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 import { phaseOf } from '../domain/rule.ts';
 import { RULES_BY_ID } from '../rules/index.ts';
 import { printable } from '../printable.ts';
@@ -25,31 +26,53 @@ const aboutWaivers = (ruleId: string): boolean => {
 };
 
 /** `read` restricts what the path may be when the topology named it (docs/decisions/0050). */
-export async function loadWaivers(absolute: string, display: string, knownRules: ReadonlySet<string>, read: Parameters<typeof readSourceDocument>[2] = {}): Promise<LoadedWaiver[]> {
-  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules);
+/** Which waiver targets can name something: `*`, an object id, or a `client->server` pair of ids. */
+export type TargetCheck = (target: string) => string | undefined;
+
+/** `read` restricts what the path may be when the topology named it (docs/decisions/0050). */
+export async function loadWaivers(
+  absolute: string,
+  display: string,
+  knownRules: ReadonlySet<string>,
+  read: Parameters<typeof readSourceDocument>[2] = {},
+  checkTarget?: TargetCheck,
+): Promise<LoadedWaiver[]> {
+  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules, checkTarget);
 }
 
-export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string>): LoadedWaiver[] {
+/** Rules whose findings no waiver may cover, and why. */
+const UNWAIVABLE: readonly [RegExp, string][] = [
+  [/^policy\//, 'findings are about waivers themselves and cannot be waived; renew or remove the waiver instead'],
+  [/^topology\/schema$/, 'cannot be waived: a topology that violates the schema is not evaluated at all; fix the file instead'],
+];
+
+/**
+ * Every problem of the file at once (one line each, exit 2), so a reviewer fixes them in one pass.
+ * `checkTarget`, when given, says why a target can match no finding of this topology.
+ */
+export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string>, checkTarget?: TargetCheck): LoadedWaiver[] {
   const violations = validateDocument(doc, 'waivers');
   if (violations.length > 0) {
-    const v = violations[0]!;
-    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
-    throw new InputError(`invalid waivers file: ${v.message}${more}`, v.location);
+    throw new InputErrors(`invalid waivers file: ${violations.length} problems`, violations.map((v) => new InputError(`invalid waivers file: ${v.message}`, v.location)));
   }
   const entries = (doc.data as { waivers: Waiver[] }).waivers;
-  return entries.map((w, i) => {
+  const errors: InputError[] = [];
+  const loaded = entries.flatMap((w, i): LoadedWaiver[] => {
     const at = (field?: string): Location => doc.locate(field ? ['waivers', i, field] : ['waivers', i]);
+    const before = errors.length;
     if (!knownRules.has(w.rule)) {
       const guess = closest(w.rule, [...knownRules]);
-      throw new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ''}`, at('rule'));
+      errors.push(new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ''}`, at('rule')));
     }
-    if (aboutWaivers(w.rule)) {
-      throw new InputError(`waivers[${i}].rule: ${w.rule} findings are about waivers themselves and cannot be waived; renew or remove the waiver instead`, at('rule'));
-    }
+    const refused = UNWAIVABLE.find(([re]) => re.test(w.rule));
+    if (refused) errors.push(new InputError(`waivers[${i}].rule: ${w.rule} ${refused[1]}`, at('rule')));
     const day = new Date(`${w.expires}T00:00:00Z`);
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== w.expires) {
-      throw new InputError(`waivers[${i}].expires: '${w.expires}' is not a calendar date (YYYY-MM-DD)`, at('expires'));
+      errors.push(new InputError(`waivers[${i}].expires: '${w.expires}' is not a calendar date (YYYY-MM-DD)`, at('expires')));
     }
+    const wrongTarget = w.target === '*' ? undefined : checkTarget?.(w.target);
+    if (wrongTarget) errors.push(new InputError(`waivers[${i}].target: '${w.target}' ${wrongTarget}`, at('target')));
+    if (errors.length > before) return [];
     // Free text from the waiver file is echoed in every report: one printable line each, like
     // finding targets (which go through the same function, so targets still match).
     const waiver: Waiver = {
@@ -60,8 +83,27 @@ export function parseWaivers(doc: SourceDocument, knownRules: ReadonlySet<string
       ...(w.owner !== undefined && { owner: printable(w.owner) }),
       ...(w.ticket !== undefined && { ticket: printable(w.ticket) }),
     };
-    return { waiver, location: at(), endsAt: new Date(day.getTime() + 86_400_000) };
+    return [{ waiver, location: at(), endsAt: new Date(day.getTime() + 86_400_000) }];
   });
+  if (errors.length > 0) throw new InputErrors(`${errors.length} problems in the waivers file ${doc.file}:`, errors);
+  return loaded;
+}
+
+/**
+ * A target check for a topology: a target is an object id or a `client->server` pair of ids, as
+ * findings name them (SPEC §5). Anything else — a glob inside a pair, a typo — could never match.
+ */
+export function targetsOf(ids: ReadonlySet<string>): TargetCheck {
+  return (target) => {
+    const parts = target.split('->');
+    if (parts.length <= 2 && parts.every((p) => ids.has(p))) return undefined;
+    if (parts.length === 2 && parts.some((p) => p.includes('*'))) {
+      return "matches no finding: '*' stands alone (every target); inside a 'client->server' pair both sides must be ids";
+    }
+    const unknown = parts.filter((p) => !ids.has(p));
+    const hint = unknown.length === 1 ? didYouMean(unknown[0]!, ids) : '';
+    return `matches no finding: ${unknown.map((u) => `'${u}'`).join(' and ')} ${unknown.length === 1 ? 'is' : 'are'} no id of the topology${hint}`;
+  };
 }
 
 export const isExpired = (w: LoadedWaiver, at: Date): boolean => at.getTime() >= w.endsAt.getTime();

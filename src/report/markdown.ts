@@ -13,6 +13,7 @@ import { rulesConcerning } from './descriptors.ts';
 import { isUndecided } from './matrix-text.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
+import { probedMarkdown } from './probed.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -49,6 +50,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
   if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
     const flow = topologyFlowchart(report.estate, status);

@@ -5,6 +5,7 @@ import type { Report } from '../domain/report.ts';
 import { renderMatrix } from './matrix-text.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
+import { probedText } from './probed.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -56,6 +57,7 @@ export function renderText(report: Report, options: TextOptions): string {
     const matrix = renderMatrix(report.matrix, paint);
     if (matrix.length > 0) lines.push(...matrix, '');
   }
+  if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint('bold', t)));
   // An audit's gaps come last but one, right above the verdict: they are why it cannot pass.
   if (report.incomplete?.length) {
     lines.push(paint('bold', 'Not evaluated (the audit could not read these):'));

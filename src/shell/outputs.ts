@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
+import { describeIoError } from '../topology/document.ts';
 // What both shells (the CLI and the Action) write, and how: every format through the same
 // renderers, every byte through redaction (ADR 0053, ADR 0081).
 import { FORMATS, type RenderContext } from '../report/formats.ts';
@@ -50,6 +51,8 @@ export const renderContext = (failOn: FailOn, o: { color?: boolean; quiet?: bool
 export const render = (report: Report, format: string, ctx: RenderContext, secrets: readonly string[] = secretValues()): string =>
   redact(FORMATS[format]!(report, ctx), secrets);
 
+const EXTENSION: Readonly<Record<string, string>> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md', github: 'txt' };
+
 export async function writeOutputs(report: Report, targets: readonly OutputTarget[], ctx: RenderContext, secrets: readonly string[] = secretValues()): Promise<void> {
   for (const t of targets) {
     const text = render(report, t.format, t.file ? { ...ctx, color: false } : ctx, secrets);
@@ -57,11 +60,14 @@ export async function writeOutputs(report: Report, targets: readonly OutputTarge
       process.stdout.write(text);
       continue;
     }
+    if (await stat(t.file).then((st) => st.isDirectory(), () => false)) {
+      throw new InputError(`--format ${t.format}=${t.file}: ${t.file} is a folder; name a file in it, e.g. --format ${t.format}=${path.join(t.file, `rc-policy.${EXTENSION[t.format] ?? t.format}`)}`);
+    }
     try {
       await mkdir(path.dirname(path.resolve(t.file)), { recursive: true });
       await writeFile(t.file, text);
     } catch (err) {
-      throw new InputError(`cannot write ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
     }
   }
 }

@@ -186,6 +186,11 @@ export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<Tls
         }
         const f = flight();
         if (isAlert(err) && f.certificates.length > 0 && f.certificateRequested) finish({ kind: 'rejected', alert: tlsReason(err) }, f);
+        // A server that asked for a certificate, got ours and hung up mid-handshake refused it
+        // without saying so (OpenSSL-based TLS 1.2 servers often do): an answer, not a gap.
+        else if (options.clientCertificate && f.certificates.length > 0 && f.certificateRequested && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+          finish({ kind: 'rejected', alert: 'none', withoutAlert: true }, f);
+        }
         else finish({ kind: 'unreachable', stage: 'handshake', reason: handshakeFailure(err, f) }, f);
       });
       socket.once('secureConnect', () => {

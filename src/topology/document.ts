@@ -4,6 +4,7 @@
 // size, structure count, nesting depth, aliases (count, recursion and expansion: "billion laughs"),
 // duplicate keys, non-UTF-8 text. The YAML library parses; we convert its tree to plain data
 // ourselves, so these checks see every node before any consumer does.
+import { jsonProblem, looksLikeJson, yamlProblem } from './syntax-errors.ts';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isAlias, type Node, type Document, type Pair } from 'yaml';
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
@@ -105,8 +106,15 @@ function parseYamlTextDocuments(text: string, file: string): ParsedDocument[] {
   for (const doc of docs) {
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
-      const overflow = /call stack/i.test(problem.message);
-      throw new InputError(overflow ? `nesting deeper than ${LIMITS.maxNestingDepth} levels` : `YAML: ${oneLine(problem.message)}`, at(problem.pos[0]));
+      if (/call stack/i.test(problem.message)) throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels`, at(problem.pos[0]));
+      if (looksLikeJson(text, file)) {
+        const json = jsonProblem(text);
+        if (json) throw new InputError(json.message, json.line !== undefined ? { file, line: json.line, column: json.column! } : at(problem.pos[0]));
+      }
+      const where = at(problem.pos[0]);
+      const lines = text.split('\n');
+      const said = yamlProblem(problem.code, oneLine(problem.message), where.line, (n) => lines[n - 1]);
+      throw new InputError(said.message, said.line !== undefined && said.line !== where.line ? { file, line: said.line, column: 1 } : where);
     }
     converter.anchors.clear(); // anchors are scoped to their document
     const data = doc.contents === null ? null : converter.convert(doc.contents, 0).value;

@@ -1,4 +1,8 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '../errors.ts';
+
+const DEFAULT_TOPOLOGY_NAME = 'rc-topology.yaml';
 import { readSourceDocument, type SourceDocument } from './document.ts';
 import { validateDocument, type SchemaViolation } from './schema.ts';
 import { resolveTopology } from './resolve.ts';
@@ -13,11 +17,20 @@ export interface LoadedTopology {
 
 /** Reads, parses and schema-checks a topology file. Throws InputError when it cannot be read or parsed. */
 export async function loadTopology(file: string, cwd = process.cwd()): Promise<LoadedTopology> {
-  const absolute = path.resolve(cwd, file);
+  const absolute = await topologyFile(path.resolve(cwd, file), cwd);
   const document = await readSourceDocument(absolute, displayPath(absolute, cwd));
   const violations = validateDocument(document, 'topology');
   if (violations.length > 0) return { document, violations };
   return { document, violations, topology: resolveTopology(document, absolute) };
+}
+
+/** A folder named on the command line means the topology inside it (`rc-policy check examples/rc-system`). */
+async function topologyFile(absolute: string, cwd: string): Promise<string> {
+  const isFolder = await stat(absolute).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) return absolute;
+  const inside = path.join(absolute, DEFAULT_TOPOLOGY_NAME);
+  if (await stat(inside).then((s) => s.isFile(), () => false)) return inside;
+  throw new InputError(`${displayPath(absolute, cwd)} is a folder with no ${DEFAULT_TOPOLOGY_NAME} in it: pass the topology file itself`);
 }
 
 let normalisedCwd: [string, string] | undefined;

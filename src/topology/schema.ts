@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
 import policySchema from '../../schema/policy.schema.json' with { type: 'json' };
@@ -154,17 +155,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/** Levenshtein distance (fastest-levenshtein), capped at 3: names whose lengths differ by more are never suggested. */
 function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
+  return Math.abs(a.length - b.length) > 2 ? 3 : distance(a, b);
 }

@@ -138,10 +138,10 @@ describe('rc-policy audit (library)', () => {
     expect(live(report)).toEqual([
       'live/certificate-drift broker-in-3',
       'live/client-auth-not-enforced broker-us-2',
+      'live/client-cert-rejected broker-in-3', // refused the probe's client certificate: an answer, not a gap
       'live/key-vault-drift broker-us-1',
       'live/key-vault-missing broker-in-3',
       'live/lb-terminates-tls slb-in',
-      'live/unreachable broker-in-3', // refused the probe's client certificate
       'live/unreachable broker-in-4', // connection refused
       'live/unreachable crlb', // no TLS handshake
       'live/unreachable target-in', // Key Vault answered 403
@@ -149,7 +149,7 @@ describe('rc-policy audit (library)', () => {
     const message = (rule: string, target: string) => report.findings.find((f) => f.rule === rule && f.target === target)!.message;
     expect(message('live/unreachable', 'broker-in-4')).toMatch(/^broker-in-4 is unreachable at broker-in-4\.company\.com:443 via 127\.0\.0\.1:\d+ \(--resolve\): connection refused$/);
     expect(message('live/unreachable', 'crlb')).toMatch(/SNI broker-us-1\.company\.com, broker-us-2\.company\.com, broker-in-3\.company\.com\): no TLS handshake within 700 ms/);
-    expect(message('live/unreachable', 'broker-in-3')).toMatch(/did not accept the probe's client certificate/);
+    expect(message('live/client-cert-rejected', 'broker-in-3')).toMatch(/^broker-in-3 refused the probe's client certificate at broker-in-3\.company\.com:443 via 127\.0\.0\.1:\d+ \(--resolve\): the server (ended the handshake with a TLS alert \(.*\)|closed the connection during the handshake, after receiving the certificate, without a TLS alert)$/);
     expect(message('live/unreachable', 'target-in')).toMatch(/kv-in\/target-in-cert: HTTP 403 Forbidden/);
     expect(message('live/certificate-drift', 'broker-in-3')).toContain(drifted.cert.fingerprint.slice(0, 16));
     expect(message('live/key-vault-drift', 'broker-us-1')).toContain(rotated.cert.fingerprint.slice(0, 16));

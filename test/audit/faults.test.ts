@@ -197,7 +197,7 @@ describe('audit: gaps through load balancers and in the mTLS probe', () => {
     );
     expect(problems(report).map((f) => `${f.rule} ${f.target}`).sort()).toEqual(['live/unreachable broker-us-2', 'live/unreachable crlb']);
     expect(message(report, 'live/unreachable', 'crlb')).toMatch(/SNI broker-us-1\.company\.com, broker-us-2\.company\.com, broker-in-3\.company\.com\): the server reset the connection/);
-    expect(message(report, 'live/unreachable', 'broker-us-2')).toMatch(/did not accept the probe's client certificate at .*: connection refused$/);
+    expect(message(report, 'live/unreachable', 'broker-us-2')).toMatch(/but not the one with the probe's certificate at .*: connection refused$/);
     expect(gaps(report)).toEqual([
       'broker-us-2 tls: connection refused',
       'crlb tls: the server reset the connection during the TLS handshake, before answering the ClientHello',

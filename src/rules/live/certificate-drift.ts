@@ -18,7 +18,7 @@ export const rule = defineRule({
       keyVault: '{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})',
     },
   },
-  applies: (model) => model.live !== undefined,
+  applies: (model) => (model.live?.servers.size ?? 0) > 0,
   *check(model) {
     for (const server of tlsServers(model.topology)) {
       const presented = presentedLeaf(model, server);

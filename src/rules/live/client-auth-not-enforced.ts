@@ -18,7 +18,7 @@ export const rule = defineRule({
         '{{id}} requires client certificates, but at {{endpoint}} it closed a {{protocol}} connection from a client without one without sending a TLS alert: rc-policy cannot prove that client authentication is enforced',
     },
   },
-  applies: (model) => model.live !== undefined,
+  applies: (model) => tlsServers(model.topology).some((s) => s.clientAuth.required && model.live?.servers.has(s.id)),
   *check(model) {
     for (const server of tlsServers(model.topology)) {
       if (!server.clientAuth.required) continue;

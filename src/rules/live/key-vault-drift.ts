@@ -17,7 +17,8 @@ export const rule = defineRule({
       repo: "{{id}}'s repo file {{file}} holds {{repo}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}",
     },
   },
-  applies: (model) => model.live !== undefined,
+  // Nothing to compare on an estate without Key Vault references: not applicable, not a pass.
+  applies: (model) => (model.live?.keyVault.size ?? 0) > 0,
   *check(model) {
     for (const ref of certReferences(model)) {
       const kv = ref.source.keyVault;

@@ -18,7 +18,7 @@ export const rule = defineRule({
       disabled: "{{id}}'s Key Vault certificate {{vault}}/{{name}} version {{version}} is disabled{{fallback}}",
     },
   },
-  applies: (model) => model.live !== undefined,
+  applies: (model) => (model.live?.keyVault.size ?? 0) > 0,
   *check(model) {
     for (const ref of certReferences(model)) {
       const kv = ref.source.keyVault;

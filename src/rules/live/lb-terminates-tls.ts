@@ -39,7 +39,7 @@ export const rule = defineRule({
         'through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS',
     },
   },
-  applies: (model) => model.live !== undefined,
+  applies: (model) => (model.live?.frontends.length ?? 0) > 0,
   *check(model) {
     // Per load balancer: what its backends are known to present (computed once), and the frontend
     // certificates that are none of them — one finding per frontend and certificate, whatever the SNI.

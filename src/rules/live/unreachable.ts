@@ -1,21 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { certReferences, tlsServers } from '../../model/certificates.ts';
 import { describeEndpoint, keyVaultRead, loadBalancerOf, serverProbe } from '../../model/live.ts';
-import type { TlsObservation } from '../../model/types.ts';
-
-/** Why the probe's client certificate did not get through, or undefined when it did. */
-function clientCertFailure(o: TlsObservation): string | undefined {
-  switch (o.outcome.kind) {
-    case 'unreachable':
-      return o.outcome.reason;
-    case 'rejected':
-      return `the server refused it with a TLS alert (${o.outcome.alert})`;
-    case 'closed':
-      return o.outcome.afterApplicationData ? undefined : 'the server closed the connection right after the handshake, without a TLS alert';
-    case 'accepted':
-      return undefined;
-  }
-}
 
 export const rule = defineRule({
   meta: {
@@ -27,10 +12,10 @@ export const rule = defineRule({
       'An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule\'s severity or --fail-on, so a partial audit never reports success.',
     source: 'docs/spec.md §3 (live), §4 (audit); docs/decisions/0070-incomplete-audit-exit-2.md',
     remedy:
-      'Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe\'s client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.',
+      'Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.',
     messages: {
       server: '{{id}} is unreachable at {{endpoint}}: {{reason}}',
-      clientCert: "{{id}} did not accept the probe's client certificate at {{endpoint}}: {{reason}}",
+      clientCert: "{{id}} answered a handshake without a client certificate, but not the one with the probe's certificate at {{endpoint}}: {{reason}}",
       frontend: 'load balancer {{id}} is unreachable at {{endpoint}} (SNI {{sni}}): {{reason}}',
       keyVault: "cannot read {{id}}'s Key Vault certificate {{vault}}/{{name}}: {{reason}}",
     },
@@ -46,9 +31,10 @@ export const rule = defineRule({
         yield { target: server.id, messageId: 'server', data: { id: server.id, endpoint: describeEndpoint(endpoint), reason: outcome.reason }, location: server.location };
         continue;
       }
-      const reason = probe.withClientCert && clientCertFailure(probe.withClientCert);
-      if (reason) {
-        yield { target: server.id, messageId: 'clientCert', data: { id: server.id, endpoint: describeEndpoint(probe.withClientCert!.endpoint), reason }, location: server.location };
+      // A refusal of the probe's certificate is an answer: live/client-cert-rejected reports it.
+      const withCert = probe.withClientCert;
+      if (withCert?.outcome.kind === 'unreachable') {
+        yield { target: server.id, messageId: 'clientCert', data: { id: server.id, endpoint: describeEndpoint(withCert.endpoint), reason: withCert.outcome.reason }, location: server.location };
       }
     }
     // A frontend that cannot be reached fails the same way for every SNI: one finding per cause.
