@@ -1279,14 +1279,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1737,39 +1737,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path17, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path17,
           error2.message
         );
       });
@@ -1818,9 +1818,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1883,7 +1883,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path17,
         method,
         body,
         headers,
@@ -1898,11 +1898,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path15 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1968,7 +1968,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5060,8 +5060,8 @@ var require_util2 = __commonJS({
       }
       return values2;
     }
-    function getDecodeSplit(name3, list2) {
-      const value = list2.get(name3, true);
+    function getDecodeSplit(name3, list3) {
+      const value = list3.get(name3, true);
       if (value === null) {
         return null;
       }
@@ -6661,7 +6661,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request;
+      const { method, path: path17, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6742,7 +6742,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7721,9 +7721,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8962,10 +8962,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10937,20 +10937,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10972,7 +10972,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11010,9 +11010,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path17, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path17,
         method,
         body,
         headers,
@@ -11475,10 +11475,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12473,9 +12473,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list2 = this.#headersList.cookies;
-        if (list2) {
-          return [...list2];
+        const list3 = this.#headersList.cookies;
+        if (list3) {
+          return [...list3];
         }
         return [];
       }
@@ -12515,8 +12515,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list2) {
-        o.#headersList = list2;
+      static setHeadersList(o, list3) {
+        o.#headersList = list3;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -13484,13 +13484,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list2 = dependentControllerMap.get(this.signal);
-          if (list2 === void 0) {
-            list2 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list2);
+          let list3 = dependentControllerMap.get(this.signal);
+          if (list3 === void 0) {
+            list3 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list3);
           }
           const acRef = new WeakRef(ac);
-          list2.add(acRef);
+          list3.add(acRef);
           util2.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -15963,8 +15963,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15991,9 +15991,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -16023,11 +16023,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16201,13 +16201,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16237,12 +16237,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16357,9 +16357,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code2 = path15.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code2 = path17.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -18546,12 +18546,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
+    function isFieldName(line2, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line2[i] !== field[i]) {
           return false;
         }
       }
@@ -18697,31 +18697,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON2);
+        const colonPosition = line2.indexOf(COLON2);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE2) {
+          if (line2[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18731,24 +18731,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID2)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID2)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -19279,11 +19279,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path15);
+          url = new URL(util2.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20811,8 +20811,8 @@ var init_toolrunner = __esm({
           let s = strBuffer + data.toString();
           let n = s.indexOf(os3.EOL);
           while (n > -1) {
-            const line = s.substring(0, n);
-            onLine(line);
+            const line2 = s.substring(0, n);
+            onLine(line2);
             s = s.substring(n + os3.EOL.length);
             n = s.indexOf(os3.EOL);
           }
@@ -21003,9 +21003,9 @@ var init_toolrunner = __esm({
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
                   optionsNonNull.outStream.write(data);
                 }
-                stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                stdbuffer = this._processLineBuffer(data, stdbuffer, (line2) => {
                   if (this.options.listeners && this.options.listeners.stdline) {
-                    this.options.listeners.stdline(line);
+                    this.options.listeners.stdline(line2);
                   }
                 });
               });
@@ -21021,9 +21021,9 @@ var init_toolrunner = __esm({
                   const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
                   s.write(data);
                 }
-                errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                errbuffer = this._processLineBuffer(data, errbuffer, (line2) => {
                   if (this.options.listeners && this.options.listeners.errline) {
-                    this.options.listeners.errline(line);
+                    this.options.listeners.errline(line2);
                   }
                 });
               });
@@ -21582,17 +21582,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path15) {
-      const ctrl = callVisitor(key2, node, visitor, path15);
+    function visit_(key2, node, visitor, path17) {
+      const ctrl = callVisitor(key2, node, visitor, path17);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path15, ctrl);
-        return visit_(key2, ctrl, visitor, path15);
+        replaceNode(key2, path17, ctrl);
+        return visit_(key2, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21603,13 +21603,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21630,17 +21630,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path15) {
-      const ctrl = await callVisitor(key2, node, visitor, path15);
+    async function visitAsync_(key2, node, visitor, path17) {
+      const ctrl = await callVisitor(key2, node, visitor, path17);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path15, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path15);
+        replaceNode(key2, path17, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21651,13 +21651,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21684,23 +21684,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path15) {
+    function callVisitor(key2, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path15);
+        return visitor(key2, node, path17);
       if (identity3.isMap(node))
-        return visitor.Map?.(key2, node, path15);
+        return visitor.Map?.(key2, node, path17);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key2, node, path15);
+        return visitor.Seq?.(key2, node, path17);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key2, node, path15);
+        return visitor.Pair?.(key2, node, path17);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key2, node, path15);
+        return visitor.Scalar?.(key2, node, path17);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key2, node, path15);
+        return visitor.Alias?.(key2, node, path17);
       return void 0;
     }
-    function replaceNode(key2, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key2, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
@@ -21772,13 +21772,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name3 = parts.shift();
         switch (name3) {
           case "%TAG": {
@@ -22312,10 +22312,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22334,7 +22334,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22364,11 +22364,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key2, ...rest] = path15;
+          const [key2, ...rest] = path17;
           const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -22382,8 +22382,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key2, ...rest] = path15;
+      deleteIn(path17) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -22397,8 +22397,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key2, ...rest] = path15;
+      getIn(path17, keepScalar) {
+        const [key2, ...rest] = path17;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -22416,8 +22416,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key2, ...rest] = path15;
+      hasIn(path17) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -22427,8 +22427,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key2, ...rest] = path15;
+      setIn(path17, value) {
+        const [key2, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -23375,9 +23375,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -23435,7 +23435,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx2.options.trailingComma) {
           if (ctx2.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx2.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx2.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -23451,14 +23451,14 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx2.options.lineWidth > 0 && len > ctx2.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
@@ -24943,9 +24943,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25020,14 +25020,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25042,10 +25042,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25056,10 +25056,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25076,13 +25076,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -25201,10 +25201,10 @@ var require_errors2 = __commonJS({
       if (error2.pos[0] === -1)
         return;
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error2.linePos[0];
-      error2.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error2.linePos[0];
+      error2.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -25212,8 +25212,8 @@ var require_errors2 = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -25221,7 +25221,7 @@ var require_errors2 = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
         const end = error2.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count);
@@ -26170,8 +26170,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -26184,8 +26184,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep3 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep3 === "\n")
@@ -26196,7 +26196,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep3 + lm;
           sep3 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -27043,9 +27043,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27054,23 +27054,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit.parentCollection = (cst, path17) => {
+      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27081,10 +27081,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit;
   }
@@ -27326,40 +27326,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -27400,13 +27400,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -27431,7 +27431,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -27451,11 +27451,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -27463,17 +27463,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -27819,15 +27819,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -28832,6 +28832,154 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score;
+    };
+    var distance3 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance3;
+    var closest3 = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance3(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest3;
   }
 });
 
@@ -34721,8 +34869,8 @@ function getClient(endpoint, clientOptions = {}) {
   }
   const { allowInsecureConnection: allowInsecureConnection2, httpClient } = clientOptions;
   const endpointUrl = clientOptions.endpoint ?? endpoint;
-  const client = (path15, ...args) => {
-    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path15, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
+  const client = (path17, ...args) => {
+    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path17, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
     return {
       get: (requestOptions = {}) => {
         return buildOperation("GET", getUrl(requestOptions), pipeline, requestOptions, allowInsecureConnection2, httpClient);
@@ -36168,31 +36316,31 @@ function getClient2(endpoint, credentialsOrPipelineOptions, clientOptions = {}) 
     ...clientOptions,
     pipeline
   });
-  const client = (path15, ...args) => {
+  const client = (path17, ...args) => {
     return {
       get: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).get(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).get(wrapRequestParameters(requestOptions));
       },
       post: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).post(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).post(wrapRequestParameters(requestOptions));
       },
       put: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).put(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).put(wrapRequestParameters(requestOptions));
       },
       patch: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).patch(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).patch(wrapRequestParameters(requestOptions));
       },
       delete: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).delete(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).delete(wrapRequestParameters(requestOptions));
       },
       head: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).head(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).head(wrapRequestParameters(requestOptions));
       },
       options: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).options(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).options(wrapRequestParameters(requestOptions));
       },
       trace: (requestOptions = {}) => {
-        return tspClient.path(path15, ...args).trace(wrapRequestParameters(requestOptions));
+        return tspClient.path(path17, ...args).trace(wrapRequestParameters(requestOptions));
       }
     };
   };
@@ -36522,13 +36670,13 @@ var init_urlTemplate = __esm({
 
 // node_modules/@azure/keyvault-certificates/dist/esm/api/operations.js
 function _recoverDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36550,13 +36698,13 @@ async function recoverDeletedCertificate(context3, certificateName, options = { 
   return _recoverDeletedCertificateDeserialize(result);
 }
 function _purgeDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).delete({
+  return context3.path(path17).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36578,13 +36726,13 @@ async function purgeDeletedCertificate(context3, certificateName, options = { re
   return _purgeDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36606,14 +36754,14 @@ async function getDeletedCertificate(context3, certificateName, options = { requ
   return _getDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
+  const path17 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36634,12 +36782,12 @@ function getDeletedCertificates(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getDeletedCertificatesSend(context3, options), _getDeletedCertificatesDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _restoreCertificateSend(context3, parameters, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36663,13 +36811,13 @@ async function restoreCertificate(context3, parameters, options = { requestOptio
   return _restoreCertificateDeserialize(result);
 }
 function _backupCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36691,13 +36839,13 @@ async function backupCertificate(context3, certificateName, options = { requestO
   return _backupCertificateDeserialize(result);
 }
 function _mergeCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36721,13 +36869,13 @@ async function mergeCertificate(context3, certificateName, parameters, options =
   return _mergeCertificateDeserialize(result);
 }
 function _deleteCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).delete({
+  return context3.path(path17).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36749,13 +36897,13 @@ async function deleteCertificateOperation(context3, certificateName, options = {
   return _deleteCertificateOperationDeserialize(result);
 }
 function _getCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36777,13 +36925,13 @@ async function getCertificateOperation(context3, certificateName, options = { re
   return _getCertificateOperationDeserialize(result);
 }
 function _updateCertificateOperationSend(context3, certificateName, certificateOperation, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).patch({
+  return context3.path(path17).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36807,14 +36955,14 @@ async function updateCertificateOperation(context3, certificateName, certificate
   return _updateCertificateOperationDeserialize(result);
 }
 function _getCertificateSend(context3, certificateName, certificateVersion, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36836,14 +36984,14 @@ async function getCertificate(context3, certificateName, certificateVersion, opt
   return _getCertificateDeserialize(result);
 }
 function _updateCertificateSend(context3, certificateName, certificateVersion, parameters, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).patch({
+  return context3.path(path17).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36867,13 +37015,13 @@ async function updateCertificate(context3, certificateName, certificateVersion, 
   return _updateCertificateDeserialize(result);
 }
 function _updateCertificatePolicySend(context3, certificateName, certificatePolicy, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).patch({
+  return context3.path(path17).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36897,13 +37045,13 @@ async function updateCertificatePolicy(context3, certificateName, certificatePol
   return _updateCertificatePolicyDeserialize(result);
 }
 function _getCertificatePolicySend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36925,14 +37073,14 @@ async function getCertificatePolicy(context3, certificateName, options = { reque
   return _getCertificatePolicyDeserialize(result);
 }
 function _getCertificateVersionsSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36953,13 +37101,13 @@ function getCertificateVersions(context3, certificateName, options = { requestOp
   return buildPagedAsyncIterator(context3, () => _getCertificateVersionsSend(context3, certificateName, options), _getCertificateVersionsDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _importCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36983,13 +37131,13 @@ async function importCertificate(context3, certificateName, parameters, options 
   return _importCertificateDeserialize(result);
 }
 function _createCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).post({
+  return context3.path(path17).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37013,13 +37161,13 @@ async function createCertificate(context3, certificateName, parameters, options 
   return _createCertificateDeserialize(result);
 }
 function _deleteCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).delete({
+  return context3.path(path17).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37041,13 +37189,13 @@ async function deleteCertificateIssuer(context3, issuerName, options = { request
   return _deleteCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37069,13 +37217,13 @@ async function getCertificateIssuer(context3, issuerName, options = { requestOpt
   return _getCertificateIssuerDeserialize(result);
 }
 function _updateCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).patch({
+  return context3.path(path17).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37099,13 +37247,13 @@ async function updateCertificateIssuer(context3, issuerName, parameter, options 
   return _updateCertificateIssuerDeserialize(result);
 }
 function _setCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).put({
+  return context3.path(path17).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37129,13 +37277,13 @@ async function setCertificateIssuer(context3, issuerName, parameter, options = {
   return _setCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuersSend(context3, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
+  const path17 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37156,12 +37304,12 @@ function getCertificateIssuers(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getCertificateIssuersSend(context3, options), _getCertificateIssuersDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _deleteCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).delete({
+  return context3.path(path17).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37183,12 +37331,12 @@ async function deleteCertificateContacts(context3, options = { requestOptions: {
   return _deleteCertificateContactsDeserialize(result);
 }
 function _getCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37210,12 +37358,12 @@ async function getCertificateContacts(context3, options = { requestOptions: {} }
   return _getCertificateContactsDeserialize(result);
 }
 function _setCertificateContactsSend(context3, contacts, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).put({
+  return context3.path(path17).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37239,13 +37387,13 @@ async function setCertificateContacts(context3, contacts, options = { requestOpt
   return _setCertificateContactsDeserialize(result);
 }
 function _deleteCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
+  const path17 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).delete({
+  return context3.path(path17).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37267,14 +37415,14 @@ async function deleteCertificate(context3, certificateName, options = { requestO
   return _deleteCertificateDeserialize(result);
 }
 function _getCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path15 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
+  const path17 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path15).get({
+  return context3.path(path17).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -40277,8 +40425,8 @@ var init_msalPlugins = __esm({
       }
     };
     msalNodeFlowVSCodeCredentialControl = {
-      setVSCodeAuthRecordPath(path15) {
-        vsCodeAuthRecordPath = path15;
+      setVSCodeAuthRecordPath(path17) {
+        vsCodeAuthRecordPath = path17;
       },
       setVSCodeBroker(broker) {
         vsCodeBrokerInfo = {
@@ -48275,7 +48423,7 @@ var init_NodeAuthError = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/config/Configuration.mjs
-function buildAppConfiguration({ auth, broker, cache, system, telemetry }) {
+function buildAppConfiguration({ auth, broker, cache: cache2, system, telemetry }) {
   const systemOptions = {
     ...DEFAULT_SYSTEM_OPTIONS2,
     networkClient: new HttpClient2(),
@@ -48288,7 +48436,7 @@ function buildAppConfiguration({ auth, broker, cache, system, telemetry }) {
   return {
     auth: { ...DEFAULT_AUTH_OPTIONS, ...auth },
     broker: { ...broker },
-    cache: { ...cache },
+    cache: { ...cache2 },
     system: { ...systemOptions, ...system },
     telemetry: { ...DEFAULT_TELEMETRY_OPTIONS2, ...telemetry }
   };
@@ -48674,7 +48822,7 @@ var init_NodeStorage = __esm({
        * Converts cacheKVStore to InMemoryCache
        * @param cache - key value store
        */
-      cacheToInMemoryCache(cache) {
+      cacheToInMemoryCache(cache2) {
         const inMemoryCache = {
           accounts: {},
           idTokens: {},
@@ -48682,8 +48830,8 @@ var init_NodeStorage = __esm({
           refreshTokens: {},
           appMetadata: {}
         };
-        for (const key2 in cache) {
-          const value = cache[key2];
+        for (const key2 in cache2) {
+          const value = cache2[key2];
           if (typeof value !== "object") {
             continue;
           }
@@ -48708,16 +48856,16 @@ var init_NodeStorage = __esm({
        * @param inMemoryCache - kvstore map for inmemory
        */
       inMemoryCacheToCache(inMemoryCache) {
-        let cache = this.getCache();
-        cache = {
-          ...cache,
+        let cache2 = this.getCache();
+        cache2 = {
+          ...cache2,
           ...inMemoryCache.accounts,
           ...inMemoryCache.idTokens,
           ...inMemoryCache.accessTokens,
           ...inMemoryCache.refreshTokens,
           ...inMemoryCache.appMetadata
         };
-        return cache;
+        return cache2;
       }
       /**
        * gets the current in memory cache for the client
@@ -48733,8 +48881,8 @@ var init_NodeStorage = __esm({
        */
       setInMemoryCache(inMemoryCache) {
         this.logger.trace("Setting in-memory cache", "");
-        const cache = this.inMemoryCacheToCache(inMemoryCache);
-        this.setCache(cache);
+        const cache2 = this.inMemoryCacheToCache(inMemoryCache);
+        this.setCache(cache2);
         this.emitChange();
       }
       /**
@@ -48748,9 +48896,9 @@ var init_NodeStorage = __esm({
        * sets the current cache (key value store)
        * @param cacheMap - key value map
        */
-      setCache(cache) {
+      setCache(cache2) {
         this.logger.trace("Setting cache key value store", "");
-        this.cache = cache;
+        this.cache = cache2;
         this.emitChange();
       }
       /**
@@ -48759,8 +48907,8 @@ var init_NodeStorage = __esm({
        */
       getItem(key2) {
         this.logger.tracePii(`Item key: ${key2}`, "");
-        const cache = this.getCache();
-        return cache[key2];
+        const cache2 = this.getCache();
+        return cache2[key2];
       }
       /**
        * Gets cache item with given key-value
@@ -48769,9 +48917,9 @@ var init_NodeStorage = __esm({
        */
       setItem(key2, value) {
         this.logger.tracePii(`Item key: ${key2}`, "");
-        const cache = this.getCache();
-        cache[key2] = value;
-        this.setCache(cache);
+        const cache2 = this.getCache();
+        cache2[key2] = value;
+        this.setCache(cache2);
       }
       generateCredentialKey(credential, additionalCacheKeyHash) {
         return generateCredentialKey(credential, additionalCacheKeyHash);
@@ -48962,13 +49110,13 @@ var init_NodeStorage = __esm({
       removeItem(key2) {
         this.logger.tracePii(`Item key: ${key2}`, "");
         let result = false;
-        const cache = this.getCache();
-        if (!!cache[key2]) {
-          delete cache[key2];
+        const cache2 = this.getCache();
+        if (!!cache2[key2]) {
+          delete cache2[key2];
           result = true;
         }
         if (result) {
-          this.setCache(cache);
+          this.setCache(cache2);
           this.emitChange();
         }
         return result;
@@ -48992,8 +49140,8 @@ var init_NodeStorage = __esm({
        */
       getKeys() {
         this.logger.trace("Retrieving all cache keys", "");
-        const cache = this.getCache();
-        return [...Object.keys(cache)];
+        const cache2 = this.getCache();
+        return [...Object.keys(cache2)];
       }
       /**
        * Clears all cache entries created by MSAL except authority metadata..
@@ -49013,8 +49161,8 @@ var init_NodeStorage = __esm({
        * Initialize in memory cache from an exisiting cache vault
        * @param cache - blob formatted cache (JSON)
        */
-      static generateInMemoryCache(cache) {
-        return Deserializer.deserializeAllCache(Deserializer.deserializeJSONBlob(cache));
+      static generateInMemoryCache(cache2) {
+        return Deserializer.deserializeAllCache(Deserializer.deserializeJSONBlob(cache2));
       }
       /**
        * retrieves the final JSON
@@ -49098,9 +49246,9 @@ var init_TokenCache = __esm({
        * Deserializes JSON to in-memory cache. JSON should be in MSAL cache schema format
        * @param cache - blob formatted cache
        */
-      deserialize(cache) {
+      deserialize(cache2) {
         this.logger.trace("Deserializing JSON to in-memory cache", "");
-        this.cacheSnapshot = cache;
+        this.cacheSnapshot = cache2;
         if (this.cacheSnapshot) {
           this.logger.trace("Reading cache snapshot from disk", "");
           const deserializedCache = Deserializer.deserializeAllCache(this.overlayDefaults(JSON.parse(this.cacheSnapshot)));
@@ -50882,7 +51030,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -50892,7 +51040,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -51396,7 +51544,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache.get(memoKey);
+        const cached = cache2.get(memoKey);
         if (cached) {
           return cached;
         }
@@ -51430,7 +51578,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
+        cache2.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -51469,7 +51617,7 @@ var require_range = __commonJS({
     };
     module.exports = Range;
     var LRU = require_lrucache();
-    var cache = new LRU();
+    var cache2 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug2 = require_debug();
@@ -55835,7 +55983,7 @@ var init_AppService = __esm({
 
 // node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs
 import { accessSync, constants as constants4, statSync, readFileSync as readFileSync2 } from "fs";
-import path12 from "path";
+import path13 from "path";
 var ARC_API_VERSION, DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT, HIMDS_EXECUTABLE_HELPER_STRING, SUPPORTED_AZURE_ARC_PLATFORMS, AZURE_ARC_FILE_DETECTION, AzureArc;
 var init_AzureArc = __esm({
   "node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs"() {
@@ -56030,7 +56178,7 @@ var init_AzureArc = __esm({
             throw createManagedIdentityError(platformNotSupported, "");
           }
           const expectedSecretFilePath = SUPPORTED_AZURE_ARC_PLATFORMS[process.platform];
-          const fileName = path12.basename(secretFilePath);
+          const fileName = path13.basename(secretFilePath);
           if (!fileName.endsWith(".key")) {
             throw createManagedIdentityError(invalidFileExtension, "");
           }
@@ -57627,15 +57775,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll2(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path15 = replaceAll2(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path15.startsWith("/")) {
-      path15 = path15.substring(1);
+    let path17 = replaceAll2(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path17.startsWith("/")) {
+      path17 = path17.substring(1);
     }
-    if (isAbsoluteUrl(path15)) {
-      requestUrl = path15;
+    if (isAbsoluteUrl(path17)) {
+      requestUrl = path17;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath2(requestUrl, path15);
+      requestUrl = appendPath2(requestUrl, path17);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -57681,9 +57829,9 @@ function appendPath2(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path15 = pathToAppend.substring(0, searchStart);
+    const path17 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path15;
+    newPath = newPath + path17;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -58782,7 +58930,7 @@ __export(open_exports, {
 });
 import process12 from "node:process";
 import { Buffer as Buffer2 } from "node:buffer";
-import path13 from "node:path";
+import path14 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { promisify as promisify5 } from "node:util";
 import childProcess from "node:child_process";
@@ -58839,8 +58987,8 @@ var init_open = __esm({
     init_default_browser();
     init_is_inside_container();
     execFile5 = promisify5(childProcess.execFile);
-    __dirname = path13.dirname(fileURLToPath2(import.meta.url));
-    localXdgOpenPath = path13.join(__dirname, "xdg-open");
+    __dirname = path14.dirname(fileURLToPath2(import.meta.url));
+    localXdgOpenPath = path14.join(__dirname, "xdg-open");
     ({ platform: platform2, arch: arch2 } = process12);
     pTryEach = async (array, mapper) => {
       let latestError;
@@ -62050,12 +62198,19 @@ var init_esm13 = __esm({
 // src/action.ts
 init_core();
 import { randomUUID as randomUUID5 } from "node:crypto";
-import { mkdir as mkdir2, mkdtemp, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path14 from "node:path";
+import path16 from "node:path";
 
 // src/check.ts
-import path11 from "node:path";
+import path12 from "node:path";
+
+// src/engine.ts
+import path10 from "node:path";
+
+// src/domain/rule.ts
+var phaseOf = (d) => d.phase ?? "model";
+var hasConcern = (d, c) => d.concerns?.includes(c) ?? false;
 
 // src/printable.ts
 var UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
@@ -62068,8 +62223,13 @@ function printable(text, max = 4096) {
   return cut.replace(UNPRINTABLE, escape);
 }
 
+// src/domain/finding.ts
+var waiverTarget = (w) => `${w.rule}@${w.target}`;
+
 // src/rules/rule.ts
-var defineRule = (rule50) => rule50;
+var defineRule = (rule51) => rule51;
+var defineDocumentRule = (rule51) => rule51;
+var isDocumentRule = (rule51) => rule51.meta.phase === "document";
 function formatMessage(template, data) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key2) => {
     const v = data?.[key2];
@@ -62077,83 +62237,152 @@ function formatMessage(template, data) {
   });
 }
 
-// src/engine.ts
-var RuleError = class extends Error {
-  constructor(ruleId, cause) {
-    super(`rule ${ruleId} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = "RuleError";
+// src/errors.ts
+var InputError = class extends Error {
+  location;
+  /** The reason without the location: "line 3: ..." style callers (cert/unreadable) add their own. */
+  detail;
+  constructor(message, location2) {
+    super(printable(location2 ? `${formatLocation(location2)}: ${message}` : message));
+    this.name = "InputError";
+    this.location = location2;
+    this.detail = printable(location2 ? `line ${location2.line}: ${message}` : message);
   }
 };
-function severityOf(rule50, setting, v) {
-  return setting ?? v.severity ?? rule50.meta.severity;
-}
-function toFinding(rule50, v, severity) {
-  const template = rule50.meta.messages[v.messageId];
-  if (template === void 0) throw new RuleError(rule50.meta.id, new Error(`unknown message id '${v.messageId}'`));
-  return {
-    rule: rule50.meta.id,
-    severity,
-    target: printable(v.target, 600),
-    message: formatMessage(template, v.data),
-    location: v.location,
-    waived: false,
-    remedy: rule50.meta.remedy,
-    ...v.related?.length && { related: v.related },
-    ...v.because?.length && { because: v.because.map((c) => ({ rule: c.rule, target: printable(c.target, 600) })) }
-  };
-}
-function resolveDependents(raw) {
-  const raised = new Set(raw.filter((f2) => !f2.because).map(findingKey));
-  const findings = [];
-  const notEvaluated2 = [];
-  for (const { because, ...f2 } of raw) {
-    if (because && because.every((c) => raised.has(findingKey(c)))) {
-      notEvaluated2.push({ rule: f2.rule, target: f2.target, message: f2.message, location: f2.location, because });
-    } else findings.push(f2);
+var InputErrors = class extends InputError {
+  errors;
+  lines;
+  constructor(summary2, errors) {
+    super(errors.length === 1 ? errors[0].message : `${summary2} ${errors.map((e) => e.message).join("; ")}`);
+    this.errors = errors;
+    this.lines = errors.length === 1 ? [this.message] : [printable(summary2), ...errors.map((e) => `  ${e.message}`)];
   }
-  notEvaluated2.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
-  return { findings, notEvaluated: notEvaluated2 };
+};
+var formatLocation = (l) => `${l.file}:${l.line}:${l.column}`;
+
+// src/rules/topology/schema.ts
+var rule = defineDocumentRule({
+  meta: {
+    id: "topology/schema",
+    severity: "error",
+    title: "The topology file follows the rc-policy/v1 schema",
+    rationale: "Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.",
+    source: "docs/spec.md \xA71 (the topology file); schema/topology.schema.json",
+    remedy: "Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.",
+    messages: { violation: "{{message}}" },
+    phase: "document",
+    fixed: "a file that violates the schema cannot be evaluated"
+  },
+  check: (input) => schemaViolations(input.violations, input.data, input.file)
+});
+function schemaViolations(violations, data, fallback) {
+  const name3 = data?.metadata?.name;
+  const top = typeof name3 === "string" && name3 && name3.length <= 253 ? name3 : fallback;
+  return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
 }
-var findingKey = (f2) => `${f2.rule}	${f2.target}`;
-function runRules(model, rules11, pack, record2) {
-  const findings = [];
-  for (const rule50 of rules11) {
-    const setting = pack.rules.get(rule50.meta.id);
-    const status = (s) => record2?.set(rule50.meta.id, s);
-    if (setting === "off") {
-      status("off");
-      continue;
-    }
-    if (rule50.meta.live && model.mode !== "audit") {
-      status("audit-only");
-      continue;
-    }
-    try {
-      if (rule50.applies && !rule50.applies(model)) {
-        status("not-applicable");
-        continue;
-      }
-      status("ran");
-      for (const v of rule50.check(model)) {
-        const severity = severityOf(rule50, setting, v);
-        if (severity !== "off") findings.push(toFinding(rule50, v, severity));
-      }
-    } catch (err) {
-      if (err instanceof RuleError) throw err;
-      throw new RuleError(rule50.meta.id, err);
-    }
+var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+function enclosingId(data, path17) {
+  let node = data;
+  let id;
+  for (const seg of path17) {
+    if (node === null || typeof node !== "object") break;
+    node = node[seg];
+    const candidate = node?.id;
+    if (node && typeof node === "object" && typeof candidate === "string" && ID.test(candidate)) id = candidate;
   }
-  return sortFindings(findings);
-}
-var RANK = { error: 0, warning: 1, info: 2 };
-function sortFindings(findings) {
-  return findings.sort(
-    (a, b) => RANK[a.severity] - RANK[b.severity] || a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target) || a.message.localeCompare(b.message)
-  );
+  return id;
 }
 
-// src/pki/cert.ts
-import { X509Certificate, createHash, createPublicKey, verify as verifySignature } from "node:crypto";
+// src/rules/topology/reference.ts
+var KIND_NAMES = {
+  ca: "CA",
+  trustBundle: "trust bundle",
+  region: "region",
+  loadBalancer: "load balancer",
+  globalLoadBalancer: "global load balancer",
+  broker: "broker",
+  gateway: "gateway",
+  client: "client"
+};
+var kinds = (list3) => list3.map((k) => KIND_NAMES[k] ?? k).join(" or ");
+var rule2 = defineRule({
+  meta: {
+    id: "topology/reference",
+    severity: "error",
+    title: "Every id the topology references exists and is the right kind of object",
+    rationale: "A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.",
+    source: "docs/spec.md \xA71, \xA73 (topology)",
+    remedy: "Declare the missing object, or correct the id.",
+    messages: {
+      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
+      wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
+    }
+  },
+  *check(model) {
+    const { byId, references } = model.topology;
+    for (const r of references) {
+      const found = byId.get(r.id);
+      if (!found) {
+        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+        continue;
+      }
+      if (found.some((o) => r.expected.includes(o.kind))) continue;
+      if (r.field === "backends") continue;
+      yield {
+        target: r.from,
+        messageId: "wrongKind",
+        data: { from: r.from, field: r.field, id: r.id, found: kinds([found[0].kind]), expected: kinds(r.expected) },
+        location: r.location
+      };
+    }
+  }
+});
+
+// src/rules/topology/duplicate-id.ts
+var rule3 = defineRule({
+  meta: {
+    id: "topology/duplicate-id",
+    severity: "error",
+    title: "Every object has its own id",
+    rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
+    source: "docs/spec.md \xA71",
+    remedy: "Rename one of the objects and update the references to it.",
+    messages: { duplicate: "id '{{id}}' is declared {{count}} times: {{all}}" }
+  },
+  *check(model) {
+    for (const [id, objects2] of model.topology.byId) {
+      if (objects2.length < 2) continue;
+      const [first, ...rest] = objects2;
+      const all = objects2.map((o) => `${o.kind} at ${formatLocation(o.location)}`);
+      yield {
+        target: id,
+        messageId: "duplicate",
+        data: { id, count: objects2.length, all: all.length === 2 ? all.join(" and ") : all.join(", ") },
+        location: rest[0].location,
+        related: [first, ...rest.slice(1)].map((o) => ({ location: o.location, message: `${o.kind} '${id}' is also declared here` }))
+      };
+    }
+  }
+});
+
+// src/topology/walk.ts
+var upstreamTarget = (g, u) => `${g.id}->${u.to}`;
+function certSources(t) {
+  const out = [];
+  for (const ca of t.cas) out.push({ target: ca.id, role: "ca", owner: ca, source: ca.cert });
+  for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
+    if (lb.certificate) out.push({ target: lb.id, role: "load-balancer", owner: lb, source: lb.certificate });
+  }
+  for (const b of t.brokers) if (b.cert) out.push({ target: b.id, role: "server", owner: b, source: b.cert });
+  for (const g of t.gateways) {
+    if (g.cert) out.push({ target: g.id, role: "server", owner: g, source: g.cert });
+    for (const u of g.upstreams) {
+      if (u.clientCert) out.push({ target: upstreamTarget(g, u), role: "upstream-client", owner: g, upstream: u, source: u.clientCert });
+    }
+  }
+  for (const c of t.clients) if (c.cert) out.push({ target: c.id, role: "client", owner: c, source: c.cert });
+  return out;
+}
 
 // src/pki/der.ts
 var DerError = class extends Error {
@@ -62238,16 +62467,20 @@ function readOid(buf, tlv) {
 function decodeOid(buf, tlv) {
   const parts = [];
   let value = 0;
+  let start = true;
   for (let i = tlv.body; i < tlv.end; i++) {
     const b = buf[i];
-    if (value === 0 && b === 128) throw new DerError("non-minimal OID arc");
-    value = value * 128 + (b & 127);
+    if (start && b === 128) throw new DerError("non-minimal OID arc");
+    start = false;
+    if (typeof value === "number" && value >= 2 ** 45) value = BigInt(value);
+    value = typeof value === "bigint" ? value * 128n + BigInt(b & 127) : value * 128 + (b & 127);
     if (!(b & 128)) {
       if (parts.length === 0) {
-        const first = value < 80 ? Math.floor(value / 40) : 2;
-        parts.push(first, value - first * 40);
+        const first = value < 80 ? Math.floor(Number(value) / 40) : 2;
+        parts.push(first, typeof value === "bigint" ? value - BigInt(first * 40) : value - first * 40);
       } else parts.push(value);
       value = 0;
+      start = true;
     }
   }
   if (buf[tlv.end - 1] & 128) throw new DerError("truncated OID");
@@ -62405,6 +62638,11 @@ function readName(buf, tlv) {
   else if (current.length < 4) current.push(name3);
   return name3;
 }
+var ATTRIBUTE_VALUE_TAGS = /* @__PURE__ */ new Set([12, 18, 19, 20, 22, 26, 28, 30, 48, 49]);
+function wellFormed(buf, tlv, depth) {
+  if (depth > 16) throw new DerError("attribute value nested too deeply");
+  for (const c of children(buf, tlv)) if (c.tag & 32) wellFormed(buf, c, depth + 1);
+}
 function decodeName(buf, tlv) {
   const rdns = [];
   for (const set of children(buf, tlv)) {
@@ -62414,6 +62652,8 @@ function decodeName(buf, tlv) {
       const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, "AttributeTypeAndValue"));
       if (!type || !value || extra) throw new DerError("malformed AttributeTypeAndValue");
       const oid = readOid(buf, type);
+      if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError("attribute value is not a string type");
+      if (value.tag & 32) wellFormed(buf, value, 0);
       rdn.push({ type: oid, value: value.tag & 32 ? "#" : readString(buf, value) });
     }
     if (rdn.length === 0) throw new DerError("empty RelativeDistinguishedName");
@@ -62433,6 +62673,327 @@ function formatName(name3) {
   if (name3.rdns.length === 0) return "(empty)";
   return [...name3.rdns].reverse().map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape2(a.value)}`).join("+")).join(", ");
 }
+var prepare = (v) => v.toLowerCase().replace(/\s+/g, " ").trim();
+function sameAttributes(a, b) {
+  if (a.length !== b.length) return false;
+  const rest = [...b];
+  for (const x of a) {
+    const i = rest.findIndex((y) => y.type === x.type && x.value !== "#" && y.value !== "#" && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+function sameName(a, b) {
+  if (a === b || equalBytes(a.der, b.der)) return true;
+  if (a.rdns.length !== b.rdns.length) return false;
+  for (let i = 0; i < a.rdns.length; i++) if (!sameAttributes(a.rdns[i], b.rdns[i])) return false;
+  return true;
+}
+
+// src/pki/issuers.ts
+function couldIssue(candidate, cert) {
+  if (!sameName(candidate.subject, cert.issuer)) return false;
+  const aki = cert.authorityKeyId?.keyId;
+  const ski = candidate.subjectKeyId;
+  return !(aki && ski && aki !== ski);
+}
+function findIssuer(cert, candidates) {
+  for (const c of candidates) if (couldIssue(c, cert) && cert.isSignedBy(c)) return c;
+  return void 0;
+}
+
+// src/model/live.ts
+import { createHash } from "node:crypto";
+var keyVaultKey = (ref) => `${(ref.vault ?? "").toLowerCase()}/${ref.certificate.toLowerCase()}${ref.version ? `@${ref.version.toLowerCase()}` : ""}`;
+var keyVaultRead = (model, ref) => model.live?.keyVault.get(keyVaultKey(ref));
+function keyVaultCertificate(model, ref) {
+  const read = keyVaultRead(model, ref);
+  return read?.status === "found" ? read.expected ?? read.referenced : void 0;
+}
+var loadBalancerOf = (model, id) => model.topology.byId.get(id)?.find((o) => o.kind === "loadBalancer" || o.kind === "globalLoadBalancer");
+var serverProbe = (model, server) => model.live?.servers.get(server.id);
+var presentedLeaf = (model, server) => serverProbe(model, server)?.anonymous.served[0];
+var sha1s = /* @__PURE__ */ new WeakMap();
+function sha1Of(cert) {
+  let v = sha1s.get(cert);
+  if (v === void 0) sha1s.set(cert, v = createHash("sha1").update(cert.der).digest("hex"));
+  return v;
+}
+var describeCertificate = (c) => `${c.subjectName || "(empty subject)"} [SHA-256 ${c.fingerprint.slice(0, 16)}]`;
+var certLocation = (s) => s.cert?.file?.location ?? s.cert?.keyVault?.location ?? s.cert?.location ?? s.location;
+function describeEndpoint(e) {
+  const name3 = `${e.host}:${e.port}`;
+  if (e.via === "dns") return e.address ? `${name3} (DNS: ${e.address})` : name3;
+  const target = e.connectPort === e.port ? e.address : `${e.address}:${e.connectPort}`;
+  return `${name3} via ${target}${e.via === "resolve" ? " (--resolve)" : ""}`;
+}
+
+// src/model/certificates.ts
+function fileOf(model, source) {
+  return source?.file ? model.files.get(source.file.absolute) : void 0;
+}
+function chainOf(model, source) {
+  if (!source) return [];
+  return liveChains(model).get(source) ?? fileOf(model, source)?.certs ?? [];
+}
+function leafOf(model, source) {
+  return chainOf(model, source)[0];
+}
+var memo = (fn) => {
+  const cache2 = /* @__PURE__ */ new WeakMap();
+  return (m) => {
+    let v = cache2.get(m);
+    if (v === void 0) cache2.set(m, v = fn(m));
+    return v;
+  };
+};
+var certReferences = memo((m) => certSources(m.topology));
+var liveChains = memo((m) => {
+  const out = /* @__PURE__ */ new Map();
+  if (m.mode !== "audit" || !m.live) return out;
+  const kvLeaf = (s) => !s.file && s.keyVault ? keyVaultCertificate(m, s.keyVault)?.cert : void 0;
+  const intermediates = [];
+  for (const ca of m.topology.cas) {
+    const leaf = kvLeaf(ca.cert);
+    if (leaf) out.set(ca.cert, [leaf]);
+    const cert = leaf ?? fileOf(m, ca.cert)?.certs[0];
+    if (cert && !cert.isSelfIssued) intermediates.push(cert);
+  }
+  for (const ref of certReferences(m)) {
+    if (ref.role === "ca") continue;
+    const served = ref.role === "server" ? m.live.servers.get(ref.target)?.anonymous.served : void 0;
+    if (served && served.length > 0) out.set(ref.source, served);
+    else {
+      const leaf = kvLeaf(ref.source);
+      if (leaf) out.set(ref.source, withDeclaredIntermediates(leaf, intermediates));
+    }
+  }
+  return out;
+});
+function withDeclaredIntermediates(leaf, intermediates) {
+  const chain = [leaf];
+  for (let next = findIssuer(leaf, intermediates); next && !chain.includes(next) && chain.length < 8; next = findIssuer(next, intermediates)) chain.push(next);
+  return chain;
+}
+var caCertificates = memo((m) => {
+  const out = /* @__PURE__ */ new Map();
+  for (const ca of m.topology.cas) {
+    const cert = leafOf(m, ca.cert);
+    if (cert) out.set(ca.id, cert);
+  }
+  return out;
+});
+var caIdsByFingerprint = memo((m) => {
+  const out = /* @__PURE__ */ new Map();
+  for (const [id, cert] of caCertificates(m)) if (!out.has(cert.fingerprint)) out.set(cert.fingerprint, id);
+  return out;
+});
+var caKind = (c) => c.isSelfIssued ? "root" : "intermediate";
+var certificateUses = memo((m) => {
+  const declared = caIdsByFingerprint(m);
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const ref of certReferences(m)) {
+    const certs = chainOf(m, ref.source);
+    const location2 = ref.source.file?.location ?? ref.source.location;
+    certs.forEach((cert, i) => {
+      let kind;
+      let target = ref.target;
+      if (ref.role === "ca") {
+        if (i > 0) return;
+        kind = caKind(cert);
+      } else if (i === 0) {
+        kind = "leaf";
+      } else {
+        if (declared.has(cert.fingerprint)) return;
+        kind = caKind(cert);
+      }
+      const key2 = `${cert.fingerprint}|${target}`;
+      if (seen.has(key2)) return;
+      seen.add(key2);
+      out.push({ cert, kind, target, location: location2, ref });
+    });
+  }
+  return out;
+});
+var tlsServers = (t) => [...t.brokers, ...t.gateways];
+var servedChains = memo((m) => {
+  const out = [];
+  for (const server of tlsServers(m.topology)) {
+    const certs = chainOf(m, server.cert);
+    if (certs.length === 0) continue;
+    out.push({ server, leaf: certs[0], certs, location: certLocation(server) });
+  }
+  return out;
+});
+var clientCertificates = memo(
+  (m) => certReferences(m).flatMap((r) => {
+    if (r.role !== "client" && r.role !== "upstream-client") return [];
+    const leaf = leafOf(m, r.source);
+    return leaf ? [{ target: r.target, leaf, location: r.source.file?.location ?? r.source.keyVault?.location ?? r.source.location }] : [];
+  })
+);
+
+// src/rules/topology/duplicate-fqdn.ts
+var rule4 = defineRule({
+  meta: {
+    id: "topology/duplicate-fqdn",
+    severity: "error",
+    title: "Every TLS server has its own FQDN",
+    rationale: "Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Give each broker and gateway a distinct FQDN.",
+    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} (at {{firstAt}}) and {{second}} (at {{secondAt}})" }
+  },
+  *check(model) {
+    const byName = /* @__PURE__ */ new Map();
+    for (const s of tlsServers(model.topology)) {
+      const key2 = s.fqdn.toLowerCase().replace(/\.$/, "");
+      const first = byName.get(key2);
+      if (!first) {
+        byName.set(key2, s);
+        continue;
+      }
+      yield {
+        target: s.id,
+        messageId: "duplicate",
+        data: { fqdn: s.fqdn, first: first.id, firstAt: formatLocation(first.location), second: s.id, secondAt: formatLocation(s.location) },
+        location: s.location,
+        related: [{ location: first.location, message: `${first.id} also has the FQDN ${s.fqdn}` }]
+      };
+    }
+  }
+});
+
+// src/rules/topology/index.ts
+var rules = [rule, rule2, rule3, rule4];
+
+// src/rules/lb/no-tls-termination.ts
+var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
+var rule5 = defineRule({
+  meta: {
+    id: "lb/no-tls-termination",
+    severity: "error",
+    title: "Load balancers pass TLS through: no TLS/HTTP listener, no certificate",
+    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (the RC system design). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; Azure Load Balancer overview (layer 4)",
+    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
+    messages: {
+      listener: "{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker",
+      certificate: "{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer"
+    }
+  },
+  *check(model) {
+    const { loadBalancers, globalLoadBalancers } = model.topology;
+    for (const lb of [...globalLoadBalancers, ...loadBalancers]) {
+      for (const l of lb.listeners) {
+        if (TLS_PROTOCOLS.has(l.protocol)) {
+          yield { target: lb.id, messageId: "listener", data: { id: lb.id, protocol: l.protocol, port: l.port }, location: l.location };
+        }
+      }
+      if (lb.certificate) yield { target: lb.id, messageId: "certificate", data: { id: lb.id }, location: lb.certificate.location };
+    }
+  }
+});
+
+// src/rules/lb/backend-kind.ts
+var rule6 = defineRule({
+  meta: {
+    id: "lb/backend-kind",
+    severity: "error",
+    title: "Global load balancers front regional load balancers; regional ones front brokers or gateways",
+    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (the RC system design). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
+    source: "docs/architectures/rc-system.md; Azure Load Balancer documentation (cross-region load balancer backends are regional load balancers)",
+    remedy: "Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.",
+    messages: {
+      global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",
+      regional: "{{lb}} is a regional load balancer; its backend '{{backend}}' is a {{kind}}, not a broker or gateway"
+    }
+  },
+  *check(model) {
+    const { byId, loadBalancers, globalLoadBalancers } = model.topology;
+    const wrong = (lbId, backends, allowed) => backends.flatMap((b, i) => {
+      const found = byId.get(b);
+      if (!found || found.some((o) => allowed.includes(o.kind))) return [];
+      return [{ lbId, backend: b, kind: found[0].kind, index: i }];
+    });
+    for (const lb of globalLoadBalancers) {
+      for (const w of wrong(lb.id, lb.backends, ["loadBalancer"])) {
+        yield { target: lb.id, messageId: "global", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
+      }
+    }
+    for (const lb of loadBalancers) {
+      for (const w of wrong(lb.id, lb.backends, ["broker", "gateway"])) {
+        yield { target: lb.id, messageId: "regional", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
+      }
+    }
+  }
+});
+
+// src/topology/model.ts
+function lookup(topology2, id, kind) {
+  return topology2.byId.get(id)?.find((o) => o.kind === kind);
+}
+
+// src/rules/lb/port-mismatch.ts
+var rule7 = defineRule({
+  meta: {
+    id: "lb/port-mismatch",
+    severity: "warning",
+    title: "A load balancer forwards to the port its backends listen on",
+    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (the RC system design). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
+    source: "docs/architectures/rc-system.md#the-mtls-handshake; Azure Load Balancer documentation (load-balancing rules: frontend and backend port)",
+    remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
+    messages: {
+      mismatch: "{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}"
+    }
+  },
+  *check(model) {
+    const t = model.topology;
+    for (const lb of t.loadBalancers) {
+      for (const l of lb.listeners) {
+        if (l.protocol === "udp") continue;
+        for (const id of lb.backends) {
+          const backend = lookup(t, id, "broker") ?? lookup(t, id, "gateway");
+          if (!backend || backend.port === l.backendPort) continue;
+          yield {
+            target: lb.id,
+            messageId: "mismatch",
+            data: { lb: lb.id, port: l.port, backendPort: l.backendPort, backend: backend.id, backendActual: backend.port },
+            location: l.location
+          };
+        }
+      }
+    }
+  }
+});
+
+// src/rules/lb/orphan-broker.ts
+var rule8 = defineRule({
+  meta: {
+    id: "lb/orphan-broker",
+    severity: "info",
+    title: "Every broker is behind a load balancer (or a gateway)",
+    rationale: "Clients reach brokers through the cross-region and regional load balancers (the RC system design); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through",
+    remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
+    messages: { orphan: "{{id}} is not a backend of any load balancer or gateway" }
+  },
+  *check(model) {
+    const { loadBalancers, gateways } = model.topology;
+    const routed = /* @__PURE__ */ new Set([...loadBalancers.flatMap((lb) => lb.backends), ...gateways.flatMap((g) => g.upstreams.map((u) => u.to))]);
+    for (const b of model.topology.brokers) {
+      if (!routed.has(b.id)) yield { target: b.id, messageId: "orphan", data: { id: b.id }, location: b.location };
+    }
+  }
+});
+
+// src/rules/lb/index.ts
+var rules2 = [rule5, rule6, rule7, rule8];
+
+// src/pki/cert.ts
+import { X509Certificate, createHash as createHash2, createPublicKey, verify as verifySignature } from "node:crypto";
 
 // src/pki/extensions.ts
 var OID = {
@@ -62450,6 +63011,7 @@ var OID = {
   extKeyUsage: "2.5.29.37",
   inhibitAnyPolicy: "2.5.29.54",
   authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
+  subjectInfoAccess: "1.3.6.1.5.5.7.1.11",
   ctPoison: "1.3.6.1.4.1.11129.2.4.3",
   sct: "1.3.6.1.4.1.11129.2.4.2"
 };
@@ -62458,6 +63020,8 @@ var EKU = {
   clientAuth: "1.3.6.1.5.5.7.3.2",
   codeSigning: "1.3.6.1.5.5.7.3.3",
   emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  OCSPSigning: "1.3.6.1.5.5.7.3.9",
   anyExtendedKeyUsage: "2.5.29.37.0"
 };
 var KEY_USAGE_BITS = [
@@ -62616,28 +63180,42 @@ var KEY_ALGORITHMS = {
   "1.3.101.113": "ed448",
   "1.2.840.10040.4.1": "dsa"
 };
+var CURVE_BYTES = { "P-256": 32, "P-384": 48, "P-521": 66, secp256k1: 32, "P-192": 24, "P-224": 28 };
 function describePublicKey(der, t) {
   const [alg, key2, extra] = children(der, t);
   if (!alg || !key2 || extra) throw new DerError("malformed SubjectPublicKeyInfo");
-  const [oidTlv, params] = children(der, expectTag(alg, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  const [oidTlv, params, more] = children(der, expectTag(alg, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (!oidTlv || more) throw new DerError("malformed AlgorithmIdentifier");
   const oid = readOid(der, oidTlv);
   expectTag(key2, Tag.BIT_STRING, "subjectPublicKey");
+  if (der[key2.body] !== 0) throw new DerError("subjectPublicKey BIT STRING has unused bits");
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? "unknown";
+  const point = der.subarray(key2.body + 1, key2.end);
   if (algorithm === "ec") {
-    if (params?.tag !== Tag.OID) return { algorithm, oid, curve: "explicit-parameters", spki };
+    if (params?.tag === Tag.SEQUENCE) return { algorithm, oid, curve: "explicit-parameters", spki };
+    if (params?.tag !== Tag.OID) throw new DerError("EC key parameters are neither a named curve nor explicit parameters");
     const curveOid = readOid(der, params);
-    return { algorithm, oid, curve: CURVES[curveOid] ?? curveOid, spki };
+    const curve = CURVES[curveOid] ?? curveOid;
+    const size = CURVE_BYTES[curve];
+    if (size && !(point[0] === 4 && point.length === 1 + 2 * size || (point[0] === 2 || point[0] === 3) && point.length === 1 + size)) {
+      throw new DerError(`EC public key is not a ${curve} point encoding`);
+    }
+    return { algorithm, oid, curve, spki };
   }
   if (algorithm === "rsa" || algorithm === "rsa-pss") {
-    return { algorithm, oid, bits: rsaModulusBits(der.subarray(key2.body + 1, key2.end)), spki };
+    const okParams = algorithm === "rsa" ? !params || params.tag === Tag.NULL && params.end === params.body : !params || params.tag === Tag.SEQUENCE;
+    if (!okParams) throw new DerError("malformed RSA key parameters");
+    return { algorithm, oid, bits: rsaModulusBits(point), spki };
   }
   return { algorithm, oid, spki };
 }
 function rsaModulusBits(rsaPublicKey) {
   const root = expectTag(readRoot(rsaPublicKey), Tag.SEQUENCE, "RSAPublicKey");
-  const [modulus] = children(rsaPublicKey, root);
+  const [modulus, exponent, extra] = children(rsaPublicKey, root);
   const m = expectTag(modulus, Tag.INTEGER, "modulus");
+  const e = expectTag(exponent, Tag.INTEGER, "publicExponent");
+  if (extra || m.end === m.body || e.end === e.body || rsaPublicKey[m.body] & 128 || rsaPublicKey[e.body] & 128) throw new DerError("malformed RSAPublicKey");
   let start = m.body;
   while (start < m.end && rsaPublicKey[start] === 0) start++;
   if (start === m.end) return 0;
@@ -62684,6 +63262,7 @@ var Certificate = class {
   #commonNames;
   #dnsNames;
   #native;
+  #selfIssued;
   #key;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy;
@@ -62718,12 +63297,13 @@ var Certificate = class {
       const serial = expectTag(parts[i++], Tag.INTEGER, "serialNumber");
       const serialBytes = bytes(der, serial);
       if (serialBytes.length === 0) throw new DerError("empty serial number");
-      if (serialBytes.length > 1 && serialBytes[0] === 0 && !(serialBytes[1] & 128)) {
+      if (serialBytes.length > 1 && (serialBytes[0] === 0 && !(serialBytes[1] & 128) || serialBytes[0] === 255 && serialBytes[1] & 128)) {
         throw new DerError("non-minimal serial number encoding");
       }
       this.serialNumber = toHex(serialBytes);
       this.serialNegativeOrZero = (serialBytes[0] & 128) !== 0 || serialBytes.every((b) => b === 0);
       const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, "signature");
+      readAlgorithm(der, innerAlg);
       this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
       this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "issuer"));
       const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, "validity"));
@@ -62734,7 +63314,10 @@ var Certificate = class {
       this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "subject"));
       this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, "subjectPublicKeyInfo"));
       let hasUniqueIds = false;
-      while (parts[i]?.tag === ctx(1) || parts[i]?.tag === ctx(2)) {
+      for (const n of [1, 2]) {
+        if (parts[i]?.tag !== ctx(n)) continue;
+        if (version3 < 2) throw new DerError("unique identifiers require a v2 or v3 certificate");
+        readBits(der, { ...parts[i], tag: Tag.BIT_STRING });
         hasUniqueIds = true;
         i++;
       }
@@ -62788,7 +63371,7 @@ var Certificate = class {
   }
   /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
   get fingerprint() {
-    return this.#fingerprint ??= createHash("sha256").update(this.der).digest("hex");
+    return this.#fingerprint ??= createHash2("sha256").update(this.der).digest("hex");
   }
   get subjectName() {
     return this.#subjectName ??= formatName(this.subject);
@@ -62803,7 +63386,7 @@ var Certificate = class {
     return this.#dnsNames ??= (this.subjectAltName ?? []).flatMap((n) => n.kind === "dns" ? [n.value] : []);
   }
   get isSelfIssued() {
-    return equalBytes(this.subject.der, this.issuer.der);
+    return this.#selfIssued ??= sameName(this.subject, this.issuer);
   }
   get isCa() {
     return this.basicConstraints?.ca === true;
@@ -62901,6 +63484,7 @@ function readAlgorithm(der, t) {
   const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
   if (!oid || extra) throw new DerError("malformed AlgorithmIdentifier");
   const id = readOid(der, oid);
+  if (params && !(params.tag === Tag.NULL && params.end === params.body || params.tag === Tag.SEQUENCE)) throw new DerError("malformed AlgorithmIdentifier parameters");
   const name3 = signatureAlgorithmName(id);
   return params ? { oid: id, name: name3, params: whole(der, params) } : { oid: id, name: name3 };
 }
@@ -62968,14 +63552,14 @@ var LIMITS = {
 // src/pki/pem.ts
 var BEGIN = /^-----BEGIN ([A-Z0-9 #]+)-----\s*$/;
 var END = /^-----END ([A-Z0-9 #]+)-----\s*$/;
-function isBase64Line(line) {
+function isBase64Line(line2) {
   let i = 0;
-  for (; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  for (; i < line2.length; i++) {
+    const c = line2.charCodeAt(i);
     if (!(c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47)) break;
   }
-  const pad = line.length - i;
-  return pad === 0 || pad <= 2 && line.charCodeAt(i) === 61 && (pad === 1 || line.charCodeAt(i + 1) === 61);
+  const pad = line2.length - i;
+  return pad === 0 || pad <= 2 && line2.charCodeAt(i) === 61 && (pad === 1 || line2.charCodeAt(i + 1) === 61);
 }
 var CERT_LABELS = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes("-----BEGIN ");
@@ -63016,12 +63600,12 @@ function lineEnd(data, at) {
 function wellFormedBlocks(data) {
   const blocks = [];
   let i = 0;
-  let line = 1;
+  let line2 = 1;
   while (i < data.length) {
     if (!startsWithAt(data, i, BEGIN_CERT)) return void 0;
-    const begin = line;
+    const begin = line2;
     i = lineEnd(data, i + BEGIN_CERT.length);
-    line++;
+    line2++;
     if (i < 0) return void 0;
     const start = i;
     let padded = false;
@@ -63034,13 +63618,13 @@ function wellFormedBlocks(data) {
       if (k === i || k - j > 2) return void 0;
       padded = k > j;
       i = lineEnd(data, k);
-      line++;
+      line2++;
       if (i < 0 || i - start > MAX_FAST_BODY) return void 0;
     }
     const end = i;
     if (end === start || !startsWithAt(data, i, END_CERT)) return void 0;
     i = lineEnd(data, i + END_CERT.length);
-    line++;
+    line2++;
     if (i < 0) return void 0;
     blocks.push({ start, end, line: begin });
     if (blocks.length > LIMITS.maxBlocksPerFile) return void 0;
@@ -63056,10 +63640,10 @@ function decodePemLines(data, out, parse4) {
   let bodyChars = 0;
   let blocks = 0;
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].trim();
-    const dash = line.charCodeAt(0) === 45;
+    const line2 = lines[n].trim();
+    const dash = line2.charCodeAt(0) === 45;
     if (label === void 0) {
-      const m = dash ? BEGIN.exec(line) : null;
+      const m = dash ? BEGIN.exec(line2) : null;
       if (m) {
         label = m[1];
         startLine = n + 1;
@@ -63068,16 +63652,16 @@ function decodePemLines(data, out, parse4) {
       }
       continue;
     }
-    const end = dash ? END.exec(line) : null;
+    const end = dash ? END.exec(line2) : null;
     if (!end) {
-      if (body.length === 0 && line.includes(":")) continue;
-      if (!isBase64Line(line)) {
+      if (body.length === 0 && line2.includes(":")) continue;
+      if (!isBase64Line(line2)) {
         out.problems.push(`line ${n + 1}: invalid base64 inside the ${label} block`);
         label = void 0;
         continue;
       }
-      body.push(line);
-      bodyChars += line.length;
+      body.push(line2);
+      bodyChars += line2.length;
       if (bodyChars > LIMITS.maxPemBlockBytes) {
         out.problems.push(`line ${startLine}: ${label} block is larger than ${LIMITS.maxPemBlockBytes} bytes`);
         label = void 0;
@@ -63098,20 +63682,20 @@ function decodePemLines(data, out, parse4) {
   }
   if (label !== void 0) out.problems.push(`line ${startLine}: BEGIN ${label} is never closed`);
 }
-function classifyBlock(label, der, line, out, parse4) {
+function classifyBlock(label, der, line2, out, parse4) {
   if (label.includes("PRIVATE KEY")) {
     out.privateKeys.push(label);
     return;
   }
   if (label === "PKCS12" || isPkcs12(der)) {
     out.pkcs12 = true;
-    out.problems.push(`line ${line}: PKCS#12 bundle: it carries a private key and is not read`);
+    out.problems.push(`line ${line2}: PKCS#12 bundle: it carries a private key and is not read`);
     return;
   }
   const key2 = privateKeyKind(der);
   if (key2) {
     out.privateKeys.push(`${key2} in a ${label} block`);
-    if (CERT_LABELS.has(label)) out.problems.push(`line ${line}: the ${label} block holds a private key, not a certificate`);
+    if (CERT_LABELS.has(label)) out.problems.push(`line ${line2}: the ${label} block holds a private key, not a certificate`);
     return;
   }
   if (CERT_LABELS.has(label)) {
@@ -63119,12 +63703,12 @@ function classifyBlock(label, der, line, out, parse4) {
       out.certs.push(parse4(der));
     } catch (err) {
       if (!(err instanceof CertificateParseError)) throw err;
-      out.problems.push(`line ${line}: certificate cannot be parsed (${err.message})`);
+      out.problems.push(`line ${line2}: certificate cannot be parsed (${err.message})`);
     }
     return;
   }
   if (label === "TRUSTED CERTIFICATE" || label === "PKCS7") {
-    out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
+    out.problems.push(`line ${line2}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
 }
 function decodeDer(data, out, parse4) {
@@ -63178,20 +63762,6 @@ function privateKeyKind(data) {
 
 // src/sources/signatures.ts
 import { Worker } from "node:worker_threads";
-
-// src/pki/issuers.ts
-function couldIssue(candidate, cert) {
-  if (!equalBytes(candidate.subject.der, cert.issuer.der)) return false;
-  const aki = cert.authorityKeyId?.keyId;
-  const ski = candidate.subjectKeyId;
-  return !(aki && ski && aki !== ski);
-}
-function findIssuer(cert, candidates) {
-  for (const c of candidates) if (couldIssue(c, cert) && cert.isSignedBy(c)) return c;
-  return void 0;
-}
-
-// src/sources/signatures.ts
 var MAX_CANDIDATES = 4;
 var BATCH = 256;
 var WORKER = `
@@ -63352,24 +63922,55 @@ var Verifier = class {
   }
 };
 function push(map, key2, value) {
-  const list2 = map.get(key2);
-  if (list2) list2.push(value);
+  const list3 = map.get(key2);
+  if (list3) list3.push(value);
   else map.set(key2, [value]);
 }
 
-// src/errors.ts
-var InputError = class extends Error {
-  location;
-  /** The reason without the location: "line 3: ..." style callers (cert/unreadable) add their own. */
-  detail;
-  constructor(message, location2) {
-    super(printable(location2 ? `${formatLocation(location2)}: ${message}` : message));
-    this.name = "InputError";
-    this.location = location2;
-    this.detail = printable(location2 ? `line ${location2.line}: ${message}` : message);
+// src/topology/syntax-errors.ts
+var NO_SPACE_AFTER_COLON = /^\s*(?:-\s+)?([A-Za-z0-9_.-]+):[^\s/:]/;
+function yamlProblem(code2, message, line2, lineAt) {
+  switch (code2) {
+    case "MULTILINE_IMPLICIT_KEY":
+    case "MISSING_CHAR": {
+      if (code2 === "MISSING_CHAR" && !/Implicit map keys/.test(message)) break;
+      for (const n of [line2, line2 - 1, line2 - 2, line2 + 1]) {
+        const m = NO_SPACE_AFTER_COLON.exec(lineAt(n) ?? "");
+        if (m) return { message: `YAML: a colon needs a space after it: write '${m[1]}: \u2026', not '${m[1]}:\u2026'`, line: n };
+      }
+      return code2 === "MISSING_CHAR" ? { message: "YAML: this line is neither 'key: value' nor a list item '- \u2026' (is a colon missing?)" } : { message: "YAML: a key and its value must be on one line as 'key: value' (is a colon or a closing quote missing?)" };
+    }
+    case "BAD_INDENT":
+      return /Flow/.test(message) ? { message: "YAML: a [list] or {mapping} written on one line is not closed, or continues on a line indented less than its key" } : { message: "YAML: the keys of one mapping must all be indented by the same number of spaces" };
+    case "TAB_AS_INDENT":
+      return { message: "YAML: indent with spaces: YAML does not allow tabs for indentation" };
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return { message: "YAML: a value cannot itself be 'key: value' on the same line: quote it, or put the nested keys on their own indented lines" };
   }
-};
-var formatLocation = (l) => `${l.file}:${l.line}:${l.column}`;
+  return { message: `YAML: ${message}` };
+}
+var looksLikeJson = (text, file) => /\.json$/i.test(file) || /^\s*[{[]/.test(text);
+function jsonProblem(text) {
+  try {
+    JSON.parse(text);
+    return void 0;
+  } catch (err) {
+    const raw = err.message;
+    const where = /\(line (\d+) column (\d+)\)/.exec(raw);
+    const pos = /at position (\d+)/.exec(raw);
+    let line2;
+    let column;
+    if (where) [line2, column] = [Number(where[1]), Number(where[2])];
+    else if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      line2 = before.split("\n").length;
+      column = Number(pos[1]) - before.lastIndexOf("\n");
+    }
+    const message = raw.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "").replace(/\s*in JSON at position \d+.*$/, "").replace(/^Unexpected end of JSON input$/, "the text ends before the JSON does (a } or ] is missing)");
+    const said = `JSON: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+    return line2 === void 0 ? { message: said } : { message: said, line: line2, column };
+  }
+}
 
 // src/topology/document.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -63494,11 +64095,11 @@ var Reader = class {
     const lineStarts = this.#lineStarts;
     return {
       data,
-      offsetOf(path15, key2) {
+      offsetOf(path17, key2) {
         let node = data;
         let best = rootOffset;
-        for (let i = 0; i < path15.length; i++) {
-          const seg = path15[i];
+        for (let i = 0; i < path17.length; i++) {
+          const seg = path17[i];
           if (Array.isArray(node)) {
             if (typeof seg !== "number") break;
             const at = offsets.get(node)[seg];
@@ -63509,7 +64110,7 @@ var Reader = class {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
             const at = offsets.get(node);
-            if (key2 && i === path15.length - 1) return at[2 * index];
+            if (key2 && i === path17.length - 1) return at[2 * index];
             best = at[2 * index + 1];
             node = node[String(seg)];
           } else break;
@@ -63639,7 +64240,7 @@ var Reader = class {
   #blockSequence(indent, depth) {
     this.#enter(depth);
     const s = this.#s;
-    const list2 = [];
+    const list3 = [];
     const offsets = [];
     for (; ; ) {
       this.#i++;
@@ -63651,12 +64252,12 @@ var Reader = class {
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail();
         offsets.push(this.#i);
-        list2.push(this.#blockNode(indent, depth + 1));
+        list3.push(this.#blockNode(indent, depth + 1));
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail();
       } else {
         offsets.push(this.#i);
-        list2.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
+        list3.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
       }
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -63667,8 +64268,8 @@ var Reader = class {
         bail();
       }
     }
-    this.#offsets.set(list2, offsets);
-    return list2;
+    this.#offsets.set(list3, offsets);
+    return list3;
   }
   #inlineItem(depth) {
     const value = this.#flowValue(false, depth);
@@ -63719,7 +64320,7 @@ var Reader = class {
   #flowSequence(depth) {
     this.#enter(depth);
     const s = this.#s;
-    const list2 = [];
+    const list3 = [];
     const offsets = [];
     this.#i++;
     this.#spaces();
@@ -63730,7 +64331,7 @@ var Reader = class {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
         offsets.push(this.#i);
-        list2.push(this.#flowValue(true, depth + 1));
+        list3.push(this.#flowValue(true, depth + 1));
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACKET) break;
@@ -63739,8 +64340,8 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#offsets.set(list2, offsets);
-    return list2;
+    this.#offsets.set(list3, offsets);
+    return list3;
   }
   /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
   #spaces() {
@@ -63861,7 +64462,7 @@ function parseYamlText(text, file) {
   return first;
 }
 function plainDocument(doc, file) {
-  return { file, data: doc.data, locate: (path15, key2) => ({ file, ...doc.position(doc.offsetOf(path15, key2 ?? false)) }) };
+  return { file, data: doc.data, locate: (path17, key2) => ({ file, ...doc.position(doc.offsetOf(path17, key2 ?? false)) }) };
 }
 function parseYamlDocuments(bytes2, file, maxBytes) {
   return parseYamlTextDocuments(decodeText(bytes2, file, maxBytes), file);
@@ -63887,12 +64488,19 @@ function parseYamlTextDocuments(text, file) {
   for (const doc of docs) {
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
-      const overflow = /call stack/i.test(problem.message);
-      throw new InputError(overflow ? `nesting deeper than ${LIMITS.maxNestingDepth} levels` : `YAML: ${oneLine(problem.message)}`, at(problem.pos[0]));
+      if (/call stack/i.test(problem.message)) throw new InputError(`nesting deeper than ${LIMITS.maxNestingDepth} levels`, at(problem.pos[0]));
+      if (looksLikeJson(text, file)) {
+        const json = jsonProblem(text);
+        if (json) throw new InputError(json.message, json.line !== void 0 ? { file, line: json.line, column: json.column } : at(problem.pos[0]));
+      }
+      const where = at(problem.pos[0]);
+      const lines = text.split("\n");
+      const said = yamlProblem(problem.code, oneLine(problem.message), where.line, (n) => lines[n - 1]);
+      throw new InputError(said.message, said.line !== void 0 && said.line !== where.line ? { file, line: said.line, column: 1 } : where);
     }
     converter.anchors.clear();
     const data = doc.contents === null ? null : converter.convert(doc.contents, 0).value;
-    out.push({ file, data, start: at(doc.range[0]), locate: (path15, key2) => locateIn(doc, path15, key2 ?? false, at) });
+    out.push({ file, data, start: at(doc.range[0]), locate: (path17, key2) => locateIn(doc, path17, key2 ?? false, at) });
   }
   return out;
 }
@@ -63956,15 +64564,15 @@ var Converter = class {
         }
         value = obj;
       } else {
-        const list2 = [];
+        const list3 = [];
         for (const item of node.items) {
           if ((0, import_yaml.isPair)(item)) throw new InputError("YAML: a key-value pair inside a sequence is not supported here", this.#where(item.key ?? node));
           const v = item === null ? { value: null, height: 0, size: 1 } : this.convert(item, depth + 1);
-          list2.push(v.value);
+          list3.push(v.value);
           height = Math.max(height, v.height);
           size += v.size;
         }
-        value = list2;
+        value = list3;
       }
       this.#open.delete(node);
       return this.#finish(node, { value, height: height + 1, size });
@@ -64019,16 +64627,16 @@ function pairOf(map, key2) {
   }
   return index.get(key2);
 }
-function locateIn(doc, path15, key2, at) {
+function locateIn(doc, path17, key2, at) {
   let node = doc.contents;
   let best = doc.contents ?? void 0;
-  for (let i = 0; i < path15.length; i++) {
-    const seg = path15[i];
+  for (let i = 0; i < path17.length; i++) {
+    const seg = path17[i];
     if ((0, import_yaml.isAlias)(node)) break;
     if ((0, import_yaml.isMap)(node)) {
       const pair = pairOf(node, String(seg));
       if (!pair) break;
-      const last = i === path15.length - 1;
+      const last = i === path17.length - 1;
       if (last && key2 && (0, import_yaml.isScalar)(pair.key)) return at(pair.key.range?.[0] ?? 0);
       node = pair.value;
       best = pair.value ?? pair.key;
@@ -64043,7 +64651,11 @@ function locateIn(doc, path15, key2, at) {
 }
 
 // src/topology/load.ts
+import { stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
+
+// src/topology/schema.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
 
 // src/topology/validators.generated.js
 var validators_generated_exports = {};
@@ -69096,9 +69708,9 @@ function validateDocument(doc, name3) {
   return out;
 }
 var decodePointer = (p) => p === "" ? [] : p.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-function formatPath(path15) {
+function formatPath(path17) {
   let out = "";
-  for (const seg of path15) {
+  for (const seg of path17) {
     if (typeof seg === "number") out += `[${seg}]`;
     else out += /^[A-Za-z_$][\w$-]*$/.test(seg) ? out ? `.${seg}` : seg : `[${JSON.stringify(seg)}]`;
   }
@@ -69115,20 +69727,20 @@ var show = (v) => {
   return text.length > 120 ? `${text.slice(0, 100)}\u2026` : text;
 };
 function describe(e, doc) {
-  const path15 = decodePointer(e.instancePath);
-  const where = formatPath(path15);
+  const path17 = decodePointer(e.instancePath);
+  const where = formatPath(path17);
   const hint = e.parentSchema?.["x-hint"];
   const params = e.params;
   switch (e.keyword) {
     case "required": {
       const prop = String(params.missingProperty);
-      return { message: `${where} is missing the required property '${prop}'`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} is missing the required property '${prop}'`, path: path17, location: doc.locate(path17) };
     }
     case "additionalProperties": {
       const prop = String(params.additionalProperty);
       const known = Object.keys(e.parentSchema?.properties ?? {});
       const guess = closest(prop, known);
-      const p = [...path15, prop];
+      const p = [...path17, prop];
       return {
         message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ""}`,
         path: p,
@@ -69137,38 +69749,38 @@ function describe(e, doc) {
     }
     case "type": {
       const t = String(params.type).split(",").map(article).join(" or ");
-      return { message: `${where} must be ${t}`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be ${t}`, path: path17, location: doc.locate(path17) };
     }
     case "enum": {
       const allowed = params.allowedValues.map((v) => String(v)).join(", ");
-      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
     }
     case "const":
-      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
     case "pattern":
       if (e.propertyName !== void 0) {
-        const p = [...path15, e.propertyName];
+        const p = [...path17, e.propertyName];
         return { message: `${formatPath(p)} is not a valid name here (found ${show(e.propertyName)})`, path: p, location: doc.locate(p, true) };
       }
-      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
     case "minProperties":
-      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path17, location: doc.locate(path17) };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
     case "minLength":
-      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path15, location: doc.locate(path15) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path15, location: doc.locate(path15) };
+      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path17, location: doc.locate(path17) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path17, location: doc.locate(path17) };
     case "maxLength":
-      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path17, location: doc.locate(path17) };
     case "uniqueItems":
-      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path17, location: doc.locate(path17) };
     case "propertyNames":
       return void 0;
     // reported through the nested 'pattern' error on the name
     default:
-      return { message: `${where} ${e.message ?? "is invalid"}`, path: path15, location: doc.locate(path15) };
+      return { message: `${where} ${e.message ?? "is invalid"}`, path: path17, location: doc.locate(path17) };
   }
 }
 function closest(word, candidates) {
@@ -69184,18 +69796,7 @@ function closest(word, candidates) {
   return best;
 }
 function editDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  return Math.abs(a.length - b.length) > 2 ? 3 : (0, import_fastest_levenshtein.distance)(a, b);
 }
 
 // src/topology/resolve.ts
@@ -69366,8 +69967,8 @@ function resolveTopology(doc, absolutePath) {
   const byId = /* @__PURE__ */ new Map();
   const objects2 = [...cas, ...trustBundles, ...regions, ...loadBalancers, ...globalLoadBalancers, ...brokers, ...gateways, ...clients];
   for (const o of objects2) {
-    const list2 = byId.get(o.id);
-    if (list2) list2.push(o);
+    const list3 = byId.get(o.id);
+    if (list3) list3.push(o);
     else byId.set(o.id, [o]);
   }
   const policy2 = data.policy ?? {};
@@ -69401,12 +70002,20 @@ function vaultNameFromUrl(url) {
 }
 
 // src/topology/load.ts
+var DEFAULT_TOPOLOGY_NAME = "rc-topology.yaml";
 async function loadTopology(file, cwd = process.cwd()) {
-  const absolute = path7.resolve(cwd, file);
+  const absolute = await topologyFile(path7.resolve(cwd, file), cwd);
   const document2 = await readSourceDocument(absolute, displayPath(absolute, cwd));
   const violations = validateDocument(document2, "topology");
   if (violations.length > 0) return { document: document2, violations };
   return { document: document2, violations, topology: resolveTopology(document2, absolute) };
+}
+async function topologyFile(absolute, cwd) {
+  const isFolder = await stat2(absolute).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) return absolute;
+  const inside2 = path7.join(absolute, DEFAULT_TOPOLOGY_NAME);
+  if (await stat2(inside2).then((s) => s.isFile(), () => false)) return inside2;
+  throw new InputError(`${displayPath(absolute, cwd)} is a folder with no ${DEFAULT_TOPOLOGY_NAME} in it: pass the topology file itself`);
 }
 var normalisedCwd;
 var DOT_SEGMENT = /(^|[\\/])\.\.?([\\/]|$)/;
@@ -69420,25 +70029,6 @@ function displayPath(absolute, cwd = process.cwd()) {
   const rel = path7.relative(cwd, absolute);
   const shown = rel && !rel.startsWith("..") && !path7.isAbsolute(rel) ? rel : absolute;
   return shown.split(path7.sep).join("/");
-}
-
-// src/topology/walk.ts
-var upstreamTarget = (g, u) => `${g.id}->${u.to}`;
-function certSources(t) {
-  const out = [];
-  for (const ca of t.cas) out.push({ target: ca.id, role: "ca", owner: ca, source: ca.cert });
-  for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
-    if (lb.certificate) out.push({ target: lb.id, role: "load-balancer", owner: lb, source: lb.certificate });
-  }
-  for (const b of t.brokers) if (b.cert) out.push({ target: b.id, role: "server", owner: b, source: b.cert });
-  for (const g of t.gateways) {
-    if (g.cert) out.push({ target: g.id, role: "server", owner: g, source: g.cert });
-    for (const u of g.upstreams) {
-      if (u.clientCert) out.push({ target: upstreamTarget(g, u), role: "upstream-client", owner: g, upstream: u, source: u.clientCert });
-    }
-  }
-  for (const c of t.clients) if (c.cert) out.push({ target: c.id, role: "client", owner: c, source: c.cert });
-  return out;
 }
 
 // src/sources/containment.ts
@@ -69608,9 +70198,2636 @@ function decodeConfigMap(bytes2, display, key2, fileName = display) {
   return unreadable(display, "no ConfigMap manifest in the file");
 }
 
-// src/policy/packs.ts
-import { existsSync as existsSync3 } from "node:fs";
-import path10 from "node:path";
+// src/rules/cert/unreadable.ts
+var rule9 = defineRule({
+  meta: {
+    id: "cert/unreadable",
+    severity: "error",
+    title: "Every referenced certificate file exists and parses",
+    rationale: "A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.",
+    source: "docs/spec.md \xA73 (certificates); docs/security.md (fail closed)",
+    remedy: "Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.",
+    messages: {
+      missing: "{{file}} does not exist",
+      unreadable: "{{file}} cannot be read: {{reason}}"
+    }
+  },
+  *check(model) {
+    const report = function* (file, target, location2) {
+      if (!file) return;
+      if (file.missing) yield { target, messageId: "missing", data: { file: file.display }, location: location2 };
+      else if (file.problems.length > 0 || file.certs.length === 0) {
+        const reason = file.problems.join("; ") || "no certificate found in the file";
+        yield { target, messageId: "unreadable", data: { file: file.display, reason }, location: location2 };
+      }
+    };
+    for (const ref of certReferences(model)) {
+      const f2 = ref.source.file;
+      if (f2) yield* report(model.files.get(f2.absolute), ref.target, f2.location);
+    }
+    for (const b of model.topology.trustBundles) {
+      if (b.file) yield* report(model.files.get(b.file.absolute), b.id, b.file.location);
+      if (b.configMap) {
+        const { file, key: key2 } = b.configMap;
+        yield* report(model.files.get(configMapKey(file.absolute, key2)), b.id, file.location);
+      }
+    }
+  }
+});
+
+// src/rules/cert/private-key-material.ts
+var rule10 = defineRule({
+  meta: {
+    id: "cert/private-key-material",
+    severity: "error",
+    title: "No private key in the repository",
+    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (the RC system design); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; RFC 7292 (PKCS #12); docs/security.md",
+    remedy: "Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.",
+    messages: {
+      key: "{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository",
+      pkcs12: "{{file}} is a PKCS#12 bundle, which carries a private key: keys belong in Key Vault, never in the repository"
+    }
+  },
+  *check(model) {
+    const files = [];
+    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
+    for (const b of model.topology.trustBundles) {
+      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
+      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
+    }
+    for (const { ref, key: key2, target } of files) {
+      const f2 = model.files.get(key2);
+      if (!f2) continue;
+      if (f2.pkcs12) yield { target, messageId: "pkcs12", data: { file: f2.display }, location: ref.location };
+      else if (f2.privateKeys.length > 0) {
+        yield { target, messageId: "key", data: { file: f2.display, what: [...new Set(f2.privateKeys)].join(", ") }, location: ref.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/dates.ts
+var DAY_MS = 864e5;
+var isoDate = (d) => d.toISOString().slice(0, 10);
+var daysBetween = (from, to) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
+
+// src/rules/cert/expired.ts
+var rule11 = defineRule({
+  meta: {
+    id: "cert/expired",
+    severity: "error",
+    title: "Every certificate is valid at the evaluation time",
+    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (the RC system design). Evaluate with --at to see what breaks on a future date.",
+    source: "RFC 5280 \xA74.1.2.5, \xA76.1.3; docs/architectures/rc-system.md#renewal-drain-and-roll",
+    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (the RC system design).",
+    messages: {
+      expired: "{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})",
+      notYetValid: "{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})"
+    },
+    concerns: ["validity"]
+  },
+  *check(model) {
+    const at = model.at;
+    for (const u of certificateUses(model)) {
+      const c = u.cert;
+      if (at >= c.notBefore && at <= c.notAfter) continue;
+      const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
+      if (at < c.notBefore) {
+        yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
+      } else if (at > c.notAfter) {
+        yield { target: u.target, messageId: "expired", data: { ...common2, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/expiring.ts
+var rule12 = defineRule({
+  meta: {
+    id: "cert/expiring",
+    severity: "warning",
+    title: "No certificate expires inside its renewal window",
+    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (the RC system design). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (the CA rollover design).",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
+    remedy: "Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).",
+    messages: {
+      expiring: "{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})"
+    },
+    concerns: ["validity"]
+  },
+  *check(model) {
+    const { at, params } = model;
+    for (const u of certificateUses(model)) {
+      const c = u.cert;
+      if (!c.validAt(at)) continue;
+      const leaf = u.kind === "leaf";
+      const window2 = leaf ? params.renewBeforeDays : params.caRenewBeforeDays;
+      if (c.notAfter.getTime() - at.getTime() >= window2 * DAY_MS) continue;
+      yield {
+        target: u.target,
+        messageId: "expiring",
+        data: {
+          kind: u.kind,
+          subject: c.subjectName,
+          date: isoDate(c.notAfter),
+          days: daysBetween(at, c.notAfter),
+          param: leaf ? "renewBeforeDays" : "caRenewBeforeDays",
+          window: window2
+        },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/cert/weak-key.ts
+var rule13 = defineRule({
+  meta: {
+    id: "cert/weak-key",
+    severity: "error",
+    title: "Keys are RSA of at least minRsaBits or EC on an allowed curve",
+    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (the RC system design). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
+    source: "CA/B Forum Baseline Requirements \xA76.1.5; NIST SP 800-57 Part 1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.",
+    messages: {
+      rsa: "{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})",
+      curve: "{{kind}} certificate {{subject}} uses curve {{curve}}, which is not among the allowed curves ({{allowed}})",
+      type: "{{kind}} certificate {{subject}} has a {{key}} key; the policy allows RSA and EC keys only"
+    }
+  },
+  *check(model) {
+    const { minRsaBits, allowedCurves } = model.params;
+    for (const u of certificateUses(model)) {
+      const k = u.cert.publicKey;
+      const common2 = { kind: u.kind, subject: u.cert.subjectName };
+      if (k.algorithm === "rsa") {
+        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common2, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
+      } else if (k.algorithm === "ec") {
+        if (!allowedCurves.includes(k.curve ?? "")) {
+          yield { target: u.target, messageId: "curve", data: { ...common2, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
+        }
+      } else {
+        yield { target: u.target, messageId: "type", data: { ...common2, key: describeKey(k) }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/weak-signature.ts
+var rule14 = defineRule({
+  meta: {
+    id: "cert/weak-signature",
+    severity: "error",
+    title: "No MD5 or SHA-1 signature on a leaf or intermediate",
+    rationale: "Clients validate the broker certificate chain and brokers validate client chains (the RC system design); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
+    source: "CA/B Forum Baseline Requirements \xA77.1.3; RFC 6151 (MD5); RFC 9155 (SHA-1 in TLS)",
+    remedy: "Reissue the certificate with a SHA-256 (or stronger) signature.",
+    messages: { weak: "{{kind}} certificate {{subject}} is signed with {{algorithm}}" }
+  },
+  *check(model) {
+    for (const u of certificateUses(model)) {
+      if (u.kind === "root") continue;
+      const alg = u.cert.signatureAlgorithm;
+      if (!isWeakSignatureAlgorithm(alg.oid)) continue;
+      yield { target: u.target, messageId: "weak", data: { kind: u.kind, subject: u.cert.subjectName, algorithm: alg.name }, location: u.location };
+    }
+  }
+});
+
+// src/rules/cert/max-validity.ts
+var rule15 = defineRule({
+  meta: {
+    id: "cert/max-validity",
+    severity: "warning",
+    title: "Leaf certificates live at most maxLeafValidityDays",
+    rationale: "Short-lived leaves keep renewal routine (the RC system design) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (the CA rollover design). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
+    source: "CA/B Forum Baseline Requirements \xA76.3.2; docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Reissue the leaf with a lifetime of at most maxLeafValidityDays.",
+    messages: {
+      long: "leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}"
+    }
+  },
+  *check(model) {
+    const max = model.params.maxLeafValidityDays;
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf") continue;
+      const days = Math.round(u.cert.lifetimeDays);
+      if (u.cert.lifetimeDays <= max) continue;
+      yield {
+        target: u.target,
+        messageId: "long",
+        data: { subject: u.cert.subjectName, days, from: isoDate(u.cert.notBefore), to: isoDate(u.cert.notAfter), max },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/cert/live-only.ts
+var rule16 = defineRule({
+  meta: {
+    id: "cert/live-only",
+    severity: "info",
+    title: "Certificates that only live in Key Vault are evaluated by audit, not check",
+    rationale: "`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.",
+    source: "docs/spec.md \xA71 (certificate sources), \xA74",
+    remedy: "Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.",
+    messages: {
+      skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check"
+    }
+  },
+  applies: (model) => model.mode === "check",
+  *check(model) {
+    for (const r of certReferences(model)) {
+      const kv = r.source.keyVault;
+      if (!kv || r.source.file) continue;
+      yield { target: r.target, messageId: "skipped", data: { target: r.target, vault: kv.vault ?? "(no vault)", name: kv.certificate }, location: r.source.location };
+    }
+  }
+});
+
+// src/rules/cert/index.ts
+var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
+
+// src/pki/names.ts
+var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
+var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+var validHosts = /* @__PURE__ */ new Map();
+function isValidHostname(host) {
+  let ok = validHosts.get(host);
+  if (ok === void 0) {
+    if (validHosts.size >= 1e5) validHosts.clear();
+    validHosts.set(host, ok = checkHostname(host));
+  }
+  return ok;
+}
+function checkHostname(host) {
+  const h = normalise(host);
+  if (h.length === 0 || h.length > 253) return false;
+  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
+  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
+}
+function dnsNameMatches(pattern, host) {
+  const p = normalise(pattern);
+  const h = normalise(host);
+  if (!isValidHostname(h) || p.length === 0) return false;
+  if (!p.includes("*")) return p === h;
+  const [first, ...rest] = p.split(".");
+  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
+  const hostLabels = h.split(".");
+  if (hostLabels.length !== rest.length + 1) return false;
+  return hostLabels.slice(1).join(".") === rest.join(".");
+}
+var isWildcard = (pattern) => pattern.includes("*");
+function matchingDnsNames(cert, host) {
+  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
+}
+
+// src/rules/broker/name-mismatch.ts
+var rule17 = defineRule({
+  meta: {
+    id: "broker/name-mismatch",
+    severity: "error",
+    title: "The server's FQDN is in its certificate's SAN",
+    rationale: "Clients validate the broker certificate against the hostname they connect to (the RC system design), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; a router that verifies host names may need both CN and SAN).",
+    source: "RFC 6125 \xA76.4.4; RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    remedy: "Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).",
+    messages: {
+      mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})"
+    }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
+      const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
+      const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
+      yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
+    }
+  }
+});
+
+// src/model/causes.ts
+var targetsBySource = memo((m) => new Map(certReferences(m).map((r) => [r.source, r.target])));
+var ownerOf = (m, source) => targetsBySource(m).get(source);
+function unreadableCause(m, source) {
+  if (!source) return void 0;
+  const target = ownerOf(m, source);
+  if (target === void 0 || liveChains(m).has(source)) return void 0;
+  const file = fileOf(m, source);
+  if (file) return file.missing || file.certs.length === 0 ? { rule: "cert/unreadable", target } : void 0;
+  if (!source.file && source.keyVault && m.mode === "check") return { rule: "cert/live-only", target };
+  return void 0;
+}
+var unreadableCas = memo((m) => {
+  const out = /* @__PURE__ */ new Map();
+  for (const ca of m.topology.cas) {
+    const cause = unreadableCause(m, ca.cert);
+    if (cause) out.set(ca.id, cause);
+  }
+  return out;
+});
+var unreadableAmong = (m, ids) => {
+  const unreadable2 = unreadableCas(m);
+  return [...new Set(ids)].flatMap((id) => unreadable2.get(id) ?? []);
+};
+var dateCodes = /* @__PURE__ */ new Set(["expired", "not-yet-valid"]);
+function pathCauses(m, errors, path17, sender, nameMismatchOf) {
+  if (errors.length === 0 || !path17) return void 0;
+  const causes = /* @__PURE__ */ new Map();
+  const add = (c) => causes.set(`${c.rule}	${c.target}`, c);
+  const caIds = caIdsByFingerprint(m);
+  for (const e of errors) {
+    if (dateCodes.has(e.code)) {
+      const outside = path17.filter((c) => m.at < c.notBefore || m.at > c.notAfter);
+      if (outside.length === 0) return void 0;
+      for (const c of outside) add({ rule: "cert/expired", target: caIds.get(c.fingerprint) ?? sender });
+    } else if ((e.code === "hostname-mismatch" || e.code === "cn-not-in-san") && nameMismatchOf) {
+      add({ rule: "broker/name-mismatch", target: nameMismatchOf });
+    } else return void 0;
+  }
+  return [...causes.values()];
+}
+function wrongCertificateCause(server, leaf) {
+  return matchingDnsNames(leaf, server.fqdn).length > 0 ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
+}
+
+// src/rules/broker/cn-mismatch.ts
+var norm = (s) => s.toLowerCase().replace(/\.$/, "");
+var rule18 = defineRule({
+  meta: {
+    id: "broker/cn-mismatch",
+    severity: "warning",
+    title: "The certificate's subject CN, when present, is the server's FQDN",
+    rationale: "The design sets Subject CN = the broker FQDN (the RC system design), and some clients and routers still read the CN (a router that verifies host names may need both CN and SAN). A CN naming something else confuses operators and those clients.",
+    source: "RFC 6125 \xA76.4.4; docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    remedy: "Reissue with CN = <fqdn>, or omit the CN.",
+    messages: { mismatch: "subject CN {{cn}} differs from the FQDN {{fqdn}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
+      const because = wrongCertificateCause(server, leaf);
+      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2, ...because && { because } };
+    }
+  }
+});
+
+// src/rules/broker/shared-certificate.ts
+var rule19 = defineRule({
+  meta: {
+    id: "broker/shared-certificate",
+    severity: "error",
+    title: "Every server has its own certificate",
+    rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
+    messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
+  },
+  *check(model) {
+    const first = /* @__PURE__ */ new Map();
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const owner = first.get(leaf.fingerprint);
+      if (owner === void 0) first.set(leaf.fingerprint, server.id);
+      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/shared-key.ts
+var rule20 = defineRule({
+  meta: {
+    id: "broker/shared-key",
+    severity: "error",
+    title: "No two servers' certificates share a key pair",
+    rationale: "One certificate per broker (the RC system design) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Generate a new key pair for one of the servers and reissue its certificate.",
+    messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" }
+  },
+  *check(model) {
+    const first = /* @__PURE__ */ new Map();
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const key2 = toHex(leaf.publicKey.spki);
+      const owner = first.get(key2);
+      if (owner === void 0) first.set(key2, { id: server.id, fingerprint: leaf.fingerprint });
+      else if (owner.fingerprint !== leaf.fingerprint) {
+        yield { target: server.id, messageId: "shared", data: { first: owner.id, second: server.id }, location: location2 };
+      }
+    }
+  }
+});
+
+// src/rules/broker/wildcard.ts
+var rule21 = defineRule({
+  meta: {
+    id: "broker/wildcard",
+    severity: "warning",
+    title: "Server certificates name their server, not a wildcard",
+    rationale: "Each broker needs its own certificate for its own FQDN (the RC system design). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
+    source: "RFC 6125 \xA76.4.3; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with SAN = DNS:<fqdn> only.",
+    messages: { wildcard: "the certificate has wildcard SAN {{names}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const wild = leaf.dnsNames.filter(isWildcard);
+      if (wild.length > 0) yield { target: server.id, messageId: "wildcard", data: { names: wild.join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/extra-names.ts
+var show2 = (n) => {
+  switch (n.kind) {
+    case "dns":
+      return `DNS:${n.value}`;
+    case "ip":
+      return `IP:${n.value.length === 4 ? [...n.value].join(".") : Buffer.from(n.value).toString("hex")}`;
+    case "email":
+      return `email:${n.value}`;
+    case "uri":
+      return `URI:${n.value}`;
+    default:
+      return n.kind;
+  }
+};
+var rule22 = defineRule({
+  meta: {
+    id: "broker/extra-names",
+    severity: "warning",
+    title: "The SAN holds the FQDN and nothing else",
+    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (the RC system design). Every extra name widens what the certificate can impersonate.",
+    source: "RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses",
+    remedy: "Reissue with SAN = DNS:<fqdn> only.",
+    messages: { extra: "SAN entries beyond {{fqdn}}: {{names}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const extra = (leaf.subjectAltName ?? []).filter(
+        // A wildcard that covers the FQDN is broker/wildcard's finding.
+        (n) => !(n.kind === "dns" && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value)))
+      );
+      const because = wrongCertificateCause(server, leaf);
+      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2, ...because && { because } };
+    }
+  }
+});
+
+// src/rules/broker/server-auth-eku.ts
+var rule23 = defineRule({
+  meta: {
+    id: "broker/server-auth-eku",
+    severity: "error",
+    title: "Server certificates carry the serverAuth extended key usage",
+    rationale: "The broker certificate's Extended Key Usage is Server Authentication (the RC system design). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
+    source: "RFC 5280 \xA74.2.1.12; CA/B Forum Baseline Requirements \xA77.1.2.7.10; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with extendedKeyUsage = serverAuth.",
+    messages: {
+      missing: "the certificate has no extended key usage extension (serverAuth is required)",
+      lacks: "the certificate's extended key usage ({{found}}) lacks serverAuth"
+    }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (!leaf.extKeyUsage) yield { target: server.id, messageId: "missing", location: location2 };
+      else if (!leaf.hasExtKeyUsage(EKU.serverAuth)) yield { target: server.id, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/incomplete-chain.ts
+function unreadableIssuers(model, server, top, isLeaf, caIds) {
+  const t = model.topology;
+  const topCa = t.cas.find((c) => c.id === caIds.get(top.fingerprint));
+  const declaredIssuer = isLeaf ? server.kind === "broker" ? server.issuer : void 0 : topCa?.issuer;
+  if (declaredIssuer !== void 0) {
+    const direct = unreadableAmong(model, [declaredIssuer]);
+    if (direct.length > 0) return direct;
+  }
+  const anchorIds = [...t.trustBundles.flatMap((b) => b.cas), ...t.cas.filter((c) => c.issuer === void 0).map((c) => c.id)];
+  return unreadableAmong(model, anchorIds);
+}
+function anchors(model) {
+  const cas = caCertificates(model);
+  const inBundles = new Set(model.topology.trustBundles.flatMap((b) => b.cas));
+  return [...cas].filter(([id, c]) => inBundles.has(id) || c.isSelfIssued).map(([, c]) => c);
+}
+var rule24 = defineRule({
+  meta: {
+    id: "broker/incomplete-chain",
+    severity: "error",
+    title: "Servers send every intermediate between their leaf and a trust anchor, in order",
+    rationale: "Clients validate the broker's chain up to a CA they trust (the RC system design) and have only the roots in their bundle (the CA rollover design): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
+    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76.1; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
+    messages: {
+      missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
+      noIssuer: "the served chain ends at {{top}}, whose issuer {{issuer}} is neither served nor a declared CA: it reaches no trust anchor",
+      outOfOrder: "the served chain is out of order: {{early}} is sent before {{late}}, which it issues"
+    }
+  },
+  *check(model) {
+    const trusted = anchors(model);
+    const trustedSet = new Set(trusted.map((c) => c.fingerprint));
+    const declared = [...caCertificates(model).values()];
+    const caIds = caIdsByFingerprint(model);
+    for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
+      const path17 = [leaf];
+      let current = leaf;
+      let missing;
+      for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
+        const anchor = findIssuer(current, trusted);
+        if (anchor) {
+          const served = certs.find((c) => c.fingerprint === anchor.fingerprint && !path17.includes(c));
+          if (served) path17.push(served);
+          break;
+        }
+        const next = findIssuer(current, certs.filter((c) => !path17.includes(c)));
+        if (!next) {
+          if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
+          break;
+        }
+        path17.push(next);
+        current = next;
+      }
+      if (missing !== void 0) {
+        const because = unreadableIssuers(model, server, current, current === leaf, caIds);
+        const blocked = because.length > 0 ? { because } : {};
+        if (typeof missing === "string") {
+          yield { target: server.id, messageId: "noIssuer", data: { top: current.subjectName, issuer: missing }, location: location2, ...blocked };
+        } else {
+          const id = caIds.get(missing.fingerprint);
+          yield { target: server.id, messageId: "missing", data: { issuer: missing.subjectName, declared: id ? ` (declared CA ${id})` : "" }, location: location2, ...blocked };
+        }
+        continue;
+      }
+      for (let i = 1; i < path17.length - 1; i++) {
+        if (certs.indexOf(path17[i + 1]) < certs.indexOf(path17[i])) {
+          yield {
+            target: server.id,
+            messageId: "outOfOrder",
+            severity: "warning",
+            data: { early: path17[i + 1].subjectName, late: path17[i].subjectName },
+            location: location2
+          };
+          break;
+        }
+      }
+    }
+  }
+});
+
+// src/rules/broker/issuer-mismatch.ts
+var rule25 = defineRule({
+  meta: {
+    id: "broker/issuer-mismatch",
+    severity: "error",
+    title: "A broker certificate is issued by the CA the topology declares for it",
+    rationale: "Clients validate the broker certificate against the private CA they trust (in the RC system, the estate's private issuing CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
+    source: "RFC 5280 \xA74.1.2.4, \xA76.1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
+    messages: {
+      mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})",
+      issuerUnreadable: "the certificate cannot be checked against the declared issuer {{expected}}, whose certificate cannot be read"
+    }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (server.kind !== "broker" || !server.issuer) continue;
+      const ca = cas.get(server.issuer);
+      if (!ca) {
+        const because = unreadableAmong(model, [server.issuer]);
+        if (because.length > 0) yield { target: server.id, messageId: "issuerUnreadable", data: { expected: server.issuer }, location: location2, because };
+        continue;
+      }
+      if (couldIssue(ca, leaf) && leaf.isSignedBy(ca)) continue;
+      yield { target: server.id, messageId: "mismatch", data: { actual: leaf.issuerName, expected: server.issuer, subject: ca.subjectName }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/key-vault-region.ts
+var rule26 = defineRule({
+  meta: {
+    id: "broker/key-vault-region",
+    severity: "error",
+    title: "A server's certificate lives in its own region's Key Vault",
+    rationale: "Each broker retrieves its certificate from the local-region Key Vault (the RC system design): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault documentation",
+    remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
+    messages: {
+      otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",
+      noRegionVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}} declares no Key Vault",
+      noVault: "{{id}}'s certificate names no vault and region {{region}} declares no Key Vault"
+    }
+  },
+  *check(model) {
+    const vaults = new Map(model.topology.regions.map((r) => [r.id, r.keyVault?.name]));
+    for (const s of tlsServers(model.topology)) {
+      const kv = s.cert?.keyVault;
+      if (!kv) continue;
+      const own = vaults.get(s.region);
+      const data = { id: s.id, vault: kv.vault ?? "", region: s.region, own: own ?? "" };
+      if (!kv.vault) yield { target: s.id, messageId: "noVault", data, location: kv.location };
+      else if (!own) yield { target: s.id, messageId: "noRegionVault", data, location: kv.location };
+      else if (kv.vault.toLowerCase() !== own.toLowerCase()) yield { target: s.id, messageId: "otherVault", data, location: kv.location };
+    }
+  }
+});
+
+// src/topology/reach.ts
+function expandToServers(t, ids) {
+  const out = /* @__PURE__ */ new Map();
+  const visiting = /* @__PURE__ */ new Set();
+  const visit = (id) => {
+    if (visiting.has(id)) return;
+    visiting.add(id);
+    for (const o of t.byId.get(id) ?? []) {
+      if (o.kind === "broker" || o.kind === "gateway") {
+        if (!out.has(o.id)) out.set(o.id, o);
+      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
+        o.backends.forEach(visit);
+      }
+    }
+  };
+  ids.forEach(visit);
+  return [...out.values()];
+}
+function clientTargets(t, connectsTo) {
+  if (connectsTo) return expandToServers(t, connectsTo);
+  return [...t.brokers.filter((b) => b.cert), ...t.gateways];
+}
+function terminatingServers(t, servers) {
+  const out = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (s) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    const passthrough = s.kind === "gateway" ? s.upstreams.filter((u) => u.tls === "passthrough") : [];
+    const onlyPassesThrough = s.kind === "gateway" && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
+    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
+    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
+  };
+  servers.forEach(visit);
+  return [...out.values()];
+}
+var TLS_PROTOCOLS2 = /* @__PURE__ */ new Set(["tls", "http", "https"]);
+var terminatesTls = (lb) => lb.listeners.some((l) => TLS_PROTOCOLS2.has(l.protocol)) || lb.certificate !== void 0;
+function tlsBreaksOnPath(t, ids) {
+  const out = /* @__PURE__ */ new Map();
+  const lbs = [...t.loadBalancers, ...t.globalLoadBalancers];
+  if (!lbs.some(terminatesTls)) return /* @__PURE__ */ new Map();
+  const visit = (id, breaks, path17) => {
+    if (path17.has(id)) return;
+    const onPath = new Set(path17).add(id);
+    for (const o of t.byId.get(id) ?? []) {
+      if (o.kind === "broker" || o.kind === "gateway") {
+        if (breaks.length > 0) {
+          const set = out.get(o.id) ?? /* @__PURE__ */ new Set();
+          breaks.forEach((b) => set.add(b));
+          out.set(o.id, set);
+        }
+        if (o.kind === "gateway") {
+          for (const u of o.upstreams) if (u.tls === "passthrough") visit(u.to, breaks, onPath);
+        }
+      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
+        const next = terminatesTls(o) ? [...breaks, o.id] : breaks;
+        o.backends.forEach((b) => visit(b, next, onPath));
+      }
+    }
+  };
+  ids.forEach((id) => visit(id, [], /* @__PURE__ */ new Set()));
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
+
+// src/model/reach.ts
+var expansions = memo((_) => /* @__PURE__ */ new Map());
+function serversReached(m, ids) {
+  const key2 = ids.join("\0");
+  const cache2 = expansions(m);
+  let servers = cache2.get(key2);
+  if (!servers) cache2.set(key2, servers = expandToServers(m.topology, ids));
+  return servers;
+}
+var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
+function clientServers(m, connectsTo) {
+  return connectsTo ? serversReached(m, connectsTo) : defaultTargets(m);
+}
+
+// src/rules/broker/no-certificate.ts
+var rule27 = defineRule({
+  meta: {
+    id: "broker/no-certificate",
+    severity: "error",
+    title: "A broker reached over TLS has a certificate",
+    rationale: "TLS and mTLS terminate only on the broker (the RC system design): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/spec.md \xA71 (optional parts)",
+    remedy: "Declare the broker's certificate (cert.file and/or cert.keyVault).",
+    messages: { reached: "{{id}} has no certificate but is reached over TLS by {{by}}" }
+  },
+  *check(model) {
+    const t = model.topology;
+    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
+    if (bare.size === 0) return;
+    const reachedBy = /* @__PURE__ */ new Map();
+    const mark = (serverId, by) => {
+      if (!bare.has(serverId)) return;
+      let set = reachedBy.get(serverId);
+      if (!set) reachedBy.set(serverId, set = /* @__PURE__ */ new Set());
+      set.add(by);
+    };
+    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
+    for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
+      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
+    }
+    for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== "none") mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
+    for (const b of t.brokers) {
+      const by = reachedBy.get(b.id);
+      if (b.cert || !by) continue;
+      yield { target: b.id, messageId: "reached", data: { id: b.id, by: [...by].join(", ") }, location: b.location };
+    }
+  }
+});
+
+// src/rules/broker/index.ts
+var rules4 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27];
+
+// src/rules/client/client-auth-eku.ts
+var rule28 = defineRule({
+  meta: {
+    id: "client/client-auth-eku",
+    severity: "error",
+    title: "Client certificates carry the clientAuth extended key usage",
+    rationale: "Controllers and targets authenticate to the broker with client certificates (the RC system's certificate types); a gateway presenting a certificate upstream is a client too (the App Gateway, API Management and AKS design). Brokers that verify strictly reject a client certificate without clientAuth.",
+    source: "RFC 5280 \xA74.2.1.12; docs/architectures/rc-system.md#certificate-types; docs/architectures/appgw-apim-aks.md",
+    remedy: "Reissue with extendedKeyUsage = clientAuth.",
+    messages: {
+      missing: "the client certificate has no extended key usage extension (clientAuth is required)",
+      lacks: "the client certificate's extended key usage ({{found}}) lacks clientAuth"
+    }
+  },
+  *check(model) {
+    for (const { target, leaf, location: location2 } of clientCertificates(model)) {
+      if (!leaf.extKeyUsage) yield { target, messageId: "missing", location: location2 };
+      else if (!leaf.hasExtKeyUsage(EKU.clientAuth)) yield { target, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/client/index.ts
+var rules5 = [rule28];
+
+// src/rules/gateway/plaintext-upstream.ts
+var rule29 = defineRule({
+  meta: {
+    id: "gateway/plaintext-upstream",
+    severity: "error",
+    title: "Gateway hops re-encrypt or pass TLS through: no plaintext upstream",
+    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (Application Gateway and API Management re-encrypt; a router keeps mTLS to its backend). tls: none sends the decrypted traffic in the clear.",
+    source: "docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/rc-system.md#load-balancers-pass-tls-through",
+    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (a TLS-offloading load balancer), use the lb-tls-offload pack.",
+    messages: { plaintext: "{{gateway}} sends traffic to {{to}} unencrypted (tls: none): end-to-end encryption is broken" }
+  },
+  *check(model) {
+    for (const g of model.topology.gateways) {
+      for (const u of g.upstreams) {
+        if (u.tls === "none") yield { target: upstreamTarget(g, u), messageId: "plaintext", data: { gateway: g.id, to: u.to }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/gateway/unverified-upstream.ts
+var rule30 = defineRule({
+  meta: {
+    id: "gateway/unverified-upstream",
+    severity: "error",
+    title: "A re-encrypting gateway validates its upstream's server certificate",
+    rationale: "API Management validates the certificate the backend presents before it sends anything (the App Gateway, API Management and AKS design); the router keeps the backend's certificate in its truststore (the router and backend mTLS design). Re-encrypting without a trust bundle encrypts towards whoever answers.",
+    source: "RFC 8446 \xA74.4.2; RFC 6125 \xA76; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
+    remedy: "Set upstreams[].trustBundle to the bundle holding the CA that issues the upstream server certificate.",
+    messages: { unverified: "{{gateway}} re-encrypts to {{to}} without a trustBundle: the upstream's server certificate is never validated" }
+  },
+  *check(model) {
+    for (const g of model.topology.gateways) {
+      for (const u of g.upstreams) {
+        if (u.tls === "reencrypt" && !u.trustBundle) {
+          yield { target: upstreamTarget(g, u), messageId: "unverified", data: { gateway: g.id, to: u.to }, location: u.location };
+        }
+      }
+    }
+  }
+});
+
+// src/rules/gateway/client-auth-without-ca.ts
+var rule31 = defineRule({
+  meta: {
+    id: "gateway/client-auth-without-ca",
+    severity: "error",
+    title: "A server that requires client certificates says which CAs it accepts",
+    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (the RC system design; a TLS-offloading load balancer is given the client CA certificate; a backend adds the router's certificate to its truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
+    remedy: "Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.",
+    messages: { noCa: "{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against" }
+  },
+  *check(model) {
+    for (const s of tlsServers(model.topology)) {
+      if (s.kind === "broker" && !s.cert) continue;
+      if (s.clientAuth.required && !s.clientAuth.trustBundle) {
+        yield { target: s.id, messageId: "noCa", data: { id: s.id }, location: s.clientAuth.location };
+      }
+    }
+  }
+});
+
+// src/rules/gateway/index.ts
+var rules6 = [rule29, rule30, rule31];
+
+// src/pki/extension-syntax.ts
+var ANY_POLICY = "2.5.29.32.0";
+var QT_CPS = "1.3.6.1.5.5.7.2.1";
+var QT_UNOTICE = "1.3.6.1.5.5.7.2.2";
+var fail = (why) => {
+  throw new DerError(why);
+};
+function sequenceOf2(value, what, nonEmpty = true) {
+  const items = children(value, expectTag(readRoot(value), Tag.SEQUENCE, what));
+  if (nonEmpty && items.length === 0) throw new DerError(`empty ${what}`);
+  return items;
+}
+function accessDescriptions(value) {
+  for (const ad of sequenceOf2(value, "AccessDescriptions")) {
+    const [method, location2, extra] = children(value, expectTag(ad, Tag.SEQUENCE, "AccessDescription"));
+    if (!method || !location2 || extra) throw new DerError("malformed AccessDescription");
+    readOid(value, method);
+    readGeneralName(value, location2);
+  }
+}
+function distributionPoints(value) {
+  for (const dp of sequenceOf2(value, "CRLDistributionPoints")) {
+    const parts = children(value, expectTag(dp, Tag.SEQUENCE, "DistributionPoint"));
+    if (parts.length === 0) throw new DerError("empty DistributionPoint");
+    let last = -1;
+    for (const p of parts) {
+      const n = p.tag & 31;
+      if (n <= last || n > 2) throw new DerError("malformed DistributionPoint");
+      last = n;
+      if (p.tag === ctx(0, true)) {
+        const [name3, extra] = children(value, p);
+        if (!name3 || extra) throw new DerError("malformed DistributionPointName");
+        if (name3.tag === ctx(0, true)) {
+          const names2 = children(value, name3);
+          if (names2.length === 0) throw new DerError("empty fullName");
+          for (const g of names2) readGeneralName(value, g);
+        } else if (name3.tag !== ctx(1, true)) throw new DerError("malformed DistributionPointName");
+      } else if (p.tag === ctx(1)) {
+        readBits(value, { ...p, tag: Tag.BIT_STRING });
+      } else if (p.tag === ctx(2, true)) {
+        const names2 = children(value, p);
+        if (names2.length === 0) throw new DerError("empty cRLIssuer");
+        for (const g of names2) readGeneralName(value, g);
+      } else throw new DerError("malformed DistributionPoint");
+    }
+  }
+}
+function decodeCertificatePolicies(value, critical = false) {
+  const oids = [];
+  for (const info2 of sequenceOf2(value, "certificatePolicies")) {
+    const [id, qualifiers, extra] = children(value, expectTag(info2, Tag.SEQUENCE, "PolicyInformation"));
+    if (!id || extra) throw new DerError("malformed PolicyInformation");
+    const oid = readOid(value, id);
+    if (oids.includes(oid)) throw new DerError(`policy ${oid} appears more than once`);
+    oids.push(oid);
+    if (!qualifiers) continue;
+    const list3 = children(value, expectTag(qualifiers, Tag.SEQUENCE, "policyQualifiers"));
+    if (list3.length === 0) throw new DerError("empty policyQualifiers");
+    for (const q of list3) {
+      const [qid, qualifier, more] = children(value, expectTag(q, Tag.SEQUENCE, "PolicyQualifierInfo"));
+      if (!qid || !qualifier || more) throw new DerError("malformed PolicyQualifierInfo");
+      const kind = readOid(value, qid);
+      if (kind === QT_CPS) expectTag(qualifier, Tag.IA5String, "CPSuri");
+      else if (kind === QT_UNOTICE) expectTag(qualifier, Tag.SEQUENCE, "UserNotice");
+      else if (critical) throw new DerError(`unknown policy qualifier ${kind} in a critical certificatePolicies`);
+    }
+  }
+  return oids;
+}
+function decodePolicyMappings(value) {
+  return sequenceOf2(value, "PolicyMappings").map((m) => {
+    const [from, to, extra] = children(value, expectTag(m, Tag.SEQUENCE, "PolicyMapping"));
+    if (!from || !to || extra) throw new DerError("malformed PolicyMapping");
+    const pair = [readOid(value, from), readOid(value, to)];
+    if (pair[0] === ANY_POLICY || pair[1] === ANY_POLICY) throw new DerError("anyPolicy in a policy mapping");
+    return pair;
+  });
+}
+function decodePolicyConstraints(value) {
+  const items = sequenceOf2(value, "PolicyConstraints");
+  const out = {};
+  let last = -1;
+  for (const t of items) {
+    const n = t.tag & 31;
+    if (t.tag !== ctx(0) && t.tag !== ctx(1) || n <= last) throw new DerError("malformed PolicyConstraints");
+    last = n;
+    const v = readSmallInt(value, t, t.tag);
+    if (n === 0) out.requireExplicitPolicy = v;
+    else out.inhibitPolicyMapping = v;
+  }
+  return out;
+}
+function decodeInhibitAnyPolicy(value) {
+  return readSmallInt(value, readRoot(value));
+}
+var EXTENSION_SYNTAX = /* @__PURE__ */ new Map([
+  [OID.authorityInfoAccess, accessDescriptions],
+  [OID.subjectInfoAccess, accessDescriptions],
+  [OID.crlDistributionPoints, distributionPoints],
+  [OID.certificatePolicies, decodeCertificatePolicies],
+  [OID.policyMappings, decodePolicyMappings],
+  [OID.policyConstraints, decodePolicyConstraints],
+  [OID.inhibitAnyPolicy, decodeInhibitAnyPolicy],
+  [OID.issuerAltName, decodeGeneralNames],
+  [OID.ctPoison, (v) => expectTag(readRoot(v), Tag.NULL, "CT poison").body === v.length || fail("CT poison is not NULL")],
+  [OID.sct, (v) => expectTag(readRoot(v), Tag.OCTET_STRING, "SignedCertificateTimestampList")]
+]);
+
+// src/pki/constraints.ts
+var LABEL2 = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+function isValidDnsConstraint(c) {
+  if (c === "") return true;
+  if (c.length > 253) return false;
+  return c.toLowerCase().split(".").every((l) => l.length > 0 && l.length <= 63 && LABEL2.test(l));
+}
+function isValidIpConstraint(v) {
+  if (v.length !== 8 && v.length !== 32) return false;
+  const half = v.length / 2;
+  let zeros = false;
+  for (let i = half; i < v.length; i++) {
+    for (let b = 7; b >= 0; b--) {
+      const one = (v[i] >> b & 1) === 1;
+      if (one && zeros) return false;
+      if (!one) zeros = true;
+    }
+  }
+  return true;
+}
+var NAME_CONSTRAINT_BUDGET = 1 << 18;
+var ConstraintWorkExceeded = class extends Error {
+};
+function spend(budget, n) {
+  budget.left -= n;
+  if (budget.left < 0) throw new ConstraintWorkExceeded("name constraint checks exceed the work limit");
+}
+var dnsWithin = (name3, c) => c === "" || name3 === c || name3.endsWith(`.${c}`);
+function dnsProblem(san, permitted, excluded) {
+  const name3 = san.toLowerCase();
+  const wildcard = name3.startsWith("*.");
+  const base2 = wildcard ? name3.slice(2) : name3;
+  if (!isValidHostname(base2) || base2.endsWith(".") || !wildcard && name3.includes("*")) {
+    return `dNSName '${san}' is malformed, so it cannot be shown to satisfy the name constraints`;
+  }
+  for (const raw of excluded) {
+    const c = raw.toLowerCase();
+    const hit = dnsWithin(base2, c) || wildcard && c.endsWith(`.${base2}`) && c.split(".").length === base2.split(".").length + 1;
+    if (hit) return `dNSName '${san}' is within the excluded subtree '${raw}'`;
+  }
+  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base2, c.toLowerCase()))) {
+    return `dNSName '${san}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
+  }
+  return void 0;
+}
+function ipWithin(addr, c) {
+  if (addr.length * 2 !== c.length) return false;
+  const half = addr.length;
+  for (let i = 0; i < half; i++) if ((addr[i] & c[half + i]) !== (c[i] & c[half + i])) return false;
+  return true;
+}
+function formatIp(a) {
+  if (a.length === 4) return a.join(".");
+  const parts = [];
+  for (let i = 0; i < a.length; i += 2) parts.push((a[i] << 8 | a[i + 1]).toString(16));
+  return parts.join(":");
+}
+function emailWithin(mailbox, c) {
+  const at = mailbox.lastIndexOf("@");
+  if (at <= 0) return void 0;
+  const host = mailbox.slice(at + 1).toLowerCase();
+  if (c.includes("@")) {
+    const cat = c.lastIndexOf("@");
+    return mailbox.slice(0, at) === c.slice(0, cat) && host === c.slice(cat + 1).toLowerCase();
+  }
+  const lc = c.toLowerCase();
+  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
+}
+var URI_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^:/?#[\]]+)(?::\d*)?(?:[/?#]|$)/i;
+function uriWithin(uri, c) {
+  const host = URI_HOST.exec(uri)?.[1]?.toLowerCase();
+  if (!host || !isValidHostname(host)) return void 0;
+  const lc = c.toLowerCase();
+  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
+}
+var normalise2 = (v) => v.trim().replace(/\s+/g, " ").toLowerCase();
+function dnWithin(name3, base2) {
+  if (base2.rdns.length > name3.rdns.length) return false;
+  for (let i = 0; i < base2.rdns.length; i++) {
+    const b = base2.rdns[i];
+    const n = name3.rdns[i];
+    if (b.length !== n.length) return false;
+    for (const ba of b) {
+      if (ba.value === "#") return void 0;
+      if (!n.some((na) => na.type === ba.type && na.value !== "#" && normalise2(na.value) === normalise2(ba.value))) return false;
+    }
+  }
+  return true;
+}
+var otherKey = (n) => n.kind === "other" ? `other:${n.tag}` : n.kind;
+function namesOf(cert, isLeaf) {
+  const out = [...cert.subjectAltName ?? []];
+  if (cert.subject.rdns.length > 0) out.push({ kind: "dn", value: cert.subject });
+  for (const email of attributeValues(cert.subject, OID_EMAIL)) out.push({ kind: "email", value: email });
+  if (isLeaf && !cert.subjectAltName?.some((n) => n.kind === "dns")) {
+    for (const cn of attributeValues(cert.subject, OID_CN)) if (cn.includes(".") && isValidHostname(cn)) out.push({ kind: "dns", value: cn });
+  }
+  return out;
+}
+function nameConstraintProblem(ca, cert, isLeaf, budget) {
+  const nc = ca.nameConstraints;
+  if (!nc) return void 0;
+  const names2 = namesOf(cert, isLeaf);
+  spend(budget, names2.length * (nc.permitted.length + nc.excluded.length) + 1);
+  for (const name3 of names2) {
+    const key2 = otherKey(name3);
+    const permitted = nc.permitted.filter((c) => otherKey(c) === key2);
+    const excluded = nc.excluded.filter((c) => otherKey(c) === key2);
+    if (permitted.length === 0 && excluded.length === 0) continue;
+    const problem = nameProblem(name3, permitted, excluded);
+    if (problem) return problem;
+  }
+  return void 0;
+}
+function byKind(list3) {
+  const out = { dns: [], ip: [], email: [], uri: [], dn: [] };
+  for (const c of list3) {
+    if (c.kind === "dns" || c.kind === "email" || c.kind === "uri") out[c.kind].push(c.value);
+    else if (c.kind === "ip") out.ip.push(c.value);
+    else if (c.kind === "dn") out.dn.push(c.value);
+  }
+  return out;
+}
+function nameProblem(name3, permittedList, excludedList) {
+  const permitted = byKind(permittedList);
+  const excluded = byKind(excludedList);
+  switch (name3.kind) {
+    case "dns":
+      return dnsProblem(name3.value, permitted.dns, excluded.dns);
+    case "ip": {
+      const addr = name3.value;
+      if (excluded.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is within an excluded subtree`;
+      if (permitted.ip.length > 0 && !permitted.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is outside the permitted subtrees`;
+      return void 0;
+    }
+    case "email":
+      return stringProblem("rfc822Name", name3.value, emailWithin, permitted.email, excluded.email);
+    case "uri":
+      return stringProblem("URI", name3.value, uriWithin, permitted.uri, excluded.uri);
+    case "dn": {
+      const ex = excluded.dn.map((c) => dnWithin(name3.value, c));
+      const per = permitted.dn.map((c) => dnWithin(name3.value, c));
+      if (ex.includes(void 0) || per.includes(void 0)) return "a directoryName cannot be evaluated against the name constraints";
+      if (ex.includes(true)) return "the subject name is within an excluded directoryName subtree";
+      if (per.length > 0 && !per.includes(true)) return "the subject name is outside the permitted directoryName subtrees";
+      return void 0;
+    }
+    default:
+      return `a name of form [${name3.tag}] is constrained by a form rc-policy cannot evaluate`;
+  }
+}
+function stringProblem(label, value, within, permitted, excluded) {
+  const ex = excluded.map((c) => within(value, c));
+  const per = permitted.map((c) => within(value, c));
+  if (ex.includes(void 0) || per.includes(void 0)) return `${label} '${value}' cannot be evaluated against the name constraints`;
+  if (ex.includes(true)) return `${label} '${value}' is within an excluded subtree`;
+  if (per.length > 0 && !per.includes(true)) return `${label} '${value}' is outside the permitted subtrees`;
+  return void 0;
+}
+
+// src/pki/profile.ts
+var PROCESSED = /* @__PURE__ */ new Set([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectAltName,
+  OID.nameConstraints,
+  // RFC 5280 6.1 policy processing (policies.ts)
+  OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy
+]);
+var NEVER_CRITICAL = /* @__PURE__ */ new Map([
+  [OID.authorityKeyIdentifier, "authorityKeyIdentifier"],
+  [OID.subjectKeyIdentifier, "subjectKeyIdentifier"],
+  [OID.authorityInfoAccess, "authorityInfoAccess"]
+]);
+var RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+var RSA_PSS = "1.2.840.113549.1.1.10";
+var MGF1 = "1.2.840.113549.1.1.8";
+var HASH_BYTES = {
+  "2.16.840.1.101.3.4.2.1": 32,
+  // SHA-256
+  "2.16.840.1.101.3.4.2.2": 48,
+  // SHA-384
+  "2.16.840.1.101.3.4.2.3": 64
+  // SHA-512
+};
+var RSA_PKCS1 = /* @__PURE__ */ new Set(["1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13"]);
+var ECDSA = /* @__PURE__ */ new Set(["1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4"]);
+var NULL_PARAMS = (p) => p !== void 0 && p.length === 2 && p[0] === Tag.NULL && p[1] === 0;
+var CURVES2 = /* @__PURE__ */ new Set(["P-256", "P-384", "P-521"]);
+function signatureAlgorithmProblem(cert) {
+  const { oid, name: name3, params } = cert.signatureAlgorithm;
+  if (RSA_PKCS1.has(oid)) return NULL_PARAMS(params) ? void 0 : `${name3} without NULL parameters`;
+  if (ECDSA.has(oid)) return params === void 0 ? void 0 : `${name3} with parameters, which must be absent`;
+  if (oid === RSA_PSS) return pssProblem(params);
+  return `${name3}, which is not accepted (SHA-256/384/512 with RSA, RSA-PSS or ECDSA only)`;
+}
+function hashOf(der, t) {
+  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (!oid || extra || params && !(params.tag === Tag.NULL && params.end === params.body)) throw new DerError("bad hash");
+  return readOid(der, oid);
+}
+function pssProblem(params) {
+  try {
+    if (!params) return "RSA-PSS without parameters";
+    const bad = (why) => `RSA-PSS whose ${why}`;
+    const parts = children(params, expectTag(readRoot(params), Tag.SEQUENCE, "RSASSA-PSS-params"));
+    const field = (n) => parts.find((p) => p.tag === (160 | n));
+    const hashT = field(0);
+    const mgfT = field(1);
+    const saltT = field(2);
+    if (!hashT || !mgfT || !saltT) return bad("parameters do not name the hash, MGF1 and salt length");
+    const hash = hashOf(params, children(params, hashT)[0]);
+    const [mgfSeq] = children(params, mgfT);
+    const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, "MaskGenAlgorithm"));
+    const salt = readSmallInt(params, children(params, saltT)[0]);
+    const trailer = field(3);
+    if (trailer && readSmallInt(params, children(params, trailer)[0]) !== 1) return bad("trailer field is not 1");
+    if (!(hash in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
+    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash) return bad("mask generation is not MGF1 with the same hash");
+    if (salt !== HASH_BYTES[hash]) return bad("salt length differs from the hash length");
+    return void 0;
+  } catch {
+    return "RSA-PSS with malformed parameters";
+  }
+}
+function keyProblem(cert) {
+  const k = cert.publicKey;
+  if (k.algorithm === "rsa" && k.oid === RSA_ENCRYPTION) {
+    if ((k.bits ?? 0) < 2048) return `${describeKey(k)} key is too small (at least 2048 bits)`;
+    if ((k.bits ?? 0) % 8 !== 0) return `${describeKey(k)} key size is not a multiple of 8`;
+    return void 0;
+  }
+  if (k.algorithm === "ec") {
+    if (k.curve === "explicit-parameters") return "EC key with explicit curve parameters (a named curve is required)";
+    return CURVES2.has(k.curve ?? "") ? void 0 : `EC key on curve ${k.curve} is not accepted (P-256, P-384, P-521)`;
+  }
+  const what = k.algorithm === "rsa-pss" ? "RSA-PSS-only (id-RSASSA-PSS)" : describeKey(k);
+  return `${what} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
+}
+var signed = /* @__PURE__ */ new WeakMap();
+function signatureProblems(cert) {
+  let out = signed.get(cert);
+  if (out) return out;
+  out = [];
+  const who = `'${cert.subjectName}'`;
+  if (!cert.signatureAlgorithmsMatch) {
+    out.push({ code: "signature-algorithm", message: `${who}: the signature algorithm inside the certificate differs from the outer one` });
+  }
+  const sig = signatureAlgorithmProblem(cert);
+  if (sig) out.push({ code: "signature-algorithm", message: `${who} is signed with ${sig}` });
+  signed.set(cert, out);
+  return out;
+}
+var common = /* @__PURE__ */ new WeakMap();
+var asCa = /* @__PURE__ */ new WeakMap();
+function commonProblems(cert) {
+  let out = common.get(cert);
+  if (out) return out;
+  out = [];
+  const who = `'${cert.subjectName}'`;
+  if (cert.version !== 3) out.push({ code: "legacy-version", message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
+  const key2 = keyProblem(cert);
+  if (key2) out.push({ code: "key-type", message: `${who}: ${key2}` });
+  if (cert.issuer.rdns.length === 0) out.push({ code: "empty-name", message: `${who} has an empty issuer name` });
+  for (const e of cert.extensions) {
+    const syntax = EXTENSION_SYNTAX.get(e.oid);
+    if (syntax) {
+      try {
+        syntax(e.value, e.critical);
+      } catch (err) {
+        if (!(err instanceof DerError)) throw err;
+        out.push({ code: "malformed-extension", message: `${who} has a malformed ${e.oid} extension: ${err.message}` });
+      }
+    }
+    const never = NEVER_CRITICAL.get(e.oid);
+    if (never && e.critical) out.push({ code: "extension-criticality", message: `${who} marks ${never} critical, which RFC 5280 forbids` });
+    else if (e.critical && !PROCESSED.has(e.oid)) out.push({ code: "unknown-critical-extension", message: `${who} has an unrecognised critical extension ${e.oid}` });
+  }
+  if (cert.subject.rdns.length === 0) {
+    if (!cert.subjectAltName) out.push({ code: "empty-name", message: `${who} has an empty subject and no subjectAltName` });
+    else if (!cert.subjectAltNameCritical) {
+      out.push({ code: "extension-criticality", message: `a certificate with an empty subject (serial ${cert.serialNumber}) must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
+    }
+  }
+  const ku = cert.keyUsage;
+  if (ku?.has("keyCertSign") && !cert.isCa) out.push({ code: "key-usage", message: `${who} asserts keyCertSign without basicConstraints CA:TRUE` });
+  if (cert.isCa && ku && !ku.has("keyCertSign")) out.push({ code: "key-usage", message: `${who} is a CA (basicConstraints CA:TRUE) whose keyUsage lacks keyCertSign` });
+  if (cert.nameConstraints && !cert.isCa) out.push({ code: "name-constraints", message: `${who} is not a CA but carries nameConstraints` });
+  if (cert.basicConstraints?.pathLen !== void 0 && !cert.isCa) out.push({ code: "not-a-ca", message: `${who} sets pathLenConstraint without CA:TRUE` });
+  if (cert.subjectAltName) {
+    const bad = cert.subjectAltName.find((n) => n.kind === "ip" && n.value.length !== 4 && n.value.length !== 16);
+    if (bad) out.push({ code: "malformed-name", message: `${who} has an iPAddress subjectAltName that is not 4 or 16 bytes` });
+  }
+  common.set(cert, out);
+  return out;
+}
+function caProblems(cert) {
+  let out = asCa.get(cert);
+  if (out) return out;
+  out = [...commonProblems(cert)];
+  const who = `'${cert.subjectName}'`;
+  const bc = cert.extensions.find((e) => e.oid === OID.basicConstraints);
+  if (!bc) out.push({ code: "not-a-ca", message: `${who} has no basicConstraints extension, so it is not a CA` });
+  else if (!cert.isCa) out.push({ code: "not-a-ca", message: `${who} is not a CA (basicConstraints CA:FALSE)` });
+  else if (!bc.critical) out.push({ code: "extension-criticality", message: `${who} is a CA whose basicConstraints is not critical (RFC 5280 4.2.1.9)` });
+  if (!cert.keyUsage) out.push({ code: "key-usage", message: `${who} is used as a CA but has no keyUsage extension (keyCertSign is required)` });
+  if (cert.subject.rdns.length === 0) out.push({ code: "empty-name", message: `${who} is a CA with an empty subject name` });
+  if (cert.subjectKeyId === void 0) out.push({ code: "missing-extension", message: `${who} is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)` });
+  const aki = cert.authorityKeyId;
+  if (aki) {
+    if (aki.keyId === void 0) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must contain keyIdentifier` });
+    if (aki.hasIssuerAndSerial) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must not contain authorityCertIssuer or authorityCertSerialNumber` });
+    if (aki.keyId !== void 0 && cert.subjectKeyId !== void 0 && aki.keyId !== cert.subjectKeyId && cert.isSelfIssued && cert.isSignedBy(cert)) {
+      out.push({ code: "authority-key-id", message: `${who} is self-signed but its authorityKeyIdentifier differs from its subjectKeyIdentifier` });
+    }
+  }
+  const nc = cert.nameConstraints;
+  if (nc) {
+    if (nc.permitted.length === 0 && nc.excluded.length === 0) out.push({ code: "name-constraints", message: `${who}: nameConstraints has neither permitted nor excluded subtrees` });
+    if (nc.hasMinMax) out.push({ code: "name-constraints", message: `${who}: nameConstraints uses minimum/maximum, which RFC 5280 forbids` });
+    const bad = [...nc.permitted, ...nc.excluded].find((n) => !constraintWellFormed(n));
+    if (bad) out.push({ code: "name-constraints", message: `${who}: malformed ${describeConstraint(bad)} name constraint` });
+  }
+  asCa.set(cert, out);
+  return out;
+}
+function constraintWellFormed(n) {
+  if (n.kind === "dns") return isValidDnsConstraint(n.value);
+  if (n.kind === "ip") return isValidIpConstraint(n.value);
+  return true;
+}
+function describeConstraint(n) {
+  switch (n.kind) {
+    case "dns":
+      return `dNSName '${n.value}'`;
+    case "ip":
+      return "iPAddress";
+    case "email":
+      return `rfc822Name '${n.value}'`;
+    case "uri":
+      return `URI '${n.value}'`;
+    case "dn":
+      return "directoryName";
+    default:
+      return `GeneralName [${n.tag}]`;
+  }
+}
+function leafProblems(cert) {
+  const out = [...commonProblems(cert)];
+  const who = `'${cert.subjectName}'`;
+  if (cert.isCa && !cert.keyUsage) out.push({ code: "key-usage", message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
+  const serialBytes = cert.serialNumber.length / 2 - (cert.serialNumber.startsWith("00") ? 1 : 0);
+  if (cert.serialNegativeOrZero || serialBytes > 20) {
+    out.push({ code: "bad-serial", message: `${who} has a serial number that is zero, negative or longer than 20 octets (RFC 5280 4.1.2.2)` });
+  }
+  if (cert.subjectAltNameCritical && cert.subject.rdns.length > 0) {
+    out.push({ code: "extension-criticality", message: `${who} marks subjectAltName critical although its subject is not empty (CA/B BR 7.1.2.7.12)` });
+  }
+  if (!cert.isSelfIssued && cert.authorityKeyId?.keyId === void 0) {
+    out.push({ code: "missing-extension", message: `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+  }
+  return out;
+}
+
+// src/pki/policies.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function policiesOf(cert) {
+  let p = cache.get(cert);
+  if (p) return p;
+  const out = {};
+  for (const e of cert.extensions) {
+    try {
+      if (e.oid === OID.certificatePolicies) out.policies = decodeCertificatePolicies(e.value);
+      else if (e.oid === OID.policyMappings) out.mappings = decodePolicyMappings(e.value);
+      else if (e.oid === OID.inhibitAnyPolicy) out.inhibitAnyPolicy = decodeInhibitAnyPolicy(e.value);
+      else if (e.oid === OID.policyConstraints) {
+        const c = decodePolicyConstraints(e.value);
+        if (c.requireExplicitPolicy !== void 0) out.requireExplicitPolicy = c.requireExplicitPolicy;
+        if (c.inhibitPolicyMapping !== void 0) out.inhibitPolicyMapping = c.inhibitPolicyMapping;
+      }
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+    }
+  }
+  p = out;
+  cache.set(cert, p);
+  return p;
+}
+function policyProblem(path17, anchor) {
+  const all = [...path17, anchor];
+  if (!all.some((c) => c.extensions.some((e) => e.oid === OID.policyConstraints))) return void 0;
+  const anchorPolicies = policiesOf(anchor);
+  const constrains = anchorPolicies.policies || anchorPolicies.mappings || anchorPolicies.requireExplicitPolicy !== void 0 || anchorPolicies.inhibitPolicyMapping !== void 0 || anchorPolicies.inhibitAnyPolicy !== void 0;
+  const certs = (constrains ? all : [...path17]).reverse();
+  const n = certs.length;
+  let explicitPolicy = n + 1;
+  let inhibitAny = n + 1;
+  let policyMapping = n + 1;
+  let tree = { policy: ANY_POLICY, expected: /* @__PURE__ */ new Set([ANY_POLICY]), children: [] };
+  let level = [tree];
+  for (let i = 1; i <= n; i++) {
+    const cert = certs[i - 1];
+    const own = policiesOf(cert);
+    const p = constrains && i === 1 && !own.policies ? { ...own, policies: [ANY_POLICY] } : own;
+    const selfIssued = cert.isSelfIssued;
+    if (p.policies && tree) {
+      const next = [];
+      const child2 = (parent, policy2) => {
+        const node = { policy: policy2, expected: /* @__PURE__ */ new Set([policy2]), parent, children: [] };
+        parent.children.push(node);
+        next.push(node);
+      };
+      for (const policy2 of p.policies) {
+        if (policy2 === ANY_POLICY) continue;
+        const matches2 = level.filter((node) => node.expected.has(policy2));
+        if (matches2.length > 0) for (const node of matches2) child2(node, policy2);
+        else for (const node of level.filter((x) => x.policy === ANY_POLICY)) child2(node, policy2);
+      }
+      if (p.policies.includes(ANY_POLICY) && (inhibitAny > 0 || i < n && selfIssued)) {
+        for (const node of level) {
+          const present = new Set(node.children.map((c) => c.policy));
+          for (const policy2 of node.expected) if (!present.has(policy2)) child2(node, policy2);
+        }
+      }
+      tree = prune(tree, i);
+      level = tree ? next.filter((node) => attached(node, tree)) : [];
+    } else {
+      tree = void 0;
+      level = [];
+    }
+    if (i === n) break;
+    if (p.mappings && tree) {
+      const byIssuer = /* @__PURE__ */ new Map();
+      for (const [from, to] of p.mappings) byIssuer.set(from, (byIssuer.get(from) ?? /* @__PURE__ */ new Set()).add(to));
+      if (policyMapping > 0) {
+        for (const [from, to] of byIssuer) {
+          const nodes = level.filter((node) => node.policy === from);
+          if (nodes.length > 0) for (const node of nodes) node.expected = new Set(to);
+          else {
+            const any = level.find((node) => node.policy === ANY_POLICY);
+            if (any?.parent) {
+              const node = { policy: from, expected: new Set(to), parent: any.parent, children: [] };
+              any.parent.children.push(node);
+              level.push(node);
+            }
+          }
+        }
+      } else {
+        for (const node of level.filter((x) => byIssuer.has(x.policy))) node.parent.children = node.parent.children.filter((c) => c !== node);
+        level = level.filter((x) => !byIssuer.has(x.policy));
+        tree = prune(tree, i);
+        if (!tree) level = [];
+      }
+    }
+    if (!selfIssued) {
+      if (explicitPolicy > 0) explicitPolicy--;
+      if (policyMapping > 0) policyMapping--;
+      if (inhibitAny > 0) inhibitAny--;
+    }
+    if (p.requireExplicitPolicy !== void 0) explicitPolicy = Math.min(explicitPolicy, p.requireExplicitPolicy);
+    if (p.inhibitPolicyMapping !== void 0) policyMapping = Math.min(policyMapping, p.inhibitPolicyMapping);
+    if (p.inhibitAnyPolicy !== void 0) inhibitAny = Math.min(inhibitAny, p.inhibitAnyPolicy);
+  }
+  if (explicitPolicy > 0) explicitPolicy--;
+  if (policiesOf(certs[n - 1]).requireExplicitPolicy === 0) explicitPolicy = 0;
+  if (explicitPolicy > 0 || tree) return void 0;
+  return "an explicit certificate policy is required (policyConstraints requireExplicitPolicy) but no policy is valid for the whole path (RFC 5280 6.1)";
+}
+function prune(root, depth) {
+  const walk = (node, d) => {
+    if (d === depth) return true;
+    node.children = node.children.filter((c) => walk(c, d + 1));
+    return node.children.length > 0;
+  };
+  return walk(root, 0) ? root : void 0;
+}
+function attached(node, root) {
+  let p = node;
+  while (p?.parent) {
+    if (!p.parent.children.includes(p)) return false;
+    p = p.parent;
+  }
+  return p === root;
+}
+
+// src/pki/chain.ts
+var DEFAULT_MAX_DEPTH = 8;
+var MAX_ATTEMPTS = 1e3;
+var PURPOSE_OID = { serverAuth: EKU.serverAuth, clientAuth: EKU.clientAuth };
+var NOT_WITH_TLS = [EKU.codeSigning, EKU.OCSPSigning, EKU.timeStamping];
+var SearchExhausted = class extends Error {
+};
+function validatePath(leaf, intermediates, anchors2, options) {
+  const errors = leafErrors(leaf, options);
+  const search = new PathSearch(intermediates, anchors2, options);
+  let path17;
+  try {
+    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path17 = [leaf];
+    else {
+      errors.push(...signatureProblems(leaf));
+      path17 = search.extend([leaf]);
+    }
+  } catch (err) {
+    if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
+    return { ok: false, errors: [...errors, { code: "too-complex", message: `path building gave up: ${err.message}` }] };
+  }
+  if (path17) return errors.length === 0 ? { ok: true, path: path17, errors } : { ok: false, path: path17, errors };
+  return { ok: false, errors: [...errors, ...search.explain(leaf)] };
+}
+var seconds = (d) => Math.floor(d.getTime() / 1e3) * 1e3;
+function validityError(cert, t, who) {
+  if (t > cert.notAfter.getTime()) return { code: "expired", message: `${who} expired ${cert.notAfter.toISOString()}` };
+  if (t < cert.notBefore.getTime()) return { code: "not-yet-valid", message: `${who} is not valid before ${cert.notBefore.toISOString()}` };
+  return void 0;
+}
+function leafErrors(leaf, o) {
+  const out = leafProblems(leaf);
+  const who = `'${leaf.subjectName}'`;
+  const v = validityError(leaf, seconds(o.at), who);
+  if (v) out.push(v);
+  if (o.purpose) {
+    const eku = leaf.extKeyUsage;
+    if (!eku) out.push({ code: "eku-missing", message: `${who} has no extendedKeyUsage extension; ${o.purpose} is required` });
+    else if (!eku.includes(PURPOSE_OID[o.purpose])) {
+      out.push({ code: "eku-missing", message: `${who} extendedKeyUsage (${eku.map(ekuName).join(", ")}) lacks ${o.purpose}` });
+    } else if (eku.includes(EKU.anyExtendedKeyUsage)) {
+      out.push({ code: "eku-any", message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
+    }
+    const forbidden = eku?.filter((p) => NOT_WITH_TLS.includes(p));
+    if (forbidden && forbidden.length > 0) {
+      out.push({ code: "eku-forbidden", message: `${who} extendedKeyUsage includes ${forbidden.map(ekuName).join(", ")}, which a TLS certificate must not carry (CA/B BR 7.1.2.7.10)` });
+    }
+  }
+  if (o.purpose && leaf.isCa) {
+    out.push({ code: "ca-as-leaf", message: `${who} is a CA certificate (basicConstraints CA:TRUE), not a ${o.purpose} end-entity certificate` });
+  }
+  if (o.hostname !== void 0) {
+    const dns = leaf.dnsNames;
+    if (!isValidHostname(o.hostname)) out.push({ code: "hostname-mismatch", message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
+    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
+      const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(", ")}` : "it has no dNSName entries; the CN is never used";
+      out.push({ code: "hostname-mismatch", message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
+    }
+  }
+  if (o.purpose === "serverAuth" || o.hostname !== void 0) {
+    const sans = new Set(leaf.dnsNames);
+    for (const cn of attributeValues(leaf.subject, OID_CN)) {
+      if ((cn.includes(".") || cn.includes(":")) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
+        out.push({ code: "cn-not-in-san", message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
+      }
+    }
+  }
+  return out;
+}
+function ipSanTexts(cert) {
+  const out = [];
+  for (const n of cert.subjectAltName ?? []) if (n.kind === "ip" && n.value.length === 4) out.push(n.value.join("."));
+  return out;
+}
+var short = (hex) => hex.length > 16 ? `${hex.slice(0, 16)}\u2026` : hex;
+var sameKeyAndName = (a, b) => sameName(a.subject, b.subject) && equalBytes(a.publicKey.spki, b.publicKey.spki);
+var PathSearch = class {
+  #intermediates;
+  #anchors;
+  #o;
+  #t;
+  #maxDepth;
+  #budget = { left: NAME_CONSTRAINT_BUDGET };
+  #attempts = 0;
+  #best = [];
+  constructor(intermediates, anchors2, o) {
+    const seen = /* @__PURE__ */ new Set();
+    const unique = (c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint) !== void 0;
+    this.#anchors = anchors2.filter(unique);
+    this.#intermediates = intermediates.filter(unique);
+    this.#o = o;
+    this.#t = seconds(o.at);
+    this.#maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;
+  }
+  get #anchorLabel() {
+    return this.#o.labels?.anchors ?? "the trust anchors";
+  }
+  get #intermediateLabel() {
+    return this.#o.labels?.intermediates ?? "the untrusted intermediates";
+  }
+  #candidates(cert) {
+    const out = [];
+    for (const a of this.#anchors) if (couldIssue(a, cert)) out.push({ cert: a, anchor: true });
+    const later = [];
+    for (const c of this.#intermediates) {
+      if (!couldIssue(c, cert)) continue;
+      (c.notBefore.getTime() <= this.#t && this.#t <= c.notAfter.getTime() ? out : later).push({ cert: c, anchor: false });
+    }
+    return later.length > 0 ? out.concat(later) : out;
+  }
+  /** Depth-first: returns the first complete valid path extending `path`, or undefined. */
+  extend(path17) {
+    const top = path17[path17.length - 1];
+    let tried = 0;
+    let looped = false;
+    for (const cand of this.#candidates(top)) {
+      if (this.#loops(path17, cand.cert)) {
+        looped = true;
+        continue;
+      }
+      tried++;
+      if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
+      const problems = this.#edgeProblems(path17, cand);
+      if (problems.length > 0) {
+        this.#record(path17.length, problems.map((p) => this.#frame(p, cand, top)));
+        continue;
+      }
+      if (cand.anchor) {
+        const policy2 = policyProblem(path17, cand.cert);
+        if (!policy2) return [...path17, cand.cert];
+        this.#record(path17.length, [this.#frame({ code: "certificate-policy", message: policy2 }, cand, top)]);
+        continue;
+      }
+      if (path17.length > this.#maxDepth) {
+        this.#record(path17.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
+        continue;
+      }
+      const found = this.extend([...path17, cand.cert]);
+      if (found) return found;
+    }
+    if (tried === 0) this.#record(path17.length, [this.#notFound(top, looped)]);
+    return void 0;
+  }
+  /**
+   * A candidate with the same name and key as a certificate p on the path only repeats a shorter
+   * path when it could have issued what p issues: then it was a candidate there, and tried first.
+   * Otherwise (its key identifier ruled it out there) the path through it is new, and is tried.
+   */
+  #loops(path17, cand) {
+    for (let i = 0; i < path17.length; i++) {
+      if (!sameKeyAndName(path17[i], cand)) continue;
+      if (i === 0 || couldIssue(cand, path17[i - 1])) return true;
+    }
+    return false;
+  }
+  #notFound(top, looped = false) {
+    const pools = `${this.#intermediateLabel} or ${this.#anchorLabel}`;
+    if (top.isSelfIssued && top.isSignedBy(top)) {
+      return { code: "untrusted-root", message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
+    }
+    if (looped) {
+      return { code: "issuer-not-found", message: `the only issuer of '${top.subjectName}' among ${pools} leads back into the path (a cycle); none reaches ${this.#anchorLabel}` };
+    }
+    const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
+    const needed = top.authorityKeyId?.keyId;
+    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => sameName(c.subject, top.issuer) && c.subjectKeyId !== needed);
+    if (renamed?.subjectKeyId && needed) {
+      const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
+      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;
+      return { code: "issuer-not-found", message: message + hint };
+    }
+    return { code: "issuer-not-found", message };
+  }
+  #frame(p, cand, top) {
+    const from = cand.anchor ? this.#anchorLabel : this.#intermediateLabel;
+    return { code: p.code, message: `${p.message} (candidate issuer of '${top.subjectName}' from ${from})` };
+  }
+  #record(depth, errors) {
+    const current = this.#best[0]?.depth ?? 0;
+    if (depth > current) this.#best = [{ depth, errors }];
+    else if (depth === current) this.#best.push({ depth, errors });
+  }
+  /** Why no path was found: the rejections of the candidates that came closest to a trust anchor. */
+  explain(leaf) {
+    const seen = /* @__PURE__ */ new Set();
+    const out = [];
+    for (const f2 of this.#best) {
+      for (const e of f2.errors) {
+        if (seen.has(e.message)) continue;
+        seen.add(e.message);
+        out.push(e);
+      }
+    }
+    if (out.length === 0) out.push(this.#notFound(leaf));
+    return out;
+  }
+  /** Everything that stops `cand` from issuing the top of `path` on this path. */
+  #edgeProblems(path17, cand) {
+    const top = path17[path17.length - 1];
+    const ca = cand.cert;
+    const who = `'${ca.subjectName}'`;
+    if (!top.isSignedBy(ca)) {
+      return [{ code: "bad-signature", message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
+    }
+    const out = path17.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === void 0) {
+      out.push({ code: "missing-extension", message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
+    }
+    const v = validityError(ca, this.#t, who);
+    if (v) out.push(v);
+    const purpose = this.#o.purpose;
+    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose])) {
+      const instead = ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage) ? " (anyExtendedKeyUsage does not stand in for it)" : "";
+      out.push({ code: "eku-missing", message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(", ")}, which excludes ${purpose}${instead}` });
+    }
+    const pathLen = ca.basicConstraints?.pathLen;
+    if (pathLen !== void 0) {
+      let below = 0;
+      for (let i = 1; i < path17.length; i++) if (!path17[i].isSelfIssued) below++;
+      if (below > pathLen) out.push({ code: "path-len-exceeded", message: `${who} allows ${pathLen} intermediate(s) below it (pathLenConstraint) but this path has ${below}` });
+    }
+    if (ca.nameConstraints) {
+      for (let i = 0; i < path17.length; i++) {
+        const cert = path17[i];
+        if (i > 0 && cert.isSelfIssued) continue;
+        const problem = nameConstraintProblem(ca, cert, i === 0, this.#budget);
+        if (problem) {
+          out.push({ code: "name-constraints", message: `'${cert.subjectName}' violates the name constraints of ${who}: ${problem}` });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+};
+
+// src/matrix.ts
+function handshakePairs(m) {
+  const t = m.topology;
+  const out = [];
+  const breaksByList = /* @__PURE__ */ new Map();
+  const breaksOf = (ids) => {
+    if (!ids) return /* @__PURE__ */ new Map();
+    const key2 = ids.join("\0");
+    let found = breaksByList.get(key2);
+    if (!found) breaksByList.set(key2, found = tlsBreaksOnPath(t, ids));
+    return found;
+  };
+  const seen = /* @__PURE__ */ new Map();
+  const expanded = /* @__PURE__ */ new Map();
+  const reach = (ids, expand) => {
+    const key2 = ids ? ids.join("\0") : "\0default";
+    let servers = expanded.get(key2);
+    if (!servers) expanded.set(key2, servers = terminatingServers(t, expand()));
+    return servers;
+  };
+  const add = (client, servers, breaks) => {
+    let done = seen.get(client.id);
+    if (!done) seen.set(client.id, done = /* @__PURE__ */ new Set());
+    for (const server of servers) {
+      if (done.has(server.id)) continue;
+      done.add(server.id);
+      const b = breaks.get(server.id);
+      out.push({ client, server, ...b && { breaks: b } });
+    }
+  };
+  for (const c of t.clients) {
+    const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
+    add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers, breaksOf(c.connectsTo));
+  }
+  for (const g of t.gateways) {
+    for (const u of g.upstreams) {
+      if (u.tls !== "reencrypt") continue;
+      const servers = reach([u.to], () => serversReached(m, [u.to]));
+      add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers, breaksOf([u.to]));
+    }
+  }
+  return out;
+}
+var MAX_REASONS = 3;
+function reasonOf(errors) {
+  const messages = [...new Set(errors.map((e) => e.message))];
+  const more = messages.length > MAX_REASONS ? ` (and ${messages.length - MAX_REASONS} more)` : "";
+  return messages.slice(0, MAX_REASONS).join("; ") + more;
+}
+var fail2 = (reason, because) => ({ ok: false, reason, ...because?.length && { because } });
+var skip = (reason) => ({ ok: false, skipped: true, reason });
+var Verdicts = class {
+  #byBundle = /* @__PURE__ */ new Map();
+  get(bundle, party, compute) {
+    let inner = this.#byBundle.get(bundle);
+    if (!inner) this.#byBundle.set(bundle, inner = /* @__PURE__ */ new Map());
+    let v = inner.get(party);
+    if (!v) inner.set(party, v = compute());
+    return v;
+  }
+};
+var handshakeMatrix = memo((m) => {
+  const t = m.topology;
+  const cas = caCertificates(m);
+  const canonical = /* @__PURE__ */ new Map();
+  const intern = (c) => {
+    const known = canonical.get(c.fingerprint);
+    if (known) return known;
+    canonical.set(c.fingerprint, c);
+    return c;
+  };
+  for (const c of cas.values()) intern(c);
+  const byChain = /* @__PURE__ */ new Map();
+  const servers = new Verdicts();
+  const initiators = new Verdicts();
+  const anchors2 = /* @__PURE__ */ new Map();
+  const anchorsOf = (bundleId) => {
+    let out = anchors2.get(bundleId);
+    if (out === void 0) {
+      const bundle = lookup(t, bundleId, "trustBundle");
+      const certs = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
+      const unreadable2 = bundle ? unreadableAmong(m, bundle.cas) : [];
+      const problem = !bundle ? `trust bundle ${bundleId} is not declared` : certs.length === 0 ? `trust bundle ${bundleId} holds no readable CA certificate${unreadable2.length ? ` (${unreadable2.map((c) => c.target).join(", ")} cannot be read)` : ""}` : void 0;
+      out = { certs, unreadable: unreadable2, ...problem && { problem } };
+      anchors2.set(bundleId, out);
+    }
+    return out;
+  };
+  const validate = (source, what, bundleId, purpose, sender, hostname) => {
+    if (!source) return fail2(`${what} has no certificate`);
+    if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
+    const chain = chainOf(m, source);
+    if (chain.length === 0) {
+      const cause = unreadableCause(m, source);
+      return fail2(`${what} certificate file ${source.file.path} cannot be read`, cause && [cause]);
+    }
+    const owner = ownerOf(m, source) ?? what;
+    const key2 = `${bundleId}|${purpose}|${hostname ?? ""}|${owner}|${chain.map((c) => c.fingerprint).join(",")}`;
+    let verdict2 = byChain.get(key2);
+    if (verdict2) return verdict2;
+    const anchors3 = anchorsOf(bundleId);
+    if (anchors3.problem !== void 0) verdict2 = fail2(anchors3.problem, anchors3.unreadable);
+    else {
+      const [leaf, ...intermediates] = chain.map(intern);
+      const r = validatePath(leaf, intermediates, anchors3.certs, {
+        at: m.at,
+        purpose,
+        ...hostname !== void 0 && { hostname },
+        labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` }
+      });
+      const because = r.ok ? void 0 : anchors3.unreadable.length > 0 ? anchors3.unreadable : pathCauses(m, r.errors, r.path, owner, purpose === "serverAuth" ? owner : void 0);
+      verdict2 = r.ok ? { ok: true } : fail2(reasonOf(r.errors), because);
+    }
+    byChain.set(key2, verdict2);
+    return verdict2;
+  };
+  return handshakePairs(m).map(({ client, server, breaks }) => {
+    const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail2(
+      client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
+    );
+    let clientAuth;
+    if (server.clientAuth.required) {
+      const bundle = server.clientAuth.trustBundle;
+      clientAuth = bundle ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, "clientAuth", "client")) : fail2(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
+    }
+    const path17 = breaks && {
+      ok: false,
+      reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
+      because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
+    };
+    const ok = !path17 && serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path17 && { path: path17 }, ok };
+  });
+});
+var matrixForReport = (pairs) => pairs.map((p) => ({
+  client: p.client.id,
+  server: p.server.id,
+  ok: p.ok,
+  serverAuth: p.serverAuth,
+  ...p.clientAuth && { clientAuth: p.clientAuth },
+  ...p.path && { path: p.path }
+}));
+
+// src/rules/trust/untrusted-server.ts
+var rule32 = defineRule({
+  meta: {
+    id: "trust/untrusted-server",
+    severity: "error",
+    title: "Every client accepts the server certificate of every server it connects to",
+    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (the RC system design); a gateway validates its upstream the same way (API Management validates the ingress certificate; a router validates its backend with its truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
+    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76; RFC 6125 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
+    remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
+    messages: {
+      rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}",
+      pathBroken: "{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}"
+    },
+    concerns: ["handshakes"]
+  },
+  *check(model) {
+    for (const p of handshakeMatrix(model)) {
+      if (p.path && !p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.path.reason };
+        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
+        continue;
+      }
+      if (p.serverAuth.ok || p.serverAuth.skipped) continue;
+      yield {
+        target: p.id,
+        messageId: "rejected",
+        data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
+        location: p.client.location,
+        ...p.serverAuth.because && { because: p.serverAuth.because }
+      };
+    }
+  }
+});
+
+// src/rules/trust/untrusted-client.ts
+var rule33 = defineRule({
+  meta: {
+    id: "trust/untrusted-client",
+    severity: "error",
+    title: "Every server that requires client certificates accepts the certificate of every client that connects to it",
+    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (the RC system design); the AKS ingress verifies API Management's client certificate (the App Gateway, API Management and AKS design), the backend only accepts the router's (the router and backend mTLS design), the TLS listener verifies clients against the uploaded CA (the ELB mutual TLS design). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; RFC 5280 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
+    remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
+    messages: {
+      rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}",
+      pathBroken: "{{server}} cannot validate the client certificate of {{client}}: {{reason}}"
+    },
+    concerns: ["handshakes"]
+  },
+  *check(model) {
+    for (const p of handshakeMatrix(model)) {
+      if (p.path && p.clientAuth) {
+        const data = { client: p.client.id, server: p.server.id, reason: p.path.reason };
+        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
+        continue;
+      }
+      if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
+      yield {
+        target: p.id,
+        messageId: "rejected",
+        data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
+        location: p.client.location,
+        ...p.clientAuth.because && { because: p.clientAuth.because }
+      };
+    }
+  }
+});
+
+// src/rules/trust/bundle-mismatch.ts
+var list = (items) => items.join(", ");
+var rule34 = defineRule({
+  meta: {
+    id: "trust/bundle-mismatch",
+    severity: "error",
+    title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
+    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (the CA rollover design). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
+    source: "docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
+    remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
+    messages: {
+      mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}",
+      unchecked: "{{source}} cannot be compared with the declared CAs of {{bundle}}: {{unreadable}} cannot be read"
+    }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    const idsByFingerprint = caIdsByFingerprint(model);
+    for (const b of model.topology.trustBundles) {
+      const declared = b.cas.flatMap((id) => {
+        const cert = cas.get(id);
+        return cert ? [{ id, fingerprint: cert.fingerprint }] : [];
+      });
+      const complete = declared.length === b.cas.length;
+      const unreadable2 = unreadableAmong(model, b.cas);
+      const compare = function* (file, source, location2) {
+        if (!file || file.certs.length === 0) return;
+        if (unreadable2.length > 0) {
+          const data = { source, bundle: b.id, unreadable: unreadable2.map((c) => c.target).join(", ") };
+          yield { target: b.id, messageId: "unchecked", data, location: location2, because: unreadable2 };
+          return;
+        }
+        const held = new Set(file.certs.map((c) => c.fingerprint));
+        const wanted = new Set(declared.map((d) => d.fingerprint));
+        const missing = declared.filter((d) => !held.has(d.fingerprint)).map((d) => d.id);
+        const extra = complete ? [...new Map(file.certs.filter((c) => !wanted.has(c.fingerprint)).map((c) => [c.fingerprint, c])).values()].map((c) => {
+          const id = idsByFingerprint.get(c.fingerprint);
+          return id ? `${id} (${c.subjectName})` : `${c.subjectName} (not a declared CA)`;
+        }) : [];
+        if (missing.length === 0 && extra.length === 0) return;
+        const details = [missing.length > 0 && `missing ${list(missing)}`, extra.length > 0 && `extra ${list(extra)}`].filter(Boolean).join("; ");
+        yield { target: b.id, messageId: "mismatch", data: { source, bundle: b.id, details }, location: location2 };
+      };
+      if (b.file) yield* compare(model.files.get(b.file.absolute), b.file.path, b.file.location);
+      if (b.configMap) {
+        const { file, key: key2, location: location2 } = b.configMap;
+        yield* compare(model.files.get(configMapKey(file.absolute, key2)), `ConfigMap ${file.path} (key ${key2})`, location2);
+      }
+    }
+  }
+});
+
+// src/rules/trust/not-a-ca.ts
+var rule35 = defineRule({
+  meta: {
+    id: "trust/not-a-ca",
+    severity: "error",
+    title: "Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign",
+    rationale: "The estate trusts its CAs to sign broker and client certificates (root and intermediate CAs are what both sides of the mTLS handshake validate against). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.",
+    source: "RFC 5280 \xA74.2.1.3, \xA74.2.1.9, \xA76.1.4; docs/architectures/rc-system.md#certificate-types",
+    remedy: "Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.",
+    messages: { notCa: "{{id}} ({{subject}}) is declared as a CA but {{problems}}" }
+  },
+  *check(model) {
+    for (const ca of model.topology.cas) {
+      const cert = leafOf(model, ca.cert);
+      if (!cert) continue;
+      const problems = [];
+      if (!cert.basicConstraints) problems.push("has no basicConstraints extension");
+      else if (!cert.basicConstraints.ca) problems.push("has basicConstraints CA:FALSE");
+      if (!cert.keyUsage) problems.push("has no keyUsage extension, so keyCertSign is not asserted");
+      else if (!cert.keyUsage.has("keyCertSign")) problems.push(`has keyUsage ${[...cert.keyUsage].join(", ") || "(empty)"} without keyCertSign`);
+      if (problems.length === 0) continue;
+      yield { target: ca.id, messageId: "notCa", data: { id: ca.id, subject: cert.subjectName, problems: problems.join(" and ") }, location: ca.cert.file?.location ?? ca.location };
+    }
+  }
+});
+
+// src/rules/trust/issuer-mismatch.ts
+var rule36 = defineRule({
+  meta: {
+    id: "trust/issuer-mismatch",
+    severity: "error",
+    title: "Each declared CA is signed by its declared issuer; a CA without one is self-signed",
+    rationale: 'The CA hierarchy in the topology is what reviewers read (a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
+    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.",
+    messages: {
+      notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
+      notSelfSigned: "{{id}} ({{subject}}) declares no issuer but is not self-signed: it was issued by {{actual}}",
+      issuerUnreadable: "{{id}} ({{subject}}) cannot be checked against its declared issuer {{issuer}}, whose certificate cannot be read",
+      badSelfSignature: "{{id}} ({{subject}}) declares no issuer, but its self-signature does not verify with its own key"
+    }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    for (const ca of model.topology.cas) {
+      const cert = cas.get(ca.id);
+      if (!cert) continue;
+      const location2 = ca.cert.file?.location ?? ca.location;
+      const data = { id: ca.id, subject: cert.subjectName, actual: cert.issuerName };
+      if (ca.issuer !== void 0) {
+        const issuer = cas.get(ca.issuer);
+        if (!issuer) {
+          const because = unreadableAmong(model, [ca.issuer]);
+          if (because.length > 0) yield { target: ca.id, messageId: "issuerUnreadable", data: { ...data, issuer: ca.issuer }, location: location2, because };
+          continue;
+        }
+        if (couldIssue(issuer, cert) && cert.isSignedBy(issuer)) continue;
+        yield { target: ca.id, messageId: "notSignedBy", data: { ...data, issuer: ca.issuer, issuerSubject: issuer.subjectName }, location: location2 };
+      } else if (!(couldIssue(cert, cert) && cert.isSignedBy(cert))) {
+        yield { target: ca.id, messageId: couldIssue(cert, cert) ? "badSelfSignature" : "notSelfSigned", data, location: location2 };
+      }
+    }
+  }
+});
+
+// src/model/lineage.ts
+var issuerPool = memo((m) => {
+  const bySubject = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const add = (c) => {
+    if (seen.has(c.fingerprint)) return;
+    seen.add(c.fingerprint);
+    const key2 = toHex(c.subject.der);
+    const list3 = bySubject.get(key2);
+    if (list3) list3.push(c);
+    else bySubject.set(key2, [c]);
+  };
+  for (const c of caCertificates(m).values()) add(c);
+  for (const ref of certReferences(m)) chainOf(m, ref.source).slice(1).forEach(add);
+  return bySubject;
+});
+var issuerCache = memo((_) => /* @__PURE__ */ new Map());
+function issuersOf(m, cert) {
+  const cache2 = issuerCache(m);
+  let out = cache2.get(cert.fingerprint);
+  if (out === void 0) {
+    const selfSigned = couldIssue(cert, cert) && cert.isSignedBy(cert);
+    const candidates = selfSigned ? [] : issuerPool(m).get(toHex(cert.issuer.der)) ?? [];
+    out = candidates.filter((c) => c.fingerprint !== cert.fingerprint && couldIssue(c, cert) && cert.isSignedBy(c));
+    cache2.set(cert.fingerprint, out);
+  }
+  return out;
+}
+var ancestorCache = memo((_) => /* @__PURE__ */ new Map());
+var walkCache = memo((_) => /* @__PURE__ */ new Map());
+function walkUp(m, start) {
+  const cache2 = walkCache(m);
+  let out = cache2.get(start.fingerprint);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set();
+  const stack = [start];
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (out.has(c.fingerprint)) continue;
+    out.add(c.fingerprint);
+    stack.push(...issuersOf(m, c));
+  }
+  cache2.set(start.fingerprint, out);
+  return out;
+}
+function ancestors(m, cert) {
+  const cache2 = ancestorCache(m);
+  let out = cache2.get(cert.fingerprint);
+  if (out) return out;
+  out = /* @__PURE__ */ new Set([cert.fingerprint]);
+  for (const issuer of issuersOf(m, cert)) for (const f2 of walkUp(m, issuer)) out.add(f2);
+  cache2.set(cert.fingerprint, out);
+  return out;
+}
+function chainsTo(m, cert, caId) {
+  const ca = caCertificates(m).get(caId);
+  return ca !== void 0 && ancestors(m, cert).has(ca.fingerprint);
+}
+
+// src/rules/trust/validity-nesting.ts
+var rule37 = defineRule({
+  meta: {
+    id: "trust/validity-nesting",
+    severity: "warning",
+    title: "No certificate outlives the CA that issued it",
+    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. A sound hierarchy keeps the intermediate well inside the root's lifetime (for example 91 days under a 365-day root) and rolls it over before the root expires; the renewal plan has to follow the shortest-lived certificate on the path.",
+    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
+    messages: {
+      outlives: "{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}"
+    },
+    concerns: ["validity"]
+  },
+  *check(model) {
+    const ids = caIdsByFingerprint(model);
+    for (const u of certificateUses(model)) {
+      const issuers = issuersOf(model, u.cert);
+      if (issuers.length === 0) continue;
+      const longest = issuers.reduce((a, b) => b.notAfter > a.notAfter ? b : a);
+      if (u.cert.notAfter <= longest.notAfter) continue;
+      const id = ids.get(longest.fingerprint);
+      yield {
+        target: u.target,
+        messageId: "outlives",
+        data: {
+          kind: u.kind,
+          subject: u.cert.subjectName,
+          notAfter: isoDate(u.cert.notAfter),
+          issuer: id ? `${id} (${longest.subjectName})` : longest.subjectName,
+          issuerNotAfter: isoDate(longest.notAfter)
+        },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/trust/index.ts
+var rules7 = [rule32, rule33, rule34, rule35, rule36, rule37];
+
+// src/rules/rollover/dual-roots.ts
+var rule38 = defineRule({
+  meta: {
+    id: "rollover/dual-roots",
+    severity: "error",
+    title: "While a root rollover is in progress, every bundle that trusts one of the two roots trusts both",
+    rationale: "Every trust bundle must hold both the old and the new root before anything is issued under the new one, so that no client ever meets a server chain it cannot validate; only then is the intermediate rolled over and the servers reissued. During trust-both and issue-new, certificates under either root may be presented at any moment.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
+    remedy: "Add the missing root to the bundle's cas (and to its file / ConfigMap) before any certificate is issued under the new root.",
+    messages: {
+      oneRoot: "{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both"
+    }
+  },
+  applies: (model) => model.topology.rollover !== void 0 && model.topology.rollover.phase !== "retire-old",
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (!rollover || rollover.phase === "retire-old") return;
+    const { from, to, phase } = rollover;
+    for (const b of model.topology.trustBundles) {
+      const hasFrom = b.cas.includes(from);
+      const hasTo = b.cas.includes(to);
+      if (hasFrom === hasTo) continue;
+      yield {
+        target: b.id,
+        messageId: "oneRoot",
+        data: { bundle: b.id, has: hasFrom ? from : to, lacks: hasFrom ? to : from, phase, from, to },
+        location: b.location
+      };
+    }
+  }
+});
+
+// src/rules/rollover/old-root-in-use.ts
+var rule39 = defineRule({
+  meta: {
+    id: "rollover/old-root-in-use",
+    severity: "error",
+    title: "When the old root is retired, nothing depends on it any more",
+    rationale: "A root is rolled over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA76.1",
+    remedy: "Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.",
+    messages: {
+      leaf: "{{subject}} still chains only to the retired root {{from}}, not to {{to}}",
+      bundle: "{{bundle}} still trusts the retired root {{from}}"
+    }
+  },
+  applies: (model) => model.topology.rollover?.phase === "retire-old",
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (rollover?.phase !== "retire-old") return;
+    const { from, to } = rollover;
+    for (const b of model.topology.trustBundles) {
+      if (b.cas.includes(from)) yield { target: b.id, messageId: "bundle", data: { bundle: b.id, from }, location: b.location };
+    }
+    if (!caCertificates(model).has(from)) return;
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf" || !chainsTo(model, u.cert, from) || chainsTo(model, u.cert, to)) continue;
+      yield { target: u.target, messageId: "leaf", data: { subject: u.cert.subjectName, from, to }, location: u.location };
+    }
+  }
+});
+
+// src/rules/rollover/root-expiring.ts
+var rule40 = defineRule({
+  meta: {
+    id: "rollover/root-expiring",
+    severity: "warning",
+    title: "A root that certificates chain to is rolled over well before it expires",
+    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA74.1.2.5",
+    remedy: "Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.",
+    messages: {
+      expiring: "root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared"
+    },
+    concerns: ["validity"]
+  },
+  *check(model) {
+    const { at, params, topology: topology2 } = model;
+    const cas = caCertificates(model);
+    const leaves = certificateUses(model).filter((u) => u.kind === "leaf");
+    for (const ca of topology2.cas) {
+      const cert = cas.get(ca.id);
+      if (!cert || ca.issuer !== void 0 || !cert.validAt(at)) continue;
+      if (cert.notAfter.getTime() - at.getTime() >= params.rootRenewBeforeDays * DAY_MS) continue;
+      if (topology2.rollover?.from === ca.id) continue;
+      const count = new Set(leaves.filter((u) => chainsTo(model, u.cert, ca.id)).map((u) => u.target)).size;
+      if (count === 0) continue;
+      yield {
+        target: ca.id,
+        messageId: "expiring",
+        data: {
+          id: ca.id,
+          subject: cert.subjectName,
+          date: isoDate(cert.notAfter),
+          days: daysBetween(at, cert.notAfter),
+          window: params.rootRenewBeforeDays,
+          leaves: count === 1 ? "1 certificate" : `${count} certificates`
+        },
+        location: ca.cert.file?.location ?? ca.location
+      };
+    }
+  }
+});
+
+// src/rules/rollover/progress.ts
+var SHOWN = 10;
+var rule41 = defineRule({
+  meta: {
+    id: "rollover/progress",
+    severity: "info",
+    title: "During a root rollover: how many certificates chain to the new root, and which do not yet",
+    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
+    remedy: "Reissue the listed certificates under the new root; move to retire-old when none is left.",
+    messages: {
+      progress: "rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}"
+    }
+  },
+  applies: (model) => model.topology.rollover !== void 0,
+  *check(model) {
+    const rollover = model.topology.rollover;
+    if (!rollover) return;
+    const { from, to, phase, location: location2 } = rollover;
+    const cas = caCertificates(model);
+    if (!cas.has(from) || !cas.has(to)) return;
+    const moved = /* @__PURE__ */ new Set();
+    const waiting = /* @__PURE__ */ new Set();
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf") continue;
+      if (chainsTo(model, u.cert, to)) moved.add(u.target);
+      else if (chainsTo(model, u.cert, from)) waiting.add(u.target);
+    }
+    const names2 = [...waiting];
+    const pending = names2.length === 0 ? "" : `; not yet: ${names2.slice(0, SHOWN).join(", ")}${names2.length > SHOWN ? ` and ${names2.length - SHOWN} more` : ""}`;
+    yield {
+      target: to,
+      messageId: "progress",
+      data: { from, to, phase, done: moved.size, total: moved.size + waiting.size, pending },
+      location: location2
+    };
+  }
+});
+
+// src/rules/rollover/index.ts
+var rules8 = [rule38, rule39, rule40, rule41];
+
+// src/rules/policy/expired-waiver.ts
+var rule42 = defineRule({
+  meta: {
+    id: "policy/expired-waiver",
+    severity: "error",
+    title: "Every waiver is within its expiry date",
+    rationale: "A waiver is a dated promise to fix something (SPEC \xA72). Past its date it stops waiving, and the run says so loudly instead of letting the exception quietly become permanent.",
+    source: "docs/spec.md \xA72 (waivers)",
+    remedy: "Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.",
+    messages: { expired: "the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}" },
+    phase: "waivers"
+  },
+  applies: (model) => model.waivers !== void 0,
+  *check(model) {
+    for (const o of model.waivers ?? []) {
+      if (o.status !== "expired") continue;
+      const w = o.waiver;
+      yield {
+        target: waiverTarget(w),
+        messageId: "expired",
+        data: { rule: w.rule, target: w.target, expires: w.expires, reason: w.reason, owner: w.owner ? `; owner ${w.owner}` : "" },
+        location: o.location
+      };
+    }
+  }
+});
+
+// src/rules/policy/unused-waiver.ts
+var rule43 = defineRule({
+  meta: {
+    id: "policy/unused-waiver",
+    severity: "info",
+    title: "Every waiver still waives something",
+    rationale: "A waiver that matches no finding is stale: the problem was fixed or the target renamed. Left in place it would silently waive the problem if it came back (SPEC \xA72).",
+    source: "docs/spec.md \xA72 (waivers)",
+    remedy: "Delete the waiver, or correct its rule or target if it was meant to match a finding.",
+    messages: { unused: "the waiver of {{rule}} for {{target}} matched no finding" },
+    phase: "waivers"
+  },
+  applies: (model) => model.waivers !== void 0,
+  *check(model) {
+    for (const o of model.waivers ?? []) {
+      if (o.status !== "unused") continue;
+      yield { target: waiverTarget(o.waiver), messageId: "unused", data: { rule: o.waiver.rule, target: o.waiver.target }, location: o.location };
+    }
+  }
+});
+
+// src/rules/policy/index.ts
+var rules9 = [rule42, rule43];
+
+// src/rules/live/unreachable.ts
+var rule44 = defineRule({
+  meta: {
+    id: "live/unreachable",
+    severity: "error",
+    live: true,
+    title: "Every live endpoint and Key Vault certificate the audit needs answers",
+    rationale: `An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule's severity or --fail-on, so a partial audit never reports success.`,
+    source: "docs/spec.md \xA73 (live), \xA74 (audit); docs/decisions/0070-incomplete-audit-exit-2.md",
+    remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.",
+    messages: {
+      server: "{{id}} is unreachable at {{endpoint}}: {{reason}}",
+      clientCert: "{{id}} answered a handshake without a client certificate, but not the one with the probe's certificate at {{endpoint}}: {{reason}}",
+      frontend: "load balancer {{id}} is unreachable at {{endpoint}} (SNI {{sni}}): {{reason}}",
+      keyVault: "cannot read {{id}}'s Key Vault certificate {{vault}}/{{name}}: {{reason}}"
+    },
+    concerns: ["gaps"]
+  },
+  applies: (model) => model.live !== void 0,
+  *check(model) {
+    for (const server of tlsServers(model.topology)) {
+      const probe = serverProbe(model, server);
+      if (!probe) continue;
+      const { outcome, endpoint } = probe.anonymous;
+      if (outcome.kind === "unreachable") {
+        yield { target: server.id, messageId: "server", data: { id: server.id, endpoint: describeEndpoint(endpoint), reason: outcome.reason }, location: server.location };
+        continue;
+      }
+      const withCert = probe.withClientCert;
+      if (withCert?.outcome.kind === "unreachable") {
+        yield { target: server.id, messageId: "clientCert", data: { id: server.id, endpoint: describeEndpoint(withCert.endpoint), reason: withCert.outcome.reason }, location: server.location };
+      }
+    }
+    const frontends = /* @__PURE__ */ new Map();
+    for (const f2 of model.live.frontends) {
+      const { outcome, endpoint } = f2.observation;
+      if (outcome.kind !== "unreachable") continue;
+      const where = describeEndpoint(endpoint);
+      const key2 = `${f2.loadBalancer}|${where}|${outcome.reason}`;
+      const entry = frontends.get(key2) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
+      entry.sni.push(endpoint.servername);
+      frontends.set(key2, entry);
+    }
+    for (const f2 of frontends.values()) {
+      const lb = loadBalancerOf(model, f2.lb);
+      if (!lb) continue;
+      yield { target: lb.id, messageId: "frontend", data: { id: lb.id, endpoint: f2.endpoint, sni: f2.sni.join(", "), reason: f2.reason }, location: lb.location };
+    }
+    for (const ref of certReferences(model)) {
+      const kv = ref.source.keyVault;
+      const read = kv && keyVaultRead(model, kv);
+      if (read?.status !== "failed") continue;
+      yield { target: ref.target, messageId: "keyVault", data: { id: ref.target, vault: read.vault, name: read.name, reason: read.reason }, location: kv.location };
+    }
+  }
+});
+
+// src/rules/live/certificate-drift.ts
+var rule45 = defineRule({
+  meta: {
+    id: "live/certificate-drift",
+    severity: "error",
+    live: true,
+    title: "Each server presents the certificate the repository declares",
+    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (renewal goes through Key Vault and a drain-and-roll).",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/spec.md \xA73 (live)",
+    remedy: "Roll the broker onto the declared certificate (upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
+    messages: {
+      repo: "{{id}} presents {{presented}}, but the repo file {{file}} holds {{expected}}",
+      keyVault: "{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})"
+    }
+  },
+  applies: (model) => (model.live?.servers.size ?? 0) > 0,
+  *check(model) {
+    for (const server of tlsServers(model.topology)) {
+      const presented = presentedLeaf(model, server);
+      if (!presented) continue;
+      const file = fileOf(model, server.cert);
+      const declared = file?.certs[0];
+      const location2 = certLocation(server);
+      if (declared) {
+        if (declared.fingerprint !== presented.fingerprint) {
+          yield { target: server.id, messageId: "repo", data: { id: server.id, presented: describeCertificate(presented), file: file.display, expected: describeCertificate(declared) }, location: location2 };
+        }
+        continue;
+      }
+      const kv = server.cert?.keyVault;
+      const read = kv && keyVaultRead(model, kv);
+      if (read?.status !== "found") continue;
+      const known = new Set(read.versions.flatMap((v) => v.sha1 ? [v.sha1] : []));
+      if (read.referenced.cert.fingerprint === presented.fingerprint || known.has(sha1Of(presented))) continue;
+      yield {
+        target: server.id,
+        messageId: "keyVault",
+        data: { id: server.id, presented: describeCertificate(presented), vault: read.vault, name: read.name, expected: describeCertificate(read.referenced.cert) },
+        location: location2
+      };
+    }
+  }
+});
+
+// src/rules/live/lb-terminates-tls.ts
+function backendCertificates(model, servers) {
+  const sha256 = /* @__PURE__ */ new Set();
+  const sha1 = /* @__PURE__ */ new Set();
+  for (const s of servers) {
+    const presented = presentedLeaf(model, s);
+    if (presented) sha256.add(presented.fingerprint);
+    const repo = fileOf(model, s.cert)?.certs[0];
+    if (repo) sha256.add(repo.fingerprint);
+    const read = s.cert?.keyVault && keyVaultRead(model, s.cert.keyVault);
+    if (read?.status === "found") {
+      sha256.add(read.referenced.cert.fingerprint);
+      if (read.expected) sha256.add(read.expected.cert.fingerprint);
+      for (const v of read.versions) if (v.sha1) sha1.add(v.sha1);
+    }
+  }
+  return { sha256, sha1 };
+}
+var rule46 = defineRule({
+  meta: {
+    id: "live/lb-terminates-tls",
+    severity: "error",
+    live: true,
+    title: "A handshake through a load balancer reaches a broker's own certificate",
+    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (the RC system design). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; docs/spec.md \xA73 (live)",
+    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
+    messages: {
+      terminates: "through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS"
+    }
+  },
+  applies: (model) => (model.live?.frontends.length ?? 0) > 0,
+  *check(model) {
+    const known = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const f2 of model.live.frontends) {
+      const lb = loadBalancerOf(model, f2.loadBalancer);
+      const leaf = f2.observation.served[0];
+      if (!lb || !leaf) continue;
+      let k = known.get(lb.id);
+      if (!k) {
+        const backends = expandToServers(model.topology, [lb.id]);
+        known.set(lb.id, k = { ...backendCertificates(model, backends), backends: backends.map((s) => s.id) });
+      }
+      if (k.sha256.size === 0 && k.sha1.size === 0) continue;
+      if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
+      const endpoint = describeEndpoint(f2.observation.endpoint);
+      const key2 = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
+      const entry = seen.get(key2) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
+      entry.sni.push(f2.observation.endpoint.servername);
+      seen.set(key2, entry);
+    }
+    for (const e of seen.values()) {
+      yield {
+        target: e.lb.id,
+        messageId: "terminates",
+        data: { id: e.lb.id, endpoint: e.endpoint, sni: e.sni.join(", "), presented: e.presented, backends: e.backends.join(", ") },
+        location: e.lb.location
+      };
+    }
+  }
+});
+
+// src/rules/live/client-auth-not-enforced.ts
+var rule47 = defineRule({
+  meta: {
+    id: "live/client-auth-not-enforced",
+    severity: "error",
+    live: true,
+    title: "Servers that require client certificates refuse a client without one",
+    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (the RC system design). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake",
+    remedy: "Make the broker require and verify client certificates (mosquitto: require_certificate true; OpenSSL-based servers: verify peer and fail if no peer certificate).",
+    messages: {
+      accepted: "{{id}} requires client certificates, but at {{endpoint}} it completed a {{protocol}} handshake with a client that sent none: {{evidence}}",
+      unproven: "{{id}} requires client certificates, but at {{endpoint}} it closed a {{protocol}} connection from a client without one without sending a TLS alert: rc-policy cannot prove that client authentication is enforced"
+    }
+  },
+  applies: (model) => tlsServers(model.topology).some((s) => s.clientAuth.required && model.live?.servers.has(s.id)),
+  *check(model) {
+    for (const server of tlsServers(model.topology)) {
+      if (!server.clientAuth.required) continue;
+      const probe = serverProbe(model, server);
+      if (!probe) continue;
+      const { outcome, endpoint, protocol } = probe.anonymous;
+      const data = { id: server.id, endpoint: describeEndpoint(endpoint), protocol: protocol ?? "TLS" };
+      const location2 = server.clientAuth.location;
+      if (outcome.kind === "accepted") yield { target: server.id, messageId: "accepted", data: { ...data, evidence: outcome.evidence }, location: location2 };
+      else if (outcome.kind === "closed") {
+        if (outcome.afterApplicationData) yield { target: server.id, messageId: "accepted", data: { ...data, evidence: `it took application data, then ${outcome.evidence.replace(/^the server /, "")}` }, location: location2 };
+        else yield { target: server.id, messageId: "unproven", data, location: location2 };
+      }
+    }
+  }
+});
+
+// src/rules/live/key-vault-drift.ts
+var rule48 = defineRule({
+  meta: {
+    id: "live/key-vault-drift",
+    severity: "warning",
+    live: true,
+    title: "Servers present Key Vault's latest enabled version of their certificate",
+    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (the RC system design). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; Azure Key Vault certificates documentation (versions)",
+    remedy: "Finish the rollout (drain and roll the broker instances), or commit the new certificate to the repo.",
+    messages: {
+      presented: "{{id}} presents {{presented}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}: a rotation not yet rolled out",
+      repo: "{{id}}'s repo file {{file}} holds {{repo}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}"
+    }
+  },
+  // Nothing to compare on an estate without Key Vault references: not applicable, not a pass.
+  applies: (model) => (model.live?.keyVault.size ?? 0) > 0,
+  *check(model) {
+    for (const ref of certReferences(model)) {
+      const kv = ref.source.keyVault;
+      const read = kv && keyVaultRead(model, kv);
+      if (read?.status !== "found" || !read.expected) continue;
+      const expected = read.expected;
+      const data = { id: ref.target, vault: read.vault, name: read.name, which: kv.version ? "pinned version" : "latest enabled version", version: expected.version, expected: describeCertificate(expected.cert) };
+      if (ref.role === "server" && (ref.owner.kind === "broker" || ref.owner.kind === "gateway")) {
+        const presented = presentedLeaf(model, ref.owner);
+        if (presented && presented.fingerprint !== expected.cert.fingerprint) {
+          yield { target: ref.target, messageId: "presented", data: { ...data, presented: describeCertificate(presented) }, location: kv.location };
+        }
+        continue;
+      }
+      const file = fileOf(model, ref.source);
+      const repo = file?.certs[0];
+      if (repo && repo.fingerprint !== expected.cert.fingerprint) {
+        yield { target: ref.target, messageId: "repo", data: { ...data, file: file.display, repo: describeCertificate(repo) }, location: kv.location };
+      }
+    }
+  }
+});
+
+// src/rules/live/key-vault-missing.ts
+var rule49 = defineRule({
+  meta: {
+    id: "live/key-vault-missing",
+    severity: "error",
+    live: true,
+    title: "Every referenced Key Vault certificate exists and is enabled",
+    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (the RC system design). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault certificates documentation",
+    remedy: "Import the certificate into the vault (az keyvault certificate import), re-enable the version, or fix the name/version in the topology.",
+    messages: {
+      absent: "{{id}}'s Key Vault certificate {{vault}}/{{name}}{{version}} does not exist: {{reason}}",
+      noVault: "{{id}} references Key Vault certificate {{name}}, but names no vault and its region declares no Key Vault",
+      disabled: "{{id}}'s Key Vault certificate {{vault}}/{{name}} version {{version}} is disabled{{fallback}}"
+    }
+  },
+  applies: (model) => (model.live?.keyVault.size ?? 0) > 0,
+  *check(model) {
+    for (const ref of certReferences(model)) {
+      const kv = ref.source.keyVault;
+      const read = kv && keyVaultRead(model, kv);
+      if (!read) continue;
+      const base2 = { id: ref.target, vault: read.vault, name: read.name };
+      if (read.status === "not-found") {
+        if (read.vault === "") yield { target: ref.target, messageId: "noVault", data: base2, location: kv.location };
+        else yield { target: ref.target, messageId: "absent", data: { ...base2, version: kv.version ? ` version ${kv.version}` : "", reason: read.reason }, location: kv.location };
+      } else if (read.status === "found" && !read.referenced.enabled) {
+        const fallback = read.expected ? ` (the newest enabled version is ${read.expected.version})` : kv.version ? "" : " and no version is enabled";
+        yield { target: ref.target, messageId: "disabled", data: { ...base2, version: read.referenced.version, fallback }, location: kv.location };
+      }
+    }
+  }
+});
+
+// src/rules/live/client-cert-rejected.ts
+var rule50 = defineRule({
+  meta: {
+    id: "live/client-cert-rejected",
+    severity: "error",
+    live: true,
+    title: "Servers accept the probe's client certificate",
+    rationale: "With --client-cert the audit makes a real mTLS handshake with each broker, as a Controller or Target would. A server that answers but refuses that certificate (a TLS alert, or a close right after the handshake) is reachable and would turn away clients holding a certificate from the same CA: its client trust bundle, its CA certificates or the certificate's EKU do not match the design. This is an answer, not a gap: unlike live/unreachable, it does not make the audit incomplete.",
+    source: "docs/spec.md \xA73 (live); RFC 8446 \xA74.4.2.4 (a server that rejects the client certificate aborts with a fatal alert)",
+    remedy: "Check that the broker's client trust bundle holds the CA that issued the probe's certificate (rc-policy verify --trusted <bundle> --purpose client <cert>), that the certificate has the clientAuth EKU and is within its dates, and that the probe sends its intermediate (put it after the leaf in --client-cert).",
+    messages: {
+      rejected: "{{id}} refused the probe's client certificate at {{endpoint}}: {{reason}}"
+    }
+  },
+  applies: (model) => [...model.live?.servers.values() ?? []].some((p) => p.withClientCert !== void 0),
+  *check(model) {
+    for (const server of tlsServers(model.topology)) {
+      const o = serverProbe(model, server)?.withClientCert;
+      if (!o) continue;
+      const reason = o.outcome.kind === "rejected" ? o.outcome.withoutAlert ? "the server closed the connection during the handshake, after receiving the certificate, without a TLS alert" : `the server ended the handshake with a TLS alert (${o.outcome.alert})` : o.outcome.kind === "closed" && !o.outcome.afterApplicationData ? "the server closed the connection right after the handshake, without a TLS alert" : void 0;
+      if (reason) yield { target: server.id, messageId: "rejected", data: { id: server.id, endpoint: describeEndpoint(o.endpoint), reason }, location: server.location };
+    }
+  }
+});
+
+// src/rules/live/index.ts
+var rules10 = [rule44, rule45, rule46, rule47, rule50, rule48, rule49];
+
+// src/rules/index.ts
+var ALL_RULES = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
+var RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r]));
+function ruleSet(custom2 = []) {
+  const byId = new Map(RULES_BY_ID);
+  for (const r of custom2) {
+    if (byId.has(r.meta.id)) throw new InputError(`rule '${r.meta.id}' is defined twice (a custom rule cannot reuse the id of another rule)`);
+    byId.set(r.meta.id, r);
+  }
+  const rules11 = custom2.length === 0 ? ALL_RULES : [...ALL_RULES, ...custom2];
+  return { rules: rules11, byId, descriptors: rules11.map((r) => r.meta) };
+}
+var BUILTIN_RULES = ruleSet();
+
+// src/report/summary.ts
+function summarise(findings) {
+  const s = { error: 0, warning: 0, info: 0, waived: 0 };
+  for (const f2 of findings) {
+    if (f2.waived) s.waived++;
+    else s[f2.severity]++;
+  }
+  return s;
+}
+var RANK = { error: 0, warning: 1, info: 2 };
+var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline && RANK[f2.severity] <= RANK[failOn];
+var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
 
 // src/package.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
@@ -69627,6 +72844,363 @@ var packageRoot = (() => {
 var VERSION = JSON.parse(readFileSync(path9.join(packageRoot, "package.json"), "utf8")).version;
 var REPOSITORY_URL = "https://github.com/rc-policy/rc-policy";
 var ruleHelpUri = (id) => `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
+
+// src/model/estate.ts
+function estateOf(model) {
+  const t = model.topology;
+  const nodes = [
+    ...t.globalLoadBalancers.map((lb) => ({ id: lb.id, kind: "globalLoadBalancer", ...lb.frontend?.fqdn && { fqdn: lb.frontend.fqdn }, location: lb.location })),
+    ...t.loadBalancers.map((lb) => ({ id: lb.id, kind: "loadBalancer", region: lb.region, ...lb.frontend?.fqdn && { fqdn: lb.frontend.fqdn }, location: lb.location })),
+    ...t.gateways.map((g) => ({ id: g.id, kind: "gateway", region: g.region, fqdn: g.fqdn, location: g.location })),
+    ...t.brokers.map((b) => ({ id: b.id, kind: "broker", region: b.region, fqdn: b.fqdn, location: b.location })),
+    ...t.clients.map((c) => ({ id: c.id, kind: "client", ...c.region && { region: c.region }, location: c.location }))
+  ];
+  const edges = [];
+  for (const lb of [...t.globalLoadBalancers, ...t.loadBalancers]) for (const to of lb.backends) edges.push({ from: lb.id, to, kind: "backend" });
+  for (const g of t.gateways) for (const u of g.upstreams) edges.push({ from: g.id, to: u.to, kind: "upstream", tls: u.tls });
+  for (const c of t.clients) {
+    const to = c.connectsTo ?? [...t.brokers.filter((b) => b.cert).map((b) => b.id), ...t.gateways.map((g) => g.id)];
+    for (const id of to) edges.push({ from: c.id, to: id, kind: "connects" });
+  }
+  const certificates = certificateUses(model).map(
+    (u) => ({
+      target: u.target,
+      kind: u.kind,
+      subject: u.cert.subjectName,
+      notBefore: u.cert.notBefore.toISOString(),
+      notAfter: u.cert.notAfter.toISOString(),
+      fingerprint: u.cert.fingerprint
+    })
+  );
+  return {
+    name: t.name,
+    nodes,
+    edges,
+    certificates,
+    ...t.rollover && { rollover: { from: t.rollover.from, to: t.rollover.to, phase: t.rollover.phase } }
+  };
+}
+
+// src/model/coverage.ts
+function notEvaluated(model) {
+  if (!model.live) return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const add = (e) => {
+    const key2 = `${e.target}\0${e.source}\0${e.reason}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    out.push(e);
+  };
+  for (const server of tlsServers(model.topology)) {
+    const probe = serverProbe(model, server);
+    if (!probe) continue;
+    for (const o of [probe.anonymous, probe.withClientCert]) {
+      if (o?.outcome.kind === "unreachable") add({ target: server.id, source: `tls ${describeEndpoint(o.endpoint)}`, reason: o.outcome.reason, location: server.location });
+    }
+  }
+  for (const f2 of model.live.frontends) {
+    const { outcome, endpoint } = f2.observation;
+    const lb = loadBalancerOf(model, f2.loadBalancer);
+    if (outcome.kind === "unreachable" && lb) add({ target: lb.id, source: `tls ${describeEndpoint(endpoint)}`, reason: outcome.reason, location: lb.location });
+  }
+  for (const ref of certReferences(model)) {
+    const kv = ref.source.keyVault;
+    const read = kv && keyVaultRead(model, kv);
+    if (read?.status === "failed") add({ target: ref.target, source: `key-vault ${read.vault}/${read.name}`, reason: read.reason, location: kv.location });
+  }
+  return out;
+}
+function withWaivers(gaps, findings, gapRules) {
+  const waived = new Set(findings.filter((f2) => gapRules.has(f2.rule) && f2.waived).map((f2) => f2.target));
+  return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
+}
+
+// src/suggest.ts
+var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
+function nearest(typed2, candidates) {
+  const list3 = [...candidates];
+  if (list3.length === 0) return void 0;
+  const best = (0, import_fastest_levenshtein2.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
+  const index = list3.findIndex((c) => c.toLowerCase() === best);
+  return (0, import_fastest_levenshtein2.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
+}
+var didYouMean = (typed2, candidates, quote = "'") => {
+  const n = nearest(typed2, candidates);
+  return n === void 0 ? "" : ` (did you mean ${quote}${n}${quote}?)`;
+};
+
+// src/policy/waivers.ts
+var aboutWaivers = (ruleId) => {
+  const rule51 = RULES_BY_ID.get(ruleId);
+  return rule51 !== void 0 && phaseOf(rule51.meta) === "waivers";
+};
+async function loadWaivers(absolute, display, knownRules, read = {}, checkTarget) {
+  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules, checkTarget);
+}
+var UNWAIVABLE = [
+  [/^policy\//, "findings are about waivers themselves and cannot be waived; renew or remove the waiver instead"],
+  [/^topology\/schema$/, "cannot be waived: a topology that violates the schema is not evaluated at all; fix the file instead"]
+];
+function parseWaivers(doc, knownRules, checkTarget) {
+  const violations = validateDocument(doc, "waivers");
+  if (violations.length > 0) {
+    throw new InputErrors(`invalid waivers file: ${violations.length} problems`, violations.map((v) => new InputError(`invalid waivers file: ${v.message}`, v.location)));
+  }
+  const entries = doc.data.waivers;
+  const errors = [];
+  const loaded = entries.flatMap((w, i) => {
+    const at = (field) => doc.locate(field ? ["waivers", i, field] : ["waivers", i]);
+    const before = errors.length;
+    if (!knownRules.has(w.rule)) {
+      const guess = closest(w.rule, [...knownRules]);
+      errors.push(new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ""}`, at("rule")));
+    }
+    const refused = UNWAIVABLE.find(([re]) => re.test(w.rule));
+    if (refused) errors.push(new InputError(`waivers[${i}].rule: ${w.rule} ${refused[1]}`, at("rule")));
+    const day2 = /* @__PURE__ */ new Date(`${w.expires}T00:00:00Z`);
+    if (Number.isNaN(day2.getTime()) || day2.toISOString().slice(0, 10) !== w.expires) {
+      errors.push(new InputError(`waivers[${i}].expires: '${w.expires}' is not a calendar date (YYYY-MM-DD)`, at("expires")));
+    }
+    const wrongTarget = w.target === "*" ? void 0 : checkTarget?.(w.target);
+    if (wrongTarget) errors.push(new InputError(`waivers[${i}].target: '${w.target}' ${wrongTarget}`, at("target")));
+    if (errors.length > before) return [];
+    const waiver = {
+      rule: w.rule,
+      target: printable(w.target),
+      reason: printable(w.reason),
+      expires: w.expires,
+      ...w.owner !== void 0 && { owner: printable(w.owner) },
+      ...w.ticket !== void 0 && { ticket: printable(w.ticket) }
+    };
+    return [{ waiver, location: at(), endsAt: new Date(day2.getTime() + 864e5) }];
+  });
+  if (errors.length > 0) throw new InputErrors(`${errors.length} problems in the waivers file ${doc.file}:`, errors);
+  return loaded;
+}
+function targetsOf(ids) {
+  return (target) => {
+    const parts = target.split("->");
+    if (parts.length <= 2 && parts.every((p) => ids.has(p))) return void 0;
+    if (parts.length === 2 && parts.some((p) => p.includes("*"))) {
+      return "matches no finding: '*' stands alone (every target); inside a 'client->server' pair both sides must be ids";
+    }
+    const unknown = parts.filter((p) => !ids.has(p));
+    const hint = unknown.length === 1 ? didYouMean(unknown[0], ids) : "";
+    return `matches no finding: ${unknown.map((u) => `'${u}'`).join(" and ")} ${unknown.length === 1 ? "is" : "are"} no id of the topology${hint}`;
+  };
+}
+var isExpired = (w, at) => at.getTime() >= w.endsAt.getTime();
+var matches = (w, f2) => w.rule === f2.rule && (w.target === "*" || w.target === f2.target);
+function applyWaivers(findings, waivers2, at) {
+  const live = waivers2.filter((w) => !isExpired(w, at));
+  const matched = /* @__PURE__ */ new Map();
+  const out = findings.map((f2) => {
+    if (aboutWaivers(f2.rule)) return f2;
+    const hits = live.filter((w) => matches(w.waiver, f2));
+    if (hits.length === 0) return f2;
+    for (const w of hits) matched.set(w, (matched.get(w) ?? 0) + 1);
+    const chosen = hits.find((w) => w.waiver.target !== "*") ?? hits[0];
+    return { ...f2, waived: true, waiver: chosen.waiver };
+  });
+  const outcomes = waivers2.map((w) => {
+    const n = matched.get(w) ?? 0;
+    return { waiver: w.waiver, location: w.location, status: isExpired(w, at) ? "expired" : n > 0 ? "active" : "unused", matched: n };
+  });
+  return { findings: out, outcomes };
+}
+
+// src/policy/baseline.ts
+var findingKey = (f2) => `${f2.rule}	${f2.target}`;
+async function loadBaseline(absolute, display) {
+  return parseBaseline(await readSourceDocument(absolute, display));
+}
+function parseBaseline(doc) {
+  const data = doc.data;
+  const notReport = (why, at = []) => new InputError(`--baseline must be a JSON report from rc-policy check --format json: ${why}`, doc.locate(at));
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw notReport("expected an object");
+  if (data.tool?.name !== "rc-policy") throw notReport("tool.name is not 'rc-policy'", ["tool"]);
+  if (!Array.isArray(data.findings)) throw notReport("findings is not a list", ["findings"]);
+  const keys = /* @__PURE__ */ new Set();
+  data.findings.forEach((f2, i) => {
+    const { rule: rule51, target } = f2 ?? {};
+    if (typeof rule51 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
+    keys.add(findingKey({ rule: rule51, target }));
+  });
+  return { file: doc.file, keys };
+}
+function applyBaseline(findings, baseline, notEvaluated2 = []) {
+  const seen = new Set(notEvaluated2.map(findingKey));
+  let existing = 0;
+  let fresh = 0;
+  const out = findings.map((f2) => {
+    const key2 = findingKey(f2);
+    seen.add(key2);
+    if (!baseline.keys.has(key2)) {
+      if (!f2.waived) fresh++;
+      return f2;
+    }
+    if (!f2.waived) existing++;
+    return { ...f2, baseline: true };
+  });
+  const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
+  return { findings: out, summary: { file: baseline.file, existing, new: fresh, fixed } };
+}
+
+// src/engine.ts
+var ruleSetOf = (pack) => ruleSet(pack.customRules);
+var RuleError = class extends Error {
+  constructor(ruleId, cause) {
+    super(`rule ${ruleId} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "RuleError";
+  }
+};
+function severityOf(rule51, setting, v) {
+  return setting ?? v.severity ?? rule51.meta.severity;
+}
+function toFinding(rule51, v, severity) {
+  const template = rule51.meta.messages[v.messageId];
+  if (template === void 0) throw new RuleError(rule51.meta.id, new Error(`unknown message id '${v.messageId}'`));
+  return {
+    rule: rule51.meta.id,
+    severity,
+    target: printable(v.target, 600),
+    message: formatMessage(template, v.data),
+    location: v.location,
+    waived: false,
+    ...rule51.meta.remedy !== void 0 && { remedy: rule51.meta.remedy },
+    ...v.related?.length && { related: v.related },
+    ...v.because?.length && { because: v.because.map((c) => ({ rule: c.rule, target: printable(c.target, 600) })) }
+  };
+}
+function resolveDependents(raw) {
+  const raised = new Set(raw.filter((f2) => !f2.because).map(findingKey2));
+  const findings = [];
+  const notEvaluated2 = [];
+  for (const { because, ...f2 } of raw) {
+    if (because && because.every((c) => raised.has(findingKey2(c)))) {
+      notEvaluated2.push({ rule: f2.rule, target: f2.target, message: f2.message, location: f2.location, because });
+    } else findings.push(f2);
+  }
+  notEvaluated2.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
+  return { findings, notEvaluated: notEvaluated2 };
+}
+var findingKey2 = (f2) => `${f2.rule}	${f2.target}`;
+function runPhase(phase, input, rules11, pack, record2) {
+  const findings = [];
+  for (const rule51 of rules11) {
+    if (phaseOf(rule51.meta) !== phase) continue;
+    const setting = pack.rules.get(rule51.meta.id);
+    const status = (s) => record2?.set(rule51.meta.id, s);
+    if (setting === "off") {
+      status("off");
+      continue;
+    }
+    if (rule51.meta.live && input.model?.mode !== "audit") {
+      status("audit-only");
+      continue;
+    }
+    try {
+      let violations;
+      if (isDocumentRule(rule51)) violations = rule51.check(input.document);
+      else {
+        if (rule51.applies && !rule51.applies(input.model)) {
+          status("not-applicable");
+          continue;
+        }
+        violations = rule51.check(input.model);
+      }
+      status("ran");
+      for (const v of violations) {
+        const severity = severityOf(rule51, setting, v);
+        if (severity !== "off") findings.push(toFinding(rule51, v, severity));
+      }
+    } catch (err) {
+      if (err instanceof RuleError) throw err;
+      throw new RuleError(rule51.meta.id, err);
+    }
+  }
+  return findings;
+}
+var RANK2 = { error: 0, warning: 1, info: 2 };
+function sortFindings(findings) {
+  return findings.sort(
+    (a, b) => RANK2[a.severity] - RANK2[b.severity] || a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target) || a.message.localeCompare(b.message)
+  );
+}
+function buildReport(topologyFile2, at, mode, pack, findings, extras = {}) {
+  const summary2 = summarise(findings);
+  return {
+    tool: { name: "rc-policy", version: VERSION },
+    topology: topologyFile2,
+    evaluatedAt: at.toISOString(),
+    mode,
+    policy: { pack: pack.name, packs: pack.chain },
+    summary: {
+      ...summary2,
+      ...extras.baseline && { baseline: extras.baseline.existing },
+      ...extras.notEvaluated?.length && { notEvaluated: extras.notEvaluated.length }
+    },
+    findings,
+    ...extras
+  };
+}
+var documentInput = (loaded) => ({
+  data: loaded.document.data,
+  violations: loaded.violations,
+  file: path10.basename(loaded.document.file)
+});
+function evaluateDocument(loaded, at, mode, policy2) {
+  const rules11 = policy2.rules ?? ruleSetOf(policy2.pack);
+  const findings = runPhase("document", { document: documentInput(loaded) }, rules11.rules, policy2.pack);
+  const applied = policy2.baseline ? applyBaseline(findings, policy2.baseline) : void 0;
+  return buildReport(loaded.document.file, at, mode, policy2.pack, sortFindings(applied?.findings ?? findings), {
+    ...applied && { baseline: applied.summary },
+    descriptors: rules11.descriptors
+  });
+}
+function reportMatrix(model, pack, rules11) {
+  const runs = rules11.rules.some((r) => hasConcern(r.meta, "handshakes") && pack.rules.get(r.meta.id) !== "off");
+  return runs ? matrixForReport(handshakeMatrix(model)) : void 0;
+}
+function evaluateModel(topologyFile2, model, policy2) {
+  const { pack, waivers: waivers2, baseline } = policy2;
+  const rules11 = policy2.rules ?? ruleSetOf(pack);
+  const ran = /* @__PURE__ */ new Map();
+  runPhase("document", { document: { data: void 0, violations: [], file: path10.basename(topologyFile2) } }, rules11.rules, pack, ran);
+  const resolved = resolveDependents(runPhase("model", { model }, rules11.rules, pack, ran));
+  let findings = sortFindings(resolved.findings);
+  const matrix = reportMatrix(model, pack, rules11);
+  const extras = {};
+  if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
+  let outcomes;
+  if (waivers2) {
+    const applied = applyWaivers(findings, waivers2, model.at);
+    extras.waivers = outcomes = applied.outcomes;
+    findings = applied.findings;
+  }
+  findings = [...findings, ...sortFindings(runPhase("waivers", { model: outcomes ? { ...model, waivers: outcomes } : model }, rules11.rules, pack, ran))];
+  if (baseline) {
+    const applied = applyBaseline(findings, baseline, resolved.notEvaluated);
+    extras.baseline = applied.summary;
+    findings = applied.findings;
+  }
+  extras.rules = rules11.rules.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? "not-applicable" }));
+  findings = sortFindings(findings);
+  const gapRules = new Set(rules11.descriptors.filter((d) => hasConcern(d, "gaps")).map((d) => d.id));
+  return buildReport(topologyFile2, model.at, model.mode, pack, findings, {
+    ...extras,
+    estate: estateOf(model),
+    ...matrix && { matrix },
+    // What an audit could not evaluate is reported whatever the pack says (ADR 0070).
+    ...model.mode === "audit" && { incomplete: withWaivers(notEvaluated(model), findings, gapRules) },
+    descriptors: rules11.descriptors
+  });
+}
+
+// src/policy/packs.ts
+import { existsSync as existsSync3 } from "node:fs";
+import path11 from "node:path";
 
 // node_modules/@marcbachmann/cel-js/lib/errors.js
 var CelError = class extends Error {
@@ -69730,8 +73304,8 @@ function formatErrorWithHighlight(message, node, range) {
   let contextEnd = pos;
   while (contextStart > 0 && input[contextStart - 1] !== "\n") contextStart--;
   while (contextEnd < input.length && input[contextEnd] !== "\n") contextEnd++;
-  const line = input.slice(contextStart, contextEnd);
-  const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line}
+  const line2 = input.slice(contextStart, contextEnd);
+  const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line2}
 ${" ".repeat(9 + columnNum)}^`;
   return `${message}
 
@@ -70580,13 +74154,13 @@ var TypeDeclaration = class {
       ast
     );
   }
-  #getListElementAtIndex(list2, pos) {
-    switch (list2?.constructor) {
+  #getListElementAtIndex(list3, pos) {
+    switch (list3?.constructor) {
       case Array:
-        return list2[pos];
+        return list3[pos];
       case Set: {
         let i = 0;
-        for (const item of list2) {
+        for (const item of list3) {
           if (i++ !== pos) continue;
           return item;
         }
@@ -70762,9 +74336,9 @@ var celTypes = {
   "map<dyn, dyn>": mapType
 };
 for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
-  const list2 = _createListType(t);
+  const list3 = _createListType(t);
   const map = _createMapType(celTypes.string, t);
-  celTypes[list2.name] = list2;
+  celTypes[list3.name] = list3;
   celTypes[map.name] = map;
 }
 Object.freeze(celTypes);
@@ -72591,17 +76165,17 @@ function registerOverloads(registry) {
   binaryOverload(GPT, "-", GPD, (a, b) => b.subtractTimestamp(a));
   binaryOverload(GPT, "+", GPD, (a, b) => b.extendTimestamp(a));
   binaryOverload(GPD, "+", GPT, (a, b) => a.extendTimestamp(b));
-  function listIncludes(value, list2, ast, ev) {
-    if (list2 instanceof Set && list2.has(value)) return true;
-    for (const v of list2) if (isEqual(value, v, ast, ev)) return true;
+  function listIncludes(value, list3, ast, ev) {
+    if (list3 instanceof Set && list3.has(value)) return true;
+    for (const v of list3) if (isEqual(value, v, ast, ev)) return true;
     return false;
   }
   function mapIncludes(a, b) {
     if (b instanceof Map) return b.get(a) !== void 0;
     return hasOwn(b, a) ? b[a] !== void 0 : false;
   }
-  function listMembership(value, list2, ast, ev) {
-    return listIncludes(value, list2, ast, ev);
+  function listMembership(value, list3, ast, ev) {
+    return listIncludes(value, list3, ast, ev);
   }
   binaryOverload("V", "in", "list<V>", listMembership);
   binaryOverload("K", "in", "map<K, V>", mapIncludes);
@@ -74059,7 +77633,7 @@ var CEL_CLASSES = new Map(
   } }[name3]])
 );
 var base;
-var byKind = /* @__PURE__ */ new Map();
+var byKind2 = /* @__PURE__ */ new Map();
 function baseEnvironment() {
   if (base) return base;
   const { maxExpressionLength: _, ...limits } = CEL_LIMITS;
@@ -74080,10 +77654,10 @@ function baseEnvironment() {
   return base = env;
 }
 function environmentFor(kind) {
-  let env = byKind.get(kind);
+  let env = byKind2.get(kind);
   if (!env) {
     env = baseEnvironment().clone().registerVariable("object", OBJECT_TYPES[kind], { description: VARIABLES.object.doc });
-    byKind.set(kind, env);
+    byKind2.set(kind, env);
   }
   return env;
 }
@@ -74121,7 +77695,7 @@ function boundsProblem(node, nesting = 0) {
 function locateInExpression(doc, start, source, offset) {
   if (offset === void 0 || !doc.text || source.includes("\n")) return start;
   let lineStart = 0;
-  for (let line = 1; line < start.line; line++) {
+  for (let line2 = 1; line2 < start.line; line2++) {
     const next = doc.text.indexOf("\n", lineStart);
     if (next < 0) return start;
     lineStart = next + 1;
@@ -74131,39 +77705,39 @@ function locateInExpression(doc, start, source, offset) {
   if (doc.text.slice(at + quote, at + quote + source.length) !== source) return start;
   return { ...start, column: start.column + quote + Math.min(offset, source.length) };
 }
-function compileExpression(source, kind, want, fail2) {
-  if (source.length > CEL_LIMITS.maxExpressionLength) fail2({ reason: `the expression is ${source.length} characters long (limit ${CEL_LIMITS.maxExpressionLength})` });
+function compileExpression(source, kind, want, fail3) {
+  if (source.length > CEL_LIMITS.maxExpressionLength) fail3({ reason: `the expression is ${source.length} characters long (limit ${CEL_LIMITS.maxExpressionLength})` });
   let run3;
   try {
     run3 = environmentFor(kind).parse(source);
   } catch (err) {
-    if (err instanceof ParseError) fail2({ reason: `CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`, offset: err.range?.start });
-    fail2({ reason: `CEL syntax error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+    if (err instanceof ParseError) fail3({ reason: `CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`, offset: err.range?.start });
+    fail3({ reason: `CEL syntax error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
   }
   const bounds = boundsProblem(run3.ast);
-  if (bounds) fail2({ reason: `${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`, offset: bounds.at });
+  if (bounds) fail3({ reason: `${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`, offset: bounds.at });
   let checked;
   try {
     checked = run3.check();
   } catch (err) {
-    fail2({ reason: `CEL type error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+    fail3({ reason: `CEL type error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
   }
   if (!checked.valid) {
     const e = checked.error;
-    fail2({ reason: `CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split("\n")[0]}`, offset: e.range?.start });
+    fail3({ reason: `CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split("\n")[0]}`, offset: e.range?.start });
   }
-  if (checked.type !== want) fail2({ reason: `the expression must be a ${want}, but it is a ${checked.type}` });
+  if (checked.type !== want) fail3({ reason: `the expression must be a ${want}, but it is a ${checked.type}` });
   return { source, run: run3 };
 }
 function compileCustomRule(spec, index, doc, reserved) {
-  const at = (...path15) => doc.locate(["customRules", index, ...path15]);
+  const at = (...path17) => doc.locate(["customRules", index, ...path17]);
   const family = spec.id.split("/")[0];
   if (reserved.has(family)) {
     throw new InputError(`custom rule '${spec.id}': the namespace '${family}' belongs to rc-policy's built-in rules; use your own, e.g. acme/${spec.id.split("/")[1]}`, at("id"));
   }
-  const expr = (source, want, path15) => compileExpression(source, spec.on, want, ({ reason, offset }) => {
-    const where = locateInExpression(doc, at(...path15), source, offset);
-    throw new InputError(`custom rule '${spec.id}' ${path15.join(".").replace(/\.(\d+)/g, "[$1]")}: ${printable(reason, 300)}`, where);
+  const expr = (source, want, path17) => compileExpression(source, spec.on, want, ({ reason, offset }) => {
+    const where = locateInExpression(doc, at(...path17), source, offset);
+    throw new InputError(`custom rule '${spec.id}' ${path17.join(".").replace(/\.(\d+)/g, "[$1]")}: ${printable(reason, 300)}`, where);
   });
   return {
     spec,
@@ -74177,1016 +77751,6 @@ function compileCustomRule(spec, index, doc, reserved) {
     }))
   };
 }
-
-// src/model/live.ts
-import { createHash as createHash2 } from "node:crypto";
-var keyVaultKey = (ref) => `${(ref.vault ?? "").toLowerCase()}/${ref.certificate.toLowerCase()}${ref.version ? `@${ref.version.toLowerCase()}` : ""}`;
-var keyVaultRead = (model, ref) => model.live?.keyVault.get(keyVaultKey(ref));
-function keyVaultCertificate(model, ref) {
-  const read = keyVaultRead(model, ref);
-  return read?.status === "found" ? read.expected ?? read.referenced : void 0;
-}
-var loadBalancerOf = (model, id) => model.topology.byId.get(id)?.find((o) => o.kind === "loadBalancer" || o.kind === "globalLoadBalancer");
-var serverProbe = (model, server) => model.live?.servers.get(server.id);
-var presentedLeaf = (model, server) => serverProbe(model, server)?.anonymous.served[0];
-var sha1s = /* @__PURE__ */ new WeakMap();
-function sha1Of(cert) {
-  let v = sha1s.get(cert);
-  if (v === void 0) sha1s.set(cert, v = createHash2("sha1").update(cert.der).digest("hex"));
-  return v;
-}
-var describeCertificate = (c) => `${c.subjectName || "(empty subject)"} [SHA-256 ${c.fingerprint.slice(0, 16)}]`;
-var certLocation = (s) => s.cert?.file?.location ?? s.cert?.keyVault?.location ?? s.cert?.location ?? s.location;
-function describeEndpoint(e) {
-  const name3 = `${e.host}:${e.port}`;
-  if (e.via === "dns") return e.address ? `${name3} (DNS: ${e.address})` : name3;
-  const target = e.connectPort === e.port ? e.address : `${e.address}:${e.connectPort}`;
-  return `${name3} via ${target}${e.via === "resolve" ? " (--resolve)" : ""}`;
-}
-
-// src/model/certificates.ts
-function fileOf(model, source) {
-  return source?.file ? model.files.get(source.file.absolute) : void 0;
-}
-function chainOf(model, source) {
-  if (!source) return [];
-  return liveChains(model).get(source) ?? fileOf(model, source)?.certs ?? [];
-}
-function leafOf(model, source) {
-  return chainOf(model, source)[0];
-}
-var memo = (fn) => {
-  const cache = /* @__PURE__ */ new WeakMap();
-  return (m) => {
-    let v = cache.get(m);
-    if (v === void 0) cache.set(m, v = fn(m));
-    return v;
-  };
-};
-var certReferences = memo((m) => certSources(m.topology));
-var liveChains = memo((m) => {
-  const out = /* @__PURE__ */ new Map();
-  if (m.mode !== "audit" || !m.live) return out;
-  const kvLeaf = (s) => !s.file && s.keyVault ? keyVaultCertificate(m, s.keyVault)?.cert : void 0;
-  const intermediates = [];
-  for (const ca of m.topology.cas) {
-    const leaf = kvLeaf(ca.cert);
-    if (leaf) out.set(ca.cert, [leaf]);
-    const cert = leaf ?? fileOf(m, ca.cert)?.certs[0];
-    if (cert && !cert.isSelfIssued) intermediates.push(cert);
-  }
-  for (const ref of certReferences(m)) {
-    if (ref.role === "ca") continue;
-    const served = ref.role === "server" ? m.live.servers.get(ref.target)?.anonymous.served : void 0;
-    if (served && served.length > 0) out.set(ref.source, served);
-    else {
-      const leaf = kvLeaf(ref.source);
-      if (leaf) out.set(ref.source, withDeclaredIntermediates(leaf, intermediates));
-    }
-  }
-  return out;
-});
-function withDeclaredIntermediates(leaf, intermediates) {
-  const chain = [leaf];
-  for (let next = findIssuer(leaf, intermediates); next && !chain.includes(next) && chain.length < 8; next = findIssuer(next, intermediates)) chain.push(next);
-  return chain;
-}
-var caCertificates = memo((m) => {
-  const out = /* @__PURE__ */ new Map();
-  for (const ca of m.topology.cas) {
-    const cert = leafOf(m, ca.cert);
-    if (cert) out.set(ca.id, cert);
-  }
-  return out;
-});
-var caIdsByFingerprint = memo((m) => {
-  const out = /* @__PURE__ */ new Map();
-  for (const [id, cert] of caCertificates(m)) if (!out.has(cert.fingerprint)) out.set(cert.fingerprint, id);
-  return out;
-});
-var caKind = (c) => c.isSelfIssued ? "root" : "intermediate";
-var certificateUses = memo((m) => {
-  const declared = caIdsByFingerprint(m);
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const ref of certReferences(m)) {
-    const certs = chainOf(m, ref.source);
-    const location2 = ref.source.file?.location ?? ref.source.location;
-    certs.forEach((cert, i) => {
-      let kind;
-      let target = ref.target;
-      if (ref.role === "ca") {
-        if (i > 0) return;
-        kind = caKind(cert);
-      } else if (i === 0) {
-        kind = "leaf";
-      } else {
-        if (declared.has(cert.fingerprint)) return;
-        kind = caKind(cert);
-      }
-      const key2 = `${cert.fingerprint}|${target}`;
-      if (seen.has(key2)) return;
-      seen.add(key2);
-      out.push({ cert, kind, target, location: location2, ref });
-    });
-  }
-  return out;
-});
-var tlsServers = (t) => [...t.brokers, ...t.gateways];
-var servedChains = memo((m) => {
-  const out = [];
-  for (const server of tlsServers(m.topology)) {
-    const certs = chainOf(m, server.cert);
-    if (certs.length === 0) continue;
-    out.push({ server, leaf: certs[0], certs, location: certLocation(server) });
-  }
-  return out;
-});
-var clientCertificates = memo(
-  (m) => certReferences(m).flatMap((r) => {
-    if (r.role !== "client" && r.role !== "upstream-client") return [];
-    const leaf = leafOf(m, r.source);
-    return leaf ? [{ target: r.target, leaf, location: r.source.file?.location ?? r.source.keyVault?.location ?? r.source.location }] : [];
-  })
-);
-
-// src/pki/names.ts
-var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
-var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
-var validHosts = /* @__PURE__ */ new Map();
-function isValidHostname(host) {
-  let ok = validHosts.get(host);
-  if (ok === void 0) {
-    if (validHosts.size >= 1e5) validHosts.clear();
-    validHosts.set(host, ok = checkHostname(host));
-  }
-  return ok;
-}
-function checkHostname(host) {
-  const h = normalise(host);
-  if (h.length === 0 || h.length > 253) return false;
-  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
-  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
-}
-function dnsNameMatches(pattern, host) {
-  const p = normalise(pattern);
-  const h = normalise(host);
-  if (!isValidHostname(h) || p.length === 0) return false;
-  if (!p.includes("*")) return p === h;
-  const [first, ...rest] = p.split(".");
-  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
-  const hostLabels = h.split(".");
-  if (hostLabels.length !== rest.length + 1) return false;
-  return hostLabels.slice(1).join(".") === rest.join(".");
-}
-var isWildcard = (pattern) => pattern.includes("*");
-function matchingDnsNames(cert, host) {
-  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
-}
-
-// src/pki/constraints.ts
-var LABEL2 = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
-function isValidDnsConstraint(c) {
-  if (c === "") return true;
-  if (c.length > 253) return false;
-  return c.toLowerCase().split(".").every((l) => l.length > 0 && l.length <= 63 && LABEL2.test(l));
-}
-function isValidIpConstraint(v) {
-  if (v.length !== 8 && v.length !== 32) return false;
-  const half = v.length / 2;
-  let zeros = false;
-  for (let i = half; i < v.length; i++) {
-    for (let b = 7; b >= 0; b--) {
-      const one = (v[i] >> b & 1) === 1;
-      if (one && zeros) return false;
-      if (!one) zeros = true;
-    }
-  }
-  return true;
-}
-var NAME_CONSTRAINT_BUDGET = 1 << 18;
-var ConstraintWorkExceeded = class extends Error {
-};
-function spend(budget, n) {
-  budget.left -= n;
-  if (budget.left < 0) throw new ConstraintWorkExceeded("name constraint checks exceed the work limit");
-}
-var dnsWithin = (name3, c) => c === "" || name3 === c || name3.endsWith(`.${c}`);
-function dnsProblem(san, permitted, excluded) {
-  const name3 = san.toLowerCase();
-  const wildcard = name3.startsWith("*.");
-  const base2 = wildcard ? name3.slice(2) : name3;
-  if (!isValidHostname(base2) || base2.endsWith(".") || !wildcard && name3.includes("*")) {
-    return `dNSName '${san}' is malformed, so it cannot be shown to satisfy the name constraints`;
-  }
-  for (const raw of excluded) {
-    const c = raw.toLowerCase();
-    const hit = dnsWithin(base2, c) || wildcard && c.endsWith(`.${base2}`) && c.split(".").length === base2.split(".").length + 1;
-    if (hit) return `dNSName '${san}' is within the excluded subtree '${raw}'`;
-  }
-  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base2, c.toLowerCase()))) {
-    return `dNSName '${san}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
-  }
-  return void 0;
-}
-function ipWithin(addr, c) {
-  if (addr.length * 2 !== c.length) return false;
-  const half = addr.length;
-  for (let i = 0; i < half; i++) if ((addr[i] & c[half + i]) !== (c[i] & c[half + i])) return false;
-  return true;
-}
-function formatIp(a) {
-  if (a.length === 4) return a.join(".");
-  const parts = [];
-  for (let i = 0; i < a.length; i += 2) parts.push((a[i] << 8 | a[i + 1]).toString(16));
-  return parts.join(":");
-}
-function emailWithin(mailbox, c) {
-  const at = mailbox.lastIndexOf("@");
-  if (at <= 0) return void 0;
-  const host = mailbox.slice(at + 1).toLowerCase();
-  if (c.includes("@")) {
-    const cat = c.lastIndexOf("@");
-    return mailbox.slice(0, at) === c.slice(0, cat) && host === c.slice(cat + 1).toLowerCase();
-  }
-  const lc = c.toLowerCase();
-  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
-}
-var URI_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^:/?#[\]]+)(?::\d*)?(?:[/?#]|$)/i;
-function uriWithin(uri, c) {
-  const host = URI_HOST.exec(uri)?.[1]?.toLowerCase();
-  if (!host || !isValidHostname(host)) return void 0;
-  const lc = c.toLowerCase();
-  return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
-}
-var normalise2 = (v) => v.trim().replace(/\s+/g, " ").toLowerCase();
-function dnWithin(name3, base2) {
-  if (base2.rdns.length > name3.rdns.length) return false;
-  for (let i = 0; i < base2.rdns.length; i++) {
-    const b = base2.rdns[i];
-    const n = name3.rdns[i];
-    if (b.length !== n.length) return false;
-    for (const ba of b) {
-      if (ba.value === "#") return void 0;
-      if (!n.some((na) => na.type === ba.type && na.value !== "#" && normalise2(na.value) === normalise2(ba.value))) return false;
-    }
-  }
-  return true;
-}
-var otherKey = (n) => n.kind === "other" ? `other:${n.tag}` : n.kind;
-function namesOf(cert, isLeaf) {
-  const out = [...cert.subjectAltName ?? []];
-  if (cert.subject.rdns.length > 0) out.push({ kind: "dn", value: cert.subject });
-  for (const email of attributeValues(cert.subject, OID_EMAIL)) out.push({ kind: "email", value: email });
-  if (isLeaf && !cert.subjectAltName) {
-    for (const cn of attributeValues(cert.subject, OID_CN)) if (cn.includes(".") && isValidHostname(cn)) out.push({ kind: "dns", value: cn });
-  }
-  return out;
-}
-function nameConstraintProblem(ca, cert, isLeaf, budget) {
-  const nc = ca.nameConstraints;
-  if (!nc) return void 0;
-  const names2 = namesOf(cert, isLeaf);
-  spend(budget, names2.length * (nc.permitted.length + nc.excluded.length) + 1);
-  for (const name3 of names2) {
-    const key2 = otherKey(name3);
-    const permitted = nc.permitted.filter((c) => otherKey(c) === key2);
-    const excluded = nc.excluded.filter((c) => otherKey(c) === key2);
-    if (permitted.length === 0 && excluded.length === 0) continue;
-    const problem = nameProblem(name3, permitted, excluded);
-    if (problem) return problem;
-  }
-  return void 0;
-}
-function byKind2(list2) {
-  const out = { dns: [], ip: [], email: [], uri: [], dn: [] };
-  for (const c of list2) {
-    if (c.kind === "dns" || c.kind === "email" || c.kind === "uri") out[c.kind].push(c.value);
-    else if (c.kind === "ip") out.ip.push(c.value);
-    else if (c.kind === "dn") out.dn.push(c.value);
-  }
-  return out;
-}
-function nameProblem(name3, permittedList, excludedList) {
-  const permitted = byKind2(permittedList);
-  const excluded = byKind2(excludedList);
-  switch (name3.kind) {
-    case "dns":
-      return dnsProblem(name3.value, permitted.dns, excluded.dns);
-    case "ip": {
-      const addr = name3.value;
-      if (excluded.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is within an excluded subtree`;
-      if (permitted.ip.length > 0 && !permitted.ip.some((c) => ipWithin(addr, c))) return `iPAddress ${formatIp(addr)} is outside the permitted subtrees`;
-      return void 0;
-    }
-    case "email":
-      return stringProblem("rfc822Name", name3.value, emailWithin, permitted.email, excluded.email);
-    case "uri":
-      return stringProblem("URI", name3.value, uriWithin, permitted.uri, excluded.uri);
-    case "dn": {
-      const ex = excluded.dn.map((c) => dnWithin(name3.value, c));
-      const per = permitted.dn.map((c) => dnWithin(name3.value, c));
-      if (ex.includes(void 0) || per.includes(void 0)) return "a directoryName cannot be evaluated against the name constraints";
-      if (ex.includes(true)) return "the subject name is within an excluded directoryName subtree";
-      if (per.length > 0 && !per.includes(true)) return "the subject name is outside the permitted directoryName subtrees";
-      return void 0;
-    }
-    default:
-      return `a name of form [${name3.tag}] is constrained by a form rc-policy cannot evaluate`;
-  }
-}
-function stringProblem(label, value, within, permitted, excluded) {
-  const ex = excluded.map((c) => within(value, c));
-  const per = permitted.map((c) => within(value, c));
-  if (ex.includes(void 0) || per.includes(void 0)) return `${label} '${value}' cannot be evaluated against the name constraints`;
-  if (ex.includes(true)) return `${label} '${value}' is within an excluded subtree`;
-  if (per.length > 0 && !per.includes(true)) return `${label} '${value}' is outside the permitted subtrees`;
-  return void 0;
-}
-
-// src/pki/profile.ts
-var PROCESSED = /* @__PURE__ */ new Set([OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.nameConstraints]);
-var NEVER_CRITICAL = /* @__PURE__ */ new Map([
-  [OID.authorityKeyIdentifier, "authorityKeyIdentifier"],
-  [OID.subjectKeyIdentifier, "subjectKeyIdentifier"],
-  [OID.authorityInfoAccess, "authorityInfoAccess"]
-]);
-var POLICY_CONSTRAINING = /* @__PURE__ */ new Map([
-  [OID.policyConstraints, "policyConstraints"],
-  [OID.inhibitAnyPolicy, "inhibitAnyPolicy"]
-]);
-var RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
-var RSA_PSS = "1.2.840.113549.1.1.10";
-var MGF1 = "1.2.840.113549.1.1.8";
-var HASH_BYTES = {
-  "2.16.840.1.101.3.4.2.1": 32,
-  // SHA-256
-  "2.16.840.1.101.3.4.2.2": 48,
-  // SHA-384
-  "2.16.840.1.101.3.4.2.3": 64
-  // SHA-512
-};
-var RSA_PKCS1 = /* @__PURE__ */ new Set(["1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13"]);
-var ECDSA = /* @__PURE__ */ new Set(["1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4"]);
-var NULL_PARAMS = (p) => p !== void 0 && p.length === 2 && p[0] === Tag.NULL && p[1] === 0;
-var CURVES2 = /* @__PURE__ */ new Set(["P-256", "P-384", "P-521"]);
-function signatureAlgorithmProblem(cert) {
-  const { oid, name: name3, params } = cert.signatureAlgorithm;
-  if (RSA_PKCS1.has(oid)) return NULL_PARAMS(params) ? void 0 : `${name3} without NULL parameters`;
-  if (ECDSA.has(oid)) return params === void 0 ? void 0 : `${name3} with parameters, which must be absent`;
-  if (oid === RSA_PSS) return pssProblem(params);
-  return `${name3}, which is not accepted (SHA-256/384/512 with RSA, RSA-PSS or ECDSA only)`;
-}
-function hashOf(der, t) {
-  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
-  if (!oid || extra || params && !(params.tag === Tag.NULL && params.end === params.body)) throw new DerError("bad hash");
-  return readOid(der, oid);
-}
-function pssProblem(params) {
-  try {
-    if (!params) return "RSA-PSS without parameters";
-    const bad = (why) => `RSA-PSS whose ${why}`;
-    const parts = children(params, expectTag(readRoot(params), Tag.SEQUENCE, "RSASSA-PSS-params"));
-    const field = (n) => parts.find((p) => p.tag === (160 | n));
-    const hashT = field(0);
-    const mgfT = field(1);
-    const saltT = field(2);
-    if (!hashT || !mgfT || !saltT) return bad("parameters do not name the hash, MGF1 and salt length");
-    const hash = hashOf(params, children(params, hashT)[0]);
-    const [mgfSeq] = children(params, mgfT);
-    const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, "MaskGenAlgorithm"));
-    const salt = readSmallInt(params, children(params, saltT)[0]);
-    const trailer = field(3);
-    if (trailer && readSmallInt(params, children(params, trailer)[0]) !== 1) return bad("trailer field is not 1");
-    if (!(hash in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
-    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash) return bad("mask generation is not MGF1 with the same hash");
-    if (salt !== HASH_BYTES[hash]) return bad("salt length differs from the hash length");
-    return void 0;
-  } catch {
-    return "RSA-PSS with malformed parameters";
-  }
-}
-function keyProblem(cert) {
-  const k = cert.publicKey;
-  if (k.algorithm === "rsa" && k.oid === RSA_ENCRYPTION) {
-    if ((k.bits ?? 0) < 2048) return `${describeKey(k)} key is too small (at least 2048 bits)`;
-    if ((k.bits ?? 0) % 8 !== 0) return `${describeKey(k)} key size is not a multiple of 8`;
-    return void 0;
-  }
-  if (k.algorithm === "ec") {
-    if (k.curve === "explicit-parameters") return "EC key with explicit curve parameters (a named curve is required)";
-    return CURVES2.has(k.curve ?? "") ? void 0 : `EC key on curve ${k.curve} is not accepted (P-256, P-384, P-521)`;
-  }
-  const what = k.algorithm === "rsa-pss" ? "RSA-PSS-only (id-RSASSA-PSS)" : describeKey(k);
-  return `${what} keys are not accepted (RSA or ECDSA P-256/P-384/P-521)`;
-}
-var signed = /* @__PURE__ */ new WeakMap();
-function signatureProblems(cert) {
-  let out = signed.get(cert);
-  if (out) return out;
-  out = [];
-  const who = `'${cert.subjectName}'`;
-  if (!cert.signatureAlgorithmsMatch) {
-    out.push({ code: "signature-algorithm", message: `${who}: the signature algorithm inside the certificate differs from the outer one` });
-  }
-  const sig = signatureAlgorithmProblem(cert);
-  if (sig) out.push({ code: "signature-algorithm", message: `${who} is signed with ${sig}` });
-  signed.set(cert, out);
-  return out;
-}
-var common = /* @__PURE__ */ new WeakMap();
-var asCa = /* @__PURE__ */ new WeakMap();
-function commonProblems(cert) {
-  let out = common.get(cert);
-  if (out) return out;
-  out = [];
-  const who = `'${cert.subjectName}'`;
-  if (cert.version !== 3) out.push({ code: "legacy-version", message: `${who} is an X.509 v${cert.version} certificate; only v3 is accepted` });
-  if (cert.hasUniqueIds) out.push({ code: "legacy-version", message: `${who} carries issuer/subject unique identifiers, which RFC 5280 forbids CAs to issue` });
-  const key2 = keyProblem(cert);
-  if (key2) out.push({ code: "key-type", message: `${who}: ${key2}` });
-  if (cert.issuer.rdns.length === 0) out.push({ code: "empty-name", message: `${who} has an empty issuer name` });
-  if (!cert.validityEncodingOk) {
-    out.push({ code: "validity-encoding", message: `${who}: validity dates must be UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)` });
-  }
-  for (const e of cert.extensions) {
-    const never = NEVER_CRITICAL.get(e.oid);
-    const policy2 = POLICY_CONSTRAINING.get(e.oid);
-    if (policy2) out.push({ code: "unsupported-extension", message: `${who} carries ${policy2}; certificate policy processing is not implemented, so the constraint cannot be honoured` });
-    else if (never && e.critical) out.push({ code: "extension-criticality", message: `${who} marks ${never} critical, which RFC 5280 forbids` });
-    else if (e.critical && !PROCESSED.has(e.oid)) out.push({ code: "unknown-critical-extension", message: `${who} has an unrecognised critical extension ${e.oid}` });
-  }
-  if (cert.subject.rdns.length === 0) {
-    if (!cert.subjectAltName) out.push({ code: "empty-name", message: `${who} has an empty subject and no subjectAltName` });
-    else if (!cert.subjectAltNameCritical) {
-      out.push({ code: "extension-criticality", message: `a certificate with an empty subject (serial ${cert.serialNumber}) must mark subjectAltName critical (RFC 5280 4.2.1.6)` });
-    }
-  }
-  const ku = cert.keyUsage;
-  if (ku?.has("keyCertSign") && !cert.isCa) out.push({ code: "key-usage", message: `${who} asserts keyCertSign without basicConstraints CA:TRUE` });
-  if (cert.isCa && ku && !ku.has("keyCertSign")) out.push({ code: "key-usage", message: `${who} is a CA (basicConstraints CA:TRUE) whose keyUsage lacks keyCertSign` });
-  if (cert.nameConstraints && !cert.isCa) out.push({ code: "name-constraints", message: `${who} is not a CA but carries nameConstraints` });
-  if (cert.basicConstraints?.pathLen !== void 0 && !cert.isCa) out.push({ code: "not-a-ca", message: `${who} sets pathLenConstraint without CA:TRUE` });
-  if (cert.subjectAltName) {
-    const bad = cert.subjectAltName.find((n) => n.kind === "ip" && n.value.length !== 4 && n.value.length !== 16);
-    if (bad) out.push({ code: "malformed-name", message: `${who} has an iPAddress subjectAltName that is not 4 or 16 bytes` });
-  }
-  common.set(cert, out);
-  return out;
-}
-function caProblems(cert) {
-  let out = asCa.get(cert);
-  if (out) return out;
-  out = [...commonProblems(cert)];
-  const who = `'${cert.subjectName}'`;
-  const bc = cert.extensions.find((e) => e.oid === OID.basicConstraints);
-  if (!bc) out.push({ code: "not-a-ca", message: `${who} has no basicConstraints extension, so it is not a CA` });
-  else if (!cert.isCa) out.push({ code: "not-a-ca", message: `${who} is not a CA (basicConstraints CA:FALSE)` });
-  else if (!bc.critical) out.push({ code: "extension-criticality", message: `${who} is a CA whose basicConstraints is not critical (RFC 5280 4.2.1.9)` });
-  if (!cert.keyUsage) out.push({ code: "key-usage", message: `${who} is used as a CA but has no keyUsage extension (keyCertSign is required)` });
-  if (cert.subject.rdns.length === 0) out.push({ code: "empty-name", message: `${who} is a CA with an empty subject name` });
-  if (cert.subjectKeyId === void 0) out.push({ code: "missing-extension", message: `${who} is a CA without subjectKeyIdentifier (RFC 5280 4.2.1.2)` });
-  const aki = cert.authorityKeyId;
-  if (aki) {
-    if (aki.keyId === void 0) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must contain keyIdentifier` });
-    if (aki.hasIssuerAndSerial) out.push({ code: "authority-key-id", message: `${who}: authorityKeyIdentifier must not contain authorityCertIssuer or authorityCertSerialNumber` });
-    if (aki.keyId !== void 0 && cert.subjectKeyId !== void 0 && aki.keyId !== cert.subjectKeyId && cert.isSelfIssued && cert.isSignedBy(cert)) {
-      out.push({ code: "authority-key-id", message: `${who} is self-signed but its authorityKeyIdentifier differs from its subjectKeyIdentifier` });
-    }
-  }
-  const nc = cert.nameConstraints;
-  if (nc) {
-    if (nc.permitted.length === 0 && nc.excluded.length === 0) out.push({ code: "name-constraints", message: `${who}: nameConstraints has neither permitted nor excluded subtrees` });
-    if (nc.hasMinMax) out.push({ code: "name-constraints", message: `${who}: nameConstraints uses minimum/maximum, which RFC 5280 forbids` });
-    const bad = [...nc.permitted, ...nc.excluded].find((n) => !constraintWellFormed(n));
-    if (bad) out.push({ code: "name-constraints", message: `${who}: malformed ${describeConstraint(bad)} name constraint` });
-  }
-  asCa.set(cert, out);
-  return out;
-}
-function constraintWellFormed(n) {
-  if (n.kind === "dns") return isValidDnsConstraint(n.value);
-  if (n.kind === "ip") return isValidIpConstraint(n.value);
-  return true;
-}
-function describeConstraint(n) {
-  switch (n.kind) {
-    case "dns":
-      return `dNSName '${n.value}'`;
-    case "ip":
-      return "iPAddress";
-    case "email":
-      return `rfc822Name '${n.value}'`;
-    case "uri":
-      return `URI '${n.value}'`;
-    case "dn":
-      return "directoryName";
-    default:
-      return `GeneralName [${n.tag}]`;
-  }
-}
-function leafProblems(cert) {
-  const out = [...commonProblems(cert)];
-  const who = `'${cert.subjectName}'`;
-  if (cert.isCa && !cert.keyUsage) out.push({ code: "key-usage", message: `${who} asserts CA:TRUE without keyUsage keyCertSign` });
-  const serialBytes = cert.serialNumber.length / 2 - (cert.serialNumber.startsWith("00") ? 1 : 0);
-  if (cert.serialNegativeOrZero || serialBytes > 20) {
-    out.push({ code: "bad-serial", message: `${who} has a serial number that is zero, negative or longer than 20 octets (RFC 5280 4.1.2.2)` });
-  }
-  if (cert.subjectAltNameCritical && cert.subject.rdns.length > 0) {
-    out.push({ code: "extension-criticality", message: `${who} marks subjectAltName critical although its subject is not empty (CA/B BR 7.1.2.7.12)` });
-  }
-  if (!cert.isSelfIssued && cert.authorityKeyId?.keyId === void 0) {
-    out.push({ code: "missing-extension", message: `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
-  }
-  return out;
-}
-
-// src/pki/chain.ts
-var DEFAULT_MAX_DEPTH = 8;
-var MAX_ATTEMPTS = 1e3;
-var PURPOSE_OID = { serverAuth: EKU.serverAuth, clientAuth: EKU.clientAuth };
-var SearchExhausted = class extends Error {
-};
-function validatePath(leaf, intermediates, anchors2, options) {
-  const errors = leafErrors(leaf, options);
-  const search = new PathSearch(intermediates, anchors2, options);
-  let path15;
-  try {
-    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path15 = [leaf];
-    else {
-      errors.push(...signatureProblems(leaf));
-      path15 = search.extend([leaf]);
-    }
-  } catch (err) {
-    if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
-    return { ok: false, errors: [...errors, { code: "too-complex", message: `path building gave up: ${err.message}` }] };
-  }
-  if (path15) return errors.length === 0 ? { ok: true, path: path15, errors } : { ok: false, path: path15, errors };
-  return { ok: false, errors: [...errors, ...search.explain(leaf)] };
-}
-var seconds = (d) => Math.floor(d.getTime() / 1e3) * 1e3;
-function validityError(cert, t, who) {
-  if (t > cert.notAfter.getTime()) return { code: "expired", message: `${who} expired ${cert.notAfter.toISOString()}` };
-  if (t < cert.notBefore.getTime()) return { code: "not-yet-valid", message: `${who} is not valid before ${cert.notBefore.toISOString()}` };
-  return void 0;
-}
-function leafErrors(leaf, o) {
-  const out = leafProblems(leaf);
-  const who = `'${leaf.subjectName}'`;
-  const v = validityError(leaf, seconds(o.at), who);
-  if (v) out.push(v);
-  if (o.purpose) {
-    const eku = leaf.extKeyUsage;
-    if (!eku) out.push({ code: "eku-missing", message: `${who} has no extendedKeyUsage extension; ${o.purpose} is required` });
-    else if (!eku.includes(PURPOSE_OID[o.purpose])) {
-      out.push({ code: "eku-missing", message: `${who} extendedKeyUsage (${eku.map(ekuName).join(", ")}) lacks ${o.purpose}` });
-    } else if (eku.includes(EKU.anyExtendedKeyUsage)) {
-      out.push({ code: "eku-any", message: `${who} extendedKeyUsage includes anyExtendedKeyUsage, which a ${o.purpose} leaf must not carry` });
-    }
-  }
-  if (o.purpose && leaf.isCa) {
-    out.push({ code: "ca-as-leaf", message: `${who} is a CA certificate (basicConstraints CA:TRUE), not a ${o.purpose} end-entity certificate` });
-  }
-  if (o.hostname !== void 0) {
-    const dns = leaf.dnsNames;
-    if (!isValidHostname(o.hostname)) out.push({ code: "hostname-mismatch", message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
-    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
-      const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(", ")}` : "it has no dNSName entries; the CN is never used";
-      out.push({ code: "hostname-mismatch", message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
-    }
-  }
-  if (o.purpose === "serverAuth" || o.hostname !== void 0) {
-    const sans = new Set(leaf.dnsNames);
-    for (const cn of attributeValues(leaf.subject, OID_CN)) {
-      if ((cn.includes(".") || cn.includes(":")) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
-        out.push({ code: "cn-not-in-san", message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
-      }
-    }
-  }
-  return out;
-}
-function ipSanTexts(cert) {
-  const out = [];
-  for (const n of cert.subjectAltName ?? []) if (n.kind === "ip" && n.value.length === 4) out.push(n.value.join("."));
-  return out;
-}
-var short = (hex) => hex.length > 16 ? `${hex.slice(0, 16)}\u2026` : hex;
-var sameKeyAndName = (a, b) => equalBytes(a.subject.der, b.subject.der) && equalBytes(a.publicKey.spki, b.publicKey.spki);
-var PathSearch = class {
-  #intermediates;
-  #anchors;
-  #o;
-  #t;
-  #maxDepth;
-  #budget = { left: NAME_CONSTRAINT_BUDGET };
-  #attempts = 0;
-  #best = [];
-  constructor(intermediates, anchors2, o) {
-    const seen = /* @__PURE__ */ new Set();
-    const unique = (c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint) !== void 0;
-    this.#anchors = anchors2.filter(unique);
-    this.#intermediates = intermediates.filter(unique);
-    this.#o = o;
-    this.#t = seconds(o.at);
-    this.#maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;
-  }
-  get #anchorLabel() {
-    return this.#o.labels?.anchors ?? "the trust anchors";
-  }
-  get #intermediateLabel() {
-    return this.#o.labels?.intermediates ?? "the untrusted intermediates";
-  }
-  #candidates(cert) {
-    const out = [];
-    for (const a of this.#anchors) if (couldIssue(a, cert)) out.push({ cert: a, anchor: true });
-    const later = [];
-    for (const c of this.#intermediates) {
-      if (!couldIssue(c, cert)) continue;
-      (c.notBefore.getTime() <= this.#t && this.#t <= c.notAfter.getTime() ? out : later).push({ cert: c, anchor: false });
-    }
-    return later.length > 0 ? out.concat(later) : out;
-  }
-  /** Depth-first: returns the first complete valid path extending `path`, or undefined. */
-  extend(path15) {
-    const top = path15[path15.length - 1];
-    let tried = 0;
-    let looped = false;
-    for (const cand of this.#candidates(top)) {
-      if (path15.some((p) => sameKeyAndName(p, cand.cert))) {
-        looped = true;
-        continue;
-      }
-      tried++;
-      if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
-      const problems = this.#edgeProblems(path15, cand);
-      if (problems.length > 0) {
-        this.#record(path15.length, problems.map((p) => this.#frame(p, cand, top)));
-        continue;
-      }
-      if (cand.anchor) return [...path15, cand.cert];
-      if (path15.length > this.#maxDepth) {
-        this.#record(path15.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
-        continue;
-      }
-      const found = this.extend([...path15, cand.cert]);
-      if (found) return found;
-    }
-    if (tried === 0) this.#record(path15.length, [this.#notFound(top, looped)]);
-    return void 0;
-  }
-  #notFound(top, looped = false) {
-    const pools = `${this.#intermediateLabel} or ${this.#anchorLabel}`;
-    if (top.isSelfIssued && top.isSignedBy(top)) {
-      return { code: "untrusted-root", message: `'${top.subjectName}' is self-signed but is not among ${this.#anchorLabel}` };
-    }
-    if (looped) {
-      return { code: "issuer-not-found", message: `the only issuer of '${top.subjectName}' among ${pools} leads back into the path (a cycle); none reaches ${this.#anchorLabel}` };
-    }
-    const message = `issuer '${top.issuerName}' of '${top.subjectName}' not found among ${pools}`;
-    const needed = top.authorityKeyId?.keyId;
-    const renamed = [...this.#anchors, ...this.#intermediates].find((c) => equalBytes(c.subject.der, top.issuer.der) && c.subjectKeyId !== needed);
-    if (renamed?.subjectKeyId && needed) {
-      const from = this.#anchors.includes(renamed) ? this.#anchorLabel : this.#intermediateLabel;
-      const hint = `; ${from} hold a certificate of that name with another key (subjectKeyIdentifier ${short(renamed.subjectKeyId)}, needed ${short(needed)})`;
-      return { code: "issuer-not-found", message: message + hint };
-    }
-    return { code: "issuer-not-found", message };
-  }
-  #frame(p, cand, top) {
-    const from = cand.anchor ? this.#anchorLabel : this.#intermediateLabel;
-    return { code: p.code, message: `${p.message} (candidate issuer of '${top.subjectName}' from ${from})` };
-  }
-  #record(depth, errors) {
-    const current = this.#best[0]?.depth ?? 0;
-    if (depth > current) this.#best = [{ depth, errors }];
-    else if (depth === current) this.#best.push({ depth, errors });
-  }
-  /** Why no path was found: the rejections of the candidates that came closest to a trust anchor. */
-  explain(leaf) {
-    const seen = /* @__PURE__ */ new Set();
-    const out = [];
-    for (const f2 of this.#best) {
-      for (const e of f2.errors) {
-        if (seen.has(e.message)) continue;
-        seen.add(e.message);
-        out.push(e);
-      }
-    }
-    if (out.length === 0) out.push(this.#notFound(leaf));
-    return out;
-  }
-  /** Everything that stops `cand` from issuing the top of `path` on this path. */
-  #edgeProblems(path15, cand) {
-    const top = path15[path15.length - 1];
-    const ca = cand.cert;
-    const who = `'${ca.subjectName}'`;
-    if (!top.isSignedBy(ca)) {
-      return [{ code: "bad-signature", message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
-    }
-    const out = path15.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
-    if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === void 0) {
-      out.push({ code: "missing-extension", message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
-    }
-    const v = validityError(ca, this.#t, who);
-    if (v) out.push(v);
-    const purpose = this.#o.purpose;
-    if (purpose && ca.extKeyUsage && !ca.extKeyUsage.includes(PURPOSE_OID[purpose]) && !ca.extKeyUsage.includes(EKU.anyExtendedKeyUsage)) {
-      out.push({ code: "eku-missing", message: `${who} restricts its extendedKeyUsage to ${ca.extKeyUsage.map(ekuName).join(", ")}, which excludes ${purpose}` });
-    }
-    const pathLen = ca.basicConstraints?.pathLen;
-    if (pathLen !== void 0) {
-      let below = 0;
-      for (let i = 1; i < path15.length; i++) if (!path15[i].isSelfIssued) below++;
-      if (below > pathLen) out.push({ code: "path-len-exceeded", message: `${who} allows ${pathLen} intermediate(s) below it (pathLenConstraint) but this path has ${below}` });
-    }
-    if (ca.nameConstraints) {
-      for (let i = 0; i < path15.length; i++) {
-        const cert = path15[i];
-        if (i > 0 && cert.isSelfIssued) continue;
-        const problem = nameConstraintProblem(ca, cert, i === 0, this.#budget);
-        if (problem) {
-          out.push({ code: "name-constraints", message: `'${cert.subjectName}' violates the name constraints of ${who}: ${problem}` });
-          break;
-        }
-      }
-    }
-    return out;
-  }
-};
-
-// src/topology/reach.ts
-function expandToServers(t, ids) {
-  const out = /* @__PURE__ */ new Map();
-  const visiting = /* @__PURE__ */ new Set();
-  const visit = (id) => {
-    if (visiting.has(id)) return;
-    visiting.add(id);
-    for (const o of t.byId.get(id) ?? []) {
-      if (o.kind === "broker" || o.kind === "gateway") {
-        if (!out.has(o.id)) out.set(o.id, o);
-      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
-        o.backends.forEach(visit);
-      }
-    }
-  };
-  ids.forEach(visit);
-  return [...out.values()];
-}
-function clientTargets(t, connectsTo) {
-  if (connectsTo) return expandToServers(t, connectsTo);
-  return [...t.brokers.filter((b) => b.cert), ...t.gateways];
-}
-function terminatingServers(t, servers) {
-  const out = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (s) => {
-    if (seen.has(s.id)) return;
-    seen.add(s.id);
-    const passthrough = s.kind === "gateway" ? s.upstreams.filter((u) => u.tls === "passthrough") : [];
-    const onlyPassesThrough = s.kind === "gateway" && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
-    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
-    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
-  };
-  servers.forEach(visit);
-  return [...out.values()];
-}
-var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
-var terminatesTls = (lb) => lb.listeners.some((l) => TLS_PROTOCOLS.has(l.protocol)) || lb.certificate !== void 0;
-function tlsBreaksOnPath(t, ids) {
-  const out = /* @__PURE__ */ new Map();
-  const lbs = [...t.loadBalancers, ...t.globalLoadBalancers];
-  if (!lbs.some(terminatesTls)) return /* @__PURE__ */ new Map();
-  const visit = (id, breaks, path15) => {
-    if (path15.has(id)) return;
-    const onPath = new Set(path15).add(id);
-    for (const o of t.byId.get(id) ?? []) {
-      if (o.kind === "broker" || o.kind === "gateway") {
-        if (breaks.length > 0) {
-          const set = out.get(o.id) ?? /* @__PURE__ */ new Set();
-          breaks.forEach((b) => set.add(b));
-          out.set(o.id, set);
-        }
-        if (o.kind === "gateway") {
-          for (const u of o.upstreams) if (u.tls === "passthrough") visit(u.to, breaks, onPath);
-        }
-      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
-        const next = terminatesTls(o) ? [...breaks, o.id] : breaks;
-        o.backends.forEach((b) => visit(b, next, onPath));
-      }
-    }
-  };
-  ids.forEach((id) => visit(id, [], /* @__PURE__ */ new Set()));
-  return new Map([...out].map(([k, v]) => [k, [...v]]));
-}
-
-// src/model/reach.ts
-var expansions = memo((_) => /* @__PURE__ */ new Map());
-function serversReached(m, ids) {
-  const key2 = ids.join("\0");
-  const cache = expansions(m);
-  let servers = cache.get(key2);
-  if (!servers) cache.set(key2, servers = expandToServers(m.topology, ids));
-  return servers;
-}
-var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
-function clientServers(m, connectsTo) {
-  return connectsTo ? serversReached(m, connectsTo) : defaultTargets(m);
-}
-
-// src/topology/model.ts
-function lookup(topology2, id, kind) {
-  return topology2.byId.get(id)?.find((o) => o.kind === kind);
-}
-
-// src/model/causes.ts
-var targetsBySource = memo((m) => new Map(certReferences(m).map((r) => [r.source, r.target])));
-var ownerOf = (m, source) => targetsBySource(m).get(source);
-function unreadableCause(m, source) {
-  if (!source) return void 0;
-  const target = ownerOf(m, source);
-  if (target === void 0 || liveChains(m).has(source)) return void 0;
-  const file = fileOf(m, source);
-  if (file) return file.missing || file.certs.length === 0 ? { rule: "cert/unreadable", target } : void 0;
-  if (!source.file && source.keyVault && m.mode === "check") return { rule: "cert/live-only", target };
-  return void 0;
-}
-var unreadableCas = memo((m) => {
-  const out = /* @__PURE__ */ new Map();
-  for (const ca of m.topology.cas) {
-    const cause = unreadableCause(m, ca.cert);
-    if (cause) out.set(ca.id, cause);
-  }
-  return out;
-});
-var unreadableAmong = (m, ids) => {
-  const unreadable2 = unreadableCas(m);
-  return [...new Set(ids)].flatMap((id) => unreadable2.get(id) ?? []);
-};
-var dateCodes = /* @__PURE__ */ new Set(["expired", "not-yet-valid"]);
-function pathCauses(m, errors, path15, sender, nameMismatchOf) {
-  if (errors.length === 0 || !path15) return void 0;
-  const causes = /* @__PURE__ */ new Map();
-  const add = (c) => causes.set(`${c.rule}	${c.target}`, c);
-  const caIds = caIdsByFingerprint(m);
-  for (const e of errors) {
-    if (dateCodes.has(e.code)) {
-      const outside = path15.filter((c) => m.at < c.notBefore || m.at > c.notAfter);
-      if (outside.length === 0) return void 0;
-      for (const c of outside) add({ rule: "cert/expired", target: caIds.get(c.fingerprint) ?? sender });
-    } else if ((e.code === "hostname-mismatch" || e.code === "cn-not-in-san") && nameMismatchOf) {
-      add({ rule: "broker/name-mismatch", target: nameMismatchOf });
-    } else return void 0;
-  }
-  return [...causes.values()];
-}
-function wrongCertificateCause(server, leaf) {
-  return matchingDnsNames(leaf, server.fqdn).length > 0 ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
-}
-
-// src/matrix.ts
-function handshakePairs(m) {
-  const t = m.topology;
-  const out = [];
-  const breaksByList = /* @__PURE__ */ new Map();
-  const breaksOf = (ids) => {
-    if (!ids) return /* @__PURE__ */ new Map();
-    const key2 = ids.join("\0");
-    let found = breaksByList.get(key2);
-    if (!found) breaksByList.set(key2, found = tlsBreaksOnPath(t, ids));
-    return found;
-  };
-  const seen = /* @__PURE__ */ new Map();
-  const expanded = /* @__PURE__ */ new Map();
-  const reach = (ids, expand) => {
-    const key2 = ids ? ids.join("\0") : "\0default";
-    let servers = expanded.get(key2);
-    if (!servers) expanded.set(key2, servers = terminatingServers(t, expand()));
-    return servers;
-  };
-  const add = (client, servers, breaks) => {
-    let done = seen.get(client.id);
-    if (!done) seen.set(client.id, done = /* @__PURE__ */ new Set());
-    for (const server of servers) {
-      if (done.has(server.id)) continue;
-      done.add(server.id);
-      const b = breaks.get(server.id);
-      out.push({ client, server, ...b && { breaks: b } });
-    }
-  };
-  for (const c of t.clients) {
-    const servers = reach(c.connectsTo, () => clientServers(m, c.connectsTo));
-    add({ id: c.id, kind: "client", cert: c.cert, trustBundle: c.trustBundle, location: c.location }, servers, breaksOf(c.connectsTo));
-  }
-  for (const g of t.gateways) {
-    for (const u of g.upstreams) {
-      if (u.tls !== "reencrypt") continue;
-      const servers = reach([u.to], () => serversReached(m, [u.to]));
-      add({ id: g.id, kind: "gateway", cert: u.clientCert, trustBundle: u.trustBundle, location: u.location }, servers, breaksOf([u.to]));
-    }
-  }
-  return out;
-}
-var MAX_REASONS = 3;
-function reasonOf(errors) {
-  const messages = [...new Set(errors.map((e) => e.message))];
-  const more = messages.length > MAX_REASONS ? ` (and ${messages.length - MAX_REASONS} more)` : "";
-  return messages.slice(0, MAX_REASONS).join("; ") + more;
-}
-var fail = (reason, because) => ({ ok: false, reason, ...because?.length && { because } });
-var skip = (reason) => ({ ok: false, skipped: true, reason });
-var Verdicts = class {
-  #byBundle = /* @__PURE__ */ new Map();
-  get(bundle, party, compute) {
-    let inner = this.#byBundle.get(bundle);
-    if (!inner) this.#byBundle.set(bundle, inner = /* @__PURE__ */ new Map());
-    let v = inner.get(party);
-    if (!v) inner.set(party, v = compute());
-    return v;
-  }
-};
-var handshakeMatrix = memo((m) => {
-  const t = m.topology;
-  const cas = caCertificates(m);
-  const canonical = /* @__PURE__ */ new Map();
-  const intern = (c) => {
-    const known = canonical.get(c.fingerprint);
-    if (known) return known;
-    canonical.set(c.fingerprint, c);
-    return c;
-  };
-  for (const c of cas.values()) intern(c);
-  const byChain = /* @__PURE__ */ new Map();
-  const servers = new Verdicts();
-  const initiators = new Verdicts();
-  const anchors2 = /* @__PURE__ */ new Map();
-  const anchorsOf = (bundleId) => {
-    let out = anchors2.get(bundleId);
-    if (out === void 0) {
-      const bundle = lookup(t, bundleId, "trustBundle");
-      const certs = bundle?.cas.flatMap((id) => cas.get(id) ?? []) ?? [];
-      const unreadable2 = bundle ? unreadableAmong(m, bundle.cas) : [];
-      const problem = !bundle ? `trust bundle ${bundleId} is not declared` : certs.length === 0 ? `trust bundle ${bundleId} holds no readable CA certificate${unreadable2.length ? ` (${unreadable2.map((c) => c.target).join(", ")} cannot be read)` : ""}` : void 0;
-      out = { certs, unreadable: unreadable2, ...problem && { problem } };
-      anchors2.set(bundleId, out);
-    }
-    return out;
-  };
-  const validate = (source, what, bundleId, purpose, sender, hostname) => {
-    if (!source) return fail(`${what} has no certificate`);
-    if (!source.file) return skip(`${what} certificate lives only in Key Vault: rc-policy audit evaluates this handshake`);
-    const chain = chainOf(m, source);
-    if (chain.length === 0) {
-      const cause = unreadableCause(m, source);
-      return fail(`${what} certificate file ${source.file.path} cannot be read`, cause && [cause]);
-    }
-    const owner = ownerOf(m, source) ?? what;
-    const key2 = `${bundleId}|${purpose}|${hostname ?? ""}|${owner}|${chain.map((c) => c.fingerprint).join(",")}`;
-    let verdict2 = byChain.get(key2);
-    if (verdict2) return verdict2;
-    const anchors3 = anchorsOf(bundleId);
-    if (anchors3.problem !== void 0) verdict2 = fail(anchors3.problem, anchors3.unreadable);
-    else {
-      const [leaf, ...intermediates] = chain.map(intern);
-      const r = validatePath(leaf, intermediates, anchors3.certs, {
-        at: m.at,
-        purpose,
-        ...hostname !== void 0 && { hostname },
-        labels: { intermediates: `the chain the ${sender} sends`, anchors: `trust bundle ${bundleId}` }
-      });
-      const because = r.ok ? void 0 : anchors3.unreadable.length > 0 ? anchors3.unreadable : pathCauses(m, r.errors, r.path, owner, purpose === "serverAuth" ? owner : void 0);
-      verdict2 = r.ok ? { ok: true } : fail(reasonOf(r.errors), because);
-    }
-    byChain.set(key2, verdict2);
-    return verdict2;
-  };
-  return handshakePairs(m).map(({ client, server, breaks }) => {
-    const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail(
-      client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
-    );
-    let clientAuth;
-    if (server.clientAuth.required) {
-      const bundle = server.clientAuth.trustBundle;
-      clientAuth = bundle ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, "clientAuth", "client")) : fail(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
-    }
-    const path15 = breaks && {
-      ok: false,
-      reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
-      because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
-    };
-    const ok = !path15 && serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path15 && { path: path15 }, ok };
-  });
-});
-var HANDSHAKE_RULES = ["trust/untrusted-server", "trust/untrusted-client"];
-var matrixForReport = (pairs) => pairs.map((p) => ({
-  client: p.client.id,
-  server: p.server.id,
-  ok: p.ok,
-  serverAuth: p.serverAuth,
-  ...p.clientAuth && { clientAuth: p.clientAuth },
-  ...p.path && { path: p.path }
-}));
 
 // src/rules/custom/values.ts
 var record = (type, thunks) => new (CEL_CLASSES.get(type))(thunks);
@@ -75474,13 +78038,12 @@ var DEFAULT_PARAMS = {
   allowedCurves: ["P-256", "P-384", "P-521"],
   maxLeafValidityDays: 397
 };
-var FIXED_RULES = /* @__PURE__ */ new Set(["topology/schema"]);
 var builtinPackNames = () => ["rc-default", "lb-tls-offload"];
-var builtinPath = (name3) => path10.join(packageRoot, "policies", `${name3}.yaml`);
+var builtinPath = (name3) => path11.join(packageRoot, "policies", `${name3}.yaml`);
 function locatePack(ref, baseDir, at) {
   if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync3(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
-  const absolute = path10.resolve(baseDir, ref);
-  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path10.sep)) return { name: ref, absolute };
+  const absolute = path11.resolve(baseDir, ref);
+  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path11.sep)) return { name: ref, absolute };
   throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(", ")}; or give a path to a pack file)`, at);
 }
 async function loadPack(ref, baseDir, knownRules, at, access2) {
@@ -75498,7 +78061,7 @@ async function loadPack(ref, baseDir, knownRules, at, access2) {
     const layer = checkPackDocument(doc, knownRules);
     layers.push(layer);
     at = layer.extends ? doc.locate(["extends"]) : at;
-    source = layer.extends ? locatePack(layer.extends, path10.dirname(source.absolute), at) : void 0;
+    source = layer.extends ? locatePack(layer.extends, path11.dirname(source.absolute), at) : void 0;
   }
   return mergeLayers(layers);
 }
@@ -75528,9 +78091,8 @@ function checkPackDocument(doc, knownRules) {
       const guess = closest(id, [...knownRules]);
       throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
     }
-    if (FIXED_RULES.has(id) && setting !== "error") {
-      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(["rules", id]));
-    }
+    const fixed = RULES_BY_ID.get(id)?.meta.fixed;
+    if (fixed && setting !== "error") throw new InputError(`${id} cannot be set to '${setting}': ${fixed}`, doc.locate(["rules", id]));
   }
   return {
     name: printable(data.metadata.name, 200),
@@ -75568,1856 +78130,9 @@ var withParams = (pack, overrides) => ({
   params: { ...pack.params, ...overrides }
 });
 
-// src/rules/topology/schema.ts
-var rule = defineRule({
-  meta: {
-    id: "topology/schema",
-    severity: "error",
-    title: "The topology file follows the rc-policy/v1 schema",
-    rationale: "Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.",
-    source: "docs/spec.md \xA71 (the topology file); schema/topology.schema.json",
-    remedy: "Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.",
-    messages: { violation: "{{message}}" }
-  },
-  applies: () => false,
-  check: () => []
-});
-function schemaViolations(violations, data, fallback) {
-  const name3 = data?.metadata?.name;
-  const top = typeof name3 === "string" && name3 && name3.length <= 253 ? name3 : fallback;
-  return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
-}
-var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
-function enclosingId(data, path15) {
-  let node = data;
-  let id;
-  for (const seg of path15) {
-    if (node === null || typeof node !== "object") break;
-    node = node[seg];
-    const candidate = node?.id;
-    if (node && typeof node === "object" && typeof candidate === "string" && ID.test(candidate)) id = candidate;
-  }
-  return id;
-}
-
-// src/rules/topology/reference.ts
-var KIND_NAMES = {
-  ca: "CA",
-  trustBundle: "trust bundle",
-  region: "region",
-  loadBalancer: "load balancer",
-  globalLoadBalancer: "global load balancer",
-  broker: "broker",
-  gateway: "gateway",
-  client: "client"
-};
-var kinds = (list2) => list2.map((k) => KIND_NAMES[k] ?? k).join(" or ");
-var rule2 = defineRule({
-  meta: {
-    id: "topology/reference",
-    severity: "error",
-    title: "Every id the topology references exists and is the right kind of object",
-    rationale: "A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.",
-    source: "docs/spec.md \xA71, \xA73 (topology)",
-    remedy: "Declare the missing object, or correct the id.",
-    messages: {
-      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
-      wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
-    }
-  },
-  *check(model) {
-    const { byId, references } = model.topology;
-    for (const r of references) {
-      const found = byId.get(r.id);
-      if (!found) {
-        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
-        continue;
-      }
-      if (found.some((o) => r.expected.includes(o.kind))) continue;
-      if (r.field === "backends") continue;
-      yield {
-        target: r.from,
-        messageId: "wrongKind",
-        data: { from: r.from, field: r.field, id: r.id, found: kinds([found[0].kind]), expected: kinds(r.expected) },
-        location: r.location
-      };
-    }
-  }
-});
-
-// src/rules/topology/duplicate-id.ts
-var rule3 = defineRule({
-  meta: {
-    id: "topology/duplicate-id",
-    severity: "error",
-    title: "Every object has its own id",
-    rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
-    source: "docs/spec.md \xA71",
-    remedy: "Rename one of the objects and update the references to it.",
-    messages: { duplicate: "id '{{id}}' is declared {{count}} times: {{all}}" }
-  },
-  *check(model) {
-    for (const [id, objects2] of model.topology.byId) {
-      if (objects2.length < 2) continue;
-      const [first, ...rest] = objects2;
-      const all = objects2.map((o) => `${o.kind} at ${formatLocation(o.location)}`);
-      yield {
-        target: id,
-        messageId: "duplicate",
-        data: { id, count: objects2.length, all: all.length === 2 ? all.join(" and ") : all.join(", ") },
-        location: rest[0].location,
-        related: [first, ...rest.slice(1)].map((o) => ({ location: o.location, message: `${o.kind} '${id}' is also declared here` }))
-      };
-    }
-  }
-});
-
-// src/rules/topology/duplicate-fqdn.ts
-var rule4 = defineRule({
-  meta: {
-    id: "topology/duplicate-fqdn",
-    severity: "error",
-    title: "Every TLS server has its own FQDN",
-    rationale: "Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Give each broker and gateway a distinct FQDN.",
-    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} (at {{firstAt}}) and {{second}} (at {{secondAt}})" }
-  },
-  *check(model) {
-    const byName = /* @__PURE__ */ new Map();
-    for (const s of tlsServers(model.topology)) {
-      const key2 = s.fqdn.toLowerCase().replace(/\.$/, "");
-      const first = byName.get(key2);
-      if (!first) {
-        byName.set(key2, s);
-        continue;
-      }
-      yield {
-        target: s.id,
-        messageId: "duplicate",
-        data: { fqdn: s.fqdn, first: first.id, firstAt: formatLocation(first.location), second: s.id, secondAt: formatLocation(s.location) },
-        location: s.location,
-        related: [{ location: first.location, message: `${first.id} also has the FQDN ${s.fqdn}` }]
-      };
-    }
-  }
-});
-
-// src/rules/topology/index.ts
-var rules = [rule, rule2, rule3, rule4];
-
-// src/rules/lb/no-tls-termination.ts
-var TLS_PROTOCOLS2 = /* @__PURE__ */ new Set(["tls", "http", "https"]);
-var rule5 = defineRule({
-  meta: {
-    id: "lb/no-tls-termination",
-    severity: "error",
-    title: "Load balancers pass TLS through: no TLS/HTTP listener, no certificate",
-    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (the RC system design). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; Azure Load Balancer overview (layer 4)",
-    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
-    messages: {
-      listener: "{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker",
-      certificate: "{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer"
-    }
-  },
-  *check(model) {
-    const { loadBalancers, globalLoadBalancers } = model.topology;
-    for (const lb of [...globalLoadBalancers, ...loadBalancers]) {
-      for (const l of lb.listeners) {
-        if (TLS_PROTOCOLS2.has(l.protocol)) {
-          yield { target: lb.id, messageId: "listener", data: { id: lb.id, protocol: l.protocol, port: l.port }, location: l.location };
-        }
-      }
-      if (lb.certificate) yield { target: lb.id, messageId: "certificate", data: { id: lb.id }, location: lb.certificate.location };
-    }
-  }
-});
-
-// src/rules/lb/backend-kind.ts
-var rule6 = defineRule({
-  meta: {
-    id: "lb/backend-kind",
-    severity: "error",
-    title: "Global load balancers front regional load balancers; regional ones front brokers or gateways",
-    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (the RC system design). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
-    source: "docs/architectures/rc-system.md; Azure Load Balancer documentation (cross-region load balancer backends are regional load balancers)",
-    remedy: "Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.",
-    messages: {
-      global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",
-      regional: "{{lb}} is a regional load balancer; its backend '{{backend}}' is a {{kind}}, not a broker or gateway"
-    }
-  },
-  *check(model) {
-    const { byId, loadBalancers, globalLoadBalancers } = model.topology;
-    const wrong = (lbId, backends, allowed) => backends.flatMap((b, i) => {
-      const found = byId.get(b);
-      if (!found || found.some((o) => allowed.includes(o.kind))) return [];
-      return [{ lbId, backend: b, kind: found[0].kind, index: i }];
-    });
-    for (const lb of globalLoadBalancers) {
-      for (const w of wrong(lb.id, lb.backends, ["loadBalancer"])) {
-        yield { target: lb.id, messageId: "global", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
-      }
-    }
-    for (const lb of loadBalancers) {
-      for (const w of wrong(lb.id, lb.backends, ["broker", "gateway"])) {
-        yield { target: lb.id, messageId: "regional", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
-      }
-    }
-  }
-});
-
-// src/rules/lb/port-mismatch.ts
-var rule7 = defineRule({
-  meta: {
-    id: "lb/port-mismatch",
-    severity: "warning",
-    title: "A load balancer forwards to the port its backends listen on",
-    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (the RC system design). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
-    source: "docs/architectures/rc-system.md#the-mtls-handshake; Azure Load Balancer documentation (load-balancing rules: frontend and backend port)",
-    remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
-    messages: {
-      mismatch: "{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}"
-    }
-  },
-  *check(model) {
-    const t = model.topology;
-    for (const lb of t.loadBalancers) {
-      for (const l of lb.listeners) {
-        if (l.protocol === "udp") continue;
-        for (const id of lb.backends) {
-          const backend = lookup(t, id, "broker") ?? lookup(t, id, "gateway");
-          if (!backend || backend.port === l.backendPort) continue;
-          yield {
-            target: lb.id,
-            messageId: "mismatch",
-            data: { lb: lb.id, port: l.port, backendPort: l.backendPort, backend: backend.id, backendActual: backend.port },
-            location: l.location
-          };
-        }
-      }
-    }
-  }
-});
-
-// src/rules/lb/orphan-broker.ts
-var rule8 = defineRule({
-  meta: {
-    id: "lb/orphan-broker",
-    severity: "info",
-    title: "Every broker is behind a load balancer (or a gateway)",
-    rationale: "Clients reach brokers through the cross-region and regional load balancers (the RC system design); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through",
-    remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
-    messages: { orphan: "{{id}} is not a backend of any load balancer or gateway" }
-  },
-  *check(model) {
-    const { loadBalancers, gateways } = model.topology;
-    const routed = /* @__PURE__ */ new Set([...loadBalancers.flatMap((lb) => lb.backends), ...gateways.flatMap((g) => g.upstreams.map((u) => u.to))]);
-    for (const b of model.topology.brokers) {
-      if (!routed.has(b.id)) yield { target: b.id, messageId: "orphan", data: { id: b.id }, location: b.location };
-    }
-  }
-});
-
-// src/rules/lb/index.ts
-var rules2 = [rule5, rule6, rule7, rule8];
-
-// src/rules/cert/unreadable.ts
-var rule9 = defineRule({
-  meta: {
-    id: "cert/unreadable",
-    severity: "error",
-    title: "Every referenced certificate file exists and parses",
-    rationale: "A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.",
-    source: "docs/spec.md \xA73 (certificates); docs/security.md (fail closed)",
-    remedy: "Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.",
-    messages: {
-      missing: "{{file}} does not exist",
-      unreadable: "{{file}} cannot be read: {{reason}}"
-    }
-  },
-  *check(model) {
-    const report = function* (file, target, location2) {
-      if (!file) return;
-      if (file.missing) yield { target, messageId: "missing", data: { file: file.display }, location: location2 };
-      else if (file.problems.length > 0 || file.certs.length === 0) {
-        const reason = file.problems.join("; ") || "no certificate found in the file";
-        yield { target, messageId: "unreadable", data: { file: file.display, reason }, location: location2 };
-      }
-    };
-    for (const ref of certReferences(model)) {
-      const f2 = ref.source.file;
-      if (f2) yield* report(model.files.get(f2.absolute), ref.target, f2.location);
-    }
-    for (const b of model.topology.trustBundles) {
-      if (b.file) yield* report(model.files.get(b.file.absolute), b.id, b.file.location);
-      if (b.configMap) {
-        const { file, key: key2 } = b.configMap;
-        yield* report(model.files.get(configMapKey(file.absolute, key2)), b.id, file.location);
-      }
-    }
-  }
-});
-
-// src/rules/cert/private-key-material.ts
-var rule10 = defineRule({
-  meta: {
-    id: "cert/private-key-material",
-    severity: "error",
-    title: "No private key in the repository",
-    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (the RC system design); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; RFC 7292 (PKCS #12); docs/security.md",
-    remedy: "Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.",
-    messages: {
-      key: "{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository",
-      pkcs12: "{{file}} is a PKCS#12 bundle, which carries a private key: keys belong in Key Vault, never in the repository"
-    }
-  },
-  *check(model) {
-    const files = [];
-    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
-    for (const b of model.topology.trustBundles) {
-      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
-      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
-    }
-    for (const { ref, key: key2, target } of files) {
-      const f2 = model.files.get(key2);
-      if (!f2) continue;
-      if (f2.pkcs12) yield { target, messageId: "pkcs12", data: { file: f2.display }, location: ref.location };
-      else if (f2.privateKeys.length > 0) {
-        yield { target, messageId: "key", data: { file: f2.display, what: [...new Set(f2.privateKeys)].join(", ") }, location: ref.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/dates.ts
-var DAY_MS = 864e5;
-var isoDate = (d) => d.toISOString().slice(0, 10);
-var daysBetween = (from, to) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
-
-// src/rules/cert/expired.ts
-var rule11 = defineRule({
-  meta: {
-    id: "cert/expired",
-    severity: "error",
-    title: "Every certificate is valid at the evaluation time",
-    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (the RC system design). Evaluate with --at to see what breaks on a future date.",
-    source: "RFC 5280 \xA74.1.2.5, \xA76.1.3; docs/architectures/rc-system.md#renewal-drain-and-roll",
-    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (the RC system design).",
-    messages: {
-      expired: "{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})",
-      notYetValid: "{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})"
-    }
-  },
-  *check(model) {
-    const at = model.at;
-    for (const u of certificateUses(model)) {
-      const c = u.cert;
-      if (at >= c.notBefore && at <= c.notAfter) continue;
-      const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
-      if (at < c.notBefore) {
-        yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
-      } else if (at > c.notAfter) {
-        yield { target: u.target, messageId: "expired", data: { ...common2, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/expiring.ts
-var rule12 = defineRule({
-  meta: {
-    id: "cert/expiring",
-    severity: "warning",
-    title: "No certificate expires inside its renewal window",
-    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (the RC system design). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (the CA rollover design).",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
-    remedy: "Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).",
-    messages: {
-      expiring: "{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})"
-    }
-  },
-  *check(model) {
-    const { at, params } = model;
-    for (const u of certificateUses(model)) {
-      const c = u.cert;
-      if (!c.validAt(at)) continue;
-      const leaf = u.kind === "leaf";
-      const window2 = leaf ? params.renewBeforeDays : params.caRenewBeforeDays;
-      if (c.notAfter.getTime() - at.getTime() >= window2 * DAY_MS) continue;
-      yield {
-        target: u.target,
-        messageId: "expiring",
-        data: {
-          kind: u.kind,
-          subject: c.subjectName,
-          date: isoDate(c.notAfter),
-          days: daysBetween(at, c.notAfter),
-          param: leaf ? "renewBeforeDays" : "caRenewBeforeDays",
-          window: window2
-        },
-        location: u.location
-      };
-    }
-  }
-});
-
-// src/rules/cert/weak-key.ts
-var rule13 = defineRule({
-  meta: {
-    id: "cert/weak-key",
-    severity: "error",
-    title: "Keys are RSA of at least minRsaBits or EC on an allowed curve",
-    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (the RC system design). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
-    source: "CA/B Forum Baseline Requirements \xA76.1.5; NIST SP 800-57 Part 1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.",
-    messages: {
-      rsa: "{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})",
-      curve: "{{kind}} certificate {{subject}} uses curve {{curve}}, which is not among the allowed curves ({{allowed}})",
-      type: "{{kind}} certificate {{subject}} has a {{key}} key; the policy allows RSA and EC keys only"
-    }
-  },
-  *check(model) {
-    const { minRsaBits, allowedCurves } = model.params;
-    for (const u of certificateUses(model)) {
-      const k = u.cert.publicKey;
-      const common2 = { kind: u.kind, subject: u.cert.subjectName };
-      if (k.algorithm === "rsa") {
-        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common2, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
-      } else if (k.algorithm === "ec") {
-        if (!allowedCurves.includes(k.curve ?? "")) {
-          yield { target: u.target, messageId: "curve", data: { ...common2, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
-        }
-      } else {
-        yield { target: u.target, messageId: "type", data: { ...common2, key: describeKey(k) }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/weak-signature.ts
-var rule14 = defineRule({
-  meta: {
-    id: "cert/weak-signature",
-    severity: "error",
-    title: "No MD5 or SHA-1 signature on a leaf or intermediate",
-    rationale: "Clients validate the broker certificate chain and brokers validate client chains (the RC system design); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
-    source: "CA/B Forum Baseline Requirements \xA77.1.3; RFC 6151 (MD5); RFC 9155 (SHA-1 in TLS)",
-    remedy: "Reissue the certificate with a SHA-256 (or stronger) signature.",
-    messages: { weak: "{{kind}} certificate {{subject}} is signed with {{algorithm}}" }
-  },
-  *check(model) {
-    for (const u of certificateUses(model)) {
-      if (u.kind === "root") continue;
-      const alg = u.cert.signatureAlgorithm;
-      if (!isWeakSignatureAlgorithm(alg.oid)) continue;
-      yield { target: u.target, messageId: "weak", data: { kind: u.kind, subject: u.cert.subjectName, algorithm: alg.name }, location: u.location };
-    }
-  }
-});
-
-// src/rules/cert/max-validity.ts
-var rule15 = defineRule({
-  meta: {
-    id: "cert/max-validity",
-    severity: "warning",
-    title: "Leaf certificates live at most maxLeafValidityDays",
-    rationale: "Short-lived leaves keep renewal routine (the RC system design) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (the CA rollover design). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
-    source: "CA/B Forum Baseline Requirements \xA76.3.2; docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-hierarchy",
-    remedy: "Reissue the leaf with a lifetime of at most maxLeafValidityDays.",
-    messages: {
-      long: "leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}"
-    }
-  },
-  *check(model) {
-    const max = model.params.maxLeafValidityDays;
-    for (const u of certificateUses(model)) {
-      if (u.kind !== "leaf") continue;
-      const days = Math.round(u.cert.lifetimeDays);
-      if (u.cert.lifetimeDays <= max) continue;
-      yield {
-        target: u.target,
-        messageId: "long",
-        data: { subject: u.cert.subjectName, days, from: isoDate(u.cert.notBefore), to: isoDate(u.cert.notAfter), max },
-        location: u.location
-      };
-    }
-  }
-});
-
-// src/rules/cert/live-only.ts
-var rule16 = defineRule({
-  meta: {
-    id: "cert/live-only",
-    severity: "info",
-    title: "Certificates that only live in Key Vault are evaluated by audit, not check",
-    rationale: "`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.",
-    source: "docs/spec.md \xA71 (certificate sources), \xA74",
-    remedy: "Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.",
-    messages: {
-      skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check"
-    }
-  },
-  applies: (model) => model.mode === "check",
-  *check(model) {
-    for (const r of certReferences(model)) {
-      const kv = r.source.keyVault;
-      if (!kv || r.source.file) continue;
-      yield { target: r.target, messageId: "skipped", data: { target: r.target, vault: kv.vault ?? "(no vault)", name: kv.certificate }, location: r.source.location };
-    }
-  }
-});
-
-// src/rules/cert/index.ts
-var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
-
-// src/rules/broker/name-mismatch.ts
-var rule17 = defineRule({
-  meta: {
-    id: "broker/name-mismatch",
-    severity: "error",
-    title: "The server's FQDN is in its certificate's SAN",
-    rationale: "Clients validate the broker certificate against the hostname they connect to (the RC system design), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; a router that verifies host names may need both CN and SAN).",
-    source: "RFC 6125 \xA76.4.4; RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
-    remedy: "Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).",
-    messages: {
-      mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})"
-    }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
-      const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
-      const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
-      yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/cn-mismatch.ts
-var norm = (s) => s.toLowerCase().replace(/\.$/, "");
-var rule18 = defineRule({
-  meta: {
-    id: "broker/cn-mismatch",
-    severity: "warning",
-    title: "The certificate's subject CN, when present, is the server's FQDN",
-    rationale: "The design sets Subject CN = the broker FQDN (the RC system design), and some clients and routers still read the CN (a router that verifies host names may need both CN and SAN). A CN naming something else confuses operators and those clients.",
-    source: "RFC 6125 \xA76.4.4; docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
-    remedy: "Reissue with CN = <fqdn>, or omit the CN.",
-    messages: { mismatch: "subject CN {{cn}} differs from the FQDN {{fqdn}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
-      const because = wrongCertificateCause(server, leaf);
-      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2, ...because && { because } };
-    }
-  }
-});
-
-// src/rules/broker/shared-certificate.ts
-var rule19 = defineRule({
-  meta: {
-    id: "broker/shared-certificate",
-    severity: "error",
-    title: "Every server has its own certificate",
-    rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
-    messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
-  },
-  *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const owner = first.get(leaf.fingerprint);
-      if (owner === void 0) first.set(leaf.fingerprint, server.id);
-      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/shared-key.ts
-var rule20 = defineRule({
-  meta: {
-    id: "broker/shared-key",
-    severity: "error",
-    title: "No two servers' certificates share a key pair",
-    rationale: "One certificate per broker (the RC system design) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Generate a new key pair for one of the servers and reissue its certificate.",
-    messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" }
-  },
-  *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const key2 = toHex(leaf.publicKey.spki);
-      const owner = first.get(key2);
-      if (owner === void 0) first.set(key2, { id: server.id, fingerprint: leaf.fingerprint });
-      else if (owner.fingerprint !== leaf.fingerprint) {
-        yield { target: server.id, messageId: "shared", data: { first: owner.id, second: server.id }, location: location2 };
-      }
-    }
-  }
-});
-
-// src/rules/broker/wildcard.ts
-var rule21 = defineRule({
-  meta: {
-    id: "broker/wildcard",
-    severity: "warning",
-    title: "Server certificates name their server, not a wildcard",
-    rationale: "Each broker needs its own certificate for its own FQDN (the RC system design). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
-    source: "RFC 6125 \xA76.4.3; docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Reissue with SAN = DNS:<fqdn> only.",
-    messages: { wildcard: "the certificate has wildcard SAN {{names}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const wild = leaf.dnsNames.filter(isWildcard);
-      if (wild.length > 0) yield { target: server.id, messageId: "wildcard", data: { names: wild.join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/extra-names.ts
-var show2 = (n) => {
-  switch (n.kind) {
-    case "dns":
-      return `DNS:${n.value}`;
-    case "ip":
-      return `IP:${n.value.length === 4 ? [...n.value].join(".") : Buffer.from(n.value).toString("hex")}`;
-    case "email":
-      return `email:${n.value}`;
-    case "uri":
-      return `URI:${n.value}`;
-    default:
-      return n.kind;
-  }
-};
-var rule22 = defineRule({
-  meta: {
-    id: "broker/extra-names",
-    severity: "warning",
-    title: "The SAN holds the FQDN and nothing else",
-    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (the RC system design). Every extra name widens what the certificate can impersonate.",
-    source: "RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses",
-    remedy: "Reissue with SAN = DNS:<fqdn> only.",
-    messages: { extra: "SAN entries beyond {{fqdn}}: {{names}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const extra = (leaf.subjectAltName ?? []).filter(
-        // A wildcard that covers the FQDN is broker/wildcard's finding.
-        (n) => !(n.kind === "dns" && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value)))
-      );
-      const because = wrongCertificateCause(server, leaf);
-      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2, ...because && { because } };
-    }
-  }
-});
-
-// src/rules/broker/server-auth-eku.ts
-var rule23 = defineRule({
-  meta: {
-    id: "broker/server-auth-eku",
-    severity: "error",
-    title: "Server certificates carry the serverAuth extended key usage",
-    rationale: "The broker certificate's Extended Key Usage is Server Authentication (the RC system design). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
-    source: "RFC 5280 \xA74.2.1.12; CA/B Forum Baseline Requirements \xA77.1.2.7.10; docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Reissue with extendedKeyUsage = serverAuth.",
-    messages: {
-      missing: "the certificate has no extended key usage extension (serverAuth is required)",
-      lacks: "the certificate's extended key usage ({{found}}) lacks serverAuth"
-    }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (!leaf.extKeyUsage) yield { target: server.id, messageId: "missing", location: location2 };
-      else if (!leaf.hasExtKeyUsage(EKU.serverAuth)) yield { target: server.id, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/incomplete-chain.ts
-function unreadableIssuers(model, server, top, isLeaf, caIds) {
-  const t = model.topology;
-  const topCa = t.cas.find((c) => c.id === caIds.get(top.fingerprint));
-  const declaredIssuer = isLeaf ? server.kind === "broker" ? server.issuer : void 0 : topCa?.issuer;
-  if (declaredIssuer !== void 0) {
-    const direct = unreadableAmong(model, [declaredIssuer]);
-    if (direct.length > 0) return direct;
-  }
-  const anchorIds = [...t.trustBundles.flatMap((b) => b.cas), ...t.cas.filter((c) => c.issuer === void 0).map((c) => c.id)];
-  return unreadableAmong(model, anchorIds);
-}
-function anchors(model) {
-  const cas = caCertificates(model);
-  const inBundles = new Set(model.topology.trustBundles.flatMap((b) => b.cas));
-  return [...cas].filter(([id, c]) => inBundles.has(id) || c.isSelfIssued).map(([, c]) => c);
-}
-var rule24 = defineRule({
-  meta: {
-    id: "broker/incomplete-chain",
-    severity: "error",
-    title: "Servers send every intermediate between their leaf and a trust anchor, in order",
-    rationale: "Clients validate the broker's chain up to a CA they trust (the RC system design) and have only the roots in their bundle (the CA rollover design): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
-    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76.1; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/ca-rollover.md#the-hierarchy",
-    remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
-    messages: {
-      missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
-      noIssuer: "the served chain ends at {{top}}, whose issuer {{issuer}} is neither served nor a declared CA: it reaches no trust anchor",
-      outOfOrder: "the served chain is out of order: {{early}} is sent before {{late}}, which it issues"
-    }
-  },
-  *check(model) {
-    const trusted = anchors(model);
-    const trustedSet = new Set(trusted.map((c) => c.fingerprint));
-    const declared = [...caCertificates(model).values()];
-    const caIds = caIdsByFingerprint(model);
-    for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
-      const path15 = [leaf];
-      let current = leaf;
-      let missing;
-      for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
-        if (findIssuer(current, trusted)) break;
-        const next = findIssuer(current, certs.filter((c) => !path15.includes(c)));
-        if (!next) {
-          if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
-          break;
-        }
-        path15.push(next);
-        current = next;
-      }
-      if (missing !== void 0) {
-        const because = unreadableIssuers(model, server, current, current === leaf, caIds);
-        const blocked = because.length > 0 ? { because } : {};
-        if (typeof missing === "string") {
-          yield { target: server.id, messageId: "noIssuer", data: { top: current.subjectName, issuer: missing }, location: location2, ...blocked };
-        } else {
-          const id = caIds.get(missing.fingerprint);
-          yield { target: server.id, messageId: "missing", data: { issuer: missing.subjectName, declared: id ? ` (declared CA ${id})` : "" }, location: location2, ...blocked };
-        }
-        continue;
-      }
-      for (let i = 1; i < path15.length - 1; i++) {
-        if (certs.indexOf(path15[i + 1]) < certs.indexOf(path15[i])) {
-          yield {
-            target: server.id,
-            messageId: "outOfOrder",
-            severity: "warning",
-            data: { early: path15[i + 1].subjectName, late: path15[i].subjectName },
-            location: location2
-          };
-          break;
-        }
-      }
-    }
-  }
-});
-
-// src/rules/broker/issuer-mismatch.ts
-var rule25 = defineRule({
-  meta: {
-    id: "broker/issuer-mismatch",
-    severity: "error",
-    title: "A broker certificate is issued by the CA the topology declares for it",
-    rationale: "Clients validate the broker certificate against the private CA they trust (in the RC system, the estate's private issuing CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
-    source: "RFC 5280 \xA74.1.2.4, \xA76.1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
-    messages: {
-      mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})",
-      issuerUnreadable: "the certificate cannot be checked against the declared issuer {{expected}}, whose certificate cannot be read"
-    }
-  },
-  *check(model) {
-    const cas = caCertificates(model);
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (server.kind !== "broker" || !server.issuer) continue;
-      const ca = cas.get(server.issuer);
-      if (!ca) {
-        const because = unreadableAmong(model, [server.issuer]);
-        if (because.length > 0) yield { target: server.id, messageId: "issuerUnreadable", data: { expected: server.issuer }, location: location2, because };
-        continue;
-      }
-      if (couldIssue(ca, leaf) && leaf.isSignedBy(ca)) continue;
-      yield { target: server.id, messageId: "mismatch", data: { actual: leaf.issuerName, expected: server.issuer, subject: ca.subjectName }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/key-vault-region.ts
-var rule26 = defineRule({
-  meta: {
-    id: "broker/key-vault-region",
-    severity: "error",
-    title: "A server's certificate lives in its own region's Key Vault",
-    rationale: "Each broker retrieves its certificate from the local-region Key Vault (the RC system design): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault documentation",
-    remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
-    messages: {
-      otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",
-      noRegionVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}} declares no Key Vault",
-      noVault: "{{id}}'s certificate names no vault and region {{region}} declares no Key Vault"
-    }
-  },
-  *check(model) {
-    const vaults = new Map(model.topology.regions.map((r) => [r.id, r.keyVault?.name]));
-    for (const s of tlsServers(model.topology)) {
-      const kv = s.cert?.keyVault;
-      if (!kv) continue;
-      const own = vaults.get(s.region);
-      const data = { id: s.id, vault: kv.vault ?? "", region: s.region, own: own ?? "" };
-      if (!kv.vault) yield { target: s.id, messageId: "noVault", data, location: kv.location };
-      else if (!own) yield { target: s.id, messageId: "noRegionVault", data, location: kv.location };
-      else if (kv.vault.toLowerCase() !== own.toLowerCase()) yield { target: s.id, messageId: "otherVault", data, location: kv.location };
-    }
-  }
-});
-
-// src/rules/broker/no-certificate.ts
-var rule27 = defineRule({
-  meta: {
-    id: "broker/no-certificate",
-    severity: "error",
-    title: "A broker reached over TLS has a certificate",
-    rationale: "TLS and mTLS terminate only on the broker (the RC system design): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
-    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/spec.md \xA71 (optional parts)",
-    remedy: "Declare the broker's certificate (cert.file and/or cert.keyVault).",
-    messages: { reached: "{{id}} has no certificate but is reached over TLS by {{by}}" }
-  },
-  *check(model) {
-    const t = model.topology;
-    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
-    if (bare.size === 0) return;
-    const reachedBy = /* @__PURE__ */ new Map();
-    const mark = (serverId, by) => {
-      if (!bare.has(serverId)) return;
-      let set = reachedBy.get(serverId);
-      if (!set) reachedBy.set(serverId, set = /* @__PURE__ */ new Set());
-      set.add(by);
-    };
-    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
-    for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
-      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
-    }
-    for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== "none") mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
-    for (const b of t.brokers) {
-      const by = reachedBy.get(b.id);
-      if (b.cert || !by) continue;
-      yield { target: b.id, messageId: "reached", data: { id: b.id, by: [...by].join(", ") }, location: b.location };
-    }
-  }
-});
-
-// src/rules/broker/index.ts
-var rules4 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27];
-
-// src/rules/client/client-auth-eku.ts
-var rule28 = defineRule({
-  meta: {
-    id: "client/client-auth-eku",
-    severity: "error",
-    title: "Client certificates carry the clientAuth extended key usage",
-    rationale: "Controllers and targets authenticate to the broker with client certificates (the RC system's certificate types); a gateway presenting a certificate upstream is a client too (the App Gateway, API Management and AKS design). Brokers that verify strictly reject a client certificate without clientAuth.",
-    source: "RFC 5280 \xA74.2.1.12; docs/architectures/rc-system.md#certificate-types; docs/architectures/appgw-apim-aks.md",
-    remedy: "Reissue with extendedKeyUsage = clientAuth.",
-    messages: {
-      missing: "the client certificate has no extended key usage extension (clientAuth is required)",
-      lacks: "the client certificate's extended key usage ({{found}}) lacks clientAuth"
-    }
-  },
-  *check(model) {
-    for (const { target, leaf, location: location2 } of clientCertificates(model)) {
-      if (!leaf.extKeyUsage) yield { target, messageId: "missing", location: location2 };
-      else if (!leaf.hasExtKeyUsage(EKU.clientAuth)) yield { target, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/client/index.ts
-var rules5 = [rule28];
-
-// src/rules/gateway/plaintext-upstream.ts
-var rule29 = defineRule({
-  meta: {
-    id: "gateway/plaintext-upstream",
-    severity: "error",
-    title: "Gateway hops re-encrypt or pass TLS through: no plaintext upstream",
-    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (Application Gateway and API Management re-encrypt; a router keeps mTLS to its backend). tls: none sends the decrypted traffic in the clear.",
-    source: "docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/rc-system.md#load-balancers-pass-tls-through",
-    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (a TLS-offloading load balancer), use the lb-tls-offload pack.",
-    messages: { plaintext: "{{gateway}} sends traffic to {{to}} unencrypted (tls: none): end-to-end encryption is broken" }
-  },
-  *check(model) {
-    for (const g of model.topology.gateways) {
-      for (const u of g.upstreams) {
-        if (u.tls === "none") yield { target: upstreamTarget(g, u), messageId: "plaintext", data: { gateway: g.id, to: u.to }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/gateway/unverified-upstream.ts
-var rule30 = defineRule({
-  meta: {
-    id: "gateway/unverified-upstream",
-    severity: "error",
-    title: "A re-encrypting gateway validates its upstream's server certificate",
-    rationale: "API Management validates the certificate the backend presents before it sends anything (the App Gateway, API Management and AKS design); the router keeps the backend's certificate in its truststore (the router and backend mTLS design). Re-encrypting without a trust bundle encrypts towards whoever answers.",
-    source: "RFC 8446 \xA74.4.2; RFC 6125 \xA76; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
-    remedy: "Set upstreams[].trustBundle to the bundle holding the CA that issues the upstream server certificate.",
-    messages: { unverified: "{{gateway}} re-encrypts to {{to}} without a trustBundle: the upstream's server certificate is never validated" }
-  },
-  *check(model) {
-    for (const g of model.topology.gateways) {
-      for (const u of g.upstreams) {
-        if (u.tls === "reencrypt" && !u.trustBundle) {
-          yield { target: upstreamTarget(g, u), messageId: "unverified", data: { gateway: g.id, to: u.to }, location: u.location };
-        }
-      }
-    }
-  }
-});
-
-// src/rules/gateway/client-auth-without-ca.ts
-var rule31 = defineRule({
-  meta: {
-    id: "gateway/client-auth-without-ca",
-    severity: "error",
-    title: "A server that requires client certificates says which CAs it accepts",
-    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (the RC system design; a TLS-offloading load balancer is given the client CA certificate; a backend adds the router's certificate to its truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
-    remedy: "Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.",
-    messages: { noCa: "{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against" }
-  },
-  *check(model) {
-    for (const s of tlsServers(model.topology)) {
-      if (s.kind === "broker" && !s.cert) continue;
-      if (s.clientAuth.required && !s.clientAuth.trustBundle) {
-        yield { target: s.id, messageId: "noCa", data: { id: s.id }, location: s.clientAuth.location };
-      }
-    }
-  }
-});
-
-// src/rules/gateway/index.ts
-var rules6 = [rule29, rule30, rule31];
-
-// src/rules/trust/untrusted-server.ts
-var rule32 = defineRule({
-  meta: {
-    id: "trust/untrusted-server",
-    severity: "error",
-    title: "Every client accepts the server certificate of every server it connects to",
-    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (the RC system design); a gateway validates its upstream the same way (API Management validates the ingress certificate; a router validates its backend with its truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
-    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76; RFC 6125 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
-    remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
-    messages: {
-      rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}",
-      pathBroken: "{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}"
-    }
-  },
-  *check(model) {
-    for (const p of handshakeMatrix(model)) {
-      if (p.path && !p.clientAuth) {
-        const data = { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.path.reason };
-        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
-        continue;
-      }
-      if (p.serverAuth.ok || p.serverAuth.skipped) continue;
-      yield {
-        target: p.id,
-        messageId: "rejected",
-        data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
-        location: p.client.location,
-        ...p.serverAuth.because && { because: p.serverAuth.because }
-      };
-    }
-  }
-});
-
-// src/rules/trust/untrusted-client.ts
-var rule33 = defineRule({
-  meta: {
-    id: "trust/untrusted-client",
-    severity: "error",
-    title: "Every server that requires client certificates accepts the certificate of every client that connects to it",
-    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (the RC system design); the AKS ingress verifies API Management's client certificate (the App Gateway, API Management and AKS design), the backend only accepts the router's (the router and backend mTLS design), the TLS listener verifies clients against the uploaded CA (the ELB mutual TLS design). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; RFC 5280 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
-    remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
-    messages: {
-      rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}",
-      pathBroken: "{{server}} cannot validate the client certificate of {{client}}: {{reason}}"
-    }
-  },
-  *check(model) {
-    for (const p of handshakeMatrix(model)) {
-      if (p.path && p.clientAuth) {
-        const data = { client: p.client.id, server: p.server.id, reason: p.path.reason };
-        yield { target: p.id, messageId: "pathBroken", data, location: p.client.location, because: p.path.because };
-        continue;
-      }
-      if (!p.clientAuth || p.clientAuth.ok || p.clientAuth.skipped) continue;
-      yield {
-        target: p.id,
-        messageId: "rejected",
-        data: { client: p.client.id, server: p.server.id, reason: p.clientAuth.reason },
-        location: p.client.location,
-        ...p.clientAuth.because && { because: p.clientAuth.because }
-      };
-    }
-  }
-});
-
-// src/rules/trust/bundle-mismatch.ts
-var list = (items) => items.join(", ");
-var rule34 = defineRule({
-  meta: {
-    id: "trust/bundle-mismatch",
-    severity: "error",
-    title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
-    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (the CA rollover design). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
-    source: "docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
-    remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
-    messages: {
-      mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}",
-      unchecked: "{{source}} cannot be compared with the declared CAs of {{bundle}}: {{unreadable}} cannot be read"
-    }
-  },
-  *check(model) {
-    const cas = caCertificates(model);
-    const idsByFingerprint = caIdsByFingerprint(model);
-    for (const b of model.topology.trustBundles) {
-      const declared = b.cas.flatMap((id) => {
-        const cert = cas.get(id);
-        return cert ? [{ id, fingerprint: cert.fingerprint }] : [];
-      });
-      const complete = declared.length === b.cas.length;
-      const unreadable2 = unreadableAmong(model, b.cas);
-      const compare = function* (file, source, location2) {
-        if (!file || file.certs.length === 0) return;
-        if (unreadable2.length > 0) {
-          const data = { source, bundle: b.id, unreadable: unreadable2.map((c) => c.target).join(", ") };
-          yield { target: b.id, messageId: "unchecked", data, location: location2, because: unreadable2 };
-          return;
-        }
-        const held = new Set(file.certs.map((c) => c.fingerprint));
-        const wanted = new Set(declared.map((d) => d.fingerprint));
-        const missing = declared.filter((d) => !held.has(d.fingerprint)).map((d) => d.id);
-        const extra = complete ? [...new Map(file.certs.filter((c) => !wanted.has(c.fingerprint)).map((c) => [c.fingerprint, c])).values()].map((c) => {
-          const id = idsByFingerprint.get(c.fingerprint);
-          return id ? `${id} (${c.subjectName})` : `${c.subjectName} (not a declared CA)`;
-        }) : [];
-        if (missing.length === 0 && extra.length === 0) return;
-        const details = [missing.length > 0 && `missing ${list(missing)}`, extra.length > 0 && `extra ${list(extra)}`].filter(Boolean).join("; ");
-        yield { target: b.id, messageId: "mismatch", data: { source, bundle: b.id, details }, location: location2 };
-      };
-      if (b.file) yield* compare(model.files.get(b.file.absolute), b.file.path, b.file.location);
-      if (b.configMap) {
-        const { file, key: key2, location: location2 } = b.configMap;
-        yield* compare(model.files.get(configMapKey(file.absolute, key2)), `ConfigMap ${file.path} (key ${key2})`, location2);
-      }
-    }
-  }
-});
-
-// src/rules/trust/not-a-ca.ts
-var rule35 = defineRule({
-  meta: {
-    id: "trust/not-a-ca",
-    severity: "error",
-    title: "Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign",
-    rationale: "The estate trusts its CAs to sign broker and client certificates (root and intermediate CAs are what both sides of the mTLS handshake validate against). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.",
-    source: "RFC 5280 \xA74.2.1.3, \xA74.2.1.9, \xA76.1.4; docs/architectures/rc-system.md#certificate-types",
-    remedy: "Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.",
-    messages: { notCa: "{{id}} ({{subject}}) is declared as a CA but {{problems}}" }
-  },
-  *check(model) {
-    for (const ca of model.topology.cas) {
-      const cert = leafOf(model, ca.cert);
-      if (!cert) continue;
-      const problems = [];
-      if (!cert.basicConstraints) problems.push("has no basicConstraints extension");
-      else if (!cert.basicConstraints.ca) problems.push("has basicConstraints CA:FALSE");
-      if (!cert.keyUsage) problems.push("has no keyUsage extension, so keyCertSign is not asserted");
-      else if (!cert.keyUsage.has("keyCertSign")) problems.push(`has keyUsage ${[...cert.keyUsage].join(", ") || "(empty)"} without keyCertSign`);
-      if (problems.length === 0) continue;
-      yield { target: ca.id, messageId: "notCa", data: { id: ca.id, subject: cert.subjectName, problems: problems.join(" and ") }, location: ca.cert.file?.location ?? ca.location };
-    }
-  }
-});
-
-// src/rules/trust/issuer-mismatch.ts
-var rule36 = defineRule({
-  meta: {
-    id: "trust/issuer-mismatch",
-    severity: "error",
-    title: "Each declared CA is signed by its declared issuer; a CA without one is self-signed",
-    rationale: 'The CA hierarchy in the topology is what reviewers read (a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
-    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
-    remedy: "Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.",
-    messages: {
-      notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
-      notSelfSigned: "{{id}} ({{subject}}) declares no issuer but is not self-signed: it was issued by {{actual}}",
-      issuerUnreadable: "{{id}} ({{subject}}) cannot be checked against its declared issuer {{issuer}}, whose certificate cannot be read",
-      badSelfSignature: "{{id}} ({{subject}}) declares no issuer, but its self-signature does not verify with its own key"
-    }
-  },
-  *check(model) {
-    const cas = caCertificates(model);
-    for (const ca of model.topology.cas) {
-      const cert = cas.get(ca.id);
-      if (!cert) continue;
-      const location2 = ca.cert.file?.location ?? ca.location;
-      const data = { id: ca.id, subject: cert.subjectName, actual: cert.issuerName };
-      if (ca.issuer !== void 0) {
-        const issuer = cas.get(ca.issuer);
-        if (!issuer) {
-          const because = unreadableAmong(model, [ca.issuer]);
-          if (because.length > 0) yield { target: ca.id, messageId: "issuerUnreadable", data: { ...data, issuer: ca.issuer }, location: location2, because };
-          continue;
-        }
-        if (couldIssue(issuer, cert) && cert.isSignedBy(issuer)) continue;
-        yield { target: ca.id, messageId: "notSignedBy", data: { ...data, issuer: ca.issuer, issuerSubject: issuer.subjectName }, location: location2 };
-      } else if (!(couldIssue(cert, cert) && cert.isSignedBy(cert))) {
-        yield { target: ca.id, messageId: couldIssue(cert, cert) ? "badSelfSignature" : "notSelfSigned", data, location: location2 };
-      }
-    }
-  }
-});
-
-// src/model/lineage.ts
-var issuerPool = memo((m) => {
-  const bySubject = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
-  const add = (c) => {
-    if (seen.has(c.fingerprint)) return;
-    seen.add(c.fingerprint);
-    const key2 = toHex(c.subject.der);
-    const list2 = bySubject.get(key2);
-    if (list2) list2.push(c);
-    else bySubject.set(key2, [c]);
-  };
-  for (const c of caCertificates(m).values()) add(c);
-  for (const ref of certReferences(m)) chainOf(m, ref.source).slice(1).forEach(add);
-  return bySubject;
-});
-var issuerCache = memo((_) => /* @__PURE__ */ new Map());
-function issuersOf(m, cert) {
-  const cache = issuerCache(m);
-  let out = cache.get(cert.fingerprint);
-  if (out === void 0) {
-    const selfSigned = couldIssue(cert, cert) && cert.isSignedBy(cert);
-    const candidates = selfSigned ? [] : issuerPool(m).get(toHex(cert.issuer.der)) ?? [];
-    out = candidates.filter((c) => c.fingerprint !== cert.fingerprint && couldIssue(c, cert) && cert.isSignedBy(c));
-    cache.set(cert.fingerprint, out);
-  }
-  return out;
-}
-var ancestorCache = memo((_) => /* @__PURE__ */ new Map());
-var walkCache = memo((_) => /* @__PURE__ */ new Map());
-function walkUp(m, start) {
-  const cache = walkCache(m);
-  let out = cache.get(start.fingerprint);
-  if (out) return out;
-  out = /* @__PURE__ */ new Set();
-  const stack = [start];
-  while (stack.length > 0) {
-    const c = stack.pop();
-    if (out.has(c.fingerprint)) continue;
-    out.add(c.fingerprint);
-    stack.push(...issuersOf(m, c));
-  }
-  cache.set(start.fingerprint, out);
-  return out;
-}
-function ancestors(m, cert) {
-  const cache = ancestorCache(m);
-  let out = cache.get(cert.fingerprint);
-  if (out) return out;
-  out = /* @__PURE__ */ new Set([cert.fingerprint]);
-  for (const issuer of issuersOf(m, cert)) for (const f2 of walkUp(m, issuer)) out.add(f2);
-  cache.set(cert.fingerprint, out);
-  return out;
-}
-function chainsTo(m, cert, caId) {
-  const ca = caCertificates(m).get(caId);
-  return ca !== void 0 && ancestors(m, cert).has(ca.fingerprint);
-}
-
-// src/rules/trust/validity-nesting.ts
-var rule37 = defineRule({
-  meta: {
-    id: "trust/validity-nesting",
-    severity: "warning",
-    title: "No certificate outlives the CA that issued it",
-    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. A sound hierarchy keeps the intermediate well inside the root's lifetime (for example 91 days under a 365-day root) and rolls it over before the root expires; the renewal plan has to follow the shortest-lived certificate on the path.",
-    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
-    remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
-    messages: {
-      outlives: "{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}"
-    }
-  },
-  *check(model) {
-    const ids = caIdsByFingerprint(model);
-    for (const u of certificateUses(model)) {
-      const issuers = issuersOf(model, u.cert);
-      if (issuers.length === 0) continue;
-      const longest = issuers.reduce((a, b) => b.notAfter > a.notAfter ? b : a);
-      if (u.cert.notAfter <= longest.notAfter) continue;
-      const id = ids.get(longest.fingerprint);
-      yield {
-        target: u.target,
-        messageId: "outlives",
-        data: {
-          kind: u.kind,
-          subject: u.cert.subjectName,
-          notAfter: isoDate(u.cert.notAfter),
-          issuer: id ? `${id} (${longest.subjectName})` : longest.subjectName,
-          issuerNotAfter: isoDate(longest.notAfter)
-        },
-        location: u.location
-      };
-    }
-  }
-});
-
-// src/rules/trust/index.ts
-var rules7 = [rule32, rule33, rule34, rule35, rule36, rule37];
-
-// src/rules/rollover/dual-roots.ts
-var rule38 = defineRule({
-  meta: {
-    id: "rollover/dual-roots",
-    severity: "error",
-    title: "While a root rollover is in progress, every bundle that trusts one of the two roots trusts both",
-    rationale: "Every trust bundle must hold both the old and the new root before anything is issued under the new one, so that no client ever meets a server chain it cannot validate; only then is the intermediate rolled over and the servers reissued. During trust-both and issue-new, certificates under either root may be presented at any moment.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
-    remedy: "Add the missing root to the bundle's cas (and to its file / ConfigMap) before any certificate is issued under the new root.",
-    messages: {
-      oneRoot: "{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both"
-    }
-  },
-  applies: (model) => model.topology.rollover !== void 0 && model.topology.rollover.phase !== "retire-old",
-  *check(model) {
-    const rollover = model.topology.rollover;
-    if (!rollover || rollover.phase === "retire-old") return;
-    const { from, to, phase } = rollover;
-    for (const b of model.topology.trustBundles) {
-      const hasFrom = b.cas.includes(from);
-      const hasTo = b.cas.includes(to);
-      if (hasFrom === hasTo) continue;
-      yield {
-        target: b.id,
-        messageId: "oneRoot",
-        data: { bundle: b.id, has: hasFrom ? from : to, lacks: hasFrom ? to : from, phase, from, to },
-        location: b.location
-      };
-    }
-  }
-});
-
-// src/rules/rollover/old-root-in-use.ts
-var rule39 = defineRule({
-  meta: {
-    id: "rollover/old-root-in-use",
-    severity: "error",
-    title: "When the old root is retired, nothing depends on it any more",
-    rationale: "A root is rolled over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA76.1",
-    remedy: "Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.",
-    messages: {
-      leaf: "{{subject}} still chains only to the retired root {{from}}, not to {{to}}",
-      bundle: "{{bundle}} still trusts the retired root {{from}}"
-    }
-  },
-  applies: (model) => model.topology.rollover?.phase === "retire-old",
-  *check(model) {
-    const rollover = model.topology.rollover;
-    if (rollover?.phase !== "retire-old") return;
-    const { from, to } = rollover;
-    for (const b of model.topology.trustBundles) {
-      if (b.cas.includes(from)) yield { target: b.id, messageId: "bundle", data: { bundle: b.id, from }, location: b.location };
-    }
-    if (!caCertificates(model).has(from)) return;
-    for (const u of certificateUses(model)) {
-      if (u.kind !== "leaf" || !chainsTo(model, u.cert, from) || chainsTo(model, u.cert, to)) continue;
-      yield { target: u.target, messageId: "leaf", data: { subject: u.cert.subjectName, from, to }, location: u.location };
-    }
-  }
-});
-
-// src/rules/rollover/root-expiring.ts
-var rule40 = defineRule({
-  meta: {
-    id: "rollover/root-expiring",
-    severity: "warning",
-    title: "A root that certificates chain to is rolled over well before it expires",
-    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA74.1.2.5",
-    remedy: "Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.",
-    messages: {
-      expiring: "root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared"
-    }
-  },
-  *check(model) {
-    const { at, params, topology: topology2 } = model;
-    const cas = caCertificates(model);
-    const leaves = certificateUses(model).filter((u) => u.kind === "leaf");
-    for (const ca of topology2.cas) {
-      const cert = cas.get(ca.id);
-      if (!cert || ca.issuer !== void 0 || !cert.validAt(at)) continue;
-      if (cert.notAfter.getTime() - at.getTime() >= params.rootRenewBeforeDays * DAY_MS) continue;
-      if (topology2.rollover?.from === ca.id) continue;
-      const count = new Set(leaves.filter((u) => chainsTo(model, u.cert, ca.id)).map((u) => u.target)).size;
-      if (count === 0) continue;
-      yield {
-        target: ca.id,
-        messageId: "expiring",
-        data: {
-          id: ca.id,
-          subject: cert.subjectName,
-          date: isoDate(cert.notAfter),
-          days: daysBetween(at, cert.notAfter),
-          window: params.rootRenewBeforeDays,
-          leaves: count === 1 ? "1 certificate" : `${count} certificates`
-        },
-        location: ca.cert.file?.location ?? ca.location
-      };
-    }
-  }
-});
-
-// src/rules/rollover/progress.ts
-var SHOWN = 10;
-var rule41 = defineRule({
-  meta: {
-    id: "rollover/progress",
-    severity: "info",
-    title: "During a root rollover: how many certificates chain to the new root, and which do not yet",
-    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
-    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
-    remedy: "Reissue the listed certificates under the new root; move to retire-old when none is left.",
-    messages: {
-      progress: "rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}"
-    }
-  },
-  applies: (model) => model.topology.rollover !== void 0,
-  *check(model) {
-    const rollover = model.topology.rollover;
-    if (!rollover) return;
-    const { from, to, phase, location: location2 } = rollover;
-    const cas = caCertificates(model);
-    if (!cas.has(from) || !cas.has(to)) return;
-    const moved = /* @__PURE__ */ new Set();
-    const waiting = /* @__PURE__ */ new Set();
-    for (const u of certificateUses(model)) {
-      if (u.kind !== "leaf") continue;
-      if (chainsTo(model, u.cert, to)) moved.add(u.target);
-      else if (chainsTo(model, u.cert, from)) waiting.add(u.target);
-    }
-    const names2 = [...waiting];
-    const pending = names2.length === 0 ? "" : `; not yet: ${names2.slice(0, SHOWN).join(", ")}${names2.length > SHOWN ? ` and ${names2.length - SHOWN} more` : ""}`;
-    yield {
-      target: to,
-      messageId: "progress",
-      data: { from, to, phase, done: moved.size, total: moved.size + waiting.size, pending },
-      location: location2
-    };
-  }
-});
-
-// src/rules/rollover/index.ts
-var rules8 = [rule38, rule39, rule40, rule41];
-
-// src/policy/waivers.ts
-var POLICY_FAMILY = "policy/";
-async function loadWaivers(absolute, display, knownRules, read = {}) {
-  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules);
-}
-function parseWaivers(doc, knownRules) {
-  const violations = validateDocument(doc, "waivers");
-  if (violations.length > 0) {
-    const v = violations[0];
-    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
-    throw new InputError(`invalid waivers file: ${v.message}${more}`, v.location);
-  }
-  const entries = doc.data.waivers;
-  return entries.map((w, i) => {
-    const at = (field) => doc.locate(field ? ["waivers", i, field] : ["waivers", i]);
-    if (!knownRules.has(w.rule)) {
-      const guess = closest(w.rule, [...knownRules]);
-      throw new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ""}`, at("rule"));
-    }
-    if (w.rule.startsWith(POLICY_FAMILY)) {
-      throw new InputError(`waivers[${i}].rule: ${w.rule} findings are about waivers themselves and cannot be waived; renew or remove the waiver instead`, at("rule"));
-    }
-    const day2 = /* @__PURE__ */ new Date(`${w.expires}T00:00:00Z`);
-    if (Number.isNaN(day2.getTime()) || day2.toISOString().slice(0, 10) !== w.expires) {
-      throw new InputError(`waivers[${i}].expires: '${w.expires}' is not a calendar date (YYYY-MM-DD)`, at("expires"));
-    }
-    const waiver = {
-      rule: w.rule,
-      target: printable(w.target),
-      reason: printable(w.reason),
-      expires: w.expires,
-      ...w.owner !== void 0 && { owner: printable(w.owner) },
-      ...w.ticket !== void 0 && { ticket: printable(w.ticket) }
-    };
-    return { waiver, location: at(), endsAt: new Date(day2.getTime() + 864e5) };
-  });
-}
-var isExpired = (w, at) => at.getTime() >= w.endsAt.getTime();
-var matches = (w, f2) => w.rule === f2.rule && (w.target === "*" || w.target === f2.target);
-function applyWaivers(findings, waivers2, at) {
-  const live = waivers2.filter((w) => !isExpired(w, at));
-  const matched = /* @__PURE__ */ new Map();
-  const out = findings.map((f2) => {
-    if (f2.rule.startsWith(POLICY_FAMILY)) return f2;
-    const hits = live.filter((w) => matches(w.waiver, f2));
-    if (hits.length === 0) return f2;
-    for (const w of hits) matched.set(w, (matched.get(w) ?? 0) + 1);
-    const chosen = hits.find((w) => w.waiver.target !== "*") ?? hits[0];
-    return { ...f2, waived: true, waiver: chosen.waiver };
-  });
-  const outcomes = waivers2.map((w) => {
-    const n = matched.get(w) ?? 0;
-    return { waiver: w.waiver, location: w.location, status: isExpired(w, at) ? "expired" : n > 0 ? "active" : "unused", matched: n };
-  });
-  return { findings: out, outcomes };
-}
-var waiverTarget = (w) => `${w.rule}@${w.target}`;
-
-// src/rules/policy/expired-waiver.ts
-var rule42 = defineRule({
-  meta: {
-    id: "policy/expired-waiver",
-    severity: "error",
-    title: "Every waiver is within its expiry date",
-    rationale: "A waiver is a dated promise to fix something (SPEC \xA72). Past its date it stops waiving, and the run says so loudly instead of letting the exception quietly become permanent.",
-    source: "docs/spec.md \xA72 (waivers)",
-    remedy: "Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.",
-    messages: { expired: "the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}" }
-  },
-  applies: (model) => model.waivers !== void 0,
-  *check(model) {
-    for (const o of model.waivers ?? []) {
-      if (o.status !== "expired") continue;
-      const w = o.waiver;
-      yield {
-        target: waiverTarget(w),
-        messageId: "expired",
-        data: { rule: w.rule, target: w.target, expires: w.expires, reason: w.reason, owner: w.owner ? `; owner ${w.owner}` : "" },
-        location: o.location
-      };
-    }
-  }
-});
-
-// src/rules/policy/unused-waiver.ts
-var rule43 = defineRule({
-  meta: {
-    id: "policy/unused-waiver",
-    severity: "info",
-    title: "Every waiver still waives something",
-    rationale: "A waiver that matches no finding is stale: the problem was fixed or the target renamed. Left in place it would silently waive the problem if it came back (SPEC \xA72).",
-    source: "docs/spec.md \xA72 (waivers)",
-    remedy: "Delete the waiver, or correct its rule or target if it was meant to match a finding.",
-    messages: { unused: "the waiver of {{rule}} for {{target}} matched no finding" }
-  },
-  applies: (model) => model.waivers !== void 0,
-  *check(model) {
-    for (const o of model.waivers ?? []) {
-      if (o.status !== "unused") continue;
-      yield { target: waiverTarget(o.waiver), messageId: "unused", data: { rule: o.waiver.rule, target: o.waiver.target }, location: o.location };
-    }
-  }
-});
-
-// src/rules/policy/index.ts
-var rules9 = [rule42, rule43];
-
-// src/rules/live/unreachable.ts
-function clientCertFailure(o) {
-  switch (o.outcome.kind) {
-    case "unreachable":
-      return o.outcome.reason;
-    case "rejected":
-      return `the server refused it with a TLS alert (${o.outcome.alert})`;
-    case "closed":
-      return o.outcome.afterApplicationData ? void 0 : "the server closed the connection right after the handshake, without a TLS alert";
-    case "accepted":
-      return void 0;
-  }
-}
-var rule44 = defineRule({
-  meta: {
-    id: "live/unreachable",
-    severity: "error",
-    live: true,
-    title: "Every live endpoint and Key Vault certificate the audit needs answers",
-    rationale: `An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule's severity or --fail-on, so a partial audit never reports success.`,
-    source: "docs/spec.md \xA73 (live), \xA74 (audit); docs/decisions/0070-incomplete-audit-exit-2.md",
-    remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe's client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.",
-    messages: {
-      server: "{{id}} is unreachable at {{endpoint}}: {{reason}}",
-      clientCert: "{{id}} did not accept the probe's client certificate at {{endpoint}}: {{reason}}",
-      frontend: "load balancer {{id}} is unreachable at {{endpoint}} (SNI {{sni}}): {{reason}}",
-      keyVault: "cannot read {{id}}'s Key Vault certificate {{vault}}/{{name}}: {{reason}}"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    for (const server of tlsServers(model.topology)) {
-      const probe = serverProbe(model, server);
-      if (!probe) continue;
-      const { outcome, endpoint } = probe.anonymous;
-      if (outcome.kind === "unreachable") {
-        yield { target: server.id, messageId: "server", data: { id: server.id, endpoint: describeEndpoint(endpoint), reason: outcome.reason }, location: server.location };
-        continue;
-      }
-      const reason = probe.withClientCert && clientCertFailure(probe.withClientCert);
-      if (reason) {
-        yield { target: server.id, messageId: "clientCert", data: { id: server.id, endpoint: describeEndpoint(probe.withClientCert.endpoint), reason }, location: server.location };
-      }
-    }
-    const frontends = /* @__PURE__ */ new Map();
-    for (const f2 of model.live.frontends) {
-      const { outcome, endpoint } = f2.observation;
-      if (outcome.kind !== "unreachable") continue;
-      const where = describeEndpoint(endpoint);
-      const key2 = `${f2.loadBalancer}|${where}|${outcome.reason}`;
-      const entry = frontends.get(key2) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
-      entry.sni.push(endpoint.servername);
-      frontends.set(key2, entry);
-    }
-    for (const f2 of frontends.values()) {
-      const lb = loadBalancerOf(model, f2.lb);
-      if (!lb) continue;
-      yield { target: lb.id, messageId: "frontend", data: { id: lb.id, endpoint: f2.endpoint, sni: f2.sni.join(", "), reason: f2.reason }, location: lb.location };
-    }
-    for (const ref of certReferences(model)) {
-      const kv = ref.source.keyVault;
-      const read = kv && keyVaultRead(model, kv);
-      if (read?.status !== "failed") continue;
-      yield { target: ref.target, messageId: "keyVault", data: { id: ref.target, vault: read.vault, name: read.name, reason: read.reason }, location: kv.location };
-    }
-  }
-});
-
-// src/rules/live/certificate-drift.ts
-var rule45 = defineRule({
-  meta: {
-    id: "live/certificate-drift",
-    severity: "error",
-    live: true,
-    title: "Each server presents the certificate the repository declares",
-    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (renewal goes through Key Vault and a drain-and-roll).",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/spec.md \xA73 (live)",
-    remedy: "Roll the broker onto the declared certificate (upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
-    messages: {
-      repo: "{{id}} presents {{presented}}, but the repo file {{file}} holds {{expected}}",
-      keyVault: "{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    for (const server of tlsServers(model.topology)) {
-      const presented = presentedLeaf(model, server);
-      if (!presented) continue;
-      const file = fileOf(model, server.cert);
-      const declared = file?.certs[0];
-      const location2 = certLocation(server);
-      if (declared) {
-        if (declared.fingerprint !== presented.fingerprint) {
-          yield { target: server.id, messageId: "repo", data: { id: server.id, presented: describeCertificate(presented), file: file.display, expected: describeCertificate(declared) }, location: location2 };
-        }
-        continue;
-      }
-      const kv = server.cert?.keyVault;
-      const read = kv && keyVaultRead(model, kv);
-      if (read?.status !== "found") continue;
-      const known = new Set(read.versions.flatMap((v) => v.sha1 ? [v.sha1] : []));
-      if (read.referenced.cert.fingerprint === presented.fingerprint || known.has(sha1Of(presented))) continue;
-      yield {
-        target: server.id,
-        messageId: "keyVault",
-        data: { id: server.id, presented: describeCertificate(presented), vault: read.vault, name: read.name, expected: describeCertificate(read.referenced.cert) },
-        location: location2
-      };
-    }
-  }
-});
-
-// src/rules/live/lb-terminates-tls.ts
-function backendCertificates(model, servers) {
-  const sha256 = /* @__PURE__ */ new Set();
-  const sha1 = /* @__PURE__ */ new Set();
-  for (const s of servers) {
-    const presented = presentedLeaf(model, s);
-    if (presented) sha256.add(presented.fingerprint);
-    const repo = fileOf(model, s.cert)?.certs[0];
-    if (repo) sha256.add(repo.fingerprint);
-    const read = s.cert?.keyVault && keyVaultRead(model, s.cert.keyVault);
-    if (read?.status === "found") {
-      sha256.add(read.referenced.cert.fingerprint);
-      if (read.expected) sha256.add(read.expected.cert.fingerprint);
-      for (const v of read.versions) if (v.sha1) sha1.add(v.sha1);
-    }
-  }
-  return { sha256, sha1 };
-}
-var rule46 = defineRule({
-  meta: {
-    id: "live/lb-terminates-tls",
-    severity: "error",
-    live: true,
-    title: "A handshake through a load balancer reaches a broker's own certificate",
-    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (the RC system design). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
-    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; docs/spec.md \xA73 (live)",
-    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
-    messages: {
-      terminates: "through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    const known = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const f2 of model.live.frontends) {
-      const lb = loadBalancerOf(model, f2.loadBalancer);
-      const leaf = f2.observation.served[0];
-      if (!lb || !leaf) continue;
-      let k = known.get(lb.id);
-      if (!k) {
-        const backends = expandToServers(model.topology, [lb.id]);
-        known.set(lb.id, k = { ...backendCertificates(model, backends), backends: backends.map((s) => s.id) });
-      }
-      if (k.sha256.size === 0 && k.sha1.size === 0) continue;
-      if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
-      const endpoint = describeEndpoint(f2.observation.endpoint);
-      const key2 = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
-      const entry = seen.get(key2) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
-      entry.sni.push(f2.observation.endpoint.servername);
-      seen.set(key2, entry);
-    }
-    for (const e of seen.values()) {
-      yield {
-        target: e.lb.id,
-        messageId: "terminates",
-        data: { id: e.lb.id, endpoint: e.endpoint, sni: e.sni.join(", "), presented: e.presented, backends: e.backends.join(", ") },
-        location: e.lb.location
-      };
-    }
-  }
-});
-
-// src/rules/live/client-auth-not-enforced.ts
-var rule47 = defineRule({
-  meta: {
-    id: "live/client-auth-not-enforced",
-    severity: "error",
-    live: true,
-    title: "Servers that require client certificates refuse a client without one",
-    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (the RC system design). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
-    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake",
-    remedy: "Make the broker require and verify client certificates (mosquitto: require_certificate true; OpenSSL-based servers: verify peer and fail if no peer certificate).",
-    messages: {
-      accepted: "{{id}} requires client certificates, but at {{endpoint}} it completed a {{protocol}} handshake with a client that sent none: {{evidence}}",
-      unproven: "{{id}} requires client certificates, but at {{endpoint}} it closed a {{protocol}} connection from a client without one without sending a TLS alert: rc-policy cannot prove that client authentication is enforced"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    for (const server of tlsServers(model.topology)) {
-      if (!server.clientAuth.required) continue;
-      const probe = serverProbe(model, server);
-      if (!probe) continue;
-      const { outcome, endpoint, protocol } = probe.anonymous;
-      const data = { id: server.id, endpoint: describeEndpoint(endpoint), protocol: protocol ?? "TLS" };
-      const location2 = server.clientAuth.location;
-      if (outcome.kind === "accepted") yield { target: server.id, messageId: "accepted", data: { ...data, evidence: outcome.evidence }, location: location2 };
-      else if (outcome.kind === "closed") {
-        if (outcome.afterApplicationData) yield { target: server.id, messageId: "accepted", data: { ...data, evidence: `it took application data, then ${outcome.evidence.replace(/^the server /, "")}` }, location: location2 };
-        else yield { target: server.id, messageId: "unproven", data, location: location2 };
-      }
-    }
-  }
-});
-
-// src/rules/live/key-vault-drift.ts
-var rule48 = defineRule({
-  meta: {
-    id: "live/key-vault-drift",
-    severity: "warning",
-    live: true,
-    title: "Servers present Key Vault's latest enabled version of their certificate",
-    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (the RC system design). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
-    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; Azure Key Vault certificates documentation (versions)",
-    remedy: "Finish the rollout (drain and roll the broker instances), or commit the new certificate to the repo.",
-    messages: {
-      presented: "{{id}} presents {{presented}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}: a rotation not yet rolled out",
-      repo: "{{id}}'s repo file {{file}} holds {{repo}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    for (const ref of certReferences(model)) {
-      const kv = ref.source.keyVault;
-      const read = kv && keyVaultRead(model, kv);
-      if (read?.status !== "found" || !read.expected) continue;
-      const expected = read.expected;
-      const data = { id: ref.target, vault: read.vault, name: read.name, which: kv.version ? "pinned version" : "latest enabled version", version: expected.version, expected: describeCertificate(expected.cert) };
-      if (ref.role === "server" && (ref.owner.kind === "broker" || ref.owner.kind === "gateway")) {
-        const presented = presentedLeaf(model, ref.owner);
-        if (presented && presented.fingerprint !== expected.cert.fingerprint) {
-          yield { target: ref.target, messageId: "presented", data: { ...data, presented: describeCertificate(presented) }, location: kv.location };
-        }
-        continue;
-      }
-      const file = fileOf(model, ref.source);
-      const repo = file?.certs[0];
-      if (repo && repo.fingerprint !== expected.cert.fingerprint) {
-        yield { target: ref.target, messageId: "repo", data: { ...data, file: file.display, repo: describeCertificate(repo) }, location: kv.location };
-      }
-    }
-  }
-});
-
-// src/rules/live/key-vault-missing.ts
-var rule49 = defineRule({
-  meta: {
-    id: "live/key-vault-missing",
-    severity: "error",
-    live: true,
-    title: "Every referenced Key Vault certificate exists and is enabled",
-    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (the RC system design). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
-    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault certificates documentation",
-    remedy: "Import the certificate into the vault (az keyvault certificate import), re-enable the version, or fix the name/version in the topology.",
-    messages: {
-      absent: "{{id}}'s Key Vault certificate {{vault}}/{{name}}{{version}} does not exist: {{reason}}",
-      noVault: "{{id}} references Key Vault certificate {{name}}, but names no vault and its region declares no Key Vault",
-      disabled: "{{id}}'s Key Vault certificate {{vault}}/{{name}} version {{version}} is disabled{{fallback}}"
-    }
-  },
-  applies: (model) => model.live !== void 0,
-  *check(model) {
-    for (const ref of certReferences(model)) {
-      const kv = ref.source.keyVault;
-      const read = kv && keyVaultRead(model, kv);
-      if (!read) continue;
-      const base2 = { id: ref.target, vault: read.vault, name: read.name };
-      if (read.status === "not-found") {
-        if (read.vault === "") yield { target: ref.target, messageId: "noVault", data: base2, location: kv.location };
-        else yield { target: ref.target, messageId: "absent", data: { ...base2, version: kv.version ? ` version ${kv.version}` : "", reason: read.reason }, location: kv.location };
-      } else if (read.status === "found" && !read.referenced.enabled) {
-        const fallback = read.expected ? ` (the newest enabled version is ${read.expected.version})` : kv.version ? "" : " and no version is enabled";
-        yield { target: ref.target, messageId: "disabled", data: { ...base2, version: read.referenced.version, fallback }, location: kv.location };
-      }
-    }
-  }
-});
-
-// src/rules/live/index.ts
-var rules10 = [rule44, rule45, rule46, rule47, rule48, rule49];
-
-// src/rules/index.ts
-var ALL_RULES = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
-var RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r]));
-
-// src/report/summary.ts
-function summarise(findings) {
-  const s = { error: 0, warning: 0, info: 0, waived: 0 };
-  for (const f2 of findings) {
-    if (f2.waived) s.waived++;
-    else s[f2.severity]++;
-  }
-  return s;
-}
-var RANK2 = { error: 0, warning: 1, info: 2 };
-var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline && RANK2[f2.severity] <= RANK2[failOn];
-var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
-
-// src/policy/baseline.ts
-var findingKey2 = (f2) => `${f2.rule}	${f2.target}`;
-async function loadBaseline(absolute, display) {
-  return parseBaseline(await readSourceDocument(absolute, display));
-}
-function parseBaseline(doc) {
-  const data = doc.data;
-  const notReport = (why, at = []) => new InputError(`--baseline must be a JSON report from rc-policy check --format json: ${why}`, doc.locate(at));
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw notReport("expected an object");
-  if (data.tool?.name !== "rc-policy") throw notReport("tool.name is not 'rc-policy'", ["tool"]);
-  if (!Array.isArray(data.findings)) throw notReport("findings is not a list", ["findings"]);
-  const keys = /* @__PURE__ */ new Set();
-  data.findings.forEach((f2, i) => {
-    const { rule: rule50, target } = f2 ?? {};
-    if (typeof rule50 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
-    keys.add(findingKey2({ rule: rule50, target }));
-  });
-  return { file: doc.file, keys };
-}
-function applyBaseline(findings, baseline, notEvaluated2 = []) {
-  const seen = new Set(notEvaluated2.map(findingKey2));
-  let existing = 0;
-  let fresh = 0;
-  const out = findings.map((f2) => {
-    const key2 = findingKey2(f2);
-    seen.add(key2);
-    if (!baseline.keys.has(key2)) {
-      if (!f2.waived) fresh++;
-      return f2;
-    }
-    if (!f2.waived) existing++;
-    return { ...f2, baseline: true };
-  });
-  const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
-  return { findings: out, summary: { file: baseline.file, existing, new: fresh, fixed } };
-}
-
-// src/model/estate.ts
-function estateOf(model) {
-  const t = model.topology;
-  const nodes = [
-    ...t.globalLoadBalancers.map((lb) => ({ id: lb.id, kind: "globalLoadBalancer", ...lb.frontend?.fqdn && { fqdn: lb.frontend.fqdn }, location: lb.location })),
-    ...t.loadBalancers.map((lb) => ({ id: lb.id, kind: "loadBalancer", region: lb.region, ...lb.frontend?.fqdn && { fqdn: lb.frontend.fqdn }, location: lb.location })),
-    ...t.gateways.map((g) => ({ id: g.id, kind: "gateway", region: g.region, fqdn: g.fqdn, location: g.location })),
-    ...t.brokers.map((b) => ({ id: b.id, kind: "broker", region: b.region, fqdn: b.fqdn, location: b.location })),
-    ...t.clients.map((c) => ({ id: c.id, kind: "client", ...c.region && { region: c.region }, location: c.location }))
-  ];
-  const edges = [];
-  for (const lb of [...t.globalLoadBalancers, ...t.loadBalancers]) for (const to of lb.backends) edges.push({ from: lb.id, to, kind: "backend" });
-  for (const g of t.gateways) for (const u of g.upstreams) edges.push({ from: g.id, to: u.to, kind: "upstream", tls: u.tls });
-  for (const c of t.clients) {
-    const to = c.connectsTo ?? [...t.brokers.filter((b) => b.cert).map((b) => b.id), ...t.gateways.map((g) => g.id)];
-    for (const id of to) edges.push({ from: c.id, to: id, kind: "connects" });
-  }
-  const certificates = certificateUses(model).map(
-    (u) => ({
-      target: u.target,
-      kind: u.kind,
-      subject: u.cert.subjectName,
-      notBefore: u.cert.notBefore.toISOString(),
-      notAfter: u.cert.notAfter.toISOString(),
-      fingerprint: u.cert.fingerprint
-    })
-  );
-  return {
-    name: t.name,
-    nodes,
-    edges,
-    certificates,
-    ...t.rollover && { rollover: { from: t.rollover.from, to: t.rollover.to, phase: t.rollover.phase } }
-  };
-}
-
 // src/check.ts
 var DEFAULT_TOPOLOGY = "rc-topology.yaml";
-var KNOWN_RULES = new Set(RULES_BY_ID.keys());
-var rulesOf = (pack) => pack.customRules?.length ? [...ALL_RULES, ...pack.customRules] : ALL_RULES;
+var KNOWN_RULES = new Set(BUILTIN_RULES.byId.keys());
 async function selectPack(topology2, options) {
   const cwd = options.cwd ?? process.cwd();
   if (options.policy) return withParams(await loadPack(options.policy, cwd, KNOWN_RULES), topology2?.policy.params ?? {});
@@ -77426,65 +78141,25 @@ async function selectPack(topology2, options) {
   const pack = await loadPack(topology2.policy.pack, topology2.dir, KNOWN_RULES, topology2.policy.packLocation, access2);
   return withParams(pack, topology2.policy.params);
 }
-function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
-  const summary2 = summarise(findings);
-  return {
-    tool: { name: "rc-policy", version: VERSION },
-    topology: topologyFile,
-    evaluatedAt: at.toISOString(),
-    mode,
-    policy: { pack: pack.name, packs: pack.chain },
-    summary: {
-      ...summary2,
-      ...extras.baseline && { baseline: extras.baseline.existing },
-      ...extras.notEvaluated?.length && { notEvaluated: extras.notEvaluated.length }
-    },
-    findings,
-    descriptors: rulesOf(pack).map((r) => r.meta),
-    ...extras
-  };
-}
-async function selectWaivers(topology2, options, pack) {
+async function selectWaivers(topology2, options, rules11 = BUILTIN_RULES) {
   const cwd = options.cwd ?? process.cwd();
-  const knownRules = pack?.customRules?.length ? /* @__PURE__ */ new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
+  const knownRules = new Set(rules11.byId.keys());
   if (options.waivers) {
-    const absolute = path11.resolve(cwd, options.waivers);
-    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
+    const absolute = path12.resolve(cwd, options.waivers);
+    return loadWaivers(absolute, displayPath(absolute, cwd), knownRules, {}, topology2 && targetsOf(new Set(topology2.byId.keys())));
   }
   const ref = topology2?.policy.waivers;
   if (!topology2 || !ref) return void 0;
   const access2 = await fileAccess(topology2.dir, options, (p) => displayPath(p, cwd));
   const refused = await access2.refusal(ref.absolute);
   if (refused) throw new InputError(`waivers file ${displayPath(ref.absolute, cwd)}: ${refused}`, ref.location);
-  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access2.followSymlinks });
+  return loadWaivers(ref.absolute, displayPath(ref.absolute, cwd), knownRules, { regularOnly: true, noFollow: !access2.followSymlinks }, targetsOf(new Set(topology2.byId.keys())));
 }
 async function selectBaseline(options) {
   if (!options.baseline) return void 0;
   const cwd = options.cwd ?? process.cwd();
-  const absolute = path11.resolve(cwd, options.baseline);
+  const absolute = path12.resolve(cwd, options.baseline);
   return loadBaseline(absolute, displayPath(absolute, cwd));
-}
-function settle(model, pack, raw, ran, waivers2, baseline) {
-  const resolved = resolveDependents(raw);
-  let out = resolved.findings;
-  const extras = {};
-  if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
-  if (waivers2) {
-    const applied = applyWaivers(out, waivers2, model.at);
-    extras.waivers = applied.outcomes;
-    out = [...applied.findings, ...runRules({ ...model, waivers: applied.outcomes }, rules9, pack, ran)];
-  }
-  if (baseline) {
-    const applied = applyBaseline(out, baseline, resolved.notEvaluated);
-    extras.baseline = applied.summary;
-    out = applied.findings;
-  }
-  extras.rules = rulesOf(pack).map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? "not-applicable" }));
-  return { findings: sortFindings(out), extras };
-}
-function reportMatrix(model, pack) {
-  const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== "off");
-  return runs ? matrixForReport(handshakeMatrix(model)) : void 0;
 }
 async function check2(options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -77492,9 +78167,10 @@ async function check2(options = {}) {
   const file = options.topology ?? DEFAULT_TOPOLOGY;
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers2 = await selectWaivers(loaded.topology, options, pack);
+  const rules11 = ruleSetOf(pack);
+  const waivers2 = await selectWaivers(loaded.topology, options, rules11);
   const baseline = await selectBaseline(options);
-  if (!loaded.topology) return schemaFailureReport(loaded, at, "check", pack, baseline);
+  if (!loaded.topology) return evaluateDocument(loaded, at, "check", { pack, rules: rules11, ...baseline && { baseline } });
   const model = {
     topology: loaded.topology,
     at,
@@ -77502,21 +78178,7 @@ async function check2(options = {}) {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: "check"
   };
-  return evaluate2(loaded.document.file, model, pack, waivers2, baseline);
-}
-function schemaFailureReport(loaded, at, mode, pack, baseline) {
-  const fallback = path11.basename(loaded.document.file);
-  const schemaFindings = schemaViolations(loaded.violations, loaded.document.data, fallback).map((v) => toFinding(rule, v, "error"));
-  const applied = baseline ? applyBaseline(schemaFindings, baseline) : void 0;
-  return buildReport(loaded.document.file, at, mode, pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
-}
-function evaluate2(topologyFile, model, pack, waivers2, baseline) {
-  const ran = /* @__PURE__ */ new Map();
-  const findings = runRules(model, rulesOf(pack), pack, ran);
-  ran.set(rule.meta.id, "ran");
-  const matrix = reportMatrix(model, pack);
-  const settled = settle(model, pack, findings, ran, waivers2, baseline);
-  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...matrix && { matrix } });
+  return evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
 }
 
 // src/redact.ts
@@ -77791,6 +78453,7 @@ function describeError(err) {
 }
 
 // src/sources/azure-credential.ts
+var CREDENTIAL_KINDS = ["auto", "cli", "github-oidc", "default"];
 var GITHUB_AUDIENCE = "api://AzureADTokenExchange";
 var hasGitHubOidc = (env) => env.GITHUB_ACTIONS === "true" && !!env.ACTIONS_ID_TOKEN_REQUEST_URL && !!env.ACTIONS_ID_TOKEN_REQUEST_TOKEN && !!env.AZURE_CLIENT_ID && !!env.AZURE_TENANT_ID;
 function chooseCredential(kind, env = process.env) {
@@ -78024,11 +78687,11 @@ function readServerHello(body) {
 function readCertificateList(body, tls13) {
   const r = new Reader2(body);
   if (tls13) r.vector(1, "certificate_request_context");
-  const list2 = new Reader2(r.vector(3, "certificate_list"));
+  const list3 = new Reader2(r.vector(3, "certificate_list"));
   const certs = [];
-  while (list2.left > 0) {
-    certs.push(new Uint8Array(list2.vector(3, "certificate")));
-    if (tls13) list2.vector(2, "certificate extensions");
+  while (list3.left > 0) {
+    certs.push(new Uint8Array(list3.vector(3, "certificate")));
+    if (tls13) list3.vector(2, "certificate extensions");
     if (certs.length > LIMITS.maxBlocksPerFile) throw new TranscriptError(`more than ${LIMITS.maxBlocksPerFile} certificates`);
   }
   return certs;
@@ -78061,8 +78724,8 @@ function decryptRecord(fragment, keys, suite, seq) {
   return { type: plain[end - 1], content: plain.subarray(0, end - 1) };
 }
 function serverHandshakeSecret(keylogLines) {
-  for (const line of keylogLines) {
-    const [label, , secret] = line.trim().split(" ");
+  for (const line2 of keylogLines) {
+    const [label, , secret] = line2.trim().split(" ");
     if (label === "SERVER_HANDSHAKE_TRAFFIC_SECRET" && secret) return Buffer.from(secret, "hex");
   }
   return void 0;
@@ -78186,7 +78849,7 @@ function probeTls(endpoint, options) {
       } catch (err) {
         return finish({ kind: "unreachable", stage: "handshake", reason: `cannot start TLS: ${tlsReason(err)}` }, void 0);
       }
-      socket.on("keylog", (line) => keylog.push(line.toString("latin1")));
+      socket.on("keylog", (line2) => keylog.push(line2.toString("latin1")));
       socket.on("error", (err) => {
         if (handshakeDone) {
           if (isAlert(err)) finish({ kind: "rejected", alert: tlsReason(err) });
@@ -78195,7 +78858,9 @@ function probeTls(endpoint, options) {
         }
         const f2 = flight();
         if (isAlert(err) && f2.certificates.length > 0 && f2.certificateRequested) finish({ kind: "rejected", alert: tlsReason(err) }, f2);
-        else finish({ kind: "unreachable", stage: "handshake", reason: handshakeFailure(err, f2) }, f2);
+        else if (options.clientCertificate && f2.certificates.length > 0 && f2.certificateRequested && (err.code === "ECONNRESET" || err.code === "EPIPE")) {
+          finish({ kind: "rejected", alert: "none", withoutAlert: true }, f2);
+        } else finish({ kind: "unreachable", stage: "handshake", reason: handshakeFailure(err, f2) }, f2);
       });
       socket.once("secureConnect", () => {
         const f2 = flight();
@@ -78292,39 +78957,102 @@ function livePlan(topology2, regions = []) {
   return { servers, frontends, keyVault };
 }
 
-// src/model/coverage.ts
-function notEvaluated(model) {
-  if (!model.live) return [];
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const add = (e) => {
-    const key2 = `${e.target}\0${e.source}\0${e.reason}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
-    out.push(e);
+// src/topology/dialable.ts
+var AZURE_AUTHORITY = (env) => {
+  try {
+    return new URL(env.AZURE_AUTHORITY_HOST || "https://login.microsoftonline.com").hostname;
+  } catch {
+    return "login.microsoftonline.com";
+  }
+};
+var vaultHost = (topology2, vault) => {
+  const url = topology2.regions.find((r) => r.keyVault?.name.toLowerCase() === vault.toLowerCase())?.keyVault?.url;
+  try {
+    if (url) return new URL(url).hostname;
+  } catch {
+  }
+  return `${vault}.vault.azure.net`;
+};
+function dialableNames(topology2, env = process.env) {
+  const names2 = /* @__PURE__ */ new Set();
+  const add = (host, port) => names2.add(`${host.toLowerCase().replace(/\.$/, "")}:${port}`);
+  for (const s of [...topology2.brokers, ...topology2.gateways]) add(s.fqdn, s.port);
+  for (const lb of [...topology2.loadBalancers, ...topology2.globalLoadBalancers]) {
+    const host = lb.frontend?.fqdn ?? lb.frontend?.address;
+    if (host) for (const l of lb.listeners) add(host, l.port);
+  }
+  for (const r of topology2.regions) if (r.keyVault) add(vaultHost(topology2, r.keyVault.name), 443);
+  for (const ref of certSources(topology2)) if (ref.source.keyVault?.vault) add(vaultHost(topology2, ref.source.keyVault.vault), 443);
+  add(AZURE_AUTHORITY(env), 443);
+  return names2;
+}
+
+// src/model/observations.ts
+function dialled(e) {
+  if (!e.address) return void 0;
+  return `${e.address.includes(":") ? `[${e.address}]` : e.address}:${e.connectPort}`;
+}
+function clientAuthOf(o, tested) {
+  const { outcome } = o;
+  if (outcome.kind === "unreachable") return "not-tested";
+  if (!o.certificateRequested) return "not-enforced";
+  if (!tested) return "not-tested";
+  if (outcome.kind === "rejected") return "enforced";
+  if (outcome.kind === "accepted") return "not-enforced";
+  return outcome.afterApplicationData ? "not-enforced" : "not-tested";
+}
+function clientCertificateOf(o) {
+  const { outcome } = o;
+  if (outcome.kind === "unreachable") return "not-tested";
+  if (outcome.kind === "accepted" || outcome.kind === "closed" && outcome.afterApplicationData) return "accepted";
+  return "rejected";
+}
+function endpointObservation(target, o, tested) {
+  const address = dialled(o.endpoint);
+  return {
+    target,
+    endpoint: `${o.endpoint.host}:${o.endpoint.port}`,
+    ...address && { address },
+    via: o.endpoint.via,
+    sni: o.endpoint.servername,
+    ...o.protocol && { tlsVersion: o.protocol },
+    chain: o.served.map((c) => c.fingerprint),
+    clientAuth: clientAuthOf(o, tested),
+    ...o.outcome.kind === "unreachable" && { error: o.outcome.reason }
   };
+}
+function backendReached(model, f2) {
+  const leaf = f2.observation.served[0];
+  if (!leaf) return void 0;
+  for (const s of expandToServers(model.topology, [f2.loadBalancer])) {
+    if (serverProbe(model, s)?.anonymous.served[0]?.fingerprint === leaf.fingerprint) return s.id;
+  }
+  return void 0;
+}
+function observationsOf(model) {
+  if (!model.live) return void 0;
+  const endpoints = [];
   for (const server of tlsServers(model.topology)) {
     const probe = serverProbe(model, server);
     if (!probe) continue;
-    for (const o of [probe.anonymous, probe.withClientCert]) {
-      if (o?.outcome.kind === "unreachable") add({ target: server.id, source: `tls ${describeEndpoint(o.endpoint)}`, reason: o.outcome.reason, location: server.location });
-    }
+    const seen = endpointObservation(server.id, probe.anonymous, server.clientAuth.required);
+    const withCert = probe.withClientCert;
+    endpoints.push(withCert ? { ...seen, clientCertificate: clientCertificateOf(withCert) } : seen);
   }
   for (const f2 of model.live.frontends) {
-    const { outcome, endpoint } = f2.observation;
-    const lb = loadBalancerOf(model, f2.loadBalancer);
-    if (outcome.kind === "unreachable" && lb) add({ target: lb.id, source: `tls ${describeEndpoint(endpoint)}`, reason: outcome.reason, location: lb.location });
+    const backend = backendReached(model, f2);
+    endpoints.push({ ...endpointObservation(f2.loadBalancer, f2.observation, false), sniFor: f2.server, ...backend && { backend } });
   }
+  const keyVault = [];
   for (const ref of certReferences(model)) {
     const kv = ref.source.keyVault;
     const read = kv && keyVaultRead(model, kv);
-    if (read?.status === "failed") add({ target: ref.target, source: `key-vault ${read.vault}/${read.name}`, reason: read.reason, location: kv.location });
+    if (!read) continue;
+    const base2 = { target: ref.target, vault: read.vault, certificate: read.name };
+    if (read.status === "found") keyVault.push({ ...base2, version: read.referenced.version, sha256: read.referenced.cert.fingerprint, enabled: read.referenced.enabled });
+    else keyVault.push({ ...base2, error: read.reason });
   }
-  return out;
-}
-function withWaivers(gaps, findings) {
-  const waived = new Set(findings.filter((f2) => f2.rule === "live/unreachable" && f2.waived).map((f2) => f2.target));
-  return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
+  return { endpoints, keyVault };
 }
 
 // src/audit.ts
@@ -78335,19 +79063,30 @@ function positiveInteger(name3, value, fallback, max) {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(`${name3} must be a whole number from 1 to ${max} (got ${value})`);
   return value;
 }
+var KEY_VAULT_HOST = /\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$/;
+function unmatchedResolves(entries, topology2, file) {
+  const names2 = dialableNames(topology2);
+  const wrong = entries.filter((e) => !names2.has(`${e.host}:${e.port}`) && !KEY_VAULT_HOST.test(e.host));
+  if (wrong.length === 0) return;
+  const describe2 = (e) => `${e.host}:${e.port}${didYouMean(`${e.host}:${e.port}`, names2)}`;
+  throw new InputError(`--resolve ${wrong.map(describe2).join(", ")}: ${wrong.length === 1 ? "names no endpoint" : "name no endpoint"} of ${file} (its brokers, gateways, load balancer frontends and Key Vaults)`);
+}
 async function audit(options = {}) {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? /* @__PURE__ */ new Date();
   const concurrency = positiveInteger("--concurrency", options.concurrency, DEFAULT_CONCURRENCY, 1024);
   const timeoutMs = positiveInteger("--timeout", options.timeoutMs, DEFAULT_TIMEOUT_MS, 6e5);
   if (options.clientCertificate) checkClientCertificate(options.clientCertificate);
-  const resolver = new Resolver((options.resolve ?? []).map((e) => typeof e === "string" ? parseResolve(e) : e));
+  const resolveEntries = (options.resolve ?? []).map((e) => typeof e === "string" ? parseResolve(e) : e);
+  const resolver = new Resolver(resolveEntries);
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers2 = await selectWaivers(loaded.topology, options, pack);
+  const rules11 = ruleSetOf(pack);
+  const waivers2 = await selectWaivers(loaded.topology, options, rules11);
   const baseline = await selectBaseline(options);
-  if (!loaded.topology) return schemaFailureReport(loaded, at, "audit", pack, baseline);
+  if (!loaded.topology) return evaluateDocument(loaded, at, "audit", { pack, rules: rules11, ...baseline && { baseline } });
   const topology2 = loaded.topology;
+  unmatchedResolves(resolveEntries, topology2, loaded.document.file);
   const plan = livePlan(topology2, options.regions);
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault);
   const credential = kvRefs.length > 0 ? options.credential ?? await createCredential(options.azureCredential ?? "auto") : void 0;
@@ -78365,30 +79104,11 @@ async function audit(options = {}) {
       credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
     ]);
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
-    const report = evaluate2(loaded.document.file, model, pack, waivers2, baseline);
-    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
+    const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
+    return { ...report, observations: observationsOf(model) };
   } finally {
     agent.destroy();
   }
-}
-
-// src/commands/args.ts
-var RELATIVE = /^([+-])(\d+)([dhwm]?)$/;
-var UNIT_MS = { "": 864e5, d: 864e5, h: 36e5, w: 7 * 864e5, m: 30 * 864e5 };
-var EARLIEST_AT = Date.UTC(1950, 0, 1);
-var LATEST_AT = Date.UTC(9999, 11, 31, 23, 59, 59);
-function parseAt(value, now = /* @__PURE__ */ new Date()) {
-  if (value === void 0) return now;
-  const rel = RELATIVE.exec(value);
-  let d;
-  if (rel) d = new Date(now.getTime() + (rel[1] === "-" ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]]);
-  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  }
-  const t = d?.getTime() ?? Number.NaN;
-  if (t >= EARLIEST_AT && t <= LATEST_AT) return d;
-  if (rel || !Number.isNaN(t)) throw new InputError(`--at must fall between 1950 and 9999, the years a certificate can state (got '${value}')`);
-  throw new InputError(`--at must be an ISO date (2026-12-01, 2026-12-01T12:00:00Z) or an offset such as +30d (got '${value}')`);
 }
 
 // src/report/incomplete.ts
@@ -78405,6 +79125,11 @@ function incompleteVerdict(gaps) {
 var describeGap = (g) => `${g.target}: ${g.source}: ${g.reason}`;
 
 // src/report/grouping.ts
+function push2(map, k, v) {
+  const list3 = map.get(k);
+  if (list3) list3.push(v);
+  else map.set(k, [v]);
+}
 var RANK3 = { error: 0, warning: 1, info: 2 };
 var key = (f2) => `${f2.rule}	${f2.target}`;
 function groupFindings(report, shown) {
@@ -78415,35 +79140,36 @@ function groupFindings(report, shown) {
   for (const d of report.notEvaluated ?? []) {
     const cause = d.because.map((c) => shownKeys.get(key(c))).find((f2) => f2 !== void 0);
     if (!cause) orphans.push(d);
-    else dependents.set(cause, [...dependents.get(cause) ?? [], d]);
+    else push2(dependents, cause, d);
   }
   const byTarget = /* @__PURE__ */ new Map();
   for (const f2 of shown) {
     const entry = { finding: f2, dependents: dependents.get(f2) ?? [] };
-    const list2 = byTarget.get(f2.target);
-    if (list2) list2.push(entry);
+    const list3 = byTarget.get(f2.target);
+    if (list3) list3.push(entry);
     else byTarget.set(f2.target, [entry]);
   }
-  const order = [...byTarget.keys()];
+  const order = new Map([...byTarget.keys()].map((t, i) => [t, i]));
   const weight = (entries) => ({
     causes: entries.reduce((n, e) => n + e.dependents.length, 0),
     worst: Math.min(...entries.map((e) => e.finding.waived ? 3 : RANK3[e.finding.severity]))
   });
+  const weights = new Map([...byTarget].map(([t, entries]) => [t, weight(entries)]));
   const groups = [...byTarget].map(([target, entries]) => ({
     target,
     entries: [...entries].sort((a, b) => Number(b.dependents.length > 0) - Number(a.dependents.length > 0) || RANK3[a.finding.severity] - RANK3[b.finding.severity])
   }));
   groups.sort((a, b) => {
-    const wa = weight(a.entries);
-    const wb = weight(b.entries);
-    return Number(wb.causes > 0) - Number(wa.causes > 0) || wa.worst - wb.worst || order.indexOf(a.target) - order.indexOf(b.target);
+    const wa = weights.get(a.target);
+    const wb = weights.get(b.target);
+    return Number(wb.causes > 0) - Number(wa.causes > 0) || wa.worst - wb.worst || order.get(a.target) - order.get(b.target);
   });
   return { groups, orphans };
 }
 function describeDependents(dependents, maxTargets = 3) {
   const byRule = /* @__PURE__ */ new Map();
-  for (const d of dependents) byRule.set(d.rule, [...byRule.get(d.rule) ?? [], d.target]);
-  return [...byRule].map(([rule50, targets]) => `${rule50} on ${targets.length <= maxTargets ? targets.join(", ") : `${targets.length} ${targets.every((t) => t.includes("->")) ? "pairs" : "targets"}`}`).join("; ");
+  for (const d of dependents) push2(byRule, d.rule, d.target);
+  return [...byRule].map(([rule51, targets]) => `${rule51} on ${targets.length <= maxTargets ? targets.join(", ") : `${targets.length} ${targets.every((t) => t.includes("->")) ? "pairs" : "targets"}`}`).join("; ");
 }
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function summaryCounts(report) {
@@ -78467,7 +79193,7 @@ function summaryCounts(report) {
 function dependentsByCause(report) {
   const out = /* @__PURE__ */ new Map();
   for (const d of report.notEvaluated ?? []) {
-    for (const c of d.because) out.set(key(c), [...out.get(key(c)) ?? [], d]);
+    for (const c of d.because) push2(out, key(c), d);
   }
   return out;
 }
@@ -78514,9 +79240,9 @@ function renderGithub(report, ctx2, reserved) {
   }
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ["error", "warning", "info"]) {
-    const list2 = bySeverity(s);
-    shown.push(...list2.slice(0, limit[s]).map((f2) => annotation(f2, waitingSuffix(f2, byCause))));
-    left = { ...left, [s]: Math.max(0, list2.length - limit[s]) };
+    const list3 = bySeverity(s);
+    shown.push(...list3.slice(0, limit[s]).map((f2) => annotation(f2, waitingSuffix(f2, byCause))));
+    left = { ...left, [s]: Math.max(0, list3.length - limit[s]) };
   }
   if (needsNotice) {
     const parts = [];
@@ -78536,9 +79262,509 @@ function renderGithub(report, ctx2, reserved) {
 ` : "";
 }
 
+// src/shell/options.ts
+import { readFile as readFile5 } from "node:fs/promises";
+var cliName = (key2) => `--${key2}`;
+var actionInputName = (key2) => `input '${key2}'`;
+var RELATIVE = /^([+-])(\d+)([dhwm]?)$/;
+var UNIT_MS = { "": 864e5, d: 864e5, h: 36e5, w: 7 * 864e5, m: 30 * 864e5 };
+var EARLIEST_AT = Date.UTC(1950, 0, 1);
+var LATEST_AT = Date.UTC(9999, 11, 31, 23, 59, 59);
+function parseAt(value, now = /* @__PURE__ */ new Date()) {
+  if (value === void 0) return now;
+  const rel = RELATIVE.exec(value);
+  let d;
+  if (rel) d = new Date(now.getTime() + (rel[1] === "-" ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]]);
+  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  }
+  const t = d?.getTime() ?? Number.NaN;
+  if (t >= EARLIEST_AT && t <= LATEST_AT) return d;
+  if (rel || !Number.isNaN(t)) throw new InputError(`--at must fall between 1950 and 9999, the years a certificate can state (got '${value}')`);
+  throw new InputError(`--at must be an ISO date (2026-12-01, 2026-12-01T12:00:00Z) or an offset such as +30d (got '${value}')`);
+}
+function oneOf(name3, value, allowed, fallback) {
+  if (value === void 0) return fallback;
+  if (allowed.includes(value)) return value;
+  throw new InputError(`${name3} must be one of ${allowed.join(", ")} (got '${value}')`);
+}
+var FAIL_ON = ["error", "warning", "info", "never"];
+var failOnOf = (values2, name3 = cliName) => oneOf(name3("fail-on"), values2["fail-on"], FAIL_ON, "error");
+function checkOptionsOf(values2) {
+  return {
+    at: parseAt(values2.at),
+    ...values2.policy !== void 0 && { policy: values2.policy },
+    ...values2.waivers !== void 0 && { waivers: values2.waivers },
+    ...values2.baseline !== void 0 && { baseline: values2.baseline },
+    allowOutsideRepo: values2["allow-outside-repo"] ?? false,
+    followSymlinks: values2["follow-symlinks"] ?? false
+  };
+}
+var wholeNumber = (name3, value) => {
+  if (value === void 0) return void 0;
+  if (!/^\d+$/.test(value)) throw new InputError(`${name3} must be a whole number (got '${value}')`);
+  return Number(value);
+};
+function auditOptionsOf(values2, name3 = cliName) {
+  const azureCredential = oneOf(name3("azure-credential"), values2["azure-credential"], CREDENTIAL_KINDS, "auto");
+  const concurrency = wholeNumber(name3("concurrency"), values2.concurrency);
+  const timeoutMs = wholeNumber(name3("timeout"), values2.timeout);
+  return {
+    azureCredential,
+    ...values2.resolve && { resolve: values2.resolve },
+    ...values2.region && { regions: values2.region },
+    ...concurrency !== void 0 && { concurrency },
+    ...timeoutMs !== void 0 && { timeoutMs }
+  };
+}
+async function clientCertificateOf2(files, pem, how = "--client-cert and --client-key, or RC_POLICY_CLIENT_CERT and RC_POLICY_CLIENT_KEY") {
+  const read = async (file, what) => {
+    try {
+      return await readFile5(file);
+    } catch (err) {
+      throw new InputError(`cannot read the probe's client ${what} ${file}: ${err.code ?? "unreadable"}`);
+    }
+  };
+  const cert = files.cert !== void 0 ? await read(files.cert, "certificate") : pem.cert || void 0;
+  const key2 = files.key !== void 0 ? await read(files.key, "key") : pem.key || void 0;
+  if (!cert && !key2) return void 0;
+  if (!cert || !key2) throw new InputError(`the probe needs both a client certificate and its key (${how})`);
+  return { cert, key: key2 };
+}
+
+// src/shell/outputs.ts
+import { mkdir as mkdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import path15 from "node:path";
+
 // src/report/json.ts
 var renderJson = ({ descriptors: _, ...report }) => `${JSON.stringify(report, null, 2)}
 `;
+
+// src/report/matrix-text.ts
+var MAX_COLUMNS = 12;
+var MAX_ROWS = 40;
+var MAX_WIDTH = 100;
+var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var isUndecided = (c) => c !== void 0 && !c.ok && (c.skipped === true || c.because !== void 0);
+var isBroken = (p) => p.path !== void 0;
+var isSkipped = (p) => !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
+function renderMatrix(pairs, paint) {
+  if (pairs.length === 0) return [];
+  const clients = [...new Set(pairs.map((p) => p.client))];
+  const servers = [...new Set(pairs.map((p) => p.server))];
+  const skipped = pairs.filter(isSkipped).length;
+  const broken = pairs.filter(isBroken).length;
+  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
+  const ok = pairs.length - failing - skipped - broken;
+  const counts = [`${ok} ok`, `${failing} failing`, ...broken ? [`${broken} broken on the path`] : [], ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
+  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
+  const labelWidth = Math.max(...clients.map((c) => c.length));
+  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
+    return [`${headline}; too large to draw here, --format json lists every pair`];
+  }
+  const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
+  const cell = (client, server) => {
+    const p = byPair.get(`${client}\0${server}`);
+    if (!p) return paint("gray", "\xB7");
+    if (p.ok) return paint("green", "\u2714");
+    if (isBroken(p)) return paint("red", "\u2298");
+    return isSkipped(p) ? paint("yellow", "?") : paint("red", "\u2716");
+  };
+  const lines = [paint("bold", headline), `  ${" ".repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join("")}`];
+  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
+  let legend = "";
+  servers.forEach((server, i) => {
+    const entry = `${i + 1} ${server}`;
+    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
+      lines.push(paint("gray", `  ${legend}`));
+      legend = "";
+    }
+    legend += legend ? `   ${entry}` : entry;
+  });
+  lines.push(paint("gray", `  ${legend}`));
+  lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
+  const reasons = /* @__PURE__ */ new Map();
+  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
+  for (const [hops, n] of reasons) lines.push(`  \u2298 ${plural3(n, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  return lines;
+}
+
+// src/report/probed.ts
+var short2 = (sha256) => sha256.slice(0, 16);
+var CLIENT_AUTH = {
+  enforced: "enforced",
+  "not-enforced": "NOT enforced",
+  "not-tested": "not tested"
+};
+function endpointRow(e) {
+  const through = e.sniFor ? ` (SNI of ${e.sniFor} \u2192 ${e.backend ? `reached ${e.backend}` : "no known backend"})` : "";
+  const cert = e.clientCertificate ? `; probe's certificate ${e.clientCertificate}` : "";
+  return {
+    target: e.target,
+    endpoint: `${e.endpoint}${through}`,
+    dialled: `${e.address ?? "\u2014"}${e.via === "resolve" ? " (--resolve)" : e.via === "dns" ? " (DNS)" : ""}`,
+    tls: e.tlsVersion ?? "\u2014",
+    chain: e.error ? `unreachable: ${e.error}` : e.chain.map(short2).join(" \u2190 ") || "\u2014",
+    clientAuth: `${CLIENT_AUTH[e.clientAuth]}${cert}`
+  };
+}
+var keyVaultLine = (k) => [
+  k.target,
+  `${k.vault || "(no vault)"}/${k.certificate}`,
+  k.error ? `not read: ${k.error}` : `version ${k.version}${k.enabled === false ? " (disabled)" : ""}, SHA-256 ${short2(k.sha256 ?? "")}`
+];
+function probedText(o, bold) {
+  const out = [];
+  if (o.endpoints.length > 0) {
+    const rows = o.endpoints.map(endpointRow);
+    const header = { target: "target", endpoint: "endpoint", dialled: "dialled", tls: "TLS", chain: "served chain (SHA-256, leaf first)", clientAuth: "client auth" };
+    const keys = ["target", "endpoint", "dialled", "tls", "chain"];
+    const width = Object.fromEntries(keys.map((k) => [k, Math.max(...[header, ...rows].map((r) => r[k].length))]));
+    const line2 = (r) => `  ${keys.map((k) => r[k].padEnd(width[k])).join("  ")}  ${r.clientAuth}`.trimEnd();
+    out.push(bold("Probed (what the live estate served):"), line2(header), ...rows.map(line2), "");
+  }
+  if (o.keyVault.length > 0) {
+    const rows = o.keyVault.map(keyVaultLine);
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    out.push(bold("Key Vault certificates read:"), ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`), "");
+  }
+  return out;
+}
+function probedMarkdown(o, esc) {
+  if (o.endpoints.length === 0 && o.keyVault.length === 0) return [];
+  const out = ["### What was probed", ""];
+  if (o.endpoints.length > 0) {
+    out.push("| Target | Endpoint | Dialled | TLS | Served chain (SHA-256, leaf first) | Client auth |", "| --- | --- | --- | --- | --- | --- |");
+    for (const r of o.endpoints.map(endpointRow)) {
+      out.push(`| ${esc.md(r.target)} | ${esc.md(r.endpoint)} | ${esc.code(r.dialled)} | ${esc.md(r.tls)} | ${esc.md(r.chain)} | ${esc.md(r.clientAuth)} |`);
+    }
+    out.push("");
+  }
+  if (o.keyVault.length > 0) {
+    out.push("| Target | Key Vault certificate | Read |", "| --- | --- | --- |");
+    for (const [t, c, read] of o.keyVault.map(keyVaultLine)) out.push(`| ${esc.md(t)} | ${esc.code(c)} | ${esc.md(read)} |`);
+    out.push("");
+  }
+  return out;
+}
+
+// src/report/text.ts
+var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
+var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
+var plural4 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function renderText(report, options) {
+  const paint = (style, s2) => options.color ? `\x1B[${CODES[style][0]}m${s2}\x1B[${CODES[style][1]}m` : s2;
+  const shown = options.only ? report.findings.filter(options.only) : report.findings;
+  const { groups, orphans } = groupFindings(report, shown);
+  const lines = [];
+  for (const group2 of groups) {
+    lines.push(paint("bold", group2.target));
+    for (const { finding: f2, dependents } of group2.entries) {
+      const sev = f2.waived ? paint("gray", "waived ") : paint(SEVERITY_STYLE[f2.severity], f2.severity.padEnd(7));
+      const existing = f2.baseline ? paint("gray", "  (existing: in the baseline)") : "";
+      lines.push(`  ${paint("gray", formatLocation(f2.location))}  ${sev}  ${f2.message}  ${paint("gray", f2.rule)}${existing}`);
+      for (const r of f2.related ?? []) lines.push(paint("gray", `      also: ${formatLocation(r.location)}  ${r.message}`));
+      const explain = `rc-policy explain ${f2.rule}`;
+      lines.push(paint("gray", `      fix: ${f2.remedy ? `${f2.remedy}  (${explain})` : explain}`));
+      if (dependents.length > 0 && !options.only) {
+        lines.push(`      ${paint("yellow", `\u21B3 ${plural4(dependents.length, "check")} not evaluated because of this:`)} ${describeDependents(dependents)}`);
+      }
+    }
+    lines.push("");
+  }
+  if (orphans.length > 0 && !options.only) {
+    lines.push(paint("bold", "Not evaluated because of another finding:"));
+    for (const d of orphans) {
+      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(", ");
+      lines.push(`  ${paint("gray", formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
+    }
+    lines.push("");
+  }
+  if (report.matrix && !options.only) {
+    const matrix = renderMatrix(report.matrix, paint);
+    if (matrix.length > 0) lines.push(...matrix, "");
+  }
+  if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint("bold", t)));
+  if (report.incomplete?.length) {
+    lines.push(paint("bold", "Not evaluated (the audit could not read these):"));
+    for (const g of report.incomplete) {
+      const state3 = g.waived ? paint("gray", "waived ") : paint("red", "gap    ");
+      lines.push(`  ${paint("gray", formatLocation(g.location))}  ${state3}  ${describeGap(g)}`);
+    }
+    lines.push("");
+  }
+  const s = report.summary;
+  const counts = summaryCounts(report);
+  const gaps = openGaps(report);
+  const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
+  lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
+  if (gaps.length > 0) lines.push(`${paint("red", "\u2716")} ${incompleteVerdict(gaps)}`);
+  return `${lines.join("\n")}
+`;
+}
+
+// src/report/sarif.ts
+import { createHash as createHash6 } from "node:crypto";
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var FINGERPRINT_KEY = "rcPolicyFinding/v1";
+var LEVEL = { error: "error", warning: "warning", info: "note" };
+var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", info: "2.0" };
+var ruleName = (id) => id.split(/[/-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+function describeRule(m) {
+  const helpUri = m.helpUri ?? ruleHelpUri(m.id);
+  const help = `${m.rationale}
+
+Remedy: ${m.remedy}
+
+Source: ${m.source}`;
+  return {
+    id: m.id,
+    name: ruleName(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.rationale },
+    help: {
+      text: help,
+      markdown: `**Why.** ${m.rationale}
+
+**Remedy.** ${m.remedy}
+
+**Source.** ${m.source}
+
+[Documentation](${helpUri}) \xB7 \`rc-policy explain ${m.id}\``
+    },
+    helpUri,
+    defaultConfiguration: { level: LEVEL[m.severity] },
+    properties: {
+      tags: ["security", "mtls", m.id.split("/")[0]],
+      precision: "very-high",
+      "problem.severity": m.severity === "info" ? "recommendation" : m.severity,
+      "security-severity": SECURITY_SEVERITY[m.severity]
+    }
+  };
+}
+function artifactUri(file) {
+  const encode = (p) => p.split("/").map(encodeURIComponent).join("/");
+  if (file.startsWith("/")) return `file://${encode(file)}`;
+  return encode(file);
+}
+var fingerprint = (f2, occurrence = 0) => createHash6("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
+function suppression(f2) {
+  const w = f2.waiver;
+  if (!f2.waived || !w) return void 0;
+  const who = [w.owner && `owner ${w.owner}`, w.ticket && `ticket ${w.ticket}`].filter(Boolean).join(", ");
+  return [{ kind: "external", status: "accepted", justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ""})` }];
+}
+function invocation(report) {
+  const gaps = report.incomplete ?? [];
+  const gapRule = report.descriptors?.find((d) => hasConcern(d, "gaps"))?.id;
+  const waiting = (report.notEvaluated ?? []).map((d) => ({
+    level: "note",
+    message: { text: `${d.rule} on ${d.target}: ${becauseText(d)} (${d.message})` },
+    locations: [{ physicalLocation: physical(d.location), logicalLocations: [{ name: d.target, kind: "resource" }] }],
+    associatedRule: { id: d.rule }
+  }));
+  if (gaps.length === 0) return { executionSuccessful: true, ...waiting.length && { toolExecutionNotifications: waiting } };
+  return {
+    executionSuccessful: openGaps(report).length === 0,
+    toolExecutionNotifications: [...waiting, ...gaps.map((g) => ({
+      level: g.waived ? "note" : "error",
+      message: { text: `could not evaluate ${describeGap(g)}${g.waived ? " (waived)" : ""}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(g.location.file) },
+            region: { startLine: Math.max(1, g.location.line), startColumn: Math.max(1, g.location.column) }
+          },
+          logicalLocations: [{ name: g.target, kind: "resource" }]
+        }
+      ],
+      ...gapRule && { associatedRule: { id: gapRule } }
+    }))]
+  };
+}
+var physical = (l) => ({
+  artifactLocation: { uri: artifactUri(l.file) },
+  region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) }
+});
+function renderSarif(report, _ctx) {
+  const rules11 = report.descriptors ?? [];
+  const index = new Map(rules11.map((r, i) => [r.id, i]));
+  const seen = /* @__PURE__ */ new Map();
+  const byCause = dependentsByCause(report);
+  const results = report.findings.map((f2) => {
+    const key2 = `${f2.rule}\0${f2.target}`;
+    const n = seen.get(key2) ?? 0;
+    seen.set(key2, n + 1);
+    const suppressions = suppression(f2);
+    return {
+      ruleId: f2.rule,
+      ...index.has(f2.rule) && { ruleIndex: index.get(f2.rule) },
+      level: LEVEL[f2.severity],
+      message: { text: f2.message + waitingSuffix(f2, byCause) },
+      ...f2.related?.length && {
+        relatedLocations: f2.related.map((r, id) => ({ id, physicalLocation: physical(r.location), message: { text: r.message } }))
+      },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(f2.location.file) },
+            region: { startLine: Math.max(1, f2.location.line), startColumn: Math.max(1, f2.location.column) }
+          },
+          logicalLocations: [{ name: f2.target, kind: "resource" }]
+        }
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f2, n) },
+      ...report.baseline && { baselineState: f2.baseline ? "unchanged" : "new" },
+      ...suppressions && { suppressions },
+      properties: { target: f2.target, severity: f2.severity, ...f2.baseline && { baseline: true } }
+    };
+  });
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "rc-policy",
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: REPOSITORY_URL,
+            rules: rules11.map(describeRule)
+          }
+        },
+        // The category GitHub keeps alerts under: one per mode and topology file, so several
+        // topologies in one repository do not close each other's alerts.
+        automationDetails: { id: `rc-policy/${report.mode}/${report.topology}/` },
+        invocations: [invocation(report)],
+        results,
+        properties: { topology: report.topology, policy: report.policy.pack, evaluatedAt: report.evaluatedAt }
+      }
+    ]
+  };
+  return `${JSON.stringify(sarif, null, 2)}
+`;
+}
+
+// src/report/junit.ts
+var INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+var xmlText = (s) => s.replace(INVALID_XML, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+var xmlAttr = (s) => xmlText(s).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+var NOT_EVALUATED = "rc-policy/not-evaluated";
+var SKIP_REASON = {
+  "not-applicable": "does not apply: nothing in this estate for the rule to evaluate",
+  off: "switched off by the policy pack",
+  "audit-only": "runs in rc-policy audit only (live sources)"
+};
+var line = (f2) => {
+  const tag = f2.waived ? `waived until ${f2.waiver?.expires ?? "?"}: ${f2.waiver?.reason ?? ""}` : f2.baseline ? `${f2.severity}, existing (in the baseline)` : f2.severity;
+  return `${formatLocation(f2.location)}: ${f2.message} [${tag}]`;
+};
+function caseFor(target, findings, ctx2) {
+  const first = findings[0];
+  const where = { file: first.location.file, line: first.location.line };
+  const failing = findings.filter(ctx2.failing);
+  if (failing.length > 0) {
+    return { name: target, ...where, outcome: { kind: "fail", type: failing[0].severity, message: failing[0].message, body: findings.map(line).join("\n") } };
+  }
+  if (findings.every((f2) => f2.waived)) {
+    const w = first.waiver;
+    return { name: target, ...where, outcome: { kind: "skip", message: `waived until ${w?.expires ?? "?"}: ${w?.reason ?? ""}` } };
+  }
+  return { name: target, ...where, outcome: { kind: "pass", notes: findings.map(line).join("\n") } };
+}
+function renderJunit(report, ctx2) {
+  const byRule = /* @__PURE__ */ new Map();
+  for (const f2 of report.findings) {
+    let targets = byRule.get(f2.rule);
+    if (!targets) byRule.set(f2.rule, targets = /* @__PURE__ */ new Map());
+    const list3 = targets.get(f2.target);
+    if (list3) list3.push(f2);
+    else targets.set(f2.target, [f2]);
+  }
+  const statuses = new Map(
+    report.rules ? report.rules.map((r) => [r.id, r.status]) : (report.descriptors ?? []).map((r) => [r.id, byRule.has(r.id) ? "ran" : "not-evaluated"])
+  );
+  const waiting = /* @__PURE__ */ new Map();
+  for (const d of report.notEvaluated ?? []) {
+    const c = { name: d.target, file: d.location.file, line: d.location.line, outcome: { kind: "skip", message: `${becauseText(d)}: ${d.message}` } };
+    const list3 = waiting.get(d.rule);
+    if (list3) list3.push(c);
+    else waiting.set(d.rule, [c]);
+  }
+  const ruleIds = [.../* @__PURE__ */ new Set([...statuses.keys(), ...byRule.keys(), ...waiting.keys()])];
+  const suites = [];
+  let total = 0;
+  let failures = 0;
+  let skipped = 0;
+  for (const id of ruleIds) {
+    const targets = byRule.get(id);
+    const status = statuses.get(id) ?? "ran";
+    const held = waiting.get(id) ?? [];
+    const cases = targets ? [...[...targets].map(([target, fs8]) => caseFor(target, fs8, ctx2)), ...held] : held.length > 0 ? [...held, { name: "all other targets", outcome: { kind: "pass" } }] : status === "ran" ? [{ name: "all targets", outcome: { kind: "pass" } }] : [{ name: "all targets", outcome: { kind: "skip", message: status === "not-evaluated" ? "not evaluated: the topology failed the schema" : SKIP_REASON[status] } }];
+    const f2 = cases.filter((c) => c.outcome.kind === "fail").length;
+    const s = cases.filter((c) => c.outcome.kind === "skip").length;
+    total += cases.length;
+    failures += f2;
+    skipped += s;
+    const body = cases.map((c) => renderCase(id, c)).join("");
+    suites.push(
+      `  <testsuite name="${xmlAttr(id)}" tests="${cases.length}" failures="${f2}" errors="0" skipped="${s}" timestamp="${xmlAttr(report.evaluatedAt.replace(/\.\d+Z$/, ""))}">
+${body}  </testsuite>
+`
+    );
+  }
+  let errors = 0;
+  if (report.incomplete?.length) {
+    const cases = report.incomplete.map((g) => {
+      const attrs = `classname="${NOT_EVALUATED}" name="${xmlAttr(g.target)}" file="${xmlAttr(g.location.file)}" line="${g.location.line}"`;
+      const text = `${formatLocation(g.location)}: could not evaluate ${describeGap(g)}`;
+      if (g.waived) return `    <testcase ${attrs}>
+      <skipped message="${xmlAttr(`waived (live/unreachable): ${g.source}: ${g.reason}`)}"/>
+    </testcase>
+`;
+      return `    <testcase ${attrs}>
+      <error type="not-evaluated" message="${xmlAttr(`${g.source}: ${g.reason}`)}">${xmlText(text)}</error>
+    </testcase>
+`;
+    });
+    const e = report.incomplete.filter((g) => !g.waived).length;
+    const s = report.incomplete.length - e;
+    total += cases.length;
+    errors += e;
+    skipped += s;
+    suites.unshift(
+      `  <testsuite name="${NOT_EVALUATED}" tests="${cases.length}" failures="0" errors="${e}" skipped="${s}" timestamp="${xmlAttr(report.evaluatedAt.replace(/\.\d+Z$/, ""))}">
+${cases.join("")}  </testsuite>
+`
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="${xmlAttr(`rc-policy ${report.mode} ${report.topology}`)}" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}">
+` + suites.join("") + `</testsuites>
+`;
+}
+function renderCase(rule51, c) {
+  const attrs = `classname="${xmlAttr(rule51)}" name="${xmlAttr(c.name)}"${c.file ? ` file="${xmlAttr(c.file)}"` : ""}${c.line ? ` line="${c.line}"` : ""}`;
+  const o = c.outcome;
+  if (o.kind === "fail") {
+    return `    <testcase ${attrs}>
+      <failure type="${xmlAttr(o.type)}" message="${xmlAttr(o.message)}">${xmlText(o.body)}</failure>
+    </testcase>
+`;
+  }
+  if (o.kind === "skip") return `    <testcase ${attrs}>
+      <skipped message="${xmlAttr(o.message)}"/>
+    </testcase>
+`;
+  if (o.notes) return `    <testcase ${attrs}>
+      <system-out>${xmlText(o.notes)}</system-out>
+    </testcase>
+`;
+  return `    <testcase ${attrs}/>
+`;
+}
 
 // src/report/mermaid.ts
 var SAFE = /[A-Za-z0-9 ._/-]/;
@@ -78632,9 +79858,8 @@ function topologyFlowchart(estate, status) {
 var day = (iso) => iso.slice(0, 10);
 var KIND_ORDER = { root: 0, intermediate: 1, leaf: 2 };
 var SECTION = { root: "Root CAs", intermediate: "Intermediate CAs", leaf: "Leaf certificates" };
-var DATE_RULES = /* @__PURE__ */ new Set(["cert/expired", "cert/expiring", "rollover/root-expiring", "trust/validity-nesting"]);
-function validityGantt(estate, findings, evaluatedAt) {
-  const critical = new Set(findings.filter((f2) => !f2.waived && f2.severity !== "info" && DATE_RULES.has(f2.rule)).map((f2) => f2.target));
+function validityGantt(estate, findings, evaluatedAt, dateRules) {
+  const critical = new Set(findings.filter((f2) => !f2.waived && f2.severity !== "info" && dateRules.has(f2.rule)).map((f2) => f2.target));
   const at = Date.parse(evaluatedAt);
   const sorted = [...estate.certificates].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.notAfter.localeCompare(b.notAfter) || a.target.localeCompare(b.target));
   const shown = sorted.slice(0, MAX_GANTT_TASKS);
@@ -78676,54 +79901,8 @@ function validityGantt(estate, findings, evaluatedAt) {
 `, omitted: sorted.length - shown.length };
 }
 
-// src/report/matrix-text.ts
-var MAX_COLUMNS = 12;
-var MAX_ROWS = 40;
-var MAX_WIDTH = 100;
-var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-var isUndecided = (c) => c !== void 0 && !c.ok && (c.skipped === true || c.because !== void 0);
-var isBroken = (p) => p.path !== void 0;
-var isSkipped = (p) => !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
-function renderMatrix(pairs, paint) {
-  if (pairs.length === 0) return [];
-  const clients = [...new Set(pairs.map((p) => p.client))];
-  const servers = [...new Set(pairs.map((p) => p.server))];
-  const skipped = pairs.filter(isSkipped).length;
-  const broken = pairs.filter(isBroken).length;
-  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
-  const ok = pairs.length - failing - skipped - broken;
-  const counts = [`${ok} ok`, `${failing} failing`, ...broken ? [`${broken} broken on the path`] : [], ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
-  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
-  const labelWidth = Math.max(...clients.map((c) => c.length));
-  if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
-    return [`${headline}; too large to draw here, --format json lists every pair`];
-  }
-  const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
-  const cell = (client, server) => {
-    const p = byPair.get(`${client}\0${server}`);
-    if (!p) return paint("gray", "\xB7");
-    if (p.ok) return paint("green", "\u2714");
-    if (isBroken(p)) return paint("red", "\u2298");
-    return isSkipped(p) ? paint("yellow", "?") : paint("red", "\u2716");
-  };
-  const lines = [paint("bold", headline), `  ${" ".repeat(labelWidth)}${servers.map((_, i) => String(i + 1).padStart(3)).join("")}`];
-  for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
-  let legend = "";
-  servers.forEach((server, i) => {
-    const entry = `${i + 1} ${server}`;
-    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
-      lines.push(paint("gray", `  ${legend}`));
-      legend = "";
-    }
-    legend += legend ? `   ${entry}` : entry;
-  });
-  lines.push(paint("gray", `  ${legend}`));
-  lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
-  const reasons = /* @__PURE__ */ new Map();
-  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
-  for (const [hops, n] of reasons) lines.push(`  \u2298 ${plural3(n, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
-  return lines;
-}
+// src/report/descriptors.ts
+var rulesConcerning = (report, concern) => new Set((report.descriptors ?? []).filter((d) => hasConcern(d, concern)).map((d) => d.id));
 
 // src/report/markdown.ts
 var MAX_FINDING_ROWS = 200;
@@ -78735,7 +79914,7 @@ function md(s) {
 }
 var code = (s) => `\`${s.slice(0, 500).replace(/[\u0000-\u001F\u007F`]+/g, " ").replace(/\|/g, "\\|")}\``;
 var ICON = { error: "\u{1F7E5}", warning: "\u{1F7E8}", info: "\u{1F7E6}" };
-var plural4 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
+var plural5 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderMarkdown(report, ctx2) {
   const failed = report.findings.some(ctx2.failing);
   const gaps = openGaps(report);
@@ -78748,13 +79927,14 @@ function renderMarkdown(report, ctx2) {
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
   if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
     const flow = topologyFlowchart(report.estate, status);
     out.push("### Topology", "", "```mermaid", flow.mermaid.trimEnd(), "```", "");
     out.push(`\u{1F7E5} error \xB7 \u{1F7E8} warning \xB7 \u{1F7E6} info \xB7 \u{1F7E9} no findings${flow.omitted ? ` \xB7 ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ""}`, "");
     if (report.estate.certificates.length) {
-      const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt);
+      const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt, rulesConcerning(report, "validity"));
       out.push("### Certificate validity", "", "```mermaid", gantt.mermaid.trimEnd(), "```", "");
       out.push(`Red bars: expired, not yet valid, or flagged by a date rule at this evaluation time.${gantt.omitted ? ` ${gantt.omitted} later-expiring certificates not drawn.` : ""}`, "");
     }
@@ -78789,7 +79969,7 @@ function findingsSection(report, ctx2) {
       const fix = `${f2.remedy ? `${md(f2.remedy)} ` : ""}${code(`rc-policy explain ${f2.rule}`)}`;
       rows.push(`| ${ICON[f2.severity]} ${f2.severity} | [${md(f2.rule)}](${ruleHelpUri(f2.rule)}) | ${md(f2.target)} | ${md(f2.message)}${also} | ${location(f2, ctx2)} | ${state3} | ${fix} |`);
       if (dependents.length > 0) {
-        rows.push(`| \u21B3 | not evaluated | ${md(f2.target)} | ${plural4(dependents.length, "check")} wait on this finding: ${md(describeDependents(dependents))} | | | |`);
+        rows.push(`| \u21B3 | not evaluated | ${md(f2.target)} | ${plural5(dependents.length, "check")} wait on this finding: ${md(describeDependents(dependents))} | | | |`);
       }
     }
   }
@@ -78887,205 +80067,56 @@ function waiverSection(report) {
   ];
 }
 
-// src/report/sarif.ts
-import { createHash as createHash6 } from "node:crypto";
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var FINGERPRINT_KEY = "rcPolicyFinding/v1";
-var LEVEL = { error: "error", warning: "warning", info: "note" };
-var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", info: "2.0" };
-var ruleName = (id) => id.split(/[/-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-function describeRule(m) {
-  const helpUri = m.helpUri ?? ruleHelpUri(m.id);
-  const help = `${m.rationale}
+// src/report/formats.ts
+var FORMATS = {
+  text: (report, ctx2) => renderText(report, { color: ctx2.color, ...ctx2.quiet && { only: ctx2.failing } }),
+  json: (report) => renderJson(report),
+  sarif: (report, ctx2) => renderSarif(report, ctx2),
+  junit: (report, ctx2) => renderJunit(report, ctx2),
+  markdown: (report, ctx2) => renderMarkdown(report, ctx2),
+  github: (report, ctx2) => renderGithub(report, ctx2)
+};
 
-Remedy: ${m.remedy}
-
-Source: ${m.source}`;
-  return {
-    id: m.id,
-    name: ruleName(m.id),
-    shortDescription: { text: m.title },
-    fullDescription: { text: m.rationale },
-    help: {
-      text: help,
-      markdown: `**Why.** ${m.rationale}
-
-**Remedy.** ${m.remedy}
-
-**Source.** ${m.source}
-
-[Documentation](${helpUri}) \xB7 \`rc-policy explain ${m.id}\``
-    },
-    helpUri,
-    defaultConfiguration: { level: LEVEL[m.severity] },
-    properties: {
-      tags: ["security", "mtls", m.id.split("/")[0]],
-      precision: "very-high",
-      "problem.severity": m.severity === "info" ? "recommendation" : m.severity,
-      "security-severity": SECURITY_SEVERITY[m.severity]
-    }
-  };
-}
-function artifactUri(file) {
-  const encode = (p) => p.split("/").map(encodeURIComponent).join("/");
-  if (file.startsWith("/")) return `file://${encode(file)}`;
-  return encode(file);
-}
-var fingerprint = (f2, occurrence = 0) => createHash6("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
-function suppression(f2) {
-  const w = f2.waiver;
-  if (!f2.waived || !w) return void 0;
-  const who = [w.owner && `owner ${w.owner}`, w.ticket && `ticket ${w.ticket}`].filter(Boolean).join(", ");
-  return [{ kind: "external", status: "accepted", justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ""})` }];
-}
-function invocation(report) {
-  const gaps = report.incomplete ?? [];
-  const waiting = (report.notEvaluated ?? []).map((d) => ({
-    level: "note",
-    message: { text: `${d.rule} on ${d.target}: ${becauseText(d)} (${d.message})` },
-    locations: [{ physicalLocation: physical(d.location), logicalLocations: [{ name: d.target, kind: "resource" }] }],
-    associatedRule: { id: d.rule }
-  }));
-  if (gaps.length === 0) return { executionSuccessful: true, ...waiting.length && { toolExecutionNotifications: waiting } };
-  return {
-    executionSuccessful: openGaps(report).length === 0,
-    toolExecutionNotifications: [...waiting, ...gaps.map((g) => ({
-      level: g.waived ? "note" : "error",
-      message: { text: `could not evaluate ${describeGap(g)}${g.waived ? " (waived)" : ""}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(g.location.file) },
-            region: { startLine: Math.max(1, g.location.line), startColumn: Math.max(1, g.location.column) }
-          },
-          logicalLocations: [{ name: g.target, kind: "resource" }]
-        }
-      ],
-      associatedRule: { id: "live/unreachable" }
-    }))]
-  };
-}
-var physical = (l) => ({
-  artifactLocation: { uri: artifactUri(l.file) },
-  region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) }
+// src/shell/outputs.ts
+var renderContext = (failOn, o = {}) => ({
+  color: o.color ?? false,
+  quiet: o.quiet ?? false,
+  failOn,
+  failing: (f2) => isFailing(f2, failOn),
+  ...o.links && { links: o.links }
 });
-function renderSarif(report, _ctx) {
-  const rules11 = report.descriptors ?? ALL_RULES.map((r) => r.meta);
-  const index = new Map(rules11.map((r, i) => [r.id, i]));
-  const seen = /* @__PURE__ */ new Map();
-  const byCause = dependentsByCause(report);
-  const results = report.findings.map((f2) => {
-    const key2 = `${f2.rule}\0${f2.target}`;
-    const n = seen.get(key2) ?? 0;
-    seen.set(key2, n + 1);
-    const suppressions = suppression(f2);
-    return {
-      ruleId: f2.rule,
-      ...index.has(f2.rule) && { ruleIndex: index.get(f2.rule) },
-      level: LEVEL[f2.severity],
-      message: { text: f2.message + waitingSuffix(f2, byCause) },
-      ...f2.related?.length && {
-        relatedLocations: f2.related.map((r, id) => ({ id, physicalLocation: physical(r.location), message: { text: r.message } }))
-      },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(f2.location.file) },
-            region: { startLine: Math.max(1, f2.location.line), startColumn: Math.max(1, f2.location.column) }
-          },
-          logicalLocations: [{ name: f2.target, kind: "resource" }]
-        }
-      ],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f2, n) },
-      ...report.baseline && { baselineState: f2.baseline ? "unchanged" : "new" },
-      ...suppressions && { suppressions },
-      properties: { target: f2.target, severity: f2.severity, ...f2.baseline && { baseline: true } }
-    };
-  });
-  const sarif = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "rc-policy",
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            informationUri: REPOSITORY_URL,
-            rules: rules11.map(describeRule)
-          }
-        },
-        // The category GitHub keeps alerts under: one per mode and topology file, so several
-        // topologies in one repository do not close each other's alerts.
-        automationDetails: { id: `rc-policy/${report.mode}/${report.topology}/` },
-        invocations: [invocation(report)],
-        results,
-        properties: { topology: report.topology, policy: report.policy.pack, evaluatedAt: report.evaluatedAt }
-      }
-    ]
-  };
-  return `${JSON.stringify(sarif, null, 2)}
-`;
+var render = (report, format, ctx2, secrets = secretValues()) => redact(FORMATS[format](report, ctx2), secrets);
+var EXTENSION = { text: "txt", json: "json", sarif: "sarif", junit: "xml", markdown: "md", github: "txt" };
+async function writeOutputs(report, targets, ctx2, secrets = secretValues()) {
+  for (const t of targets) {
+    const text = render(report, t.format, t.file ? { ...ctx2, color: false } : ctx2, secrets);
+    if (!t.file) {
+      process.stdout.write(text);
+      continue;
+    }
+    if (await stat3(t.file).then((st) => st.isDirectory(), () => false)) {
+      throw new InputError(`--format ${t.format}=${t.file}: ${t.file} is a folder; name a file in it, e.g. --format ${t.format}=${path15.join(t.file, `rc-policy.${EXTENSION[t.format] ?? t.format}`)}`);
+    }
+    try {
+      await mkdir2(path15.dirname(path15.resolve(t.file)), { recursive: true });
+      await writeFile2(t.file, text);
+    } catch (err) {
+      throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
+    }
+  }
 }
 
-// src/report/text.ts
-var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
-var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
-var plural5 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function renderText(report, options) {
-  const paint = (style, s2) => options.color ? `\x1B[${CODES[style][0]}m${s2}\x1B[${CODES[style][1]}m` : s2;
-  const shown = options.only ? report.findings.filter(options.only) : report.findings;
-  const { groups, orphans } = groupFindings(report, shown);
-  const lines = [];
-  for (const group2 of groups) {
-    lines.push(paint("bold", group2.target));
-    for (const { finding: f2, dependents } of group2.entries) {
-      const sev = f2.waived ? paint("gray", "waived ") : paint(SEVERITY_STYLE[f2.severity], f2.severity.padEnd(7));
-      const existing = f2.baseline ? paint("gray", "  (existing: in the baseline)") : "";
-      lines.push(`  ${paint("gray", formatLocation(f2.location))}  ${sev}  ${f2.message}  ${paint("gray", f2.rule)}${existing}`);
-      for (const r of f2.related ?? []) lines.push(paint("gray", `      also: ${formatLocation(r.location)}  ${r.message}`));
-      const explain = `rc-policy explain ${f2.rule}`;
-      lines.push(paint("gray", `      fix: ${f2.remedy ? `${f2.remedy}  (${explain})` : explain}`));
-      if (dependents.length > 0 && !options.only) {
-        lines.push(`      ${paint("yellow", `\u21B3 ${plural5(dependents.length, "check")} not evaluated because of this:`)} ${describeDependents(dependents)}`);
-      }
-    }
-    lines.push("");
-  }
-  if (orphans.length > 0 && !options.only) {
-    lines.push(paint("bold", "Not evaluated because of another finding:"));
-    for (const d of orphans) {
-      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(", ");
-      lines.push(`  ${paint("gray", formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
-    }
-    lines.push("");
-  }
-  if (report.matrix && !options.only) {
-    const matrix = renderMatrix(report.matrix, paint);
-    if (matrix.length > 0) lines.push(...matrix, "");
-  }
-  if (report.incomplete?.length) {
-    lines.push(paint("bold", "Not evaluated (the audit could not read these):"));
-    for (const g of report.incomplete) {
-      const state3 = g.waived ? paint("gray", "waived ") : paint("red", "gap    ");
-      lines.push(`  ${paint("gray", formatLocation(g.location))}  ${state3}  ${describeGap(g)}`);
-    }
-    lines.push("");
-  }
-  const s = report.summary;
-  const counts = summaryCounts(report);
+// src/shell/verdict.ts
+function verdictOf(report, failOn) {
+  const failing = report.findings.filter((f2) => isFailing(f2, failOn)).length;
   const gaps = openGaps(report);
-  const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
-  lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
-  if (gaps.length > 0) lines.push(`${paint("red", "\u2716")} ${incompleteVerdict(gaps)}`);
-  return `${lines.join("\n")}
-`;
+  if (gaps.length > 0) return { result: "error", exitCode: 2, failing, gaps, incomplete: incompleteVerdict(gaps) };
+  return failing > 0 ? { result: "fail", exitCode: 1, failing, gaps } : { result: "pass", exitCode: 0, failing, gaps };
 }
 
 // src/action.ts
 var MODES = ["check", "audit"];
-var FAIL_ON = ["error", "warning", "info", "never"];
+var AUDIT_INPUTS = ["regions", "resolve", "timeout", "concurrency", "client-cert", "client-key", "azure-credential"];
 function choice(name3, allowed, fallback) {
   const v = getInput(name3);
   if (v === "") return fallback;
@@ -79100,6 +80131,20 @@ function flag(name3, fallback) {
   throw new InputError(`input '${name3}' must be true or false (got '${v}')`);
 }
 var optional = (name3) => getInput(name3) || void 0;
+var list2 = (value, split = /\n/) => {
+  const items = (value ?? "").split(split).map((s) => s.trim()).filter(Boolean);
+  return items.length > 0 ? items : void 0;
+};
+async function auditInputs(secrets) {
+  const key2 = optional("client-key");
+  if (key2) secrets.unshift(key2, ...key2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 8 && !l.startsWith("-----")));
+  const live = auditOptionsOf(
+    { resolve: list2(optional("resolve")), region: list2(optional("regions"), /[\s,]+/), concurrency: optional("concurrency"), timeout: optional("timeout"), "azure-credential": optional("azure-credential") },
+    actionInputName
+  );
+  const clientCertificate = await clientCertificateOf2({}, { cert: optional("client-cert"), key: key2 }, "inputs 'client-cert' and 'client-key'");
+  return { ...live, ...clientCertificate && { clientCertificate } };
+}
 function logUntrusted(title, text) {
   const token = randomUUID5();
   startGroup(title);
@@ -79114,45 +80159,39 @@ async function run2(env = process.env) {
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const mode = choice("mode", MODES, "check");
-    const failOn = choice("fail-on", FAIL_ON, "error");
+    const failOn = failOnOf({ "fail-on": optional("fail-on") }, actionInputName);
     const softFail = flag("soft-fail", false);
     const annotate = flag("annotations", true);
     const summarise2 = flag("summary", true);
-    const at = optional("at");
     const options = {
       topology: optional("topology") ?? "rc-topology.yaml",
       cwd: workspace,
-      at: parseAt(at),
-      ...optional("policy") && { policy: optional("policy") },
-      ...optional("waivers") && { waivers: optional("waivers") },
-      ...optional("baseline") && { baseline: optional("baseline") }
+      ...checkOptionsOf({ at: optional("at"), policy: optional("policy"), waivers: optional("waivers"), baseline: optional("baseline") })
     };
-    const report = mode === "audit" ? await audit(options) : await check2(options);
-    const ctx2 = {
-      color: false,
-      quiet: false,
-      failOn,
-      failing: (f2) => isFailing(f2, failOn),
+    if (mode === "check") {
+      const stray = AUDIT_INPUTS.find((name3) => optional(name3) !== void 0);
+      if (stray) throw new InputError(`input '${stray}' applies to mode: audit only`);
+    }
+    const report = mode === "audit" ? await audit({ ...options, ...await auditInputs(secrets) }) : await check2(options);
+    const ctx2 = renderContext(failOn, {
       ...env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && { links: { base: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` } }
-    };
-    const failed = fails(report.findings, failOn);
-    const gaps = openGaps(report);
-    const dir = await mkdtemp(path14.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
-    const reportJson = path14.join(dir, "report.json");
-    const reportMarkdown = path14.join(dir, "summary.md");
-    const sarifFile = path14.resolve(workspace, optional("sarif-file") ?? path14.join(dir, "results.sarif"));
-    const markdown = clean(renderMarkdown(report, ctx2));
-    await writeFile2(reportJson, clean(renderJson(report)));
-    await writeFile2(reportMarkdown, markdown);
-    await mkdir2(path14.dirname(sarifFile), { recursive: true });
-    await writeFile2(sarifFile, clean(renderSarif(report, ctx2)));
+    });
+    const verdict2 = verdictOf(report, failOn);
+    const failed = verdict2.failing > 0;
+    const gaps = verdict2.gaps;
+    const dir = await mkdtemp(path16.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
+    const reportJson = path16.join(dir, "report.json");
+    const reportMarkdown = path16.join(dir, "summary.md");
+    const sarifFile = path16.resolve(workspace, optional("sarif-file") ?? path16.join(dir, "results.sarif"));
+    const markdown = render(report, "markdown", ctx2, secrets);
+    await writeOutputs(report, [{ format: "json", file: reportJson }, { format: "markdown", file: reportMarkdown }, { format: "sarif", file: sarifFile }], ctx2, secrets);
     setOutput("errors", String(report.summary.error));
     setOutput("warnings", String(report.summary.warning));
-    setOutput("result", gaps.length > 0 ? "error" : failed ? "fail" : "pass");
+    setOutput("result", verdict2.result);
     setOutput("report-json", reportJson);
     setOutput("report-markdown", reportMarkdown);
     setOutput("sarif-file", sarifFile);
-    logUntrusted("rc-policy report", clean(renderText(report, { color: false })));
+    logUntrusted("rc-policy report", render(report, "text", ctx2, secrets));
     const failsStep = gaps.length > 0 || failed && !softFail;
     if (annotate) process.stdout.write(clean(renderGithub(report, ctx2, { error: failsStep ? 1 : 0, warning: failed && !failsStep ? 1 : 0 })));
     if (summarise2) {
@@ -79160,9 +80199,9 @@ async function run2(env = process.env) {
       else warning("GITHUB_STEP_SUMMARY is not set: no job summary written");
     }
     if (gaps.length > 0) {
-      setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
+      setFailed(`rc-policy: ${verdict2.incomplete}; see "Not evaluated" in the job summary`);
     } else if (failed) {
-      const n = report.findings.filter(ctx2.failing).length;
+      const n = verdict2.failing;
       const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings); all findings are in ${summarise2 ? "the job summary and " : ""}the JSON and SARIF reports (outputs report-json, sarif-file)`;
       if (softFail) warning(`${why}; not failing the step (soft-fail)`);
       else setFailed(why);
