@@ -12,6 +12,7 @@ import { checkClientCertificate, probeEstate, type ClientCertificate } from './s
 import { livePlan } from './topology/endpoints.ts';
 import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
+import { scopeToRegions } from './shard.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './report/types.ts';
 
@@ -22,8 +23,6 @@ export interface AuditOptions extends CheckOptions {
   readonly concurrency?: number;
   /** Bound on each connect, handshake and wait, in ms (default 5000); Key Vault requests get it per attempt. */
   readonly timeoutMs?: number;
-  /** Audit only these regions' live endpoints and Key Vault references (shards of a large estate). */
-  readonly regions?: readonly string[];
   /** The probe's client certificate: then each broker must also accept a real mTLS handshake. */
   readonly clientCertificate?: ClientCertificate;
   /** Which Azure identity reads Key Vault (default auto: GitHub OIDC, other CI, or the Azure CLI). */
@@ -82,7 +81,8 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
     const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
     // What could not be evaluated is reported whatever the pack says (ADR 0070).
-    return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
+    const whole = { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
+    return options.regions?.length ? scopeToRegions(whole, topology, options.regions) : whole;
   } finally {
     agent.destroy();
   }

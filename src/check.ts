@@ -19,6 +19,7 @@ import { applyBaseline, loadBaseline, type Baseline } from './policy/baseline.ts
 import { rules as POLICY_RULES } from './rules/policy/index.ts';
 import { estateOf } from './model/estate.ts';
 import { displayPath } from './topology/load.ts';
+import { scopeToRegions } from './shard.ts';
 
 export interface CheckOptions {
   /** Path to the topology file (default ./rc-topology.yaml). */
@@ -37,6 +38,11 @@ export interface CheckOptions {
   readonly allowOutsideRepo?: boolean;
   /** Read files the topology references through symlinks (default: refused; docs/security.md). */
   readonly followSymlinks?: boolean;
+  /**
+   * Report only these regions' objects, plus those that belong to no region: one shard of a large
+   * estate, for `rc-policy merge` (ADR 0115). An audit also probes and reads only these regions.
+   */
+  readonly regions?: readonly string[];
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -145,7 +151,8 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
-  return evaluate(loaded.document.file, model, pack, waivers, baseline);
+  const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
 }
 
 /** A topology that violates the schema: only topology/schema findings, as no other rule could trust its input. */

@@ -15,6 +15,7 @@ export const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'allow-outside-repo': { type: 'boolean' },
   'follow-symlinks': { type: 'boolean' },
+  region: { type: 'string', multiple: true },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -38,6 +39,8 @@ Options:
   -q, --quiet            show only the findings that fail the run
   --allow-outside-repo   read files the topology references outside its repository
   --follow-symlinks      read files the topology references through symlinks
+  --region <id>          report only this region's objects and those outside every region
+                         (repeatable): one shard, for rc-policy merge
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.
@@ -55,6 +58,7 @@ type CommonValues = {
   quiet?: boolean;
   'allow-outside-repo'?: boolean;
   'follow-symlinks'?: boolean;
+  region?: string[];
 };
 
 /** What check and audit read the same way from the command line; validated before anything runs. */
@@ -68,6 +72,7 @@ export function commonOptions(values: CommonValues) {
     ...(values.baseline !== undefined && { baseline: values.baseline }),
     allowOutsideRepo: values['allow-outside-repo'] ?? false,
     followSymlinks: values['follow-symlinks'] ?? false,
+    ...(values.region && { regions: values.region }),
   } satisfies CheckOptions;
   return { failOn, targets, options };
 }

@@ -79,6 +79,26 @@ export interface Report {
    * an entry that is not waived makes the run "could not evaluate" (exit 2, ADR 0070).
    */
   readonly incomplete?: readonly NotEvaluated[];
+  /** A shard's part of the estate (`--region`), and what `rc-policy merge` combined (ADR 0115). */
+  readonly scope?: ReportScope;
+}
+
+/**
+ * What a run covers when it is one shard of the estate (`--region`): the findings, handshake
+ * pairs and gaps of its regions' objects, plus those of the objects that belong to no region
+ * (audited by every shard). `rc-policy merge` reads it to combine shards into one report.
+ */
+export interface ReportScope {
+  /** The regions this report covers. */
+  readonly regions: readonly string[];
+  /** Every region the topology declares: a merge must cover them all. */
+  readonly allRegions: readonly string[];
+  /**
+   * Objects outside every region whose evidence every shard reads in full (CAs, trust bundles,
+   * clients without a region): shards must agree on them. Cross-region load balancers are not
+   * listed: each shard probes them for its own backends only.
+   */
+  readonly shared: readonly string[];
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

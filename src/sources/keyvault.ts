@@ -5,7 +5,7 @@
 // (denied, throttled, slow, malformed) becomes a `failed` read with its reason, never a crash.
 import { redact } from '../redact.ts';
 import type { Agent } from 'node:http';
-import type { TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { CertificateClient, KeyVaultCertificate as SdkCertificate, CertificateProperties } from '@azure/keyvault-certificates';
 import { Certificate } from '../pki/cert.ts';
 import { LIMITS } from '../limits.ts';
@@ -38,6 +38,8 @@ export interface KeyVaultOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const DEFAULT_PER_VAULT = 4;
+/** A shared token is renewed this long before it expires. */
+const TOKEN_REFRESH_MARGIN_MS = 2 * 60_000;
 
 /** https://<vault>.vault.azure.net, unless a region declares the vault with its own URL. */
 export function vaultUrl(vault: string, regions: readonly Region[]): string {
@@ -88,15 +90,36 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
 function watchCredential(inner: TokenCredential): TokenCredential & { pending(): number; scrub(text: string): string } {
   let pending = 0;
   const tokens = new Set<string>();
+  // One token per scope for the whole run, shared by every vault's client: a credential such as
+  // the Azure CLI's starts a process per request, and 20 vaults' clients would each ask at once.
+  const shared = new Map<string, { token: Promise<AccessToken | null>; expiresOn: number }>();
+  const fetch = async (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
+    pending++;
+    try {
+      const token = await inner.getToken(scopes, options);
+      if (token?.token) tokens.add(token.token);
+      return token;
+    } finally {
+      pending--;
+    }
+  };
   return {
     getToken: async (scopes, options) => {
-      pending++;
+      // A claims challenge (continuous access evaluation) asks for a new token: never from the cache.
+      if (options?.claims) return fetch(scopes, options);
+      const key = JSON.stringify([[scopes].flat(), options?.tenantId ?? '']);
+      const hit = shared.get(key);
+      if (hit && hit.expiresOn - TOKEN_REFRESH_MARGIN_MS > Date.now()) return hit.token;
+      // Not the caller's abort signal: the token serves other requests too (each attempt is bounded by its own timeout).
+      const entry = { token: fetch(scopes, options?.tenantId ? { tenantId: options.tenantId } : undefined), expiresOn: Number.POSITIVE_INFINITY };
+      shared.set(key, entry);
       try {
-        const token = await inner.getToken(scopes, options);
-        if (token?.token) tokens.add(token.token);
+        const token = await entry.token;
+        entry.expiresOn = token?.expiresOnTimestamp ?? 0;
         return token;
-      } finally {
-        pending--;
+      } catch (err) {
+        if (shared.get(key) === entry) shared.delete(key);
+        throw err;
       }
     },
     pending: () => pending,
