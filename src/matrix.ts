@@ -9,7 +9,7 @@ import { caCertificates, chainOf, memo } from './model/certificates.ts';
 import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
-import type { HandshakeCheck, MatrixPair } from './report/types.ts';
+import type { HandshakeCheck, MatrixPair } from './domain/report.ts';
 import { terminatingServers } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';

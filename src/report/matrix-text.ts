@@ -1,6 +1,6 @@
 // The handshake matrix as text: a grid of clients x servers when it fits a terminal, otherwise one
 // summary line (the JSON report always carries every pair).
-import type { MatrixPair } from './types.ts';
+import type { MatrixPair } from '../domain/report.ts';
 
 export const MAX_COLUMNS = 12;
 export const MAX_ROWS = 40;

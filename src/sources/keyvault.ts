@@ -5,7 +5,7 @@
 // (denied, throttled, slow, malformed) becomes a `failed` read with its reason, never a crash.
 import { redact } from '../redact.ts';
 import type { Agent } from 'node:http';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import type { AccessToken, TokenCredential } from './token-credential.ts';
 import type { CertificateClient, KeyVaultCertificate as SdkCertificate, CertificateProperties } from '@azure/keyvault-certificates';
 import { Certificate } from '../pki/cert.ts';
 import { LIMITS } from '../limits.ts';
@@ -93,7 +93,7 @@ function watchCredential(inner: TokenCredential): TokenCredential & { pending():
   // One token per scope for the whole run, shared by every vault's client: a credential such as
   // the Azure CLI's starts a process per request, and 20 vaults' clients would each ask at once.
   const shared = new Map<string, { token: Promise<AccessToken | null>; expiresOn: number }>();
-  const fetch = async (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
+  const fetch = async (scopes: string | string[], options?: object): Promise<AccessToken | null> => {
     pending++;
     try {
       const token = await inner.getToken(scopes, options);
@@ -104,7 +104,8 @@ function watchCredential(inner: TokenCredential): TokenCredential & { pending():
     }
   };
   return {
-    getToken: async (scopes, options) => {
+    getToken: async (scopes, given) => {
+      const options = given as { claims?: string; tenantId?: string } | undefined;
       // A claims challenge (continuous access evaluation) asks for a new token: never from the cache.
       if (options?.claims) return fetch(scopes, options);
       const key = JSON.stringify([[scopes].flat(), options?.tenantId ?? '']);
