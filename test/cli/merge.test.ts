@@ -7,6 +7,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { writeRcSystem } from '../../src/init/rc-system.ts';
 import type { Issued } from '../../src/pki/generate.ts';
 import { issue } from '../../src/pki/generate.ts';
@@ -219,5 +220,30 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     expect(m.incomplete).toEqual([expect.objectContaining({ target: 'broker-in-3', source: expect.stringMatching(/^tls broker-in-3\.company\.com:443/) })]);
     expect(m.findings.filter((f) => f.rule === 'live/unreachable').map((f) => f.target)).toEqual(['broker-in-3']);
     expect(m.findings.some((f) => f.rule === 'live/key-vault-drift' && f.target === 'broker-us-2')).toBe(true);
+  });
+});
+
+describe('the documented sharded-audit workflow (examples/workflows/rc-policy-sharded-audit.yml)', () => {
+  type Step = { uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
+  type Job = { needs?: string; if?: string; permissions?: Record<string, string>; strategy?: { matrix?: { region?: string[] } }; steps: Step[] };
+  const workflow = async () => parseYaml(await readFile(path.join(ROOT, 'examples/workflows/rc-policy-sharded-audit.yml'), 'utf8')) as { jobs: Record<string, Job> };
+
+  it('audits one region per matrix job, then merges every shard into one SARIF upload and one job summary', async () => {
+    const { jobs } = await workflow();
+    expect(jobs.shard!.strategy!.matrix!.region!.length).toBeGreaterThan(1);
+    const audit = jobs.shard!.steps.map((s) => s.run ?? '').join('\n');
+    expect(audit).toContain('audit "$TOPOLOGY" --region "$REGION"');
+    expect(audit).toContain('--format "json=rc-policy-shard-$REGION.json"');
+    expect(jobs.shard!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(jobs.merge!.needs).toBe('shard');
+    expect(jobs.merge!.if).toContain('!cancelled()'); // a failed shard still reaches the merge, which then refuses the missing region
+    const merge = jobs.merge!.steps.map((s) => s.run ?? '').join('\n');
+    expect(merge).toContain('merge shards/rc-policy-shard-*.json');
+    expect(merge).toContain('--format sarif=rc-policy.sarif');
+    expect(merge).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    const uploads = jobs.merge!.steps.filter((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.with).toMatchObject({ sarif_file: 'rc-policy.sarif' });
+    expect(jobs.merge!.permissions).toMatchObject({ 'security-events': 'write' });
   });
 });
