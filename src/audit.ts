@@ -13,6 +13,7 @@ import { livePlan } from './topology/endpoints.ts';
 import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
 import { scopeToRegions } from './shard.ts';
+import { certificatePool } from './pki/cert.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './domain/report.ts';
 
@@ -64,10 +65,14 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault!);
   const credential = kvRefs.length > 0 ? (options.credential ?? (await createCredential(options.azureCredential ?? 'auto'))) : undefined;
   const agent = resolvingAgent(resolver, options.keyVaultCa ? { ca: options.keyVaultCa } : {});
+  // One parsed copy of each certificate, whichever source meets it first: the repo file, the served
+  // chain (every broker of a region sends the same intermediate) or Key Vault (ADR 0116).
+  const parse = certificatePool();
   try {
     const [files, probes, keyVault] = await Promise.all([
-      readCertificateFiles(topology, cwd, options),
+      readCertificateFiles(topology, cwd, options, parse),
       probeEstate(plan, {
+        parse,
         resolver,
         timeoutMs,
         concurrency,
@@ -75,7 +80,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         ...(options.onProgress && { onProgress: options.onProgress }),
       }),
       credential
-        ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology.regions, ...(options.keyVaultRetry && { retry: options.keyVaultRetry }) })
+        ? readKeyVault(kvRefs, { credential, agent, timeoutMs, parse, regions: topology.regions, ...(options.keyVaultRetry && { retry: options.keyVaultRetry }) })
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };

@@ -25,9 +25,13 @@ export const configMapKey = (absolute: string, key: string): string => `${absolu
  * the files are read (./signatures.ts). Reads are synchronous: for 10,000 small files the
  * thread-pool round trips of async reads cost ~10x the reads themselves (docs/decisions/0062).
  */
-export async function readCertificateFiles(topology: Topology, cwd = process.cwd(), access: AccessOptions = {}): Promise<Map<string, CertFile>> {
+export async function readCertificateFiles(
+  topology: Topology,
+  cwd = process.cwd(),
+  access: AccessOptions = {},
+  parse: (der: Uint8Array) => Certificate = certificatePool(),
+): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
-  const parse = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
   try {
