@@ -6,7 +6,10 @@ import { spawn } from 'node:child_process';
 // young generation only at startup, so `audit` restarts itself once with a smaller one (ADR 0116).
 const YOUNG_GENERATION = '--max-semi-space-size=';
 const restartForAudit =
-  process.argv[2] === 'audit' && !process.execArgv.some((a) => a.startsWith(YOUNG_GENERATION)) && process.env.RC_POLICY_AUDIT_CHILD !== '1';
+  process.argv[2] === 'audit' &&
+  !process.argv.includes('--help') &&
+  !process.argv.includes('-h') &&
+  !process.execArgv.some((a) => a.startsWith(YOUNG_GENERATION)) && process.env.RC_POLICY_AUDIT_CHILD !== '1';
 
 if (restartForAudit) {
   const child = spawn(process.execPath, [...process.execArgv, `${YOUNG_GENERATION}8`, ...process.argv.slice(1)], {
