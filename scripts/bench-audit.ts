@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { issue, privateKeyPem, type Issued } from '../src/pki/generate.ts';
 import { FakeKeyVault, FAKE_TOKEN } from '../test/helpers/keyvault-server.ts';
 
-const { values } = parseArgs({ options: { brokers: { type: 'string', multiple: true }, concurrency: { type: 'string' } } });
+// --profile <dir>: also write the audit's CPU profiles (.cpuprofile, one per thread) there.
+const { values } = parseArgs({ options: { brokers: { type: 'string', multiple: true }, concurrency: { type: 'string' }, profile: { type: 'string' } } });
 const SIZES = (values.brokers ?? ['1000']).map(Number);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 200)) throw new Error('usage: npm run bench:audit -- --brokers N [--brokers M ...] (N >= 200)');
 
@@ -207,7 +208,8 @@ const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';process
 function runAudit(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', RSS_PRELOAD, CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
+    const child = spawn(process.execPath, ['--import', RSS_PRELOAD, ...profile, CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
