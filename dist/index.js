@@ -22089,9 +22089,9 @@ var require_Alias = __commonJS({
     var anchors2 = require_anchors();
     var visit = require_visit();
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Alias = class extends Node2.NodeBase {
       constructor(source) {
         super(identity3.ALIAS);
         this.source = source;
@@ -22205,10 +22205,10 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar = class extends Node2.NodeBase {
       constructor(value) {
         super(identity3.SCALAR);
         this.value = value;
@@ -22311,7 +22311,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity3 = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     function collectionFromPath(schema, path17, value) {
       let v = value;
       for (let i = path17.length - 1; i >= 0; --i) {
@@ -22335,7 +22335,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
-    var Collection = class extends Node.NodeBase {
+    var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -53318,7 +53318,7 @@ var require_sign = __commonJS({
         }
       });
     }
-    function validateOptions(options) {
+    function validateOptions2(options) {
       return validate(sign_options_schema, false, options, "options");
     }
     function validatePayload(payload) {
@@ -53409,7 +53409,7 @@ var require_sign = __commonJS({
         return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
       }
       try {
-        validateOptions(options);
+        validateOptions2(options);
       } catch (error2) {
         return failure(error2);
       }
@@ -70117,14 +70117,19 @@ var UNRESTRICTED = {
 };
 
 // src/sources/files.ts
+var YIELD_AFTER_MS = 20;
 var configMapKey = (absolute, key2) => `${absolute}#${key2}`;
-async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}) {
+async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}, parse4 = certificatePool()) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
-  const parse4 = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
   try {
+    let since = performance.now();
     for (const f2 of referencedFiles(topology2)) {
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await new Promise((resolve2) => setImmediate(resolve2));
+        since = performance.now();
+      }
       const display = displayPath(f2.absolute, cwd);
       const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
       files.set(f2.key, file);
@@ -78130,6 +78135,55 @@ var withParams = (pack, overrides) => ({
   params: { ...pack.params, ...overrides }
 });
 
+// src/report/targets.ts
+function objectsOf2(target) {
+  const at = target.indexOf("@");
+  const about = at >= 0 && !target.slice(0, at).includes("->") ? target.slice(at + 1) : target;
+  const arrow = about.indexOf("->");
+  return arrow < 0 ? [about] : [about.slice(arrow + 2), about.slice(0, arrow)];
+}
+
+// src/shard.ts
+function regionsById(topology2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of topology2.regions) out.set(r.id, r.id);
+  for (const o of [...topology2.brokers, ...topology2.gateways, ...topology2.loadBalancers, ...topology2.clients]) {
+    if (o.region !== void 0 && !out.has(o.id)) out.set(o.id, o.region);
+  }
+  return out;
+}
+function homeRegion(target, regionOf2) {
+  for (const id of objectsOf2(target)) {
+    const region = regionOf2.get(id);
+    if (region !== void 0) return region;
+  }
+  return void 0;
+}
+function scopeToRegions(report, topology2, regions) {
+  const known = topology2.regions.map((r) => r.id);
+  for (const r of regions) {
+    if (!known.includes(r)) throw new InputError(`--region ${r}: no such region in ${topology2.file} (regions: ${known.join(", ") || "none"})`);
+  }
+  const regionOf2 = regionsById(topology2);
+  const inScope = (target) => {
+    const home = homeRegion(target, regionOf2);
+    return home === void 0 || regions.includes(home);
+  };
+  const findings = report.findings.filter((f2) => inScope(f2.target));
+  const summary2 = summarise(findings);
+  const existing = findings.filter((f2) => f2.baseline && !f2.waived).length;
+  const shared = [...topology2.cas, ...topology2.trustBundles, ...topology2.clients.filter((c) => c.region === void 0)].map((o) => o.id);
+  return {
+    ...report,
+    summary: report.summary.baseline !== void 0 ? { ...summary2, baseline: existing } : summary2,
+    findings,
+    ...report.matrix && { matrix: report.matrix.filter((p) => inScope(`${p.client}->${p.server}`)) },
+    ...report.baseline && { baseline: { ...report.baseline, existing } },
+    ...report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) },
+    scope: { regions: [...new Set(regions)].sort(), allRegions: topology2.regions.map((r) => r.id).sort(), shared: [...new Set(shared)].sort() }
+  };
+}
+
 // src/check.ts
 var DEFAULT_TOPOLOGY = "rc-topology.yaml";
 var KNOWN_RULES = new Set(BUILTIN_RULES.byId.keys());
@@ -78178,7 +78232,8 @@ async function check2(options = {}) {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: "check"
   };
-  return evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
+  const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
 }
 
 // src/redact.ts
@@ -78214,40 +78269,408 @@ function redact(text, secrets = secretValues()) {
   return out;
 }
 
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
+    } else {
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run3 = async (function_, resolve2, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve2(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve2, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run3.bind(void 0, function_, resolve2, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve2, reject) => {
+    enqueue(function_, resolve2, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises3 = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise = generator(function_, value, index);
+            promises3.push(promise);
+            return promise;
+          });
+        } catch (error2) {
+          for (const promise of promises3) {
+            promise.catch(() => {
+            });
+          }
+          throw error2;
+        }
+        return Promise.all(promises3);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// node_modules/p-map/index.js
+function pMap(iterable, mapper, options) {
+  return mapConcurrently(iterable, mapper, options, false);
+}
+async function mapConcurrently(iterable, mapper, {
+  concurrency = Number.POSITIVE_INFINITY,
+  stopOnError = true,
+  signal
+} = {}, isSettled) {
+  return new Promise((resolve_, reject_) => {
+    validateOptions(iterable, mapper, concurrency);
+    const result = [];
+    const errors = [];
+    let skippedCount = 0;
+    let isResolved = false;
+    let isIterableDone = false;
+    const pendingIndexes = /* @__PURE__ */ new Set();
+    let doneIndex = Number.POSITIVE_INFINITY;
+    let currentIndex = 0;
+    const iterator = getIterator(iterable);
+    const signalListener = () => {
+      reject(signal.reason);
+    };
+    const cleanup = () => {
+      signal?.removeEventListener("abort", signalListener);
+    };
+    const resolve2 = (value) => {
+      resolve_(value);
+      cleanup();
+    };
+    const reject = (reason) => {
+      if (isResolved) {
+        return;
+      }
+      isResolved = true;
+      reject_(reason);
+      cleanup();
+      if (!isIterableDone) {
+        closeIterator(iterator);
+      }
+    };
+    if (signal) {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      signal.addEventListener("abort", signalListener, { once: true });
+    }
+    const pull = createPuller(iterator);
+    const settleIfFinished = () => {
+      if (isResolved || doneIndex === Number.POSITIVE_INFINITY) {
+        return;
+      }
+      for (const index of pendingIndexes) {
+        if (index < doneIndex) {
+          return;
+        }
+      }
+      if (!stopOnError) {
+        const collectedErrors = [];
+        for (let index = 0; index < Math.min(doneIndex, errors.length); index++) {
+          if (index in errors) {
+            collectedErrors.push(errors[index]);
+          }
+        }
+        if (collectedErrors.length > 0) {
+          reject(new AggregateError(collectedErrors));
+          return;
+        }
+      }
+      isResolved = true;
+      if (!isIterableDone) {
+        closeIterator(iterator);
+      }
+      const lastIndex = Math.min(doneIndex, result.length);
+      if (lastIndex === result.length && skippedCount === 0) {
+        resolve2(result);
+        return;
+      }
+      resolve2(result.slice(0, lastIndex).filter((value) => value !== pMapSkip));
+    };
+    const next = async () => {
+      if (isResolved || currentIndex >= doneIndex) {
+        return;
+      }
+      const index = currentIndex++;
+      pendingIndexes.add(index);
+      let nextItem;
+      try {
+        nextItem = await pull();
+      } catch (error2) {
+        pendingIndexes.delete(index);
+        if (index < doneIndex) {
+          throw error2;
+        }
+        settleIfFinished();
+        return;
+      }
+      if (nextItem.done) {
+        pendingIndexes.delete(index);
+        doneIndex = Math.min(doneIndex, index);
+        isIterableDone = true;
+        settleIfFinished();
+        return;
+      }
+      const runner = (async () => {
+        try {
+          const element = await nextItem.value;
+          if (isResolved || index >= doneIndex) {
+            return;
+          }
+          const value = await mapper(element, index);
+          if (index >= doneIndex) {
+            return;
+          }
+          if (value === pMapStop) {
+            doneIndex = index;
+            return;
+          }
+          if (value === pMapSkip) {
+            skippedCount++;
+          }
+          result[index] = isSettled && value !== pMapSkip ? { status: "fulfilled", value } : value;
+        } catch (error2) {
+          if (index >= doneIndex) {
+            return;
+          }
+          if (isSettled) {
+            result[index] = { status: "rejected", reason: error2 };
+          } else if (stopOnError) {
+            reject(error2);
+            return;
+          } else {
+            errors[index] = error2;
+          }
+        } finally {
+          pendingIndexes.delete(index);
+          settleIfFinished();
+        }
+        try {
+          await next();
+        } catch (error2) {
+          reject(error2);
+        }
+      })();
+      runner.then(() => new Promise(() => {
+      })).then(resolve_);
+    };
+    (async () => {
+      for (let index = 0; index < concurrency; index++) {
+        try {
+          await next();
+        } catch (error2) {
+          reject(error2);
+          break;
+        }
+        if (isResolved || currentIndex >= doneIndex) {
+          break;
+        }
+      }
+    })();
+  });
+}
+var pMapSkip = /* @__PURE__ */ Symbol("skip");
+var pMapStop = /* @__PURE__ */ Symbol("stop");
+function validateOptions(iterable, mapper, concurrency) {
+  if (iterable?.[Symbol.iterator] === void 0 && iterable?.[Symbol.asyncIterator] === void 0) {
+    throw new TypeError(`Expected \`input\` to be either an \`Iterable\` or \`AsyncIterable\`, got (${typeof iterable})`);
+  }
+  if (typeof mapper !== "function") {
+    throw new TypeError("Mapper function is required");
+  }
+  if (!isLimit(concurrency, 1)) {
+    throw new TypeError(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got \`${concurrency}\` (${typeof concurrency})`);
+  }
+}
+function isLimit(value, minimum) {
+  return Number.isSafeInteger(value) && value >= minimum || value === Number.POSITIVE_INFINITY;
+}
+function getIterator(iterable) {
+  return iterable[Symbol.asyncIterator] === void 0 ? iterable[Symbol.iterator]() : iterable[Symbol.asyncIterator]();
+}
+async function closeIterator(iterator) {
+  try {
+    await iterator.return?.();
+  } catch {
+  }
+}
+function createPuller(iterator) {
+  let isSourceDone = false;
+  const markDone = (item) => {
+    if (item?.done) {
+      isSourceDone = true;
+    }
+  };
+  return () => {
+    if (isSourceDone) {
+      return { done: true };
+    }
+    const result = iterator.next();
+    markDone(result);
+    if (typeof result?.then !== "function") {
+      return result;
+    }
+    const promise = Promise.resolve(result);
+    promise.then(markDone, () => {
+    });
+    return promise;
+  };
+}
+
 // src/sources/pool.ts
 async function runPool(items, limit, work, onDone) {
-  const results = new Array(items.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
+  return pMap(
+    items,
+    async (item) => {
+      const result = await work(item);
       onDone?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
+      return result;
+    },
+    { concurrency: Math.max(1, limit) }
+  );
 }
 function limiter(limit) {
-  let active = 0;
-  const waiting = [];
-  return async (fn) => {
-    if (active < limit) active++;
-    else await new Promise((resolve2) => waiting.push(resolve2));
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
+  const slots = pLimit(limit);
+  return (fn) => slots(fn);
 }
 
 // src/sources/keyvault.ts
 var DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1e3, maxDelayMs: 3e4 };
 var DEFAULT_PER_VAULT = 4;
+var TOKEN_REFRESH_MARGIN_MS = 2 * 6e4;
 function vaultUrl(vault, regions) {
   const declared = regions.find((r) => r.keyVault?.name.toLowerCase() === vault.toLowerCase())?.keyVault?.url;
   return (declared ?? `https://${vault}.vault.azure.net`).replace(/\/$/, "");
@@ -78257,6 +78680,7 @@ async function readKeyVault(refs, o) {
   const unique = /* @__PURE__ */ new Map();
   for (const ref of refs) if (!unique.has(keyVaultKey(ref))) unique.set(keyVaultKey(ref), ref);
   const retry = { ...DEFAULT_RETRY, ...o.retry };
+  const parse4 = o.parse ?? certificatePool();
   const credential = watchCredential(o.credential);
   const timeoutReason = () => credential.pending() > 0 ? `no Azure token within ${o.timeoutMs} ms: the credential did not answer` : `no answer within ${o.timeoutMs} ms`;
   const clients = /* @__PURE__ */ new Map();
@@ -78269,31 +78693,55 @@ async function readKeyVault(refs, o) {
     }
     return v;
   };
-  await Promise.all(
-    [...unique].map(async ([key2, ref]) => {
-      if (!ref.vault) {
-        out.set(key2, { status: "not-found", vault: "", name: ref.certificate, reason: "the reference names no vault and its region declares no Key Vault" });
-        return;
-      }
-      const { client, gate } = vaultFor(ref.vault);
-      const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
-      out.set(key2, await readCertificate(ref, ref.vault, call, credential.scrub));
-    })
-  );
+  const read = async ([key2, ref]) => {
+    if (!ref.vault) {
+      out.set(key2, { status: "not-found", vault: "", name: ref.certificate, reason: "the reference names no vault and its region declares no Key Vault" });
+      return;
+    }
+    const { client, gate } = vaultFor(ref.vault);
+    const call = (fn) => withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
+    out.set(key2, await readCertificate(ref, ref.vault, call, credential.scrub, parse4));
+  };
+  const byVault = /* @__PURE__ */ new Map();
+  for (const entry of unique) {
+    const vault = entry[1].vault?.toLowerCase() ?? "";
+    const list3 = byVault.get(vault);
+    if (list3) list3.push(entry);
+    else byVault.set(vault, [entry]);
+  }
+  await Promise.all([...byVault.values()].map((entries) => runPool(entries, o.perVaultConcurrency ?? DEFAULT_PER_VAULT, read)));
   return out;
 }
 function watchCredential(inner) {
   let pending = 0;
   const tokens = /* @__PURE__ */ new Set();
+  const shared = /* @__PURE__ */ new Map();
+  const fetch2 = async (scopes, options) => {
+    pending++;
+    try {
+      const token = await inner.getToken(scopes, options);
+      if (token?.token) tokens.add(token.token);
+      return token;
+    } finally {
+      pending--;
+    }
+  };
   return {
-    getToken: async (scopes, options) => {
-      pending++;
+    getToken: async (scopes, given) => {
+      const options = given;
+      if (options?.claims) return fetch2(scopes, options);
+      const key2 = JSON.stringify([[scopes].flat(), options?.tenantId ?? ""]);
+      const hit = shared.get(key2);
+      if (hit && hit.expiresOn - TOKEN_REFRESH_MARGIN_MS > Date.now()) return hit.token;
+      const entry = { token: fetch2(scopes, options?.tenantId ? { tenantId: options.tenantId } : void 0), expiresOn: Number.POSITIVE_INFINITY };
+      shared.set(key2, entry);
       try {
-        const token = await inner.getToken(scopes, options);
-        if (token?.token) tokens.add(token.token);
+        const token = await entry.token;
+        entry.expiresOn = token?.expiresOnTimestamp ?? 0;
         return token;
-      } finally {
-        pending--;
+      } catch (err) {
+        if (shared.get(key2) === entry) shared.delete(key2);
+        throw err;
       }
     },
     pending: () => pending,
@@ -78313,11 +78761,12 @@ async function newClient(url, credential, agent) {
     userAgentOptions: { userAgentPrefix: `rc-policy/${VERSION}` }
   });
 }
-async function readCertificate(ref, vault, call, scrub) {
+async function readCertificate(ref, vault, call, scrub, parse4) {
   const name3 = ref.certificate;
   const at = { vault, name: name3 };
   try {
     const referenced = toCertificate(
+      parse4,
       await call((c, abortSignal) => ref.version ? c.getCertificateVersion(name3, ref.version, { abortSignal }) : c.getCertificate(name3, { abortSignal }))
     );
     const versions = (await call((c, abortSignal) => listVersions(c, name3, abortSignal))).sort(
@@ -78327,7 +78776,7 @@ async function readCertificate(ref, vault, call, scrub) {
     if (referenced.enabled) expected = referenced;
     else if (!ref.version) {
       const newest = versions.find((v) => v.enabled);
-      if (newest) expected = toCertificate(await call((c, abortSignal) => c.getCertificateVersion(name3, newest.version, { abortSignal })));
+      if (newest) expected = toCertificate(parse4, await call((c, abortSignal) => c.getCertificateVersion(name3, newest.version, { abortSignal })));
     }
     return { status: "found", ...at, referenced, ...expected && { expected }, versions };
   } catch (err) {
@@ -78352,11 +78801,11 @@ function toVersion(p) {
     ...p.x509Thumbprint && { sha1: Buffer.from(p.x509Thumbprint).toString("hex") }
   };
 }
-function toCertificate(c) {
+function toCertificate(parse4, c) {
   if (!c.cer || c.cer.length === 0) throw new Error(`Key Vault returned version ${c.properties.version ?? "?"} without its public certificate (cer)`);
   let cert;
   try {
-    cert = new Certificate(new Uint8Array(c.cer));
+    cert = parse4(new Uint8Array(c.cer));
   } catch (err) {
     throw new Error(`Key Vault returned a certificate rc-policy cannot parse: ${err.message}`);
   }
@@ -78803,7 +79252,7 @@ function probeTls(endpoint, options) {
       }
       for (const [i, der] of (f2?.certificates ?? []).entries()) {
         try {
-          served.push(new Certificate(der));
+          served.push(options.parse ? options.parse(der) : new Certificate(der));
         } catch (err) {
           served.length = 0;
           final = { kind: "unreachable", stage: "certificate", reason: `served certificate #${i + 1} cannot be parsed: ${err.message}` };
@@ -78844,7 +79293,7 @@ function probeTls(endpoint, options) {
           servername: net2.isIP(endpoint.servername) ? "" : endpoint.servername,
           rejectUnauthorized: false,
           checkServerIdentity: () => void 0,
-          ...options.clientCertificate && { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
+          ...options.secureContext ? { secureContext: options.secureContext } : options.clientCertificate && { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
         });
       } catch (err) {
         return finish({ kind: "unreachable", stage: "handshake", reason: `cannot start TLS: ${tlsReason(err)}` }, void 0);
@@ -78911,16 +79360,20 @@ function tap(raw, observe) {
 async function probeEstate(plan, o) {
   const servers = /* @__PURE__ */ new Map();
   const frontends = new Array(plan.frontends.length);
+  const parse4 = o.parse ?? certificatePool();
+  const anonymousContext = tls.createSecureContext({});
+  const clientContext = o.clientCertificate && tls.createSecureContext({ cert: o.clientCertificate.cert, key: o.clientCertificate.key });
+  const shared = { parse: parse4, timeoutMs: o.timeoutMs };
   const jobs = [
     ...plan.servers.map((server) => async () => {
       const endpoint = endpointFor(server.fqdn, server.port, server.fqdn, server.address, o.resolver);
-      const anonymous = await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: server.clientAuth.required });
-      const withClientCert = o.clientCertificate && anonymous.outcome.kind !== "unreachable" ? await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: true, clientCertificate: o.clientCertificate }) : void 0;
+      const anonymous = await probeTls(endpoint, { ...shared, secureContext: anonymousContext, clientAuth: server.clientAuth.required });
+      const withClientCert = o.clientCertificate && anonymous.outcome.kind !== "unreachable" ? await probeTls(endpoint, { ...shared, clientAuth: true, clientCertificate: o.clientCertificate, ...clientContext && { secureContext: clientContext } }) : void 0;
       servers.set(server.id, { server: server.id, anonymous, ...withClientCert && { withClientCert } });
     }),
     ...plan.frontends.map((f2, i) => async () => {
       const endpoint = endpointFor(f2.host, f2.port, f2.server.fqdn, f2.address, o.resolver);
-      frontends[i] = { loadBalancer: f2.loadBalancer.id, server: f2.server.id, observation: await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: false }) };
+      frontends[i] = { loadBalancer: f2.loadBalancer.id, server: f2.server.id, observation: await probeTls(endpoint, { ...shared, secureContext: anonymousContext, clientAuth: false }) };
     })
   ];
   o.onProgress?.(0, jobs.length);
@@ -79091,21 +79544,24 @@ async function audit(options = {}) {
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault);
   const credential = kvRefs.length > 0 ? options.credential ?? await createCredential(options.azureCredential ?? "auto") : void 0;
   const agent = resolvingAgent(resolver, options.keyVaultCa ? { ca: options.keyVaultCa } : {});
+  const parse4 = certificatePool();
   try {
     const [files, probes, keyVault] = await Promise.all([
-      readCertificateFiles(topology2, cwd, options),
+      readCertificateFiles(topology2, cwd, options, parse4),
       probeEstate(plan, {
+        parse: parse4,
         resolver,
         timeoutMs,
         concurrency,
         ...options.clientCertificate && { clientCertificate: options.clientCertificate },
         ...options.onProgress && { onProgress: options.onProgress }
       }),
-      credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
+      credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, parse: parse4, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
     ]);
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
     const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
-    return { ...report, observations: observationsOf(model) };
+    const whole2 = { ...report, observations: observationsOf(model) };
+    return options.regions?.length ? scopeToRegions(whole2, topology2, options.regions) : whole2;
   } finally {
     agent.destroy();
   }

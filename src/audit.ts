@@ -16,6 +16,8 @@ import { dialableNames } from './topology/dialable.ts';
 import { didYouMean } from './suggest.ts';
 import type { Topology } from './topology/model.ts';
 import { observationsOf } from './model/observations.ts';
+import { scopeToRegions } from './shard.ts';
+import { certificatePool } from './pki/cert.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
 import type { Report } from './domain/report.ts';
 
@@ -26,8 +28,6 @@ export interface AuditOptions extends CheckOptions {
   readonly concurrency?: number;
   /** Bound on each connect, handshake and wait, in ms (default 5000); Key Vault requests get it per attempt. */
   readonly timeoutMs?: number;
-  /** Audit only these regions' live endpoints and Key Vault references (shards of a large estate). */
-  readonly regions?: readonly string[];
   /** The probe's client certificate: then each broker must also accept a real mTLS handshake. */
   readonly clientCertificate?: ClientCertificate;
   /** Which Azure identity reads Key Vault (default auto: GitHub OIDC, other CI, or the Azure CLI). */
@@ -85,10 +85,14 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const kvRefs = plan.keyVault.map((r) => r.source.keyVault!);
   const credential = kvRefs.length > 0 ? (options.credential ?? (await createCredential(options.azureCredential ?? 'auto'))) : undefined;
   const agent = resolvingAgent(resolver, options.keyVaultCa ? { ca: options.keyVaultCa } : {});
+  // One parsed copy of each certificate, whichever source meets it first: the repo file, the served
+  // chain (every broker of a region sends the same intermediate) or Key Vault (ADR 0116).
+  const parse = certificatePool();
   try {
     const [files, probes, keyVault] = await Promise.all([
-      readCertificateFiles(topology, cwd, options),
+      readCertificateFiles(topology, cwd, options, parse),
       probeEstate(plan, {
+        parse,
         resolver,
         timeoutMs,
         concurrency,
@@ -96,12 +100,13 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         ...(options.onProgress && { onProgress: options.onProgress }),
       }),
       credential
-        ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology.regions, ...(options.keyVaultRetry && { retry: options.keyVaultRetry }) })
+        ? readKeyVault(kvRefs, { credential, agent, timeoutMs, parse, regions: topology.regions, ...(options.keyVaultRetry && { retry: options.keyVaultRetry }) })
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
     const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
-    return { ...report, observations: observationsOf(model)! };
+    const whole = { ...report, observations: observationsOf(model)! };
+    return options.regions?.length ? scopeToRegions(whole, topology, options.regions) : whole;
   } finally {
     agent.destroy();
   }

@@ -13,6 +13,7 @@ import type { Topology } from './topology/model.ts';
 import { loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
 import { loadBaseline, type Baseline } from './policy/baseline.ts';
 import { displayPath } from './topology/load.ts';
+import { scopeToRegions } from './shard.ts';
 
 // The pipeline's pieces, where callers of the library found them before ADR 0080.
 export { buildReport, evaluate, type ReportExtras } from './engine.ts';
@@ -34,6 +35,11 @@ export interface CheckOptions {
   readonly allowOutsideRepo?: boolean;
   /** Read files the topology references through symlinks (default: refused; docs/security.md). */
   readonly followSymlinks?: boolean;
+  /**
+   * Report only these regions' objects, plus those that belong to no region: one shard of a large
+   * estate, for `rc-policy merge` (ADR 0115). An audit also probes and reads only these regions.
+   */
+  readonly regions?: readonly string[];
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -93,5 +99,6 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
-  return evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+  const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
 }

@@ -10,6 +10,8 @@ Commands:
   audit  [topology]     live: check plus TLS probes and Key Vault (drift, pass-through, mTLS)
   verify --trusted <roots.pem> <leaf.pem>
                         validate one certificate chain (like openssl verify)
+  merge  <report.json>...
+                        combine shard reports (--region runs) into one report
   rules                 list every rule with its default severity
   explain <rule-id>     why a rule exists and how to fix its findings
   schema [name]         print the JSON Schema of topology, policy or waivers files
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).runCheck,
   audit: async () => (await import('./commands/audit.ts')).runAudit,
   verify: async () => (await import('./commands/verify.ts')).runVerify,
+  merge: async () => (await import('./commands/merge.ts')).runMerge,
   rules: async () => (await import('./commands/rules.ts')).runRules,
   explain: async () => (await import('./commands/rules.ts')).runExplain,
   schema: async () => (await import('./commands/schema.ts')).runSchema,

@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly [name: string, prefixes: readonly string
   ['rules', ['src/rules/']],
   ['policy', ['src/policy/']],
   ['engine', ['src/engine.ts']],
-  ['jobs', ['src/check.ts', 'src/audit.ts', 'src/verify.ts', 'src/init/', 'src/lab/']],
+  ['jobs', ['src/check.ts', 'src/audit.ts', 'src/verify.ts', 'src/shard.ts', 'src/merge.ts', 'src/init/', 'src/lab/']],
   ['api', ['src/index.ts']],
   ['shell', ['src/shell/']],
   ['shells', ['src/commands/', 'src/action.ts']],

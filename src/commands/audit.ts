@@ -10,7 +10,6 @@ const AUDIT_OPTIONS = {
   resolve: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
-  region: { type: 'string', multiple: true },
   'client-cert': { type: 'string' },
   'client-key': { type: 'string' },
   'azure-credential': { type: 'string' },
@@ -28,7 +27,8 @@ Live options:
                                  carry its own port: broker-us-1.company.com:443:127.0.0.1:8443
   --concurrency <n>              TLS connections in flight (default: ${DEFAULT_CONCURRENCY})
   --timeout <ms>                 bound on each connect, handshake and wait (default: ${DEFAULT_TIMEOUT_MS})
-  --region <id>                  audit only this region's live endpoints (repeatable; shards a large estate)
+  --region <id>                  audit only this region's live endpoints, and report only its objects
+                                 and those outside every region (repeatable): one shard, for rc-policy merge
   --client-cert <file>           PEM client certificate (and chain) for an mTLS handshake with each broker
   --client-key <file>            its PEM private key (or RC_POLICY_CLIENT_CERT / RC_POLICY_CLIENT_KEY
                                  holding the PEM text, e.g. from CI secrets); never printed

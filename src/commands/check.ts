@@ -17,6 +17,7 @@ export const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'allow-outside-repo': { type: 'boolean' },
   'follow-symlinks': { type: 'boolean' },
+  region: { type: 'string', multiple: true },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -40,19 +41,21 @@ Options:
   -q, --quiet            show only the findings that fail the run
   --allow-outside-repo   read files the topology references outside its repository
   --follow-symlinks      read files the topology references through symlinks
+  --region <id>          report only this region's objects and those outside every region
+                         (repeatable): one shard, for rc-policy merge
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.
 `;
 
 /** The parsed values of CHECK_OPTIONS, which audit's options extend. */
-type CommonValues = RunValues & { format?: string[]; color?: boolean; quiet?: boolean };
+type CommonValues = RunValues & { format?: string[]; color?: boolean; quiet?: boolean; region?: string[] };
 
 /** What check and audit read the same way from the command line; validated before anything runs. */
 export function commonOptions(values: CommonValues) {
   const failOn = failOnOf(values);
   const targets = parseFormats(values.format);
-  return { failOn, targets, options: checkOptionsOf(values) };
+  return { failOn, targets, options: { ...checkOptionsOf(values), ...(values.region && { regions: values.region }) } };
 }
 
 /** Writes the report in every requested format; returns the exit code for --fail-on (an incomplete audit: see runAudit). */

@@ -80,6 +80,8 @@ export interface Report {
   readonly descriptors?: readonly RuleDescriptor[];
   /** Audit only: what the live sources were asked and what they saw (docs/decisions/0125). */
   readonly observations?: Observations;
+  /** A shard's part of the estate (`--region`), and what `rc-policy merge` combined (ADR 0115). */
+  readonly scope?: ReportScope;
 }
 
 /** `enforced`: refused a client without a certificate; `not-enforced`: never asked for one, or took one without; `not-tested`: no verdict. */
@@ -129,6 +131,24 @@ export interface KeyVaultObservation {
 export interface Observations {
   readonly endpoints: readonly EndpointObservation[];
   readonly keyVault: readonly KeyVaultObservation[];
+}
+
+/**
+ * What a run covers when it is one shard of the estate (`--region`): the findings, handshake
+ * pairs and gaps of its regions' objects, plus those of the objects that belong to no region
+ * (audited by every shard). `rc-policy merge` reads it to combine shards into one report.
+ */
+export interface ReportScope {
+  /** The regions this report covers. */
+  readonly regions: readonly string[];
+  /** Every region the topology declares: a merge must cover them all. */
+  readonly allRegions: readonly string[];
+  /**
+   * Objects outside every region whose evidence every shard reads in full (CAs, trust bundles,
+   * clients without a region): shards must agree on them. Cross-region load balancers are not
+   * listed: each shard probes them for its own backends only.
+   */
+  readonly shared: readonly string[];
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

@@ -11,6 +11,9 @@ import { certSources } from '../topology/walk.ts';
 import { fileAccess, UNRESTRICTED, type AccessOptions, type FileAccess } from './containment.ts';
 import { readBoundedSync } from './read.ts';
 
+/** Longest stretch of synchronous reading before the event loop gets a turn. */
+const YIELD_AFTER_MS = 20;
+
 /** Key of a ConfigMap entry in Model.files. */
 export const configMapKey = (absolute: string, key: string): string => `${absolute}#${key}`;
 
@@ -22,13 +25,24 @@ export const configMapKey = (absolute: string, key: string): string => `${absolu
  * the files are read (./signatures.ts). Reads are synchronous: for 10,000 small files the
  * thread-pool round trips of async reads cost ~10x the reads themselves (docs/decisions/0062).
  */
-export async function readCertificateFiles(topology: Topology, cwd = process.cwd(), access: AccessOptions = {}): Promise<Map<string, CertFile>> {
+export async function readCertificateFiles(
+  topology: Topology,
+  cwd = process.cwd(),
+  access: AccessOptions = {},
+  parse: (der: Uint8Array) => Certificate = certificatePool(),
+): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
-  const parse = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
   try {
+    let since = performance.now();
     for (const f of referencedFiles(topology)) {
+      // Reads are synchronous (fast); in an audit the TLS probes and Key Vault reads run meanwhile,
+      // and a loop held for seconds would fire their timeouts before their answers are read.
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
       const display = displayPath(f.absolute, cwd);
       const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
       files.set(f.key, file);

@@ -5,15 +5,15 @@
 // (denied, throttled, slow, malformed) becomes a `failed` read with its reason, never a crash.
 import { redact } from '../redact.ts';
 import type { Agent } from 'node:http';
-import type { TokenCredential } from './token-credential.ts';
+import type { AccessToken, TokenCredential } from './token-credential.ts';
 import type { CertificateClient, KeyVaultCertificate as SdkCertificate, CertificateProperties } from '@azure/keyvault-certificates';
-import { Certificate } from '../pki/cert.ts';
+import { certificatePool, type Certificate } from '../pki/cert.ts';
 import { LIMITS } from '../limits.ts';
 import { VERSION } from '../package.ts';
 import { keyVaultKey } from '../model/live.ts';
 import type { KeyVaultCertificate, KeyVaultRead, KeyVaultVersion } from '../model/types.ts';
 import type { KeyVaultRef, Region } from '../topology/model.ts';
-import { limiter } from './pool.ts';
+import { limiter, runPool } from './pool.ts';
 
 export interface RetryOptions {
   /** Tries per request, the first included. */
@@ -34,10 +34,14 @@ export interface KeyVaultOptions {
   readonly retry?: Partial<RetryOptions>;
   /** The topology's regions: a region's keyVault.url names its vault's endpoint (sovereign clouds). */
   readonly regions: readonly Region[];
+  /** Parses the certificates Key Vault returns (default: a pool for this run). */
+  readonly parse?: (der: Uint8Array) => Certificate;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const DEFAULT_PER_VAULT = 4;
+/** A shared token is renewed this long before it expires. */
+const TOKEN_REFRESH_MARGIN_MS = 2 * 60_000;
 
 /** https://<vault>.vault.azure.net, unless a region declares the vault with its own URL. */
 export function vaultUrl(vault: string, regions: readonly Region[]): string {
@@ -51,6 +55,7 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
   const unique = new Map<string, KeyVaultRef>();
   for (const ref of refs) if (!unique.has(keyVaultKey(ref))) unique.set(keyVaultKey(ref), ref);
   const retry = { ...DEFAULT_RETRY, ...o.retry };
+  const parse = o.parse ?? certificatePool();
   const credential = watchCredential(o.credential);
   const timeoutReason = () =>
     credential.pending() > 0 ? `no Azure token within ${o.timeoutMs} ms: the credential did not answer` : `no answer within ${o.timeoutMs} ms`;
@@ -64,18 +69,26 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
     }
     return v;
   };
-  await Promise.all(
-    [...unique].map(async ([key, ref]) => {
-      if (!ref.vault) {
-        out.set(key, { status: 'not-found', vault: '', name: ref.certificate, reason: 'the reference names no vault and its region declares no Key Vault' });
-        return;
-      }
-      const { client, gate } = vaultFor(ref.vault);
-      const call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) =>
-        withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
-      out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub));
-    }),
-  );
+  const read = async ([key, ref]: [string, KeyVaultRef]) => {
+    if (!ref.vault) {
+      out.set(key, { status: 'not-found', vault: '', name: ref.certificate, reason: 'the reference names no vault and its region declares no Key Vault' });
+      return;
+    }
+    const { client, gate } = vaultFor(ref.vault);
+    const call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) =>
+      withRetry(async (signal) => fn(await client, signal), retry, o.timeoutMs, timeoutReason, gate);
+    out.set(key, await readCertificate(ref, ref.vault, call, credential.scrub, parse));
+  };
+  // Each vault's references by a few workers (its concurrency), all vaults at once: bounded work in
+  // flight, instead of one pending read per reference (10,000 of them) queued at the vaults' gates.
+  const byVault = new Map<string, [string, KeyVaultRef][]>();
+  for (const entry of unique) {
+    const vault = entry[1].vault?.toLowerCase() ?? '';
+    const list = byVault.get(vault);
+    if (list) list.push(entry);
+    else byVault.set(vault, [entry]);
+  }
+  await Promise.all([...byVault.values()].map((entries) => runPool(entries, o.perVaultConcurrency ?? DEFAULT_PER_VAULT, read)));
   return out;
 }
 
@@ -88,15 +101,37 @@ export async function readKeyVault(refs: readonly KeyVaultRef[], o: KeyVaultOpti
 function watchCredential(inner: TokenCredential): TokenCredential & { pending(): number; scrub(text: string): string } {
   let pending = 0;
   const tokens = new Set<string>();
+  // One token per scope for the whole run, shared by every vault's client: a credential such as
+  // the Azure CLI's starts a process per request, and 20 vaults' clients would each ask at once.
+  const shared = new Map<string, { token: Promise<AccessToken | null>; expiresOn: number }>();
+  const fetch = async (scopes: string | string[], options?: object): Promise<AccessToken | null> => {
+    pending++;
+    try {
+      const token = await inner.getToken(scopes, options);
+      if (token?.token) tokens.add(token.token);
+      return token;
+    } finally {
+      pending--;
+    }
+  };
   return {
-    getToken: async (scopes, options) => {
-      pending++;
+    getToken: async (scopes, given) => {
+      const options = given as { claims?: string; tenantId?: string } | undefined;
+      // A claims challenge (continuous access evaluation) asks for a new token: never from the cache.
+      if (options?.claims) return fetch(scopes, options);
+      const key = JSON.stringify([[scopes].flat(), options?.tenantId ?? '']);
+      const hit = shared.get(key);
+      if (hit && hit.expiresOn - TOKEN_REFRESH_MARGIN_MS > Date.now()) return hit.token;
+      // Not the caller's abort signal: the token serves other requests too (each attempt is bounded by its own timeout).
+      const entry = { token: fetch(scopes, options?.tenantId ? { tenantId: options.tenantId } : undefined), expiresOn: Number.POSITIVE_INFINITY };
+      shared.set(key, entry);
       try {
-        const token = await inner.getToken(scopes, options);
-        if (token?.token) tokens.add(token.token);
+        const token = await entry.token;
+        entry.expiresOn = token?.expiresOnTimestamp ?? 0;
         return token;
-      } finally {
-        pending--;
+      } catch (err) {
+        if (shared.get(key) === entry) shared.delete(key);
+        throw err;
       }
     },
     pending: () => pending,
@@ -122,11 +157,11 @@ async function newClient(url: string, credential: TokenCredential, agent: Agent 
 
 type Call = <T>(fn: (c: CertificateClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-async function readCertificate(ref: KeyVaultRef, vault: string, call: Call, scrub: (text: string) => string): Promise<KeyVaultRead> {
+async function readCertificate(ref: KeyVaultRef, vault: string, call: Call, scrub: (text: string) => string, parse: (der: Uint8Array) => Certificate): Promise<KeyVaultRead> {
   const name = ref.certificate;
   const at = { vault, name };
   try {
-    const referenced = toCertificate(
+    const referenced = toCertificate(parse, 
       await call((c, abortSignal) => (ref.version ? c.getCertificateVersion(name, ref.version, { abortSignal }) : c.getCertificate(name, { abortSignal }))),
     );
     const versions = (await call((c, abortSignal) => listVersions(c, name, abortSignal))).sort(
@@ -136,7 +171,7 @@ async function readCertificate(ref: KeyVaultRef, vault: string, call: Call, scru
     if (referenced.enabled) expected = referenced;
     else if (!ref.version) {
       const newest = versions.find((v) => v.enabled);
-      if (newest) expected = toCertificate(await call((c, abortSignal) => c.getCertificateVersion(name, newest.version, { abortSignal })));
+      if (newest) expected = toCertificate(parse, await call((c, abortSignal) => c.getCertificateVersion(name, newest.version, { abortSignal })));
     }
     return { status: 'found', ...at, referenced, ...(expected && { expected }), versions };
   } catch (err) {
@@ -165,11 +200,11 @@ function toVersion(p: CertificateProperties): KeyVaultVersion {
   };
 }
 
-function toCertificate(c: SdkCertificate): KeyVaultCertificate {
+function toCertificate(parse: (der: Uint8Array) => Certificate, c: SdkCertificate): KeyVaultCertificate {
   if (!c.cer || c.cer.length === 0) throw new Error(`Key Vault returned version ${c.properties.version ?? '?'} without its public certificate (cer)`);
   let cert: Certificate;
   try {
-    cert = new Certificate(new Uint8Array(c.cer));
+    cert = parse(new Uint8Array(c.cer));
   } catch (err) {
     throw new Error(`Key Vault returned a certificate rc-policy cannot parse: ${(err as Error).message}`);
   }
