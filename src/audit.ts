@@ -80,7 +80,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    const report = evaluate(loaded.document.file, model, pack, waivers, baseline);
+    const report = evaluate(loaded.document.file, model, pack, waivers, baseline, options.matrix);
     // What could not be evaluated is reported whatever the pack says (ADR 0070).
     return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
   } finally {

@@ -11,7 +11,7 @@ import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, MatrixPair, Report, RuleRun } from './report/types.ts';
+import type { Finding, MatrixListing, Report, RuleRun } from './report/types.ts';
 import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
@@ -37,6 +37,8 @@ export interface CheckOptions {
   readonly allowOutsideRepo?: boolean;
   /** Read files the topology references through symlinks (default: refused; docs/security.md). */
   readonly followSymlinks?: boolean;
+  /** Which handshake pairs the report lists (default auto: every pair of a small matrix, else only the pairs that are not ok). */
+  readonly matrix?: MatrixListing;
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -54,7 +56,7 @@ export async function selectPack(topology: Topology | undefined, options: CheckO
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'matrixSummary' | 'rules' | 'waivers' | 'baseline' | 'estate'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -122,9 +124,11 @@ export function settle(
 }
 
 /** The handshake matrix for the report, when the pack runs a handshake rule (SPEC §5). */
-export function reportMatrix(model: Model, pack: Pack): MatrixPair[] | undefined {
+export function reportMatrix(model: Model, pack: Pack, listing: MatrixListing = 'auto'): Pick<ReportExtras, 'matrix' | 'matrixSummary'> {
   const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== 'off');
-  return runs ? matrixForReport(handshakeMatrix(model)) : undefined;
+  if (!runs) return {};
+  const { matrix, summary } = matrixForReport(handshakeMatrix(model), listing);
+  return { matrix, matrixSummary: summary };
 }
 
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
@@ -145,7 +149,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
-  return evaluate(loaded.document.file, model, pack, waivers, baseline);
+  return evaluate(loaded.document.file, model, pack, waivers, baseline, options.matrix);
 }
 
 /** A topology that violates the schema: only topology/schema findings, as no other rule could trust its input. */
@@ -158,11 +162,18 @@ export function schemaFailureReport(loaded: LoadedTopology, at: Date, mode: Repo
 }
 
 /** Every rule over the model, then waivers and baseline: the common end of check and audit. */
-export function evaluate(topologyFile: string, model: Model, pack: Pack, waivers: readonly LoadedWaiver[] | undefined, baseline: Baseline | undefined): Report {
+export function evaluate(
+  topologyFile: string,
+  model: Model,
+  pack: Pack,
+  waivers: readonly LoadedWaiver[] | undefined,
+  baseline: Baseline | undefined,
+  listing: MatrixListing = 'auto',
+): Report {
   const ran = new Map<string, RuleRun['status']>();
   const findings = runRules(model, ALL_RULES, pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
-  const matrix = reportMatrix(model, pack);
+  const matrix = reportMatrix(model, pack, listing);
   const settled = settle(model, pack, findings, ran, waivers, baseline);
-  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...(matrix && { matrix }) });
+  return buildReport(topologyFile, model.at, model.mode, pack, settled.findings, { ...settled.extras, estate: estateOf(model), ...matrix });
 }

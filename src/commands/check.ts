@@ -1,7 +1,7 @@
 import { check, DEFAULT_TOPOLOGY, type CheckOptions } from '../check.ts';
 import { fails, isFailing, type FailOn } from '../report/summary.ts';
 import { oneOf, onePositional, parse, parseAt } from './args.ts';
-import type { Finding, Report } from '../report/types.ts';
+import type { Finding, MatrixListing, Report } from '../report/types.ts';
 import { parseFormats, useColor, writeOutputs, type OutputTarget } from './output.ts';
 
 export const CHECK_OPTIONS = {
@@ -15,6 +15,7 @@ export const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'allow-outside-repo': { type: 'boolean' },
   'follow-symlinks': { type: 'boolean' },
+  matrix: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -38,6 +39,8 @@ Options:
   -q, --quiet            show only the findings that fail the run
   --allow-outside-repo   read files the topology references outside its repository
   --follow-symlinks      read files the topology references through symlinks
+  --matrix <listing>     the handshake pairs the report lists: auto (default: every
+                         pair up to 1000 pairs, else only those not ok), full, problems
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.
@@ -55,6 +58,7 @@ type CommonValues = {
   quiet?: boolean;
   'allow-outside-repo'?: boolean;
   'follow-symlinks'?: boolean;
+  matrix?: string;
 };
 
 /** What check and audit read the same way from the command line; validated before anything runs. */
@@ -68,6 +72,7 @@ export function commonOptions(values: CommonValues) {
     ...(values.baseline !== undefined && { baseline: values.baseline }),
     allowOutsideRepo: values['allow-outside-repo'] ?? false,
     followSymlinks: values['follow-symlinks'] ?? false,
+    matrix: oneOf<MatrixListing>('--matrix', values.matrix, ['auto', 'full', 'problems'], 'auto'),
   } satisfies CheckOptions;
   return { failOn, targets, options };
 }

@@ -7,7 +7,8 @@ import { ruleHelpUri } from '../package.ts';
 import type { Severity } from '../rules/rule.ts';
 import type { RenderContext } from './formats.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
-import type { Finding, MatrixPair, Report } from './types.ts';
+import type { Finding, MatrixPair, MatrixSummary, Report } from './types.ts';
+import { matrixCounts } from './matrix-state.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 
 export const MAX_FINDING_ROWS = 200;
@@ -49,7 +50,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   );
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
-  if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
   if (report.estate) {
     const status = statusByObject(report.findings);
     const flow = topologyFlowchart(report.estate, status);
@@ -133,13 +134,14 @@ const side = (p: MatrixPair): string => {
   return `❌ ${[s, c].filter(Boolean).join('+')}`.trimEnd();
 };
 
-function matrixSection(pairs: readonly MatrixPair[]): string[] {
+function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | undefined): string[] {
+  const n = matrixCounts(pairs, summary);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ['### Handshake matrix', '', `${pairs.length - failing.length} of ${pairs.length} client→server handshakes succeed.`, ''];
-  if (pairs.length === 0) return out;
-  if (servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
+  const out = ['### Handshake matrix', '', `${n.ok} of ${n.pairs} client→server handshakes succeed.`, ''];
+  if (n.pairs === 0) return out;
+  if (n.listed === 'all' && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
     out.push(`| client ↓ server → | ${servers.map(md).join(' | ')} |`, `| --- |${' --- |'.repeat(servers.length)}`);
     for (const c of clients) {

@@ -38,7 +38,7 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push('');
   }
   if (report.matrix && !options.only) {
-    const matrix = renderMatrix(report.matrix, paint);
+    const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
     if (matrix.length > 0) lines.push(...matrix, '');
   }
   // An audit's gaps come last but one, right above the verdict: they are why it cannot pass.
