@@ -225,8 +225,8 @@ var DecodedURL;
 var init_proxy = __esm({
   "node_modules/@actions/http-client/lib/proxy.js"() {
     DecodedURL = class extends URL {
-      constructor(url, base) {
-        super(url, base);
+      constructor(url, base2) {
+        super(url, base2);
         this._decodedUsername = decodeURIComponent(super.username);
         this._decodedPassword = decodeURIComponent(super.password);
       }
@@ -4601,9 +4601,9 @@ var require_util2 = __commonJS({
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
     function parseMetadata(metadata) {
       const result = [];
-      let empty = true;
+      let empty2 = true;
       for (const token of metadata.split(" ")) {
-        empty = false;
+        empty2 = false;
         const parsedToken = parseHashWithOptions.exec(token);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
@@ -4613,7 +4613,7 @@ var require_util2 = __commonJS({
           result.push(parsedToken.groups);
         }
       }
-      if (empty === true) {
+      if (empty2 === true) {
         return "no metadata";
       }
       return result;
@@ -4726,15 +4726,15 @@ var require_util2 = __commonJS({
             );
           }
           const index = this.#index;
-          const values = this.#target[kInternalIterator];
-          const len = values.length;
+          const values2 = this.#target[kInternalIterator];
+          const len = values2.length;
           if (index >= len) {
             return {
               value: void 0,
               done: true
             };
           }
-          const { [keyIndex2]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex2]: key, [valueIndex]: value } = values2[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4785,7 +4785,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function values() {
+          value: function values2() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "value");
           }
@@ -5004,11 +5004,11 @@ var require_util2 = __commonJS({
       let charset = null;
       let essence = null;
       let mimeType = null;
-      const values = getDecodeSplit("content-type", headers);
-      if (values === null) {
+      const values2 = getDecodeSplit("content-type", headers);
+      if (values2 === null) {
         return "failure";
       }
-      for (const value of values) {
+      for (const value of values2) {
         const temporaryMimeType = parseMIMEType(value);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
@@ -5032,7 +5032,7 @@ var require_util2 = __commonJS({
     function gettingDecodingSplitting(value) {
       const input = value;
       const position = { position: 0 };
-      const values = [];
+      const values2 = [];
       let temporaryValue = "";
       while (position.position < input.length) {
         temporaryValue += collectASequenceOfCodePoints(
@@ -5055,10 +5055,10 @@ var require_util2 = __commonJS({
           }
         }
         temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
-        values.push(temporaryValue);
+        values2.push(temporaryValue);
         temporaryValue = "";
       }
-      return values;
+      return values2;
     }
     function getDecodeSplit(name3, list2) {
       const value = list2.get(name3, true);
@@ -5520,12 +5520,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input[check2] === 42) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
+              if (input[check3] !== 61 || input[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -6061,7 +6061,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6488,7 +6488,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -11999,16 +11999,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record of addresses) {
-          record.timestamp = timestamp;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records.records[record2.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -15612,14 +15612,14 @@ var require_util5 = __commonJS({
     }
     function getFieldValues(header) {
       assert(header !== null);
-      const values = [];
+      const values2 = [];
       for (let value of header.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
-          values.push(value);
+          values2.push(value);
         }
       }
-      return values;
+      return values2;
     }
     module.exports = {
       urlEquals,
@@ -20581,12 +20581,12 @@ var init_io_util = __esm({
 
 // node_modules/@actions/io/lib/io.js
 import * as path3 from "path";
-function which(tool, check2) {
+function which(tool, check3) {
   return __awaiter6(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
-    if (check2) {
+    if (check3) {
       const result = yield which(tool, false);
       if (!result) {
         if (IS_WINDOWS) {
@@ -21566,13 +21566,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -21584,12 +21584,12 @@ var require_visit = __commonJS({
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path15) {
       const ctrl = callVisitor(key, node, visitor, path15);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
         replaceNode(key, path15, ctrl);
         return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity3.isCollection(node)) {
           path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = visit_(i, node.items[i], visitor, path15);
@@ -21602,7 +21602,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity3.isPair(node)) {
           path15 = Object.freeze(path15.concat(node));
           const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
@@ -21620,7 +21620,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity3.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -21632,12 +21632,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path15) {
       const ctrl = await callVisitor(key, node, visitor, path15);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
         replaceNode(key, path15, ctrl);
         return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity3.isCollection(node)) {
           path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = await visitAsync_(i, node.items[i], visitor, path15);
@@ -21650,7 +21650,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity3.isPair(node)) {
           path15 = Object.freeze(path15.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
@@ -21687,31 +21687,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
         return visitor(key, node, path15);
-      if (identity.isMap(node))
+      if (identity3.isMap(node))
         return visitor.Map?.(key, node, path15);
-      if (identity.isSeq(node))
+      if (identity3.isSeq(node))
         return visitor.Seq?.(key, node, path15);
-      if (identity.isPair(node))
+      if (identity3.isPair(node))
         return visitor.Pair?.(key, node, path15);
-      if (identity.isScalar(node))
+      if (identity3.isScalar(node))
         return visitor.Scalar?.(key, node, path15);
-      if (identity.isAlias(node))
+      if (identity3.isAlias(node))
         return visitor.Alias?.(key, node, path15);
       return void 0;
     }
     function replaceNode(key, path15, node) {
       const parent = path15[path15.length - 1];
-      if (identity.isCollection(parent)) {
+      if (identity3.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity.isPair(parent)) {
+      } else if (identity3.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity3.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity3.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -21724,7 +21724,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var visit = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -21867,10 +21867,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
           visit.visit(doc.contents, (_key, node) => {
-            if (identity.isNode(node) && node.tag)
+            if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -21895,7 +21895,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -21942,7 +21942,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity3.isScalar(ref.node) || identity3.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -22015,12 +22015,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     function toJS(value, arg, ctx2) {
       if (Array.isArray(value))
         return value.map((v, i) => toJS(v, String(i), ctx2));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx2 || !identity.hasAnchor(value))
+        if (!ctx2 || !identity3.hasAnchor(value))
           return value.toJSON(arg, ctx2);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx2.anchors.set(value, data);
@@ -22046,11 +22046,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -22061,7 +22061,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity3.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx2 = {
           anchors: /* @__PURE__ */ new Map(),
@@ -22088,12 +22088,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors2 = require_anchors();
     var visit = require_visit();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity3.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -22115,7 +22115,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit.visit(doc, {
             Node: (_key, node) => {
-              if (identity.isAlias(node) || identity.hasAnchor(node))
+              if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -22177,11 +22177,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors3) {
-      if (identity.isAlias(node)) {
+      if (identity3.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors3 && source && anchors3.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity.isCollection(node)) {
+      } else if (identity3.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors3);
@@ -22189,7 +22189,7 @@ var require_Alias = __commonJS({
             count = c;
         }
         return count;
-      } else if (identity.isPair(node)) {
+      } else if (identity3.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors3);
         const vc = getAliasCount(doc, node.value, anchors3);
         return Math.max(kc, vc);
@@ -22204,13 +22204,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity3.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx2) {
@@ -22235,7 +22235,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -22249,12 +22249,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx2) {
-      if (identity.isDocument(value))
+      if (identity3.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity3.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map = ctx2.schema[identity.MAP].createNode?.(ctx2.schema, null, ctx2);
+      if (identity3.isPair(value)) {
+        const map = ctx2.schema[identity3.MAP].createNode?.(ctx2.schema, null, ctx2);
         map.items.push(value);
         return map;
       }
@@ -22286,7 +22286,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value) ? schema[identity3.SEQ] : schema[identity3.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -22310,7 +22310,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path15, value) {
       let v = value;
@@ -22354,7 +22354,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        copy.items = copy.items.map((it) => identity3.isNode(it) || identity3.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -22370,7 +22370,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path15;
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity3.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -22387,7 +22387,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity.isCollection(node))
+        if (identity3.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -22401,16 +22401,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node) ? node.value : node;
+          return !keepScalar && identity3.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity3.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity.isPair(node))
+          if (!identity3.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity3.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -22421,7 +22421,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity3.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -22433,7 +22433,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity3.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -22889,11 +22889,11 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors2 = require_anchors();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -22914,7 +22914,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -22927,11 +22927,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -22942,7 +22942,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity.isScalar(item)) {
+      if (identity3.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -22965,7 +22965,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      const anchor = (identity3.isScalar(node) || identity3.isCollection(node)) && node.anchor;
       if (anchor && anchors2.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -22976,9 +22976,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx2, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity3.isPair(item))
         return item.toString(ctx2, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity3.isAlias(item)) {
         if (ctx2.doc.directives)
           return item.toString(ctx2);
         if (ctx2.resolvedAliases?.has(item)) {
@@ -22992,15 +22992,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx2.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity3.isNode(item) ? item : ctx2.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx2.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx2);
       if (props.length > 0)
         ctx2.indentAtStart = (ctx2.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx2, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx2, onComment, onChompKeep) : node.toString(ctx2, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx2, onComment, onChompKeep) : identity3.isScalar(node) ? stringifyString.stringifyString(node, ctx2, onComment, onChompKeep) : node.toString(ctx2, onComment, onChompKeep);
       if (!props)
         return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity3.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx2.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -23012,23 +23012,23 @@ ${ctx2.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx2, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx2;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity3.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity3.isCollection(key) || !identity3.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx2.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx2.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx2 = Object.assign({}, ctx2, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -23069,7 +23069,7 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx2.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity3.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -23081,10 +23081,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx2.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity3.isScalar(value))
         ctx2.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx2.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx2.inFlow && !explicitKey && identity3.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx2.indent = ctx2.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -23104,7 +23104,7 @@ ${stringifyComment.indentComment(cs, ctx2.indent)}`;
           ws += `
 ${ctx2.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity3.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -23167,7 +23167,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
@@ -23180,10 +23180,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx2, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx2?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx2, key) => (merge.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx2?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx2, map, value) {
       const source = resolveAliasValue(ctx2, value);
-      if (identity.isSeq(source))
+      if (identity3.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx2, map, it);
       else if (Array.isArray(source))
@@ -23194,7 +23194,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx2, map, value) {
       const source = resolveAliasValue(ctx2, value);
-      if (!identity.isMap(source))
+      if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx2, Map);
       for (const [key, value2] of srcMap) {
@@ -23215,7 +23215,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx2, value) {
-      return ctx2 && identity.isAlias(value) ? value.resolve(ctx2.doc, ctx2) : value;
+      return ctx2 && identity3.isAlias(value) ? value.resolve(ctx2.doc, ctx2) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -23230,10 +23230,10 @@ var require_addPairToJSMap = __commonJS({
     var log2 = require_log();
     var merge = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx2, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity3.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx2, map, value);
       else if (merge.isMergeKey(ctx2, key))
         merge.addMergeToJSMap(ctx2, map, value);
@@ -23264,7 +23264,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx2?.doc) {
+      if (identity3.isNode(key) && ctx2?.doc) {
         const strCtx = stringify.createStringifyContext(ctx2.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx2.anchors.keys())
@@ -23294,7 +23294,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity3 = require_identity();
     function createPair(key, value, ctx2) {
       const k = createNode.createNode(key, void 0, ctx2);
       const v = createNode.createNode(value, void 0, ctx2);
@@ -23302,15 +23302,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity.isNode(key))
+        if (identity3.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
+        if (identity3.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
@@ -23331,7 +23331,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx2, options) {
@@ -23347,14 +23347,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx2, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity3.isPair(item)) {
+          const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -23402,14 +23402,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity3.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx2, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity3.isPair(item)) {
+          const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -23417,7 +23417,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity3.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -23485,16 +23485,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k = identity3.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity.isPair(it)) {
+        if (identity3.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity3.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -23505,7 +23505,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity3.MAP, schema);
         this.items = [];
       }
       /**
@@ -23543,7 +23543,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity3.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -23554,7 +23554,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity3.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -23578,7 +23578,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node = it?.value;
-        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity3.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -23591,8 +23591,8 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx2, Type) {
-        const map = Type ? new Type() : ctx2?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+      toJSON(_, ctx2, Type2) {
+        const map = Type2 ? new Type2() : ctx2?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx2?.onCreate)
           ctx2.onCreate(map);
         for (const item of this.items)
@@ -23603,7 +23603,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx2)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity3.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx2.allNullValues && this.hasAllNullValues(false))
@@ -23626,7 +23626,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -23634,7 +23634,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity.isMap(map2))
+        if (!identity3.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -23651,7 +23651,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -23659,7 +23659,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity3.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -23685,7 +23685,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity.isScalar(it) ? it.value : it;
+        return !keepScalar && identity3.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -23709,7 +23709,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity3.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -23751,7 +23751,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity3.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -23764,7 +23764,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -23772,7 +23772,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity3.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -23935,15 +23935,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -23952,10 +23952,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -23969,18 +23969,18 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool2.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -24126,17 +24126,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity3.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity3.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity3.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -24150,7 +24150,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity3.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -24204,7 +24204,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -24231,7 +24231,7 @@ var require_omap = __commonJS({
           ctx2.onCreate(map);
         for (const pair of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
+          if (identity3.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx2);
             value = toJS.toJS(pair.value, key, ctx2);
           } else {
@@ -24261,7 +24261,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity3.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -24345,9 +24345,9 @@ var require_float2 = __commonJS({
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
-          if (f[f.length - 1] === "0")
-            node.minFractionDigits = f.length;
+          const f2 = str.substring(dot + 1).replace(/_/g, "");
+          if (f2[f2.length - 1] === "0")
+            node.minFractionDigits = f2.length;
         }
         return node;
       },
@@ -24402,7 +24402,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 2, opt2),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -24411,15 +24411,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 1, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24428,10 +24428,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -24442,7 +24442,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -24452,7 +24452,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity3.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -24468,7 +24468,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -24512,7 +24512,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx2) => YAMLSet.from(schema, iterable, ctx2),
       resolve(map, onError) {
-        if (identity.isMap(map)) {
+        if (identity3.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -24624,9 +24624,9 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool = require_bool2();
+    var bool2 = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -24637,12 +24637,12 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.trueTag,
-      bool.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool2.trueTag,
+      bool2.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -24667,9 +24667,9 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -24688,14 +24688,14 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool.boolTag,
+      bool: bool2.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge.merge,
@@ -24757,7 +24757,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -24770,9 +24770,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity3.MAP, { value: map.map });
+        Object.defineProperty(this, identity3.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity3.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -24789,7 +24789,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -24816,7 +24816,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity3.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -24871,7 +24871,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -24886,7 +24886,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -24894,7 +24894,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -24904,8 +24904,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version3 } = opt;
+        this.options = opt2;
+        let { version: version3 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -24922,7 +24922,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+          [identity3.NODE_TYPE]: { value: identity3.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -24932,7 +24932,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity3.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -24995,7 +24995,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx2);
-        if (flow && identity.isCollection(node))
+        if (flow && identity3.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -25035,7 +25035,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -25044,14 +25044,14 @@ var require_Document = __commonJS({
        */
       getIn(path15, keepScalar) {
         if (Collection.isEmptyPath(path15))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+          return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity3.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -25059,7 +25059,7 @@ var require_Document = __commonJS({
       hasIn(path15) {
         if (Collection.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25095,14 +25095,14 @@ var require_Document = __commonJS({
       setSchema(version3, options = {}) {
         if (typeof version3 === "number")
           version3 = String(version3);
-        let opt;
+        let opt2;
         switch (version3) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -25110,12 +25110,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version3;
             else
               this.directives = new directives.Directives({ version: version3 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version3);
@@ -25124,8 +25124,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -25166,7 +25166,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity3.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -25437,13 +25437,13 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     function mapIncludes(ctx2, items, search) {
       const { uniqueKeys } = ctx2.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity3.isScalar(a) && identity3.isScalar(b) && a.value === b.value;
+      return items.some((pair) => isEqual2(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -25655,7 +25655,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -25734,7 +25734,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity3.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -25849,7 +25849,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -25899,7 +25899,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx2, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx2.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity3.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -26318,7 +26318,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -26327,17 +26327,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx2.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx2.options.stringKeys && ctx2.atKey) {
-        tag = ctx2.schema[identity.SCALAR];
+        tag = ctx2.schema[identity3.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx2.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx2, value, token, onError);
       else
-        tag = ctx2.schema[identity.SCALAR];
+        tag = ctx2.schema[identity3.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx2.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity3.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -26357,7 +26357,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity3.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -26376,12 +26376,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity3.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity3.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity3.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -26430,7 +26430,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -26476,7 +26476,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx2, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx2.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx2.options.stringKeys && (!identity3.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -26582,7 +26582,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors2();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -26644,9 +26644,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity3.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity.isPair(it))
+            if (identity3.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -27214,7 +27214,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -27777,7 +27777,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -27909,7 +27909,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28682,7 +28682,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -28694,7 +28694,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors2();
     var log2 = require_log();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -28735,7 +28735,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28772,11 +28772,11 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity3.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -28792,7 +28792,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -28810,14 +28810,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity3.isAlias;
+    exports.isCollection = identity3.isCollection;
+    exports.isDocument = identity3.isDocument;
+    exports.isMap = identity3.isMap;
+    exports.isNode = identity3.isNode;
+    exports.isPair = identity3.isPair;
+    exports.isScalar = identity3.isScalar;
+    exports.isSeq = identity3.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -28858,6 +28858,850 @@ var require_ucs2length = __commonJS({
     }
     exports.default = ucs2length;
     ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
+// node_modules/ret/dist/types/tokens.js
+var require_tokens = __commonJS({
+  "node_modules/ret/dist/types/tokens.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+  }
+});
+
+// node_modules/ret/dist/types/types.js
+var require_types = __commonJS({
+  "node_modules/ret/dist/types/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.types = void 0;
+    var types;
+    (function(types2) {
+      types2[types2["ROOT"] = 0] = "ROOT";
+      types2[types2["GROUP"] = 1] = "GROUP";
+      types2[types2["POSITION"] = 2] = "POSITION";
+      types2[types2["SET"] = 3] = "SET";
+      types2[types2["RANGE"] = 4] = "RANGE";
+      types2[types2["REPETITION"] = 5] = "REPETITION";
+      types2[types2["REFERENCE"] = 6] = "REFERENCE";
+      types2[types2["CHAR"] = 7] = "CHAR";
+    })(types || (exports.types = types = {}));
+  }
+});
+
+// node_modules/ret/dist/types/set-lookup.js
+var require_set_lookup = __commonJS({
+  "node_modules/ret/dist/types/set-lookup.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+  }
+});
+
+// node_modules/ret/dist/types/index.js
+var require_types2 = __commonJS({
+  "node_modules/ret/dist/types/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_tokens(), exports);
+    __exportStar(require_types(), exports);
+    __exportStar(require_set_lookup(), exports);
+  }
+});
+
+// node_modules/ret/dist/sets.js
+var require_sets = __commonJS({
+  "node_modules/ret/dist/sets.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.anyChar = exports.notWhitespace = exports.whitespace = exports.notInts = exports.ints = exports.notWords = exports.words = void 0;
+    var types_1 = require_types2();
+    var INTS = () => [{ type: types_1.types.RANGE, from: 48, to: 57 }];
+    var WORDS = () => [
+      { type: types_1.types.CHAR, value: 95 },
+      { type: types_1.types.RANGE, from: 97, to: 122 },
+      { type: types_1.types.RANGE, from: 65, to: 90 },
+      { type: types_1.types.RANGE, from: 48, to: 57 }
+    ];
+    var WHITESPACE = () => [
+      { type: types_1.types.CHAR, value: 9 },
+      { type: types_1.types.CHAR, value: 10 },
+      { type: types_1.types.CHAR, value: 11 },
+      { type: types_1.types.CHAR, value: 12 },
+      { type: types_1.types.CHAR, value: 13 },
+      { type: types_1.types.CHAR, value: 32 },
+      { type: types_1.types.CHAR, value: 160 },
+      { type: types_1.types.CHAR, value: 5760 },
+      { type: types_1.types.RANGE, from: 8192, to: 8202 },
+      { type: types_1.types.CHAR, value: 8232 },
+      { type: types_1.types.CHAR, value: 8233 },
+      { type: types_1.types.CHAR, value: 8239 },
+      { type: types_1.types.CHAR, value: 8287 },
+      { type: types_1.types.CHAR, value: 12288 },
+      { type: types_1.types.CHAR, value: 65279 }
+    ];
+    var NOTANYCHAR = () => [
+      { type: types_1.types.CHAR, value: 10 },
+      { type: types_1.types.CHAR, value: 13 },
+      { type: types_1.types.CHAR, value: 8232 },
+      { type: types_1.types.CHAR, value: 8233 }
+    ];
+    var words = () => ({ type: types_1.types.SET, set: WORDS(), not: false });
+    exports.words = words;
+    var notWords = () => ({ type: types_1.types.SET, set: WORDS(), not: true });
+    exports.notWords = notWords;
+    var ints = () => ({ type: types_1.types.SET, set: INTS(), not: false });
+    exports.ints = ints;
+    var notInts = () => ({ type: types_1.types.SET, set: INTS(), not: true });
+    exports.notInts = notInts;
+    var whitespace = () => ({ type: types_1.types.SET, set: WHITESPACE(), not: false });
+    exports.whitespace = whitespace;
+    var notWhitespace = () => ({ type: types_1.types.SET, set: WHITESPACE(), not: true });
+    exports.notWhitespace = notWhitespace;
+    var anyChar = () => ({ type: types_1.types.SET, set: NOTANYCHAR(), not: true });
+    exports.anyChar = anyChar;
+  }
+});
+
+// node_modules/ret/dist/util.js
+var require_util9 = __commonJS({
+  "node_modules/ret/dist/util.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.tokenizeClass = exports.strToChars = void 0;
+    var types_1 = require_types2();
+    var sets = __importStar(require_sets());
+    var CTRL = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^ ?";
+    var strToChars = (str) => {
+      const charsRegex = /(\[\\b\])|(\\)?\\(?:u([A-F0-9]{4})|x([A-F0-9]{2})|c([@A-Z[\\\]^?])|([0tnvfr]))/g;
+      return str.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
+        if (lbs) {
+          return s;
+        }
+        let code2 = b ? 8 : a16 ? parseInt(a16, 16) : b16 ? parseInt(b16, 16) : dctrl ? CTRL.indexOf(dctrl) : {
+          0: 0,
+          t: 9,
+          n: 10,
+          v: 11,
+          f: 12,
+          r: 13
+        }[eslsh];
+        let c = String.fromCharCode(code2);
+        return /[[\]{}^$.|?*+()]/.test(c) ? `\\${c}` : c;
+      });
+    };
+    exports.strToChars = strToChars;
+    var tokenizeClass = (str, regexpStr = "") => {
+      var _a, _b, _c, _d, _e, _f, _g;
+      let tokens = [], rs, c;
+      const regexp = /\\(?:(w)|(d)|(s)|(W)|(D)|(S))|((?:(?:\\)(.)|([^\]\\]))-(((?:\\)])|(((?:\\)?([^\]])))))|(\])|(?:\\)?([^])/g;
+      while ((rs = regexp.exec(str)) !== null) {
+        const p = (_g = (_f = (_e = (_d = (_c = (_b = (_a = rs[1] && sets.words()) !== null && _a !== void 0 ? _a : rs[2] && sets.ints()) !== null && _b !== void 0 ? _b : rs[3] && sets.whitespace()) !== null && _c !== void 0 ? _c : rs[4] && sets.notWords()) !== null && _d !== void 0 ? _d : rs[5] && sets.notInts()) !== null && _e !== void 0 ? _e : rs[6] && sets.notWhitespace()) !== null && _f !== void 0 ? _f : rs[7] && {
+          type: types_1.types.RANGE,
+          from: (rs[8] || rs[9]).charCodeAt(0),
+          to: (c = rs[10]).charCodeAt(c.length - 1)
+        }) !== null && _g !== void 0 ? _g : (c = rs[16]) && { type: types_1.types.CHAR, value: c.charCodeAt(0) };
+        if (p) {
+          tokens.push(p);
+        } else {
+          return [tokens, regexp.lastIndex];
+        }
+      }
+      throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unterminated character class`);
+    };
+    exports.tokenizeClass = tokenizeClass;
+  }
+});
+
+// node_modules/ret/dist/tokenizer.js
+var require_tokenizer = __commonJS({
+  "node_modules/ret/dist/tokenizer.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.tokenizer = void 0;
+    var util2 = __importStar(require_util9());
+    var types_1 = require_types2();
+    var sets = __importStar(require_sets());
+    var captureGroupFirstChar = /^[a-zA-Z_$]$/i;
+    var captureGroupChars = /^[a-zA-Z0-9_$]$/i;
+    var digit = /\d/;
+    var tokenizer = (regexpStr) => {
+      let i = 0, c;
+      let start = { type: types_1.types.ROOT, stack: [] };
+      let lastGroup = start;
+      let last = start.stack;
+      let groupStack = [];
+      let referenceQueue = [];
+      let groupCount = 0;
+      const repeatErr = (col) => {
+        throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Nothing to repeat at column ${col - 1}`);
+      };
+      let str = util2.strToChars(regexpStr);
+      while (i < str.length) {
+        switch (c = str[i++]) {
+          // Handle escaped characters, inclues a few sets.
+          case "\\":
+            if (i === str.length) {
+              throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: \\ at end of pattern`);
+            }
+            switch (c = str[i++]) {
+              case "b":
+                last.push({ type: types_1.types.POSITION, value: "b" });
+                break;
+              case "B":
+                last.push({ type: types_1.types.POSITION, value: "B" });
+                break;
+              case "w":
+                last.push(sets.words());
+                break;
+              case "W":
+                last.push(sets.notWords());
+                break;
+              case "d":
+                last.push(sets.ints());
+                break;
+              case "D":
+                last.push(sets.notInts());
+                break;
+              case "s":
+                last.push(sets.whitespace());
+                break;
+              case "S":
+                last.push(sets.notWhitespace());
+                break;
+              default:
+                if (digit.test(c)) {
+                  let digits2 = c;
+                  while (i < str.length && digit.test(str[i])) {
+                    digits2 += str[i++];
+                  }
+                  let value = parseInt(digits2, 10);
+                  const reference = { type: types_1.types.REFERENCE, value };
+                  last.push(reference);
+                  referenceQueue.push({ reference, stack: last, index: last.length - 1 });
+                } else {
+                  last.push({ type: types_1.types.CHAR, value: c.charCodeAt(0) });
+                }
+            }
+            break;
+          // Positionals.
+          case "^":
+            last.push({ type: types_1.types.POSITION, value: "^" });
+            break;
+          case "$":
+            last.push({ type: types_1.types.POSITION, value: "$" });
+            break;
+          // Handle custom sets.
+          case "[": {
+            let not;
+            if (str[i] === "^") {
+              not = true;
+              i++;
+            } else {
+              not = false;
+            }
+            let classTokens = util2.tokenizeClass(str.slice(i), regexpStr);
+            i += classTokens[1];
+            last.push({
+              type: types_1.types.SET,
+              set: classTokens[0],
+              not
+            });
+            break;
+          }
+          // Class of any character except \n.
+          case ".":
+            last.push(sets.anyChar());
+            break;
+          // Push group onto stack.
+          case "(": {
+            let group2 = {
+              type: types_1.types.GROUP,
+              stack: [],
+              remember: true
+            };
+            if (str[i] === "?") {
+              c = str[i + 1];
+              i += 2;
+              if (c === "=") {
+                group2.followedBy = true;
+                group2.remember = false;
+              } else if (c === "!") {
+                group2.notFollowedBy = true;
+                group2.remember = false;
+              } else if (c === "<") {
+                let name3 = "";
+                if (captureGroupFirstChar.test(str[i])) {
+                  name3 += str[i];
+                  i++;
+                } else {
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str[i]}' after '<' at column ${i + 1}`);
+                }
+                while (i < str.length && captureGroupChars.test(str[i])) {
+                  name3 += str[i];
+                  i++;
+                }
+                if (str[i] !== ">") {
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str[i]}' at column ${i + 1}`);
+                }
+                group2.name = name3;
+                i++;
+              } else if (c === ":") {
+                group2.remember = false;
+              } else {
+                throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid group, character '${c}' after '?' at column ${i - 1}`);
+              }
+            } else {
+              groupCount += 1;
+            }
+            last.push(group2);
+            groupStack.push(lastGroup);
+            lastGroup = group2;
+            last = group2.stack;
+            break;
+          }
+          // Pop group out of stack.
+          case ")":
+            if (groupStack.length === 0) {
+              throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unmatched ) at column ${i - 1}`);
+            }
+            lastGroup = groupStack.pop();
+            last = lastGroup.options ? lastGroup.options[lastGroup.options.length - 1] : lastGroup.stack;
+            break;
+          // Use pipe character to give more choices.
+          case "|": {
+            if (!lastGroup.options) {
+              lastGroup.options = [lastGroup.stack];
+              delete lastGroup.stack;
+            }
+            let stack = [];
+            lastGroup.options.push(stack);
+            last = stack;
+            break;
+          }
+          // Repetition.
+          // For every repetition, remove last element from last stack
+          // then insert back a RANGE object.
+          // This design is chosen because there could be more than
+          // one repetition symbols in a regex i.e. `a?+{2,3}`.
+          case "{": {
+            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str.slice(i)), min, max;
+            if (rs !== null) {
+              if (last.length === 0) {
+                repeatErr(i);
+              }
+              min = parseInt(rs[1], 10);
+              max = rs[2] ? rs[3] ? parseInt(rs[3], 10) : Infinity : min;
+              i += rs[0].length;
+              last.push({
+                type: types_1.types.REPETITION,
+                min,
+                max,
+                value: last.pop()
+              });
+            } else {
+              last.push({
+                type: types_1.types.CHAR,
+                value: 123
+              });
+            }
+            break;
+          }
+          case "?":
+            if (last.length === 0) {
+              repeatErr(i);
+            }
+            last.push({
+              type: types_1.types.REPETITION,
+              min: 0,
+              max: 1,
+              value: last.pop()
+            });
+            break;
+          case "+":
+            if (last.length === 0) {
+              repeatErr(i);
+            }
+            last.push({
+              type: types_1.types.REPETITION,
+              min: 1,
+              max: Infinity,
+              value: last.pop()
+            });
+            break;
+          case "*":
+            if (last.length === 0) {
+              repeatErr(i);
+            }
+            last.push({
+              type: types_1.types.REPETITION,
+              min: 0,
+              max: Infinity,
+              value: last.pop()
+            });
+            break;
+          // Default is a character that is not `\[](){}?+*^$`.
+          default:
+            last.push({
+              type: types_1.types.CHAR,
+              value: c.charCodeAt(0)
+            });
+        }
+      }
+      if (groupStack.length !== 0) {
+        throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unterminated group`);
+      }
+      updateReferences(referenceQueue, groupCount);
+      return start;
+    };
+    exports.tokenizer = tokenizer;
+    function updateReferences(referenceQueue, groupCount) {
+      for (const elem of referenceQueue.reverse()) {
+        if (groupCount < elem.reference.value) {
+          elem.reference.type = types_1.types.CHAR;
+          const valueString = elem.reference.value.toString();
+          elem.reference.value = parseInt(valueString, 8);
+          if (!/^[0-7]+$/.test(valueString)) {
+            let i = 0;
+            while (valueString[i] !== "8" && valueString[i] !== "9") {
+              i += 1;
+            }
+            if (i === 0) {
+              elem.reference.value = valueString.charCodeAt(0);
+              i += 1;
+            } else {
+              elem.reference.value = parseInt(valueString.slice(0, i), 8);
+            }
+            if (valueString.length > i) {
+              const tail = elem.stack.splice(elem.index + 1);
+              for (const char of valueString.slice(i)) {
+                elem.stack.push({
+                  type: types_1.types.CHAR,
+                  value: char.charCodeAt(0)
+                });
+              }
+              elem.stack.push(...tail);
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
+// node_modules/ret/dist/sets-lookup.js
+var require_sets_lookup = __commonJS({
+  "node_modules/ret/dist/sets-lookup.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.NOTANYCHAR = exports.WHITESPACE = exports.WORDS = exports.INTS = void 0;
+    var Sets = __importStar(require_sets());
+    var types_1 = require_types2();
+    function setToLookup(tokens) {
+      let lookup2 = {};
+      let len = 0;
+      for (const token of tokens) {
+        if (token.type === types_1.types.CHAR) {
+          lookup2[token.value] = true;
+        }
+        if (token.type === types_1.types.RANGE) {
+          lookup2[`${token.from}-${token.to}`] = true;
+        }
+        len += 1;
+      }
+      return {
+        lookup: () => Object.assign({}, lookup2),
+        len
+      };
+    }
+    exports.INTS = setToLookup(Sets.ints().set);
+    exports.WORDS = setToLookup(Sets.words().set);
+    exports.WHITESPACE = setToLookup(Sets.whitespace().set);
+    exports.NOTANYCHAR = setToLookup(Sets.anyChar().set);
+  }
+});
+
+// node_modules/ret/dist/write-set-tokens.js
+var require_write_set_tokens = __commonJS({
+  "node_modules/ret/dist/write-set-tokens.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.setChar = setChar;
+    exports.writeSetTokens = writeSetTokens;
+    var types_1 = require_types2();
+    var sets = __importStar(require_sets_lookup());
+    function setChar(charCode) {
+      return charCode === 94 ? "\\^" : charCode === 92 ? "\\\\" : charCode === 93 ? "\\]" : charCode === 45 ? "\\-" : String.fromCharCode(charCode);
+    }
+    function isSameSet(set, { lookup: lookup2, len }) {
+      if (len !== set.length) {
+        return false;
+      }
+      const map = lookup2();
+      for (const elem of set) {
+        if (elem.type === types_1.types.SET) {
+          return false;
+        }
+        const key = elem.type === types_1.types.CHAR ? elem.value : `${elem.from}-${elem.to}`;
+        if (map[key]) {
+          map[key] = false;
+        } else {
+          return false;
+        }
+      }
+      return true;
+    }
+    function writeSetTokens(set, isNested = false) {
+      if (isSameSet(set.set, sets.INTS)) {
+        return set.not ? "\\D" : "\\d";
+      }
+      if (isSameSet(set.set, sets.WORDS)) {
+        return set.not ? "\\W" : "\\w";
+      }
+      if (set.not && isSameSet(set.set, sets.NOTANYCHAR)) {
+        return ".";
+      }
+      if (isSameSet(set.set, sets.WHITESPACE)) {
+        return set.not ? "\\S" : "\\s";
+      }
+      let tokenString = "";
+      for (let i = 0; i < set.set.length; i++) {
+        const subset = set.set[i];
+        tokenString += writeSetToken(subset);
+      }
+      const contents = `${set.not ? "^" : ""}${tokenString}`;
+      return isNested ? contents : `[${contents}]`;
+    }
+    function writeSetToken(set) {
+      if (set.type === types_1.types.CHAR) {
+        return setChar(set.value);
+      } else if (set.type === types_1.types.RANGE) {
+        return `${setChar(set.from)}-${setChar(set.to)}`;
+      }
+      return writeSetTokens(set, true);
+    }
+  }
+});
+
+// node_modules/ret/dist/reconstruct.js
+var require_reconstruct = __commonJS({
+  "node_modules/ret/dist/reconstruct.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.reconstruct = void 0;
+    var types_1 = require_types2();
+    var write_set_tokens_1 = require_write_set_tokens();
+    var reduceStack = (stack) => stack.map(exports.reconstruct).join("");
+    var createAlternate = (token) => {
+      if ("options" in token) {
+        return token.options.map(reduceStack).join("|");
+      } else if ("stack" in token) {
+        return reduceStack(token.stack);
+      } else {
+        throw new Error(`options or stack must be Root or Group token`);
+      }
+    };
+    var reconstruct = (token) => {
+      switch (token.type) {
+        case types_1.types.ROOT:
+          return createAlternate(token);
+        case types_1.types.CHAR: {
+          const c = String.fromCharCode(token.value);
+          return (/[[\\{}$^.|?*+()]/.test(c) ? "\\" : "") + c;
+        }
+        case types_1.types.POSITION:
+          if (token.value === "^" || token.value === "$") {
+            return token.value;
+          } else {
+            return `\\${token.value}`;
+          }
+        case types_1.types.REFERENCE:
+          return `\\${token.value}`;
+        case types_1.types.SET:
+          return (0, write_set_tokens_1.writeSetTokens)(token);
+        case types_1.types.GROUP: {
+          const prefix = token.name ? `?<${token.name}>` : token.remember ? "" : token.followedBy ? "?=" : token.notFollowedBy ? "?!" : "?:";
+          return `(${prefix}${createAlternate(token)})`;
+        }
+        case types_1.types.REPETITION: {
+          const { min, max } = token;
+          let endWith;
+          if (min === 0 && max === 1) {
+            endWith = "?";
+          } else if (min === 1 && max === Infinity) {
+            endWith = "+";
+          } else if (min === 0 && max === Infinity) {
+            endWith = "*";
+          } else if (max === Infinity) {
+            endWith = `{${min},}`;
+          } else if (min === max) {
+            endWith = `{${min}}`;
+          } else {
+            endWith = `{${min},${max}}`;
+          }
+          return `${(0, exports.reconstruct)(token.value)}${endWith}`;
+        }
+        case types_1.types.RANGE:
+          return `${(0, write_set_tokens_1.setChar)(token.from)}-${(0, write_set_tokens_1.setChar)(token.to)}`;
+        default:
+          throw new Error(`Invalid token type ${token}`);
+      }
+    };
+    exports.reconstruct = reconstruct;
+  }
+});
+
+// node_modules/ret/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/ret/dist/index.js"(exports, module) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.types = void 0;
+    var types_1 = require_types2();
+    Object.defineProperty(exports, "types", { enumerable: true, get: function() {
+      return types_1.types;
+    } });
+    __exportStar(require_tokenizer(), exports);
+    __exportStar(require_reconstruct(), exports);
+    var tokenizer_1 = require_tokenizer();
+    var reconstruct_1 = require_reconstruct();
+    __exportStar(require_types2(), exports);
+    exports.default = tokenizer_1.tokenizer;
+    module.exports = tokenizer_1.tokenizer;
+    module.exports.types = types_1.types;
+    module.exports.reconstruct = reconstruct_1.reconstruct;
+  }
+});
+
+// node_modules/safe-regex2/index.js
+var require_safe_regex2 = __commonJS({
+  "node_modules/safe-regex2/index.js"(exports, module) {
+    "use strict";
+    var parse4 = require_dist2();
+    var { types } = require_dist2();
+    function walk(node, opts, starHeight) {
+      let i;
+      let ok;
+      let len;
+      if (node.type === types.REPETITION) {
+        starHeight++;
+        opts.reps++;
+        if (starHeight > 1) return false;
+        if (opts.reps > opts.limit) return false;
+      }
+      const options = node.options || node.value?.options;
+      if (options) {
+        for (i = 0, len = options.length; i < len; i++) {
+          ok = walk({ stack: options[i] }, opts, starHeight);
+          if (!ok) return false;
+        }
+      }
+      const stack = node.stack || node.value?.stack;
+      if (!stack) return true;
+      for (i = 0, len = stack.length; i < len; i++) {
+        ok = walk(stack[i], opts, starHeight);
+        if (!ok) return false;
+      }
+      return true;
+    }
+    function safeRegex2(re, options) {
+      const opts = {
+        reps: 0,
+        limit: options?.limit ?? 25
+      };
+      if (isRegExp(re)) re = re.source;
+      else if (typeof re !== "string") re = String(re);
+      try {
+        return walk(parse4(re), opts, 0);
+      } catch {
+        return false;
+      }
+    }
+    function isRegExp(x) {
+      return Object.prototype.toString.call(x) === "[object RegExp]";
+    }
+    module.exports = safeRegex2;
+    module.exports.default = safeRegex2;
+    module.exports.safeRegex = safeRegex2;
   }
 });
 
@@ -31314,8 +32158,8 @@ async function prepareFormData(formData, request) {
   }
   request.headers.set("Content-Type", contentType ?? "multipart/form-data");
   const parts = [];
-  for (const [fieldName, values] of Object.entries(formData)) {
-    for (const value of Array.isArray(values) ? values : [values]) {
+  for (const [fieldName, values2] of Object.entries(formData)) {
+    for (const value of Array.isArray(values2) ? values2 : [values2]) {
       if (typeof value === "string") {
         parts.push({
           headers: createHttpHeaders({
@@ -31400,7 +32244,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse3(val);
+        return parse4(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -31408,7 +32252,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse3(str) {
+    function parse4(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -32221,7 +33065,7 @@ var require_helpers = __commonJS({
 });
 
 // node_modules/agent-base/dist/index.js
-var require_dist2 = __commonJS({
+var require_dist3 = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -32473,7 +33317,7 @@ var require_parse_proxy_response = __commonJS({
 });
 
 // node_modules/https-proxy-agent/dist/index.js
-var require_dist3 = __commonJS({
+var require_dist4 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -32512,7 +33356,7 @@ var require_dist3 = __commonJS({
     var tls2 = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
-    var agent_base_1 = require_dist2();
+    var agent_base_1 = require_dist3();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
     var debug2 = (0, debug_1.default)("https-proxy-agent");
@@ -32623,7 +33467,7 @@ var require_dist3 = __commonJS({
 });
 
 // node_modules/http-proxy-agent/dist/index.js
-var require_dist4 = __commonJS({
+var require_dist5 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -32662,7 +33506,7 @@ var require_dist4 = __commonJS({
     var tls2 = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
-    var agent_base_1 = require_dist2();
+    var agent_base_1 = require_dist3();
     var url_1 = __require("url");
     var debug2 = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
@@ -32688,8 +33532,8 @@ var require_dist4 = __commonJS({
         const { proxy } = this;
         const protocol = opts.secureEndpoint ? "https:" : "http:";
         const hostname = req.getHeader("host") || "localhost";
-        const base = `${protocol}//${hostname}`;
-        const url = new url_1.URL(req.path, base);
+        const base2 = `${protocol}//${hostname}`;
+        const url = new url_1.URL(req.path, base2);
         if (opts.port !== 80) {
           url.port = String(opts.port);
         }
@@ -32867,8 +33711,8 @@ function proxyPolicy(proxySettings, options) {
 var import_https_proxy_agent, import_http_proxy_agent, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, proxyPolicyName, globalNoProxyList, noProxyListLoaded, globalBypassedMap;
 var init_proxyPolicy = __esm({
   "node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js"() {
-    import_https_proxy_agent = __toESM(require_dist3(), 1);
-    import_http_proxy_agent = __toESM(require_dist4(), 1);
+    import_https_proxy_agent = __toESM(require_dist4(), 1);
+    import_http_proxy_agent = __toESM(require_dist5(), 1);
     init_log2();
     HTTPS_PROXY = "HTTPS_PROXY";
     HTTP_PROXY = "HTTP_PROXY";
@@ -35436,9 +36280,9 @@ function buildPagedAsyncIterator(client, getInitialResponse, processResponseBody
       checkPagingRequest(result, expectedStatuses);
       const results = await processResponseBody(result);
       const nextLink = getNextLink(results, nextLinkName);
-      const values = getElements(results, itemName);
+      const values2 = getElements(results, itemName);
       return {
-        page: values,
+        page: values2,
         nextPageLink: nextLink
       };
     },
@@ -48798,19 +49642,19 @@ var require_jwa = __commonJS({
         return;
       }
       if (!supportsKeyObjects) {
-        throw typeError(MSG_INVALID_VERIFIER_KEY);
+        throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
       if (typeof key !== "object") {
-        throw typeError(MSG_INVALID_VERIFIER_KEY);
+        throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
       if (typeof key.type !== "string") {
-        throw typeError(MSG_INVALID_VERIFIER_KEY);
+        throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
       if (typeof key.asymmetricKeyType !== "string") {
-        throw typeError(MSG_INVALID_VERIFIER_KEY);
+        throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
       if (typeof key.export !== "function") {
-        throw typeError(MSG_INVALID_VERIFIER_KEY);
+        throw typeError2(MSG_INVALID_VERIFIER_KEY);
       }
     }
     function checkIsPrivateKey(key) {
@@ -48823,7 +49667,7 @@ var require_jwa = __commonJS({
       if (typeof key === "object") {
         return;
       }
-      throw typeError(MSG_INVALID_SIGNER_KEY);
+      throw typeError2(MSG_INVALID_SIGNER_KEY);
     }
     function checkIsSecretKey(key) {
       if (Buffer3.isBuffer(key)) {
@@ -48833,16 +49677,16 @@ var require_jwa = __commonJS({
         return key;
       }
       if (!supportsKeyObjects) {
-        throw typeError(MSG_INVALID_SECRET);
+        throw typeError2(MSG_INVALID_SECRET);
       }
       if (typeof key !== "object") {
-        throw typeError(MSG_INVALID_SECRET);
+        throw typeError2(MSG_INVALID_SECRET);
       }
       if (key.type !== "secret") {
-        throw typeError(MSG_INVALID_SECRET);
+        throw typeError2(MSG_INVALID_SECRET);
       }
       if (typeof key.export !== "function") {
-        throw typeError(MSG_INVALID_SECRET);
+        throw typeError2(MSG_INVALID_SECRET);
       }
     }
     function fromBase64(base64) {
@@ -48858,7 +49702,7 @@ var require_jwa = __commonJS({
       }
       return base64url.replace(/\-/g, "+").replace(/_/g, "/");
     }
-    function typeError(template) {
+    function typeError2(template) {
       var args = [].slice.call(arguments, 1);
       var errMsg = util2.format.bind(util2, template).apply(null, args);
       return new TypeError(errMsg);
@@ -48987,7 +49831,7 @@ var require_jwa = __commonJS({
       };
       var match = algorithm.match(/^(RS|PS|ES|HS)(256|384|512)$|^(none)$/);
       if (!match)
-        throw typeError(MSG_INVALID_ALGORITHM, algorithm);
+        throw typeError2(MSG_INVALID_ALGORITHM, algorithm);
       var algo = (match[1] || match[3]).toLowerCase();
       var bits = match[2];
       return {
@@ -49782,9 +50626,9 @@ var require_semver = __commonJS({
           // This probably shouldn't be used publicly.
           // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
           case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
+            const base2 = Number(identifierBase) ? 1 : 0;
             if (this.prerelease.length === 0) {
-              this.prerelease = [base];
+              this.prerelease = [base2];
             } else {
               let i = this.prerelease.length;
               while (--i >= 0) {
@@ -49797,11 +50641,11 @@ var require_semver = __commonJS({
                 if (identifier === this.prerelease.join(".") && identifierBase === false) {
                   throw new Error("invalid increment argument: identifier already exists");
                 }
-                this.prerelease.push(base);
+                this.prerelease.push(base2);
               }
             }
             if (identifier) {
-              let prerelease = [identifier, base];
+              let prerelease = [identifier, base2];
               if (identifierBase === false) {
                 prerelease = [identifier];
               }
@@ -49835,7 +50679,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version3, options, throwErrors = false) => {
+    var parse4 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -49848,7 +50692,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -49856,9 +50700,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = (version3, options) => {
-      const v = parse3(version3, options);
+      const v = parse4(version3, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -49869,9 +50713,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var clean = (version3, options) => {
-      const s = parse3(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -49906,10 +50750,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var diff = (version1, version22) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version22, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -49980,9 +50824,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var prerelease = (version3, options) => {
-      const parsed = parse3(version3, options);
+      const parsed = parse4(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -50168,7 +51012,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -50203,7 +51047,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -50213,7 +51057,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
@@ -50225,7 +51069,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse3(versionStringToParse, options);
+      return parse4(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -51460,7 +52304,7 @@ var require_semver2 = __commonJS({
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -51499,7 +52343,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse4,
       valid,
       clean,
       inc,
@@ -51914,7 +52758,7 @@ var require_lodash = __commonJS({
     var nativeKeys = overArg(Object.keys, Object);
     var nativeMax = Math.max;
     function arrayLikeKeys(value, inherited) {
-      var result = isArray(value) || isArguments(value) ? baseTimes(value.length, String) : [];
+      var result = isArray2(value) || isArguments(value) ? baseTimes(value.length, String) : [];
       var length = result.length, skipIndexes = !!length;
       for (var key in value) {
         if ((inherited || hasOwnProperty.call(value, key)) && !(skipIndexes && (key == "length" || isIndex(key, length)))) {
@@ -51944,7 +52788,7 @@ var require_lodash = __commonJS({
       return value === proto;
     }
     function includes(collection, value, fromIndex, guard) {
-      collection = isArrayLike(collection) ? collection : values(collection);
+      collection = isArrayLike(collection) ? collection : values2(collection);
       fromIndex = fromIndex && !guard ? toInteger(fromIndex) : 0;
       var length = collection.length;
       if (fromIndex < 0) {
@@ -51955,7 +52799,7 @@ var require_lodash = __commonJS({
     function isArguments(value) {
       return isArrayLikeObject(value) && hasOwnProperty.call(value, "callee") && (!propertyIsEnumerable.call(value, "callee") || objectToString.call(value) == argsTag);
     }
-    var isArray = Array.isArray;
+    var isArray2 = Array.isArray;
     function isArrayLike(value) {
       return value != null && isLength(value.length) && !isFunction(value);
     }
@@ -51977,7 +52821,7 @@ var require_lodash = __commonJS({
       return !!value && typeof value == "object";
     }
     function isString(value) {
-      return typeof value == "string" || !isArray(value) && isObjectLike(value) && objectToString.call(value) == stringTag;
+      return typeof value == "string" || !isArray2(value) && isObjectLike(value) && objectToString.call(value) == stringTag;
     }
     function isSymbol(value) {
       return typeof value == "symbol" || isObjectLike(value) && objectToString.call(value) == symbolTag;
@@ -52018,7 +52862,7 @@ var require_lodash = __commonJS({
     function keys(object) {
       return isArrayLike(object) ? arrayLikeKeys(object) : baseKeys(object);
     }
-    function values(object) {
+    function values2(object) {
       return object ? baseValues(object, keys(object)) : [];
     }
     module.exports = includes;
@@ -52171,12 +53015,12 @@ var require_lodash6 = __commonJS({
     var stringTag = "[object String]";
     var objectProto = Object.prototype;
     var objectToString = objectProto.toString;
-    var isArray = Array.isArray;
+    var isArray2 = Array.isArray;
     function isObjectLike(value) {
       return !!value && typeof value == "object";
     }
     function isString(value) {
-      return typeof value == "string" || !isArray(value) && isObjectLike(value) && objectToString.call(value) == stringTag;
+      return typeof value == "string" || !isArray2(value) && isObjectLike(value) && objectToString.call(value) == stringTag;
     }
     module.exports = isString;
   }
@@ -52403,8 +53247,8 @@ var require_sign = __commonJS({
           payload = Object.assign({}, payload);
         }
       } else {
-        const invalid_options = options_for_objects.filter(function(opt) {
-          return typeof options[opt] !== "undefined";
+        const invalid_options = options_for_objects.filter(function(opt2) {
+          return typeof options[opt2] !== "undefined";
         });
         if (invalid_options.length > 0) {
           return failure(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
@@ -56122,7 +56966,7 @@ function publicToMsal(account) {
   };
 }
 function msalToPublic(clientId, account) {
-  const record = {
+  const record2 = {
     authority: account.environment ?? DefaultAuthority,
     homeAccountId: account.homeAccountId,
     tenantId: account.tenantId || DefaultTenantId,
@@ -56130,10 +56974,10 @@ function msalToPublic(clientId, account) {
     clientId,
     version: LatestAuthenticationRecordVersion
   };
-  return record;
+  return record2;
 }
-function serializeAuthenticationRecord(record) {
-  return JSON.stringify(record);
+function serializeAuthenticationRecord(record2) {
+  return JSON.stringify(record2);
 }
 function deserializeAuthenticationRecord(serializedRecord) {
   const parsed = JSON.parse(serializedRecord);
@@ -56442,7 +57286,7 @@ function shouldDeserializeResponse(parsedResponse) {
   return result;
 }
 async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options, parseXML) {
-  const parsedResponse = await parse(jsonContentTypes, xmlContentTypes, response, options, parseXML);
+  const parsedResponse = await parse2(jsonContentTypes, xmlContentTypes, response, options, parseXML);
   if (!shouldDeserializeResponse(parsedResponse)) {
     return parsedResponse;
   }
@@ -56543,7 +57387,7 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   return { error: error2, shouldReturnResponse: false };
 }
-async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
+async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
     const text = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
@@ -61248,11 +62092,11 @@ function toFinding(rule50, v, severity) {
   if (template === void 0) throw new RuleError(rule50.meta.id, new Error(`unknown message id '${v.messageId}'`));
   return { rule: rule50.meta.id, severity, target: printable(v.target, 600), message: formatMessage(template, v.data), location: v.location, waived: false };
 }
-function runRules(model, rules11, pack, record) {
+function runRules(model, rules11, pack, record2) {
   const findings = [];
   for (const rule50 of rules11) {
     const setting = pack.rules.get(rule50.meta.id);
-    const status = (s) => record?.set(rule50.meta.id, s);
+    const status = (s) => record2?.set(rule50.meta.id, s);
     if (setting === "off") {
       status("off");
       continue;
@@ -61681,10 +62525,10 @@ function readSubtrees(buf, t, acc) {
   const items = children(buf, t);
   if (items.length === 0) throw new DerError("empty GeneralSubtrees");
   for (const subtree of items) {
-    const [base, ...rest] = children(buf, expectTag(subtree, Tag.SEQUENCE, "GeneralSubtree"));
-    if (!base) throw new DerError("GeneralSubtree without base");
+    const [base2, ...rest] = children(buf, expectTag(subtree, Tag.SEQUENCE, "GeneralSubtree"));
+    if (!base2) throw new DerError("GeneralSubtree without base");
     if (rest.length > 0) acc.minMax = true;
-    out.push(readGeneralName(buf, base));
+    out.push(readGeneralName(buf, base2));
   }
   return out;
 }
@@ -62112,24 +62956,24 @@ function isBase64Line(line) {
 }
 var CERT_LABELS = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes("-----BEGIN ");
-function decodeCertificates(data, fileName, parse3 = parseCertificate) {
+function decodeCertificates(data, fileName, parse4 = parseCertificate) {
   const out = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
   if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
     out.problems.push("PKCS#12 bundle: it carries a private key and is not read");
     return { ...out, pkcs12: true };
   }
-  if (looksLikePem(data)) decodePem(data, out, parse3);
-  else decodeDer(data, out, parse3);
+  if (looksLikePem(data)) decodePem(data, out, parse4);
+  else decodeDer(data, out, parse4);
   if (out.certs.length === 0 && out.problems.length === 0) out.problems.push("no certificate found in the file");
   return out;
 }
-function decodePem(data, out, parse3) {
+function decodePem(data, out, parse4) {
   const blocks = wellFormedBlocks(data);
   if (blocks) {
-    for (const b of blocks) classifyBlock("CERTIFICATE", Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString("latin1"), "base64"), b.line, out, parse3);
+    for (const b of blocks) classifyBlock("CERTIFICATE", Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString("latin1"), "base64"), b.line, out, parse4);
     return;
   }
-  decodePemLines(data, out, parse3);
+  decodePemLines(data, out, parse4);
 }
 var BEGIN_CERT = Buffer.from("-----BEGIN CERTIFICATE-----");
 var END_CERT = Buffer.from("-----END CERTIFICATE-----");
@@ -62180,7 +63024,7 @@ function wellFormedBlocks(data) {
   }
   return blocks.length > 0 ? blocks : void 0;
 }
-function decodePemLines(data, out, parse3) {
+function decodePemLines(data, out, parse4) {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
   const lines = text.split("\n");
   let label;
@@ -62226,12 +63070,12 @@ function decodePemLines(data, out, parse3) {
       out.problems.push(`more than ${LIMITS.maxBlocksPerFile} PEM blocks`);
       return;
     }
-    classifyBlock(label, Buffer.from(body.join(""), "base64"), startLine, out, parse3);
+    classifyBlock(label, Buffer.from(body.join(""), "base64"), startLine, out, parse4);
     label = void 0;
   }
   if (label !== void 0) out.problems.push(`line ${startLine}: BEGIN ${label} is never closed`);
 }
-function classifyBlock(label, der, line, out, parse3) {
+function classifyBlock(label, der, line, out, parse4) {
   if (label.includes("PRIVATE KEY")) {
     out.privateKeys.push(label);
     return;
@@ -62249,7 +63093,7 @@ function classifyBlock(label, der, line, out, parse3) {
   }
   if (CERT_LABELS.has(label)) {
     try {
-      out.certs.push(parse3(der));
+      out.certs.push(parse4(der));
     } catch (err) {
       if (!(err instanceof CertificateParseError)) throw err;
       out.problems.push(`line ${line}: certificate cannot be parsed (${err.message})`);
@@ -62260,14 +63104,14 @@ function classifyBlock(label, der, line, out, parse3) {
     out.problems.push(`line ${line}: ${label} blocks are not supported; convert them to plain CERTIFICATE blocks`);
   }
 }
-function decodeDer(data, out, parse3) {
+function decodeDer(data, out, parse4) {
   const key = privateKeyKind(data);
   if (key) {
     out.privateKeys.push(`${key} (DER)`);
     return;
   }
   try {
-    out.certs.push(parse3(data));
+    out.certs.push(parse4(data));
   } catch (err) {
     if (!(err instanceof CertificateParseError)) throw err;
     out.problems.push(`not PEM, and not a DER certificate (${err.message})`);
@@ -62404,9 +63248,9 @@ var SignaturePrefetch = class {
     const started = this.#started.get(cert) ?? 0;
     if (started >= MAX_CANDIDATES || !couldIssue(candidate, cert)) return;
     this.#started.set(cert, started + 1);
-    const check2 = cert.signatureCheck(candidate);
-    if (!check2) return;
-    this.#queue.push({ cert, issuer: candidate, check: check2 });
+    const check3 = cert.signatureCheck(candidate);
+    if (!check3) return;
+    this.#queue.push({ cert, issuer: candidate, check: check3 });
     if (this.#queue.length >= this.#batch) this.#flush();
   }
   #flush() {
@@ -62452,22 +63296,22 @@ var Verifier = class {
     if (this.#gone || !this.#worker) return;
     const newKeys = [];
     let size = 0;
-    for (const { check: check2 } of jobs) size += check2.tbs.byteLength + check2.signature.byteLength;
+    for (const { check: check3 } of jobs) size += check3.tbs.byteLength + check3.signature.byteLength;
     const data = new Uint8Array(size);
     const index = new Int32Array(jobs.length * 6);
     let at = 0;
-    jobs.forEach(({ issuer, check: check2 }, j) => {
+    jobs.forEach(({ issuer, check: check3 }, j) => {
       let keyId = this.#keyIds.get(issuer);
       if (keyId === void 0) {
         this.#keyIds.set(issuer, keyId = this.#keyIds.size);
-        newKeys.push([keyId, new Uint8Array(check2.spki).buffer]);
+        newKeys.push([keyId, new Uint8Array(check3.spki).buffer]);
       }
-      let hash = check2.hash === null ? -1 : this.#hashes.indexOf(check2.hash);
-      if (hash === -1 && check2.hash !== null) hash = this.#hashes.push(check2.hash) - 1;
-      data.set(check2.tbs, at);
-      data.set(check2.signature, at + check2.tbs.byteLength);
-      index.set([at, check2.tbs.byteLength, at + check2.tbs.byteLength, check2.signature.byteLength, keyId, hash], 6 * j);
-      at += check2.tbs.byteLength + check2.signature.byteLength;
+      let hash = check3.hash === null ? -1 : this.#hashes.indexOf(check3.hash);
+      if (hash === -1 && check3.hash !== null) hash = this.#hashes.push(check3.hash) - 1;
+      data.set(check3.tbs, at);
+      data.set(check3.signature, at + check3.tbs.byteLength);
+      index.set([at, check3.tbs.byteLength, at + check3.tbs.byteLength, check3.signature.byteLength, keyId, hash], 6 * j);
+      at += check3.tbs.byteLength + check3.signature.byteLength;
     });
     const id = this.#next++;
     const done = new Promise((resolve2) => this.#pending.set(id, { jobs, resolve: resolve2 }));
@@ -62983,8 +63827,8 @@ function describeIoError(err) {
 function parseSourceDocument(bytes2, file) {
   const text = decodeText(bytes2, file, LIMITS.maxConfigFileBytes);
   const plain = parsePlainYaml(text);
-  if (plain && plain.data !== null && plain.data !== void 0) return plainDocument(plain, file);
-  return parseYamlText(text, file);
+  if (plain && plain.data !== null && plain.data !== void 0) return { ...plainDocument(plain, file), text };
+  return { ...parseYamlText(text, file), text };
 }
 function parseYamlText(text, file) {
   const docs = parseYamlTextDocuments(text, file);
@@ -63188,7 +64032,7 @@ __export(validators_generated_exports, {
 var rt0 = __toESM(require_ucs2length(), 1);
 var ajvRuntime0 = { default: typeof rt0.default === "function" ? rt0.default : rt0.default.default };
 var topology = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "trustBundles": { "type": "array", "items": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cas": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "regions": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "brokers": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "description": { "type": "string" } } } }, "gateways": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "upstreams": { "type": "array", "items": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "clientCert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } } } } }, "description": { "type": "string" } } } }, "description": { "type": "string" } } } }, "globalLoadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "clients": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "connectsTo": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "description": { "type": "string" } } } } }, "$defs": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/topology.schema.json", "title": "rc-policy topology (rc-topology.yaml)", "description": "Regions, brokers, layer-4 load balancers, gateways, CAs, trust bundles and clients of an mTLS estate, and where each certificate lives.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Topology" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 253 }, "description": { "type": "string" }, "labels": { "type": "object", "additionalProperties": { "type": "string" } } } }, "policy": { "type": "object", "additionalProperties": false, "properties": { "pack": { "type": "string", "minLength": 1, "description": "A built-in pack name (rc-default, lb-tls-offload) or a path to a pack file." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "waivers": { "type": "string", "minLength": 1, "description": "Path to a waivers file." } } }, "cas": { "type": "array", "items": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "trustBundles": { "type": "array", "items": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cas": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "regions": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "brokers": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "issuer": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "description": { "type": "string" } } } }, "gateways": { "type": "array", "items": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } } }, "upstreams": { "type": "array", "items": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "clientCert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } } } } }, "description": { "type": "string" } } } }, "description": { "type": "string" } } } }, "globalLoadBalancers": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" } } }, "listeners": { "type": "array", "items": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "type": "integer", "minimum": 1, "maximum": 65535 } } } }, "backends": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "certificate": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "description": { "type": "string" } } } }, "clients": { "type": "array", "items": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "cert": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVault": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } } } }, "trustBundle": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "connectsTo": { "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" } }, "description": { "type": "string" } } } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "id": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "x-hint": "an id: letters, digits, '.', '_' and '-', starting with a letter or digit" }, "ids": { "type": "array", "items": { "$ref": "#/$defs/id" } }, "fqdn": { "type": "string", "maxLength": 253, "pattern": "^(?=[^.])([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "x-hint": "a DNS name such as broker-us-1.company.com (no wildcard, no scheme, no port)" }, "port": { "type": "integer", "minimum": 1, "maximum": 65535 }, "address": { "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9:._%-]+$", "x-hint": "an IP address or host name" }, "path": { "type": "string", "minLength": 1, "maxLength": 4096 }, "keyVaultCertificate": { "type": "object", "required": ["certificate"], "additionalProperties": false, "properties": { "certificate": { "type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$", "x-hint": "a Key Vault certificate name (letters, digits and '-')" }, "vault": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "version": { "type": "string", "pattern": "^[0-9A-Za-z]{1,64}$", "x-hint": "a Key Vault certificate version id" } } }, "certSource": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a certificate source: file and/or keyVault", "properties": { "file": { "$ref": "#/$defs/path" }, "keyVault": { "$ref": "#/$defs/keyVaultCertificate" } } }, "ca": { "type": "object", "required": ["id", "cert"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "trustBundle": { "type": "object", "required": ["id", "cas"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "cas": { "$ref": "#/$defs/ids" }, "file": { "$ref": "#/$defs/path" }, "configMap": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "$ref": "#/$defs/path" }, "key": { "type": "string", "minLength": 1, "default": "ca.crt" } } }, "description": { "type": "string" } } }, "rollover": { "type": "object", "required": ["from", "to", "phase"], "additionalProperties": false, "properties": { "from": { "$ref": "#/$defs/id" }, "to": { "$ref": "#/$defs/id" }, "phase": { "enum": ["trust-both", "issue-new", "retire-old"] } } }, "listener": { "type": "object", "required": ["port", "protocol"], "additionalProperties": false, "properties": { "port": { "$ref": "#/$defs/port" }, "protocol": { "enum": ["tcp", "udp", "tls", "http", "https"] }, "backendPort": { "$ref": "#/$defs/port" } } }, "loadBalancer": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "frontend": { "type": "object", "additionalProperties": false, "properties": { "fqdn": { "$ref": "#/$defs/fqdn" }, "address": { "$ref": "#/$defs/address" } } }, "listeners": { "type": "array", "items": { "$ref": "#/$defs/listener" } }, "backends": { "$ref": "#/$defs/ids" }, "certificate": { "$ref": "#/$defs/certSource" }, "description": { "type": "string" } } }, "clientAuth": { "type": "object", "additionalProperties": false, "properties": { "required": { "type": "boolean" }, "trustBundle": { "$ref": "#/$defs/id" } } }, "broker": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "issuer": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "description": { "type": "string" } } }, "upstream": { "type": "object", "required": ["to", "tls"], "additionalProperties": false, "properties": { "to": { "$ref": "#/$defs/id" }, "tls": { "enum": ["reencrypt", "passthrough", "none"] }, "trustBundle": { "$ref": "#/$defs/id" }, "clientCert": { "$ref": "#/$defs/certSource" } } }, "gateway": { "type": "object", "required": ["id", "fqdn"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "type": { "type": "string" }, "fqdn": { "$ref": "#/$defs/fqdn" }, "port": { "$ref": "#/$defs/port" }, "address": { "$ref": "#/$defs/address" }, "cert": { "$ref": "#/$defs/certSource" }, "clientAuth": { "$ref": "#/$defs/clientAuth" }, "upstreams": { "type": "array", "items": { "$ref": "#/$defs/upstream" } }, "description": { "type": "string" } } }, "region": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "keyVault": { "type": "object", "minProperties": 1, "additionalProperties": false, "x-hint": "a Key Vault: { name: kv-us } or { url: https://kv-us.vault.azure.net }", "properties": { "name": { "type": "string", "pattern": "^[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z]$", "x-hint": "a Key Vault name (3-24 letters, digits and '-')" }, "url": { "type": "string", "pattern": "^https://[A-Za-z][0-9A-Za-z-]{1,22}[0-9A-Za-z](\\.[A-Za-z0-9-]+)+/?$", "x-hint": "a Key Vault URL such as https://kv-us.vault.azure.net" } } }, "loadBalancers": { "type": "array", "items": { "$ref": "#/$defs/loadBalancer" } }, "brokers": { "type": "array", "items": { "$ref": "#/$defs/broker" } }, "gateways": { "type": "array", "items": { "$ref": "#/$defs/gateway" } }, "description": { "type": "string" } } }, "client": { "type": "object", "required": ["id"], "additionalProperties": false, "properties": { "id": { "$ref": "#/$defs/id" }, "role": { "enum": ["controller", "target", "other"] }, "region": { "$ref": "#/$defs/id" }, "cert": { "$ref": "#/$defs/certSource" }, "trustBundle": { "$ref": "#/$defs/id" }, "connectsTo": { "$ref": "#/$defs/ids" }, "description": { "type": "string" } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = ajvRuntime0.default;
 var pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$", "u");
@@ -66991,8 +67835,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var policy = validate21;
-var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z]+/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } } }, "$defs": { "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
-var pattern57 = new RegExp("^[a-z]+/[a-z0-9-]+$", "u");
+var schema32 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/policy.schema.json", "title": "rc-policy policy pack", "description": "Data, not code: which rules run, at what severity, with which parameters.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "PolicyPack" }, "metadata": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "description": { "type": "string" } } }, "extends": { "type": ["string", "null"], "minLength": 1, "description": "A built-in pack name or a path (relative to this file) whose params and rules this pack starts from." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } }, "rules": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9-]*/[a-z0-9-]+$" }, "additionalProperties": { "enum": ["error", "warning", "info", "off"] } }, "customRules": { "type": "array", "maxItems": 200, "description": "Rules of your own: CEL expressions over the model (docs/custom-rules.md). Data, not code: nothing from the repository runs.", "items": { "type": "object", "required": ["id", "title", "severity", "on", "validations"], "additionalProperties": false, "properties": { "id": { "type": "string", "pattern": "^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$", "maxLength": 100, "description": "<namespace>/<name>; the namespaces of rc-policy's built-in rule families are reserved." }, "title": { "type": "string", "minLength": 1, "maxLength": 200 }, "description": { "type": "string", "maxLength": 2e3, "description": "Why the rule exists (rc-policy explain, SARIF)." }, "severity": { "enum": ["error", "warning", "info"] }, "on": { "enum": ["broker", "client", "gateway", "lb", "ca", "region", "pair", "certificate"] }, "remedy": { "type": "string", "maxLength": 1e3 }, "matchConditions": { "type": "array", "maxItems": 20, "items": { "type": "object", "required": ["expression"], "additionalProperties": false, "properties": { "expression": { "type": "string", "minLength": 1, "description": "A CEL expression (docs/custom-rules.md)." } } } }, "validations": { "type": "array", "minItems": 1, "maxItems": 20, "items": { "type": "object", "required": ["expression"], "additionalProperties": false, "properties": { "expression": { "type": "string", "minLength": 1, "description": "A CEL expression (docs/custom-rules.md)." }, "message": { "type": "string", "minLength": 1, "maxLength": 500 }, "messageExpression": { "type": "string", "minLength": 1, "description": "A CEL expression (docs/custom-rules.md)." } } } } } } } }, "$defs": { "cel": { "type": "string", "minLength": 1, "description": "A CEL expression (docs/custom-rules.md)." }, "params": { "type": "object", "additionalProperties": false, "properties": { "renewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Leaf expiry warning window (days)." }, "caRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "Intermediate/root expiry warning window (days)." }, "rootRenewBeforeDays": { "type": "integer", "minimum": 0, "maximum": 7300, "description": "Root expiry warning window when no rollover is declared (days)." }, "minRsaBits": { "type": "integer", "minimum": 1024, "maximum": 16384 }, "allowedCurves": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": ["P-256", "P-384", "P-521"] } }, "maxLeafValidityDays": { "type": "integer", "minimum": 1, "maximum": 36500 } } } } };
+var pattern57 = new RegExp("^[a-z][a-z0-9-]*/[a-z0-9-]+$", "u");
+var pattern58 = new RegExp("^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$", "u");
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -67033,7 +67878,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "extends" || key0 === "params" || key0 === "rules")) {
+      if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "extends" || key0 === "params" || key0 === "rules" || key0 === "customRules")) {
         const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
         if (vErrors === null) {
           vErrors = [err3];
@@ -67406,7 +68251,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs32 = errors;
           if (typeof key3 === "string") {
             if (!pattern57.test(key3)) {
-              const err35 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema32.properties.rules.propertyNames, data: key3, propertyName: key3 };
+              const err35 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9-]*/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z][a-z0-9-]*/[a-z0-9-]+$"', schema: "^[a-z][a-z0-9-]*/[a-z0-9-]+$", parentSchema: schema32.properties.rules.propertyNames, data: key3, propertyName: key3 };
               if (vErrors === null) {
                 vErrors = [err35];
               } else {
@@ -67448,12 +68293,452 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.customRules !== void 0) {
+      let data16 = data.customRules;
+      if (Array.isArray(data16)) {
+        if (data16.length > 200) {
+          const err39 = { instancePath: instancePath + "/customRules", schemaPath: "#/properties/customRules/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema32.properties.customRules, data: data16 };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+        const len1 = data16.length;
+        for (let i2 = 0; i2 < len1; i2++) {
+          let data17 = data16[i2];
+          if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+            if (data17.id === void 0) {
+              const err40 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema32.properties.customRules.items.required, parentSchema: schema32.properties.customRules.items, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+            if (data17.title === void 0) {
+              const err41 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/required", keyword: "required", params: { missingProperty: "title" }, message: "must have required property 'title'", schema: schema32.properties.customRules.items.required, parentSchema: schema32.properties.customRules.items, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            if (data17.severity === void 0) {
+              const err42 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/required", keyword: "required", params: { missingProperty: "severity" }, message: "must have required property 'severity'", schema: schema32.properties.customRules.items.required, parentSchema: schema32.properties.customRules.items, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (data17.on === void 0) {
+              const err43 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/required", keyword: "required", params: { missingProperty: "on" }, message: "must have required property 'on'", schema: schema32.properties.customRules.items.required, parentSchema: schema32.properties.customRules.items, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            if (data17.validations === void 0) {
+              const err44 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/required", keyword: "required", params: { missingProperty: "validations" }, message: "must have required property 'validations'", schema: schema32.properties.customRules.items.required, parentSchema: schema32.properties.customRules.items, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+            for (const key5 in data17) {
+              if (!(key5 === "id" || key5 === "title" || key5 === "description" || key5 === "severity" || key5 === "on" || key5 === "remedy" || key5 === "matchConditions" || key5 === "validations")) {
+                const err45 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.customRules.items, data: data17 };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+            if (data17.id !== void 0) {
+              let data18 = data17.id;
+              if (typeof data18 === "string") {
+                if (func2(data18) > 100) {
+                  const err46 = { instancePath: instancePath + "/customRules/" + i2 + "/id", schemaPath: "#/properties/customRules/items/properties/id/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema32.properties.customRules.items.properties.id, data: data18 };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                if (!pattern58.test(data18)) {
+                  const err47 = { instancePath: instancePath + "/customRules/" + i2 + "/id", schemaPath: "#/properties/customRules/items/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$" }, message: 'must match pattern "^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"', schema: "^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$", parentSchema: schema32.properties.customRules.items.properties.id, data: data18 };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/customRules/" + i2 + "/id", schemaPath: "#/properties/customRules/items/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.id.type, parentSchema: schema32.properties.customRules.items.properties.id, data: data18 };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+            if (data17.title !== void 0) {
+              let data19 = data17.title;
+              if (typeof data19 === "string") {
+                if (func2(data19) > 200) {
+                  const err49 = { instancePath: instancePath + "/customRules/" + i2 + "/title", schemaPath: "#/properties/customRules/items/properties/title/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters", schema: 200, parentSchema: schema32.properties.customRules.items.properties.title, data: data19 };
+                  if (vErrors === null) {
+                    vErrors = [err49];
+                  } else {
+                    vErrors.push(err49);
+                  }
+                  errors++;
+                }
+                if (func2(data19) < 1) {
+                  const err50 = { instancePath: instancePath + "/customRules/" + i2 + "/title", schemaPath: "#/properties/customRules/items/properties/title/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.customRules.items.properties.title, data: data19 };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                }
+              } else {
+                const err51 = { instancePath: instancePath + "/customRules/" + i2 + "/title", schemaPath: "#/properties/customRules/items/properties/title/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.title.type, parentSchema: schema32.properties.customRules.items.properties.title, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err51];
+                } else {
+                  vErrors.push(err51);
+                }
+                errors++;
+              }
+            }
+            if (data17.description !== void 0) {
+              let data20 = data17.description;
+              if (typeof data20 === "string") {
+                if (func2(data20) > 2e3) {
+                  const err52 = { instancePath: instancePath + "/customRules/" + i2 + "/description", schemaPath: "#/properties/customRules/items/properties/description/maxLength", keyword: "maxLength", params: { limit: 2e3 }, message: "must NOT have more than 2000 characters", schema: 2e3, parentSchema: schema32.properties.customRules.items.properties.description, data: data20 };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+              } else {
+                const err53 = { instancePath: instancePath + "/customRules/" + i2 + "/description", schemaPath: "#/properties/customRules/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.description.type, parentSchema: schema32.properties.customRules.items.properties.description, data: data20 };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
+                }
+                errors++;
+              }
+            }
+            if (data17.severity !== void 0) {
+              let data21 = data17.severity;
+              if (!(data21 === "error" || data21 === "warning" || data21 === "info")) {
+                const err54 = { instancePath: instancePath + "/customRules/" + i2 + "/severity", schemaPath: "#/properties/customRules/items/properties/severity/enum", keyword: "enum", params: { allowedValues: schema32.properties.customRules.items.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.customRules.items.properties.severity.enum, parentSchema: schema32.properties.customRules.items.properties.severity, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+            }
+            if (data17.on !== void 0) {
+              let data22 = data17.on;
+              if (!(data22 === "broker" || data22 === "client" || data22 === "gateway" || data22 === "lb" || data22 === "ca" || data22 === "region" || data22 === "pair" || data22 === "certificate")) {
+                const err55 = { instancePath: instancePath + "/customRules/" + i2 + "/on", schemaPath: "#/properties/customRules/items/properties/on/enum", keyword: "enum", params: { allowedValues: schema32.properties.customRules.items.properties.on.enum }, message: "must be equal to one of the allowed values", schema: schema32.properties.customRules.items.properties.on.enum, parentSchema: schema32.properties.customRules.items.properties.on, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+            if (data17.remedy !== void 0) {
+              let data23 = data17.remedy;
+              if (typeof data23 === "string") {
+                if (func2(data23) > 1e3) {
+                  const err56 = { instancePath: instancePath + "/customRules/" + i2 + "/remedy", schemaPath: "#/properties/customRules/items/properties/remedy/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema32.properties.customRules.items.properties.remedy, data: data23 };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+              } else {
+                const err57 = { instancePath: instancePath + "/customRules/" + i2 + "/remedy", schemaPath: "#/properties/customRules/items/properties/remedy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.remedy.type, parentSchema: schema32.properties.customRules.items.properties.remedy, data: data23 };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+            }
+            if (data17.matchConditions !== void 0) {
+              let data24 = data17.matchConditions;
+              if (Array.isArray(data24)) {
+                if (data24.length > 20) {
+                  const err58 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions", schemaPath: "#/properties/customRules/items/properties/matchConditions/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema32.properties.customRules.items.properties.matchConditions, data: data24 };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+                const len2 = data24.length;
+                for (let i3 = 0; i3 < len2; i3++) {
+                  let data25 = data24[i3];
+                  if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+                    if (data25.expression === void 0) {
+                      const err59 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions/" + i3, schemaPath: "#/properties/customRules/items/properties/matchConditions/items/required", keyword: "required", params: { missingProperty: "expression" }, message: "must have required property 'expression'", schema: schema32.properties.customRules.items.properties.matchConditions.items.required, parentSchema: schema32.properties.customRules.items.properties.matchConditions.items, data: data25 };
+                      if (vErrors === null) {
+                        vErrors = [err59];
+                      } else {
+                        vErrors.push(err59);
+                      }
+                      errors++;
+                    }
+                    for (const key6 in data25) {
+                      if (!(key6 === "expression")) {
+                        const err60 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions/" + i3, schemaPath: "#/properties/customRules/items/properties/matchConditions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.customRules.items.properties.matchConditions.items, data: data25 };
+                        if (vErrors === null) {
+                          vErrors = [err60];
+                        } else {
+                          vErrors.push(err60);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data25.expression !== void 0) {
+                      let data26 = data25.expression;
+                      if (typeof data26 === "string") {
+                        if (func2(data26) < 1) {
+                          const err61 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions/" + i3 + "/expression", schemaPath: "#/properties/customRules/items/properties/matchConditions/items/properties/expression/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.customRules.items.properties.matchConditions.items.properties.expression, data: data26 };
+                          if (vErrors === null) {
+                            vErrors = [err61];
+                          } else {
+                            vErrors.push(err61);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err62 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions/" + i3 + "/expression", schemaPath: "#/properties/customRules/items/properties/matchConditions/items/properties/expression/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.matchConditions.items.properties.expression.type, parentSchema: schema32.properties.customRules.items.properties.matchConditions.items.properties.expression, data: data26 };
+                        if (vErrors === null) {
+                          vErrors = [err62];
+                        } else {
+                          vErrors.push(err62);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err63 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions/" + i3, schemaPath: "#/properties/customRules/items/properties/matchConditions/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.customRules.items.properties.matchConditions.items.type, parentSchema: schema32.properties.customRules.items.properties.matchConditions.items, data: data25 };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err64 = { instancePath: instancePath + "/customRules/" + i2 + "/matchConditions", schemaPath: "#/properties/customRules/items/properties/matchConditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.customRules.items.properties.matchConditions.type, parentSchema: schema32.properties.customRules.items.properties.matchConditions, data: data24 };
+                if (vErrors === null) {
+                  vErrors = [err64];
+                } else {
+                  vErrors.push(err64);
+                }
+                errors++;
+              }
+            }
+            if (data17.validations !== void 0) {
+              let data27 = data17.validations;
+              if (Array.isArray(data27)) {
+                if (data27.length > 20) {
+                  const err65 = { instancePath: instancePath + "/customRules/" + i2 + "/validations", schemaPath: "#/properties/customRules/items/properties/validations/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema32.properties.customRules.items.properties.validations, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                if (data27.length < 1) {
+                  const err66 = { instancePath: instancePath + "/customRules/" + i2 + "/validations", schemaPath: "#/properties/customRules/items/properties/validations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32.properties.customRules.items.properties.validations, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
+                const len3 = data27.length;
+                for (let i4 = 0; i4 < len3; i4++) {
+                  let data28 = data27[i4];
+                  if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+                    if (data28.expression === void 0) {
+                      const err67 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4, schemaPath: "#/properties/customRules/items/properties/validations/items/required", keyword: "required", params: { missingProperty: "expression" }, message: "must have required property 'expression'", schema: schema32.properties.customRules.items.properties.validations.items.required, parentSchema: schema32.properties.customRules.items.properties.validations.items, data: data28 };
+                      if (vErrors === null) {
+                        vErrors = [err67];
+                      } else {
+                        vErrors.push(err67);
+                      }
+                      errors++;
+                    }
+                    for (const key7 in data28) {
+                      if (!(key7 === "expression" || key7 === "message" || key7 === "messageExpression")) {
+                        const err68 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4, schemaPath: "#/properties/customRules/items/properties/validations/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.customRules.items.properties.validations.items, data: data28 };
+                        if (vErrors === null) {
+                          vErrors = [err68];
+                        } else {
+                          vErrors.push(err68);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data28.expression !== void 0) {
+                      let data29 = data28.expression;
+                      if (typeof data29 === "string") {
+                        if (func2(data29) < 1) {
+                          const err69 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/expression", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/expression/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.expression, data: data29 };
+                          if (vErrors === null) {
+                            vErrors = [err69];
+                          } else {
+                            vErrors.push(err69);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err70 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/expression", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/expression/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.validations.items.properties.expression.type, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.expression, data: data29 };
+                        if (vErrors === null) {
+                          vErrors = [err70];
+                        } else {
+                          vErrors.push(err70);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data28.message !== void 0) {
+                      let data30 = data28.message;
+                      if (typeof data30 === "string") {
+                        if (func2(data30) > 500) {
+                          const err71 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/message", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/message/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.message, data: data30 };
+                          if (vErrors === null) {
+                            vErrors = [err71];
+                          } else {
+                            vErrors.push(err71);
+                          }
+                          errors++;
+                        }
+                        if (func2(data30) < 1) {
+                          const err72 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/message", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/message/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.message, data: data30 };
+                          if (vErrors === null) {
+                            vErrors = [err72];
+                          } else {
+                            vErrors.push(err72);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err73 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/message", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.validations.items.properties.message.type, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.message, data: data30 };
+                        if (vErrors === null) {
+                          vErrors = [err73];
+                        } else {
+                          vErrors.push(err73);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data28.messageExpression !== void 0) {
+                      let data31 = data28.messageExpression;
+                      if (typeof data31 === "string") {
+                        if (func2(data31) < 1) {
+                          const err74 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/messageExpression", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/messageExpression/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.messageExpression, data: data31 };
+                          if (vErrors === null) {
+                            vErrors = [err74];
+                          } else {
+                            vErrors.push(err74);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err75 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4 + "/messageExpression", schemaPath: "#/properties/customRules/items/properties/validations/items/properties/messageExpression/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.customRules.items.properties.validations.items.properties.messageExpression.type, parentSchema: schema32.properties.customRules.items.properties.validations.items.properties.messageExpression, data: data31 };
+                        if (vErrors === null) {
+                          vErrors = [err75];
+                        } else {
+                          vErrors.push(err75);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err76 = { instancePath: instancePath + "/customRules/" + i2 + "/validations/" + i4, schemaPath: "#/properties/customRules/items/properties/validations/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.customRules.items.properties.validations.items.type, parentSchema: schema32.properties.customRules.items.properties.validations.items, data: data28 };
+                    if (vErrors === null) {
+                      vErrors = [err76];
+                    } else {
+                      vErrors.push(err76);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err77 = { instancePath: instancePath + "/customRules/" + i2 + "/validations", schemaPath: "#/properties/customRules/items/properties/validations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.customRules.items.properties.validations.type, parentSchema: schema32.properties.customRules.items.properties.validations, data: data27 };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err78 = { instancePath: instancePath + "/customRules/" + i2, schemaPath: "#/properties/customRules/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.customRules.items.type, parentSchema: schema32.properties.customRules.items, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err79 = { instancePath: instancePath + "/customRules", schemaPath: "#/properties/customRules/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.customRules.type, parentSchema: schema32.properties.customRules, data: data16 };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err80 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err39];
+      vErrors = [err80];
     } else {
-      vErrors.push(err39);
+      vErrors.push(err80);
     }
     errors++;
   }
@@ -67462,8 +68747,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var waivers = validate22;
-var schema33 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://rc-policy.dev/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
-var pattern59 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+var schema33 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/waivers.schema.json", "title": "rc-policy waivers", "description": "Accepted exceptions: each one names a rule and a target, says why, and expires.", "type": "object", "required": ["apiVersion", "kind", "waivers"], "additionalProperties": false, "properties": { "apiVersion": { "const": "rc-policy/v1" }, "kind": { "const": "Waivers" }, "waivers": { "type": "array", "items": { "type": "object", "required": ["rule", "target", "reason", "expires"], "additionalProperties": false, "properties": { "rule": { "type": "string", "pattern": "^[a-z]+/[a-z0-9-]+$" }, "target": { "type": "string", "minLength": 1 }, "reason": { "type": "string", "minLength": 10, "x-hint": "a reason of at least 10 characters" }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "x-hint": "a date: YYYY-MM-DD" }, "owner": { "type": "string", "minLength": 1 }, "ticket": { "type": "string", "minLength": 1 } } } } } };
+var pattern59 = new RegExp("^[a-z]+/[a-z0-9-]+$", "u");
+var pattern60 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -67595,7 +68881,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.rule !== void 0) {
               let data4 = data3.rule;
               if (typeof data4 === "string") {
-                if (!pattern57.test(data4)) {
+                if (!pattern59.test(data4)) {
                   const err11 = { instancePath: instancePath + "/waivers/" + i0 + "/rule", schemaPath: "#/properties/waivers/items/properties/rule/pattern", keyword: "pattern", params: { pattern: "^[a-z]+/[a-z0-9-]+$" }, message: 'must match pattern "^[a-z]+/[a-z0-9-]+$"', schema: "^[a-z]+/[a-z0-9-]+$", parentSchema: schema33.properties.waivers.items.properties.rule, data: data4 };
                   if (vErrors === null) {
                     vErrors = [err11];
@@ -67661,7 +68947,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.expires !== void 0) {
               let data7 = data3.expires;
               if (typeof data7 === "string") {
-                if (!pattern59.test(data7)) {
+                if (!pattern60.test(data7)) {
                   const err17 = { instancePath: instancePath + "/waivers/" + i0 + "/expires", schemaPath: "#/properties/waivers/items/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"', schema: "^\\d{4}-\\d{2}-\\d{2}$", parentSchema: schema33.properties.waivers.items.properties.expires, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err17];
@@ -67920,18 +69206,18 @@ function resolveTopology(doc, absolutePath) {
     if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
     return { required: raw?.required ?? required, trustBundle: raw?.trustBundle, location: loc(raw ? p : p.slice(0, -1)) };
   };
-  const base = (raw, p) => ({ id: raw.id, location: loc(p), path: p });
+  const base2 = (raw, p) => ({ id: raw.id, location: loc(p), path: p });
   const cas = (data.cas ?? []).map((raw, i) => {
     const p = ["cas", i];
     if (raw.issuer !== void 0) ref(raw.id, "issuer", raw.issuer, ["ca"], [...p, "issuer"]);
-    return { kind: "ca", ...base(raw, p), issuer: raw.issuer, cert: certSource(raw.cert, [...p, "cert"], void 0) };
+    return { kind: "ca", ...base2(raw, p), issuer: raw.issuer, cert: certSource(raw.cert, [...p, "cert"], void 0) };
   });
   const trustBundles = (data.trustBundles ?? []).map((raw, i) => {
     const p = ["trustBundles", i];
     refs(raw.id, "cas", raw.cas, ["ca"], [...p, "cas"]);
     return {
       kind: "trustBundle",
-      ...base(raw, p),
+      ...base2(raw, p),
       cas: raw.cas,
       ...raw.file !== void 0 && { file: fileRef(raw.file, [...p, "file"]) },
       ...raw.configMap && {
@@ -67953,7 +69239,7 @@ function resolveTopology(doc, absolutePath) {
     const vaultName = r.keyVault?.name ?? vaultNameFromUrl(r.keyVault?.url);
     regions.push({
       kind: "region",
-      ...base(r, rp),
+      ...base2(r, rp),
       ...vaultName !== void 0 && { keyVault: { name: vaultName, url: r.keyVault?.url } }
     });
     (r.loadBalancers ?? []).forEach((lb, i) => {
@@ -67961,7 +69247,7 @@ function resolveTopology(doc, absolutePath) {
       refs(lb.id, "backends", lb.backends, ["broker", "gateway"], [...p, "backends"]);
       loadBalancers.push({
         kind: "loadBalancer",
-        ...base(lb, p),
+        ...base2(lb, p),
         region: r.id,
         type: lb.type,
         frontend: lb.frontend,
@@ -67976,7 +69262,7 @@ function resolveTopology(doc, absolutePath) {
       if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, ["ca"], [...p, "issuer"]);
       brokers.push({
         kind: "broker",
-        ...base(b, p),
+        ...base2(b, p),
         region: r.id,
         fqdn: b.fqdn,
         port: b.port ?? 443,
@@ -68003,7 +69289,7 @@ function resolveTopology(doc, absolutePath) {
       });
       gateways.push({
         kind: "gateway",
-        ...base(g, p),
+        ...base2(g, p),
         region: r.id,
         type: g.type,
         fqdn: g.fqdn,
@@ -68020,7 +69306,7 @@ function resolveTopology(doc, absolutePath) {
     refs(lb.id, "backends", lb.backends, ["loadBalancer"], [...p, "backends"]);
     return {
       kind: "globalLoadBalancer",
-      ...base(lb, p),
+      ...base2(lb, p),
       type: lb.type,
       frontend: lb.frontend,
       listeners: listeners(lb.listeners, [...p, "listeners"]),
@@ -68038,7 +69324,7 @@ function resolveTopology(doc, absolutePath) {
     const vault = regions.find((r) => r.id === c.region)?.keyVault?.name;
     return {
       kind: "client",
-      ...base(c, p),
+      ...base2(c, p),
       role: c.role ?? "other",
       region: c.region,
       cert: certSource(c.cert, [...p, "cert"], vault),
@@ -68055,8 +69341,8 @@ function resolveTopology(doc, absolutePath) {
     rollover = { from: r.from, to: r.to, phase: r.phase, location: loc(["rollover"]) };
   }
   const byId = /* @__PURE__ */ new Map();
-  const objects = [...cas, ...trustBundles, ...regions, ...loadBalancers, ...globalLoadBalancers, ...brokers, ...gateways, ...clients];
-  for (const o of objects) {
+  const objects2 = [...cas, ...trustBundles, ...regions, ...loadBalancers, ...globalLoadBalancers, ...brokers, ...gateways, ...clients];
+  for (const o of objects2) {
     const list2 = byId.get(o.id);
     if (list2) list2.push(o);
     else byId.set(o.id, [o]);
@@ -68103,9 +69389,9 @@ var normalisedCwd;
 var DOT_SEGMENT = /(^|[\\/])\.\.?([\\/]|$)/;
 function displayPath(absolute, cwd = process.cwd()) {
   if (normalisedCwd?.[0] !== cwd) normalisedCwd = [cwd, path7.resolve(cwd)];
-  const base = normalisedCwd[1];
-  if (absolute.length > base.length + 1 && absolute.startsWith(base) && absolute[base.length] === path7.sep) {
-    const rest = absolute.slice(base.length + 1);
+  const base2 = normalisedCwd[1];
+  if (absolute.length > base2.length + 1 && absolute.startsWith(base2) && absolute[base2.length] === path7.sep) {
+    const rest = absolute.slice(base2.length + 1);
     if (!rest.startsWith("..") && !DOT_SEGMENT.test(rest)) return rest.split(path7.sep).join("/");
   }
   const rel = path7.relative(cwd, absolute);
@@ -68221,14 +69507,14 @@ var UNRESTRICTED = {
 var configMapKey = (absolute, key) => `${absolute}#${key}`;
 async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
-  const parse3 = certificatePool();
+  const parse4 = certificatePool();
   const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
   try {
-    for (const f of referencedFiles(topology2)) {
-      const display = displayPath(f.absolute, cwd);
-      const file = f.configMapKey === void 0 ? readCertFileSync(f.absolute, display, policy2, parse3) : readConfigMapSync(f.absolute, display, f.configMapKey, policy2);
-      files.set(f.key, file);
+    for (const f2 of referencedFiles(topology2)) {
+      const display = displayPath(f2.absolute, cwd);
+      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
+      files.set(f2.key, file);
       signatures.add(file.certs);
     }
     await signatures.settled();
@@ -68270,10 +69556,10 @@ function readReferenced(absolute, access2) {
     return { reason: describeIoError(err), missing: code2 === "ENOENT" || code2 === "ENOTDIR" };
   }
 }
-function readCertFileSync(absolute, display, access2, parse3 = parseCertificate) {
+function readCertFileSync(absolute, display, access2, parse4 = parseCertificate) {
   const bytes2 = readReferenced(absolute, access2);
   if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
-  return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse3) };
+  return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse4) };
 }
 function readConfigMapSync(absolute, display, key, access2) {
   const bytes2 = readReferenced(absolute, access2);
@@ -68319,177 +69605,4555 @@ var VERSION = JSON.parse(readFileSync(path9.join(packageRoot, "package.json"), "
 var REPOSITORY_URL = "https://github.com/rc-policy/rc-policy";
 var ruleHelpUri = (id) => `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
 
-// src/policy/packs.ts
-var DEFAULT_PARAMS = {
-  renewBeforeDays: 30,
-  caRenewBeforeDays: 90,
-  rootRenewBeforeDays: 180,
-  minRsaBits: 2048,
-  allowedCurves: ["P-256", "P-384", "P-521"],
-  maxLeafValidityDays: 397
+// node_modules/@marcbachmann/cel-js/lib/errors.js
+var CelError = class extends Error {
+  #node;
+  #code;
+  #range;
+  #summary;
+  constructor({ name: name3, code: code2, message, node, cause, range }) {
+    super(message, cause ? { cause } : void 0);
+    this.name = name3;
+    this.#code = code2;
+    this.#summary = message;
+    this.#node = node;
+    this.#range = range && normalizeRange(range) || normalizeRange(node);
+    if (!node?.input) return;
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
+  }
+  get node() {
+    return this.#node;
+  }
+  get code() {
+    return this.#code;
+  }
+  get range() {
+    return this.#range;
+  }
+  get summary() {
+    return this.#summary;
+  }
+  withAst(node) {
+    if (this.#node || !node?.input) return this;
+    this.#node = node;
+    this.#range ??= normalizeRange(node);
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
+    return this;
+  }
 };
-var FIXED_RULES = /* @__PURE__ */ new Set(["topology/schema"]);
-var builtinPackNames = () => ["rc-default", "lb-tls-offload"];
-var builtinPath = (name3) => path10.join(packageRoot, "policies", `${name3}.yaml`);
-function locatePack(ref, baseDir, at) {
-  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync3(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
-  const absolute = path10.resolve(baseDir, ref);
-  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path10.sep)) return { name: ref, absolute };
-  throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(", ")}; or give a path to a pack file)`, at);
+function normalizeArgs(name3, defaultCode, message, node, cause) {
+  if (typeof message === "string") return { name: name3, code: defaultCode, message, node, cause };
+  const opts = message;
+  if (typeof opts !== "object") throw new Error("First param to error must be a string or object");
+  return {
+    name: name3,
+    code: opts.code || defaultCode,
+    message: opts.message,
+    node: opts.node,
+    cause: opts.cause,
+    range: opts.range
+  };
 }
-async function loadPack(ref, baseDir, knownRules2, at, access2) {
-  const layers = [];
-  const seen = /* @__PURE__ */ new Set();
-  let source = locatePack(ref, baseDir, at);
-  while (source) {
-    if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(" -> ")})`, at);
-    seen.add(source.absolute);
-    const display = displayPath(source.absolute);
-    const builtin = source.absolute === builtinPath(source.name);
-    const refused = access2 && !builtin ? await access2.refusal(source.absolute) : void 0;
-    if (refused) throw new InputError(`policy pack ${display}: ${refused}`, at);
-    const doc = await readSourceDocument(source.absolute, display, access2 && !builtin ? { regularOnly: true, noFollow: !access2.followSymlinks } : {});
-    const layer = checkPackDocument(doc, knownRules2);
-    layers.push(layer);
-    at = layer.extends ? doc.locate(["extends"]) : at;
-    source = layer.extends ? locatePack(layer.extends, path10.dirname(source.absolute), at) : void 0;
+var ParseError = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("ParseError", "parse_error", message, node, cause));
   }
-  return mergeLayers(layers);
-}
-function checkPackDocument(doc, knownRules2) {
-  const violations = validateDocument(doc, "policy");
-  if (violations.length > 0) {
-    const v = violations[0];
-    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
-    throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
-  }
-  const data = doc.data;
-  for (const [id, setting] of Object.entries(data.rules ?? {})) {
-    if (!knownRules2.has(id)) {
-      const guess = closest(id, [...knownRules2]);
-      throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
-    }
-    if (FIXED_RULES.has(id) && setting !== "error") {
-      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(["rules", id]));
-    }
-  }
-  return { name: printable(data.metadata.name, 200), extends: data.extends, params: data.params, rules: data.rules };
-}
-function mergeLayers(layers) {
-  let params = { ...DEFAULT_PARAMS };
-  const rules11 = /* @__PURE__ */ new Map();
-  for (const layer of [...layers].reverse()) {
-    params = { ...params, ...layer.params };
-    for (const [id, s] of Object.entries(layer.rules ?? {})) rules11.set(id, s);
-  }
-  return { name: layers[0].name, chain: layers.map((l) => l.name), params, rules: rules11 };
-}
-var withParams = (pack, overrides) => ({
-  ...pack,
-  params: { ...pack.params, ...overrides }
-});
-
-// src/rules/topology/schema.ts
-var rule = defineRule({
-  meta: {
-    id: "topology/schema",
-    severity: "error",
-    title: "The topology file follows the rc-policy/v1 schema",
-    rationale: "Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.",
-    source: "SPEC \xA71 (the topology file)",
-    remedy: "Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.",
-    messages: { violation: "{{message}}" }
-  },
-  applies: () => false,
-  check: () => []
-});
-function schemaViolations(violations, data, fallback) {
-  const name3 = data?.metadata?.name;
-  const top = typeof name3 === "string" && name3 && name3.length <= 253 ? name3 : fallback;
-  return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
-}
-var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
-function enclosingId(data, path15) {
-  let node = data;
-  let id;
-  for (const seg of path15) {
-    if (node === null || typeof node !== "object") break;
-    node = node[seg];
-    const candidate = node?.id;
-    if (node && typeof node === "object" && typeof candidate === "string" && ID.test(candidate)) id = candidate;
-  }
-  return id;
-}
-
-// src/rules/topology/reference.ts
-var KIND_NAMES = {
-  ca: "CA",
-  trustBundle: "trust bundle",
-  region: "region",
-  loadBalancer: "load balancer",
-  globalLoadBalancer: "global load balancer",
-  broker: "broker",
-  gateway: "gateway",
-  client: "client"
 };
-var kinds = (list2) => list2.map((k) => KIND_NAMES[k] ?? k).join(" or ");
-var rule2 = defineRule({
-  meta: {
-    id: "topology/reference",
-    severity: "error",
-    title: "Every id the topology references exists and is the right kind of object",
-    rationale: "A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.",
-    source: "SPEC \xA71, \xA73 (topology)",
-    remedy: "Declare the missing object, or correct the id.",
-    messages: {
-      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
-      wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
+var EvaluationError = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("EvaluationError", "evaluation_error", message, node, cause));
+  }
+};
+var TypeError2 = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("TypeError", "type_error", message, node, cause));
+  }
+};
+function parseError(code2, message, node) {
+  if (typeof code2 === "object") return new ParseError(code2);
+  return new ParseError({ code: code2, message, node });
+}
+function evaluationError(code2, message, node) {
+  if (typeof code2 === "object") return new EvaluationError(code2);
+  return new EvaluationError({ code: code2, message, node });
+}
+function typeError(code2, message, node) {
+  if (typeof code2 === "object") return new TypeError2(code2);
+  return new TypeError2({ code: code2, message, node });
+}
+function normalizeRange(node) {
+  const start = node?.pos ?? node?.start;
+  if (typeof start !== "number") return;
+  const end = typeof node.end === "number" ? node.end : start;
+  return { start, end };
+}
+function formatErrorWithHighlight(message, node, range) {
+  const pos = node.pos ?? range?.start;
+  if (typeof pos !== "number") return message;
+  const input = node.input;
+  let lineNum = 1;
+  let currentPos = 0;
+  let columnNum = 0;
+  while (currentPos < pos) {
+    if (input[currentPos] === "\n") {
+      lineNum++;
+      columnNum = 0;
+    } else {
+      columnNum++;
+    }
+    currentPos++;
+  }
+  let contextStart = pos;
+  let contextEnd = pos;
+  while (contextStart > 0 && input[contextStart - 1] !== "\n") contextStart--;
+  while (contextEnd < input.length && input[contextEnd] !== "\n") contextEnd++;
+  const line = input.slice(contextStart, contextEnd);
+  const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line}
+${" ".repeat(9 + columnNum)}^`;
+  return `${message}
+
+${highlight}`;
+}
+function attachErrorAst(error2, node) {
+  if (error2 instanceof CelError) return error2.withAst(node);
+  return error2;
+}
+
+// node_modules/@marcbachmann/cel-js/lib/optional.js
+var Optional = class _Optional {
+  #value;
+  constructor(value) {
+    this.#value = value;
+  }
+  static of(value) {
+    if (value === void 0) return OPTIONAL_NONE;
+    return new _Optional(value);
+  }
+  static none() {
+    return OPTIONAL_NONE;
+  }
+  hasValue() {
+    return this.#value !== void 0;
+  }
+  value() {
+    if (this.#value === void 0) {
+      throw evaluationError("optional_value_missing", "Optional value is not present");
+    }
+    return this.#value;
+  }
+  or(optional2) {
+    if (this.#value !== void 0) return this;
+    if (optional2 instanceof _Optional) return optional2;
+    throw evaluationError(
+      "invalid_optional_argument",
+      "Optional.or must be called with an Optional argument"
+    );
+  }
+  orValue(defaultValue) {
+    return this.#value === void 0 ? defaultValue : this.#value;
+  }
+  get [Symbol.toStringTag]() {
+    return "optional";
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.#value === void 0 ? `Optional { none }` : `Optional { value: ${JSON.stringify(this.#value)} }`;
+  }
+};
+var OPTIONAL_NONE = Object.freeze(new Optional());
+var OptionalNamespace = class {
+};
+var optionalNamespace = new OptionalNamespace();
+function toggleOptionalTypes(registry, enable2) {
+  const optionalConstant = enable2 ? optionalNamespace : void 0;
+  registry.deleteVariable("optional");
+  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
+}
+function register(registry) {
+  const sync = { async: false };
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
+  const optionalConstant = registry.enableOptionalTypes ? optionalNamespace : void 0;
+  registry.registerType("OptionalNamespace", OptionalNamespace);
+  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
+  functionOverload("optional.hasValue(): bool", (v) => v.hasValue());
+  functionOverload("optional<A>.value(): A", (v) => v.value());
+  registry.registerFunctionOverload("OptionalNamespace.none(): optional<T>", () => Optional.none());
+  functionOverload("OptionalNamespace.of(A): optional<A>", (_, value) => Optional.of(value));
+  function ensureOptional(value, ast, description) {
+    if (value instanceof Optional) return value;
+    throw evaluationError("optional_expected", `${description} must be optional`, ast);
+  }
+  function evaluateOptional(ev, macro, ctx2) {
+    const v = ev.run(macro.receiver, ctx2);
+    if (v instanceof Promise) return v.then((_v) => handleOptionalResolved(_v, ev, macro, ctx2));
+    return handleOptionalResolved(v, ev, macro, ctx2);
+  }
+  function handleOptionalResolved(value, ev, macro, ctx2) {
+    const optional2 = ensureOptional(value, macro.receiver, `${macro.functionDesc} receiver`);
+    if (optional2.hasValue()) return macro.onHasValue(optional2);
+    return macro.onEmpty(ev, macro, ctx2);
+  }
+  function ensureOptionalType(checker, node, ctx2, description) {
+    const type = checker.check(node, ctx2);
+    if (type.kind === "optional") return type;
+    if (type.kind === "dyn") return checker.getType("optional");
+    throw checker.createError("optional_expected", `${description} must be optional, got '${type}'`, node);
+  }
+  function createOptionalMacro({ functionDesc, evaluate: evaluate3, typeCheck, onHasValue, onEmpty }) {
+    return ({ ast, args, receiver }) => ({
+      ast,
+      functionDesc,
+      receiver,
+      arg: args[0],
+      evaluate: evaluate3,
+      typeCheck,
+      onHasValue,
+      onEmpty
+    });
+  }
+  const invalidOrValueReceiver = "optional.orValue() receiver";
+  const invalidOrReceiver = "optional.or(optional) receiver";
+  const invalidOrArg = "optional.or(optional) argument";
+  registry.registerFunctionOverload(
+    "optional.or(ast): optional<dyn>",
+    createOptionalMacro({
+      functionDesc: "optional.or(optional)",
+      evaluate: evaluateOptional,
+      typeCheck(check3, macro, ctx2) {
+        const l = ensureOptionalType(check3, macro.receiver, ctx2, invalidOrReceiver);
+        const r = ensureOptionalType(check3, macro.arg, ctx2, invalidOrArg);
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
+        const unified = l.unify(check3.registry, r);
+        if (unified) return unified;
+        throw check3.createError(
+          "incompatible_argument_type",
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        );
+      },
+      onHasValue: (optional2) => optional2,
+      onEmpty(ev, macro, ctx2) {
+        const ast = macro.arg;
+        const v = ev.run(ast, ctx2);
+        if (v instanceof Promise) return v.then((_v) => ensureOptional(_v, ast, invalidOrArg));
+        return ensureOptional(v, ast, invalidOrArg);
+      }
+    })
+  );
+  registry.registerFunctionOverload(
+    "optional.orValue(ast): dyn",
+    createOptionalMacro({
+      functionDesc: "optional.orValue(value)",
+      onHasValue: (optionalValue) => optionalValue.value(),
+      onEmpty(ev, macro, ctx2) {
+        return ev.run(macro.arg, ctx2);
+      },
+      evaluate: evaluateOptional,
+      typeCheck(check3, macro, ctx2) {
+        const l = ensureOptionalType(check3, macro.receiver, ctx2, invalidOrValueReceiver).valueType;
+        const r = check3.check(macro.arg, ctx2);
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
+        const unified = l.unify(check3.registry, r);
+        if (unified) return unified;
+        throw check3.createError(
+          "incompatible_argument_type",
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        );
+      }
+    })
+  );
+}
+
+// node_modules/@marcbachmann/cel-js/lib/globals.js
+var hasOwn = Object.hasOwn;
+var objKeys = Object.keys;
+var objFreeze = Object.freeze;
+var objEntries = Object.entries;
+var isArray = Array.isArray;
+var arrayFrom = Array.from;
+var MIN_UINT = 0n;
+var MAX_UINT = 18446744073709551615n;
+var MAX_INT = 9223372036854775807n;
+var MIN_INT = -9223372036854775808n;
+function isAsync(fn, fallback) {
+  if (fn?.[Symbol.toStringTag] === "AsyncFunction") return true;
+  return typeof fallback === "boolean" ? fallback : true;
+}
+var RESERVED = /* @__PURE__ */ new Set([
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+  "__proto__",
+  "prototype"
+]);
+
+// node_modules/@marcbachmann/cel-js/lib/functions.js
+var UnsignedInt = class {
+  #value;
+  constructor(value) {
+    this.verify(typeof value === "bigint" ? value : BigInt(value));
+  }
+  get value() {
+    return this.#value;
+  }
+  valueOf() {
+    return this.#value;
+  }
+  toString() {
+    return `${this.#value}`;
+  }
+  verify(v) {
+    if (v < MIN_UINT || v > MAX_UINT) {
+      throw evaluationError("numeric_overflow", "Unsigned integer overflow");
+    }
+    this.#value = v;
+  }
+  get [Symbol.toStringTag]() {
+    return `value = ${this.#value}`;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `UnsignedInteger { value: ${this.#value} }`;
+  }
+};
+var billion = 1e9;
+var billionBigInt = 1000000000n;
+var UNIT_NANOSECONDS = {
+  h: 3600000000000n,
+  m: 60000000000n,
+  s: billionBigInt,
+  ms: 1000000n,
+  us: 1000n,
+  \u00B5s: 1000n,
+  ns: 1n
+};
+var Duration = class _Duration {
+  #seconds;
+  #nanos;
+  constructor(seconds2, nanos = 0) {
+    this.#seconds = BigInt(seconds2);
+    this.#nanos = nanos;
+  }
+  get seconds() {
+    return this.#seconds;
+  }
+  get nanos() {
+    return this.#nanos;
+  }
+  valueOf() {
+    return Number(this.#seconds) * 1e3 + this.#nanos / 1e6;
+  }
+  static fromMilliseconds(ms) {
+    const totalNanos = BigInt(Math.trunc(ms * 1e6));
+    const seconds2 = totalNanos / billionBigInt;
+    const nanos = Number(totalNanos % billionBigInt);
+    return new _Duration(seconds2, nanos);
+  }
+  addDuration(other) {
+    const nanos = this.#nanos + other.nanos;
+    return new _Duration(
+      this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)),
+      nanos % billion
+    );
+  }
+  subtractDuration(other) {
+    const nanos = this.#nanos - other.nanos;
+    return new _Duration(
+      this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)),
+      (nanos + billion) % billion
+    );
+  }
+  extendTimestamp(ts) {
+    return new Date(
+      ts.getTime() + Number(this.#seconds) * 1e3 + Math.floor(this.#nanos / 1e6)
+    );
+  }
+  subtractTimestamp(ts) {
+    return new Date(
+      ts.getTime() - Number(this.#seconds) * 1e3 - Math.floor(this.#nanos / 1e6)
+    );
+  }
+  toString() {
+    const nanos = this.#nanos ? (this.#nanos / billion).toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 9 }).slice(1) : "";
+    return `${this.#seconds}${nanos}s`;
+  }
+  getHours() {
+    return this.#seconds / 3600n;
+  }
+  getMinutes() {
+    return this.#seconds / 60n;
+  }
+  getSeconds() {
+    return this.#seconds;
+  }
+  getMilliseconds() {
+    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1e6));
+  }
+  get [Symbol.toStringTag]() {
+    return "google.protobuf.Duration";
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`;
+  }
+};
+function registerFunctions(registry) {
+  const sync = { async: false };
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
+  const identity3 = (v) => v;
+  functionOverload("dyn(dyn): dyn", identity3);
+  for (const _t in TYPES) {
+    const type = TYPES[_t];
+    if (!(type instanceof Type)) continue;
+    functionOverload(`type(${type.name}): type`, () => type);
+  }
+  functionOverload("bool(bool): bool", identity3);
+  functionOverload("bool(string): bool", (v) => {
+    switch (v) {
+      case "1":
+      case "t":
+      case "true":
+      case "TRUE":
+      case "True":
+        return true;
+      case "0":
+      case "f":
+      case "false":
+      case "FALSE":
+      case "False":
+        return false;
+      default:
+        throw evaluationError(
+          "bool_conversion_error",
+          `bool() conversion error: invalid string value "${v}"`
+        );
+    }
+  });
+  functionOverload("size(string): int", (v) => BigInt(stringSize(v)));
+  functionOverload("size(bytes): int", (v) => BigInt(v.length));
+  functionOverload("size(list): int", (v) => BigInt(v.length ?? v.size));
+  functionOverload("size(map): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
+  functionOverload("string.size(): int", (v) => BigInt(stringSize(v)));
+  functionOverload("bytes.size(): int", (v) => BigInt(v.length));
+  functionOverload("list.size(): int", (v) => BigInt(v.length ?? v.size));
+  functionOverload("map.size(): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
+  functionOverload("bytes(string): bytes", (v) => ByteOpts.fromString(v));
+  functionOverload("bytes(bytes): bytes", identity3);
+  functionOverload("double(double): double", identity3);
+  functionOverload("double(int): double", (v) => Number(v));
+  functionOverload("double(uint): double", (v) => Number(v));
+  functionOverload("double(string): double", (v) => {
+    if (!v || v !== v.trim())
+      throw evaluationError(
+        "double_conversion_error",
+        "double() type error: cannot convert to double"
+      );
+    const s = v.toLowerCase();
+    switch (s) {
+      case "inf":
+      case "+inf":
+      case "infinity":
+      case "+infinity":
+        return Number.POSITIVE_INFINITY;
+      case "-inf":
+      case "-infinity":
+        return Number.NEGATIVE_INFINITY;
+      case "nan":
+        return Number.NaN;
+      default: {
+        const parsed = Number(v);
+        if (!Number.isNaN(parsed)) return parsed;
+        throw evaluationError(
+          "double_conversion_error",
+          "double() type error: cannot convert to double"
+        );
+      }
+    }
+  });
+  functionOverload("int(int): int", identity3);
+  functionOverload("int(double): int", (v) => {
+    if (Number.isFinite(v)) return BigInt(Math.trunc(v));
+    throw evaluationError("numeric_overflow", "int() type error: integer overflow");
+  });
+  functionOverload("int(string): int", (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
+      throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
+    }
+    try {
+      const num = BigInt(v);
+      if (num <= MAX_INT && num >= MIN_INT) return num;
+    } catch (_e) {
+    }
+    throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
+  });
+  functionOverload("uint(uint): uint", identity3);
+  functionOverload("uint(int): uint", (v) => {
+    try {
+      return new UnsignedInt(v);
+    } catch (e) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+  });
+  functionOverload("uint(double): uint", (v) => {
+    try {
+      return new UnsignedInt(Math.trunc(v));
+    } catch (e) {
+      throw evaluationError("numeric_overflow", "uint() type error: unsigned integer overflow");
+    }
+  });
+  functionOverload("uint(string): uint", (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+    try {
+      return new UnsignedInt(v);
+    } catch (e) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+  });
+  functionOverload("string(string): string", identity3);
+  functionOverload("string(bool): string", (v) => `${v}`);
+  functionOverload("string(int): string", (v) => `${v}`);
+  functionOverload("string(uint): string", (v) => `${v}`);
+  functionOverload("string(bytes): string", (v) => ByteOpts.toUtf8(v));
+  functionOverload("string(double): string", (v) => {
+    if (v === Infinity) return "+Inf";
+    if (v === -Infinity) return "-Inf";
+    return `${v}`;
+  });
+  functionOverload("string.startsWith(string): bool", (a, b) => a.startsWith(b));
+  functionOverload("string.endsWith(string): bool", (a, b) => a.endsWith(b));
+  functionOverload("string.contains(string): bool", (a, b) => a.includes(b));
+  functionOverload("string.lowerAscii(): string", (a) => a.toLowerCase());
+  functionOverload("string.upperAscii(): string", (a) => a.toUpperCase());
+  functionOverload("string.trim(): string", (a) => a.trim());
+  functionOverload(
+    "string.indexOf(string): int",
+    (string, search) => BigInt(string.indexOf(search))
+  );
+  functionOverload("string.indexOf(string, int): int", (string, search, fromIndex) => {
+    if (search === "") return fromIndex;
+    fromIndex = Number(fromIndex);
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.indexOf(search, fromIndex): fromIndex out of range"
+      );
+    }
+    return BigInt(string.indexOf(search, fromIndex));
+  });
+  functionOverload(
+    "string.lastIndexOf(string): int",
+    (string, search) => BigInt(string.lastIndexOf(search))
+  );
+  functionOverload("string.lastIndexOf(string, int): int", (string, search, fromIndex) => {
+    if (search === "") return fromIndex;
+    fromIndex = Number(fromIndex);
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.lastIndexOf(search, fromIndex): fromIndex out of range"
+      );
+    }
+    return BigInt(string.lastIndexOf(search, fromIndex));
+  });
+  functionOverload("string.substring(int): string", (string, start) => {
+    start = Number(start);
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): start index out of range"
+      );
+    }
+    return string.substring(start);
+  });
+  functionOverload("string.substring(int, int): string", (string, start, end) => {
+    start = Number(start);
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): start index out of range"
+      );
+    }
+    end = Number(end);
+    if (end < start || end > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): end index out of range"
+      );
+    }
+    return string.substring(start, end);
+  });
+  functionOverload("string.matches(string): bool", (a, b) => {
+    try {
+      return new RegExp(b).test(a);
+    } catch (_err) {
+      throw evaluationError("invalid_regular_expression", `Invalid regular expression: ${b}`);
+    }
+  });
+  functionOverload("string.split(string): list<string>", (s, sep3) => s.split(sep3));
+  functionOverload("string.split(string, int): list<string>", (s, sep3, l) => {
+    l = Number(l);
+    if (l === 0) return [];
+    const parts = s.split(sep3);
+    if (l < 0 || parts.length <= l) return parts;
+    const limited = parts.slice(0, l - 1);
+    limited.push(parts.slice(l - 1).join(sep3));
+    return limited;
+  });
+  functionOverload("list<string>.join(): string", (v) => {
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== "string") {
+        throw evaluationError(
+          "invalid_list_element_type",
+          "string.join(): list must contain only strings"
+        );
+      }
+    }
+    return v.join("");
+  });
+  functionOverload("list<string>.join(string): string", (v, sep3) => {
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== "string") {
+        throw evaluationError(
+          "invalid_list_element_type",
+          "string.join(separator): list must contain only strings"
+        );
+      }
+    }
+    return v.join(sep3);
+  });
+  const textEncoder = new TextEncoder("utf8");
+  const textDecoder = new TextDecoder("utf8");
+  const ByteOpts = typeof Buffer !== "undefined" ? {
+    byteLength: (v) => Buffer.byteLength(v),
+    fromString: (str) => Buffer.from(str, "utf8"),
+    toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
+    toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
+    toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
+    jsonParse: (b) => JSON.parse(b)
+  } : {
+    textEncoder: new TextEncoder("utf8"),
+    byteLength: (v) => textEncoder.encode(v).length,
+    fromString: (str) => textEncoder.encode(str),
+    toHex: Uint8Array.prototype.toHex ? (b) => b.toHex() : (b) => arrayFrom(b, (i) => i.toString(16).padStart(2, "0")).join(""),
+    toBase64: Uint8Array.prototype.toBase64 ? (b) => b.toBase64() : (b) => btoa(arrayFrom(b, (i) => String.fromCodePoint(i)).join("")),
+    toUtf8: (b) => textDecoder.decode(b),
+    jsonParse: (b) => JSON.parse(textEncoder.decode(b))
+  };
+  functionOverload("bytes.json(): map", ByteOpts.jsonParse);
+  functionOverload("bytes.hex(): string", ByteOpts.toHex);
+  functionOverload("bytes.string(): string", ByteOpts.toUtf8);
+  functionOverload("bytes.base64(): string", ByteOpts.toBase64);
+  functionOverload("bytes.at(int): int", (b, index) => {
+    if (index < 0 || index >= b.length) {
+      throw evaluationError("index_out_of_range", "Bytes index out of range");
+    }
+    return BigInt(b[index]);
+  });
+  const TS = "google.protobuf.Timestamp";
+  const GPD = "google.protobuf.Duration";
+  const TimestampType = registry.registerType(TS, Date).typeType;
+  const DurationType = registry.registerType(GPD, Duration).typeType;
+  registry.registerConstant("google", "map<string, map<string, type>>", {
+    protobuf: { Duration: DurationType, Timestamp: TimestampType }
+  });
+  function tzDate(d, timeZone) {
+    return new Date(d.toLocaleString("en-US", { timeZone }));
+  }
+  function getDayOfYear(d, tz) {
+    const workingDate = tz ? tzDate(d, tz) : new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    const start = new Date(workingDate.getFullYear(), 0, 0);
+    return BigInt(Math.floor((workingDate - start) / 864e5) - 1);
+  }
+  functionOverload(`timestamp(string): ${TS}`, (v) => {
+    if (v.length < 20 || v.length > 30) {
+      throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
+    }
+    const d = new Date(v);
+    if (d <= 253402300799999 && d >= -621355968e5) return d;
+    throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
+  });
+  functionOverload(`timestamp(int): ${TS}`, (i) => {
+    i = Number(i) * 1e3;
+    if (i <= 253402300799999 && i >= -621355968e5) return new Date(i);
+    throw evaluationError(
+      "invalid_timestamp",
+      "timestamp() requires a valid integer unix timestamp"
+    );
+  });
+  functionOverload(`${TS}.getDate(): int`, (d) => BigInt(d.getUTCDate()));
+  functionOverload(`${TS}.getDate(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate()));
+  functionOverload(`${TS}.getDayOfMonth(): int`, (d) => BigInt(d.getUTCDate() - 1));
+  functionOverload(
+    `${TS}.getDayOfMonth(string): int`,
+    (d, tz) => BigInt(tzDate(d, tz).getDate() - 1)
+  );
+  functionOverload(`${TS}.getDayOfWeek(): int`, (d) => BigInt(d.getUTCDay()));
+  functionOverload(`${TS}.getDayOfWeek(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDay()));
+  functionOverload(`${TS}.getDayOfYear(): int`, getDayOfYear);
+  functionOverload(`${TS}.getDayOfYear(string): int`, getDayOfYear);
+  functionOverload(`${TS}.getFullYear(): int`, (d) => BigInt(d.getUTCFullYear()));
+  functionOverload(`${TS}.getFullYear(string): int`, (d, tz) => BigInt(tzDate(d, tz).getFullYear()));
+  functionOverload(`${TS}.getHours(): int`, (d) => BigInt(d.getUTCHours()));
+  functionOverload(`${TS}.getHours(string): int`, (d, tz) => BigInt(tzDate(d, tz).getHours()));
+  functionOverload(`${TS}.getMilliseconds(): int`, (d) => BigInt(d.getUTCMilliseconds()));
+  functionOverload(`${TS}.getMilliseconds(string): int`, (d) => BigInt(d.getUTCMilliseconds()));
+  functionOverload(`${TS}.getMinutes(): int`, (d) => BigInt(d.getUTCMinutes()));
+  functionOverload(`${TS}.getMinutes(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMinutes()));
+  functionOverload(`${TS}.getMonth(): int`, (d) => BigInt(d.getUTCMonth()));
+  functionOverload(`${TS}.getMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMonth()));
+  functionOverload(`${TS}.getSeconds(): int`, (d) => BigInt(d.getUTCSeconds()));
+  functionOverload(`${TS}.getSeconds(string): int`, (d, tz) => BigInt(tzDate(d, tz).getSeconds()));
+  const parseDurationPattern = /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/;
+  function parseDuration(string) {
+    if (!string) throw evaluationError("invalid_duration", `Invalid duration string: ''`);
+    const isNegative = string[0] === "-";
+    if (string[0] === "-" || string[0] === "+") string = string.slice(1);
+    let nanoseconds = BigInt(0);
+    while (true) {
+      const match = parseDurationPattern.exec(string);
+      if (!match) throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
+      if (match.index !== 0)
+        throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
+      string = string.slice(match[0].length);
+      const unitNanos = UNIT_NANOSECONDS[match[2]];
+      const [intPart = "0", fracPart = ""] = match[1].split(".");
+      const intVal = BigInt(intPart) * unitNanos;
+      const fracNanos = fracPart ? BigInt(fracPart.slice(0, 13).padEnd(13, "0")) * unitNanos / 10000000000000n : 0n;
+      nanoseconds += intVal + fracNanos;
+      if (string === "") break;
+    }
+    const seconds2 = nanoseconds >= billionBigInt ? nanoseconds / billionBigInt : 0n;
+    const nanos = Number(nanoseconds % billionBigInt);
+    if (isNegative) return new Duration(-seconds2, -nanos);
+    return new Duration(seconds2, nanos);
+  }
+  functionOverload(`duration(string): google.protobuf.Duration`, (s) => parseDuration(s));
+  functionOverload(`google.protobuf.Duration.getHours(): int`, (d) => d.getHours());
+  functionOverload(`google.protobuf.Duration.getMinutes(): int`, (d) => d.getMinutes());
+  functionOverload(`google.protobuf.Duration.getSeconds(): int`, (d) => d.getSeconds());
+  functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds());
+  register(registry);
+}
+function stringSize(str) {
+  let count = 0;
+  for (const c of str) count++;
+  return count;
+}
+
+// node_modules/@marcbachmann/cel-js/lib/registry.js
+var Type = class {
+  #name;
+  constructor(name3) {
+    this.#name = name3;
+    objFreeze(this);
+  }
+  get name() {
+    return this.#name;
+  }
+  get [Symbol.toStringTag]() {
+    return `Type<${this.#name}>`;
+  }
+  toString() {
+    return `Type<${this.#name}>`;
+  }
+};
+var TYPES = {
+  string: new Type("string"),
+  bool: new Type("bool"),
+  int: new Type("int"),
+  uint: new Type("uint"),
+  double: new Type("double"),
+  map: new Type("map"),
+  list: new Type("list"),
+  bytes: new Type("bytes"),
+  null_type: new Type("null"),
+  type: new Type("type")
+};
+var optionalType = new Type("optional");
+var valueTypeMatchers = {
+  dyn(v, ev) {
+    switch (typeof v) {
+      case "string":
+      case "bigint":
+      case "number":
+      case "boolean":
+        return true;
+      case "object":
+        switch (v ? v.constructor : v) {
+          case null:
+          case void 0:
+          case Object:
+          case Map:
+          case Array:
+          case Set:
+            return true;
+          default:
+            if (ev.objectTypesByConstructor.get(v.constructor)) return true;
+        }
+    }
+    return !!ev.debugType(v);
+  },
+  string(v) {
+    return typeof v === "string";
+  },
+  int(v) {
+    return typeof v === "bigint";
+  },
+  double(v) {
+    return typeof v === "number";
+  },
+  bool(v) {
+    return typeof v === "boolean";
+  },
+  null(v) {
+    return v === null;
+  },
+  bytes(v) {
+    return v instanceof Uint8Array;
+  },
+  uint(v) {
+    return v instanceof UnsignedInt;
+  },
+  type(v) {
+    return v instanceof Type;
+  },
+  list(v) {
+    switch (v?.constructor) {
+      case Array:
+      case Set:
+        return true;
+      default:
+        return false;
     }
   },
-  *check(model) {
-    const { byId, references } = model.topology;
-    for (const r of references) {
-      const found = byId.get(r.id);
-      if (!found) {
-        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+  map(v) {
+    switch (typeof v === "object" && v ? v.constructor : null) {
+      case void 0:
+      case Object:
+      case Map:
+        return true;
+      default:
+        return false;
+    }
+  },
+  optional(v) {
+    return v instanceof Optional;
+  },
+  message(v, ev) {
+    return this === ev.debugType(v);
+  }
+};
+valueTypeMatchers.param = valueTypeMatchers.dyn;
+var TypeDeclaration = class {
+  #matchesCache = /* @__PURE__ */ new WeakMap();
+  constructor({ kind, type, name: name3, keyType, valueType }) {
+    this.kind = kind;
+    this.type = type;
+    this.name = name3;
+    this.keyType = keyType;
+    this.valueType = valueType;
+    this.unwrappedType = kind === "dyn" && valueType ? valueType.unwrappedType : this;
+    this.wrappedType = kind === "dyn" ? this : _createDynType(this.unwrappedType);
+    this.hasDynType = this.kind === "dyn" || this.valueType?.hasDynType || this.keyType?.hasDynType || false;
+    this.hasPlaceholderType = this.kind === "param" || this.keyType?.hasPlaceholderType || this.valueType?.hasPlaceholderType || false;
+    if (kind === "list") this.fieldLazy = this.#getListField;
+    else if (kind === "map") this.fieldLazy = this.#getMapField;
+    else if (kind === "message") this.fieldLazy = this.#getMessageField;
+    else if (kind === "optional") this.fieldLazy = this.#getOptionalField;
+    this.matchesValueType = valueTypeMatchers[name3] || valueTypeMatchers[kind];
+    objFreeze(this);
+  }
+  isDynOrBool() {
+    return this.type === "bool" || this.kind === "dyn";
+  }
+  isEmpty() {
+    return this.valueType && this.valueType.kind === "param";
+  }
+  unify(r, t2) {
+    const t1 = this;
+    if (t1 === t2 || t1.kind === "dyn" || t2.kind === "param") return t1;
+    if (t2.kind === "dyn" || t1.kind === "param") return t2;
+    if (t1.kind !== t2.kind) return null;
+    if (!(t1.hasPlaceholderType || t2.hasPlaceholderType || t1.hasDynType || t2.hasDynType))
+      return null;
+    const valueType = t1.valueType.unify(r, t2.valueType);
+    if (!valueType) return null;
+    switch (t1.kind) {
+      case "optional":
+        return r.getOptionalType(valueType);
+      case "list":
+        return r.getListType(valueType);
+      case "map":
+        const keyType = t1.keyType.unify(r, t2.keyType);
+        return keyType ? r.getMapType(keyType, valueType) : null;
+    }
+  }
+  templated(r, bind) {
+    if (!this.hasPlaceholderType) return this;
+    switch (this.kind) {
+      case "dyn":
+        return this.valueType.templated(r, bind);
+      case "param":
+        return bind?.get(this.name) || this;
+      case "map":
+        return r.getMapType(this.keyType.templated(r, bind), this.valueType.templated(r, bind));
+      case "list":
+        return r.getListType(this.valueType.templated(r, bind));
+      case "optional":
+        return r.getOptionalType(this.valueType.templated(r, bind));
+      default:
+        return this;
+    }
+  }
+  toString() {
+    return this.name;
+  }
+  #getOptionalField(obj, key, ast, ev) {
+    obj = obj instanceof Optional ? obj.orValue() : obj;
+    if (obj === void 0) return OPTIONAL_NONE;
+    const type = ev.debugType(obj);
+    try {
+      return Optional.of(type.fieldLazy(obj, key, ast, ev));
+    } catch (e) {
+      if (e instanceof EvaluationError) return OPTIONAL_NONE;
+      throw e;
+    }
+  }
+  #getMessageField(obj, key, ast, ev) {
+    const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
+    if (!message) return;
+    const type = message.fields ? message.fields[key] : dynType;
+    if (!type) return void 0;
+    const value = obj instanceof Map ? obj.get(key) : obj[key];
+    if (value === void 0) return;
+    if (type.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "field_type_mismatch",
+      `Field '${key}' is not of type '${type}', got '${ev.debugType(value)}'`,
+      ast
+    );
+  }
+  #getMapField(obj, key, ast, ev) {
+    const value = obj instanceof Map ? obj.get(key) : obj && hasOwn(obj, key) ? obj[key] : void 0;
+    if (value === void 0) return;
+    if (this.valueType.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "field_type_mismatch",
+      `Field '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    );
+  }
+  #getListElementAtIndex(list2, pos) {
+    switch (list2?.constructor) {
+      case Array:
+        return list2[pos];
+      case Set: {
+        let i = 0;
+        for (const item of list2) {
+          if (i++ !== pos) continue;
+          return item;
+        }
+      }
+    }
+  }
+  #getListField(obj, key, ast, ev) {
+    if (typeof key === "bigint") key = Number(key);
+    else if (typeof key !== "number") return;
+    const value = this.#getListElementAtIndex(obj, key);
+    if (value === void 0) {
+      if (!obj) return;
+      throw evaluationError(
+        "index_out_of_bounds",
+        `No such key: index out of bounds, index ${key} ${key < 0 ? "< 0" : `>= size ${obj.length || obj.size}`}`,
+        ast
+      );
+    }
+    if (this.valueType.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "list_item_type_mismatch",
+      `List item with index '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    );
+  }
+  fieldLazy() {
+  }
+  field(obj, key, ast, ev) {
+    const v = this.fieldLazy(obj, key, ast, ev);
+    if (v !== void 0) return v;
+    throw evaluationError("no_such_key", `No such key: ${key}`, ast);
+  }
+  matchesBoth(other) {
+    return this.matches(other) && other.matches(this);
+  }
+  matches(o) {
+    const s = this.unwrappedType;
+    o = o.unwrappedType;
+    if (s === o || s.kind === "dyn" || o.kind === "dyn" || o.kind === "param") return true;
+    return this.#matchesCache.get(o) ?? this.#matchesCache.set(o, this.#matches(s, o)).get(o);
+  }
+  #matches(s, o) {
+    switch (s.kind) {
+      case "dyn":
+      case "param":
+        return true;
+      case "list":
+        return o.kind === "list" && s.valueType.matches(o.valueType);
+      case "map":
+        return o.kind === "map" && s.keyType.matches(o.keyType) && s.valueType.matches(o.valueType);
+      case "optional":
+        return o.kind === "optional" && s.valueType.matches(o.valueType);
+      default:
+        return s.name === o.name;
+    }
+  }
+};
+var macroEvaluateErr = `have a .callAst property or .evaluate(checker, macro, ctx) method.`;
+var macroTypeCheckErr = `have a .callAst property or .typeCheck(checker, macro, ctx) method.`;
+function wrapMacroExpander(name3, handler) {
+  const p = `Macro '${name3}' must`;
+  return function macroExpander(opts) {
+    const macro = handler(opts);
+    if (!macro || typeof macro !== "object") throw new Error(`${p} return an object.`);
+    if (macro.callAst) return macro;
+    if (!macro.evaluate) throw new Error(`${p} ${macroEvaluateErr}`);
+    if (!macro.typeCheck) throw new Error(`${p} ${macroTypeCheckErr}`);
+    return macro;
+  };
+}
+var VariableDeclaration = class {
+  constructor(name3, type, description, value) {
+    this.name = name3;
+    this.type = type;
+    this.description = description ?? null;
+    this.constant = value !== void 0;
+    this.value = value;
+    objFreeze(this);
+  }
+};
+var FunctionDeclaration = class {
+  constructor({ name: name3, receiverType, returnType, handler, description, params, async }) {
+    if (typeof name3 !== "string") throw new Error("name must be a string");
+    if (typeof handler !== "function") throw new Error("handler must be a function");
+    this.name = name3;
+    this.async = isAsync(handler, async);
+    this.receiverType = receiverType ?? null;
+    this.returnType = returnType;
+    this.description = description ?? null;
+    this.params = params;
+    this.argTypes = params.map((p) => p.type);
+    this.macro = this.argTypes.includes(astType);
+    const receiverString = receiverType ? `${receiverType}.` : "";
+    this.signature = `${receiverString}${name3}(${this.argTypes.join(", ")}): ${returnType}`;
+    this.handler = this.macro ? wrapMacroExpander(this.signature, handler) : handler;
+    this.partitionKey = `${receiverType ? "rcall" : "call"}:${name3}:${params.length}`;
+    this.hasPlaceholderType = this.returnType.hasPlaceholderType || this.receiverType?.hasPlaceholderType || this.argTypes.some((t) => t.hasPlaceholderType) || false;
+    objFreeze(this);
+  }
+  matchesArgs(argTypes) {
+    return argTypes.length === this.argTypes.length && this.argTypes.every((t, i) => t.matches(argTypes[i])) ? this : null;
+  }
+};
+var OperatorDeclaration = class {
+  constructor({ op, leftType, rightType, handler, returnType, async }) {
+    this.operator = op;
+    this.leftType = leftType;
+    this.rightType = rightType || null;
+    this.handler = handler;
+    this.async = isAsync(handler, async);
+    this.returnType = returnType;
+    if (rightType) this.signature = `${leftType} ${op} ${rightType}: ${returnType}`;
+    else this.signature = `${op}${leftType}: ${returnType}`;
+    this.hasPlaceholderType = this.leftType.hasPlaceholderType || this.rightType?.hasPlaceholderType || false;
+    objFreeze(this);
+  }
+  equals(other) {
+    return this.operator === other.operator && this.leftType === other.leftType && this.rightType === other.rightType;
+  }
+};
+function _createListType(valueType) {
+  return new TypeDeclaration({
+    kind: "list",
+    name: `list<${valueType}>`,
+    type: "list",
+    valueType
+  });
+}
+function _createPrimitiveType(name3) {
+  return new TypeDeclaration({ kind: "primitive", name: name3, type: name3 });
+}
+function _createMessageType(name3) {
+  return new TypeDeclaration({ kind: "message", name: name3, type: name3 });
+}
+function _createDynType(valueType) {
+  const name3 = valueType ? `dyn<${valueType}>` : "dyn";
+  return new TypeDeclaration({ kind: "dyn", name: name3, type: name3, valueType });
+}
+function _createOptionalType(valueType) {
+  const name3 = `optional<${valueType}>`;
+  return new TypeDeclaration({ kind: "optional", name: name3, type: "optional", valueType });
+}
+function _createMapType(keyType, valueType) {
+  return new TypeDeclaration({
+    kind: "map",
+    name: `map<${keyType}, ${valueType}>`,
+    type: "map",
+    keyType,
+    valueType
+  });
+}
+function _createPlaceholderType(name3) {
+  return new TypeDeclaration({ kind: "param", name: name3, type: name3 });
+}
+var dynType = _createDynType();
+var astType = _createPrimitiveType("ast");
+var listType = _createListType(dynType);
+var mapType = _createMapType(dynType, dynType);
+var celTypes = {
+  string: _createPrimitiveType("string"),
+  bool: _createPrimitiveType("bool"),
+  int: _createPrimitiveType("int"),
+  uint: _createPrimitiveType("uint"),
+  double: _createPrimitiveType("double"),
+  bytes: _createPrimitiveType("bytes"),
+  dyn: dynType,
+  null: _createPrimitiveType("null"),
+  type: _createPrimitiveType("type"),
+  optional: _createOptionalType(dynType),
+  list: listType,
+  "list<dyn>": listType,
+  map: mapType,
+  "map<dyn, dyn>": mapType
+};
+for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
+  const list2 = _createListType(t);
+  const map = _createMapType(celTypes.string, t);
+  celTypes[list2.name] = list2;
+  celTypes[map.name] = map;
+}
+Object.freeze(celTypes);
+var Candidates = class {
+  returnType = null;
+  async = false;
+  macro = false;
+  #matchCache = null;
+  #checkCache = null;
+  /** @type {Array<FunctionDeclaration>|Array<OperatorDeclaration>} */
+  declarations = [];
+  constructor(registry) {
+    this.registry = registry;
+  }
+  [Symbol.iterator]() {
+    return this.declarations[Symbol.iterator]();
+  }
+  add(decl) {
+    this.returnType = (this.returnType || decl.returnType).unify(this.registry, decl.returnType) || dynType;
+    if (decl.macro) this.macro = decl;
+    if (decl.async && !this.async) this.async = true;
+    this.declarations.push(decl);
+    this.#matchCache?.clear();
+    this.#checkCache?.clear();
+  }
+  findFunction(argTypes, receiverType = null) {
+    for (let i = 0; i < this.declarations.length; i++) {
+      const match = this.#matchesFunction(this.declarations[i], argTypes, receiverType);
+      if (match) return match;
+    }
+    return null;
+  }
+  findUnaryOverload(left) {
+    const cached = (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left);
+    if (cached !== void 0) return cached;
+    let value = false;
+    for (const decl of this.declarations) {
+      if (decl.leftType !== left) continue;
+      value = decl;
+      break;
+    }
+    this.#matchCache.set(left, value);
+    return value;
+  }
+  findBinaryOverload(left, right) {
+    if (left.kind === "dyn" && left.valueType) right = right.wrappedType;
+    else if (right.kind === "dyn" && right.valueType) left = left.wrappedType;
+    return (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#matchCache, left, right, this.#findBinaryUncached(left, right));
+  }
+  checkBinaryOverload(left, right) {
+    return (this.#checkCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#checkCache, left, right, this.#checkBinaryUncached(left, right));
+  }
+  #cacheBinary(c, l, r, v) {
+    return (c.get(l) || c.set(l, /* @__PURE__ */ new Map()).get(l)).set(r, v), v;
+  }
+  #findBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right);
+    if (ops.length === 0) return false;
+    if (ops.length === 1) return ops[0];
+    throw new Error(`Operator overload '${ops[0].signature}' overlaps with '${ops[1].signature}'.`);
+  }
+  #checkBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right);
+    if (ops.length === 0) return false;
+    let rt = ops[0].returnType;
+    for (let i = 1; i < ops.length; i++) rt = rt.unify(this.registry, ops[i].returnType) || dynType;
+    return rt;
+  }
+  #findBinaryOverloads(leftType, rightType) {
+    const nonexactMatches = [];
+    for (const decl of this.declarations) {
+      if (decl.leftType === leftType && decl.rightType === rightType) return [decl];
+      const secondary = this.#matchBinaryOverload(decl, leftType, rightType);
+      if (secondary) nonexactMatches.push(secondary);
+    }
+    if (nonexactMatches.length === 0) {
+      const op = this.declarations[0]?.operator;
+      if ((op === "==" || op === "!=") && leftType.kind === "dyn") {
+        return fallbackDynEqualityMatchers[op];
+      }
+    }
+    return nonexactMatches;
+  }
+  #matchBinaryOverload(decl, actualLeft, actualRight) {
+    const bindings = decl.hasPlaceholderType ? /* @__PURE__ */ new Map() : null;
+    const leftType = this.#matchTypeWithPlaceholders(decl.leftType, actualLeft, bindings);
+    if (!leftType) return;
+    const rightType = this.#matchTypeWithPlaceholders(decl.rightType, actualRight, bindings);
+    if (!rightType) return;
+    if ((decl.operator === "==" || decl.operator === "!=") && decl.leftType.kind === "dyn" && decl.leftType.valueType && actualLeft.kind !== "dyn" && actualRight.kind !== "dyn")
+      return false;
+    return decl.hasPlaceholderType ? {
+      async: decl.async,
+      signature: decl.signature,
+      handler: decl.handler,
+      leftType,
+      rightType,
+      returnType: decl.returnType.templated(this.registry, bindings)
+    } : decl;
+  }
+  #matchesFunction(fn, argTypes, receiverType) {
+    if (fn.hasPlaceholderType) return this.#matchWithPlaceholders(fn, argTypes, receiverType);
+    if (receiverType && fn.receiverType && !receiverType.matches(fn.receiverType)) return;
+    return fn.matchesArgs(argTypes);
+  }
+  #matchWithPlaceholders(fn, argTypes, receiverType) {
+    const bindings = /* @__PURE__ */ new Map();
+    if (receiverType && fn.receiverType) {
+      if (!this.#matchTypeWithPlaceholders(fn.receiverType, receiverType, bindings)) {
+        return null;
+      }
+    }
+    for (let i = 0; i < argTypes.length; i++) {
+      if (!this.#matchTypeWithPlaceholders(fn.argTypes[i], argTypes[i], bindings)) {
+        return null;
+      }
+    }
+    return {
+      async: fn.async,
+      handler: fn.handler,
+      signature: fn.signature,
+      returnType: fn.returnType.templated(this.registry, bindings)
+    };
+  }
+  #matchTypeWithPlaceholders(declared, actual, bindings) {
+    if (!declared.hasPlaceholderType) return actual.matches(declared) ? actual : null;
+    const treatAsDyn = actual.kind === "dyn";
+    if (!this.#collectPlaceholderBindings(declared, actual, bindings, treatAsDyn)) return null;
+    if (treatAsDyn) return actual;
+    return actual.matches(declared.templated(this.registry, bindings)) ? actual : null;
+  }
+  #collectPlaceholderBindings(dec, act, bind, fromDyn = false) {
+    if (!dec.hasPlaceholderType) return true;
+    if (!act) return false;
+    const asDyn = fromDyn || act.kind === "dyn";
+    act = act.unwrappedType;
+    switch (dec.kind) {
+      case "param": {
+        const type = asDyn ? dynType : act;
+        const existing = bind.get(dec.name);
+        if (!existing) return bind.set(dec.name, type) && true;
+        return existing.kind === "dyn" || type.kind === "dyn" ? true : existing.matchesBoth(type);
+      }
+      case "list": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "list") return false;
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+      case "map": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "map") return false;
+        return this.#collectPlaceholderBindings(dec.keyType, act.keyType, bind, asDyn) && this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+      case "optional": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "optional") return false;
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+    }
+    return true;
+  }
+};
+function splitByComma(str) {
+  const parts = [];
+  let current = "";
+  let depth = 0;
+  for (const char of str) {
+    if (char === "<") depth++;
+    else if (char === ">") depth--;
+    else if (char === "," && depth === 0) {
+      parts.push(current.trim());
+      current = "";
+      continue;
+    }
+    current += char;
+  }
+  if (current) parts.push(current.trim());
+  return parts;
+}
+var objTypesDecls = [
+  [UnsignedInt, "uint", TYPES.uint, celTypes.uint],
+  [Type, "type", TYPES.type, celTypes.type],
+  [Optional, "optional", optionalType, celTypes.optional],
+  [Uint8Array, "bytes", TYPES.bytes, celTypes.bytes],
+  ...typeof Buffer !== "undefined" ? [[Buffer, "bytes", TYPES.bytes, celTypes.bytes]] : []
+].map(([ctor, name3, typeType, type]) => Object.freeze({ name: name3, typeType, type, ctor }));
+var objTypes = objTypesDecls.map((t) => [t.name, t]);
+var objTypesCtor = objTypesDecls.map((t) => [t.ctor, t]);
+var invalidVar = (postfix) => new Error(`Invalid variable declaration: ${postfix}`);
+var invalidType = (postfix) => new Error(`Invalid type declaration: ${postfix}`);
+var fallbackDynEqualityMatchers = {
+  "==": [{ handler: (a, b) => a === b, returnType: celTypes.bool }],
+  "!=": [{ handler: (a, b) => a !== b, returnType: celTypes.bool }]
+};
+var Registry = class _Registry {
+  #parent = null;
+  #typeDeclarations;
+  #ownsVariables = true;
+  #operators = null;
+  #functions = null;
+  #operatorsByOp = null;
+  #functionsByKey = null;
+  #listTypes = null;
+  #mapTypes = null;
+  #optionalTypes = null;
+  #others = null;
+  #locked = false;
+  constructor(opts = {}) {
+    this.enableOptionalTypes = opts.enableOptionalTypes ?? false;
+    this.unlistedVariablesAreDyn = opts.unlistedVariablesAreDyn ?? false;
+    const parent = opts.parent instanceof _Registry ? opts.parent : null;
+    if (parent) {
+      this.#parent = parent;
+      let opParent = parent;
+      while (opParent && !opParent.#operators) opParent = opParent.#parent;
+      let fnParent = parent;
+      while (fnParent && !fnParent.#functions) fnParent = fnParent.#parent;
+      this.#operatorsByOp = parent.#operatorsByOp;
+      this.#functionsByKey = parent.#functionsByKey;
+      this.#others = { operators: opParent.#operators, functions: fnParent.#functions };
+      this.objectTypes = new Map(parent.objectTypes);
+      this.objectTypesByConstructor = new Map(parent.objectTypesByConstructor);
+      this.variables = parent.variables;
+      this.#ownsVariables = false;
+      this.#typeDeclarations = parent.#typeDeclarations;
+      this.#listTypes = parent.#listTypes;
+      this.#mapTypes = parent.#mapTypes;
+      this.#optionalTypes = parent.#optionalTypes;
+      if (this.enableOptionalTypes !== parent.enableOptionalTypes || this.unlistedVariablesAreDyn !== parent.unlistedVariablesAreDyn) {
+        toggleOptionalTypes(this, this.enableOptionalTypes);
+      }
+    } else {
+      this.#operators = [];
+      this.#functions = [];
+      this.objectTypes = new Map(objTypes);
+      this.objectTypesByConstructor = new Map(objTypesCtor);
+      this.#typeDeclarations = new Map(objEntries(celTypes));
+      this.#listTypes = /* @__PURE__ */ new Map();
+      this.#mapTypes = /* @__PURE__ */ new Map();
+      this.#optionalTypes = /* @__PURE__ */ new Map();
+      this.variables = /* @__PURE__ */ new Map();
+      this.variables.dyn = this.unlistedVariablesAreDyn;
+      for (const n in TYPES) this.registerConstant(n, "type", TYPES[n]);
+    }
+  }
+  #ensureOwnVariables() {
+    if (this.#ownsVariables) return;
+    this.variables = new Map(this.variables);
+    this.variables.dyn = this.unlistedVariablesAreDyn;
+    this.#ownsVariables = true;
+  }
+  // Used by toggleOptionalTypes in optional.js to clear a variable before re-registering it
+  deleteVariable(name3) {
+    this.#ensureOwnVariables();
+    this.variables.delete(name3);
+  }
+  #pushOperator(decl) {
+    if (!this.#operators) this.#operatorsByOp = null;
+    this.operatorCandidates(decl.operator).add(decl);
+    this.#operators.push(decl);
+  }
+  #pushFunction(decl) {
+    if (!this.#functions) this.#functionsByKey = null;
+    this.#functionCandidates(decl.partitionKey).add(decl);
+    this.#functions.push(decl);
+  }
+  #ensureCandiate(c, key) {
+    return c.get(key) || c.set(key, new Candidates(this)).get(key);
+  }
+  #getOperators() {
+    if (this.#operators) return this.#operators;
+    return this.#operators = [...this.#others.operators];
+  }
+  #getFunctions() {
+    if (this.#functions) return this.#functions;
+    return this.#functions = [...this.#others.functions];
+  }
+  operatorCandidates(op) {
+    if (this.#operatorsByOp) return this.#ensureCandiate(this.#operatorsByOp, op);
+    const c = this.#operatorsByOp = /* @__PURE__ */ new Map();
+    for (const decl of this.#getOperators()) this.#ensureCandiate(c, decl.operator).add(decl);
+    return this.#ensureCandiate(c, op);
+  }
+  functionCandidates(rec, name3, argLen) {
+    return this.#functionCandidates(`${rec ? "rcall" : "call"}:${name3}:${argLen}`);
+  }
+  #functionCandidates(key) {
+    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key);
+    const c = this.#functionsByKey = /* @__PURE__ */ new Map();
+    for (const decl of this.#getFunctions()) this.#ensureCandiate(c, decl.partitionKey).add(decl);
+    return this.#ensureCandiate(c, key);
+  }
+  registerVariable(name3, type, opts) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    let description = opts?.description;
+    let value;
+    if (typeof name3 === "string" && typeof type === "object" && !(type instanceof TypeDeclaration)) {
+      description = type.description;
+      value = type.value;
+      if (type.schema) type = this.registerType({ name: `$${name3}`, schema: type.schema }).type;
+      else type = type.type;
+    } else if (typeof name3 === "object") {
+      if (name3.schema) type = this.registerType({ name: `$${name3.name}`, schema: name3.schema }).type;
+      else type = name3.type;
+      description = name3.description;
+      value = name3.value;
+      name3 = name3.name;
+    }
+    if (typeof name3 !== "string" || !name3) throw invalidVar(`name must be a string`);
+    if (RESERVED.has(name3)) throw invalidVar(`'${name3}' is a reserved name`);
+    if (this.variables.get(name3) !== void 0) throw invalidVar(`'${name3}' is already registered`);
+    if (typeof type === "string") type = this.getType(type);
+    else if (!(type instanceof TypeDeclaration)) throw invalidVar(`type is required`);
+    this.#ensureOwnVariables();
+    this.variables.set(name3, new VariableDeclaration(name3, type, description, value));
+    return this;
+  }
+  #registerSchemaAsType(name3, schema) {
+    const fields = /* @__PURE__ */ Object.create(null);
+    for (const key of objKeys(schema)) {
+      const def = schema[key];
+      if (typeof def === "object" && def) {
+        fields[key] = this.registerType({ name: `${name3}.${key}`, schema: def }).type.name;
+      } else if (typeof def === "string") {
+        fields[key] = def;
+      } else {
+        throw new Error(`Invalid field definition for '${name3}.${key}'`);
+      }
+    }
+    return fields;
+  }
+  registerConstant(name3, type, value) {
+    if (typeof name3 === "object") this.registerVariable(name3);
+    else this.registerVariable({ name: name3, type, value });
+    return this;
+  }
+  getType(typename) {
+    return this.#parseTypeString(typename, true);
+  }
+  getListType(type) {
+    return this.#listTypes.get(type) || this.#listTypes.set(type, this.#parseTypeString(`list<${type}>`, true)).get(type);
+  }
+  getMapType(a, b) {
+    return this.#mapTypes.get(a)?.get(b) || (this.#mapTypes.get(a) || this.#mapTypes.set(a, /* @__PURE__ */ new Map()).get(a)).set(b, this.#parseTypeString(`map<${a}, ${b}>`, true)).get(b);
+  }
+  getOptionalType(type) {
+    return this.#optionalTypes.get(type) || this.#optionalTypes.set(type, this.#parseTypeString(`optional<${type}>`, true)).get(type);
+  }
+  assertType(typename, type, signature) {
+    try {
+      return this.#parseTypeString(typename, true);
+    } catch (e) {
+      e.message = `Invalid ${type} '${e.unknownType || typename}' in '${signature}'`;
+      throw e;
+    }
+  }
+  getFunctionType(typename) {
+    if (typename === "ast") return astType;
+    const t = this.#parseTypeString(typename, true);
+    if (t.kind === "dyn" && t.valueType) throw new Error(`type '${t.name}' is not supported`);
+    return t;
+  }
+  registerType(name3, _d) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    if (typeof name3 === "object") _d = name3, name3 = _d.fullName || _d.name || _d.ctor?.name;
+    if (typeof name3 === "string" && name3[0] === ".") name3 = name3.slice(1);
+    if (typeof name3 !== "string" || name3.length < 2 || RESERVED.has(name3)) {
+      throw invalidType(`name '${name3}' is not valid`);
+    }
+    if (this.objectTypes.has(name3)) throw invalidType(`type '${name3}' already registered`);
+    const type = this.#parseTypeString(name3, false);
+    if (type.kind !== "message") throw invalidType(`type '${name3}' is not valid`);
+    const decl = {
+      name: name3,
+      typeType: new Type(name3),
+      type,
+      ctor: typeof _d === "function" ? _d : _d?.ctor,
+      convert: typeof _d === "function" ? void 0 : _d?.convert,
+      fields: typeof _d?.schema === "object" ? this.#normalizeFields(name3, this.#registerSchemaAsType(name3, _d.schema)) : this.#normalizeFields(name3, typeof _d === "function" ? void 0 : _d?.fields)
+    };
+    if (typeof decl.ctor !== "function") {
+      if (!decl.fields) throw invalidType(`type '${name3}' requires a constructor or fields`);
+      Object.assign(decl, this.#createDefaultConvert(name3, decl.fields));
+    }
+    this.objectTypes.set(name3, Object.freeze(decl));
+    this.objectTypesByConstructor.set(decl.ctor, decl);
+    this.registerFunctionOverload(`type(${name3}): type`, () => decl.typeType, { async: false });
+    return decl;
+  }
+  /** @returns {TypeDeclaration} */
+  #parseTypeString(typeStr, requireKnownTypes = true) {
+    let match = this.#typeDeclarations.get(typeStr);
+    if (match) return match;
+    if (typeof typeStr !== "string" || !typeStr.length) {
+      throw new Error(`Invalid type: must be a string`);
+    }
+    match = typeStr.match(/^[A-Z]$/);
+    if (match) return this.#createDeclaration(_createPlaceholderType, typeStr, typeStr);
+    match = typeStr.match(/^(dyn|list|map|optional)<(.+)>$/);
+    if (!match) {
+      if (requireKnownTypes) {
+        const err = new Error(`Unknown type: ${typeStr}`);
+        err.unknownType = typeStr;
+        throw err;
+      }
+      return this.#createDeclaration(_createMessageType, typeStr, typeStr);
+    }
+    const kind = match[1];
+    const inner = match[2].trim();
+    switch (kind) {
+      case "dyn": {
+        const type = this.#parseTypeString(inner, requireKnownTypes).wrappedType;
+        this.#typeDeclarations.set(type.name, type);
+        return type;
+      }
+      case "list": {
+        const vType = this.#parseTypeString(inner, requireKnownTypes);
+        return this.#createDeclaration(_createListType, `list<${vType}>`, vType);
+      }
+      case "map": {
+        const parts = splitByComma(inner);
+        if (parts.length !== 2) throw new Error(`Invalid map type: ${typeStr}`);
+        const kType = this.#parseTypeString(parts[0], requireKnownTypes);
+        const vType = this.#parseTypeString(parts[1], requireKnownTypes);
+        return this.#createDeclaration(_createMapType, `map<${kType}, ${vType}>`, kType, vType);
+      }
+      case "optional": {
+        const vType = this.#parseTypeString(inner, requireKnownTypes);
+        return this.#createDeclaration(_createOptionalType, `optional<${vType}>`, vType);
+      }
+    }
+  }
+  #createDeclaration(creator, key, ...args) {
+    return this.#typeDeclarations.get(key) || this.#typeDeclarations.set(key, creator(...args)).get(key);
+  }
+  findMacro(name3, hasReceiver, argLen) {
+    return this.functionCandidates(hasReceiver, name3, argLen).macro;
+  }
+  findUnaryOverload(op, left) {
+    return this.operatorCandidates(op).findUnaryOverload(left);
+  }
+  findBinaryOverload(op, left, right) {
+    return this.operatorCandidates(op).findBinaryOverload(left, right);
+  }
+  #toCelFieldType(field) {
+    if (typeof field === "string") return { type: field };
+    if (field.id) return protobufjsFieldToCelType(field);
+    return field;
+  }
+  #toCelFieldDeclaration(typename, fields, k, requireKnownTypes = false) {
+    try {
+      const field = this.#toCelFieldType(fields[k]);
+      if (typeof field?.type !== "string") throw new Error(`unsupported declaration`);
+      return this.#parseTypeString(field.type, requireKnownTypes);
+    } catch (e) {
+      e.message = `Field '${k}' in type '${typename}' has unsupported declaration: ${JSON.stringify(fields[k])}`;
+      throw e;
+    }
+  }
+  #normalizeFields(typename, fields) {
+    if (!fields) return;
+    const all = /* @__PURE__ */ Object.create(null);
+    for (const k of objKeys(fields)) all[k] = this.#toCelFieldDeclaration(typename, fields, k);
+    return all;
+  }
+  #createDefaultConvert(name3, fields) {
+    const keys = objKeys(fields);
+    const conversions = /* @__PURE__ */ Object.create(null);
+    for (const k of keys) {
+      const type = fields[k];
+      const decl = type.kind === "message" && this.objectTypes.get(type.name);
+      if (decl === false) conversions[k] = false;
+      else conversions[k] = decl.convert ? decl : false;
+    }
+    const Ctor = {
+      [name3]: class extends Map {
+        #raw;
+        constructor(v) {
+          super();
+          this.#raw = v;
+        }
+        [Symbol.iterator]() {
+          if (this.size !== keys.length) for (const k of keys) this.get(k);
+          return super[Symbol.iterator]();
+        }
+        get(field) {
+          let v = super.get(field);
+          if (v !== void 0 || this.has(field)) return v;
+          const dec = conversions[field];
+          if (dec === void 0) return;
+          v = this.#raw instanceof Map ? this.#raw.get(field) : this.#raw?.[field];
+          if (dec && v && typeof v === "object") {
+            switch (v.constructor) {
+              case void 0:
+              case Object:
+              case Map:
+                v = dec.convert(v);
+            }
+          }
+          return super.set(field, v), v;
+        }
+      }
+    }[name3];
+    return {
+      ctor: Ctor,
+      convert(v) {
+        if (!v) return;
+        if (v.constructor === Ctor) return v;
+        return new Ctor(v);
+      }
+    };
+  }
+  clone(opts) {
+    this.#locked = true;
+    return new _Registry({
+      parent: this,
+      unlistedVariablesAreDyn: opts.unlistedVariablesAreDyn,
+      enableOptionalTypes: opts.enableOptionalTypes
+    });
+  }
+  getDefinitions() {
+    const variables = [];
+    const functions = [];
+    for (const [, varDecl] of this.variables) {
+      if (!varDecl) continue;
+      variables.push({
+        name: varDecl.name,
+        description: varDecl.description || null,
+        type: varDecl.type.name
+      });
+    }
+    for (const decl of this.#getFunctions()) {
+      functions.push({
+        signature: decl.signature,
+        name: decl.name,
+        description: decl.description,
+        receiverType: decl.receiverType ? decl.receiverType.name : null,
+        returnType: decl.returnType.name,
+        params: decl.params.map((p) => ({
+          name: p.name,
+          type: p.type.name,
+          description: p.description
+        }))
+      });
+    }
+    return { variables, functions };
+  }
+  #parseSignature(signature) {
+    if (typeof signature !== "string") throw new Error("Invalid signature: must be a string");
+    const match = signature.match(/^(?:([a-zA-Z0-9.<>]+)\.)?(\w+)\(([^)]*)\):(.*)$/);
+    if (!match) throw new Error(`Invalid signature: ${signature}`);
+    const returnType = match[4].trim();
+    if (!returnType) throw new Error(`Invalid signature: ${signature}`);
+    return {
+      receiverType: match[1] || null,
+      name: match[2],
+      argTypes: splitByComma(match[3]),
+      returnType
+    };
+  }
+  /**
+   * @param {FunctionDeclaration} a
+   * @param {FunctionDeclaration} b
+   */
+  #functionSignatureOverlaps(a, b) {
+    if (a.name !== b.name) return false;
+    if (a.argTypes.length !== b.argTypes.length) return false;
+    if ((a.receiverType || b.receiverType) && (!a.receiverType || !b.receiverType)) return false;
+    const isDifferentReceiver = a.receiverType !== b.receiverType && a.receiverType !== dynType && b.receiverType !== dynType;
+    return !isDifferentReceiver && (b.macro || a.macro || b.argTypes.every((t, i) => {
+      const o = a.argTypes[i];
+      return t === o || t === dynType || o === dynType;
+    }));
+  }
+  /** @param {FunctionDeclaration} newDec */
+  #checkOverlappingSignatures(newDec) {
+    for (const decl of this.#functionCandidates(newDec.partitionKey)) {
+      if (!this.#functionSignatureOverlaps(decl, newDec)) continue;
+      throw new Error(
+        `Function signature '${newDec.signature}' overlaps with existing overload '${decl.signature}'.`
+      );
+    }
+  }
+  #normalizeParam(i, aType, param) {
+    if (!param) return { type: this.getFunctionType(aType), name: `arg${i}`, description: null };
+    const type = param.type || aType;
+    if (!type) throw new Error(`params[${i}].type is required`);
+    if (aType && type !== aType) throw new Error(`params[${i}].type not equal to signature type`);
+    return {
+      name: param.name || `arg${i}`,
+      type: this.getFunctionType(type),
+      description: param.description ?? null
+    };
+  }
+  registerFunctionOverload(s, handler, opts) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    if (typeof s === "object") opts = s;
+    else if (typeof handler === "object") opts = handler;
+    else if (!opts) opts = {};
+    const sig = typeof s === "string" ? s : opts.signature ?? void 0;
+    const parsed = sig !== void 0 ? this.#parseSignature(sig) : void 0;
+    const name3 = parsed?.name || opts.name;
+    const receiverType = parsed?.receiverType || opts.receiverType;
+    const argTypes = parsed?.argTypes;
+    const returnType = parsed?.returnType || opts.returnType;
+    const params = opts.params;
+    handler = typeof handler === "function" ? handler : opts.handler;
+    let dec;
+    try {
+      if (!name3) throw new Error(`signature or name are required`);
+      if (!returnType) throw new Error(`must have a returnType`);
+      if (params) {
+        if (argTypes && params.length !== argTypes.length) {
+          throw new Error(`mismatched length in params and args in signature`);
+        }
+      } else if (!argTypes) throw new Error(`signature or params are required`);
+      dec = new FunctionDeclaration({
+        name: name3,
+        async: opts?.async,
+        receiverType: receiverType ? this.getType(receiverType) : null,
+        returnType: this.getType(returnType),
+        handler,
+        description: opts.description,
+        params: (argTypes || params).map(
+          (_, i) => this.#normalizeParam(i, argTypes?.[i], params?.[i])
+        )
+      });
+    } catch (e) {
+      if (typeof sig === "string") e.message = `Invalid function declaration '${sig}': ${e.message}`;
+      else if (name3) e.message = `Invalid function declaration '${name3}': ${e.message}`;
+      else e.message = `Invalid function declaration: ${e.message}`;
+      throw e;
+    }
+    this.#checkOverlappingSignatures(dec);
+    this.#pushFunction(dec);
+  }
+  registerOperatorOverload(string, handler, opts) {
+    const unaryParts = string.match(/^([-!])([\w.<>]+)(?::\s*([\w.<>]+))?$/);
+    if (unaryParts) {
+      const [, op2, operandType, returnType2] = unaryParts;
+      return this.unaryOverload(op2, operandType, handler, returnType2, opts?.async);
+    }
+    const parts = string.match(
+      /^([\w.<>]+) ([-+*%/]|==|!=|<|<=|>|>=|in) ([\w.<>]+)(?::\s*([\w.<>]+))?$/
+    );
+    if (!parts) throw new Error(`Operator overload invalid: ${string}`);
+    const [, leftType, op, rightType, returnType] = parts;
+    return this.binaryOverload(leftType, op, rightType, handler, returnType);
+  }
+  unaryOverload(op, typeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    const leftType = this.assertType(typeStr, "type", `${op}${typeStr}`);
+    const returnType = this.assertType(
+      returnTypeStr || typeStr,
+      "return type",
+      `${op}${typeStr}: ${returnTypeStr || typeStr}`
+    );
+    const d = new OperatorDeclaration({ op: `${op}_`, leftType, returnType, handler, async });
+    this.#pushOperator(this.#assertOverload(d));
+  }
+  #hasOverload(d) {
+    for (const o of this.operatorCandidates(d.operator)) if (d.equals(o)) return true;
+    return false;
+  }
+  #assertOverload(decl) {
+    if (!this.#hasOverload(decl)) return decl;
+    throw new Error(`Operator overload already registered: ${decl.signature}`);
+  }
+  binaryOverload(leftTypeStr, op, rightTypeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    returnTypeStr ??= isRelational.has(op) ? "bool" : leftTypeStr;
+    const sig = `${leftTypeStr} ${op} ${rightTypeStr}: ${returnTypeStr}`;
+    let leftType = this.assertType(leftTypeStr, "left type", sig);
+    let rightType = this.assertType(rightTypeStr, "right type", sig);
+    const returnType = this.assertType(returnTypeStr, "return type", sig);
+    if (leftType.kind === "dyn" && leftType.valueType) rightType = rightType.wrappedType;
+    else if (rightType.kind === "dyn" && rightType.valueType) leftType = leftType.wrappedType;
+    if (isRelational.has(op) && returnType.type !== "bool") {
+      throw new Error(`Comparison operator '${op}' must return 'bool', got '${returnType.type}'`);
+    }
+    const dec = new OperatorDeclaration({ op, leftType, rightType, returnType, handler, async });
+    if (dec.hasPlaceholderType && !(rightType.hasPlaceholderType && leftType.hasPlaceholderType)) {
+      throw new Error(
+        `Operator overload with placeholders must use them in both left and right types: ${sig}`
+      );
+    }
+    this.#assertOverload(dec);
+    if (op === "==") {
+      const declarations = [
+        new OperatorDeclaration({
+          op: "!=",
+          leftType,
+          rightType,
+          handler(a, b, ast, ev) {
+            return !handler(a, b, ast, ev);
+          },
+          returnType,
+          async
+        })
+      ];
+      if (leftType !== rightType) {
+        declarations.push(
+          new OperatorDeclaration({
+            op: "==",
+            leftType: rightType,
+            rightType: leftType,
+            handler(a, b, ast, ev) {
+              return handler(b, a, ast, ev);
+            },
+            returnType,
+            async
+          }),
+          new OperatorDeclaration({
+            op: "!=",
+            leftType: rightType,
+            rightType: leftType,
+            handler(a, b, ast, ev) {
+              return !handler(b, a, ast, ev);
+            },
+            returnType,
+            async
+          })
+        );
+      }
+      for (const decl of declarations) this.#assertOverload(decl);
+      for (const decl of declarations) this.#pushOperator(decl);
+    }
+    this.#pushOperator(dec);
+  }
+};
+var isRelational = /* @__PURE__ */ new Set(["<", "<=", ">", ">=", "==", "!=", "in"]);
+function createRegistry(opts) {
+  return new Registry(opts);
+}
+var RootContext = class {
+  #vars;
+  #contextObj;
+  #contextMap;
+  #convertCache;
+  constructor(registry, context3) {
+    this.#vars = registry.variables;
+    if (context3 === void 0 || context3 === null) return;
+    if (typeof context3 !== "object") {
+      throw evaluationError("invalid_context", "Context must be an object");
+    }
+    if (context3 instanceof Map) this.#contextMap = context3;
+    else this.#contextObj = context3;
+  }
+  getValue(key) {
+    return this.#convertCache?.get(key) || (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key));
+  }
+  getVariable(name3) {
+    return this.#vars.get(name3) ?? (this.#vars.dyn && !RESERVED.has(name3) ? new VariableDeclaration(name3, dynType) : void 0);
+  }
+  getCheckedValue(ev, ast) {
+    const v = this.getValue(ast.args);
+    if (v === void 0) throw ev.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
+    if (ast.checkedType.matchesValueType(v, ev)) return v;
+    const type = ast.checkedType;
+    const valueType = ev.debugType(v);
+    if (type.kind === "message" && valueType.kind === "map") {
+      const c = ev.objectTypes.get(type.name)?.convert?.(v);
+      if (c) return (this.#convertCache ??= /* @__PURE__ */ new Map()).set(ast.args, c), c;
+    }
+    throw ev.createError(
+      "variable_type_mismatch",
+      `Variable '${ast.args}' is not of type '${type}', got '${valueType}'`,
+      ast
+    );
+  }
+  forkWithVariable(iterVar, iterType) {
+    return new OverlayContext(this, iterVar, iterType);
+  }
+};
+var OverlayContext = class _OverlayContext {
+  #parent;
+  accuType;
+  accuValue;
+  iterValue;
+  constructor(parent, iterVar, iterType) {
+    this.#parent = parent;
+    this.iterVar = iterVar;
+    this.iterType = iterType;
+  }
+  forkWithVariable(iterVar, iterType) {
+    return new _OverlayContext(this, iterVar, iterType);
+  }
+  reuse(parent) {
+    if (!this.async) return this.#parent = parent, this;
+    const ctx2 = new _OverlayContext(parent, this.iterVar, this.iterType);
+    ctx2.accuType = this.accuType;
+    return ctx2;
+  }
+  setIterValue(v, ev) {
+    if (this.iterType.matchesValueType(v, ev)) return this.iterValue = v, this;
+    const type = this.iterType;
+    const valueType = ev.debugType(v);
+    if (type.kind === "message" && valueType.kind === "map") {
+      const c = ev.objectTypes.get(type.name)?.convert?.(v);
+      if (c) return this.iterValue = c, this;
+    }
+    throw ev.createError(
+      "variable_type_mismatch",
+      `Variable '${this.iterVar}' is not of type '${type}', got '${valueType}'`
+    );
+  }
+  setAccuType(type) {
+    return this.accuType = type, this;
+  }
+  setAccuValue(v) {
+    return this.accuValue = v, this;
+  }
+  getValue(key) {
+    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key);
+  }
+  getCheckedValue(ev, ast) {
+    if (this.iterVar === ast.args) return this.iterValue;
+    return this.#parent.getCheckedValue(ev, ast);
+  }
+  getVariable(name3) {
+    if (this.iterVar === name3) return new VariableDeclaration(name3, this.iterType);
+    return this.#parent.getVariable(name3);
+  }
+};
+function protobufjsFieldToCelType(field) {
+  let fieldType;
+  if (field.map) {
+    const keyType = protobufjsTypeToCelType(field.keyType, field.resolvedKeyType);
+    const valueType = protobufjsTypeToCelType(field.type, field.resolvedType);
+    fieldType = `map<${keyType}, ${valueType}>`;
+  } else {
+    fieldType = protobufjsTypeToCelType(field.type, field.resolvedType);
+  }
+  return { type: field.repeated ? `list<${fieldType}>` : fieldType };
+}
+function protobufjsTypeToCelType(protoType, resolvedType) {
+  switch (protoType) {
+    case "string":
+      return "string";
+    case "bytes":
+      return "bytes";
+    case "bool":
+      return "bool";
+    // protobufjs uses JavaScript numbers for all numeric types
+    case "double":
+    case "float":
+    case "int32":
+    case "int64":
+    case "sint32":
+    case "sint64":
+    case "sfixed32":
+    case "sfixed64":
+    case "uint32":
+    case "uint64":
+    case "fixed32":
+    case "fixed64":
+      return "double";
+    default:
+      switch (resolvedType?.constructor.name) {
+        case "Type":
+          return resolvedType.fullName.slice(1);
+        case "Enum":
+          return "int";
+      }
+      if (protoType?.includes(".")) return protoType;
+      return "dyn";
+  }
+}
+
+// node_modules/@marcbachmann/cel-js/lib/operators.js
+var dynType2 = celTypes.dyn;
+var Base = class {
+  dynType = celTypes.dyn;
+  optionalType = celTypes.optional;
+  stringType = celTypes.string;
+  intType = celTypes.int;
+  doubleType = celTypes.double;
+  boolType = celTypes.bool;
+  nullType = celTypes.null;
+  listType = celTypes.list;
+  mapType = celTypes.map;
+  constructor(opts) {
+    this.opts = opts.opts;
+    this.registry = opts.registry;
+    this.objectTypes = this.registry.objectTypes;
+    this.objectTypesByConstructor = this.registry.objectTypesByConstructor;
+  }
+  /**
+   * Get a TypeDeclaration instance for a type name
+   * @param {string} typeName - The type name (e.g., 'string', 'int', 'dyn')
+   * @returns {TypeDeclaration} The type declaration instance
+   */
+  getType(typeName) {
+    return this.registry.getType(typeName);
+  }
+  debugType(v) {
+    switch (typeof v) {
+      case "string":
+        return this.stringType;
+      case "bigint":
+        return this.intType;
+      case "number":
+        return this.doubleType;
+      case "boolean":
+        return this.boolType;
+      case "object":
+        if (v === null) return this.nullType;
+        switch (v.constructor) {
+          case void 0:
+          case Object:
+          case Map:
+            return this.mapType;
+          case Array:
+          case Set:
+            return this.listType;
+          default:
+            return this.objectTypesByConstructor.get(v.constructor)?.type || unsupportedType(this, v.constructor?.name || typeof v);
+        }
+      default:
+        unsupportedType(this, typeof v);
+    }
+  }
+};
+function unsupportedType(self, type) {
+  throw self.createError("unsupported_type", `Unsupported type: ${type}`);
+}
+var maybeAsyncArray = (a) => Array.isArray(a) ? a.some((n) => n.maybeAsync) : false;
+function maybeAsync(l, r, h) {
+  if (r === true || r && (r?.maybeAsync || maybeAsyncArray(r))) return maybeAsyncBoth(h);
+  if (l === true || l && (l?.maybeAsync || maybeAsyncArray(l))) return maybeAsyncFirst(h);
+  return h;
+}
+function maybeAsyncBoth(handler) {
+  return handler.__asyncBoth ??= function handle(a, b, c, d) {
+    if (!(a instanceof Promise || b instanceof Promise)) return handler(a, b, c, d);
+    if (!(b instanceof Promise)) return a.then((_a) => handler(_a, b, c, d));
+    if (!(a instanceof Promise)) return b.then((_b) => handler(a, _b, c, d));
+    return Promise.all([a, b]).then((p) => handler(p[0], p[1], c, d));
+  };
+}
+function maybeAsyncFirst(handler) {
+  return handler.__asyncFirst ??= function handle(a, b, c, d) {
+    if (a instanceof Promise) return a.then((_a) => handler(_a, b, c, d));
+    return handler(a, b, c, d);
+  };
+}
+function checkAccessNode(chk, ast, ctx2) {
+  ast.right = ast.args[1];
+  const leftType = chk.check(ast.left = ast.args[0], ctx2);
+  if (ast.op === "[]") chk.check(ast.right, ctx2);
+  ast.handle = maybeAsync(
+    ast.left,
+    ast.op === "[]" ? ast.right : false,
+    leftType !== dynType2 ? fieldAccessStatic : fieldAccess
+  );
+  if (leftType.kind !== "optional") return chk.checkAccessOnType(ast, ctx2, leftType);
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx2, leftType.valueType, true));
+}
+function checkOptionalAccessNode(chk, ast, ctx2) {
+  ast.right = ast.args[1];
+  const leftType = chk.check(ast.left = ast.args[0], ctx2);
+  if (ast.op === "[?]") chk.check(ast.right, ctx2);
+  ast.handle = maybeAsync(ast.left, ast.op === "[?]" ? ast.right : false, oFieldAccess);
+  const actualType = leftType.kind === "optional" ? leftType.valueType : leftType;
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx2, actualType, true));
+}
+var HOMOGENEOUS_PREFIX = {
+  heterogeneous_list_element: "List elements must have the same type,",
+  heterogeneous_map_key: "Map key uses wrong type,",
+  heterogeneous_map_value: "Map value uses wrong type,"
+};
+function checkElementHomogenous(chk, ctx2, expected, el, code2) {
+  const type = chk.check(el, ctx2);
+  if (type === expected || expected.isEmpty()) return type;
+  if (type.isEmpty()) return expected;
+  throw chk.createError(
+    code2,
+    `${HOMOGENEOUS_PREFIX[code2]} expected type '${chk.formatType(expected)}' but found '${chk.formatType(type)}'`,
+    el
+  );
+}
+function checkElement(chk, ctx2, expected, el) {
+  return expected.unify(chk.registry, chk.check(el, ctx2)) || dynType2;
+}
+function ternaryConditionError(ev, value, node) {
+  const type = ev.debugRuntimeType(value);
+  return ev.createError(
+    "invalid_condition_type",
+    `${node.meta.label || "Ternary condition must be bool"}, got '${type}'`,
+    node
+  );
+}
+function handleTernary(c, ev, ast, ctx2) {
+  if (c === true) return ev.run(ast.left, ctx2);
+  if (c === false) return ev.run(ast.right, ctx2);
+  throw ternaryConditionError(ev, c, ast.condition);
+}
+function logicalOperandError(ev, value, node) {
+  const type = ev.debugRuntimeType(value);
+  return ev.createError(
+    "invalid_logical_operand",
+    `Logical operator requires bool operands, got '${type}'`,
+    node
+  );
+}
+function logicalValueOrErr(ev, v, node) {
+  if (v instanceof Error) return v;
+  return logicalOperandError(ev, v, node);
+}
+function _logicalOp(exp, ev, ast, left, right) {
+  if (right === exp) return exp;
+  if (right === !exp) {
+    if (left === right) return right;
+    throw logicalValueOrErr(ev, left, ast.left);
+  }
+  if (right instanceof Promise) return right.then((r) => _logicalOpAsync(exp, ev, ast, left, r));
+  throw logicalOperandError(ev, right, ast.left);
+}
+function _logicalOpAsync(exp, ev, ast, left, right) {
+  if (right === exp) return exp;
+  if (typeof right !== "boolean") throw logicalOperandError(ev, right, ast.right);
+  if (typeof left !== "boolean") throw logicalValueOrErr(ev, left, ast.left);
+  return !exp;
+}
+function checkLogicalOp(chk, ast, ctx2) {
+  const leftType = chk.check(ast.left = ast.args[0], ctx2);
+  const rightType = chk.check(ast.right = ast.args[1], ctx2);
+  if (!leftType.isDynOrBool()) {
+    throw chk.createError(
+      "invalid_logical_operand",
+      `Logical operator requires bool operands, got '${chk.formatType(leftType)}'`,
+      ast
+    );
+  }
+  if (!rightType.isDynOrBool()) {
+    throw chk.createError(
+      "invalid_logical_operand",
+      `Logical operator requires bool operands, got '${chk.formatType(rightType)}'`,
+      ast
+    );
+  }
+  return chk.boolType;
+}
+function checkUnary(chk, ast, ctx2) {
+  const op = ast.op;
+  const right = chk.check(ast.args, ctx2);
+  ast.candidates = chk.registry.operatorCandidates(op);
+  if (right.kind === "dyn") {
+    ast.handle = maybeAsync(ast.args, false, handleUnary);
+    return ast.candidates.returnType;
+  }
+  const overload = ast.candidates.findUnaryOverload(right);
+  if (!overload) {
+    throw chk.createError(
+      "no_such_overload",
+      `no such overload: ${op[0]}${chk.formatType(right)}`,
+      ast
+    );
+  }
+  ast.handle = maybeAsync(ast.args, false, overload.handler);
+  return overload.returnType;
+}
+function handleUnary(left, ast, ev) {
+  const leftType = ev.debugRuntimeType(left, ast.args.checkedType);
+  const overload = ast.candidates.findUnaryOverload(leftType);
+  if (overload) return overload.handler(left);
+  throw ev.createError("no_such_overload", `no such overload: ${ast.op[0]}${leftType}`, ast);
+}
+function evaluateUnary(ev, ast, ctx2) {
+  return ast.handle(ev.run(ast.args, ctx2), ast, ev);
+}
+function checkBinary(chk, ast, ctx2) {
+  const op = ast.op;
+  const left = chk.check(ast.left = ast.args[0], ctx2);
+  const right = chk.check(ast.right = ast.args[1], ctx2);
+  ast.candidates = chk.registry.operatorCandidates(op);
+  const overload = left.hasDynType || right.hasDynType ? void 0 : ast.candidates.findBinaryOverload(left, right);
+  ast.handle = maybeAsync(ast.left, ast.right, overload?.handler || handleBinary);
+  if (overload) return overload.returnType;
+  const type = ast.candidates.checkBinaryOverload(left, right);
+  if (!left.hasDynType) ast.leftStaticType = left;
+  if (!right.hasDynType) ast.rightStaticType = right;
+  if (type) return type;
+  throw chk.createError(
+    "no_such_overload",
+    `no such overload: ${chk.formatType(left)} ${op} ${chk.formatType(right)}`,
+    ast
+  );
+}
+function evaluateBinary(ev, ast, ctx2) {
+  return ast.handle(ev.run(ast.left, ctx2), ev.run(ast.right, ctx2), ast, ev);
+}
+function evaluateBinaryFirst(ev, ast, ctx2) {
+  return ast.handle(ev.run(ast.left, ctx2), ast.right, ast, ev);
+}
+function handleBinary(left, right, ast, ev) {
+  const leftType = ast.leftStaticType || ev.debugTypeDeep(left).wrappedType;
+  const rightType = ast.rightStaticType || ev.debugTypeDeep(right).wrappedType;
+  const overload = ast.candidates.findBinaryOverload(leftType, rightType);
+  if (overload) return overload.handler(left, right, ast, ev);
+  throw ev.createError(
+    "no_such_overload",
+    `no such overload: ${leftType} ${ast.op} ${rightType}`,
+    ast
+  );
+}
+function callFunctionHandler(handler, ev, args, ast) {
+  try {
+    const result = handler.apply(ev, args);
+    if (result instanceof Promise) {
+      return result.catch((error2) => {
+        throw attachErrorAst(error2, ast);
+      });
+    }
+    return result;
+  } catch (error2) {
+    throw attachErrorAst(error2, ast);
+  }
+}
+function callFn(args, ast, ev) {
+  const argAst = ast.args[1];
+  const types = ast.argTypes;
+  let i = argAst.length;
+  while (i--) types[i] = ev.debugRuntimeType(args[i], argAst[i].checkedType);
+  const decl = ast.candidates.findFunction(types);
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
+  throw ev.createError(
+    "no_matching_overload",
+    `found no matching overload for '${ast.args[0]}(${types.map((t) => t.unwrappedType).join(", ")})'`,
+    ast
+  );
+}
+function callRecFn(args, ev, ast) {
+  const [, receiverAst, argAst] = ast.args;
+  const types = ast.argTypes;
+  for (let i = 0; i < types.length; i++)
+    types[i] = ev.debugRuntimeType(args[i + 1], argAst[i].checkedType);
+  const receiverType = ev.debugRuntimeType(args[0], receiverAst.checkedType);
+  const decl = ast.candidates.findFunction(types, receiverType);
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
+  throw ev.createError(
+    "no_matching_overload",
+    `found no matching overload for '${receiverType.type}.${ast.args[0]}(${types.map((t) => t.unwrappedType).join(", ")})'`,
+    ast
+  );
+}
+function resolveAstArray(ev, astArray, ctx2, i = astArray.length) {
+  if (i === 0) return [];
+  let async;
+  const results = new Array(i);
+  while (i--) if ((results[i] = ev.run(astArray[i], ctx2)) instanceof Promise) async ??= true;
+  return async ? Promise.all(results) : results;
+}
+function safeFromEntries(entries) {
+  const obj = {};
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i];
+    if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
+    obj[k] = v;
+  }
+  return obj;
+}
+function comprehensionElementType(chk, iterable, ctx2) {
+  const iterType = chk.check(iterable, ctx2);
+  if (iterType.kind === "dyn") return iterType;
+  if (iterType.kind === "list") return iterType.valueType;
+  if (iterType.kind === "map") return iterType.keyType;
+  throw chk.createError(
+    "invalid_comprehension_range",
+    `Expression of type '${chk.formatType(
+      iterType
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    iterable
+  );
+}
+function toIterable(ev, args, coll) {
+  if (coll instanceof Set) return [...coll];
+  if (coll instanceof Map) return [...coll.keys()];
+  if (coll && typeof coll === "object") return objKeys(coll);
+  throw ev.createError(
+    "invalid_comprehension_range",
+    `Expression of type '${ev.debugType(
+      coll
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    args.iterable
+  );
+}
+function runQualifier(items, args, ev, ctx2) {
+  if (!isArray(items)) items = toIterable(ev, args, items);
+  const accu = ev.run(args.init, ctx2 = args.iterCtx.reuse(ctx2));
+  ctx2.accuValue = accu;
+  if (ctx2 === args.iterCtx) return iterateQuantifier(ev, ctx2, args, items, accu, 0);
+  return continueQuantifier(ev, ctx2, args, items, accu, 0);
+}
+function runComprehension(items, args, ev, ctx2) {
+  if (!isArray(items)) items = toIterable(ev, args, items);
+  const accu = ev.run(args.init, ctx2 = args.iterCtx.reuse(ctx2));
+  ctx2.accuValue = accu;
+  if (ctx2 === args.iterCtx) return iterateLoop(ev, ctx2, args, items, accu, 0);
+  return continueLoop(ev, ctx2, args, items, accu, 0);
+}
+function iterateLoop(ev, ctx2, args, items, accu, i) {
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  while (i < len) {
+    if (condition && !condition(accu)) break;
+    accu = ev.run(step, ctx2.setIterValue(items[i++], ev));
+    if (accu instanceof Promise) return continueLoop(ev, ctx2, args, items, accu, i);
+  }
+  return args.result(accu);
+}
+async function continueLoop(ev, ctx2, args, items, accu, i) {
+  if (ctx2 === args.iterCtx) ctx2.async = true;
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  accu = await accu;
+  while (i < len) {
+    if (condition && !condition(accu)) return args.result(accu);
+    accu = ev.run(step, ctx2.setIterValue(items[i++], ev));
+    if (accu instanceof Promise) accu = await accu;
+  }
+  return args.result(accu);
+}
+function iterateQuantifier(ev, ctx2, args, items, accu, i, error2, stp) {
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  while (i < len) {
+    if (!condition(accu)) return args.result(accu);
+    stp = ev.tryEval(step, ctx2.setIterValue(items[i++], ev));
+    if (stp instanceof Promise) return continueQuantifier(ev, ctx2, args, items, accu, i, error2, stp);
+    if (stp instanceof Error && (error2 ??= stp)) continue;
+    accu = stp;
+  }
+  if (error2 && condition(accu)) throw error2;
+  return args.result(accu);
+}
+async function continueQuantifier(ev, ctx2, args, items, accu, i, error2, stp) {
+  if (ctx2 === args.iterCtx) ctx2.async = true;
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  stp = await stp;
+  if (stp instanceof Error) error2 ??= stp;
+  else accu = stp;
+  while (i < len) {
+    if (!condition(accu)) return args.result(accu);
+    stp = ev.tryEval(step, ctx2.setIterValue(items[i++], ev));
+    if (stp instanceof Promise) stp = await stp;
+    if (stp instanceof Error && (error2 ??= stp)) continue;
+    accu = stp;
+  }
+  if (error2 && condition(accu)) throw error2;
+  return args.result(accu);
+}
+function oFieldAccess(left, right, ast, ev) {
+  return ev.optionalType.field(left, right, ast, ev);
+}
+function fieldAccessStatic(left, right, ast, ev) {
+  return ast.left.checkedType.field(left, right, ast, ev);
+}
+var empty = /* @__PURE__ */ Object.create(null);
+function fieldAccess(left, right, ast, ev) {
+  switch (left?.constructor) {
+    case void 0:
+    case Object: {
+      const v = hasOwn(left || empty, right) ? left[right] : void 0;
+      if (v !== void 0) return ev.debugType(v), v;
+      break;
+    }
+    case Map: {
+      const v = left.get(right);
+      if (v !== void 0) return ev.debugType(v), v;
+      break;
+    }
+    case Array:
+    case Set:
+      return ev.listType.field(left, right, ast, ev);
+    default:
+      const t = ev.objectTypesByConstructor.get(left.constructor);
+      if (t) return t.type.field(left, right, ast, ev);
+      else if (typeof left === "object") unsupportedType(ev, left.constructor.name);
+  }
+  throw ev.createError("no_such_key", `No such key: ${right}`, ast);
+}
+var emptyList = () => [];
+var emptyMap = () => ({});
+var OPERATORS = {
+  value: {
+    check(chk, ast) {
+      return chk.debugType(ast.args);
+    },
+    evaluate(_ev, ast) {
+      return ast.args;
+    }
+  },
+  id: {
+    check(chk, ast, ctx2) {
+      const variable = ctx2.getVariable(ast.args);
+      if (!variable) throw chk.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
+      if (variable.constant) {
+        const alternate = ast.clone(OPERATORS.value, variable.value);
+        ast.setMeta("alternate", alternate);
+        return chk.check(alternate, ctx2);
+      }
+      return variable.type;
+    },
+    evaluate(ev, ast, ctx2) {
+      return ctx2.getCheckedValue(ev, ast);
+    }
+  },
+  ".": {
+    alias: "fieldAccess",
+    check: checkAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  ".?": {
+    alias: "optionalFieldAccess",
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  "[]": {
+    alias: "bracketAccess",
+    check: checkAccessNode,
+    evaluate: evaluateBinary
+  },
+  "[?]": {
+    alias: "optionalBracketAccess",
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinary
+  },
+  call: {
+    check(chk, ast, ctx2) {
+      const [functionName, args] = ast.args;
+      const candidates = ast.candidates = chk.registry.functionCandidates(
+        false,
+        functionName,
+        args.length
+      );
+      const argTypes = ast.argTypes = args.map((a) => chk.check(a, ctx2));
+      const decl = candidates.findFunction(argTypes);
+      if (!decl) {
+        throw chk.createError(
+          "no_matching_overload",
+          `found no matching overload for '${functionName}(${chk.formatTypeList(argTypes)})'`,
+          ast
+        );
+      }
+      const handle = argTypes.some((t) => t.hasDynType) ? callFn : decl.handler.__handle ??= (l, _ast, e) => callFunctionHandler(decl.handler, e, l, _ast);
+      ast.handle = maybeAsync(args, false, handle);
+      return decl.returnType;
+    },
+    evaluate(ev, ast, ctx2) {
+      return ast.handle(resolveAstArray(ev, ast.args[1], ctx2), ast, ev);
+    }
+  },
+  rcall: {
+    check(chk, ast, ctx2) {
+      const [methodName, receiver, args] = ast.args;
+      const receiverType = chk.check(receiver, ctx2);
+      const candidates = ast.candidates = chk.registry.functionCandidates(
+        true,
+        methodName,
+        args.length
+      );
+      const argTypes = ast.argTypes = args.map((a) => chk.check(a, ctx2));
+      ast.receiverWithArgs = [receiver, ...args];
+      ast.handle = maybeAsync(ast.receiverWithArgs, false, callRecFn);
+      if (receiverType.kind === "dyn" && candidates.returnType) return candidates.returnType;
+      const decl = candidates.findFunction(argTypes, receiverType);
+      if (!decl) {
+        throw chk.createError(
+          "no_matching_overload",
+          `found no matching overload for '${receiverType.type}.${methodName}(${chk.formatTypeList(
+            argTypes
+          )})'`,
+          ast
+        );
+      }
+      if (!receiverType.hasPlaceholderType && !argTypes.some((t) => t.hasDynType)) {
+        const fn = decl.handler;
+        const handle = fn.__handle ??= (a, ev, _ast) => callFunctionHandler(fn, ev, a, _ast);
+        ast.handle = maybeAsync(ast.receiverWithArgs, false, handle);
+      }
+      return decl.returnType;
+    },
+    evaluate(ev, ast, ctx2) {
+      return ast.handle(resolveAstArray(ev, ast.receiverWithArgs, ctx2), ev, ast);
+    }
+  },
+  list: {
+    check(chk, ast, ctx2) {
+      const arr = ast.args;
+      const arrLen = arr.length;
+      if (arrLen === 0) return ast.setMeta("evaluate", emptyList) && chk.getType("list<T>");
+      let valueType = chk.check(arr[0], ctx2);
+      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      for (let i = 1; i < arrLen; i++)
+        valueType = check3(chk, ctx2, valueType, arr[i], "heterogeneous_list_element");
+      return chk.registry.getListType(valueType);
+    },
+    evaluate(ev, ast, ctx2) {
+      return resolveAstArray(ev, ast.args, ctx2);
+    }
+  },
+  map: {
+    check(chk, ast, ctx2) {
+      const arr = ast.args;
+      const arrLen = arr.length;
+      if (arrLen === 0) return ast.setMeta("evaluate", emptyMap) && chk.getType("map<K, V>");
+      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      let keyType = chk.check(arr[0][0], ctx2);
+      let valueType = chk.check(arr[0][1], ctx2);
+      for (let i = 1; i < arrLen; i++) {
+        const e = arr[i];
+        keyType = check3(chk, ctx2, keyType, e[0], "heterogeneous_map_key");
+        valueType = check3(chk, ctx2, valueType, e[1], "heterogeneous_map_value");
+      }
+      return chk.registry.getMapType(keyType, valueType);
+    },
+    evaluate(ev, ast, ctx2) {
+      const astEntries = ast.args;
+      const len = astEntries.length;
+      const results = new Array(len);
+      let async;
+      for (let i = 0; i < len; i++) {
+        const e = astEntries[i];
+        const k = ev.run(e[0], ctx2);
+        const v = ev.run(e[1], ctx2);
+        if (k instanceof Promise || v instanceof Promise) {
+          results[i] = Promise.all([k, v]);
+          async ??= true;
+        } else {
+          results[i] = [k, v];
+        }
+      }
+      if (async) return Promise.all(results).then(safeFromEntries);
+      return safeFromEntries(results);
+    }
+  },
+  comprehension: {
+    check(chk, ast, ctx2) {
+      const args = ast.args;
+      args.iterCtx = ctx2.forkWithVariable(args.iterVarName, comprehensionElementType(chk, args.iterable, ctx2)).setAccuType(chk.check(args.init, ctx2));
+      const stepType = chk.check(args.step, args.iterCtx);
+      const handler = args.errorsAreFatal ? runComprehension : runQualifier;
+      ast.handle = maybeAsync(args.iterable, false, handler);
+      if (args.kind === "quantifier") return chk.boolType;
+      return stepType;
+    },
+    evaluate(ev, ast, ctx2) {
+      return ast.handle(ev.run(ast.args.iterable, ctx2), ast.args, ev, ctx2);
+    }
+  },
+  accuValue: {
+    check(_chk, _ast, ctx2) {
+      return ctx2.accuType;
+    },
+    evaluate(_ev, _ast, ctx2) {
+      return ctx2.accuValue;
+    }
+  },
+  accuInc: {
+    check(_chk, _ast, ctx2) {
+      return ctx2.accuType;
+    },
+    evaluate(_ev, _ast, ctx2) {
+      return ctx2.accuValue += 1;
+    }
+  },
+  accuPush: {
+    check(chk, ast, ctx2) {
+      const listType2 = ctx2.accuType;
+      const itemType = chk.check(ast.args, ctx2);
+      if (!ast.args.maybeAsync) ast.setMeta("evaluate", OPERATORS.accuPush.evaluateSync);
+      if (listType2.kind === "list" && listType2.valueType.kind !== "param") return listType2;
+      return chk.registry.getListType(itemType);
+    },
+    evaluateSync(ev, ast, ctx2) {
+      return ctx2.accuValue.push(ev.run(ast.args, ctx2)), ctx2.accuValue;
+    },
+    evaluate(ev, ast, ctx2) {
+      const arr = ctx2.accuValue;
+      const el = ev.run(ast.args, ctx2);
+      if (el instanceof Promise) return el.then((_e) => arr.push(_e) && arr);
+      arr.push(el);
+      return arr;
+    }
+  },
+  "?:": {
+    alias: "ternary",
+    check(chk, ast, ctx2) {
+      const condast = ast.condition = ast.args[0];
+      const leftast = ast.left = ast.args[1];
+      const rightast = ast.right = ast.args[2];
+      const condType = chk.check(condast, ctx2);
+      if (!condType.isDynOrBool()) {
+        throw chk.createError(
+          "invalid_condition_type",
+          `${condast.meta.label || "Ternary condition must be bool"}, got '${chk.formatType(condType)}'`,
+          condast
+        );
+      }
+      const leftType = chk.check(leftast, ctx2);
+      const rightType = chk.check(rightast, ctx2);
+      const unified = leftType.unify(chk.registry, rightType);
+      ast.handle = maybeAsync(condast, false, handleTernary);
+      if (unified) return unified;
+      throw chk.createError(
+        "incompatible_ternary_branches",
+        `Ternary branches must have the same type, got '${chk.formatType(
+          leftType
+        )}' and '${chk.formatType(rightType)}'`,
+        ast
+      );
+    },
+    evaluate(ev, ast, ctx2) {
+      return ast.handle(ev.run(ast.condition, ctx2), ev, ast, ctx2);
+    }
+  },
+  "||": {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx2) {
+      const l = ev.tryEval(ast.left, ctx2);
+      if (l === true) return true;
+      if (l === false) {
+        const right = ev.run(ast.right, ctx2);
+        if (typeof right === "boolean") return right;
+        return _logicalOp(true, ev, ast, l, right);
+      }
+      if (l instanceof Promise)
+        return l.then(
+          (_l) => _l === true ? _l : _logicalOp(true, ev, ast, _l, ev.run(ast.right, ctx2))
+        );
+      return _logicalOp(true, ev, ast, l, ev.run(ast.right, ctx2));
+    }
+  },
+  "&&": {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx2) {
+      const l = ev.tryEval(ast.left, ctx2);
+      if (l === false) return false;
+      if (l === true) {
+        const right = ev.run(ast.right, ctx2);
+        if (typeof right === "boolean") return right;
+        return _logicalOp(false, ev, ast, l, right);
+      }
+      if (l instanceof Promise)
+        return l.then(
+          (_l) => _l === false ? _l : _logicalOp(false, ev, ast, _l, ev.run(ast.right, ctx2))
+        );
+      return _logicalOp(false, ev, ast, l, ev.run(ast.right, ctx2));
+    }
+  },
+  "!_": { alias: "unaryNot", check: checkUnary, evaluate: evaluateUnary },
+  "-_": { alias: "unaryMinus", check: checkUnary, evaluate: evaluateUnary }
+};
+var binaryOperators = ["!=", "==", "in", "+", "-", "*", "/", "%", "<", "<=", ">", ">="];
+for (const op of binaryOperators) OPERATORS[op] = { check: checkBinary, evaluate: evaluateBinary };
+for (const op of objKeys(OPERATORS)) {
+  const obj = OPERATORS[op];
+  obj.name = op;
+  if (obj.alias) OPERATORS[obj.alias] = obj;
+}
+
+// node_modules/@marcbachmann/cel-js/lib/macros.js
+var identity = (x) => x;
+function assertIdentifier(node, message) {
+  if (node.op === "id") return node.args;
+  throw parseError("invalid_macro_argument", message, node);
+}
+function createMapExpander(hasFilter) {
+  const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} filter predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const [iterVar, predicate, transform] = hasFilter ? args : [args[0], null, args[1]];
+    let step = transform.clone(OPERATORS.accuPush, transform);
+    if (predicate) {
+      const accuValue = predicate.clone(OPERATORS.accuValue);
+      step = predicate.clone(OPERATORS.ternary, [predicate.setMeta("label", label), step, accuValue]);
+    }
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName: assertIdentifier(iterVar, invalidMsg),
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    };
+  };
+}
+function createFilterExpander() {
+  const functionDesc = "filter(var, predicate)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const iterVarName = assertIdentifier(args[0], invalidMsg);
+    const accuValue = callAst.clone(OPERATORS.accuValue);
+    const predicate = args[1].setMeta("label", label);
+    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName));
+    const step = predicate.clone(OPERATORS.ternary, [predicate, appendItem, accuValue]);
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName,
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    };
+  };
+}
+function createQuantifierExpander(opts) {
+  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`;
+  const label = `${opts.name}(var, predicate) predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const predicate = args[1].setMeta("label", label);
+    const transform = opts.transform({ args, ast: callAst, predicate, opts });
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        kind: "quantifier",
+        errorsAreFatal: opts.errorsAreFatal || false,
+        iterable: receiver,
+        iterVarName: assertIdentifier(args[0], invalidMsg),
+        init: transform.init,
+        condition: transform.condition,
+        step: transform.step,
+        result: transform.result || identity
+      })
+    };
+  };
+}
+function createHasExpander() {
+  const invalidHasArgument = "has() invalid argument";
+  function evaluate3(ev, macro, ctx2) {
+    const nodes = macro.macroHasProps;
+    let i = nodes.length;
+    let obj = ev.run(nodes[--i], ctx2);
+    let inOptionalContext;
+    while (i--) {
+      const node = nodes[i];
+      if (node.op === ".?") inOptionalContext ??= true;
+      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev);
+      if (obj !== void 0) continue;
+      if (!(!inOptionalContext && i && node.op === ".")) break;
+      throw evaluationError("no_such_key", `No such key: ${node.args[1]}`, node);
+    }
+    return obj !== void 0;
+  }
+  function typeCheck(checker, macro, ctx2) {
+    let node = macro.args[0];
+    if (node.op !== ".") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+    if (!macro.macroHasProps) {
+      const props = [];
+      while (node.op === "." || node.op === ".?") node = props.push(node) && node.args[0];
+      if (node.op !== "id") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+      checker.check(node, ctx2);
+      props.push(node);
+      macro.macroHasProps = props;
+    }
+    return checker.getType("bool");
+  }
+  return function({ args }) {
+    return { args, evaluate: evaluate3, typeCheck, async: false };
+  };
+}
+function registerMacros(registry) {
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler);
+  functionOverload("has(ast): bool", createHasExpander());
+  functionOverload(
+    "list.all(ast, ast): bool",
+    createQuantifierExpander({
+      name: "all",
+      transform({ ast: callAst, predicate, opts }) {
+        return {
+          init: callAst.clone(OPERATORS.value, true),
+          condition: identity,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        };
+      }
+    })
+  );
+  functionOverload(
+    "list.exists(ast, ast): bool",
+    createQuantifierExpander({
+      name: "exists",
+      condition(accu) {
+        return !accu;
+      },
+      transform({ ast: callAst, predicate, opts }) {
+        return {
+          init: callAst.clone(OPERATORS.value, false),
+          condition: opts.condition,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        };
+      }
+    })
+  );
+  functionOverload(
+    "list.exists_one(ast, ast): bool",
+    createQuantifierExpander({
+      name: "exists_one",
+      errorsAreFatal: true,
+      result(accu) {
+        return accu === 1;
+      },
+      transform({ ast: callAst, predicate, opts }) {
+        const accuValue = callAst.clone(OPERATORS.accuValue);
+        return {
+          init: callAst.clone(OPERATORS.value, 0),
+          step: predicate.clone(OPERATORS.ternary, [predicate, callAst.clone(OPERATORS.accuInc), accuValue]),
+          result: opts.result
+        };
+      }
+    })
+  );
+  functionOverload("list.map(ast, ast): list<dyn>", createMapExpander(false));
+  functionOverload("list.map(ast, ast, ast): list<dyn>", createMapExpander(true));
+  functionOverload("list.filter(ast, ast): list<dyn>", createFilterExpander());
+  class CelNamespace {
+  }
+  const celNamespace = new CelNamespace();
+  registry.registerType("CelNamespace", CelNamespace);
+  registry.registerConstant("cel", "CelNamespace", celNamespace);
+  function bindTypeCheck(checker, m, ctx2) {
+    m.bindCtx = ctx2.forkWithVariable(m.var, checker.check(m.val, ctx2));
+    const type = checker.check(m.exp, m.bindCtx);
+    if (m.val.maybeAsync || m.exp.maybeAsync) return type;
+    m.ast.setMeta("async", false);
+    m.evaluate = bindEvaluateSync;
+    return type;
+  }
+  function bindOptionalEvaluate(ev, exp, bindCtx, ctx2, boundValue) {
+    const res = ev.run(exp, ctx2 = bindCtx.reuse(ctx2).setIterValue(boundValue, ev));
+    if (res instanceof Promise && ctx2 === bindCtx) ctx2.async = true;
+    return res;
+  }
+  function bindEvaluate(ev, { val, exp, bindCtx }, ctx2) {
+    const v = ev.run(val, ctx2);
+    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx2, _v));
+    return bindOptionalEvaluate(ev, exp, bindCtx, ctx2, v);
+  }
+  function bindEvaluateSync(ev, { val, exp, bindCtx }, ctx2) {
+    return ev.run(exp, bindCtx.reuse(ctx2).setIterValue(ev.run(val, ctx2), ev));
+  }
+  functionOverload("CelNamespace.bind(ast, dyn, ast): dyn", ({ ast, args }) => {
+    return {
+      ast,
+      var: assertIdentifier(args[0], "invalid variable argument"),
+      val: args[1],
+      exp: args[2],
+      bindCtx: void 0,
+      typeCheck: bindTypeCheck,
+      evaluate: bindEvaluate
+    };
+  });
+}
+
+// node_modules/@marcbachmann/cel-js/lib/overloads.js
+function registerOverloads(registry) {
+  const unaryOverload = (op, t, h, ret) => registry.unaryOverload(op, t, h, ret, false);
+  const binaryOverload = (l, op, r, h, ret) => registry.binaryOverload(l, op, r, h, ret, false);
+  function verifyInteger(v, ast) {
+    if (v <= MAX_INT && v >= MIN_INT) return v;
+    throw evaluationError("numeric_overflow", `integer overflow: ${v}`, ast);
+  }
+  function throwDivisionByZero(ast) {
+    throw evaluationError("division_by_zero", "division by zero", ast);
+  }
+  function throwModuloByZero(ast) {
+    throw evaluationError("modulo_by_zero", "modulo by zero", ast);
+  }
+  unaryOverload("!", "bool", (a) => !a);
+  unaryOverload("-", "int", (a) => -a);
+  binaryOverload("dyn<int>", `==`, `double`, (a, b) => a == b);
+  binaryOverload("dyn<int>", `==`, `uint`, (a, b) => a == b.valueOf());
+  binaryOverload("int", "*", "int", (a, b, ast) => verifyInteger(a * b, ast));
+  binaryOverload("int", "+", "int", (a, b, ast) => verifyInteger(a + b, ast));
+  binaryOverload("int", "-", "int", (a, b, ast) => verifyInteger(a - b, ast));
+  binaryOverload("int", "/", "int", (a, b, ast) => {
+    if (b === MIN_UINT) return throwDivisionByZero(ast);
+    return a / b;
+  });
+  binaryOverload("int", "%", "int", (a, b, ast) => {
+    if (b === MIN_UINT) return throwModuloByZero(ast);
+    return a % b;
+  });
+  unaryOverload("-", "double", (a) => -a);
+  binaryOverload("double", "*", "double", (a, b) => a * b);
+  binaryOverload("double", "+", "double", (a, b) => a + b);
+  binaryOverload("double", "-", "double", (a, b) => a - b);
+  binaryOverload("double", "/", "double", (a, b) => a / b);
+  binaryOverload("string", "+", "string", (a, b) => a + b);
+  binaryOverload("list<V>", "+", "list<V>", (a, b) => [...a, ...b]);
+  binaryOverload("bytes", "+", "bytes", (a, b) => {
+    if (!a.length) return b;
+    if (!b.length) return a;
+    const result = new Uint8Array(a.length + b.length);
+    result.set(a, 0);
+    result.set(b, a.length);
+    return result;
+  });
+  const GPD = "google.protobuf.Duration";
+  binaryOverload(GPD, "+", GPD, (a, b) => a.addDuration(b));
+  binaryOverload(GPD, "-", GPD, (a, b) => a.subtractDuration(b));
+  binaryOverload(GPD, "==", GPD, (a, b) => a.seconds === b.seconds && a.nanos === b.nanos);
+  const GPT = "google.protobuf.Timestamp";
+  binaryOverload(GPT, "==", GPT, (a, b) => a.getTime() === b.getTime());
+  binaryOverload(GPT, "-", GPT, (a, b) => Duration.fromMilliseconds(a.getTime() - b.getTime()), GPD);
+  binaryOverload(GPT, "-", GPD, (a, b) => b.subtractTimestamp(a));
+  binaryOverload(GPT, "+", GPD, (a, b) => b.extendTimestamp(a));
+  binaryOverload(GPD, "+", GPT, (a, b) => a.extendTimestamp(b));
+  function listIncludes(value, list2, ast, ev) {
+    if (list2 instanceof Set && list2.has(value)) return true;
+    for (const v of list2) if (isEqual(value, v, ast, ev)) return true;
+    return false;
+  }
+  function mapIncludes(a, b) {
+    if (b instanceof Map) return b.get(a) !== void 0;
+    return hasOwn(b, a) ? b[a] !== void 0 : false;
+  }
+  function listMembership(value, list2, ast, ev) {
+    return listIncludes(value, list2, ast, ev);
+  }
+  binaryOverload("V", "in", "list<V>", listMembership);
+  binaryOverload("K", "in", "map<K, V>", mapIncludes);
+  for (const t of ["type", "null", "bool", "string", "int", "double"]) {
+    binaryOverload(t, "==", t, (a, b) => a === b);
+  }
+  binaryOverload("bytes", `==`, "bytes", (a, b) => {
+    if (a === b) return true;
+    let i = a.length;
+    if (i !== b.length) return false;
+    while (i--) if (a[i] !== b[i]) return false;
+    return true;
+  });
+  binaryOverload("list<V>", `==`, "list<V>", (a, b, ast, ev) => {
+    if (a === b) return true;
+    if (isArray(a) && isArray(b)) {
+      const length = a.length;
+      if (length !== b.length) return false;
+      for (let i = 0; i < length; i++) {
+        if (!isEqual(a[i], b[i], ast, ev)) return false;
+      }
+      return true;
+    }
+    if (a instanceof Set && b instanceof Set) {
+      if (a.size !== b.size) return false;
+      for (const value of a) if (!b.has(value)) return false;
+      return true;
+    }
+    const arr = a instanceof Set ? b : a;
+    const set = a instanceof Set ? a : b;
+    if (!isArray(arr)) return false;
+    if (arr.length !== set?.size) return false;
+    for (let i = 0; i < arr.length; i++) if (!set.has(arr[i])) return false;
+    return true;
+  });
+  binaryOverload("map<K, V>", `==`, "map<K, V>", (a, b, ast, ev) => {
+    if (a === b) return true;
+    if (a instanceof Map && b instanceof Map) {
+      if (a.size !== b.size) return false;
+      for (const [key, value] of a)
+        if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false;
+      return true;
+    }
+    if (a instanceof Map || b instanceof Map) {
+      const obj = a instanceof Map ? b : a;
+      const map = a instanceof Map ? a : b;
+      const keysObj = objKeys(obj);
+      if (map.size !== keysObj.length) return false;
+      for (const [key, value] of map) {
+        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false;
+      }
+      return true;
+    }
+    const keysA = objKeys(a);
+    const keysB = objKeys(b);
+    if (keysA.length !== keysB.length) return false;
+    for (let i = 0; i < keysA.length; i++) {
+      const key = keysA[i];
+      if (!(key in b && isEqual(a[key], b[key], ast, ev))) return false;
+    }
+    return true;
+  });
+  binaryOverload("uint", "==", "uint", (a, b) => a.valueOf() === b.valueOf());
+  binaryOverload("dyn<uint>", `==`, `double`, (a, b) => a.valueOf() == b);
+  binaryOverload("uint", "+", "uint", (a, b) => new UnsignedInt(a.valueOf() + b.valueOf()));
+  binaryOverload("uint", "-", "uint", (a, b) => new UnsignedInt(a.valueOf() - b.valueOf()));
+  binaryOverload("uint", "*", "uint", (a, b) => new UnsignedInt(a.valueOf() * b.valueOf()));
+  binaryOverload("uint", "/", "uint", (a, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwDivisionByZero(ast);
+    return new UnsignedInt(a.valueOf() / b.valueOf());
+  });
+  binaryOverload("uint", "%", "uint", (a, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwModuloByZero(ast);
+    return new UnsignedInt(a.valueOf() % b.valueOf());
+  });
+  for (const [left, right] of [
+    ["bool", "bool"],
+    ["int", "int"],
+    ["uint", "uint"],
+    ["double", "double"],
+    ["string", "string"],
+    ["google.protobuf.Timestamp", "google.protobuf.Timestamp"],
+    ["google.protobuf.Duration", "google.protobuf.Duration"],
+    ["int", "uint"],
+    ["int", "double"],
+    ["double", "int"],
+    ["double", "uint"],
+    ["uint", "int"],
+    ["uint", "double"]
+  ]) {
+    binaryOverload(left, "<", right, (a, b) => a < b);
+    binaryOverload(left, "<=", right, (a, b) => a <= b);
+    binaryOverload(left, ">", right, (a, b) => a > b);
+    binaryOverload(left, ">=", right, (a, b) => a >= b);
+  }
+}
+function isEqual(a, b, ast, ev) {
+  if (a === b) return true;
+  switch (typeof a) {
+    case "undefined":
+    case "string":
+    case "boolean":
+      return false;
+    case "bigint":
+      if (typeof b === "number") return a == b;
+      return false;
+    case "number":
+      if (typeof b === "bigint") return a == b;
+      return false;
+    case "object":
+      if (typeof b !== "object") return false;
+      const leftType = ev.debugType(a);
+      const rightType = ev.debugType(b);
+      if (leftType !== rightType) return false;
+      const overload = ev.registry.findBinaryOverload("==", leftType, rightType);
+      if (!overload) return false;
+      return overload.handler(a, b, ast, ev);
+  }
+  throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a}`, ast);
+}
+
+// node_modules/@marcbachmann/cel-js/lib/type-checker.js
+var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
+var TypeChecker = class extends Base {
+  constructor(opts, isEvaluating) {
+    super(opts);
+    this.createError = isEvaluating ? evaluationError : typeError;
+  }
+  /**
+   * Check an expression and return its inferred type
+   * @param {Array|any} ast - The AST node to check
+   * @returns {Object} The inferred type declaration
+   * @throws {TypeError} If type checking fails
+   */
+  check(ast, ctx2) {
+    try {
+      return ast.checkedType ??= ast.check(this, ast, ctx2);
+    } catch (error2) {
+      throw attachErrorAst(error2, ast);
+    }
+  }
+  checkAccessOnType(ast, ctx2, leftType, allowMissingField = false) {
+    if (leftType === this.dynType) return leftType;
+    const indexTypeName = (ast.op === "[]" || ast.op === "[?]" ? this.check(ast.args[1], ctx2) : this.stringType).type;
+    if (leftType.kind === "list") {
+      if (indexTypeName === "int" || indexTypeName === "dyn") return leftType.valueType;
+      throw this.createError("invalid_index_type", `List index must be int, got '${indexTypeName}'`, ast);
+    }
+    if (leftType.kind === "map") return leftType.valueType;
+    const customType = this.objectTypes.get(leftType.name);
+    if (customType) {
+      if (!(indexTypeName === "string" || indexTypeName === "dyn")) {
+        throw this.createError(
+          "invalid_index_type",
+          `Cannot index type '${leftType.name}' with type '${indexTypeName}'`,
+          ast
+        );
+      }
+      if (customType.fields) {
+        let keyName;
+        if (ast.op === "." || ast.op === ".?") keyName = ast.args[1];
+        else if (ast.args[1].op === "value") keyName = ast.args[1].args;
+        if (typeof keyName === "string") {
+          const fieldType = customType.fields[keyName];
+          if (fieldType) return fieldType;
+          if (allowMissingField) return this.dynType;
+          throw this.createError("no_such_key", `No such key: ${keyName}`, ast);
+        }
+      }
+      return this.dynType;
+    }
+    throw this.createError("cannot_index_type", `Cannot index type '${this.formatType(leftType)}'`, ast);
+  }
+  formatType(type) {
+    if (!type.hasPlaceholderType) return type.name;
+    return type.templated(this.registry, toDynTypeBinding).name;
+  }
+  formatTypeList(types) {
+    return types.map((t) => this.formatType(t)).join(", ");
+  }
+};
+
+// node_modules/@marcbachmann/cel-js/lib/parser.js
+var TOKEN = {
+  EOF: 0,
+  NUMBER: 1,
+  STRING: 2,
+  BOOLEAN: 3,
+  NULL: 4,
+  IDENTIFIER: 5,
+  PLUS: 6,
+  MINUS: 7,
+  MULTIPLY: 8,
+  DIVIDE: 9,
+  MODULO: 10,
+  EQ: 11,
+  NE: 12,
+  LT: 13,
+  LE: 14,
+  GT: 15,
+  GE: 16,
+  AND: 17,
+  OR: 18,
+  NOT: 19,
+  IN: 20,
+  LPAREN: 21,
+  RPAREN: 22,
+  LBRACKET: 23,
+  RBRACKET: 24,
+  LBRACE: 25,
+  RBRACE: 26,
+  DOT: 27,
+  COMMA: 28,
+  COLON: 29,
+  QUESTION: 30,
+  BYTES: 31
+};
+var OP_FOR_TOKEN = {
+  [TOKEN.EQ]: OPERATORS["=="],
+  [TOKEN.PLUS]: OPERATORS["+"],
+  [TOKEN.MINUS]: OPERATORS["-"],
+  [TOKEN.MULTIPLY]: OPERATORS["*"],
+  [TOKEN.DIVIDE]: OPERATORS["/"],
+  [TOKEN.MODULO]: OPERATORS["%"],
+  [TOKEN.LE]: OPERATORS["<="],
+  [TOKEN.LT]: OPERATORS["<"],
+  [TOKEN.GE]: OPERATORS[">="],
+  [TOKEN.GT]: OPERATORS[">"],
+  [TOKEN.NE]: OPERATORS["!="],
+  [TOKEN.IN]: OPERATORS["in"]
+};
+var TOKEN_BY_NUMBER = {};
+for (const key in TOKEN) TOKEN_BY_NUMBER[TOKEN[key]] = key;
+var HEX_CODES = new Uint8Array(128);
+for (const ch of "0123456789abcdefABCDEF") HEX_CODES[ch.charCodeAt(0)] = 1;
+var ESCAPE_ERRORS = {
+  bytes_unicode_escape: (e) => `\\${e} not allowed in bytes literals`,
+  invalid_unicode_escape: (e) => `Invalid Unicode escape: \\${e}`,
+  invalid_unicode_surrogate: (e) => `Invalid Unicode surrogate: \\${e}`,
+  invalid_hex_escape: (e) => `Invalid hex escape: \\${e}`,
+  invalid_octal_escape: () => "Octal escape must be 3 digits",
+  octal_escape_out_of_range: (e) => `Octal escape out of range: \\${e}`,
+  invalid_escape_sequence: (e) => `Invalid escape sequence: \\${e}`
+};
+var STRING_ESCAPES = {
+  "\\": "\\",
+  "?": "?",
+  '"': '"',
+  "'": "'",
+  "`": "`",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v"
+};
+var ASTNode = class _ASTNode {
+  #meta;
+  #input;
+  constructor(input, pos, start, end, op, args) {
+    this.#meta = { check: op.check, evaluate: op.evaluate };
+    this.#input = input;
+    this.op = op.name;
+    this.args = args;
+    this.pos = pos;
+    this.start = start;
+    this.end = end;
+  }
+  clone(op, args) {
+    return new _ASTNode(this.#input, this.pos, this.start, this.end, op, args);
+  }
+  get meta() {
+    return this.#meta;
+  }
+  get input() {
+    return this.#input;
+  }
+  #computeIsAsync() {
+    const ast = this.#meta.alternate ?? this;
+    switch (ast.op) {
+      case "value":
+      case "id":
+      case "accuValue":
+      case "accuInc":
+        return false;
+      case "accuPush":
+        return ast.args.maybeAsync;
+      case "!_":
+      case "-_":
+        if (ast.candidates?.async !== false) return true;
+        return ast.args.maybeAsync;
+      case "!=":
+      case "==":
+      case "in":
+      case "+":
+      case "-":
+      case "*":
+      case "/":
+      case "%":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        if (ast.candidates?.async !== false) return true;
+        return ast.args.some((a) => a.maybeAsync);
+      case "call":
+      case "rcall":
+        if (ast.candidates?.async !== false) return true;
+        return (ast.receiverWithArgs || ast.args[1]).some((a) => a.maybeAsync);
+      case "comprehension":
+        return ast.args.iterable.maybeAsync || ast.args.step.maybeAsync;
+      case ".":
+      case ".?":
+        return ast.args[0].maybeAsync;
+      case "?:":
+      case "list":
+      case "[]":
+      case "[?]":
+        return ast.args.some((a) => a.maybeAsync);
+      case "||":
+      case "&&":
+        return ast.args.some((a) => a.maybeAsync);
+      case "map":
+        return ast.args.some((a) => a[0].maybeAsync || a[1].maybeAsync);
+      default:
+        return true;
+    }
+  }
+  /**
+   * Check whether we can optimize away async calling
+   * If no ast members includes a function, we can optimize the call
+   * for which we want to return true here.
+   * @returns {boolean}
+   */
+  get maybeAsync() {
+    return this.#meta.async ??= this.#computeIsAsync();
+  }
+  check(chk, ast, ctx2) {
+    const meta = this.#meta;
+    if (meta.alternate) return chk.check(meta.alternate, ctx2);
+    else if (meta.macro) return meta.macro.typeCheck(chk, meta.macro, ctx2);
+    return meta.check(chk, ast, ctx2);
+  }
+  evaluate(ev, ast, ctx2) {
+    const meta = this.#meta;
+    if (meta.alternate) this.evaluate = this.#evaluateAlternate;
+    else if (meta.macro) this.evaluate = this.#evaluateMacro;
+    else this.evaluate = meta.evaluate;
+    return this.evaluate(ev, ast, ctx2);
+  }
+  #evaluateAlternate(ev, ast, ctx2) {
+    return (ast = this.#meta.alternate).evaluate(ev, ast, ctx2);
+  }
+  #evaluateMacro(ev, ast, ctx2) {
+    return (ast = this.#meta.macro).evaluate(ev, ast, ctx2);
+  }
+  setMeta(key, value) {
+    return this.#meta[key] = value, this;
+  }
+  get range() {
+    return { start: this.start, end: this.end };
+  }
+  toOldStructure() {
+    const args = Array.isArray(this.args) ? this.args : [this.args];
+    return [this.op, ...args.map((a) => a instanceof _ASTNode ? a.toOldStructure() : a)];
+  }
+};
+var Lexer = class {
+  input;
+  pos;
+  length;
+  tokenPos;
+  tokenType;
+  tokenValue;
+  reset(input) {
+    this.pos = 0;
+    this.input = input;
+    this.length = input.length;
+    return input;
+  }
+  token(pos, type, value) {
+    this.tokenPos = pos;
+    this.tokenType = type;
+    this.tokenValue = value;
+    return this;
+  }
+  // Read next token
+  nextToken() {
+    while (true) {
+      const { pos, input, length } = this;
+      if (pos >= length) return this.token(pos, TOKEN.EOF);
+      const ch = input[pos];
+      switch (ch) {
+        // Whitespaces
+        case " ":
+        case "	":
+        case "\n":
+        case "\r":
+          this.pos++;
+          continue;
+        // Operators
+        case "=":
+          if (input[pos + 1] !== "=") break;
+          return this.token((this.pos += 2) - 2, TOKEN.EQ);
+        case "&":
+          if (input[pos + 1] !== "&") break;
+          return this.token((this.pos += 2) - 2, TOKEN.AND);
+        case "|":
+          if (input[pos + 1] !== "|") break;
+          return this.token((this.pos += 2) - 2, TOKEN.OR);
+        case "+":
+          return this.token(this.pos++, TOKEN.PLUS);
+        case "-":
+          return this.token(this.pos++, TOKEN.MINUS);
+        case "*":
+          return this.token(this.pos++, TOKEN.MULTIPLY);
+        case "/":
+          if (input[pos + 1] === "/") {
+            while (this.pos < length && this.input[this.pos] !== "\n") this.pos++;
+            continue;
+          }
+          return this.token(this.pos++, TOKEN.DIVIDE);
+        case "%":
+          return this.token(this.pos++, TOKEN.MODULO);
+        case "<":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.LE);
+          return this.token(this.pos++, TOKEN.LT);
+        case ">":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.GE);
+          return this.token(this.pos++, TOKEN.GT);
+        case "!":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.NE);
+          return this.token(this.pos++, TOKEN.NOT);
+        case "(":
+          return this.token(this.pos++, TOKEN.LPAREN);
+        case ")":
+          return this.token(this.pos++, TOKEN.RPAREN);
+        case "[":
+          return this.token(this.pos++, TOKEN.LBRACKET);
+        case "]":
+          return this.token(this.pos++, TOKEN.RBRACKET);
+        case "{":
+          return this.token(this.pos++, TOKEN.LBRACE);
+        case "}":
+          return this.token(this.pos++, TOKEN.RBRACE);
+        case ".":
+          return this.token(this.pos++, TOKEN.DOT);
+        case ",":
+          return this.token(this.pos++, TOKEN.COMMA);
+        case ":":
+          return this.token(this.pos++, TOKEN.COLON);
+        case "?":
+          return this.token(this.pos++, TOKEN.QUESTION);
+        case `"`:
+        case `'`:
+          return this.readString(ch);
+        // Check for string prefixes (b, B, r, R followed by quote)
+        case "b":
+        case "B":
+        case "r":
+        case "R": {
+          const next = input[pos + 1];
+          if (next === '"' || next === "'") return ++this.pos && this.readString(next, ch);
+          return this.readIdentifier();
+        }
+        default: {
+          const code2 = ch.charCodeAt(0);
+          if (code2 <= 57 && code2 >= 48) return this.readNumber();
+          if (this._isIdentifierCharCode(code2)) return this.readIdentifier();
+        }
+      }
+      throw parseError("unexpected_character", `Unexpected character: ${ch}`, {
+        pos,
+        start: pos,
+        end: pos + 1,
+        input
+      });
+    }
+  }
+  // Characters: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_
+  _isIdentifierCharCode(c) {
+    if (c < 48 || c > 122) return false;
+    return c >= 97 || c >= 65 && c <= 90 || c <= 57 || c === 95;
+  }
+  _parseAsDouble(start, end) {
+    const value = Number(this.input.substring(start, end));
+    if (Number.isFinite(value)) return this.token(start, TOKEN.NUMBER, value);
+    throw parseError("invalid_number", `Invalid number: ${value}`, {
+      pos: start,
+      start,
+      end,
+      input: this.input
+    });
+  }
+  _parseAsBigInt(start, end, isHex, unsigned) {
+    const string = this.input.substring(start, end);
+    if (unsigned === "u" || unsigned === "U") {
+      this.pos++;
+      try {
+        return this.token(start, TOKEN.NUMBER, new UnsignedInt(string));
+      } catch (_err) {
+      }
+    } else {
+      try {
+        return this.token(start, TOKEN.NUMBER, BigInt(string));
+      } catch (_err) {
+      }
+    }
+    throw parseError(
+      isHex ? "invalid_hex_integer" : "invalid_integer",
+      isHex ? `Invalid hex integer: ${string}` : `Invalid integer: ${string}`,
+      { pos: start, start, end: this.pos, input: this.input }
+    );
+  }
+  _readDigits(input, length, pos, code2) {
+    while (pos < length && (code2 = input.charCodeAt(pos)) && !(code2 > 57 || code2 < 48)) pos++;
+    return pos;
+  }
+  _readExponent(input, length, pos) {
+    let ch = pos < length && input[pos];
+    if (ch === "e" || ch === "E") {
+      ch = ++pos < length && input[pos];
+      if (ch === "-" || ch === "+") pos++;
+      const start = pos;
+      pos = this._readDigits(input, length, pos);
+      if (start === pos)
+        throw parseError("invalid_exponent", "Invalid exponent", {
+          pos,
+          start: pos,
+          end: Math.min(pos + 1, input.length),
+          input
+        });
+    }
+    return pos;
+  }
+  readNumber() {
+    const { input, length, pos: start } = this;
+    let pos = start;
+    if (input[pos] === "0" && (input[pos + 1] === "x" || input[pos + 1] === "X")) {
+      pos += 2;
+      while (pos < length && HEX_CODES[input[pos].charCodeAt(0)]) pos++;
+      return this._parseAsBigInt(start, this.pos = pos, true, input[pos]);
+    }
+    pos = this._readDigits(input, length, pos);
+    if (pos + 1 < length) {
+      let isDouble = false;
+      let afterpos = input[pos] === "." ? this._readDigits(input, length, pos + 1) : pos + 1;
+      if (afterpos !== pos + 1) (isDouble = true) && (pos = afterpos);
+      afterpos = this._readExponent(input, length, pos);
+      if (afterpos !== pos) (isDouble = true) && (pos = afterpos);
+      if (isDouble) return this._parseAsDouble(start, this.pos = pos);
+    }
+    return this._parseAsBigInt(start, this.pos = pos, false, input[pos]);
+  }
+  readString(del, prefix) {
+    const { input: i, pos: s } = this;
+    if (i[s + 1] === del && i[s + 2] === del) return this.readTripleQuotedString(del, prefix);
+    return this.readSingleQuotedString(del, prefix);
+  }
+  _closeQuotedString(rawStart, rawValue, prefix, pos) {
+    switch (prefix) {
+      case "b":
+      case "B": {
+        const processed = this.processEscapes(rawStart, rawValue, true);
+        const bytes2 = new Uint8Array(processed.length);
+        for (let i = 0; i < processed.length; i++) bytes2[i] = processed.charCodeAt(i) & 255;
+        return this.token(pos - 1, TOKEN.BYTES, bytes2);
+      }
+      case "r":
+      case "R": {
+        return this.token(pos - 1, TOKEN.STRING, rawValue);
+      }
+      default: {
+        const value = this.processEscapes(rawStart, rawValue, false);
+        return this.token(pos, TOKEN.STRING, value);
+      }
+    }
+  }
+  readSingleQuotedString(delimiter3, prefix) {
+    const { input, length, pos: start } = this;
+    let ch;
+    let pos = this.pos + 1;
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter3:
+          const rawStart = start + 1;
+          const rawValue = input.slice(rawStart, pos);
+          this.pos = ++pos;
+          return this._closeQuotedString(rawStart, rawValue, prefix, start);
+        case "\n":
+        case "\r":
+          throw parseError("newline_in_string", "Newlines not allowed in single-quoted strings", {
+            pos,
+            start: pos,
+            end: pos + 1,
+            input
+          });
+        case "\\":
+          pos++;
+      }
+      pos++;
+    }
+    throw parseError("unterminated_string", "Unterminated string", {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    });
+  }
+  readTripleQuotedString(delimiter3, prefix) {
+    const { input, length, pos: start } = this;
+    let ch;
+    let pos = this.pos + 3;
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter3:
+          if (input[pos + 1] === delimiter3 && input[pos + 2] === delimiter3) {
+            const rawStart = start + 3;
+            const rawValue = input.slice(rawStart, pos);
+            this.pos = pos + 3;
+            return this._closeQuotedString(rawStart, rawValue, prefix, start);
+          }
+          break;
+        case "\\":
+          pos++;
+      }
+      pos++;
+    }
+    throw parseError("unterminated_triple_quoted_string", "Unterminated triple-quoted string", {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    });
+  }
+  #escapeErr(code2, offset, len, i, chars, extra) {
+    const start = offset + i;
+    return parseError(code2, ESCAPE_ERRORS[code2](extra), {
+      input: this.input,
+      pos: start,
+      start,
+      end: Math.min(start + chars, offset + len)
+    });
+  }
+  processEscapes(offset, str, isBytes) {
+    if (!str.includes("\\")) return str;
+    const len = str.length;
+    let result = "";
+    let i = 0;
+    while (i < len) {
+      if (str[i] !== "\\" || i + 1 >= len) {
+        result += str[i++];
         continue;
       }
-      if (found.some((o) => r.expected.includes(o.kind))) continue;
-      if (r.field === "backends") continue;
-      yield {
-        target: r.from,
-        messageId: "wrongKind",
-        data: { from: r.from, field: r.field, id: r.id, found: kinds([found[0].kind]), expected: kinds(r.expected) },
-        location: r.location
-      };
+      const next = str[i + 1];
+      if (STRING_ESCAPES[next]) {
+        result += STRING_ESCAPES[next];
+        i += 2;
+      } else if (next === "u" || next === "U") {
+        if (isBytes) throw this.#escapeErr("bytes_unicode_escape", offset, len, i, 2, next);
+        const hexLen = next === "u" ? 4 : 8;
+        const hex = str.substring(i + 2, i + 2 + hexLen);
+        const c = Number.parseInt(hex, 16);
+        if (hex.length !== hexLen || !/^[0-9a-fA-F]+$/.test(hex) || c > 1114111)
+          throw this.#escapeErr("invalid_unicode_escape", offset, len, i, 2 + hexLen, next + hex);
+        if (c >= 55296 && c <= 57343)
+          throw this.#escapeErr("invalid_unicode_surrogate", offset, len, i, 2 + hexLen, next + hex);
+        result += String.fromCodePoint(c);
+        i += 2 + hexLen;
+      } else if (next === "x" || next === "X") {
+        const h = str.substring(i + 2, i + 4);
+        if (!/^[0-9a-fA-F]{2}$/.test(h))
+          throw this.#escapeErr("invalid_hex_escape", offset, len, i, 4, next + h);
+        result += String.fromCharCode(Number.parseInt(h, 16));
+        i += 4;
+      } else if (next >= "0" && next <= "7") {
+        const o = str.substring(i + 1, i + 4);
+        if (!/^[0-7]{3}$/.test(o)) throw this.#escapeErr("invalid_octal_escape", offset, len, i, 4);
+        const value = Number.parseInt(o, 8);
+        if (value > 255) throw this.#escapeErr("octal_escape_out_of_range", offset, len, i, 4, o);
+        result += String.fromCharCode(value);
+        i += 4;
+      } else {
+        throw this.#escapeErr("invalid_escape_sequence", offset, len, i, 2, next);
+      }
+    }
+    return result;
+  }
+  readIdentifier() {
+    const { pos, input, length } = this;
+    let p = pos;
+    while (p < length && this._isIdentifierCharCode(input[p].charCodeAt(0))) p++;
+    const value = input.substring(pos, this.pos = p);
+    switch (value) {
+      case "true":
+        return this.token(pos, TOKEN.BOOLEAN, true);
+      case "false":
+        return this.token(pos, TOKEN.BOOLEAN, false);
+      case "null":
+        return this.token(pos, TOKEN.NULL, null);
+      case "in":
+        return this.token(pos, TOKEN.IN);
+      default:
+        return this.token(pos, TOKEN.IDENTIFIER, value);
     }
   }
+};
+var globalLexer = new Lexer();
+var Parser = class {
+  lexer = globalLexer;
+  input = null;
+  maxDepthRemaining = null;
+  astNodesRemaining = null;
+  type = null;
+  pos = null;
+  constructor(limits, registry) {
+    this.limits = limits;
+    this.registry = registry;
+  }
+  #limitExceeded(limitKey, pos = this.pos) {
+    throw parseError("limit_exceeded", `Exceeded ${limitKey} (${this.limits[limitKey]})`, {
+      pos,
+      start: pos,
+      end: pos,
+      input: this.input
+    });
+  }
+  #node(start, end, op, args, pos = start) {
+    const node = new ASTNode(this.input, pos, start, end, op, args);
+    if (!this.astNodesRemaining--) this.#limitExceeded("maxAstNodes", pos);
+    return node;
+  }
+  #infixNode(op, left, right) {
+    return this.#node(left.start, right.end, op, [left, right]);
+  }
+  #ternaryNode(expression, consequent, alternate) {
+    return this.#node(expression.start, alternate.end, OPERATORS.ternary, [
+      expression,
+      consequent,
+      alternate
+    ]);
+  }
+  #unaryNode(pos, op, arg) {
+    return this.#node(pos, arg.end, op, arg);
+  }
+  #accessNode(op, left, right, end, pos = left.start) {
+    return this.#node(left.start, end, op, [left, right], pos);
+  }
+  #advanceToken(returnValue = this.pos) {
+    const l = this.lexer.nextToken();
+    this.pos = l.tokenPos;
+    this.type = l.tokenType;
+    return returnValue;
+  }
+  // The value of the current token is accessed less regularly,
+  // so we use a getter to reduce assignment overhead
+  get value() {
+    return this.lexer.tokenValue;
+  }
+  consume(expectedType) {
+    if (this.type === expectedType) return this.#advanceToken();
+    throw parseError(
+      "expected_token",
+      `Expected ${TOKEN_BY_NUMBER[expectedType]}, got ${TOKEN_BY_NUMBER[this.type]}`,
+      { pos: this.pos, start: this.pos, end: this.lexer.pos, input: this.input }
+    );
+  }
+  match(type) {
+    return this.type === type;
+  }
+  // Parse entry point
+  parse(input) {
+    if (typeof input !== "string") {
+      throw parseError("expression_must_be_string", "Expression must be a string");
+    }
+    this.input = this.lexer.reset(input);
+    this.#advanceToken();
+    this.maxDepthRemaining = this.limits.maxDepth;
+    this.astNodesRemaining = this.limits.maxAstNodes;
+    const result = this.parseExpression();
+    if (this.match(TOKEN.EOF)) return result;
+    throw parseError(
+      "unexpected_character",
+      `Unexpected character: '${this.input[this.lexer.pos - 1]}'`,
+      {
+        pos: this.pos,
+        start: this.pos,
+        end: this.lexer.pos,
+        input: this.input
+      }
+    );
+  }
+  #expandMacro(start, end, op, args) {
+    const methodName = args[0];
+    const receiver = op === OPERATORS.rcall ? args[1] : null;
+    const fnArgs = op === OPERATORS.rcall ? args[2] : args[1];
+    const decl = this.registry.findMacro(methodName, !!receiver, fnArgs.length);
+    const ast = this.#node(start, end, op, args);
+    if (!decl) return ast;
+    const macro = decl.handler({ ast, args: fnArgs, receiver, methodName, parser: this });
+    if (macro.callAst) return ast.setMeta("alternate", macro.callAst);
+    return ast.setMeta("macro", macro).setMeta("async", isAsync(macro.evaluate, macro.async));
+  }
+  // Expression ::= LogicalOr ('?' Expression ':' Expression)?
+  parseExpression() {
+    if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth");
+    const expr = this.parseLogicalOr();
+    if (!this.match(TOKEN.QUESTION)) return ++this.maxDepthRemaining && expr;
+    this.#advanceToken();
+    const consequent = this.parseExpression();
+    this.consume(TOKEN.COLON);
+    const alternate = this.parseExpression();
+    this.maxDepthRemaining++;
+    return this.#ternaryNode(expr, consequent, alternate);
+  }
+  // LogicalOr ::= LogicalAnd ('||' LogicalAnd)*
+  parseLogicalOr() {
+    let expr = this.parseLogicalAnd();
+    while (this.match(TOKEN.OR)) {
+      this.#advanceToken();
+      expr = this.#infixNode(OPERATORS["||"], expr, this.parseLogicalAnd());
+    }
+    return expr;
+  }
+  // LogicalAnd ::= Equality ('&&' Equality)*
+  parseLogicalAnd() {
+    let expr = this.parseEquality();
+    while (this.match(TOKEN.AND)) {
+      this.#advanceToken();
+      expr = this.#infixNode(OPERATORS["&&"], expr, this.parseEquality());
+    }
+    return expr;
+  }
+  // Equality ::= Relational (('==' | '!=') Relational)*
+  parseEquality() {
+    let expr = this.parseRelational();
+    while (this.match(TOKEN.EQ) || this.match(TOKEN.NE)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseRelational());
+    }
+    return expr;
+  }
+  // Relational ::= Additive (('<' | '<=' | '>' | '>=' | 'in') Additive)*
+  parseRelational() {
+    let expr = this.parseAdditive();
+    while (this.match(TOKEN.LT) || this.match(TOKEN.LE) || this.match(TOKEN.GT) || this.match(TOKEN.GE) || this.match(TOKEN.IN)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseAdditive());
+    }
+    return expr;
+  }
+  // Additive ::= Multiplicative (('+' | '-') Multiplicative)*
+  parseAdditive() {
+    let expr = this.parseMultiplicative();
+    while (this.match(TOKEN.PLUS) || this.match(TOKEN.MINUS)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseMultiplicative());
+    }
+    return expr;
+  }
+  // Multiplicative ::= Unary (('*' | '/' | '%') Unary)*
+  parseMultiplicative() {
+    let expr = this.parseUnary();
+    while (this.match(TOKEN.MULTIPLY) || this.match(TOKEN.DIVIDE) || this.match(TOKEN.MODULO)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseUnary());
+    }
+    return expr;
+  }
+  // Unary ::= ('!' | '-')* Postfix
+  parseUnary() {
+    if (this.type === TOKEN.NOT) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryNot, this.parseUnary());
+    }
+    if (this.type === TOKEN.MINUS) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryMinus, this.parseUnary());
+    }
+    return this.parsePostfix();
+  }
+  // Postfix ::= Primary (('.' IDENTIFIER ('(' ArgumentList ')')? | '[' Expression ']'))*
+  parsePostfix() {
+    let expr = this.parsePrimary();
+    const depth = this.maxDepthRemaining;
+    while (true) {
+      if (this.match(TOKEN.DOT)) {
+        const dot = this.#advanceToken();
+        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", dot);
+        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalFieldAccess : OPERATORS.fieldAccess;
+        const propertyValue = this.value;
+        const start = this.pos;
+        const end = this.lexer.pos;
+        this.consume(TOKEN.IDENTIFIER);
+        if (op === OPERATORS.fieldAccess && this.match(TOKEN.LPAREN) && this.#advanceToken()) {
+          const args = this.parseArgumentList();
+          const closeEnd = this.lexer.pos;
+          this.consume(TOKEN.RPAREN);
+          expr = this.#expandMacro(expr.start, closeEnd, OPERATORS.rcall, [propertyValue, expr, args]);
+        } else {
+          expr = this.#accessNode(op, expr, propertyValue, end, start);
+        }
+        continue;
+      }
+      if (this.match(TOKEN.LBRACKET)) {
+        const bracket = this.#advanceToken();
+        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", bracket);
+        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalBracketAccess : OPERATORS.bracketAccess;
+        const index = this.parseExpression();
+        const closeEnd = this.lexer.pos;
+        this.consume(TOKEN.RBRACKET);
+        expr = this.#accessNode(op, expr, index, closeEnd);
+        continue;
+      }
+      break;
+    }
+    this.maxDepthRemaining = depth;
+    return expr;
+  }
+  // Primary ::= NUMBER | STRING | BOOLEAN | NULL | IDENTIFIER | '(' Expression ')' | Array | Object
+  parsePrimary() {
+    switch (this.type) {
+      case TOKEN.NUMBER:
+      case TOKEN.STRING:
+      case TOKEN.BYTES:
+      case TOKEN.BOOLEAN:
+      case TOKEN.NULL:
+        return this.#consumeLiteral();
+      case TOKEN.IDENTIFIER:
+        return this.#parseIdentifierPrimary();
+      case TOKEN.LPAREN:
+        return this.#parseParenthesizedExpression();
+      case TOKEN.LBRACKET:
+        return this.parseList();
+      case TOKEN.LBRACE:
+        return this.parseMap();
+    }
+    throw parseError("unexpected_token", `Unexpected token: ${TOKEN_BY_NUMBER[this.type]}`, {
+      pos: this.pos,
+      start: this.pos,
+      end: this.lexer.pos,
+      input: this.input
+    });
+  }
+  #consumeLiteral() {
+    return this.#advanceToken(this.#node(this.pos, this.lexer.pos, OPERATORS.value, this.value));
+  }
+  #parseIdentifierPrimary() {
+    const value = this.value;
+    const end = this.lexer.pos;
+    const start = this.consume(TOKEN.IDENTIFIER);
+    if (RESERVED.has(value)) {
+      throw parseError("reserved_identifier", `Reserved identifier: ${value}`, {
+        pos: start,
+        start,
+        end,
+        input: this.input
+      });
+    }
+    if (!this.match(TOKEN.LPAREN)) return this.#node(start, end, OPERATORS.id, value);
+    this.#advanceToken();
+    const args = this.parseArgumentList();
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RPAREN);
+    return this.#expandMacro(start, closeEnd, OPERATORS.call, [value, args]);
+  }
+  #parseParenthesizedExpression() {
+    this.consume(TOKEN.LPAREN);
+    const expr = this.parseExpression();
+    this.consume(TOKEN.RPAREN);
+    return expr;
+  }
+  parseList() {
+    const start = this.consume(TOKEN.LBRACKET);
+    const elements = [];
+    let remainingElements = this.limits.maxListElements;
+    if (!this.match(TOKEN.RBRACKET)) {
+      elements.push(this.parseExpression());
+      if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RBRACKET)) break;
+        elements.push(this.parseExpression());
+        if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
+      }
+    }
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RBRACKET);
+    return this.#node(start, closeEnd, OPERATORS.list, elements);
+  }
+  parseMap() {
+    const start = this.consume(TOKEN.LBRACE);
+    const props = [];
+    let remainingEntries = this.limits.maxMapEntries;
+    if (!this.match(TOKEN.RBRACE)) {
+      props.push(this.parseProperty());
+      if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RBRACE)) break;
+        props.push(this.parseProperty());
+        if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
+      }
+    }
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RBRACE);
+    return this.#node(start, closeEnd, OPERATORS.map, props);
+  }
+  parseProperty() {
+    return [this.parseExpression(), (this.consume(TOKEN.COLON), this.parseExpression())];
+  }
+  parseArgumentList() {
+    const args = [];
+    let remainingArgs = this.limits.maxCallArguments;
+    if (!this.match(TOKEN.RPAREN)) {
+      args.push(this.parseExpression());
+      if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RPAREN)) break;
+        args.push(this.parseExpression());
+        if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
+      }
+    }
+    return args;
+  }
+};
+
+// node_modules/@marcbachmann/cel-js/lib/options.js
+var DEFAULT_LIMITS = objFreeze({
+  maxAstNodes: 1e5,
+  maxDepth: 250,
+  maxListElements: 1e3,
+  maxMapEntries: 1e3,
+  maxCallArguments: 32
+});
+var LIMIT_KEYS = new Set(objKeys(DEFAULT_LIMITS));
+function createLimits(overrides, base2 = DEFAULT_LIMITS) {
+  const keys = overrides ? objKeys(overrides) : void 0;
+  if (!keys?.length) return base2;
+  const merged = { ...base2 };
+  for (const key of keys) {
+    if (!LIMIT_KEYS.has(key)) throw new TypeError(`Unknown limits option: ${key}`);
+    const value = overrides[key];
+    if (typeof value !== "number") continue;
+    merged[key] = value;
+  }
+  return objFreeze(merged);
+}
+var DEFAULT_OPTIONS = objFreeze({
+  unlistedVariablesAreDyn: false,
+  homogeneousAggregateLiterals: true,
+  enableOptionalTypes: false,
+  limits: DEFAULT_LIMITS
+});
+function bool(a, b, key) {
+  const value = a?.[key] ?? b?.[key];
+  if (typeof value !== "boolean") throw new TypeError(`Invalid option: ${key}`);
+  return value;
+}
+function createOptions(opts, base2 = DEFAULT_OPTIONS) {
+  if (!opts) return base2;
+  return objFreeze({
+    unlistedVariablesAreDyn: bool(opts, base2, "unlistedVariablesAreDyn"),
+    homogeneousAggregateLiterals: bool(opts, base2, "homogeneousAggregateLiterals"),
+    enableOptionalTypes: bool(opts, base2, "enableOptionalTypes"),
+    limits: createLimits(opts.limits, base2.limits)
+  });
+}
+
+// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+var globalRegistry = createRegistry({ enableOptionalTypes: false });
+registerFunctions(globalRegistry);
+registerOverloads(globalRegistry);
+registerMacros(globalRegistry);
+var Environment = class _Environment {
+  #registry;
+  #evaluator;
+  #typeChecker;
+  #evalTypeChecker;
+  #parser;
+  constructor(opts, inherited) {
+    this.opts = createOptions(opts, inherited?.opts);
+    this.#registry = (inherited instanceof _Environment ? inherited.#registry : globalRegistry).clone(this.opts);
+    const childOpts = { registry: this.#registry, opts: this.opts };
+    this.#typeChecker = new TypeChecker(childOpts);
+    this.#evalTypeChecker = new TypeChecker(childOpts, true);
+    this.#evaluator = new Evaluator(childOpts);
+    this.#parser = new Parser(this.opts.limits, this.#registry);
+    Object.freeze(this);
+  }
+  clone(opts) {
+    return new _Environment(opts, this);
+  }
+  registerFunction(signature, handler, opts) {
+    this.#registry.registerFunctionOverload(signature, handler, opts);
+    return this;
+  }
+  registerOperator(string, handler, opts) {
+    this.#registry.registerOperatorOverload(string, handler, opts);
+    return this;
+  }
+  registerType(typename, constructor) {
+    this.#registry.registerType(typename, constructor);
+    return this;
+  }
+  registerVariable(name3, type, opts) {
+    this.#registry.registerVariable(name3, type, opts);
+    return this;
+  }
+  registerConstant(name3, type, value) {
+    this.#registry.registerConstant(name3, type, value);
+    return this;
+  }
+  hasVariable(name3) {
+    return this.#registry.variables.has(name3);
+  }
+  getDefinitions() {
+    return this.#registry.getDefinitions();
+  }
+  check(expression) {
+    try {
+      return this.#checkAST(this.#parser.parse(expression));
+    } catch (error2) {
+      return { valid: false, error: error2 };
+    }
+  }
+  #checkAST(ast) {
+    try {
+      const typeDecl = this.#typeChecker.check(ast, new RootContext(this.#registry));
+      return { valid: true, type: this.#formatTypeForCheck(typeDecl) };
+    } catch (error2) {
+      return { valid: false, error: error2 };
+    }
+  }
+  #formatTypeForCheck(typeDecl) {
+    if (typeDecl.name === `list<dyn>`) return "list";
+    if (typeDecl.name === `map<dyn, dyn>`) return "map";
+    return typeDecl.name;
+  }
+  parse(expression) {
+    const ast = this.#parser.parse(expression);
+    const evaluateParsed = this.#evaluateAST.bind(this, ast);
+    evaluateParsed.check = this.#checkAST.bind(this, ast);
+    evaluateParsed.ast = ast;
+    return evaluateParsed;
+  }
+  evaluate(expression, context3) {
+    return this.#evaluateAST(this.#parser.parse(expression), context3);
+  }
+  #evaluateAST(ast, ctx2) {
+    if (ast.checkedType) {
+      return ast.evaluate(this.#evaluator, ast, new RootContext(this.#registry, ctx2));
+    } else {
+      this.#evalTypeChecker.check(ast, ctx2 = new RootContext(this.#registry, ctx2));
+      return ast.evaluate(this.#evaluator, ast, ctx2);
+    }
+  }
+};
+var Evaluator = class extends Base {
+  constructor(opts) {
+    super(opts);
+    this.createError = evaluationError;
+  }
+  #firstMapElement(coll) {
+    if (coll instanceof Map) return coll.entries().next().value;
+    for (const key in coll) return [key, coll[key]];
+  }
+  debugRuntimeType(value, checkedType) {
+    return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value);
+  }
+  debugTypeDeep(value) {
+    const runtimeType = this.debugType(value);
+    switch (runtimeType.kind) {
+      case "list": {
+        const first = value instanceof Array ? value[0] : value.values().next().value;
+        if (first === void 0) return runtimeType;
+        return this.registry.getListType(this.debugTypeDeep(first));
+      }
+      case "map": {
+        const first = this.#firstMapElement(value);
+        if (!first) return runtimeType;
+        return this.registry.getMapType(
+          runtimeType.keyType.hasDynType ? this.debugTypeDeep(first[0]) : runtimeType.keyType,
+          runtimeType.valueType.hasDynType ? this.debugTypeDeep(first[1]) : runtimeType.valueType
+        );
+      }
+      default:
+        return runtimeType;
+    }
+  }
+  tryEval(ast, ctx2) {
+    try {
+      const res = this.run(ast, ctx2);
+      if (res instanceof Promise) return res.catch((err) => err);
+      return res;
+    } catch (err) {
+      return err;
+    }
+  }
+  run(ast, ctx2) {
+    return ast.evaluate(this, ast, ctx2);
+  }
+};
+var globalEnvironment = new Environment({
+  unlistedVariablesAreDyn: true
 });
 
-// src/rules/topology/duplicate-id.ts
-var rule3 = defineRule({
-  meta: {
-    id: "topology/duplicate-id",
-    severity: "error",
-    title: "Every object has its own id",
-    rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
-    source: "SPEC \xA71",
-    remedy: "Rename one of the objects and update the references to it.",
-    messages: { duplicate: "id '{{id}}' is declared {{count}} times (also at {{others}})" }
+// src/rules/custom/compile.ts
+var import_safe_regex2 = __toESM(require_safe_regex2(), 1);
+
+// src/rules/custom/types.ts
+var opt = (type, doc) => ({ type, doc, optional: true });
+var f = (type, doc) => ({ type, doc });
+var identity2 = {
+  id: f("string", "The id declared in the topology (for `pair`: `client->server`; for `certificate`: its owner)."),
+  kind: f("string", "What the object is: broker, client, gateway, loadBalancer, globalLoadBalancer, ca, region, pair, certificate.")
+};
+var certified = {
+  certificate: opt("rc.Certificate", "Its certificate (the first of its file; in `audit`, what the server served or Key Vault holds). Absent when none could be read."),
+  chain: f("list<rc.Certificate>", "Every certificate of its source, leaf first (empty when none was read)."),
+  keyVault: opt("rc.KeyVault", "Its Key Vault reference, when the topology declares one.")
+};
+var CEL_TYPES = {
+  "rc.Certificate": {
+    doc: "A parsed X.509 certificate.",
+    fields: {
+      subject: f("string", "Subject DN, RFC 4514 order, e.g. `CN=broker-us-1.company.com, O=Company`."),
+      issuer: f("string", "Issuer DN, same format."),
+      commonNames: f("list<string>", "The subject CN values."),
+      sans: f("list<string>", "Every subjectAltName value: DNS names, IP addresses, e-mail addresses and URIs, as text."),
+      dnsNames: f("list<string>", "The DNS names of subjectAltName."),
+      serialNumber: f("string", "Serial number, lower-case hex."),
+      notBefore: f("timestamp", "Start of validity."),
+      notAfter: f("timestamp", "End of validity."),
+      keyType: f("string", "Public key algorithm: rsa, rsa-pss, ec, ed25519, ed448, dsa or unknown."),
+      keyBits: f("int", "RSA modulus size in bits; 0 for other key types."),
+      curve: f("string", "EC named curve (P-256, P-384, P-521, \u2026); empty for other key types."),
+      sha256: f("string", "SHA-256 fingerprint of the DER, lower-case hex without separators."),
+      ekus: f("list<string>", "Extended key usages by name (serverAuth, clientAuth, codeSigning, emailProtection, anyExtendedKeyUsage) or OID; empty when the extension is absent."),
+      isCa: f("bool", "basicConstraints cA is true."),
+      selfIssued: f("bool", "Subject equals issuer (a root, or a self-signed leaf)."),
+      signatureAlgorithm: f("string", "Signature algorithm name, e.g. sha256WithRSAEncryption, ecdsa-with-SHA256."),
+      source: f("string", "Where it was read: `file`, `key-vault` (audit) or `tls` (served to the audit probe).")
+    }
   },
-  *check(model) {
-    for (const [id, objects] of model.topology.byId) {
-      if (objects.length < 2) continue;
-      const [, ...rest] = objects;
-      yield {
-        target: id,
-        messageId: "duplicate",
-        data: { id, count: objects.length, others: rest.map((o) => `${formatLocation(o.location)} (${o.kind})`).join(", ") },
-        location: rest[0].location
-      };
+  "rc.KeyVault": {
+    doc: "A Key Vault certificate reference (`cert.keyVault`).",
+    fields: {
+      vault: f("string", "Vault name: the reference's own, else its region's vault; empty when neither exists."),
+      name: f("string", "Certificate name in the vault."),
+      version: f("string", "The pinned version; empty for the current one."),
+      certificate: opt(
+        "rc.Certificate",
+        "In `audit`: the certificate Key Vault holds for the reference (the pinned version, else the current one). Absent in `check` and when the read failed (live/unreachable reports that)."
+      )
+    }
+  },
+  "rc.ClientAuth": {
+    doc: "A TLS server's client-certificate requirement.",
+    fields: {
+      required: f("bool", "The server requires a client certificate."),
+      trustBundle: f("string", "Id of the bundle it validates client certificates with; empty when none.")
+    }
+  },
+  "rc.Broker": {
+    doc: "A broker (`on: broker`).",
+    fields: {
+      ...identity2,
+      region: f("string", "Id of its region."),
+      fqdn: f("string", "Its FQDN."),
+      port: f("int", "TLS port."),
+      address: f("string", "Declared address; empty when none."),
+      issuer: f("string", "Id of the CA that should issue its certificate; empty when none."),
+      clientAuth: f("rc.ClientAuth", "Client certificate requirement."),
+      ...certified
+    }
+  },
+  "rc.Upstream": {
+    doc: "One hop of a gateway's `upstreams`.",
+    fields: {
+      to: f("string", "Id of the upstream server."),
+      tls: f("string", "reencrypt, passthrough or none."),
+      trustBundle: f("string", "Bundle the gateway validates the upstream with; empty when none.")
+    }
+  },
+  "rc.Gateway": {
+    doc: "A gateway (`on: gateway`).",
+    fields: {
+      ...identity2,
+      region: f("string", "Id of its region."),
+      type: f("string", "Declared type; empty when none."),
+      fqdn: f("string", "Its FQDN."),
+      port: f("int", "TLS port."),
+      address: f("string", "Declared address; empty when none."),
+      clientAuth: f("rc.ClientAuth", "Client certificate requirement."),
+      upstreams: f("list<rc.Upstream>", "Its upstream hops."),
+      ...certified
+    }
+  },
+  "rc.Client": {
+    doc: "A client (`on: client`).",
+    fields: {
+      ...identity2,
+      role: f("string", "controller, target or other."),
+      region: f("string", "Id of its region; empty when none."),
+      trustBundle: f("string", "Id of the bundle it validates servers with; empty when none."),
+      connectsTo: f("list<string>", "Ids it connects to as declared; empty for the default (every broker and gateway)."),
+      ...certified
+    }
+  },
+  "rc.Listener": {
+    doc: "A load balancer listener.",
+    fields: {
+      port: f("int", "Frontend port."),
+      protocol: f("string", "tcp, udp, tls, http or https."),
+      backendPort: f("int", "Backend port.")
+    }
+  },
+  "rc.LoadBalancer": {
+    doc: "A regional or cross-region load balancer (`on: lb`).",
+    fields: {
+      ...identity2,
+      region: f("string", "Id of its region; empty for a cross-region load balancer."),
+      type: f("string", "Declared type; empty when none."),
+      frontendFqdn: f("string", "Frontend FQDN; empty when none."),
+      frontendAddress: f("string", "Frontend address; empty when none."),
+      listeners: f("list<rc.Listener>", "Its listeners."),
+      backends: f("list<string>", "Ids of its backends."),
+      certificate: opt("rc.Certificate", "The certificate it declares (a load balancer that terminates TLS); absent when none.")
+    }
+  },
+  "rc.Ca": {
+    doc: "A declared CA (`on: ca`).",
+    fields: {
+      ...identity2,
+      issuer: f("string", "Id of its issuing CA; empty for a root."),
+      ...certified
+    }
+  },
+  "rc.Region": {
+    doc: "A region (`on: region`).",
+    fields: {
+      ...identity2,
+      keyVault: f("string", "Name of the region's Key Vault; empty when none.")
+    }
+  },
+  "rc.TrustBundle": {
+    doc: "A trust bundle (in `topology.trustBundles`).",
+    fields: {
+      id: identity2.id,
+      cas: f("list<string>", "Ids of the CAs it declares."),
+      certificates: f("list<rc.Certificate>", "The declared CAs' certificates (the trust anchors rc-policy validates with)."),
+      fileCertificates: f("list<rc.Certificate>", "The certificates of its file or ConfigMap; empty when it has none.")
+    }
+  },
+  "rc.Pair": {
+    doc: "One client\u2192server pair of the handshake matrix (`on: pair`).",
+    fields: {
+      ...identity2,
+      client: f("string", "Id of the client (or of the gateway, for a re-encrypting hop)."),
+      server: f("string", "Id of the broker or gateway."),
+      ok: f("bool", "Both sides of the handshake pass."),
+      serverAuthOk: f("bool", "The client accepts the server's chain for its FQDN."),
+      serverAuthReason: f("string", "Why not; empty when it passes."),
+      clientAuthRequired: f("bool", "The server asks for a client certificate."),
+      clientAuthOk: f("bool", "The server accepts the client's certificate (true when it asks for none)."),
+      clientAuthReason: f("string", "Why not; empty when it passes.")
+    }
+  },
+  "rc.CertificateUse": {
+    doc: "One certificate the estate uses, once per owner (`on: certificate`).",
+    fields: {
+      ...identity2,
+      role: f("string", "leaf, intermediate or root."),
+      certificate: f("rc.Certificate", "The certificate.")
+    }
+  },
+  "rc.Params": {
+    doc: "The pack's params, after `extends` and the topology's `policy.params`.",
+    fields: {
+      renewBeforeDays: f("int", "Leaf expiry warning window (days)."),
+      caRenewBeforeDays: f("int", "Intermediate/root expiry warning window (days)."),
+      rootRenewBeforeDays: f("int", "Root expiry warning window when no rollover is declared (days)."),
+      minRsaBits: f("int", "Smallest RSA modulus allowed."),
+      allowedCurves: f("list<string>", "EC curves allowed."),
+      maxLeafValidityDays: f("int", "Longest leaf validity allowed (days).")
+    }
+  },
+  "rc.Topology": {
+    doc: "The whole model.",
+    fields: {
+      name: f("string", "The topology's metadata.name."),
+      cas: f("list<rc.Ca>", "Every declared CA."),
+      trustBundles: f("list<rc.TrustBundle>", "Every trust bundle."),
+      regions: f("list<rc.Region>", "Every region."),
+      loadBalancers: f("list<rc.LoadBalancer>", "Every load balancer, regional then cross-region."),
+      brokers: f("list<rc.Broker>", "Every broker."),
+      gateways: f("list<rc.Gateway>", "Every gateway."),
+      clients: f("list<rc.Client>", "Every client.")
     }
   }
-});
+};
+var OBJECT_TYPES = {
+  broker: "rc.Broker",
+  client: "rc.Client",
+  gateway: "rc.Gateway",
+  lb: "rc.LoadBalancer",
+  ca: "rc.Ca",
+  region: "rc.Region",
+  pair: "rc.Pair",
+  certificate: "rc.CertificateUse"
+};
+var VARIABLES = {
+  object: f("(per `on:`)", "The object the rule is `on`; its type is in the table below."),
+  topology: f("rc.Topology", "The whole model."),
+  params: f("rc.Params", "The pack's params."),
+  now: f("timestamp", "The evaluation time: now, or `--at`.")
+};
+
+// src/rules/custom/environment.ts
+var CEL_LIMITS = {
+  maxExpressionLength: 2e3,
+  maxAstNodes: 400,
+  maxDepth: 24,
+  maxListElements: 100,
+  maxMapEntries: 100,
+  maxCallArguments: 8
+};
+var LIBRARY_NAMES = { timestamp: "google.protobuf.Timestamp", duration: "google.protobuf.Duration" };
+var libraryType = (t) => t.replace(/\b(timestamp|duration)\b/g, (m) => LIBRARY_NAMES[m] ?? m);
+var LazyRecord = class extends Map {
+  #thunks;
+  constructor(thunks) {
+    super();
+    this.#thunks = thunks;
+  }
+  get(key) {
+    if (super.has(key)) return super.get(key);
+    const thunk = Object.hasOwn(this.#thunks, key) ? this.#thunks[key] : void 0;
+    const value = thunk?.();
+    super.set(key, value);
+    return value;
+  }
+  has(key) {
+    return this.get(key) !== void 0;
+  }
+};
+var CEL_CLASSES = new Map(
+  Object.keys(CEL_TYPES).map((name3) => [name3, { [name3]: class extends LazyRecord {
+  } }[name3]])
+);
+var base;
+var byKind = /* @__PURE__ */ new Map();
+function baseEnvironment() {
+  if (base) return base;
+  const { maxExpressionLength: _, ...limits } = CEL_LIMITS;
+  const env = new Environment({ limits, homogeneousAggregateLiterals: true, enableOptionalTypes: false });
+  const pending = new Map(Object.entries(CEL_TYPES));
+  while (pending.size > 0) {
+    const before = pending.size;
+    for (const [name3, spec] of pending) {
+      const needs = Object.values(spec.fields).flatMap((f2) => f2.type.match(/rc\.\w+/g) ?? []);
+      if (needs.some((n) => pending.has(n) && n !== name3)) continue;
+      const fields = Object.fromEntries(Object.entries(spec.fields).map(([k, f2]) => [k, libraryType(f2.type)]));
+      env.registerType(name3, { ctor: CEL_CLASSES.get(name3), fields });
+      pending.delete(name3);
+    }
+    if (pending.size === before) throw new Error(`custom rule types refer to each other in a cycle: ${[...pending.keys()].join(", ")}`);
+  }
+  for (const [name3, v] of Object.entries(VARIABLES)) if (name3 !== "object") env.registerVariable(name3, libraryType(v.type), { description: v.doc });
+  return base = env;
+}
+function environmentFor(kind) {
+  let env = byKind.get(kind);
+  if (!env) {
+    env = baseEnvironment().clone().registerVariable("object", OBJECT_TYPES[kind], { description: VARIABLES.object.doc });
+    byKind.set(kind, env);
+  }
+  return env;
+}
+
+// src/rules/custom/compile.ts
+var COMPREHENSIONS = /* @__PURE__ */ new Set(["all", "exists", "exists_one", "map", "filter"]);
+var MAX_COMPREHENSION_NESTING = 2;
+function children2(node) {
+  const out = [];
+  const visit = (x) => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (x && typeof x === "object" && "op" in x) out.push(x);
+  };
+  visit(node.args);
+  return out;
+}
+function boundsProblem(node, nesting = 0) {
+  let depth = nesting;
+  if (node.op === "rcall") {
+    const [name3, , args] = node.args;
+    if (COMPREHENSIONS.has(name3)) depth++;
+    if (depth > MAX_COMPREHENSION_NESTING) return { message: `list macros nest more than ${MAX_COMPREHENSION_NESTING} deep`, at: node.start };
+    if (name3 === "matches") {
+      const pattern = args[0];
+      if (pattern?.op !== "value" || typeof pattern.args !== "string") return { message: "matches() takes a string literal pattern", at: node.start };
+      if (!(0, import_safe_regex2.default)(pattern.args)) return { message: `the pattern ${JSON.stringify(pattern.args)} can backtrack exponentially (or is not a valid regular expression)`, at: pattern.start };
+    }
+  }
+  for (const child2 of children2(node)) {
+    const problem = boundsProblem(child2, depth);
+    if (problem) return problem;
+  }
+  return void 0;
+}
+function locateInExpression(doc, start, source, offset) {
+  if (offset === void 0 || !doc.text || source.includes("\n")) return start;
+  let lineStart = 0;
+  for (let line = 1; line < start.line; line++) {
+    const next = doc.text.indexOf("\n", lineStart);
+    if (next < 0) return start;
+    lineStart = next + 1;
+  }
+  const at = lineStart + start.column - 1;
+  const quote = doc.text[at] === '"' || doc.text[at] === "'" ? 1 : 0;
+  if (doc.text.slice(at + quote, at + quote + source.length) !== source) return start;
+  return { ...start, column: start.column + quote + Math.min(offset, source.length) };
+}
+function compileExpression(source, kind, want, fail2) {
+  if (source.length > CEL_LIMITS.maxExpressionLength) fail2({ reason: `the expression is ${source.length} characters long (limit ${CEL_LIMITS.maxExpressionLength})` });
+  let run3;
+  try {
+    run3 = environmentFor(kind).parse(source);
+  } catch (err) {
+    if (err instanceof ParseError) fail2({ reason: `CEL syntax error at character ${(err.range?.start ?? 0) + 1}: ${err.summary ?? err.message}`, offset: err.range?.start });
+    fail2({ reason: `CEL syntax error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+  }
+  const bounds = boundsProblem(run3.ast);
+  if (bounds) fail2({ reason: `${bounds.message} (character ${bounds.at + 1}; docs/custom-rules.md, "Limits")`, offset: bounds.at });
+  let checked;
+  try {
+    checked = run3.check();
+  } catch (err) {
+    fail2({ reason: `CEL type error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+  }
+  if (!checked.valid) {
+    const e = checked.error;
+    fail2({ reason: `CEL type error at character ${(e.range?.start ?? 0) + 1}: ${(e.summary ?? e.message).split("\n")[0]}`, offset: e.range?.start });
+  }
+  if (checked.type !== want) fail2({ reason: `the expression must be a ${want}, but it is a ${checked.type}` });
+  return { source, run: run3 };
+}
+function compileCustomRule(spec, index, doc, reserved) {
+  const at = (...path15) => doc.locate(["customRules", index, ...path15]);
+  const family = spec.id.split("/")[0];
+  if (reserved.has(family)) {
+    throw new InputError(`custom rule '${spec.id}': the namespace '${family}' belongs to rc-policy's built-in rules; use your own, e.g. acme/${spec.id.split("/")[1]}`, at("id"));
+  }
+  const expr = (source, want, path15) => compileExpression(source, spec.on, want, ({ reason, offset }) => {
+    const where = locateInExpression(doc, at(...path15), source, offset);
+    throw new InputError(`custom rule '${spec.id}' ${path15.join(".").replace(/\.(\d+)/g, "[$1]")}: ${printable(reason, 300)}`, where);
+  });
+  return {
+    spec,
+    pack: doc.file,
+    location: at(),
+    conditions: (spec.matchConditions ?? []).map((c, i) => expr(c.expression, "bool", ["matchConditions", i, "expression"])),
+    validations: spec.validations.map((v, i) => ({
+      test: expr(v.expression, "bool", ["validations", i, "expression"]),
+      ...v.message !== void 0 && { message: v.message },
+      ...v.messageExpression !== void 0 && { messageExpression: expr(v.messageExpression, "string", ["validations", i, "messageExpression"]) }
+    }))
+  };
+}
 
 // src/model/live.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -68623,407 +74287,6 @@ var clientCertificates = memo(
   })
 );
 
-// src/rules/topology/duplicate-fqdn.ts
-var rule4 = defineRule({
-  meta: {
-    id: "topology/duplicate-fqdn",
-    severity: "error",
-    title: "Every TLS server has its own FQDN",
-    rationale: "Each broker exposes its own hostname and needs its own certificate for it (seed 000 Q2, Q11); two servers behind one name cannot both be verified by hostname.",
-    source: "seed 000 Q2, Q11",
-    remedy: "Give each broker and gateway a distinct FQDN.",
-    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} and {{second}}" }
-  },
-  *check(model) {
-    const byName = /* @__PURE__ */ new Map();
-    for (const s of tlsServers(model.topology)) {
-      const key = s.fqdn.toLowerCase().replace(/\.$/, "");
-      const first = byName.get(key);
-      if (!first) {
-        byName.set(key, s);
-        continue;
-      }
-      yield { target: s.id, messageId: "duplicate", data: { fqdn: s.fqdn, first: first.id, second: s.id }, location: s.location };
-    }
-  }
-});
-
-// src/rules/topology/index.ts
-var rules = [rule, rule2, rule3, rule4];
-
-// src/rules/lb/no-tls-termination.ts
-var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
-var rule5 = defineRule({
-  meta: {
-    id: "lb/no-tls-termination",
-    severity: "error",
-    title: "Load balancers pass TLS through: no TLS/HTTP listener, no certificate",
-    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (seed 000 Q1, Q5, Q12). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
-    source: "seed 000 Q1, Q5, Q12",
-    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.",
-    messages: {
-      listener: "{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker",
-      certificate: "{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer"
-    }
-  },
-  *check(model) {
-    const { loadBalancers, globalLoadBalancers } = model.topology;
-    for (const lb of [...globalLoadBalancers, ...loadBalancers]) {
-      for (const l of lb.listeners) {
-        if (TLS_PROTOCOLS.has(l.protocol)) {
-          yield { target: lb.id, messageId: "listener", data: { id: lb.id, protocol: l.protocol, port: l.port }, location: l.location };
-        }
-      }
-      if (lb.certificate) yield { target: lb.id, messageId: "certificate", data: { id: lb.id }, location: lb.certificate.location };
-    }
-  }
-});
-
-// src/rules/lb/backend-kind.ts
-var rule6 = defineRule({
-  meta: {
-    id: "lb/backend-kind",
-    severity: "error",
-    title: "Global load balancers front regional load balancers; regional ones front brokers or gateways",
-    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (seed 000 Q4). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
-    source: "seed 000 Q4, Q14",
-    remedy: "Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.",
-    messages: {
-      global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",
-      regional: "{{lb}} is a regional load balancer; its backend '{{backend}}' is a {{kind}}, not a broker or gateway"
-    }
-  },
-  *check(model) {
-    const { byId, loadBalancers, globalLoadBalancers } = model.topology;
-    const wrong = (lbId, backends, allowed) => backends.flatMap((b, i) => {
-      const found = byId.get(b);
-      if (!found || found.some((o) => allowed.includes(o.kind))) return [];
-      return [{ lbId, backend: b, kind: found[0].kind, index: i }];
-    });
-    for (const lb of globalLoadBalancers) {
-      for (const w of wrong(lb.id, lb.backends, ["loadBalancer"])) {
-        yield { target: lb.id, messageId: "global", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
-      }
-    }
-    for (const lb of loadBalancers) {
-      for (const w of wrong(lb.id, lb.backends, ["broker", "gateway"])) {
-        yield { target: lb.id, messageId: "regional", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
-      }
-    }
-  }
-});
-
-// src/topology/model.ts
-function lookup(topology2, id, kind) {
-  return topology2.byId.get(id)?.find((o) => o.kind === kind);
-}
-
-// src/rules/lb/port-mismatch.ts
-var rule7 = defineRule({
-  meta: {
-    id: "lb/port-mismatch",
-    severity: "warning",
-    title: "A load balancer forwards to the port its backends listen on",
-    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (seed 000 Q4). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
-    source: "seed 000 Q4",
-    remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
-    messages: {
-      mismatch: "{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}"
-    }
-  },
-  *check(model) {
-    const t = model.topology;
-    for (const lb of t.loadBalancers) {
-      for (const l of lb.listeners) {
-        if (l.protocol === "udp") continue;
-        for (const id of lb.backends) {
-          const backend = lookup(t, id, "broker") ?? lookup(t, id, "gateway");
-          if (!backend || backend.port === l.backendPort) continue;
-          yield {
-            target: lb.id,
-            messageId: "mismatch",
-            data: { lb: lb.id, port: l.port, backendPort: l.backendPort, backend: backend.id, backendActual: backend.port },
-            location: l.location
-          };
-        }
-      }
-    }
-  }
-});
-
-// src/rules/lb/orphan-broker.ts
-var rule8 = defineRule({
-  meta: {
-    id: "lb/orphan-broker",
-    severity: "info",
-    title: "Every broker is behind a load balancer (or a gateway)",
-    rationale: "Clients reach brokers through the cross-region and regional load balancers (seed 000 Q4); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
-    source: "seed 000 Q4, Q14",
-    remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
-    messages: { orphan: "{{id}} is not a backend of any load balancer or gateway" }
-  },
-  *check(model) {
-    const { loadBalancers, gateways } = model.topology;
-    const routed = /* @__PURE__ */ new Set([...loadBalancers.flatMap((lb) => lb.backends), ...gateways.flatMap((g) => g.upstreams.map((u) => u.to))]);
-    for (const b of model.topology.brokers) {
-      if (!routed.has(b.id)) yield { target: b.id, messageId: "orphan", data: { id: b.id }, location: b.location };
-    }
-  }
-});
-
-// src/rules/lb/index.ts
-var rules2 = [rule5, rule6, rule7, rule8];
-
-// src/rules/cert/unreadable.ts
-var rule9 = defineRule({
-  meta: {
-    id: "cert/unreadable",
-    severity: "error",
-    title: "Every referenced certificate file exists and parses",
-    rationale: "A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.",
-    source: "SPEC \xA73 (certificates); fail-closed principle",
-    remedy: "Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.",
-    messages: {
-      missing: "{{file}} does not exist",
-      unreadable: "{{file}} cannot be read: {{reason}}"
-    }
-  },
-  *check(model) {
-    const report = function* (file, target, location2) {
-      if (!file) return;
-      if (file.missing) yield { target, messageId: "missing", data: { file: file.display }, location: location2 };
-      else if (file.problems.length > 0 || file.certs.length === 0) {
-        const reason = file.problems.join("; ") || "no certificate found in the file";
-        yield { target, messageId: "unreadable", data: { file: file.display, reason }, location: location2 };
-      }
-    };
-    for (const ref of certReferences(model)) {
-      const f = ref.source.file;
-      if (f) yield* report(model.files.get(f.absolute), ref.target, f.location);
-    }
-    for (const b of model.topology.trustBundles) {
-      if (b.file) yield* report(model.files.get(b.file.absolute), b.id, b.file.location);
-      if (b.configMap) {
-        const { file, key } = b.configMap;
-        yield* report(model.files.get(configMapKey(file.absolute, key)), b.id, file.location);
-      }
-    }
-  }
-});
-
-// src/rules/cert/private-key-material.ts
-var rule10 = defineRule({
-  meta: {
-    id: "cert/private-key-material",
-    severity: "error",
-    title: "No private key in the repository",
-    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (seed 000 Q3, Q7, Q8); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
-    source: "seed 000 Q3, Q7, Q8",
-    remedy: "Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.",
-    messages: {
-      key: "{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository",
-      pkcs12: "{{file}} is a PKCS#12 bundle, which carries a private key: keys belong in Key Vault, never in the repository"
-    }
-  },
-  *check(model) {
-    const files = [];
-    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
-    for (const b of model.topology.trustBundles) {
-      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
-      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
-    }
-    for (const { ref, key, target } of files) {
-      const f = model.files.get(key);
-      if (!f) continue;
-      if (f.pkcs12) yield { target, messageId: "pkcs12", data: { file: f.display }, location: ref.location };
-      else if (f.privateKeys.length > 0) {
-        yield { target, messageId: "key", data: { file: f.display, what: [...new Set(f.privateKeys)].join(", ") }, location: ref.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/dates.ts
-var DAY_MS = 864e5;
-var isoDate = (d) => d.toISOString().slice(0, 10);
-var daysBetween = (from, to) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
-
-// src/rules/cert/expired.ts
-var rule11 = defineRule({
-  meta: {
-    id: "cert/expired",
-    severity: "error",
-    title: "Every certificate is valid at the evaluation time",
-    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (seed 000 Q4 steps 2-3). Evaluate with --at to see what breaks on a future date.",
-    source: "seed 000 Q4, Q9",
-    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (seed 000 Q9).",
-    messages: {
-      expired: "{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})",
-      notYetValid: "{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})"
-    }
-  },
-  *check(model) {
-    const at = model.at;
-    for (const u of certificateUses(model)) {
-      const c = u.cert;
-      if (at >= c.notBefore && at <= c.notAfter) continue;
-      const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
-      if (at < c.notBefore) {
-        yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
-      } else if (at > c.notAfter) {
-        yield { target: u.target, messageId: "expired", data: { ...common2, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/expiring.ts
-var rule12 = defineRule({
-  meta: {
-    id: "cert/expiring",
-    severity: "warning",
-    title: "No certificate expires inside its renewal window",
-    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (seed 000 Q9). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (seed 001).",
-    source: "seed 000 Q9; seed 001 (intermediate rollover)",
-    remedy: "Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).",
-    messages: {
-      expiring: "{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})"
-    }
-  },
-  *check(model) {
-    const { at, params } = model;
-    for (const u of certificateUses(model)) {
-      const c = u.cert;
-      if (!c.validAt(at)) continue;
-      const leaf = u.kind === "leaf";
-      const window2 = leaf ? params.renewBeforeDays : params.caRenewBeforeDays;
-      if (c.notAfter.getTime() - at.getTime() >= window2 * DAY_MS) continue;
-      yield {
-        target: u.target,
-        messageId: "expiring",
-        data: {
-          kind: u.kind,
-          subject: c.subjectName,
-          date: isoDate(c.notAfter),
-          days: daysBetween(at, c.notAfter),
-          param: leaf ? "renewBeforeDays" : "caRenewBeforeDays",
-          window: window2
-        },
-        location: u.location
-      };
-    }
-  }
-});
-
-// src/rules/cert/weak-key.ts
-var rule13 = defineRule({
-  meta: {
-    id: "cert/weak-key",
-    severity: "error",
-    title: "Keys are RSA of at least minRsaBits or EC on an allowed curve",
-    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (seed 000 Q13). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
-    source: "seed 000 Q13",
-    remedy: "Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.",
-    messages: {
-      rsa: "{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})",
-      curve: "{{kind}} certificate {{subject}} uses curve {{curve}}, which is not among the allowed curves ({{allowed}})",
-      type: "{{kind}} certificate {{subject}} has a {{key}} key; the policy allows RSA and EC keys only"
-    }
-  },
-  *check(model) {
-    const { minRsaBits, allowedCurves } = model.params;
-    for (const u of certificateUses(model)) {
-      const k = u.cert.publicKey;
-      const common2 = { kind: u.kind, subject: u.cert.subjectName };
-      if (k.algorithm === "rsa") {
-        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common2, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
-      } else if (k.algorithm === "ec") {
-        if (!allowedCurves.includes(k.curve ?? "")) {
-          yield { target: u.target, messageId: "curve", data: { ...common2, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
-        }
-      } else {
-        yield { target: u.target, messageId: "type", data: { ...common2, key: describeKey(k) }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/cert/weak-signature.ts
-var rule14 = defineRule({
-  meta: {
-    id: "cert/weak-signature",
-    severity: "error",
-    title: "No MD5 or SHA-1 signature on a leaf or intermediate",
-    rationale: "Clients validate the broker certificate chain and brokers validate client chains (seed 000 Q4); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
-    source: "seed 000 Q4; CA/B Forum BR 7.1.3",
-    remedy: "Reissue the certificate with a SHA-256 (or stronger) signature.",
-    messages: { weak: "{{kind}} certificate {{subject}} is signed with {{algorithm}}" }
-  },
-  *check(model) {
-    for (const u of certificateUses(model)) {
-      if (u.kind === "root") continue;
-      const alg = u.cert.signatureAlgorithm;
-      if (!isWeakSignatureAlgorithm(alg.oid)) continue;
-      yield { target: u.target, messageId: "weak", data: { kind: u.kind, subject: u.cert.subjectName, algorithm: alg.name }, location: u.location };
-    }
-  }
-});
-
-// src/rules/cert/max-validity.ts
-var rule15 = defineRule({
-  meta: {
-    id: "cert/max-validity",
-    severity: "warning",
-    title: "Leaf certificates live at most maxLeafValidityDays",
-    rationale: "Short-lived leaves keep renewal routine (seed 000 Q9) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (seed 001). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
-    source: "seed 000 Q9; seed 001; CA/B Forum BR 6.3.2",
-    remedy: "Reissue the leaf with a lifetime of at most maxLeafValidityDays.",
-    messages: {
-      long: "leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}"
-    }
-  },
-  *check(model) {
-    const max = model.params.maxLeafValidityDays;
-    for (const u of certificateUses(model)) {
-      if (u.kind !== "leaf") continue;
-      const days = Math.round(u.cert.lifetimeDays);
-      if (u.cert.lifetimeDays <= max) continue;
-      yield {
-        target: u.target,
-        messageId: "long",
-        data: { subject: u.cert.subjectName, days, from: isoDate(u.cert.notBefore), to: isoDate(u.cert.notAfter), max },
-        location: u.location
-      };
-    }
-  }
-});
-
-// src/rules/cert/live-only.ts
-var rule16 = defineRule({
-  meta: {
-    id: "cert/live-only",
-    severity: "info",
-    title: "Certificates that only live in Key Vault are evaluated by audit, not check",
-    rationale: "`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.",
-    source: "SPEC \xA71 (cert sources), \xA74",
-    remedy: "Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.",
-    messages: {
-      skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check"
-    }
-  },
-  applies: (model) => model.mode === "check",
-  *check(model) {
-    for (const r of certReferences(model)) {
-      const kv = r.source.keyVault;
-      if (!kv || r.source.file) continue;
-      yield { target: r.target, messageId: "skipped", data: { target: r.target, vault: kv.vault ?? "(no vault)", name: kv.certificate }, location: r.source.location };
-    }
-  }
-});
-
-// src/rules/cert/index.ts
-var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
-
 // src/pki/names.ts
 var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
 var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
@@ -69058,463 +74321,6 @@ function matchingDnsNames(cert, host) {
   return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
 }
 
-// src/rules/broker/name-mismatch.ts
-var rule17 = defineRule({
-  meta: {
-    id: "broker/name-mismatch",
-    severity: "error",
-    title: "The server's FQDN is in its certificate's SAN",
-    rationale: "Clients validate the broker certificate against the hostname they connect to (seed 000 Q4, Q10), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; seed 003 needs both CN and SAN).",
-    source: "seed 000 Q2, Q10, Q13; seed 003",
-    remedy: "Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).",
-    messages: {
-      mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})"
-    }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
-      const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
-      const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
-      yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/cn-mismatch.ts
-var norm = (s) => s.toLowerCase().replace(/\.$/, "");
-var rule18 = defineRule({
-  meta: {
-    id: "broker/cn-mismatch",
-    severity: "warning",
-    title: "The certificate's subject CN, when present, is the server's FQDN",
-    rationale: "The design sets Subject CN = the broker FQDN (seed 000 Q2, Q13), and some clients and routers still read the CN (seed 003 needs both CN and SAN). A CN naming something else confuses operators and those clients.",
-    source: "seed 000 Q2, Q13; seed 003",
-    remedy: "Reissue with CN = <fqdn>, or omit the CN.",
-    messages: { mismatch: "subject CN {{cn}} differs from the FQDN {{fqdn}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
-      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/shared-certificate.ts
-var rule19 = defineRule({
-  meta: {
-    id: "broker/shared-certificate",
-    severity: "error",
-    title: "Every server has its own certificate",
-    rationale: "Each broker exposes its own hostname and requires its own certificate (seed 000 Q2, Q11). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
-    source: "seed 000 Q2, Q11",
-    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
-    messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
-  },
-  *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const owner = first.get(leaf.fingerprint);
-      if (owner === void 0) first.set(leaf.fingerprint, server.id);
-      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/shared-key.ts
-var rule20 = defineRule({
-  meta: {
-    id: "broker/shared-key",
-    severity: "error",
-    title: "No two servers' certificates share a key pair",
-    rationale: "One certificate per broker (seed 000 Q11) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
-    source: "seed 000 Q11",
-    remedy: "Generate a new key pair for one of the servers and reissue its certificate.",
-    messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" }
-  },
-  *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const key = toHex(leaf.publicKey.spki);
-      const owner = first.get(key);
-      if (owner === void 0) first.set(key, { id: server.id, fingerprint: leaf.fingerprint });
-      else if (owner.fingerprint !== leaf.fingerprint) {
-        yield { target: server.id, messageId: "shared", data: { first: owner.id, second: server.id }, location: location2 };
-      }
-    }
-  }
-});
-
-// src/rules/broker/wildcard.ts
-var rule21 = defineRule({
-  meta: {
-    id: "broker/wildcard",
-    severity: "warning",
-    title: "Server certificates name their server, not a wildcard",
-    rationale: "Each broker needs its own certificate for its own FQDN (seed 000 Q2, Q11, Q13). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
-    source: "seed 000 Q11, Q13",
-    remedy: "Reissue with SAN = DNS:<fqdn> only.",
-    messages: { wildcard: "the certificate has wildcard SAN {{names}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const wild = leaf.dnsNames.filter(isWildcard);
-      if (wild.length > 0) yield { target: server.id, messageId: "wildcard", data: { names: wild.join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/extra-names.ts
-var show2 = (n) => {
-  switch (n.kind) {
-    case "dns":
-      return `DNS:${n.value}`;
-    case "ip":
-      return `IP:${n.value.length === 4 ? [...n.value].join(".") : Buffer.from(n.value).toString("hex")}`;
-    case "email":
-      return `email:${n.value}`;
-    case "uri":
-      return `URI:${n.value}`;
-    default:
-      return n.kind;
-  }
-};
-var rule22 = defineRule({
-  meta: {
-    id: "broker/extra-names",
-    severity: "warning",
-    title: "The SAN holds the FQDN and nothing else",
-    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (seed 000 Q10). Every extra name widens what the certificate can impersonate.",
-    source: "seed 000 Q10, Q13",
-    remedy: "Reissue with SAN = DNS:<fqdn> only.",
-    messages: { extra: "SAN entries beyond {{fqdn}}: {{names}}" }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const extra = (leaf.subjectAltName ?? []).filter(
-        // A wildcard that covers the FQDN is broker/wildcard's finding.
-        (n) => !(n.kind === "dns" && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value)))
-      );
-      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/server-auth-eku.ts
-var rule23 = defineRule({
-  meta: {
-    id: "broker/server-auth-eku",
-    severity: "error",
-    title: "Server certificates carry the serverAuth extended key usage",
-    rationale: "The broker certificate's Extended Key Usage is Server Authentication (seed 000 Q2, Q13). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
-    source: "seed 000 Q2, Q13",
-    remedy: "Reissue with extendedKeyUsage = serverAuth.",
-    messages: {
-      missing: "the certificate has no extended key usage extension (serverAuth is required)",
-      lacks: "the certificate's extended key usage ({{found}}) lacks serverAuth"
-    }
-  },
-  *check(model) {
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (!leaf.extKeyUsage) yield { target: server.id, messageId: "missing", location: location2 };
-      else if (!leaf.hasExtKeyUsage(EKU.serverAuth)) yield { target: server.id, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/incomplete-chain.ts
-function anchors(model) {
-  const cas = caCertificates(model);
-  const inBundles = new Set(model.topology.trustBundles.flatMap((b) => b.cas));
-  return [...cas].filter(([id, c]) => inBundles.has(id) || c.isSelfIssued).map(([, c]) => c);
-}
-var rule24 = defineRule({
-  meta: {
-    id: "broker/incomplete-chain",
-    severity: "error",
-    title: "Servers send every intermediate between their leaf and a trust anchor, in order",
-    rationale: "Clients validate the broker's chain up to a CA they trust (seed 000 Q4) and have only the roots in their bundle (seed 001): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
-    source: "seed 000 Q2, Q4; seed 001",
-    remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
-    messages: {
-      missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
-      outOfOrder: "the served chain is out of order: {{early}} is sent before {{late}}, which it issues"
-    }
-  },
-  *check(model) {
-    const trusted = anchors(model);
-    const trustedSet = new Set(trusted.map((c) => c.fingerprint));
-    const declared = [...caCertificates(model).values()];
-    const caIds = caIdsByFingerprint(model);
-    for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
-      const path15 = [leaf];
-      let current = leaf;
-      let missing;
-      for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
-        if (findIssuer(current, trusted)) break;
-        const next = findIssuer(current, certs.filter((c) => !path15.includes(c)));
-        if (!next) {
-          if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
-          break;
-        }
-        path15.push(next);
-        current = next;
-      }
-      if (missing !== void 0) {
-        const issuer = typeof missing === "string" ? missing : missing.subjectName;
-        const id = typeof missing === "string" ? void 0 : caIds.get(missing.fingerprint);
-        yield { target: server.id, messageId: "missing", data: { issuer, declared: id ? ` (declared CA ${id})` : "" }, location: location2 };
-        continue;
-      }
-      for (let i = 1; i < path15.length - 1; i++) {
-        if (certs.indexOf(path15[i + 1]) < certs.indexOf(path15[i])) {
-          yield {
-            target: server.id,
-            messageId: "outOfOrder",
-            severity: "warning",
-            data: { early: path15[i + 1].subjectName, late: path15[i].subjectName },
-            location: location2
-          };
-          break;
-        }
-      }
-    }
-  }
-});
-
-// src/rules/broker/issuer-mismatch.ts
-var rule25 = defineRule({
-  meta: {
-    id: "broker/issuer-mismatch",
-    severity: "error",
-    title: "A broker certificate is issued by the CA the topology declares for it",
-    rationale: "Clients validate the broker certificate against the private CA they trust (seed 000 Q2, Q13: Issuer = your private CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
-    source: "seed 000 Q2, Q13",
-    remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
-    messages: { mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})" }
-  },
-  *check(model) {
-    const cas = caCertificates(model);
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (server.kind !== "broker" || !server.issuer) continue;
-      const ca = cas.get(server.issuer);
-      if (!ca) continue;
-      if (couldIssue(ca, leaf) && leaf.isSignedBy(ca)) continue;
-      yield { target: server.id, messageId: "mismatch", data: { actual: leaf.issuerName, expected: server.issuer, subject: ca.subjectName }, location: location2 };
-    }
-  }
-});
-
-// src/rules/broker/key-vault-region.ts
-var rule26 = defineRule({
-  meta: {
-    id: "broker/key-vault-region",
-    severity: "error",
-    title: "A server's certificate lives in its own region's Key Vault",
-    rationale: "Each broker retrieves its certificate from the local-region Key Vault (seed 000 Q3, Q8): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
-    source: "seed 000 Q3, Q8",
-    remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
-    messages: {
-      otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",
-      noRegionVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}} declares no Key Vault",
-      noVault: "{{id}}'s certificate names no vault and region {{region}} declares no Key Vault"
-    }
-  },
-  *check(model) {
-    const vaults = new Map(model.topology.regions.map((r) => [r.id, r.keyVault?.name]));
-    for (const s of tlsServers(model.topology)) {
-      const kv = s.cert?.keyVault;
-      if (!kv) continue;
-      const own = vaults.get(s.region);
-      const data = { id: s.id, vault: kv.vault ?? "", region: s.region, own: own ?? "" };
-      if (!kv.vault) yield { target: s.id, messageId: "noVault", data, location: kv.location };
-      else if (!own) yield { target: s.id, messageId: "noRegionVault", data, location: kv.location };
-      else if (kv.vault.toLowerCase() !== own.toLowerCase()) yield { target: s.id, messageId: "otherVault", data, location: kv.location };
-    }
-  }
-});
-
-// src/topology/reach.ts
-function expandToServers(t, ids) {
-  const out = /* @__PURE__ */ new Map();
-  const visiting = /* @__PURE__ */ new Set();
-  const visit = (id) => {
-    if (visiting.has(id)) return;
-    visiting.add(id);
-    for (const o of t.byId.get(id) ?? []) {
-      if (o.kind === "broker" || o.kind === "gateway") {
-        if (!out.has(o.id)) out.set(o.id, o);
-      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
-        o.backends.forEach(visit);
-      }
-    }
-  };
-  ids.forEach(visit);
-  return [...out.values()];
-}
-function clientTargets(t, connectsTo) {
-  if (connectsTo) return expandToServers(t, connectsTo);
-  return [...t.brokers.filter((b) => b.cert), ...t.gateways];
-}
-function terminatingServers(t, servers) {
-  const out = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
-  const visit = (s) => {
-    if (seen.has(s.id)) return;
-    seen.add(s.id);
-    const passthrough = s.kind === "gateway" ? s.upstreams.filter((u) => u.tls === "passthrough") : [];
-    const onlyPassesThrough = s.kind === "gateway" && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
-    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
-    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
-  };
-  servers.forEach(visit);
-  return [...out.values()];
-}
-
-// src/model/reach.ts
-var expansions = memo((_) => /* @__PURE__ */ new Map());
-function serversReached(m, ids) {
-  const key = ids.join("\0");
-  const cache = expansions(m);
-  let servers = cache.get(key);
-  if (!servers) cache.set(key, servers = expandToServers(m.topology, ids));
-  return servers;
-}
-var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
-function clientServers(m, connectsTo) {
-  return connectsTo ? serversReached(m, connectsTo) : defaultTargets(m);
-}
-
-// src/rules/broker/no-certificate.ts
-var rule27 = defineRule({
-  meta: {
-    id: "broker/no-certificate",
-    severity: "error",
-    title: "A broker reached over TLS has a certificate",
-    rationale: "TLS and mTLS terminate only on the broker (seed 000 Q1, Q2): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
-    source: "seed 000 Q1, Q2; SPEC \xA71 (optional parts)",
-    remedy: "Declare the broker's certificate (cert.file and/or cert.keyVault).",
-    messages: { reached: "{{id}} has no certificate but is reached over TLS by {{by}}" }
-  },
-  *check(model) {
-    const t = model.topology;
-    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
-    if (bare.size === 0) return;
-    const reachedBy = /* @__PURE__ */ new Map();
-    const mark = (serverId, by) => {
-      if (!bare.has(serverId)) return;
-      let set = reachedBy.get(serverId);
-      if (!set) reachedBy.set(serverId, set = /* @__PURE__ */ new Set());
-      set.add(by);
-    };
-    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
-    for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
-      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
-    }
-    for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== "none") mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
-    for (const b of t.brokers) {
-      const by = reachedBy.get(b.id);
-      if (b.cert || !by) continue;
-      yield { target: b.id, messageId: "reached", data: { id: b.id, by: [...by].join(", ") }, location: b.location };
-    }
-  }
-});
-
-// src/rules/broker/index.ts
-var rules4 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27];
-
-// src/rules/client/client-auth-eku.ts
-var rule28 = defineRule({
-  meta: {
-    id: "client/client-auth-eku",
-    severity: "error",
-    title: "Client certificates carry the clientAuth extended key usage",
-    rationale: "Controllers and targets authenticate to the broker with client certificates (seed 000 Q2, table of certificate types); a gateway presenting a certificate upstream is a client too (seed 002). Brokers that verify strictly reject a client certificate without clientAuth.",
-    source: "seed 000 Q2; seed 002",
-    remedy: "Reissue with extendedKeyUsage = clientAuth.",
-    messages: {
-      missing: "the client certificate has no extended key usage extension (clientAuth is required)",
-      lacks: "the client certificate's extended key usage ({{found}}) lacks clientAuth"
-    }
-  },
-  *check(model) {
-    for (const { target, leaf, location: location2 } of clientCertificates(model)) {
-      if (!leaf.extKeyUsage) yield { target, messageId: "missing", location: location2 };
-      else if (!leaf.hasExtKeyUsage(EKU.clientAuth)) yield { target, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
-    }
-  }
-});
-
-// src/rules/client/index.ts
-var rules5 = [rule28];
-
-// src/rules/gateway/plaintext-upstream.ts
-var rule29 = defineRule({
-  meta: {
-    id: "gateway/plaintext-upstream",
-    severity: "error",
-    title: "Gateway hops re-encrypt or pass TLS through: no plaintext upstream",
-    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (seed 002: Application Gateway and API Management re-encrypt; seed 003: router-to-backend mTLS). tls: none sends the decrypted traffic in the clear.",
-    source: "seed 002; seed 003; seed 000 Q1",
-    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (seed 004 TLS offload), use the lb-tls-offload pack.",
-    messages: { plaintext: "{{gateway}} sends traffic to {{to}} unencrypted (tls: none): end-to-end encryption is broken" }
-  },
-  *check(model) {
-    for (const g of model.topology.gateways) {
-      for (const u of g.upstreams) {
-        if (u.tls === "none") yield { target: upstreamTarget(g, u), messageId: "plaintext", data: { gateway: g.id, to: u.to }, location: u.location };
-      }
-    }
-  }
-});
-
-// src/rules/gateway/unverified-upstream.ts
-var rule30 = defineRule({
-  meta: {
-    id: "gateway/unverified-upstream",
-    severity: "error",
-    title: "A re-encrypting gateway validates its upstream's server certificate",
-    rationale: "API Management validates the certificate the backend presents before it sends anything (seed 002); the router keeps the backend's certificate in its truststore (seed 003). Re-encrypting without a trust bundle encrypts towards whoever answers.",
-    source: "seed 002; seed 003",
-    remedy: "Set upstreams[].trustBundle to the bundle holding the CA that issues the upstream server certificate.",
-    messages: { unverified: "{{gateway}} re-encrypts to {{to}} without a trustBundle: the upstream's server certificate is never validated" }
-  },
-  *check(model) {
-    for (const g of model.topology.gateways) {
-      for (const u of g.upstreams) {
-        if (u.tls === "reencrypt" && !u.trustBundle) {
-          yield { target: upstreamTarget(g, u), messageId: "unverified", data: { gateway: g.id, to: u.to }, location: u.location };
-        }
-      }
-    }
-  }
-});
-
-// src/rules/gateway/client-auth-without-ca.ts
-var rule31 = defineRule({
-  meta: {
-    id: "gateway/client-auth-without-ca",
-    severity: "error",
-    title: "A server that requires client certificates says which CAs it accepts",
-    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (seed 000 Q4 step 3; seed 004 uploads the CA certificate to the load balancer; seed 003 adds the router certificate to the backend truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
-    source: "seed 000 Q4; seed 003; seed 004",
-    remedy: "Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.",
-    messages: { noCa: "{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against" }
-  },
-  *check(model) {
-    for (const s of tlsServers(model.topology)) {
-      if (s.kind === "broker" && !s.cert) continue;
-      if (s.clientAuth.required && !s.clientAuth.trustBundle) {
-        yield { target: s.id, messageId: "noCa", data: { id: s.id }, location: s.clientAuth.location };
-      }
-    }
-  }
-});
-
-// src/rules/gateway/index.ts
-var rules6 = [rule29, rule30, rule31];
-
 // src/pki/constraints.ts
 var LABEL2 = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 function isValidDnsConstraint(c) {
@@ -69546,16 +74352,16 @@ var dnsWithin = (name3, c) => c === "" || name3 === c || name3.endsWith(`.${c}`)
 function dnsProblem(san, permitted, excluded) {
   const name3 = san.toLowerCase();
   const wildcard = name3.startsWith("*.");
-  const base = wildcard ? name3.slice(2) : name3;
-  if (!isValidHostname(base) || base.endsWith(".") || !wildcard && name3.includes("*")) {
+  const base2 = wildcard ? name3.slice(2) : name3;
+  if (!isValidHostname(base2) || base2.endsWith(".") || !wildcard && name3.includes("*")) {
     return `dNSName '${san}' is malformed, so it cannot be shown to satisfy the name constraints`;
   }
   for (const raw of excluded) {
     const c = raw.toLowerCase();
-    const hit = dnsWithin(base, c) || wildcard && c.endsWith(`.${base}`) && c.split(".").length === base.split(".").length + 1;
+    const hit = dnsWithin(base2, c) || wildcard && c.endsWith(`.${base2}`) && c.split(".").length === base2.split(".").length + 1;
     if (hit) return `dNSName '${san}' is within the excluded subtree '${raw}'`;
   }
-  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base, c.toLowerCase()))) {
+  if (permitted.length > 0 && !permitted.some((c) => dnsWithin(base2, c.toLowerCase()))) {
     return `dNSName '${san}' is outside the permitted subtrees (${permitted.map((c) => `'${c}'`).join(", ")})`;
   }
   return void 0;
@@ -69591,10 +74397,10 @@ function uriWithin(uri, c) {
   return lc.startsWith(".") ? host.endsWith(lc) : host === lc;
 }
 var normalise2 = (v) => v.trim().replace(/\s+/g, " ").toLowerCase();
-function dnWithin(name3, base) {
-  if (base.rdns.length > name3.rdns.length) return false;
-  for (let i = 0; i < base.rdns.length; i++) {
-    const b = base.rdns[i];
+function dnWithin(name3, base2) {
+  if (base2.rdns.length > name3.rdns.length) return false;
+  for (let i = 0; i < base2.rdns.length; i++) {
+    const b = base2.rdns[i];
     const n = name3.rdns[i];
     if (b.length !== n.length) return false;
     for (const ba of b) {
@@ -69629,7 +74435,7 @@ function nameConstraintProblem(ca, cert, isLeaf, budget) {
   }
   return void 0;
 }
-function byKind(list2) {
+function byKind2(list2) {
   const out = { dns: [], ip: [], email: [], uri: [], dn: [] };
   for (const c of list2) {
     if (c.kind === "dns" || c.kind === "email" || c.kind === "uri") out[c.kind].push(c.value);
@@ -69639,8 +74445,8 @@ function byKind(list2) {
   return out;
 }
 function nameProblem(name3, permittedList, excludedList) {
-  const permitted = byKind(permittedList);
-  const excluded = byKind(excludedList);
+  const permitted = byKind2(permittedList);
+  const excluded = byKind2(excludedList);
   switch (name3.kind) {
     case "dns":
       return dnsProblem(name3.value, permitted.dns, excluded.dns);
@@ -70037,8 +74843,8 @@ var PathSearch = class {
   explain(leaf) {
     const seen = /* @__PURE__ */ new Set();
     const out = [];
-    for (const f of this.#best) {
-      for (const e of f.errors) {
+    for (const f2 of this.#best) {
+      for (const e of f2.errors) {
         if (seen.has(e.message)) continue;
         seen.add(e.message);
         out.push(e);
@@ -70085,6 +74891,62 @@ var PathSearch = class {
     return out;
   }
 };
+
+// src/topology/reach.ts
+function expandToServers(t, ids) {
+  const out = /* @__PURE__ */ new Map();
+  const visiting = /* @__PURE__ */ new Set();
+  const visit = (id) => {
+    if (visiting.has(id)) return;
+    visiting.add(id);
+    for (const o of t.byId.get(id) ?? []) {
+      if (o.kind === "broker" || o.kind === "gateway") {
+        if (!out.has(o.id)) out.set(o.id, o);
+      } else if (o.kind === "loadBalancer" || o.kind === "globalLoadBalancer") {
+        o.backends.forEach(visit);
+      }
+    }
+  };
+  ids.forEach(visit);
+  return [...out.values()];
+}
+function clientTargets(t, connectsTo) {
+  if (connectsTo) return expandToServers(t, connectsTo);
+  return [...t.brokers.filter((b) => b.cert), ...t.gateways];
+}
+function terminatingServers(t, servers) {
+  const out = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const visit = (s) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    const passthrough = s.kind === "gateway" ? s.upstreams.filter((u) => u.tls === "passthrough") : [];
+    const onlyPassesThrough = s.kind === "gateway" && !s.cert && passthrough.length > 0 && passthrough.length === s.upstreams.length;
+    if (!onlyPassesThrough && !out.has(s.id)) out.set(s.id, s);
+    for (const u of passthrough) expandToServers(t, [u.to]).forEach(visit);
+  };
+  servers.forEach(visit);
+  return [...out.values()];
+}
+
+// src/model/reach.ts
+var expansions = memo((_) => /* @__PURE__ */ new Map());
+function serversReached(m, ids) {
+  const key = ids.join("\0");
+  const cache = expansions(m);
+  let servers = cache.get(key);
+  if (!servers) cache.set(key, servers = expandToServers(m.topology, ids));
+  return servers;
+}
+var defaultTargets = memo((m) => clientTargets(m.topology, void 0));
+function clientServers(m, connectsTo) {
+  return connectsTo ? serversReached(m, connectsTo) : defaultTargets(m);
+}
+
+// src/topology/model.ts
+function lookup(topology2, id, kind) {
+  return topology2.byId.get(id)?.find((o) => o.kind === kind);
+}
 
 // src/matrix.ts
 function handshakePairs(m) {
@@ -70202,14 +75064,1298 @@ var handshakeMatrix = memo((m) => {
 var HANDSHAKE_RULES = ["trust/untrusted-server", "trust/untrusted-client"];
 var matrixForReport = (pairs) => pairs.map((p) => ({ client: p.client.id, server: p.server.id, ok: p.ok, serverAuth: p.serverAuth, ...p.clientAuth && { clientAuth: p.clientAuth } }));
 
+// src/rules/custom/values.ts
+var record = (type, thunks) => new (CEL_CLASSES.get(type))(thunks);
+var int = (n) => BigInt(Math.trunc(n ?? 0));
+function formatIp2(a) {
+  if (a.length === 4) return a.join(".");
+  const parts = [];
+  for (let i = 0; i + 1 < a.length; i += 2) parts.push((a[i] << 8 | a[i + 1]).toString(16));
+  return parts.join(":");
+}
+function sanText(n) {
+  if (n.kind === "dns" || n.kind === "email" || n.kind === "uri") return [n.value];
+  if (n.kind === "ip") return [formatIp2(n.value)];
+  return [];
+}
+var certViews = /* @__PURE__ */ new WeakMap();
+function certificateValue(c, source) {
+  let bySource = certViews.get(c);
+  if (!bySource) certViews.set(c, bySource = /* @__PURE__ */ new Map());
+  let v = bySource.get(source);
+  if (!v) {
+    v = record("rc.Certificate", {
+      subject: () => c.subjectName,
+      issuer: () => c.issuerName,
+      commonNames: () => [...c.commonNames],
+      sans: () => (c.subjectAltName ?? []).flatMap(sanText),
+      dnsNames: () => [...c.dnsNames],
+      serialNumber: () => c.serialNumber,
+      notBefore: () => c.notBefore,
+      notAfter: () => c.notAfter,
+      keyType: () => c.publicKey.algorithm,
+      keyBits: () => int(c.publicKey.bits),
+      curve: () => c.publicKey.curve ?? "",
+      sha256: () => c.fingerprint,
+      ekus: () => (c.extKeyUsage ?? []).map(ekuName),
+      isCa: () => c.isCa,
+      selfIssued: () => c.isSelfIssued,
+      signatureAlgorithm: () => c.signatureAlgorithm.name,
+      source: () => source
+    });
+    bySource.set(source, v);
+  }
+  return v;
+}
+function sourceOf(m, s) {
+  const live = liveChains(m).get(s);
+  if (!live) return "file";
+  return !s.file && s.keyVault && live[0] === keyVaultCertificate(m, s.keyVault)?.cert ? "key-vault" : "tls";
+}
+function keyVaultValue(m, ref) {
+  return record("rc.KeyVault", {
+    vault: () => ref.vault ?? "",
+    name: () => ref.certificate,
+    version: () => ref.version ?? "",
+    certificate: () => {
+      const kv = keyVaultCertificate(m, ref);
+      return kv ? certificateValue(kv.cert, "key-vault") : void 0;
+    }
+  });
+}
+function certified2(m, s) {
+  let chain;
+  const certs = () => chain ??= chainOf(m, s);
+  return {
+    certificate: () => {
+      const first = certs()[0];
+      return first && s ? certificateValue(first, sourceOf(m, s)) : void 0;
+    },
+    chain: () => s ? certs().map((c) => certificateValue(c, sourceOf(m, s))) : [],
+    keyVault: () => s?.keyVault ? keyVaultValue(m, s.keyVault) : void 0
+  };
+}
+var clientAuthValue = (a) => record("rc.ClientAuth", { required: () => a.required, trustBundle: () => a.trustBundle ?? "" });
+var brokerValue = (m, b) => record("rc.Broker", {
+  id: () => b.id,
+  kind: () => b.kind,
+  region: () => b.region,
+  fqdn: () => b.fqdn,
+  port: () => int(b.port),
+  address: () => b.address ?? "",
+  issuer: () => b.issuer ?? "",
+  clientAuth: () => clientAuthValue(b.clientAuth),
+  ...certified2(m, b.cert)
+});
+var gatewayValue = (m, g) => record("rc.Gateway", {
+  id: () => g.id,
+  kind: () => g.kind,
+  region: () => g.region,
+  type: () => g.type ?? "",
+  fqdn: () => g.fqdn,
+  port: () => int(g.port),
+  address: () => g.address ?? "",
+  clientAuth: () => clientAuthValue(g.clientAuth),
+  upstreams: () => g.upstreams.map((u) => record("rc.Upstream", { to: () => u.to, tls: () => u.tls, trustBundle: () => u.trustBundle ?? "" })),
+  ...certified2(m, g.cert)
+});
+var clientValue = (m, c) => record("rc.Client", {
+  id: () => c.id,
+  kind: () => c.kind,
+  role: () => c.role,
+  region: () => c.region ?? "",
+  trustBundle: () => c.trustBundle ?? "",
+  connectsTo: () => [...c.connectsTo ?? []],
+  ...certified2(m, c.cert)
+});
+var loadBalancerValue = (m, lb) => record("rc.LoadBalancer", {
+  id: () => lb.id,
+  kind: () => lb.kind,
+  region: () => lb.kind === "loadBalancer" ? lb.region : "",
+  type: () => lb.type ?? "",
+  frontendFqdn: () => lb.frontend?.fqdn ?? "",
+  frontendAddress: () => lb.frontend?.address ?? "",
+  listeners: () => lb.listeners.map((l) => record("rc.Listener", { port: () => int(l.port), protocol: () => l.protocol, backendPort: () => int(l.backendPort) })),
+  backends: () => [...lb.backends],
+  certificate: () => certified2(m, lb.certificate).certificate()
+});
+var caValue = (m, ca) => record("rc.Ca", { id: () => ca.id, kind: () => ca.kind, issuer: () => ca.issuer ?? "", ...certified2(m, ca.cert) });
+var regionValue = (r) => record("rc.Region", { id: () => r.id, kind: () => r.kind, keyVault: () => r.keyVault?.name ?? "" });
+var trustBundleValue = (m, b) => record("rc.TrustBundle", {
+  id: () => b.id,
+  cas: () => [...b.cas],
+  certificates: () => b.cas.flatMap((id) => {
+    const ca = lookup(m.topology, id, "ca");
+    const cert = ca ? certified2(m, ca.cert).certificate() : void 0;
+    return cert ? [cert] : [];
+  }),
+  fileCertificates: () => {
+    const file = b.file ?? b.configMap?.file;
+    return (file ? m.files.get(file.absolute)?.certs ?? [] : []).map((c) => certificateValue(c, "file"));
+  }
+});
+var objects = {
+  broker: memo((m) => m.topology.brokers.map((b) => ({ value: brokerView(m).get(b), target: b.id, location: b.location }))),
+  gateway: memo((m) => m.topology.gateways.map((g) => ({ value: gatewayValue(m, g), target: g.id, location: g.location }))),
+  client: memo((m) => m.topology.clients.map((c) => ({ value: clientValue(m, c), target: c.id, location: c.location }))),
+  lb: memo((m) => [...m.topology.loadBalancers, ...m.topology.globalLoadBalancers].map((lb) => ({ value: loadBalancerValue(m, lb), target: lb.id, location: lb.location }))),
+  ca: memo((m) => m.topology.cas.map((ca) => ({ value: caValue(m, ca), target: ca.id, location: ca.location }))),
+  region: memo((m) => m.topology.regions.map((r) => ({ value: regionValue(r), target: r.id, location: r.location }))),
+  pair: memo(
+    (m) => handshakeMatrix(m).map((p) => ({
+      value: record("rc.Pair", {
+        id: () => p.id,
+        kind: () => "pair",
+        client: () => p.client.id,
+        server: () => p.server.id,
+        ok: () => p.ok,
+        serverAuthOk: () => p.serverAuth.ok,
+        serverAuthReason: () => p.serverAuth.reason ?? "",
+        clientAuthRequired: () => p.clientAuth !== void 0,
+        clientAuthOk: () => p.clientAuth?.ok ?? true,
+        clientAuthReason: () => p.clientAuth?.reason ?? ""
+      }),
+      target: p.id,
+      location: p.client.location
+    }))
+  ),
+  certificate: memo(
+    (m) => certificateUses(m).map((u) => ({
+      value: record("rc.CertificateUse", {
+        id: () => u.target,
+        kind: () => "certificate",
+        role: () => u.kind,
+        certificate: () => certificateValue(u.cert, sourceOf(m, u.ref.source))
+      }),
+      target: u.target,
+      location: u.location
+    }))
+  )
+};
+var brokerView = memo((m) => new Map(m.topology.brokers.map((b) => [b, brokerValue(m, b)])));
+var objectsOf = (m, kind) => objects[kind](m);
+var values = (xs) => xs.map((x) => x.value);
+var topologyValue = memo(
+  (m) => record("rc.Topology", {
+    name: () => m.topology.name,
+    cas: () => values(objectsOf(m, "ca")),
+    trustBundles: () => m.topology.trustBundles.map((b) => trustBundleValue(m, b)),
+    regions: () => values(objectsOf(m, "region")),
+    loadBalancers: () => values(objectsOf(m, "lb")),
+    brokers: () => values(objectsOf(m, "broker")),
+    gateways: () => values(objectsOf(m, "gateway")),
+    clients: () => values(objectsOf(m, "client"))
+  })
+);
+var paramsValue = memo(
+  (m) => record("rc.Params", {
+    renewBeforeDays: () => int(m.params.renewBeforeDays),
+    caRenewBeforeDays: () => int(m.params.caRenewBeforeDays),
+    rootRenewBeforeDays: () => int(m.params.rootRenewBeforeDays),
+    minRsaBits: () => int(m.params.minRsaBits),
+    allowedCurves: () => [...m.params.allowedCurves],
+    maxLeafValidityDays: () => int(m.params.maxLeafValidityDays)
+  })
+);
+
+// src/rules/custom/rule.ts
+var RULE_BUDGET_MS = 1e4;
+function run(expr, context3) {
+  try {
+    return { ok: true, value: expr.run(context3) };
+  } catch (err) {
+    const reason = err instanceof EvaluationError ? err.summary ?? err.message : err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: printable(reason.split("\n")[0] ?? "", 200) };
+  }
+}
+function contextFor(m) {
+  return { object: void 0, topology: topologyValue(m), params: paramsValue(m), now: m.at };
+}
+var BUDGET_STRIDE = 64;
+function customRule(compiled, budgetMs = RULE_BUDGET_MS) {
+  const { spec } = compiled;
+  const loc = `${compiled.location.file}:${compiled.location.line}`;
+  return {
+    meta: {
+      id: spec.id,
+      severity: spec.severity,
+      // Texts from the pack reach every format and the terminal: one printable line each (ADR 0053).
+      title: printable(spec.title, 200),
+      rationale: printable(spec.description ?? `A custom rule of policy pack ${compiled.pack}.`, 2e3),
+      source: `policy pack ${loc}`,
+      remedy: printable(spec.remedy ?? "See the policy pack that defines this rule.", 1e3),
+      // No page of its own under docs/rules/: the page on custom rules explains how it is evaluated.
+      helpUri: `${REPOSITORY_URL}/blob/main/docs/custom-rules.md`,
+      messages: {
+        failed: "{{message}}",
+        error: "could not evaluate {{expression}}: {{reason}}",
+        budget: "ran past its {{seconds}} s evaluation budget: {{left}} objects not evaluated; simplify its expressions"
+      }
+    },
+    applies: (m) => objectsOf(m, spec.on).length > 0,
+    *check(m) {
+      const started = performance.now();
+      const all = objectsOf(m, spec.on);
+      const context3 = contextFor(m);
+      for (let i = 0; i < all.length; i++) {
+        const o = all[i];
+        if (i % BUDGET_STRIDE === 0 && performance.now() - started > budgetMs) {
+          const data = { seconds: budgetMs / 1e3, left: all.length - i };
+          yield { target: spec.id, messageId: "budget", data, location: compiled.location, severity: "error" };
+          return;
+        }
+        context3.object = o.value;
+        const violation = (messageId, data) => ({ target: o.target, messageId, data, location: o.location });
+        let applies = true;
+        for (const c of compiled.conditions) {
+          const r = run(c, context3);
+          if (!r.ok || typeof r.value !== "boolean") {
+            yield violation("error", { expression: c.source, reason: r.ok ? "the result is not a bool" : r.reason });
+            applies = false;
+            break;
+          }
+          if (!r.value) {
+            applies = false;
+            break;
+          }
+        }
+        if (!applies) continue;
+        for (const v of compiled.validations) {
+          const r = run(v.test, context3);
+          if (!r.ok || typeof r.value !== "boolean") {
+            yield violation("error", { expression: v.test.source, reason: r.ok ? "the result is not a bool" : r.reason });
+            continue;
+          }
+          if (r.value) continue;
+          yield violation("failed", { message: messageOf(v, context3) });
+        }
+      }
+    }
+  };
+}
+function messageOf(v, context3) {
+  if (v.messageExpression) {
+    const r = run(v.messageExpression, context3);
+    if (r.ok && typeof r.value === "string") return r.value;
+  }
+  return v.message ?? `${v.test.source} is false`;
+}
+
+// src/policy/packs.ts
+var DEFAULT_PARAMS = {
+  renewBeforeDays: 30,
+  caRenewBeforeDays: 90,
+  rootRenewBeforeDays: 180,
+  minRsaBits: 2048,
+  allowedCurves: ["P-256", "P-384", "P-521"],
+  maxLeafValidityDays: 397
+};
+var FIXED_RULES = /* @__PURE__ */ new Set(["topology/schema"]);
+var builtinPackNames = () => ["rc-default", "lb-tls-offload"];
+var builtinPath = (name3) => path10.join(packageRoot, "policies", `${name3}.yaml`);
+function locatePack(ref, baseDir, at) {
+  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync3(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
+  const absolute = path10.resolve(baseDir, ref);
+  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path10.sep)) return { name: ref, absolute };
+  throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(", ")}; or give a path to a pack file)`, at);
+}
+async function loadPack(ref, baseDir, knownRules, at, access2) {
+  const layers = [];
+  const seen = /* @__PURE__ */ new Set();
+  let source = locatePack(ref, baseDir, at);
+  while (source) {
+    if (seen.has(source.absolute)) throw new InputError(`policy pack '${source.name}' extends itself (cycle: ${[...layers.map((l) => l.name), source.name].join(" -> ")})`, at);
+    seen.add(source.absolute);
+    const display = displayPath(source.absolute);
+    const builtin = source.absolute === builtinPath(source.name);
+    const refused = access2 && !builtin ? await access2.refusal(source.absolute) : void 0;
+    if (refused) throw new InputError(`policy pack ${display}: ${refused}`, at);
+    const doc = await readSourceDocument(source.absolute, display, access2 && !builtin ? { regularOnly: true, noFollow: !access2.followSymlinks } : {});
+    const layer = checkPackDocument(doc, knownRules);
+    layers.push(layer);
+    at = layer.extends ? doc.locate(["extends"]) : at;
+    source = layer.extends ? locatePack(layer.extends, path10.dirname(source.absolute), at) : void 0;
+  }
+  return mergeLayers(layers);
+}
+var familiesOf = (known) => new Set([...known].map((id) => id.split("/")[0]));
+function checkPackDocument(doc, knownRules) {
+  const violations = validateDocument(doc, "policy");
+  if (violations.length > 0) {
+    const v = violations[0];
+    const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
+    throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
+  }
+  const data = doc.data;
+  const reserved = familiesOf(knownRules);
+  const customRules = (data.customRules ?? []).map((spec, i) => compileCustomRule(spec, i, doc, reserved));
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i, r] of customRules.entries()) {
+    if (seen.has(r.spec.id)) throw new InputError(`custom rule '${r.spec.id}' is defined twice in this pack`, doc.locate(["customRules", i, "id"]));
+    seen.add(r.spec.id);
+  }
+  const customSettings = [];
+  for (const [id, setting] of Object.entries(data.rules ?? {})) {
+    if (!knownRules.has(id) && !reserved.has(id.split("/")[0])) {
+      customSettings.push({ id, location: doc.locate(["rules", id], true) });
+      continue;
+    }
+    if (!knownRules.has(id)) {
+      const guess = closest(id, [...knownRules]);
+      throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
+    }
+    if (FIXED_RULES.has(id) && setting !== "error") {
+      throw new InputError(`${id} cannot be set to '${setting}': a file that violates the schema cannot be evaluated`, doc.locate(["rules", id]));
+    }
+  }
+  return {
+    name: printable(data.metadata.name, 200),
+    extends: data.extends,
+    params: data.params,
+    rules: data.rules,
+    customRules: customRules.map((r) => customRule(r)),
+    customSettings
+  };
+}
+function mergeLayers(layers) {
+  let params = { ...DEFAULT_PARAMS };
+  const rules11 = /* @__PURE__ */ new Map();
+  const custom2 = /* @__PURE__ */ new Map();
+  for (const layer of [...layers].reverse()) {
+    params = { ...params, ...layer.params };
+    for (const [id, s] of Object.entries(layer.rules ?? {})) rules11.set(id, s);
+    for (const r of layer.customRules ?? []) {
+      if (custom2.has(r.meta.id)) throw new InputError(`custom rule '${r.meta.id}' is already defined by a pack this one extends (${custom2.get(r.meta.id).meta.source})`);
+      custom2.set(r.meta.id, r);
+    }
+  }
+  for (const layer of layers) {
+    for (const s of layer.customSettings ?? []) {
+      if (!custom2.has(s.id)) {
+        const guess = closest(s.id, [...custom2.keys()]);
+        throw new InputError(`unknown rule '${s.id}'${guess ? ` (did you mean '${guess}'?)` : ""}: neither a built-in rule nor a custom rule of this pack`, s.location);
+      }
+    }
+  }
+  return { name: layers[0].name, chain: layers.map((l) => l.name), params, rules: rules11, customRules: [...custom2.values()] };
+}
+var withParams = (pack, overrides) => ({
+  ...pack,
+  params: { ...pack.params, ...overrides }
+});
+
+// src/rules/topology/schema.ts
+var rule = defineRule({
+  meta: {
+    id: "topology/schema",
+    severity: "error",
+    title: "The topology file follows the rc-policy/v1 schema",
+    rationale: "Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.",
+    source: "docs/spec.md \xA71 (the topology file); schema/topology.schema.json",
+    remedy: "Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.",
+    messages: { violation: "{{message}}" }
+  },
+  applies: () => false,
+  check: () => []
+});
+function schemaViolations(violations, data, fallback) {
+  const name3 = data?.metadata?.name;
+  const top = typeof name3 === "string" && name3 && name3.length <= 253 ? name3 : fallback;
+  return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
+}
+var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+function enclosingId(data, path15) {
+  let node = data;
+  let id;
+  for (const seg of path15) {
+    if (node === null || typeof node !== "object") break;
+    node = node[seg];
+    const candidate = node?.id;
+    if (node && typeof node === "object" && typeof candidate === "string" && ID.test(candidate)) id = candidate;
+  }
+  return id;
+}
+
+// src/rules/topology/reference.ts
+var KIND_NAMES = {
+  ca: "CA",
+  trustBundle: "trust bundle",
+  region: "region",
+  loadBalancer: "load balancer",
+  globalLoadBalancer: "global load balancer",
+  broker: "broker",
+  gateway: "gateway",
+  client: "client"
+};
+var kinds = (list2) => list2.map((k) => KIND_NAMES[k] ?? k).join(" or ");
+var rule2 = defineRule({
+  meta: {
+    id: "topology/reference",
+    severity: "error",
+    title: "Every id the topology references exists and is the right kind of object",
+    rationale: "A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.",
+    source: "docs/spec.md \xA71, \xA73 (topology)",
+    remedy: "Declare the missing object, or correct the id.",
+    messages: {
+      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
+      wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
+    }
+  },
+  *check(model) {
+    const { byId, references } = model.topology;
+    for (const r of references) {
+      const found = byId.get(r.id);
+      if (!found) {
+        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+        continue;
+      }
+      if (found.some((o) => r.expected.includes(o.kind))) continue;
+      if (r.field === "backends") continue;
+      yield {
+        target: r.from,
+        messageId: "wrongKind",
+        data: { from: r.from, field: r.field, id: r.id, found: kinds([found[0].kind]), expected: kinds(r.expected) },
+        location: r.location
+      };
+    }
+  }
+});
+
+// src/rules/topology/duplicate-id.ts
+var rule3 = defineRule({
+  meta: {
+    id: "topology/duplicate-id",
+    severity: "error",
+    title: "Every object has its own id",
+    rationale: "References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.",
+    source: "docs/spec.md \xA71",
+    remedy: "Rename one of the objects and update the references to it.",
+    messages: { duplicate: "id '{{id}}' is declared {{count}} times (also at {{others}})" }
+  },
+  *check(model) {
+    for (const [id, objects2] of model.topology.byId) {
+      if (objects2.length < 2) continue;
+      const [, ...rest] = objects2;
+      yield {
+        target: id,
+        messageId: "duplicate",
+        data: { id, count: objects2.length, others: rest.map((o) => `${formatLocation(o.location)} (${o.kind})`).join(", ") },
+        location: rest[0].location
+      };
+    }
+  }
+});
+
+// src/rules/topology/duplicate-fqdn.ts
+var rule4 = defineRule({
+  meta: {
+    id: "topology/duplicate-fqdn",
+    severity: "error",
+    title: "Every TLS server has its own FQDN",
+    rationale: "Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Give each broker and gateway a distinct FQDN.",
+    messages: { duplicate: "{{fqdn}} is the FQDN of both {{first}} and {{second}}" }
+  },
+  *check(model) {
+    const byName = /* @__PURE__ */ new Map();
+    for (const s of tlsServers(model.topology)) {
+      const key = s.fqdn.toLowerCase().replace(/\.$/, "");
+      const first = byName.get(key);
+      if (!first) {
+        byName.set(key, s);
+        continue;
+      }
+      yield { target: s.id, messageId: "duplicate", data: { fqdn: s.fqdn, first: first.id, second: s.id }, location: s.location };
+    }
+  }
+});
+
+// src/rules/topology/index.ts
+var rules = [rule, rule2, rule3, rule4];
+
+// src/rules/lb/no-tls-termination.ts
+var TLS_PROTOCOLS = /* @__PURE__ */ new Set(["tls", "http", "https"]);
+var rule5 = defineRule({
+  meta: {
+    id: "lb/no-tls-termination",
+    severity: "error",
+    title: "Load balancers pass TLS through: no TLS/HTTP listener, no certificate",
+    rationale: "The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (the RC system design). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; Azure Load Balancer overview (layer 4)",
+    remedy: "Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
+    messages: {
+      listener: "{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker",
+      certificate: "{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer"
+    }
+  },
+  *check(model) {
+    const { loadBalancers, globalLoadBalancers } = model.topology;
+    for (const lb of [...globalLoadBalancers, ...loadBalancers]) {
+      for (const l of lb.listeners) {
+        if (TLS_PROTOCOLS.has(l.protocol)) {
+          yield { target: lb.id, messageId: "listener", data: { id: lb.id, protocol: l.protocol, port: l.port }, location: l.location };
+        }
+      }
+      if (lb.certificate) yield { target: lb.id, messageId: "certificate", data: { id: lb.id }, location: lb.certificate.location };
+    }
+  }
+});
+
+// src/rules/lb/backend-kind.ts
+var rule6 = defineRule({
+  meta: {
+    id: "lb/backend-kind",
+    severity: "error",
+    title: "Global load balancers front regional load balancers; regional ones front brokers or gateways",
+    rationale: "The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (the RC system design). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.",
+    source: "docs/architectures/rc-system.md; Azure Load Balancer documentation (cross-region load balancer backends are regional load balancers)",
+    remedy: "Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.",
+    messages: {
+      global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",
+      regional: "{{lb}} is a regional load balancer; its backend '{{backend}}' is a {{kind}}, not a broker or gateway"
+    }
+  },
+  *check(model) {
+    const { byId, loadBalancers, globalLoadBalancers } = model.topology;
+    const wrong = (lbId, backends, allowed) => backends.flatMap((b, i) => {
+      const found = byId.get(b);
+      if (!found || found.some((o) => allowed.includes(o.kind))) return [];
+      return [{ lbId, backend: b, kind: found[0].kind, index: i }];
+    });
+    for (const lb of globalLoadBalancers) {
+      for (const w of wrong(lb.id, lb.backends, ["loadBalancer"])) {
+        yield { target: lb.id, messageId: "global", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
+      }
+    }
+    for (const lb of loadBalancers) {
+      for (const w of wrong(lb.id, lb.backends, ["broker", "gateway"])) {
+        yield { target: lb.id, messageId: "regional", data: { lb: lb.id, backend: w.backend, kind: w.kind }, location: lb.backendsLocation };
+      }
+    }
+  }
+});
+
+// src/rules/lb/port-mismatch.ts
+var rule7 = defineRule({
+  meta: {
+    id: "lb/port-mismatch",
+    severity: "warning",
+    title: "A load balancer forwards to the port its backends listen on",
+    rationale: "Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (the RC system design). A backendPort that differs from the broker's port sends the TLS handshake to a port where nothing (or something else) listens.",
+    source: "docs/architectures/rc-system.md#the-mtls-handshake; Azure Load Balancer documentation (load-balancing rules: frontend and backend port)",
+    remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
+    messages: {
+      mismatch: "{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}"
+    }
+  },
+  *check(model) {
+    const t = model.topology;
+    for (const lb of t.loadBalancers) {
+      for (const l of lb.listeners) {
+        if (l.protocol === "udp") continue;
+        for (const id of lb.backends) {
+          const backend = lookup(t, id, "broker") ?? lookup(t, id, "gateway");
+          if (!backend || backend.port === l.backendPort) continue;
+          yield {
+            target: lb.id,
+            messageId: "mismatch",
+            data: { lb: lb.id, port: l.port, backendPort: l.backendPort, backend: backend.id, backendActual: backend.port },
+            location: l.location
+          };
+        }
+      }
+    }
+  }
+});
+
+// src/rules/lb/orphan-broker.ts
+var rule8 = defineRule({
+  meta: {
+    id: "lb/orphan-broker",
+    severity: "info",
+    title: "Every broker is behind a load balancer (or a gateway)",
+    rationale: "Clients reach brokers through the cross-region and regional load balancers (the RC system design); a broker no load balancer routes to is either unused or reached some way the design does not describe.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through",
+    remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
+    messages: { orphan: "{{id}} is not a backend of any load balancer or gateway" }
+  },
+  *check(model) {
+    const { loadBalancers, gateways } = model.topology;
+    const routed = /* @__PURE__ */ new Set([...loadBalancers.flatMap((lb) => lb.backends), ...gateways.flatMap((g) => g.upstreams.map((u) => u.to))]);
+    for (const b of model.topology.brokers) {
+      if (!routed.has(b.id)) yield { target: b.id, messageId: "orphan", data: { id: b.id }, location: b.location };
+    }
+  }
+});
+
+// src/rules/lb/index.ts
+var rules2 = [rule5, rule6, rule7, rule8];
+
+// src/rules/cert/unreadable.ts
+var rule9 = defineRule({
+  meta: {
+    id: "cert/unreadable",
+    severity: "error",
+    title: "Every referenced certificate file exists and parses",
+    rationale: "A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.",
+    source: "docs/spec.md \xA73 (certificates); docs/security.md (fail closed)",
+    remedy: "Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.",
+    messages: {
+      missing: "{{file}} does not exist",
+      unreadable: "{{file}} cannot be read: {{reason}}"
+    }
+  },
+  *check(model) {
+    const report = function* (file, target, location2) {
+      if (!file) return;
+      if (file.missing) yield { target, messageId: "missing", data: { file: file.display }, location: location2 };
+      else if (file.problems.length > 0 || file.certs.length === 0) {
+        const reason = file.problems.join("; ") || "no certificate found in the file";
+        yield { target, messageId: "unreadable", data: { file: file.display, reason }, location: location2 };
+      }
+    };
+    for (const ref of certReferences(model)) {
+      const f2 = ref.source.file;
+      if (f2) yield* report(model.files.get(f2.absolute), ref.target, f2.location);
+    }
+    for (const b of model.topology.trustBundles) {
+      if (b.file) yield* report(model.files.get(b.file.absolute), b.id, b.file.location);
+      if (b.configMap) {
+        const { file, key } = b.configMap;
+        yield* report(model.files.get(configMapKey(file.absolute, key)), b.id, file.location);
+      }
+    }
+  }
+});
+
+// src/rules/cert/private-key-material.ts
+var rule10 = defineRule({
+  meta: {
+    id: "cert/private-key-material",
+    severity: "error",
+    title: "No private key in the repository",
+    rationale: "Keys live in the per-region Key Vault and brokers fetch them from there (the RC system design); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; RFC 7292 (PKCS #12); docs/security.md",
+    remedy: "Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.",
+    messages: {
+      key: "{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository",
+      pkcs12: "{{file}} is a PKCS#12 bundle, which carries a private key: keys belong in Key Vault, never in the repository"
+    }
+  },
+  *check(model) {
+    const files = [];
+    for (const r of certReferences(model)) if (r.source.file) files.push({ ref: r.source.file, key: r.source.file.absolute, target: r.target });
+    for (const b of model.topology.trustBundles) {
+      if (b.file) files.push({ ref: b.file, key: b.file.absolute, target: b.id });
+      if (b.configMap) files.push({ ref: b.configMap.file, key: configMapKey(b.configMap.file.absolute, b.configMap.key), target: b.id });
+    }
+    for (const { ref, key, target } of files) {
+      const f2 = model.files.get(key);
+      if (!f2) continue;
+      if (f2.pkcs12) yield { target, messageId: "pkcs12", data: { file: f2.display }, location: ref.location };
+      else if (f2.privateKeys.length > 0) {
+        yield { target, messageId: "key", data: { file: f2.display, what: [...new Set(f2.privateKeys)].join(", ") }, location: ref.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/dates.ts
+var DAY_MS = 864e5;
+var isoDate = (d) => d.toISOString().slice(0, 10);
+var daysBetween = (from, to) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
+
+// src/rules/cert/expired.ts
+var rule11 = defineRule({
+  meta: {
+    id: "cert/expired",
+    severity: "error",
+    title: "Every certificate is valid at the evaluation time",
+    rationale: "An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (the RC system design). Evaluate with --at to see what breaks on a future date.",
+    source: "RFC 5280 \xA74.1.2.5, \xA76.1.3; docs/architectures/rc-system.md#renewal-drain-and-roll",
+    remedy: "Renew the certificate, import it into Key Vault and drain-and-roll the instances (the RC system design).",
+    messages: {
+      expired: "{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})",
+      notYetValid: "{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})"
+    }
+  },
+  *check(model) {
+    const at = model.at;
+    for (const u of certificateUses(model)) {
+      const c = u.cert;
+      if (at >= c.notBefore && at <= c.notAfter) continue;
+      const common2 = { kind: u.kind, subject: c.subjectName, at: isoDate(at) };
+      if (at < c.notBefore) {
+        yield { target: u.target, messageId: "notYetValid", data: { ...common2, date: isoDate(c.notBefore), days: daysBetween(at, c.notBefore) }, location: u.location };
+      } else if (at > c.notAfter) {
+        yield { target: u.target, messageId: "expired", data: { ...common2, date: isoDate(c.notAfter), days: daysBetween(c.notAfter, at) }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/expiring.ts
+var rule12 = defineRule({
+  meta: {
+    id: "cert/expiring",
+    severity: "warning",
+    title: "No certificate expires inside its renewal window",
+    rationale: "Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (the RC system design). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (the CA rollover design).",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
+    remedy: "Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).",
+    messages: {
+      expiring: "{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})"
+    }
+  },
+  *check(model) {
+    const { at, params } = model;
+    for (const u of certificateUses(model)) {
+      const c = u.cert;
+      if (!c.validAt(at)) continue;
+      const leaf = u.kind === "leaf";
+      const window2 = leaf ? params.renewBeforeDays : params.caRenewBeforeDays;
+      if (c.notAfter.getTime() - at.getTime() >= window2 * DAY_MS) continue;
+      yield {
+        target: u.target,
+        messageId: "expiring",
+        data: {
+          kind: u.kind,
+          subject: c.subjectName,
+          date: isoDate(c.notAfter),
+          days: daysBetween(at, c.notAfter),
+          param: leaf ? "renewBeforeDays" : "caRenewBeforeDays",
+          window: window2
+        },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/cert/weak-key.ts
+var rule13 = defineRule({
+  meta: {
+    id: "cert/weak-key",
+    severity: "error",
+    title: "Keys are RSA of at least minRsaBits or EC on an allowed curve",
+    rationale: "The design specifies RSA 2048 or 4096 for broker certificates (the RC system design). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.",
+    source: "CA/B Forum Baseline Requirements \xA76.1.5; NIST SP 800-57 Part 1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.",
+    messages: {
+      rsa: "{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})",
+      curve: "{{kind}} certificate {{subject}} uses curve {{curve}}, which is not among the allowed curves ({{allowed}})",
+      type: "{{kind}} certificate {{subject}} has a {{key}} key; the policy allows RSA and EC keys only"
+    }
+  },
+  *check(model) {
+    const { minRsaBits, allowedCurves } = model.params;
+    for (const u of certificateUses(model)) {
+      const k = u.cert.publicKey;
+      const common2 = { kind: u.kind, subject: u.cert.subjectName };
+      if (k.algorithm === "rsa") {
+        if ((k.bits ?? 0) < minRsaBits) yield { target: u.target, messageId: "rsa", data: { ...common2, bits: k.bits ?? 0, min: minRsaBits }, location: u.location };
+      } else if (k.algorithm === "ec") {
+        if (!allowedCurves.includes(k.curve ?? "")) {
+          yield { target: u.target, messageId: "curve", data: { ...common2, curve: k.curve ?? "unknown", allowed: allowedCurves.join(", ") }, location: u.location };
+        }
+      } else {
+        yield { target: u.target, messageId: "type", data: { ...common2, key: describeKey(k) }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/cert/weak-signature.ts
+var rule14 = defineRule({
+  meta: {
+    id: "cert/weak-signature",
+    severity: "error",
+    title: "No MD5 or SHA-1 signature on a leaf or intermediate",
+    rationale: "Clients validate the broker certificate chain and brokers validate client chains (the RC system design); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root's self-signature is exempt: trust in a root comes from the bundle, not from its signature.",
+    source: "CA/B Forum Baseline Requirements \xA77.1.3; RFC 6151 (MD5); RFC 9155 (SHA-1 in TLS)",
+    remedy: "Reissue the certificate with a SHA-256 (or stronger) signature.",
+    messages: { weak: "{{kind}} certificate {{subject}} is signed with {{algorithm}}" }
+  },
+  *check(model) {
+    for (const u of certificateUses(model)) {
+      if (u.kind === "root") continue;
+      const alg = u.cert.signatureAlgorithm;
+      if (!isWeakSignatureAlgorithm(alg.oid)) continue;
+      yield { target: u.target, messageId: "weak", data: { kind: u.kind, subject: u.cert.subjectName, algorithm: alg.name }, location: u.location };
+    }
+  }
+});
+
+// src/rules/cert/max-validity.ts
+var rule15 = defineRule({
+  meta: {
+    id: "cert/max-validity",
+    severity: "warning",
+    title: "Leaf certificates live at most maxLeafValidityDays",
+    rationale: "Short-lived leaves keep renewal routine (the RC system design) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (the CA rollover design). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).",
+    source: "CA/B Forum Baseline Requirements \xA76.3.2; docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Reissue the leaf with a lifetime of at most maxLeafValidityDays.",
+    messages: {
+      long: "leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}"
+    }
+  },
+  *check(model) {
+    const max = model.params.maxLeafValidityDays;
+    for (const u of certificateUses(model)) {
+      if (u.kind !== "leaf") continue;
+      const days = Math.round(u.cert.lifetimeDays);
+      if (u.cert.lifetimeDays <= max) continue;
+      yield {
+        target: u.target,
+        messageId: "long",
+        data: { subject: u.cert.subjectName, days, from: isoDate(u.cert.notBefore), to: isoDate(u.cert.notAfter), max },
+        location: u.location
+      };
+    }
+  }
+});
+
+// src/rules/cert/live-only.ts
+var rule16 = defineRule({
+  meta: {
+    id: "cert/live-only",
+    severity: "info",
+    title: "Certificates that only live in Key Vault are evaluated by audit, not check",
+    rationale: "`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.",
+    source: "docs/spec.md \xA71 (certificate sources), \xA74",
+    remedy: "Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.",
+    messages: {
+      skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check"
+    }
+  },
+  applies: (model) => model.mode === "check",
+  *check(model) {
+    for (const r of certReferences(model)) {
+      const kv = r.source.keyVault;
+      if (!kv || r.source.file) continue;
+      yield { target: r.target, messageId: "skipped", data: { target: r.target, vault: kv.vault ?? "(no vault)", name: kv.certificate }, location: r.source.location };
+    }
+  }
+});
+
+// src/rules/cert/index.ts
+var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
+
+// src/rules/broker/name-mismatch.ts
+var rule17 = defineRule({
+  meta: {
+    id: "broker/name-mismatch",
+    severity: "error",
+    title: "The server's FQDN is in its certificate's SAN",
+    rationale: "Clients validate the broker certificate against the hostname they connect to (the RC system design), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 \xA76.4.4; a router that verifies host names may need both CN and SAN).",
+    source: "RFC 6125 \xA76.4.4; RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    remedy: "Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).",
+    messages: {
+      mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})"
+    }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
+      const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
+      const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
+      yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/cn-mismatch.ts
+var norm = (s) => s.toLowerCase().replace(/\.$/, "");
+var rule18 = defineRule({
+  meta: {
+    id: "broker/cn-mismatch",
+    severity: "warning",
+    title: "The certificate's subject CN, when present, is the server's FQDN",
+    rationale: "The design sets Subject CN = the broker FQDN (the RC system design), and some clients and routers still read the CN (a router that verifies host names may need both CN and SAN). A CN naming something else confuses operators and those clients.",
+    source: "RFC 6125 \xA76.4.4; docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san",
+    remedy: "Reissue with CN = <fqdn>, or omit the CN.",
+    messages: { mismatch: "subject CN {{cn}} differs from the FQDN {{fqdn}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const other = leaf.commonNames.filter((cn) => norm(cn) !== norm(server.fqdn));
+      if (other.length > 0) yield { target: server.id, messageId: "mismatch", data: { cn: other.join(", "), fqdn: server.fqdn }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/shared-certificate.ts
+var rule19 = defineRule({
+  meta: {
+    id: "broker/shared-certificate",
+    severity: "error",
+    title: "Every server has its own certificate",
+    rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
+    messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
+  },
+  *check(model) {
+    const first = /* @__PURE__ */ new Map();
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const owner = first.get(leaf.fingerprint);
+      if (owner === void 0) first.set(leaf.fingerprint, server.id);
+      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/shared-key.ts
+var rule20 = defineRule({
+  meta: {
+    id: "broker/shared-key",
+    severity: "error",
+    title: "No two servers' certificates share a key pair",
+    rationale: "One certificate per broker (the RC system design) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Generate a new key pair for one of the servers and reissue its certificate.",
+    messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" }
+  },
+  *check(model) {
+    const first = /* @__PURE__ */ new Map();
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const key = toHex(leaf.publicKey.spki);
+      const owner = first.get(key);
+      if (owner === void 0) first.set(key, { id: server.id, fingerprint: leaf.fingerprint });
+      else if (owner.fingerprint !== leaf.fingerprint) {
+        yield { target: server.id, messageId: "shared", data: { first: owner.id, second: server.id }, location: location2 };
+      }
+    }
+  }
+});
+
+// src/rules/broker/wildcard.ts
+var rule21 = defineRule({
+  meta: {
+    id: "broker/wildcard",
+    severity: "warning",
+    title: "Server certificates name their server, not a wildcard",
+    rationale: "Each broker needs its own certificate for its own FQDN (the RC system design). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.",
+    source: "RFC 6125 \xA76.4.3; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with SAN = DNS:<fqdn> only.",
+    messages: { wildcard: "the certificate has wildcard SAN {{names}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const wild = leaf.dnsNames.filter(isWildcard);
+      if (wild.length > 0) yield { target: server.id, messageId: "wildcard", data: { names: wild.join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/extra-names.ts
+var show2 = (n) => {
+  switch (n.kind) {
+    case "dns":
+      return `DNS:${n.value}`;
+    case "ip":
+      return `IP:${n.value.length === 4 ? [...n.value].join(".") : Buffer.from(n.value).toString("hex")}`;
+    case "email":
+      return `email:${n.value}`;
+    case "uri":
+      return `URI:${n.value}`;
+    default:
+      return n.kind;
+  }
+};
+var rule22 = defineRule({
+  meta: {
+    id: "broker/extra-names",
+    severity: "warning",
+    title: "The SAN holds the FQDN and nothing else",
+    rationale: "TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (the RC system design). Every extra name widens what the certificate can impersonate.",
+    source: "RFC 5280 \xA74.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses",
+    remedy: "Reissue with SAN = DNS:<fqdn> only.",
+    messages: { extra: "SAN entries beyond {{fqdn}}: {{names}}" }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      const extra = (leaf.subjectAltName ?? []).filter(
+        // A wildcard that covers the FQDN is broker/wildcard's finding.
+        (n) => !(n.kind === "dns" && (dnsNameMatches(n.value, server.fqdn) || isWildcard(n.value)))
+      );
+      if (extra.length > 0) yield { target: server.id, messageId: "extra", data: { fqdn: server.fqdn, names: extra.map(show2).join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/server-auth-eku.ts
+var rule23 = defineRule({
+  meta: {
+    id: "broker/server-auth-eku",
+    severity: "error",
+    title: "Server certificates carry the serverAuth extended key usage",
+    rationale: "The broker certificate's Extended Key Usage is Server Authentication (the RC system design). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.",
+    source: "RFC 5280 \xA74.2.1.12; CA/B Forum Baseline Requirements \xA77.1.2.7.10; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue with extendedKeyUsage = serverAuth.",
+    messages: {
+      missing: "the certificate has no extended key usage extension (serverAuth is required)",
+      lacks: "the certificate's extended key usage ({{found}}) lacks serverAuth"
+    }
+  },
+  *check(model) {
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (!leaf.extKeyUsage) yield { target: server.id, messageId: "missing", location: location2 };
+      else if (!leaf.hasExtKeyUsage(EKU.serverAuth)) yield { target: server.id, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/incomplete-chain.ts
+function anchors(model) {
+  const cas = caCertificates(model);
+  const inBundles = new Set(model.topology.trustBundles.flatMap((b) => b.cas));
+  return [...cas].filter(([id, c]) => inBundles.has(id) || c.isSelfIssued).map(([, c]) => c);
+}
+var rule24 = defineRule({
+  meta: {
+    id: "broker/incomplete-chain",
+    severity: "error",
+    title: "Servers send every intermediate between their leaf and a trust anchor, in order",
+    rationale: "Clients validate the broker's chain up to a CA they trust (the RC system design) and have only the roots in their bundle (the CA rollover design): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.",
+    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76.1; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/ca-rollover.md#the-hierarchy",
+    remedy: "Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.",
+    messages: {
+      missing: "the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor",
+      outOfOrder: "the served chain is out of order: {{early}} is sent before {{late}}, which it issues"
+    }
+  },
+  *check(model) {
+    const trusted = anchors(model);
+    const trustedSet = new Set(trusted.map((c) => c.fingerprint));
+    const declared = [...caCertificates(model).values()];
+    const caIds = caIdsByFingerprint(model);
+    for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
+      const path15 = [leaf];
+      let current = leaf;
+      let missing;
+      for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
+        if (findIssuer(current, trusted)) break;
+        const next = findIssuer(current, certs.filter((c) => !path15.includes(c)));
+        if (!next) {
+          if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
+          break;
+        }
+        path15.push(next);
+        current = next;
+      }
+      if (missing !== void 0) {
+        const issuer = typeof missing === "string" ? missing : missing.subjectName;
+        const id = typeof missing === "string" ? void 0 : caIds.get(missing.fingerprint);
+        yield { target: server.id, messageId: "missing", data: { issuer, declared: id ? ` (declared CA ${id})` : "" }, location: location2 };
+        continue;
+      }
+      for (let i = 1; i < path15.length - 1; i++) {
+        if (certs.indexOf(path15[i + 1]) < certs.indexOf(path15[i])) {
+          yield {
+            target: server.id,
+            messageId: "outOfOrder",
+            severity: "warning",
+            data: { early: path15[i + 1].subjectName, late: path15[i].subjectName },
+            location: location2
+          };
+          break;
+        }
+      }
+    }
+  }
+});
+
+// src/rules/broker/issuer-mismatch.ts
+var rule25 = defineRule({
+  meta: {
+    id: "broker/issuer-mismatch",
+    severity: "error",
+    title: "A broker certificate is issued by the CA the topology declares for it",
+    rationale: "Clients validate the broker certificate against the private CA they trust (in the RC system, the estate's private issuing CA). A certificate from another CA \u2014 a test CA, a public CA, last year's intermediate \u2014 may chain somewhere the clients do not trust.",
+    source: "RFC 5280 \xA74.1.2.4, \xA76.1; docs/architectures/rc-system.md#one-server-certificate-per-broker",
+    remedy: "Reissue the certificate from the declared issuer, or correct `issuer` in the topology.",
+    messages: { mismatch: "the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})" }
+  },
+  *check(model) {
+    const cas = caCertificates(model);
+    for (const { server, leaf, location: location2 } of servedChains(model)) {
+      if (server.kind !== "broker" || !server.issuer) continue;
+      const ca = cas.get(server.issuer);
+      if (!ca) continue;
+      if (couldIssue(ca, leaf) && leaf.isSignedBy(ca)) continue;
+      yield { target: server.id, messageId: "mismatch", data: { actual: leaf.issuerName, expected: server.issuer, subject: ca.subjectName }, location: location2 };
+    }
+  }
+});
+
+// src/rules/broker/key-vault-region.ts
+var rule26 = defineRule({
+  meta: {
+    id: "broker/key-vault-region",
+    severity: "error",
+    title: "A server's certificate lives in its own region's Key Vault",
+    rationale: "Each broker retrieves its certificate from the local-region Key Vault (the RC system design): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault documentation",
+    remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
+    messages: {
+      otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",
+      noRegionVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}} declares no Key Vault",
+      noVault: "{{id}}'s certificate names no vault and region {{region}} declares no Key Vault"
+    }
+  },
+  *check(model) {
+    const vaults = new Map(model.topology.regions.map((r) => [r.id, r.keyVault?.name]));
+    for (const s of tlsServers(model.topology)) {
+      const kv = s.cert?.keyVault;
+      if (!kv) continue;
+      const own = vaults.get(s.region);
+      const data = { id: s.id, vault: kv.vault ?? "", region: s.region, own: own ?? "" };
+      if (!kv.vault) yield { target: s.id, messageId: "noVault", data, location: kv.location };
+      else if (!own) yield { target: s.id, messageId: "noRegionVault", data, location: kv.location };
+      else if (kv.vault.toLowerCase() !== own.toLowerCase()) yield { target: s.id, messageId: "otherVault", data, location: kv.location };
+    }
+  }
+});
+
+// src/rules/broker/no-certificate.ts
+var rule27 = defineRule({
+  meta: {
+    id: "broker/no-certificate",
+    severity: "error",
+    title: "A broker reached over TLS has a certificate",
+    rationale: "TLS and mTLS terminate only on the broker (the RC system design): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.",
+    source: "docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/spec.md \xA71 (optional parts)",
+    remedy: "Declare the broker's certificate (cert.file and/or cert.keyVault).",
+    messages: { reached: "{{id}} has no certificate but is reached over TLS by {{by}}" }
+  },
+  *check(model) {
+    const t = model.topology;
+    const bare = new Set(t.brokers.filter((b) => !b.cert).map((b) => b.id));
+    if (bare.size === 0) return;
+    const reachedBy = /* @__PURE__ */ new Map();
+    const mark = (serverId, by) => {
+      if (!bare.has(serverId)) return;
+      let set = reachedBy.get(serverId);
+      if (!set) reachedBy.set(serverId, set = /* @__PURE__ */ new Set());
+      set.add(by);
+    };
+    for (const c of t.clients) if (c.connectsTo) for (const s of clientServers(model, c.connectsTo)) mark(s.id, `client ${c.id}`);
+    for (const lb of [...t.loadBalancers, ...t.globalLoadBalancers]) {
+      for (const s of serversReached(model, lb.backends)) mark(s.id, `load balancer ${lb.id}`);
+    }
+    for (const g of t.gateways) for (const u of g.upstreams) if (u.tls !== "none") mark(u.to, `gateway ${g.id} (tls: ${u.tls})`);
+    for (const b of t.brokers) {
+      const by = reachedBy.get(b.id);
+      if (b.cert || !by) continue;
+      yield { target: b.id, messageId: "reached", data: { id: b.id, by: [...by].join(", ") }, location: b.location };
+    }
+  }
+});
+
+// src/rules/broker/index.ts
+var rules4 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27];
+
+// src/rules/client/client-auth-eku.ts
+var rule28 = defineRule({
+  meta: {
+    id: "client/client-auth-eku",
+    severity: "error",
+    title: "Client certificates carry the clientAuth extended key usage",
+    rationale: "Controllers and targets authenticate to the broker with client certificates (the RC system's certificate types); a gateway presenting a certificate upstream is a client too (the App Gateway, API Management and AKS design). Brokers that verify strictly reject a client certificate without clientAuth.",
+    source: "RFC 5280 \xA74.2.1.12; docs/architectures/rc-system.md#certificate-types; docs/architectures/appgw-apim-aks.md",
+    remedy: "Reissue with extendedKeyUsage = clientAuth.",
+    messages: {
+      missing: "the client certificate has no extended key usage extension (clientAuth is required)",
+      lacks: "the client certificate's extended key usage ({{found}}) lacks clientAuth"
+    }
+  },
+  *check(model) {
+    for (const { target, leaf, location: location2 } of clientCertificates(model)) {
+      if (!leaf.extKeyUsage) yield { target, messageId: "missing", location: location2 };
+      else if (!leaf.hasExtKeyUsage(EKU.clientAuth)) yield { target, messageId: "lacks", data: { found: leaf.extKeyUsage.map(ekuName).join(", ") }, location: location2 };
+    }
+  }
+});
+
+// src/rules/client/index.ts
+var rules5 = [rule28];
+
+// src/rules/gateway/plaintext-upstream.ts
+var rule29 = defineRule({
+  meta: {
+    id: "gateway/plaintext-upstream",
+    severity: "error",
+    title: "Gateway hops re-encrypt or pass TLS through: no plaintext upstream",
+    rationale: "A layer-7 gateway that terminates TLS must re-encrypt towards its backend to keep end-to-end encryption (Application Gateway and API Management re-encrypt; a router keeps mTLS to its backend). tls: none sends the decrypted traffic in the clear.",
+    source: "docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/rc-system.md#load-balancers-pass-tls-through",
+    remedy: "Use tls: reencrypt with a trustBundle (and a clientCert for mTLS), or tls: passthrough. If plaintext is intended (a TLS-offloading load balancer), use the lb-tls-offload pack.",
+    messages: { plaintext: "{{gateway}} sends traffic to {{to}} unencrypted (tls: none): end-to-end encryption is broken" }
+  },
+  *check(model) {
+    for (const g of model.topology.gateways) {
+      for (const u of g.upstreams) {
+        if (u.tls === "none") yield { target: upstreamTarget(g, u), messageId: "plaintext", data: { gateway: g.id, to: u.to }, location: u.location };
+      }
+    }
+  }
+});
+
+// src/rules/gateway/unverified-upstream.ts
+var rule30 = defineRule({
+  meta: {
+    id: "gateway/unverified-upstream",
+    severity: "error",
+    title: "A re-encrypting gateway validates its upstream's server certificate",
+    rationale: "API Management validates the certificate the backend presents before it sends anything (the App Gateway, API Management and AKS design); the router keeps the backend's certificate in its truststore (the router and backend mTLS design). Re-encrypting without a trust bundle encrypts towards whoever answers.",
+    source: "RFC 8446 \xA74.4.2; RFC 6125 \xA76; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
+    remedy: "Set upstreams[].trustBundle to the bundle holding the CA that issues the upstream server certificate.",
+    messages: { unverified: "{{gateway}} re-encrypts to {{to}} without a trustBundle: the upstream's server certificate is never validated" }
+  },
+  *check(model) {
+    for (const g of model.topology.gateways) {
+      for (const u of g.upstreams) {
+        if (u.tls === "reencrypt" && !u.trustBundle) {
+          yield { target: upstreamTarget(g, u), messageId: "unverified", data: { gateway: g.id, to: u.to }, location: u.location };
+        }
+      }
+    }
+  }
+});
+
+// src/rules/gateway/client-auth-without-ca.ts
+var rule31 = defineRule({
+  meta: {
+    id: "gateway/client-auth-without-ca",
+    severity: "error",
+    title: "A server that requires client certificates says which CAs it accepts",
+    rationale: "Mutual TLS needs the server to validate the client certificate against a CA it trusts (the RC system design; a TLS-offloading load balancer is given the client CA certificate; a backend adds the router's certificate to its truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
+    remedy: "Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.",
+    messages: { noCa: "{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against" }
+  },
+  *check(model) {
+    for (const s of tlsServers(model.topology)) {
+      if (s.kind === "broker" && !s.cert) continue;
+      if (s.clientAuth.required && !s.clientAuth.trustBundle) {
+        yield { target: s.id, messageId: "noCa", data: { id: s.id }, location: s.clientAuth.location };
+      }
+    }
+  }
+});
+
+// src/rules/gateway/index.ts
+var rules6 = [rule29, rule30, rule31];
+
 // src/rules/trust/untrusted-server.ts
 var rule32 = defineRule({
   meta: {
     id: "trust/untrusted-server",
     severity: "error",
     title: "Every client accepts the server certificate of every server it connects to",
-    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (seed 000 Q4 step 2, Q10); a gateway validates its upstream the same way (seed 002: API Management validates the ingress certificate; seed 003: the router's truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
-    source: "seed 000 Q4, Q10; seed 002; seed 003",
+    rationale: "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (the RC system design); a gateway validates its upstream the same way (API Management validates the ingress certificate; a router validates its backend with its truststore). Full path validation to a CA in the client's trust bundle \u2014 signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN \u2014 at the evaluation time: a failure here is a connection that will not be made.",
+    source: "RFC 8446 \xA74.4.2; RFC 5280 \xA76; RFC 6125 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md",
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}"
@@ -70234,8 +76380,8 @@ var rule33 = defineRule({
     id: "trust/untrusted-client",
     severity: "error",
     title: "Every server that requires client certificates accepts the certificate of every client that connects to it",
-    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (seed 000 Q4 step 3); the AKS ingress verifies API Management's client certificate (seed 002), the backend only accepts the router's (seed 003), the TLS listener verifies clients against the uploaded CA (seed 004). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
-    source: "seed 000 Q4; seed 002; seed 003; seed 004",
+    rationale: "With mTLS the broker validates the client's certificate against the CAs it accepts client certificates from (the RC system design); the AKS ingress verifies API Management's client certificate (the App Gateway, API Management and AKS design), the backend only accepts the router's (the router and backend mTLS design), the TLS listener verifies clients against the uploaded CA (the ELB mutual TLS design). Full path validation to a CA in the server's clientAuth.trustBundle with EKU clientAuth, at the evaluation time; a client without a certificate cannot pass.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; RFC 5280 \xA76; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md",
     remedy: "Issue the client certificate from a CA in the server's clientAuth.trustBundle (with EKU clientAuth), or add the client's issuing root to that bundle.",
     messages: {
       rejected: "{{server}} would reject the client certificate of {{client}}: {{reason}}"
@@ -70261,8 +76407,8 @@ var rule34 = defineRule({
     id: "trust/bundle-mismatch",
     severity: "error",
     title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
-    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (seed 001). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
-    source: "seed 001 (trust bundles in ConfigMaps, trust-manager); seed 000 Q2",
+    rationale: "Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (the CA rollover design). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.",
+    source: "docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
     remedy: "Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.",
     messages: {
       mismatch: "{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}"
@@ -70305,8 +76451,8 @@ var rule35 = defineRule({
     id: "trust/not-a-ca",
     severity: "error",
     title: "Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign",
-    rationale: 'The estate trusts its CAs to sign broker and client certificates (seed 000 Q2: "CA Certificate / Intermediate CA \u2014 trust validation for mTLS"; seed 001: root and intermediate CAs). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.',
-    source: "seed 000 Q2; seed 001; RFC 5280 4.2.1.3, 4.2.1.9",
+    rationale: "The estate trusts its CAs to sign broker and client certificates (root and intermediate CAs are what both sides of the mTLS handshake validate against). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.",
+    source: "RFC 5280 \xA74.2.1.3, \xA74.2.1.9, \xA76.1.4; docs/architectures/rc-system.md#certificate-types",
     remedy: "Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.",
     messages: { notCa: "{{id}} ({{subject}}) is declared as a CA but {{problems}}" }
   },
@@ -70331,8 +76477,8 @@ var rule36 = defineRule({
     id: "trust/issuer-mismatch",
     severity: "error",
     title: "Each declared CA is signed by its declared issuer; a CA without one is self-signed",
-    rationale: 'The CA hierarchy in the topology is what reviewers read (seed 001: a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
-    source: "seed 001 (root and intermediate CA); seed 000 Q2",
+    rationale: 'The CA hierarchy in the topology is what reviewers read (a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
+    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
     remedy: "Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.",
     messages: {
       notSignedBy: "{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}",
@@ -70409,7 +76555,7 @@ function ancestors(m, cert) {
   let out = cache.get(cert.fingerprint);
   if (out) return out;
   out = /* @__PURE__ */ new Set([cert.fingerprint]);
-  for (const issuer of issuersOf(m, cert)) for (const f of walkUp(m, issuer)) out.add(f);
+  for (const issuer of issuersOf(m, cert)) for (const f2 of walkUp(m, issuer)) out.add(f2);
   cache.set(cert.fingerprint, out);
   return out;
 }
@@ -70424,8 +76570,8 @@ var rule37 = defineRule({
     id: "trust/validity-nesting",
     severity: "warning",
     title: "No certificate outlives the CA that issued it",
-    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. Seed 001 keeps the intermediate (91 days) inside the root (365 days) and rolls it over before that; the renewal plan has to follow the shortest-lived certificate on the path.",
-    source: "seed 001 (root and intermediate validity); RFC 5280 6.1.3",
+    rationale: "A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer's expiry date, not its own. A sound hierarchy keeps the intermediate well inside the root's lifetime (for example 91 days under a 365-day root) and rolls it over before the root expires; the renewal plan has to follow the shortest-lived certificate on the path.",
+    source: "RFC 5280 \xA76.1.3; docs/architectures/ca-rollover.md#the-hierarchy",
     remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
     messages: {
       outlives: "{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}"
@@ -70464,8 +76610,8 @@ var rule38 = defineRule({
     id: "rollover/dual-roots",
     severity: "error",
     title: "While a root rollover is in progress, every bundle that trusts one of the two roots trusts both",
-    rationale: 'Seed 001: "The ConfigMap with the trust bundle should contain both the primary and secondary root CAs so that clients never lose the ability to validate the server chain which may change at any point. Only after this has been ensured can the Intermediate CA be rolled over and the new server certificate issued." During trust-both and issue-new, certificates under either root may be presented at any moment.',
-    source: "seed 001 (root CA rollover, trust-manager bundle)",
+    rationale: "Every trust bundle must hold both the old and the new root before anything is issued under the new one, so that no client ever meets a server chain it cannot validate; only then is the intermediate rolled over and the servers reissued. During trust-both and issue-new, certificates under either root may be presented at any moment.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; docs/architectures/ca-rollover.md#trust-bundles-as-distributed",
     remedy: "Add the missing root to the bundle's cas (and to its file / ConfigMap) before any certificate is issued under the new root.",
     messages: {
       oneRoot: "{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both"
@@ -70496,8 +76642,8 @@ var rule39 = defineRule({
     id: "rollover/old-root-in-use",
     severity: "error",
     title: "When the old root is retired, nothing depends on it any more",
-    rationale: "Seed 001 rolls the root over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
-    source: "seed 001 (root CA rollover)",
+    rationale: "A root is rolled over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA76.1",
     remedy: "Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.",
     messages: {
       leaf: "{{subject}} still chains only to the retired root {{from}}, not to {{to}}",
@@ -70526,8 +76672,8 @@ var rule40 = defineRule({
     id: "rollover/root-expiring",
     severity: "warning",
     title: "A root that certificates chain to is rolled over well before it expires",
-    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (seed 001: pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
-    source: "seed 001 (root CA rollover)",
+    rationale: "Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 \xA74.1.2.5",
     remedy: "Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.",
     messages: {
       expiring: "root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared"
@@ -70568,8 +76714,8 @@ var rule41 = defineRule({
     id: "rollover/progress",
     severity: "info",
     title: "During a root rollover: how many certificates chain to the new root, and which do not yet",
-    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (seed 001: the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
-    source: "seed 001 (root CA rollover)",
+    rationale: "A root rollover is finished only when every leaf has been reissued under the new root (the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.",
+    source: "docs/architectures/ca-rollover.md#the-phases-of-a-rollover",
     remedy: "Reissue the listed certificates under the new root; move to retire-old when none is left.",
     messages: {
       progress: "rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}"
@@ -70605,10 +76751,10 @@ var rules8 = [rule38, rule39, rule40, rule41];
 
 // src/policy/waivers.ts
 var POLICY_FAMILY = "policy/";
-async function loadWaivers(absolute, display, knownRules2, read = {}) {
-  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules2);
+async function loadWaivers(absolute, display, knownRules, read = {}) {
+  return parseWaivers(await readSourceDocument(absolute, display, read), knownRules);
 }
-function parseWaivers(doc, knownRules2) {
+function parseWaivers(doc, knownRules) {
   const violations = validateDocument(doc, "waivers");
   if (violations.length > 0) {
     const v = violations[0];
@@ -70618,8 +76764,8 @@ function parseWaivers(doc, knownRules2) {
   const entries = doc.data.waivers;
   return entries.map((w, i) => {
     const at = (field) => doc.locate(field ? ["waivers", i, field] : ["waivers", i]);
-    if (!knownRules2.has(w.rule)) {
-      const guess = closest(w.rule, [...knownRules2]);
+    if (!knownRules.has(w.rule)) {
+      const guess = closest(w.rule, [...knownRules]);
       throw new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ""}`, at("rule"));
     }
     if (w.rule.startsWith(POLICY_FAMILY)) {
@@ -70641,17 +76787,17 @@ function parseWaivers(doc, knownRules2) {
   });
 }
 var isExpired = (w, at) => at.getTime() >= w.endsAt.getTime();
-var matches = (w, f) => w.rule === f.rule && (w.target === "*" || w.target === f.target);
+var matches = (w, f2) => w.rule === f2.rule && (w.target === "*" || w.target === f2.target);
 function applyWaivers(findings, waivers2, at) {
   const live = waivers2.filter((w) => !isExpired(w, at));
   const matched = /* @__PURE__ */ new Map();
-  const out = findings.map((f) => {
-    if (f.rule.startsWith(POLICY_FAMILY)) return f;
-    const hits = live.filter((w) => matches(w.waiver, f));
-    if (hits.length === 0) return f;
+  const out = findings.map((f2) => {
+    if (f2.rule.startsWith(POLICY_FAMILY)) return f2;
+    const hits = live.filter((w) => matches(w.waiver, f2));
+    if (hits.length === 0) return f2;
     for (const w of hits) matched.set(w, (matched.get(w) ?? 0) + 1);
     const chosen = hits.find((w) => w.waiver.target !== "*") ?? hits[0];
-    return { ...f, waived: true, waiver: chosen.waiver };
+    return { ...f2, waived: true, waiver: chosen.waiver };
   });
   const outcomes = waivers2.map((w) => {
     const n = matched.get(w) ?? 0;
@@ -70668,7 +76814,7 @@ var rule42 = defineRule({
     severity: "error",
     title: "Every waiver is within its expiry date",
     rationale: "A waiver is a dated promise to fix something (SPEC \xA72). Past its date it stops waiving, and the run says so loudly instead of letting the exception quietly become permanent.",
-    source: "SPEC \xA72 (waivers)",
+    source: "docs/spec.md \xA72 (waivers)",
     remedy: "Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.",
     messages: { expired: "the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}" }
   },
@@ -70694,7 +76840,7 @@ var rule43 = defineRule({
     severity: "info",
     title: "Every waiver still waives something",
     rationale: "A waiver that matches no finding is stale: the problem was fixed or the target renamed. Left in place it would silently waive the problem if it came back (SPEC \xA72).",
-    source: "SPEC \xA72 (waivers)",
+    source: "docs/spec.md \xA72 (waivers)",
     remedy: "Delete the waiver, or correct its rule or target if it was meant to match a finding.",
     messages: { unused: "the waiver of {{rule}} for {{target}} matched no finding" }
   },
@@ -70730,7 +76876,7 @@ var rule44 = defineRule({
     live: true,
     title: "Every live endpoint and Key Vault certificate the audit needs answers",
     rationale: `An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule's severity or --fail-on, so a partial audit never reports success.`,
-    source: "SPEC \xA73 Live, \xA74 audit; fail-closed principle",
+    source: "docs/spec.md \xA73 (live), \xA74 (audit); docs/decisions/0070-incomplete-audit-exit-2.md",
     remedy: "Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe's client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.",
     messages: {
       server: "{{id}} is unreachable at {{endpoint}}: {{reason}}",
@@ -70755,19 +76901,19 @@ var rule44 = defineRule({
       }
     }
     const frontends = /* @__PURE__ */ new Map();
-    for (const f of model.live.frontends) {
-      const { outcome, endpoint } = f.observation;
+    for (const f2 of model.live.frontends) {
+      const { outcome, endpoint } = f2.observation;
       if (outcome.kind !== "unreachable") continue;
       const where = describeEndpoint(endpoint);
-      const key = `${f.loadBalancer}|${where}|${outcome.reason}`;
-      const entry = frontends.get(key) ?? { lb: f.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
+      const key = `${f2.loadBalancer}|${where}|${outcome.reason}`;
+      const entry = frontends.get(key) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
       entry.sni.push(endpoint.servername);
       frontends.set(key, entry);
     }
-    for (const f of frontends.values()) {
-      const lb = loadBalancerOf(model, f.lb);
+    for (const f2 of frontends.values()) {
+      const lb = loadBalancerOf(model, f2.lb);
       if (!lb) continue;
-      yield { target: lb.id, messageId: "frontend", data: { id: lb.id, endpoint: f.endpoint, sni: f.sni.join(", "), reason: f.reason }, location: lb.location };
+      yield { target: lb.id, messageId: "frontend", data: { id: lb.id, endpoint: f2.endpoint, sni: f2.sni.join(", "), reason: f2.reason }, location: lb.location };
     }
     for (const ref of certReferences(model)) {
       const kv = ref.source.keyVault;
@@ -70785,9 +76931,9 @@ var rule45 = defineRule({
     severity: "error",
     live: true,
     title: "Each server presents the certificate the repository declares",
-    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (seed 000 Q9: renewal goes through Key Vault and a drain-and-roll).",
-    source: "SPEC \xA73 Live; seed 000 Q2, Q9",
-    remedy: "Roll the broker onto the declared certificate (seed 000 Q9: upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
+    rationale: "The topology is the reviewed record of the estate: every certificate rule ran on the repo's files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed \u2014 a manual replacement, a failed rollout or a restore from an old image (renewal goes through Key Vault and a drain-and-roll).",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; docs/spec.md \xA73 (live)",
+    remedy: "Roll the broker onto the declared certificate (upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.",
     messages: {
       repo: "{{id}} presents {{presented}}, but the repo file {{file}} holds {{expected}}",
       keyVault: "{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})"
@@ -70846,9 +76992,9 @@ var rule46 = defineRule({
     severity: "error",
     live: true,
     title: "A handshake through a load balancer reaches a broker's own certificate",
-    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (seed 000 Q1, Q5, Q12). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
-    source: "SPEC \xA73 Live; seed 000 Q1, Q5, Q12",
-    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.",
+    rationale: "The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (the RC system design). Through a pass-through frontend a client always meets one of the backends' own certificates. Any other certificate means something on the path terminates TLS \u2014 and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend's, not necessarily the one named in the SNI.",
+    source: "docs/architectures/rc-system.md#load-balancers-pass-tls-through; docs/spec.md \xA73 (live)",
+    remedy: "Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.",
     messages: {
       terminates: "through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS"
     }
@@ -70857,9 +77003,9 @@ var rule46 = defineRule({
   *check(model) {
     const known = /* @__PURE__ */ new Map();
     const seen = /* @__PURE__ */ new Map();
-    for (const f of model.live.frontends) {
-      const lb = loadBalancerOf(model, f.loadBalancer);
-      const leaf = f.observation.served[0];
+    for (const f2 of model.live.frontends) {
+      const lb = loadBalancerOf(model, f2.loadBalancer);
+      const leaf = f2.observation.served[0];
       if (!lb || !leaf) continue;
       let k = known.get(lb.id);
       if (!k) {
@@ -70868,10 +77014,10 @@ var rule46 = defineRule({
       }
       if (k.sha256.size === 0 && k.sha1.size === 0) continue;
       if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
-      const endpoint = describeEndpoint(f.observation.endpoint);
+      const endpoint = describeEndpoint(f2.observation.endpoint);
       const key = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
       const entry = seen.get(key) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
-      entry.sni.push(f.observation.endpoint.servername);
+      entry.sni.push(f2.observation.endpoint.servername);
       seen.set(key, entry);
     }
     for (const e of seen.values()) {
@@ -70892,8 +77038,8 @@ var rule47 = defineRule({
     severity: "error",
     live: true,
     title: "Servers that require client certificates refuse a client without one",
-    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (seed 000 Q4, step 3). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
-    source: "SPEC \xA73 Live; seed 000 Q2, Q4",
+    rationale: "mTLS is the RC system's access control: the broker validates the Controller's or Target's client certificate (the RC system design). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client's handshake completes, so the probe sends a byte and reads until the server alerts or closes.",
+    source: "RFC 8446 \xA74.3.2, \xA74.4.2; docs/architectures/rc-system.md#the-mtls-handshake",
     remedy: "Make the broker require and verify client certificates (mosquitto: require_certificate true; OpenSSL-based servers: verify peer and fail if no peer certificate).",
     messages: {
       accepted: "{{id}} requires client certificates, but at {{endpoint}} it completed a {{protocol}} handshake with a client that sent none: {{evidence}}",
@@ -70925,8 +77071,8 @@ var rule48 = defineRule({
     severity: "warning",
     live: true,
     title: "Servers present Key Vault's latest enabled version of their certificate",
-    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (seed 000 Q9). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
-    source: "SPEC \xA73 Live; seed 000 Q3, Q9",
+    rationale: "Renewal starts by uploading the new certificate to the region's Key Vault, then each broker loads it on restart (the RC system design). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault's latest enabled version is the same rotation, not yet recorded in the repo.",
+    source: "docs/architectures/rc-system.md#renewal-drain-and-roll; Azure Key Vault certificates documentation (versions)",
     remedy: "Finish the rollout (drain and roll the broker instances), or commit the new certificate to the repo.",
     messages: {
       presented: "{{id}} presents {{presented}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}: a rotation not yet rolled out",
@@ -70964,8 +77110,8 @@ var rule49 = defineRule({
     severity: "error",
     live: true,
     title: "Every referenced Key Vault certificate exists and is enabled",
-    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (seed 000 Q3, Q8, Q9). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
-    source: "SPEC \xA73 Live; seed 000 Q3, Q8, Q9",
+    rationale: "Brokers load their certificate from the region's Key Vault on restart and on renewal (the RC system design). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.",
+    source: "docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault certificates documentation",
     remedy: "Import the certificate into the vault (az keyvault certificate import), re-enable the version, or fix the name/version in the topology.",
     messages: {
       absent: "{{id}}'s Key Vault certificate {{vault}}/{{name}}{{version}} does not exist: {{reason}}",
@@ -70979,13 +77125,13 @@ var rule49 = defineRule({
       const kv = ref.source.keyVault;
       const read = kv && keyVaultRead(model, kv);
       if (!read) continue;
-      const base = { id: ref.target, vault: read.vault, name: read.name };
+      const base2 = { id: ref.target, vault: read.vault, name: read.name };
       if (read.status === "not-found") {
-        if (read.vault === "") yield { target: ref.target, messageId: "noVault", data: base, location: kv.location };
-        else yield { target: ref.target, messageId: "absent", data: { ...base, version: kv.version ? ` version ${kv.version}` : "", reason: read.reason }, location: kv.location };
+        if (read.vault === "") yield { target: ref.target, messageId: "noVault", data: base2, location: kv.location };
+        else yield { target: ref.target, messageId: "absent", data: { ...base2, version: kv.version ? ` version ${kv.version}` : "", reason: read.reason }, location: kv.location };
       } else if (read.status === "found" && !read.referenced.enabled) {
         const fallback = read.expected ? ` (the newest enabled version is ${read.expected.version})` : kv.version ? "" : " and no version is enabled";
-        yield { target: ref.target, messageId: "disabled", data: { ...base, version: read.referenced.version, fallback }, location: kv.location };
+        yield { target: ref.target, messageId: "disabled", data: { ...base2, version: read.referenced.version, fallback }, location: kv.location };
       }
     }
   }
@@ -71001,18 +77147,18 @@ var RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r]));
 // src/report/summary.ts
 function summarise(findings) {
   const s = { error: 0, warning: 0, info: 0, waived: 0 };
-  for (const f of findings) {
-    if (f.waived) s.waived++;
-    else s[f.severity]++;
+  for (const f2 of findings) {
+    if (f2.waived) s.waived++;
+    else s[f2.severity]++;
   }
   return s;
 }
 var RANK2 = { error: 0, warning: 1, info: 2 };
-var isFailing = (f, failOn) => failOn !== "never" && !f.waived && !f.baseline && RANK2[f.severity] <= RANK2[failOn];
-var fails = (findings, failOn) => findings.some((f) => isFailing(f, failOn));
+var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline && RANK2[f2.severity] <= RANK2[failOn];
+var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
 
 // src/policy/baseline.ts
-var findingKey = (f) => `${f.rule}	${f.target}`;
+var findingKey = (f2) => `${f2.rule}	${f2.target}`;
 async function loadBaseline(absolute, display) {
   return parseBaseline(await readSourceDocument(absolute, display));
 }
@@ -71023,8 +77169,8 @@ function parseBaseline(doc) {
   if (data.tool?.name !== "rc-policy") throw notReport("tool.name is not 'rc-policy'", ["tool"]);
   if (!Array.isArray(data.findings)) throw notReport("findings is not a list", ["findings"]);
   const keys = /* @__PURE__ */ new Set();
-  data.findings.forEach((f, i) => {
-    const { rule: rule50, target } = f ?? {};
+  data.findings.forEach((f2, i) => {
+    const { rule: rule50, target } = f2 ?? {};
     if (typeof rule50 !== "string" || typeof target !== "string") throw notReport(`findings[${i}] has no string rule and target`, ["findings", i]);
     keys.add(findingKey({ rule: rule50, target }));
   });
@@ -71033,12 +77179,12 @@ function parseBaseline(doc) {
 function applyBaseline(findings, baseline) {
   const seen = /* @__PURE__ */ new Set();
   let existing = 0;
-  const out = findings.map((f) => {
-    const key = findingKey(f);
+  const out = findings.map((f2) => {
+    const key = findingKey(f2);
     seen.add(key);
-    if (!baseline.keys.has(key)) return f;
-    if (!f.waived) existing++;
-    return { ...f, baseline: true };
+    if (!baseline.keys.has(key)) return f2;
+    if (!f2.waived) existing++;
+    return { ...f2, baseline: true };
   });
   const fixed = [...baseline.keys].filter((k) => !seen.has(k)).length;
   return { findings: out, summary: { file: baseline.file, existing, fixed } };
@@ -71082,13 +77228,14 @@ function estateOf(model) {
 
 // src/check.ts
 var DEFAULT_TOPOLOGY = "rc-topology.yaml";
-var knownRules = new Set(RULES_BY_ID.keys());
+var KNOWN_RULES = new Set(RULES_BY_ID.keys());
+var rulesOf = (pack) => pack.customRules?.length ? [...ALL_RULES, ...pack.customRules] : ALL_RULES;
 async function selectPack(topology2, options) {
   const cwd = options.cwd ?? process.cwd();
-  if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology2?.policy.params ?? {});
-  if (!topology2?.policy.pack) return withParams(await loadPack("rc-default", cwd, knownRules), topology2?.policy.params ?? {});
+  if (options.policy) return withParams(await loadPack(options.policy, cwd, KNOWN_RULES), topology2?.policy.params ?? {});
+  if (!topology2?.policy.pack) return withParams(await loadPack("rc-default", cwd, KNOWN_RULES), topology2?.policy.params ?? {});
   const access2 = await fileAccess(topology2.dir, options, (p) => displayPath(p, cwd));
-  const pack = await loadPack(topology2.policy.pack, topology2.dir, knownRules, topology2.policy.packLocation, access2);
+  const pack = await loadPack(topology2.policy.pack, topology2.dir, KNOWN_RULES, topology2.policy.packLocation, access2);
   return withParams(pack, topology2.policy.params);
 }
 function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
@@ -71101,11 +77248,13 @@ function buildReport(topologyFile, at, mode, pack, findings, extras = {}) {
     policy: { pack: pack.name, packs: pack.chain },
     summary: extras.baseline ? { ...summary2, baseline: extras.baseline.existing } : summary2,
     findings,
+    descriptors: rulesOf(pack).map((r) => r.meta),
     ...extras
   };
 }
-async function selectWaivers(topology2, options) {
+async function selectWaivers(topology2, options, pack) {
   const cwd = options.cwd ?? process.cwd();
+  const knownRules = pack?.customRules?.length ? /* @__PURE__ */ new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
   if (options.waivers) {
     const absolute = path11.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
@@ -71136,20 +77285,20 @@ function settle(model, pack, findings, ran, waivers2, baseline) {
     extras.baseline = applied.summary;
     out = applied.findings;
   }
-  extras.rules = ALL_RULES.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? "not-applicable" }));
+  extras.rules = rulesOf(pack).map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? "not-applicable" }));
   return { findings: sortFindings(out), extras };
 }
 function reportMatrix(model, pack) {
   const runs = HANDSHAKE_RULES.some((id) => pack.rules.get(id) !== "off");
   return runs ? matrixForReport(handshakeMatrix(model)) : void 0;
 }
-async function check(options = {}) {
+async function check2(options = {}) {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? /* @__PURE__ */ new Date();
   const file = options.topology ?? DEFAULT_TOPOLOGY;
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers2 = await selectWaivers(loaded.topology, options);
+  const waivers2 = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   if (!loaded.topology) return schemaFailureReport(loaded, at, "check", pack, baseline);
   const model = {
@@ -71159,7 +77308,7 @@ async function check(options = {}) {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: "check"
   };
-  return evaluate(loaded.document.file, model, pack, waivers2, baseline);
+  return evaluate2(loaded.document.file, model, pack, waivers2, baseline);
 }
 function schemaFailureReport(loaded, at, mode, pack, baseline) {
   const fallback = path11.basename(loaded.document.file);
@@ -71167,9 +77316,9 @@ function schemaFailureReport(loaded, at, mode, pack, baseline) {
   const applied = baseline ? applyBaseline(schemaFindings, baseline) : void 0;
   return buildReport(loaded.document.file, at, mode, pack, sortFindings(applied?.findings ?? schemaFindings), applied ? { baseline: applied.summary } : {});
 }
-function evaluate(topologyFile, model, pack, waivers2, baseline) {
+function evaluate2(topologyFile, model, pack, waivers2, baseline) {
   const ran = /* @__PURE__ */ new Map();
-  const findings = runRules(model, ALL_RULES, pack, ran);
+  const findings = runRules(model, rulesOf(pack), pack, ran);
   ran.set(rule.meta.id, "ran");
   const matrix = reportMatrix(model, pack);
   const settled = settle(model, pack, findings, ran, waivers2, baseline);
@@ -71456,12 +77605,12 @@ function chooseCredential(kind, env = process.env) {
   return env.CI ? "default" : "cli";
 }
 async function createCredential(kind, env = process.env) {
-  const identity = await Promise.resolve().then(() => (init_esm13(), esm_exports2));
+  const identity3 = await Promise.resolve().then(() => (init_esm13(), esm_exports2));
   switch (chooseCredential(kind, env)) {
     case "cli":
-      return new identity.AzureCliCredential();
+      return new identity3.AzureCliCredential();
     case "default":
-      return new identity.DefaultAzureCredential();
+      return new identity3.DefaultAzureCredential();
     case "github-oidc": {
       if (!hasGitHubOidc(env)) {
         throw new InputError(
@@ -71469,7 +77618,7 @@ async function createCredential(kind, env = process.env) {
         );
       }
       const getAssertion = async () => (await Promise.resolve().then(() => (init_core(), core_exports))).getIDToken(GITHUB_AUDIENCE);
-      return new identity.ClientAssertionCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, getAssertion);
+      return new identity3.ClientAssertionCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, getAssertion);
     }
   }
 }
@@ -71581,14 +77730,14 @@ var Reader2 = class {
 function readServerFlight(received, serverHandshakeSecret2) {
   const state3 = { version: void 0, certificates: [], certificateRequested: false };
   try {
-    parse2(received, serverHandshakeSecret2, state3);
+    parse3(received, serverHandshakeSecret2, state3);
     return state3;
   } catch (err) {
     if (!(err instanceof TranscriptError)) throw err;
     return { ...state3, problem: err.message };
   }
 }
-function parse2(received, secret, out) {
+function parse3(received, secret, out) {
   const records = new Reader2(received);
   let clear = Buffer.alloc(0);
   let suite;
@@ -71762,8 +77911,8 @@ var CONNECT_ERRORS = {
   ETIMEDOUT: "connection timed out"
 };
 var connectReason = (err) => CONNECT_ERRORS[err.code ?? ""] ?? err.message.split("\n")[0];
-function handshakeFailure(err, f) {
-  const when = f.version ? `after its ServerHello (${f.version})` : "before answering the ClientHello";
+function handshakeFailure(err, f2) {
+  const when = f2.version ? `after its ServerHello (${f2.version})` : "before answering the ClientHello";
   if (err.code === "ECONNRESET" && err.syscall === "read") return `the server reset the connection during the TLS handshake, ${when}`;
   if (err.code === "ECONNRESET" || err.code === "EPIPE") return `the server closed the connection during the TLS handshake, ${when}`;
   return `TLS handshake failed: ${tlsReason(err)}`;
@@ -71784,7 +77933,7 @@ function probeTls(endpoint, options) {
       timer = setTimeout(onTimeout, ms);
     };
     const flight = () => readServerFlight(Buffer.concat(received), serverHandshakeSecret(keylog));
-    const finish = (outcome, f = socket ? flight() : void 0) => {
+    const finish = (outcome, f2 = socket ? flight() : void 0) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -71792,10 +77941,10 @@ function probeTls(endpoint, options) {
       raw.destroy();
       const served = [];
       let final = outcome;
-      if (f?.problem && outcome.kind !== "unreachable") {
-        final = { kind: "unreachable", stage: "certificate", reason: `cannot read the server's certificate message: ${f.problem}` };
+      if (f2?.problem && outcome.kind !== "unreachable") {
+        final = { kind: "unreachable", stage: "certificate", reason: `cannot read the server's certificate message: ${f2.problem}` };
       }
-      for (const [i, der] of (f?.certificates ?? []).entries()) {
+      for (const [i, der] of (f2?.certificates ?? []).entries()) {
         try {
           served.push(new Certificate(der));
         } catch (err) {
@@ -71810,9 +77959,9 @@ function probeTls(endpoint, options) {
       }
       resolve2({
         endpoint: seen,
-        ...f?.version && { protocol: f.version },
+        ...f2?.version && { protocol: f2.version },
         served,
-        certificateRequested: f?.certificateRequested ?? false,
+        certificateRequested: f2?.certificateRequested ?? false,
         outcome: final
       });
     };
@@ -71850,26 +77999,26 @@ function probeTls(endpoint, options) {
           else finish({ kind: "closed", afterApplicationData: wroteData, evidence: `the connection failed without a TLS alert (${err.reason ?? connectReason(err)})` });
           return;
         }
-        const f = flight();
-        if (isAlert(err) && f.certificates.length > 0 && f.certificateRequested) finish({ kind: "rejected", alert: tlsReason(err) }, f);
-        else finish({ kind: "unreachable", stage: "handshake", reason: handshakeFailure(err, f) }, f);
+        const f2 = flight();
+        if (isAlert(err) && f2.certificates.length > 0 && f2.certificateRequested) finish({ kind: "rejected", alert: tlsReason(err) }, f2);
+        else finish({ kind: "unreachable", stage: "handshake", reason: handshakeFailure(err, f2) }, f2);
       });
       socket.once("secureConnect", () => {
-        const f = flight();
+        const f2 = flight();
         handshakeDone = true;
-        if (!options.clientAuth) return finish({ kind: "accepted", evidence: "the handshake completed" }, f);
-        if (!f.certificateRequested) return finish({ kind: "accepted", evidence: "the server did not request a client certificate" }, f);
+        if (!options.clientAuth) return finish({ kind: "accepted", evidence: "the handshake completed" }, f2);
+        if (!f2.certificateRequested) return finish({ kind: "accepted", evidence: "the server did not request a client certificate" }, f2);
         const s = socket;
-        s.on("session", () => finish({ kind: "accepted", evidence: "the server issued a session ticket after the handshake" }, f));
-        s.on("data", () => finish({ kind: "accepted", evidence: "the server sent application data" }, f));
-        const closed = () => finish({ kind: "closed", afterApplicationData: wroteData, evidence: "the server closed the connection without a TLS alert" }, f);
+        s.on("session", () => finish({ kind: "accepted", evidence: "the server issued a session ticket after the handshake" }, f2));
+        s.on("data", () => finish({ kind: "accepted", evidence: "the server sent application data" }, f2));
+        const closed = () => finish({ kind: "closed", afterApplicationData: wroteData, evidence: "the server closed the connection without a TLS alert" }, f2);
         s.on("end", closed);
         s.on("close", closed);
         const grace = Math.min(options.timeoutMs, VERDICT_GRACE_MS);
         arm(grace, () => {
           wroteData = true;
           s.write("\n");
-          arm(grace, () => finish({ kind: "accepted", evidence: `the connection stayed open ${grace} ms after application data` }, f));
+          arm(grace, () => finish({ kind: "accepted", evidence: `the connection stayed open ${grace} ms after application data` }, f2));
         });
       });
     });
@@ -71910,9 +78059,9 @@ async function probeEstate(plan, o) {
       const withClientCert = o.clientCertificate && anonymous.outcome.kind !== "unreachable" ? await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: true, clientCertificate: o.clientCertificate }) : void 0;
       servers.set(server.id, { server: server.id, anonymous, ...withClientCert && { withClientCert } });
     }),
-    ...plan.frontends.map((f, i) => async () => {
-      const endpoint = endpointFor(f.host, f.port, f.server.fqdn, f.address, o.resolver);
-      frontends[i] = { loadBalancer: f.loadBalancer.id, server: f.server.id, observation: await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: false }) };
+    ...plan.frontends.map((f2, i) => async () => {
+      const endpoint = endpointFor(f2.host, f2.port, f2.server.fqdn, f2.address, o.resolver);
+      frontends[i] = { loadBalancer: f2.loadBalancer.id, server: f2.server.id, observation: await probeTls(endpoint, { timeoutMs: o.timeoutMs, clientAuth: false }) };
     })
   ];
   o.onProgress?.(0, jobs.length);
@@ -71967,9 +78116,9 @@ function notEvaluated(model) {
       if (o?.outcome.kind === "unreachable") add({ target: server.id, source: `tls ${describeEndpoint(o.endpoint)}`, reason: o.outcome.reason, location: server.location });
     }
   }
-  for (const f of model.live.frontends) {
-    const { outcome, endpoint } = f.observation;
-    const lb = loadBalancerOf(model, f.loadBalancer);
+  for (const f2 of model.live.frontends) {
+    const { outcome, endpoint } = f2.observation;
+    const lb = loadBalancerOf(model, f2.loadBalancer);
     if (outcome.kind === "unreachable" && lb) add({ target: lb.id, source: `tls ${describeEndpoint(endpoint)}`, reason: outcome.reason, location: lb.location });
   }
   for (const ref of certReferences(model)) {
@@ -71980,7 +78129,7 @@ function notEvaluated(model) {
   return out;
 }
 function withWaivers(gaps, findings) {
-  const waived = new Set(findings.filter((f) => f.rule === "live/unreachable" && f.waived).map((f) => f.target));
+  const waived = new Set(findings.filter((f2) => f2.rule === "live/unreachable" && f2.waived).map((f2) => f2.target));
   return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
 }
 
@@ -72001,7 +78150,7 @@ async function audit(options = {}) {
   const resolver = new Resolver((options.resolve ?? []).map((e) => typeof e === "string" ? parseResolve(e) : e));
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers2 = await selectWaivers(loaded.topology, options);
+  const waivers2 = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   if (!loaded.topology) return schemaFailureReport(loaded, at, "audit", pack, baseline);
   const topology2 = loaded.topology;
@@ -72022,7 +78171,7 @@ async function audit(options = {}) {
       credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
     ]);
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
-    const report = evaluate(loaded.document.file, model, pack, waivers2, baseline);
+    const report = evaluate2(loaded.document.file, model, pack, waivers2, baseline);
     return { ...report, incomplete: withWaivers(notEvaluated(model), report.findings) };
   } finally {
     agent.destroy();
@@ -72067,25 +78216,28 @@ var COMMAND = { error: "error", warning: "warning", info: "notice" };
 var RANK3 = { error: 0, warning: 1, info: 2 };
 var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function annotation(f) {
+function annotation(f2) {
   const props = [
-    `file=${escapeProperty2(f.location.file)}`,
-    `line=${f.location.line}`,
-    `col=${f.location.column}`,
-    `title=${escapeProperty2(`${f.rule} (${f.target})`)}`
+    `file=${escapeProperty2(f2.location.file)}`,
+    `line=${f2.location.line}`,
+    `col=${f2.location.column}`,
+    `title=${escapeProperty2(`${f2.rule} (${f2.target})`)}`
   ].join(",");
-  return `::${COMMAND[f.severity]} ${props}::${escapeData2(f.message)}`;
+  return `::${COMMAND[f2.severity]} ${props}::${escapeData2(f2.message)}`;
 }
 var plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
-function renderGithub(report, _ctx) {
-  const open3 = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
+function renderGithub(report, ctx2, reserved) {
+  const open3 = report.findings.filter((f2) => !f2.waived && !f2.baseline).sort((a, b) => RANK3[a.severity] - RANK3[b.severity]);
   const quiet = report.findings.length - open3.length;
-  const bySeverity = (s) => open3.filter((f) => f.severity === s);
+  const bySeverity = (s) => open3.filter((f2) => f2.severity === s);
   const gaps = openGaps(report);
-  const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
-  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : ANNOTATION_LIMIT)));
+  const failing = gaps.length > 0 || fails(report.findings, ctx2?.failOn ?? "error");
+  const keep = { error: reserved?.error ?? (failing ? 1 : 0), warning: reserved?.warning ?? 0 };
+  const errorSlots = ANNOTATION_LIMIT - keep.error - (gaps.length ? 1 : 0);
+  const warningSlots = ANNOTATION_LIMIT - keep.warning;
+  const over = ["error", "warning", "info"].map((s) => Math.max(0, bySeverity(s).length - (s === "error" ? errorSlots : s === "warning" ? warningSlots : ANNOTATION_LIMIT)));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
-  const limit = { error: errorSlots, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
+  const limit = { error: errorSlots, warning: warningSlots, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown = [];
   if (gaps.length) {
     const why = gaps.slice(0, 5).map(describeGap).join("; ");
@@ -72104,8 +78256,8 @@ function renderGithub(report, _ctx) {
       const kinds2 = [left.error && plural(left.error, "error"), left.warning && plural(left.warning, "warning"), left.info && `${left.info} info`].filter(Boolean).join(", ");
       parts.push(`${more} more not annotated (GitHub shows ${ANNOTATION_LIMIT} per type): ${kinds2}`);
     }
-    const waived = report.findings.filter((f) => f.waived).length;
-    const existing = report.findings.filter((f) => f.baseline && !f.waived).length;
+    const waived = report.findings.filter((f2) => f2.waived).length;
+    const existing = report.findings.filter((f2) => f2.baseline && !f2.waived).length;
     if (waived) parts.push(`${waived} waived`);
     if (existing) parts.push(`${existing} existing (in the baseline)`);
     shown.push(`::notice title=${escapeProperty2("rc-policy: more findings")}::${escapeData2(`${parts.join("; ")}. All findings are in the job summary and the SARIF/JSON reports.`)}`);
@@ -72115,7 +78267,7 @@ function renderGithub(report, _ctx) {
 }
 
 // src/report/json.ts
-var renderJson = (report) => `${JSON.stringify(report, null, 2)}
+var renderJson = ({ descriptors: _, ...report }) => `${JSON.stringify(report, null, 2)}
 `;
 
 // src/report/mermaid.ts
@@ -72127,13 +78279,13 @@ var worse = (a, b) => RANK4[a] <= RANK4[b] ? a : b;
 function statusByObject(findings) {
   const out = /* @__PURE__ */ new Map();
   const mark = (id, s) => out.set(id, worse(out.get(id) ?? "ok", s));
-  for (const f of findings) {
-    if (f.waived) continue;
-    mark(f.target, f.severity);
-    const arrow = f.target.indexOf("->");
+  for (const f2 of findings) {
+    if (f2.waived) continue;
+    mark(f2.target, f2.severity);
+    const arrow = f2.target.indexOf("->");
     if (arrow > 0) {
-      mark(f.target.slice(0, arrow), f.severity);
-      mark(f.target.slice(arrow + 2), f.severity);
+      mark(f2.target.slice(0, arrow), f2.severity);
+      mark(f2.target.slice(arrow + 2), f2.severity);
     }
   }
   return out;
@@ -72212,7 +78364,7 @@ var KIND_ORDER = { root: 0, intermediate: 1, leaf: 2 };
 var SECTION = { root: "Root CAs", intermediate: "Intermediate CAs", leaf: "Leaf certificates" };
 var DATE_RULES = /* @__PURE__ */ new Set(["cert/expired", "cert/expiring", "rollover/root-expiring", "trust/validity-nesting"]);
 function validityGantt(estate, findings, evaluatedAt) {
-  const critical = new Set(findings.filter((f) => !f.waived && f.severity !== "info" && DATE_RULES.has(f.rule)).map((f) => f.target));
+  const critical = new Set(findings.filter((f2) => !f2.waived && f2.severity !== "info" && DATE_RULES.has(f2.rule)).map((f2) => f2.target));
   const at = Date.parse(evaluatedAt);
   const sorted = [...estate.certificates].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.notAfter.localeCompare(b.notAfter) || a.target.localeCompare(b.target));
   const shown = sorted.slice(0, MAX_GANTT_TASKS);
@@ -72302,17 +78454,17 @@ function renderMarkdown(report, ctx2) {
   return `${out.join("\n")}
 `;
 }
-function location(f, ctx2) {
-  const text = code(formatLocation(f.location));
-  const file = f.location.file;
+function location(f2, ctx2) {
+  const text = code(formatLocation(f2.location));
+  const file = f2.location.file;
   if (!ctx2.links || file.startsWith("/") || file.startsWith("..")) return text;
-  return `[${text}](${ctx2.links.base}${file.split("/").map(encodeURIComponent).join("/")}#L${f.location.line})`;
+  return `[${text}](${ctx2.links.base}${file.split("/").map(encodeURIComponent).join("/")}#L${f2.location.line})`;
 }
 function findingsSection(report, ctx2) {
   if (report.findings.length === 0) return ["No findings.", ""];
-  const rows = report.findings.slice(0, MAX_FINDING_ROWS).map((f) => {
-    const state3 = f.waived ? `\u{1F4A4} waived until ${md(f.waiver?.expires ?? "?")}: ${md(f.waiver?.reason ?? "")}` : f.baseline ? "existing (baseline)" : ctx2.failing(f) ? "**fails**" : "";
-    return `| ${ICON[f.severity]} ${f.severity} | [${md(f.rule)}](${ruleHelpUri(f.rule)}) | ${md(f.target)} | ${md(f.message)} | ${location(f, ctx2)} | ${state3} |`;
+  const rows = report.findings.slice(0, MAX_FINDING_ROWS).map((f2) => {
+    const state3 = f2.waived ? `\u{1F4A4} waived until ${md(f2.waiver?.expires ?? "?")}: ${md(f2.waiver?.reason ?? "")}` : f2.baseline ? "existing (baseline)" : ctx2.failing(f2) ? "**fails**" : "";
+    return `| ${ICON[f2.severity]} ${f2.severity} | [${md(f2.rule)}](${ruleHelpUri(f2.rule)}) | ${md(f2.target)} | ${md(f2.message)} | ${location(f2, ctx2)} | ${state3} |`;
   });
   const more = report.findings.length - rows.length;
   return [
@@ -72402,8 +78554,8 @@ var FINGERPRINT_KEY = "rcPolicyFinding/v1";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", info: "2.0" };
 var ruleName = (id) => id.split(/[/-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-function describeRule(rule50) {
-  const m = rule50.meta;
+function describeRule(m) {
+  const helpUri = m.helpUri ?? ruleHelpUri(m.id);
   const help = `${m.rationale}
 
 Remedy: ${m.remedy}
@@ -72422,9 +78574,9 @@ Source: ${m.source}`;
 
 **Source.** ${m.source}
 
-[Documentation](${ruleHelpUri(m.id)})`
+[Documentation](${helpUri})`
     },
-    helpUri: ruleHelpUri(m.id),
+    helpUri,
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
       tags: ["security", "mtls", m.id.split("/")[0]],
@@ -72439,10 +78591,10 @@ function artifactUri(file) {
   if (file.startsWith("/")) return `file://${encode(file)}`;
   return encode(file);
 }
-var fingerprint = (f, occurrence = 0) => createHash6("sha256").update(`${f.rule}\0${f.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
-function suppression(f) {
-  const w = f.waiver;
-  if (!f.waived || !w) return void 0;
+var fingerprint = (f2, occurrence = 0) => createHash6("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
+function suppression(f2) {
+  const w = f2.waiver;
+  if (!f2.waived || !w) return void 0;
   const who = [w.owner && `owner ${w.owner}`, w.ticket && `ticket ${w.ticket}`].filter(Boolean).join(", ");
   return [{ kind: "external", status: "accepted", justification: `${w.reason} (waived until ${w.expires}${who ? `; ${who}` : ""})` }];
 }
@@ -72468,32 +78620,32 @@ function invocation(report) {
   };
 }
 function renderSarif(report, _ctx) {
-  const rules11 = ALL_RULES;
-  const index = new Map(rules11.map((r, i) => [r.meta.id, i]));
+  const rules11 = report.descriptors ?? ALL_RULES.map((r) => r.meta);
+  const index = new Map(rules11.map((r, i) => [r.id, i]));
   const seen = /* @__PURE__ */ new Map();
-  const results = report.findings.map((f) => {
-    const key = `${f.rule}\0${f.target}`;
+  const results = report.findings.map((f2) => {
+    const key = `${f2.rule}\0${f2.target}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    const suppressions = suppression(f);
+    const suppressions = suppression(f2);
     return {
-      ruleId: f.rule,
-      ...index.has(f.rule) && { ruleIndex: index.get(f.rule) },
-      level: LEVEL[f.severity],
-      message: { text: f.message },
+      ruleId: f2.rule,
+      ...index.has(f2.rule) && { ruleIndex: index.get(f2.rule) },
+      level: LEVEL[f2.severity],
+      message: { text: f2.message },
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: artifactUri(f.location.file) },
-            region: { startLine: Math.max(1, f.location.line), startColumn: Math.max(1, f.location.column) }
+            artifactLocation: { uri: artifactUri(f2.location.file) },
+            region: { startLine: Math.max(1, f2.location.line), startColumn: Math.max(1, f2.location.column) }
           },
-          logicalLocations: [{ name: f.target, kind: "resource" }]
+          logicalLocations: [{ name: f2.target, kind: "resource" }]
         }
       ],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, n) },
-      ...report.baseline && { baselineState: f.baseline ? "unchanged" : "new" },
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f2, n) },
+      ...report.baseline && { baselineState: f2.baseline ? "unchanged" : "new" },
       ...suppressions && { suppressions },
-      properties: { target: f.target, severity: f.severity, ...f.baseline && { baseline: true } }
+      properties: { target: f2.target, severity: f2.severity, ...f2.baseline && { baseline: true } }
     };
   });
   const sarif = {
@@ -72573,18 +78725,18 @@ function renderText(report, options) {
   const paint = (style, s2) => options.color ? `\x1B[${CODES[style][0]}m${s2}\x1B[${CODES[style][1]}m` : s2;
   const shown = options.only ? report.findings.filter(options.only) : report.findings;
   const byTarget = /* @__PURE__ */ new Map();
-  for (const f of shown) {
-    const list2 = byTarget.get(f.target);
-    if (list2) list2.push(f);
-    else byTarget.set(f.target, [f]);
+  for (const f2 of shown) {
+    const list2 = byTarget.get(f2.target);
+    if (list2) list2.push(f2);
+    else byTarget.set(f2.target, [f2]);
   }
   const lines = [];
   for (const [target, findings] of byTarget) {
     lines.push(paint("bold", target));
-    for (const f of findings) {
-      const sev = f.waived ? paint("gray", "waived ") : paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
-      const existing = f.baseline ? paint("gray", "  (existing: in the baseline)") : "";
-      lines.push(`  ${paint("gray", formatLocation(f.location))}  ${sev}  ${f.message}  ${paint("gray", f.rule)}${existing}`);
+    for (const f2 of findings) {
+      const sev = f2.waived ? paint("gray", "waived ") : paint(SEVERITY_STYLE[f2.severity], f2.severity.padEnd(7));
+      const existing = f2.baseline ? paint("gray", "  (existing: in the baseline)") : "";
+      lines.push(`  ${paint("gray", formatLocation(f2.location))}  ${sev}  ${f2.message}  ${paint("gray", f2.rule)}${existing}`);
     }
     lines.push("");
   }
@@ -72635,7 +78787,7 @@ ${text}${text.endsWith("\n") ? "" : "\n"}::${token}::
 `);
   endGroup();
 }
-async function run(env = process.env) {
+async function run2(env = process.env) {
   const secrets = secretValues(env);
   const clean = (text) => redact(text, secrets);
   try {
@@ -72654,12 +78806,12 @@ async function run(env = process.env) {
       ...optional("waivers") && { waivers: optional("waivers") },
       ...optional("baseline") && { baseline: optional("baseline") }
     };
-    const report = mode === "audit" ? await audit(options) : await check(options);
+    const report = mode === "audit" ? await audit(options) : await check2(options);
     const ctx2 = {
       color: false,
       quiet: false,
       failOn,
-      failing: (f) => isFailing(f, failOn),
+      failing: (f2) => isFailing(f2, failOn),
       ...env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && { links: { base: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` } }
     };
     const failed = fails(report.findings, failOn);
@@ -72680,7 +78832,8 @@ async function run(env = process.env) {
     setOutput("report-markdown", reportMarkdown);
     setOutput("sarif-file", sarifFile);
     logUntrusted("rc-policy report", clean(renderText(report, { color: false })));
-    if (annotate) process.stdout.write(clean(renderGithub(report, ctx2)));
+    const failsStep = gaps.length > 0 || failed && !softFail;
+    if (annotate) process.stdout.write(clean(renderGithub(report, ctx2, { error: failsStep ? 1 : 0, warning: failed && !failsStep ? 1 : 0 })));
     if (summarise2) {
       if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
       else warning("GITHUB_STEP_SUMMARY is not set: no job summary written");
@@ -72689,7 +78842,7 @@ async function run(env = process.env) {
       setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
     } else if (failed) {
       const n = report.findings.filter(ctx2.failing).length;
-      const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings)`;
+      const why = `rc-policy: ${n} finding${n === 1 ? "" : "s"} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings); all findings are in ${summarise2 ? "the job summary and " : ""}the JSON and SARIF reports (outputs report-json, sarif-file)`;
       if (softFail) warning(`${why}; not failing the step (soft-fail)`);
       else setFailed(why);
     }
@@ -72702,7 +78855,7 @@ async function run(env = process.env) {
 }
 
 // action-entry.ts
-await run();
+await run2();
 setTimeout(() => process.exit(), 500).unref();
 /*! Bundled license information:
 

@@ -1,4 +1,4 @@
-// Regenerates examples/rc-system: the seed-000 estate with long-lived public certificates so the
+// Regenerates examples/rc-system: the RC system estate with long-lived public certificates so the
 // bundled example keeps checking clean for years. Run: node scripts/gen-example.ts
 // Keys are generated in memory and discarded; only public certificates are written.
 import { rm } from 'node:fs/promises';

@@ -1,9 +1,10 @@
 // Writes docs/rules/<family>/<name>.md (the help URI of every finding) and docs/rules/README.md from
 // the rules' metadata, so the docs cannot drift from the code. `npm run docs`; a test checks they are current.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ALL_RULES } from '../src/rules/index.ts';
 import type { Rule } from '../src/rules/rule.ts';
+import { withReference } from '../src/rules/custom/reference.ts';
 
 export function ruleDoc(rule: Rule): string {
   const m = rule.meta;
@@ -53,4 +54,8 @@ if (import.meta.main) {
     await writeFile(path.join(root, rel), text);
   }
   console.log(`wrote ${ruleDocFiles().size} files to docs/rules`);
+  // The custom-rule reference (variables, types, fields) comes from the checker's own type table.
+  const custom = path.resolve(import.meta.dirname, '../docs/custom-rules.md');
+  await writeFile(custom, withReference(await readFile(custom, 'utf8')));
+  console.log('updated the generated section of docs/custom-rules.md');
 }

@@ -101,7 +101,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput('sarif-file', sarifFile);
 
     logUntrusted('rc-policy report', clean(renderText(report, { color: false })));
-    if (annotate) process.stdout.write(clean(renderGithub(report, ctx)));
+    // The step's own failure line takes an annotation slot too: keep one for it (ADR 0101).
+    const failsStep = gaps.length > 0 || (failed && !softFail);
+    if (annotate) process.stdout.write(clean(renderGithub(report, ctx, { error: failsStep ? 1 : 0, warning: failed && !failsStep ? 1 : 0 })));
     if (summarise) {
       if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
       else core.warning('GITHUB_STEP_SUMMARY is not set: no job summary written');
@@ -112,7 +114,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.setFailed(`rc-policy: ${incompleteVerdict(gaps)}; see "Not evaluated" in the job summary`);
     } else if (failed) {
       const n = report.findings.filter(ctx.failing).length;
-      const why = `rc-policy: ${n} finding${n === 1 ? '' : 's'} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings)`;
+      const why = `rc-policy: ${n} finding${n === 1 ? '' : 's'} at or above '${failOn}' (${report.summary.error} errors, ${report.summary.warning} warnings); all findings are in ${summarise ? 'the job summary and ' : ''}the JSON and SARIF reports (outputs report-json, sarif-file)`;
       if (softFail) core.warning(`${why}; not failing the step (soft-fail)`);
       else core.setFailed(why);
     }

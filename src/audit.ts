@@ -1,7 +1,7 @@
 // The live job: everything `check` does, plus what the estate shows right now — a TLS handshake
 // with every broker and through every load balancer frontend, and the Key Vault certificates the
 // topology references. The live observations feed the same rules (ADR 0040) and the live/* family.
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from './sources/token-credential.ts';
 import { evaluate, schemaFailureReport, selectBaseline, selectPack, selectWaivers, DEFAULT_TOPOLOGY, type CheckOptions } from './check.ts';
 import { InputError } from './errors.ts';
 import { readCertificateFiles } from './sources/files.ts';
@@ -13,7 +13,7 @@ import { livePlan } from './topology/endpoints.ts';
 import { notEvaluated, withWaivers } from './model/coverage.ts';
 import { loadTopology } from './topology/load.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
-import type { Report } from './report/types.ts';
+import type { Report } from './domain/report.ts';
 
 export interface AuditOptions extends CheckOptions {
   /** `host:port:address` overrides as curl's --resolve (strings as on the command line, or parsed). */
@@ -56,7 +56,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
   const resolver = new Resolver((options.resolve ?? []).map((e) => (typeof e === 'string' ? parseResolve(e) : e)));
   const loaded = await loadTopology(options.topology ?? DEFAULT_TOPOLOGY, cwd);
   const pack = await selectPack(loaded.topology, options);
-  const waivers = await selectWaivers(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   // A topology that violates the schema is not probed: which endpoints it names would be a guess.
   if (!loaded.topology) return schemaFailureReport(loaded, at, 'audit', pack, baseline);

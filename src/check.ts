@@ -7,11 +7,14 @@ import { fileAccess } from './sources/containment.ts';
 import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { ALL_RULES, RULES_BY_ID } from './rules/index.ts';
+import type { Rule } from './rules/rule.ts';
 import { rule as schemaRule, schemaViolations } from './rules/topology/schema.ts';
 import { summarise } from './report/summary.ts';
 import { VERSION } from './package.ts';
 import type { Model } from './model/types.ts';
-import type { Finding, MatrixListing, Report, RuleRun } from './report/types.ts';
+import type { Finding } from './domain/finding.ts';
+import type { MatrixListing, Report } from './domain/report.ts';
+import type { RuleRun } from './domain/rule.ts';
 import { handshakeMatrix, HANDSHAKE_RULES, matrixForReport } from './matrix.ts';
 import type { Topology } from './topology/model.ts';
 import { applyWaivers, loadWaivers, type LoadedWaiver } from './policy/waivers.ts';
@@ -43,15 +46,18 @@ export interface CheckOptions {
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
 
-const knownRules = new Set(RULES_BY_ID.keys());
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
+
+/** The rules a run with this pack evaluates: the built-ins, then the pack's custom rules. */
+const rulesOf = (pack: Pack): readonly Rule[] => (pack.customRules?.length ? [...ALL_RULES, ...pack.customRules] : ALL_RULES);
 
 /** The pack a run uses: --policy (relative to cwd), else policy.pack (relative to the topology), else rc-default. */
 export async function selectPack(topology: Topology | undefined, options: CheckOptions): Promise<Pack> {
   const cwd = options.cwd ?? process.cwd();
-  if (options.policy) return withParams(await loadPack(options.policy, cwd, knownRules), topology?.policy.params ?? {});
-  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, knownRules), topology?.policy.params ?? {});
+  if (options.policy) return withParams(await loadPack(options.policy, cwd, KNOWN_RULES), topology?.policy.params ?? {});
+  if (!topology?.policy.pack) return withParams(await loadPack('rc-default', cwd, KNOWN_RULES), topology?.policy.params ?? {});
   const access = await fileAccess(topology.dir, options, (p) => displayPath(p, cwd));
-  const pack = await loadPack(topology.policy.pack, topology.dir, knownRules, topology.policy.packLocation, access);
+  const pack = await loadPack(topology.policy.pack, topology.dir, KNOWN_RULES, topology.policy.packLocation, access);
   return withParams(pack, topology.policy.params);
 }
 
@@ -68,13 +74,16 @@ export function buildReport(topologyFile: string, at: Date, mode: Report['mode']
     policy: { pack: pack.name, packs: pack.chain },
     summary: extras.baseline ? { ...summary, baseline: extras.baseline.existing } : summary,
     findings,
+    descriptors: rulesOf(pack).map((r) => r.meta),
     ...extras,
   };
 }
 
 /** The waivers of a run: --waivers (relative to cwd) replaces policy.waivers (relative to the topology). */
-export async function selectWaivers(topology: Topology | undefined, options: CheckOptions): Promise<LoadedWaiver[] | undefined> {
+export async function selectWaivers(topology: Topology | undefined, options: CheckOptions, pack?: Pack): Promise<LoadedWaiver[] | undefined> {
   const cwd = options.cwd ?? process.cwd();
+  // A waiver may name a custom rule of the run's pack as well as a built-in one.
+  const knownRules = pack?.customRules?.length ? new Set([...KNOWN_RULES, ...pack.customRules.map((r) => r.meta.id)]) : KNOWN_RULES;
   if (options.waivers) {
     const absolute = path.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules);
@@ -119,7 +128,7 @@ export function settle(
     extras.baseline = applied.summary;
     out = applied.findings;
   }
-  extras.rules = ALL_RULES.map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
+  extras.rules = rulesOf(pack).map((r) => ({ id: r.meta.id, status: ran.get(r.meta.id) ?? 'not-applicable' }));
   return { findings: sortFindings(out), extras };
 }
 
@@ -139,7 +148,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   const loaded = await loadTopology(file, cwd);
   const pack = await selectPack(loaded.topology, options);
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.
-  const waivers = await selectWaivers(loaded.topology, options);
+  const waivers = await selectWaivers(loaded.topology, options, pack);
   const baseline = await selectBaseline(options);
   if (!loaded.topology) return schemaFailureReport(loaded, at, 'check', pack, baseline);
   const model: Model = {
@@ -171,7 +180,7 @@ export function evaluate(
   listing: MatrixListing = 'auto',
 ): Report {
   const ran = new Map<string, RuleRun['status']>();
-  const findings = runRules(model, ALL_RULES, pack, ran);
+  const findings = runRules(model, rulesOf(pack), pack, ran);
   ran.set(schemaRule.meta.id, 'ran'); // the loader ran it: the file passed the schema
   const matrix = reportMatrix(model, pack, listing);
   const settled = settle(model, pack, findings, ran, waivers, baseline);

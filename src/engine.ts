@@ -2,9 +2,11 @@
 // It knows nothing about any specific rule.
 import type { Model } from './model/types.ts';
 import type { Pack, RuleSetting } from './policy/packs.ts';
-import type { Finding, RuleRun } from './report/types.ts';
+import type { Finding } from './domain/finding.ts';
+import type { RuleRun } from './domain/rule.ts';
 import { printable } from './printable.ts';
-import { formatMessage, type Rule, type Severity, type Violation } from './rules/rule.ts';
+import { formatMessage, type Rule } from './rules/rule.ts';
+import type { Severity, Violation } from './domain/finding.ts';
 
 export class RuleError extends Error {
   constructor(ruleId: string, cause: unknown) {

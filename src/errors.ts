@@ -1,4 +1,4 @@
-import type { Location } from './topology/model.ts';
+import type { Location } from './domain/location.ts';
 import { printable } from './printable.ts';
 
 /**

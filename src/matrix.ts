@@ -9,7 +9,7 @@ import { caCertificates, chainOf, memo } from './model/certificates.ts';
 import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
-import type { HandshakeCheck, MatrixListing, MatrixPair, MatrixSummary } from './report/types.ts';
+import type { HandshakeCheck, MatrixListing, MatrixPair, MatrixSummary } from './domain/report.ts';
 import { pairState } from './report/matrix-state.ts';
 import { terminatingServers } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';

@@ -1,7 +1,8 @@
 import { check, DEFAULT_TOPOLOGY, type CheckOptions } from '../check.ts';
 import { fails, isFailing, type FailOn } from '../report/summary.ts';
 import { oneOf, onePositional, parse, parseAt } from './args.ts';
-import type { Finding, MatrixListing, Report } from '../report/types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { MatrixListing, Report } from '../domain/report.ts';
 import { parseFormats, useColor, writeOutputs, type OutputTarget } from './output.ts';
 
 export const CHECK_OPTIONS = {

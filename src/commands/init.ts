@@ -5,7 +5,7 @@ import { onePositional, parse } from './args.ts';
 
 const HELP = `Usage: rc-policy init [dir] [--force]
 
-Writes a working example (the RC system of seed 000) into dir (default: .): rc-topology.yaml and a
+Writes a working example (the RC system, docs/architectures/rc-system.md) into dir (default: .): rc-topology.yaml and a
 throwaway dev PKI: public certificates only, private keys are generated in memory and discarded.
 \`rc-policy check\` in that folder exits 0.
 `;

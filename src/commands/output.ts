@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { FORMATS, type RenderContext } from '../report/formats.ts';
-import type { Report } from '../report/types.ts';
+import type { Report } from '../domain/report.ts';
 import { redact, secretValues } from '../redact.ts';
 
 export interface OutputTarget {

@@ -1,4 +1,4 @@
-// Writes the seed-000 estate (the RC system) to a folder: rc-topology.yaml, its public CA certificates
+// Writes the RC system estate (docs/architectures/rc-system.md) to a folder: rc-topology.yaml, its public CA certificates
 // and one served chain per broker and client. Used by `rc-policy init` and by the script that
 // regenerates examples/rc-system. Keys are generated in memory and dropped: nothing secret is written.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -92,8 +92,8 @@ function topologyYaml(o: EstateOptions): string {
         backends: [${RC_BROKERS.filter((b) => b.region === id).map((b) => b.id).join(', ')}]
     brokers:
 ${RC_BROKERS.filter((b) => b.region === id).map(broker).join('\n')}`;
-  return `${o.header ?? ''}# yaml-language-server: $schema=https://rc-policy.dev/schema/topology.schema.json
-# The RC system (seed 000): Controllers/Targets -> Cross-Region LB -> regional Standard LBs -> Brokers.
+  return `${o.header ?? ''}# yaml-language-server: $schema=https://raw.githubusercontent.com/rc-policy/rc-policy/v1/schema/topology.schema.json
+# The RC system (docs/architectures/rc-system.md): Controllers/Targets -> Cross-Region LB -> regional Standard LBs -> Brokers.
 # Load balancers are layer 4: TLS/mTLS terminates only on the brokers.
 apiVersion: rc-policy/v1
 kind: Topology

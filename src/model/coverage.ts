@@ -5,7 +5,8 @@
 import { certReferences, tlsServers } from './certificates.ts';
 import { describeEndpoint, keyVaultRead, loadBalancerOf, serverProbe } from './live.ts';
 import type { Model } from './types.ts';
-import type { Finding, NotEvaluated } from '../report/types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { NotEvaluated } from '../domain/report.ts';
 
 /** The objects `model.live` has no usable evidence for, in topology order; empty in check mode. */
 export function notEvaluated(model: Model): NotEvaluated[] {

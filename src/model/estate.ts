@@ -3,7 +3,7 @@
 // keep in the report and lets the renderers stay pure functions of the report.
 import { certificateUses } from './certificates.ts';
 import type { Model } from './types.ts';
-import type { Estate, EstateCertificate, EstateEdge, EstateNode } from '../report/types.ts';
+import type { Estate, EstateCertificate, EstateEdge, EstateNode } from '../domain/report.ts';
 
 export function estateOf(model: Model): Estate {
   const t = model.topology;

@@ -2,7 +2,7 @@
 // certificate the sources collected. Rules read only this; they never open a file or a socket.
 import type { Certificate } from '../pki/cert.ts';
 import type { Topology } from '../topology/model.ts';
-import type { WaiverOutcome } from '../report/types.ts';
+import type { WaiverOutcome } from '../domain/finding.ts';
 
 export interface Params {
   readonly renewBeforeDays: number;

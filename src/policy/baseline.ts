@@ -4,7 +4,8 @@
 // as existing. The file is untrusted input: anything that is not a report is exit 2.
 import { InputError } from '../errors.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
-import type { BaselineSummary, Finding } from '../report/types.ts';
+import type { BaselineSummary } from '../domain/report.ts';
+import type { Finding } from '../domain/finding.ts';
 
 export interface Baseline {
   /** As shown in reports. */

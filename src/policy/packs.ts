@@ -8,8 +8,11 @@ import type { FileAccess } from '../sources/containment.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { displayPath } from '../topology/load.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
-import type { Location } from '../topology/model.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { Location } from '../domain/location.ts';
+import type { Severity } from '../domain/finding.ts';
+import type { Rule } from '../rules/rule.ts';
+import { compileCustomRule, type CustomRuleSpec } from '../rules/custom/compile.ts';
+import { customRule } from '../rules/custom/rule.ts';
 
 export type RuleSetting = Severity | 'off';
 
@@ -20,6 +23,8 @@ export interface Pack {
   readonly chain: readonly string[];
   readonly params: Params;
   readonly rules: ReadonlyMap<string, RuleSetting>;
+  /** The pack's own rules (`customRules`, CEL, of every layer), compiled when the pack loads; the engine runs them after the built-ins. */
+  readonly customRules?: readonly Rule[];
 }
 
 /** The fallback for a pack that extends nothing and omits a param; rc-default states the same values. */
@@ -82,7 +87,13 @@ export interface PackLayer {
   readonly extends?: string | null;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly rules?: Readonly<Record<string, RuleSetting>>;
+  readonly customRules?: readonly Rule[];
+  /** Ids in `rules:` that are no built-in rule: each must be a custom rule of this pack or one it extends. */
+  readonly customSettings?: readonly { readonly id: string; readonly location: Location }[];
 }
+
+/** The namespaces of the built-in rules (`cert`, `broker`, …): custom rules may not use them. */
+const familiesOf = (known: ReadonlySet<string>): Set<string> => new Set([...known].map((id) => id.split('/')[0]!));
 
 /** Validates one parsed pack file (schema, known rule ids, fixed rules). Pure; throws InputError. */
 export function checkPackDocument(doc: SourceDocument, knownRules: ReadonlySet<string>): PackLayer {
@@ -92,8 +103,26 @@ export function checkPackDocument(doc: SourceDocument, knownRules: ReadonlySet<s
     const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : '';
     throw new InputError(`invalid policy pack: ${v.message}${more}`, v.location);
   }
-  const data = doc.data as { metadata: { name: string }; extends?: string | null; params?: Record<string, unknown>; rules?: Record<string, RuleSetting> };
+  const data = doc.data as {
+    metadata: { name: string };
+    extends?: string | null;
+    params?: Record<string, unknown>;
+    rules?: Record<string, RuleSetting>;
+    customRules?: CustomRuleSpec[];
+  };
+  const reserved = familiesOf(knownRules);
+  const customRules = (data.customRules ?? []).map((spec, i) => compileCustomRule(spec, i, doc, reserved));
+  const seen = new Set<string>();
+  for (const [i, r] of customRules.entries()) {
+    if (seen.has(r.spec.id)) throw new InputError(`custom rule '${r.spec.id}' is defined twice in this pack`, doc.locate(['customRules', i, 'id']));
+    seen.add(r.spec.id);
+  }
+  const customSettings: { id: string; location: Location }[] = [];
   for (const [id, setting] of Object.entries(data.rules ?? {})) {
+    if (!knownRules.has(id) && !reserved.has(id.split('/')[0]!)) {
+      customSettings.push({ id, location: doc.locate(['rules', id], true) });
+      continue;
+    }
     if (!knownRules.has(id)) {
       const guess = closest(id, [...knownRules]);
       throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ''}`, doc.locate(['rules', id], true));
@@ -103,18 +132,38 @@ export function checkPackDocument(doc: SourceDocument, knownRules: ReadonlySet<s
     }
   }
   // The name is printed in every report: keep a hostile one from forging lines.
-  return { name: printable(data.metadata.name, 200), extends: data.extends, params: data.params, rules: data.rules };
+  return {
+    name: printable(data.metadata.name, 200),
+    extends: data.extends,
+    params: data.params,
+    rules: data.rules,
+    customRules: customRules.map((r) => customRule(r)),
+    customSettings,
+  };
 }
 
 /** A pack from its layers, most specific first: params and rules of the more specific win. */
 export function mergeLayers(layers: readonly PackLayer[]): Pack {
   let params: Record<string, unknown> = { ...DEFAULT_PARAMS };
   const rules = new Map<string, RuleSetting>();
+  const custom = new Map<string, Rule>();
   for (const layer of [...layers].reverse()) {
     params = { ...params, ...layer.params };
     for (const [id, s] of Object.entries(layer.rules ?? {})) rules.set(id, s);
+    for (const r of layer.customRules ?? []) {
+      if (custom.has(r.meta.id)) throw new InputError(`custom rule '${r.meta.id}' is already defined by a pack this one extends (${custom.get(r.meta.id)!.meta.source})`);
+      custom.set(r.meta.id, r);
+    }
   }
-  return { name: layers[0]!.name, chain: layers.map((l) => l.name), params: params as unknown as Params, rules };
+  for (const layer of layers) {
+    for (const s of layer.customSettings ?? []) {
+      if (!custom.has(s.id)) {
+        const guess = closest(s.id, [...custom.keys()]);
+        throw new InputError(`unknown rule '${s.id}'${guess ? ` (did you mean '${guess}'?)` : ''}: neither a built-in rule nor a custom rule of this pack`, s.location);
+      }
+    }
+  }
+  return { name: layers[0]!.name, chain: layers.map((l) => l.name), params: params as unknown as Params, rules, customRules: [...custom.values()] };
 }
 
 /** `policy.params` of the topology merged key by key over the pack's (SPEC §3.7). */

@@ -3,10 +3,10 @@
 // and every problem is a one-line file:line error (exit 2), never a silently ignored entry.
 import { InputError } from '../errors.ts';
 import { printable } from '../printable.ts';
-import type { Location } from '../topology/model.ts';
+import type { Location } from '../domain/location.ts';
 import { readSourceDocument, type SourceDocument } from '../topology/document.ts';
 import { closest, validateDocument } from '../topology/schema.ts';
-import type { Finding, Waiver, WaiverOutcome } from '../report/types.ts';
+import type { Finding, Waiver, WaiverOutcome } from '../domain/finding.ts';
 
 /** A waiver as loaded: where it is written and the instant it stops waiving. */
 export interface LoadedWaiver {

@@ -1,6 +1,7 @@
 // One module per output format, each a pure function from the report to text (conftest/Checkov style).
 import type { FailOn } from './summary.ts';
-import type { Finding, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { renderJson } from './json.ts';
 import { renderText } from './text.ts';
 import { renderSarif } from './sarif.ts';

@@ -1,10 +1,12 @@
 // GitHub workflow commands: one annotation per finding on its topology line (docs/decisions/0032).
 // Messages carry text from untrusted files (certificate names, waiver reasons), so every value is
 // escaped the way @actions/core does it: a newline can never start a command of its own.
-import type { Severity } from '../rules/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
+import { fails } from './summary.ts';
 
 /** GitHub shows at most 10 annotations of each type per step; the rest would be dropped silently. */
 export const ANNOTATION_LIMIT = 10;
@@ -27,20 +29,32 @@ export function annotation(f: Finding): string {
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
+/** Annotation slots the step's own lines take: its failure message (an error, or a warning under soft-fail). */
+export interface Reserved {
+  readonly error?: number;
+  readonly warning?: number;
+}
+
 /**
  * Annotations for the findings a reviewer should act on — unwaived and not in the baseline — most
- * severe first, at most 10 per type; whatever is left out is counted in one closing notice.
+ * severe first, at most 10 per type; whatever is left out is counted in one closing notice. A
+ * failing step adds a failure line of its own (the Action's message, or the runner's "Process
+ * completed with exit code 1"), which would be the 11th error and dropped: by default one error slot
+ * is kept for it when the report fails; the Action says exactly what it reserves.
  */
-export function renderGithub(report: Report, _ctx?: RenderContext): string {
+export function renderGithub(report: Report, ctx?: RenderContext, reserved?: Reserved): string {
   const open = report.findings.filter((f) => !f.waived && !f.baseline).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const quiet = report.findings.length - open.length;
   const bySeverity = (s: Severity) => open.filter((f) => f.severity === s);
   // An incomplete audit says so first, in one error of its own (ADR 0070); it takes one error slot.
   const gaps = openGaps(report);
-  const errorSlots = ANNOTATION_LIMIT - (gaps.length ? 1 : 0);
-  const over = (['error', 'warning', 'info'] as const).map((s) => Math.max(0, bySeverity(s).length - (s === 'error' ? errorSlots : ANNOTATION_LIMIT)));
+  const failing = gaps.length > 0 || fails(report.findings, ctx?.failOn ?? 'error');
+  const keep = { error: reserved?.error ?? (failing ? 1 : 0), warning: reserved?.warning ?? 0 };
+  const errorSlots = ANNOTATION_LIMIT - keep.error - (gaps.length ? 1 : 0);
+  const warningSlots = ANNOTATION_LIMIT - keep.warning;
+  const over = (['error', 'warning', 'info'] as const).map((s) => Math.max(0, bySeverity(s).length - (s === 'error' ? errorSlots : s === 'warning' ? warningSlots : ANNOTATION_LIMIT)));
   const needsNotice = over.some((n) => n > 0) || quiet > 0;
-  const limit: Record<Severity, number> = { error: errorSlots, warning: ANNOTATION_LIMIT, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
+  const limit: Record<Severity, number> = { error: errorSlots, warning: warningSlots, info: ANNOTATION_LIMIT - (needsNotice ? 1 : 0) };
   const shown: string[] = [];
   if (gaps.length) {
     const why = gaps.slice(0, 5).map(describeGap).join('; ');

@@ -1,6 +1,6 @@
 // An audit that could not evaluate part of the estate (ADR 0070): the helpers every output shares,
 // so the CLI, the Action and each format agree on what "incomplete" means and how it reads.
-import type { NotEvaluated, Report } from './types.ts';
+import type { NotEvaluated, Report } from '../domain/report.ts';
 
 /** The gaps that make the run "could not evaluate" (exit 2): not evaluated and not waived. */
 export const openGaps = (report: Report): NotEvaluated[] => (report.incomplete ?? []).filter((g) => !g.waived);

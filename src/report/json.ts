@@ -1,11 +1,12 @@
-import type { Report } from './types.ts';
+import type { Report } from '../domain/report.ts';
 
 /**
  * SPEC §5: the stable JSON report. The report and its sections are indented; each element of a list
  * (a finding, a pair, a node, a certificate) is one line: as readable and greppable as full
- * indentation, at about half the size and time for a large estate (docs/decisions/0110).
+ * indentation, at about half the size and time for a large estate (docs/decisions/0110). The rule
+ * descriptors are for the renderers, not part of it.
  */
-export const renderJson = (report: Report): string => `${layout(report, '', 0)}\n`;
+export const renderJson = ({ descriptors: _, ...report }: Report): string => `${layout(report, '', 0)}\n`;
 
 /** Objects down to this depth are spread over lines; anything deeper is written on one line. */
 const SPREAD_DEPTH = 1;

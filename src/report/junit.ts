@@ -5,7 +5,9 @@
 import { ALL_RULES } from '../rules/index.ts';
 import { formatLocation } from '../errors.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report, RuleRun } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
+import type { RuleRun } from '../domain/rule.ts';
 import { describeGap } from './incomplete.ts';
 
 /** XML 1.0 forbids most control characters even as references: drop them. */

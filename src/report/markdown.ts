@@ -4,10 +4,11 @@
 // summary is rendered as HTML by GitHub, so a certificate name must never become markup.
 import { formatLocation } from '../errors.ts';
 import { ruleHelpUri } from '../package.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
 import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
-import type { Finding, MatrixPair, MatrixSummary, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { MatrixPair, MatrixSummary, Report } from '../domain/report.ts';
 import { matrixCounts } from './matrix-state.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 

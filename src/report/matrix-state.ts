@@ -1,5 +1,5 @@
 // What a handshake pair's verdict amounts to, shared by the matrix summary and every renderer.
-import type { MatrixPair, MatrixSummary } from './types.ts';
+import type { MatrixPair, MatrixSummary } from '../domain/report.ts';
 
 export type PairState = 'ok' | 'failing' | 'not-evaluated';
 

@@ -1,6 +1,6 @@
 // The handshake matrix as text: a grid of clients x servers when it fits a terminal and every pair
 // is listed, otherwise one summary line (the JSON report lists the pairs; --matrix full, all of them).
-import type { MatrixPair, MatrixSummary } from './types.ts';
+import type { MatrixPair, MatrixSummary } from '../domain/report.ts';
 import { matrixCounts, pairState } from './matrix-state.ts';
 
 export const MAX_COLUMNS = 12;

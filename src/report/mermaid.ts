@@ -2,8 +2,9 @@
 // and certificate validity windows as a gantt. Labels come from the topology file (ids and FQDNs,
 // which the schema already restricts); as a second line of defence anything outside a small safe
 // set becomes '_' — entity codes are not decoded the same way by every Mermaid renderer.
-import type { Estate, EstateCertificate, EstateNode, Finding } from './types.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { Estate, EstateCertificate, EstateNode } from '../domain/report.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Severity } from '../domain/finding.ts';
 
 export type Status = Severity | 'ok';
 

@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { ALL_RULES } from '../rules/index.ts';
 import { REPOSITORY_URL, ruleHelpUri } from '../package.ts';
-import type { Rule, Severity } from '../rules/rule.ts';
+import type { RuleDescriptor } from '../domain/rule.ts';
+import type { Severity } from '../domain/finding.ts';
 import type { RenderContext } from './formats.ts';
-import type { Finding, Report } from './types.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { describeGap, openGaps } from './incomplete.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -25,8 +27,8 @@ const ruleName = (id: string): string =>
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
 
-function describeRule(rule: Rule) {
-  const m = rule.meta;
+function describeRule(m: RuleDescriptor) {
+  const helpUri = m.helpUri ?? ruleHelpUri(m.id);
   const help = `${m.rationale}\n\nRemedy: ${m.remedy}\n\nSource: ${m.source}`;
   return {
     id: m.id,
@@ -35,9 +37,9 @@ function describeRule(rule: Rule) {
     fullDescription: { text: m.rationale },
     help: {
       text: help,
-      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${ruleHelpUri(m.id)})`,
+      markdown: `**Why.** ${m.rationale}\n\n**Remedy.** ${m.remedy}\n\n**Source.** ${m.source}\n\n[Documentation](${helpUri})`,
     },
-    helpUri: ruleHelpUri(m.id),
+    helpUri,
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
       tags: ['security', 'mtls', m.id.split('/')[0]!],
@@ -95,8 +97,9 @@ function invocation(report: Report) {
 }
 
 export function renderSarif(report: Report, _ctx?: RenderContext): string {
-  const rules = ALL_RULES;
-  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
+  // The run's rule set (custom rules included) travels in the report; older callers get the built-ins.
+  const rules = report.descriptors ?? ALL_RULES.map((r) => r.meta);
+  const index = new Map(rules.map((r, i) => [r.id, i]));
   // Two findings with the same rule and target (rare: one rule, two problems on one object) get
   // distinct fingerprints by order of occurrence, which the sorted findings keep stable.
   const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
-import type { Finding, Summary } from './types.ts';
-import type { Severity } from '../rules/rule.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Summary } from '../domain/report.ts';
+import type { Severity } from '../domain/finding.ts';
 
 export function summarise(findings: readonly Finding[]): Summary {
   const s = { error: 0, warning: 0, info: 0, waived: 0 };

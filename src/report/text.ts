@@ -1,6 +1,7 @@
 import { formatLocation } from '../errors.ts';
-import type { Severity } from '../rules/rule.ts';
-import type { Finding, Report } from './types.ts';
+import type { Severity } from '../domain/finding.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Report } from '../domain/report.ts';
 import { renderMatrix } from './matrix-text.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 

@@ -1,37 +1,13 @@
 import type { Model } from '../model/types.ts';
-import type { Location } from '../topology/model.ts';
+import type { Severity, Violation } from '../domain/finding.ts';
+import type { RuleDescriptor } from '../domain/rule.ts';
 import { printable } from '../printable.ts';
 
-export type Severity = 'error' | 'warning' | 'info';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export type { Severity, Violation };
+export { SEVERITIES } from '../domain/finding.ts';
 
-export interface RuleMeta {
-  /** Fixed by the spec, `family/name`. */
-  readonly id: string;
-  readonly severity: Severity;
-  /** One line: what the rule wants to be true. */
-  readonly title: string;
-  /** Why, citing the design: which seed, which section. */
-  readonly rationale: string;
-  /** The seed document and section the rule comes from, e.g. "seed 000 Q1, Q12". */
-  readonly source: string;
-  /** What to do about a finding. */
-  readonly remedy: string;
-  /** Message templates by id; `{{name}}` is filled from the violation's data. */
-  readonly messages: Readonly<Record<string, string>>;
-  /** Runs only in `rc-policy audit`. */
-  readonly live?: boolean;
-}
-
-/** One thing wrong, as a rule sees it. The engine turns it into a Finding. */
-export interface Violation {
-  readonly target: string;
-  readonly messageId: string;
-  readonly data?: Readonly<Record<string, string | number | undefined>>;
-  readonly location: Location;
-  /** For rules with two levels (broker/incomplete-chain): overrides the rule's default severity. */
-  readonly severity?: Severity;
-}
+/** A rule's metadata: its descriptor (src/domain/rule.ts), next to its check in the rule's file. */
+export type RuleMeta = RuleDescriptor;
 
 export interface Rule {
   readonly meta: RuleMeta;
@@ -50,3 +26,4 @@ export function formatMessage(template: string, data: Violation['data']): string
     return v === undefined ? `{{${key}}}` : printable(String(v));
   });
 }
+

@@ -3,7 +3,7 @@
 // token on every exchange — azure/login only leaves an Azure CLI session whose federated token
 // expires after minutes, too short for a long nightly audit. Elsewhere (other CI, Azure-hosted
 // runners with a managed identity): DefaultAzureCredential. Tokens are never printed (ADR 0043).
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from './token-credential.ts';
 import { InputError } from '../errors.ts';
 
 export type CredentialKind = 'auto' | 'cli' | 'github-oidc' | 'default';

@@ -5,7 +5,7 @@
 // (denied, throttled, slow, malformed) becomes a `failed` read with its reason, never a crash.
 import { redact } from '../redact.ts';
 import type { Agent } from 'node:http';
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from './token-credential.ts';
 import type { CertificateClient, KeyVaultCertificate as SdkCertificate, CertificateProperties } from '@azure/keyvault-certificates';
 import { Certificate } from '../pki/cert.ts';
 import { LIMITS } from '../limits.ts';

@@ -8,7 +8,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isAlias
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { ReadRefused, readBounded, type ReadOptions } from '../sources/read.ts';
-import type { Location } from './model.ts';
+import type { Location } from '../domain/location.ts';
 import { parsePlainYaml, type PlainDocument } from './plain-yaml.ts';
 
 export type DocPath = readonly (string | number)[];
@@ -19,6 +19,8 @@ export interface SourceDocument {
   readonly data: unknown;
   /** The location of the node at `path` (its key when `key` is set); the nearest ancestor if absent. */
   locate(path: DocPath, key?: boolean): Location;
+  /** The decoded text, for a reader that points inside a scalar (a CEL expression's error). */
+  readonly text?: string;
 }
 
 /**
@@ -53,8 +55,8 @@ export function parseSourceDocument(bytes: Uint8Array, file: string): SourceDocu
   // The plain-YAML fast path (ADR 0061) declines anything it cannot read exactly as the YAML library
   // would, including every construct the limits below guard against (aliases, deep nesting, odd keys).
   const plain = parsePlainYaml(text);
-  if (plain && plain.data !== null && plain.data !== undefined) return plainDocument(plain, file);
-  return parseYamlText(text, file);
+  if (plain && plain.data !== null && plain.data !== undefined) return { ...plainDocument(plain, file), text };
+  return { ...parseYamlText(text, file), text };
 }
 
 /** The YAML library's parse of a whole single-document text (the path for anything parsePlainYaml declines). */

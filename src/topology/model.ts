@@ -1,11 +1,9 @@
 // The typed topology: what rc-topology.yaml declares, with every reference resolved where it can be
 // and every object carrying the file:line:column it came from. No certificates yet: sources add them.
 
-export interface Location {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+import type { Location } from '../domain/location.ts';
+
+export type { Location };
 
 export type ObjectKind =
   | 'ca'

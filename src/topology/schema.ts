@@ -4,7 +4,7 @@ import policySchema from '../../schema/policy.schema.json' with { type: 'json' }
 import waiversSchema from '../../schema/waivers.schema.json' with { type: 'json' };
 import * as validators from './validators.generated.js';
 import type { DocPath, SourceDocument } from './document.ts';
-import type { Location } from './model.ts';
+import type { Location } from '../domain/location.ts';
 import { LIMITS } from '../limits.ts';
 import { printable } from '../printable.ts';
 

@@ -1,7 +1,7 @@
 // The Action as the runner runs it: `node dist/index.js` (the committed bundle) with INPUT_* variables
 // (hyphens kept, as the runner sets them), a workspace, and the files behind GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY. `npm run check-dist` (in .ci/run) proves dist/ is built from these sources.
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -47,12 +47,37 @@ describe('the Action (dist/index.js, run as the runner does)', () => {
     const line = Number(/line=(\d+)/.exec(annotation!)![1]);
     const topology = (await readFile(path.join(step.workspace, 'estate/topology.yaml'), 'utf8')).split('\n');
     expect(topology[line - 1]).toMatch(/protocol: tls/); // the offending listener
-    expect(failure).toBe("::error::rc-policy: 1 finding at or above 'error' (1 errors, 0 warnings)");
+    expect(failure).toBe(
+      "::error::rc-policy: 1 finding at or above 'error' (1 errors, 0 warnings); all findings are in the job summary and the JSON and SARIF reports (outputs report-json, sarif-file)",
+    );
     const sarif = JSON.parse(await readFile(path.join(step.workspace, 'reports/rc-policy.sarif'), 'utf8'));
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('estate/topology.yaml');
     expect(step.summary).toMatch(/^## ❌ rc-policy check: rc-prod — fail/);
     expect(step.summary).toContain(`(https://github.com/acme/estate/blob/0123456789abcdef0123456789abcdef01234567/estate/topology.yaml#L${line})`);
     expect(step.summary).toMatch(/class n\d+ error/);
+  });
+
+  it('15 error findings: at most 10 error annotations, the failure message among them, a pointer to the rest, the job summary complete', async () => {
+    const loadBalancers = Array.from({ length: 15 }, (_, i) => ({ id: `slb-${i + 1}`, type: 'azure-standard-lb', listeners: [{ port: 443, protocol: 'tls' }], backends: [] }));
+    const topology = { apiVersion: 'rc-policy/v1', kind: 'Topology', metadata: { name: 'fifteen' }, regions: [{ id: 'us', loadBalancers }] };
+    const step = await runDist({ topology: 'rc-topology.yaml' }, async (workspace) => {
+      await mkdir(workspace, { recursive: true });
+      await writeFile(path.join(workspace, 'rc-topology.yaml'), stringify(topology));
+    });
+    expect(step.code).toBe(1);
+    expect(step.outputs).toMatchObject({ errors: '15', result: 'fail' });
+    const errors = commandLines(step.stdout, 'error');
+    expect(errors.length).toBeLessThanOrEqual(10);
+    expect(errors.filter((l) => l.includes('title=lb/no-tls-termination'))).toHaveLength(9);
+    // The failure message is the last error line: the one GitHub would have dropped as the 11th.
+    expect(errors.at(-1)).toMatch(/^::error::rc-policy: 15 findings at or above 'error' \(15 errors, 0 warnings\); all findings are in the job summary/);
+    for (const type of ['warning', 'notice']) expect(commandLines(step.stdout, type).length).toBeLessThanOrEqual(10);
+    expect(commandLines(step.stdout, 'notice')).toEqual([expect.stringMatching(/6 more not annotated \(GitHub shows 10 per type\): 6 errors\. All findings are in the job summary/)]);
+    // The job summary and the reports hold all 15.
+    for (let i = 1; i <= 15; i++) expect(step.summary).toContain(`slb-${i} `);
+    const report = JSON.parse(await readFile(step.outputs['report-json']!, 'utf8'));
+    expect(report.findings).toHaveLength(15);
+    expect(JSON.parse(await readFile(step.outputs['sarif-file']!, 'utf8')).runs[0].results).toHaveLength(15);
   });
 
   it('soft-fail reports the failure without failing the step', async () => {

@@ -1,14 +1,18 @@
 // The Action (dist/index.js) in `mode: audit` when part of the estate cannot be read (ADR 0070):
 // result `error`, the step fails even with soft-fail and fail-on: never, and everything the audit
 // did see is still in the outputs, the annotations and the job summary. A waived gap does not fail.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { Issued } from '../../src/pki/generate.ts';
 import { testPki, type Pki } from '../helpers/estate.ts';
 import { closedPort, nodeTlsServer } from '../helpers/servers.ts';
 import { commandLines, runDist } from '../helpers/action.ts';
+import { ROOT } from '../helpers/cli.ts';
 
 let pki: Pki;
 let leaves: Issued[];
@@ -69,6 +73,40 @@ describe('the Action, mode: audit, when part of the estate cannot be read', () =
     expect(step.summary).toMatch(/^## ⛔ rc-policy audit: live — incomplete\n/);
     expect(step.summary).toContain('### Not evaluated');
     expect(JSON.parse(await readFile(step.outputs['sarif-file']!, 'utf8')).runs[0].invocations[0].executionSuccessful).toBe(false);
+  });
+
+  it('the drift workflow opens the issue for an incomplete audit too, listing what was not evaluated', async () => {
+    const step = await runDist({ topology: 'estate/live.yaml', mode: 'audit', at: '2026-12-01', 'soft-fail': 'true' }, estate());
+    expect(step.outputs.result).toBe('error');
+    const workflow = parse(readFileSync(path.join(ROOT, '.github/workflows/rc-policy-audit.yml'), 'utf8'));
+    const issueStep = workflow.jobs.audit.steps.find((s: { name?: string }) => s.name === 'Open or update the drift issue');
+    // The audit step failed (an incomplete audit fails even with soft-fail): without always() this step would be skipped.
+    expect(issueStep.if).toMatch(/^always\(\) && /);
+    expect(issueStep.if).toContain("steps.audit.outputs.result == 'error'");
+    // Run its script as the runner does (bash -eo pipefail), with a gh that records what it is asked.
+    const bin = await mkdtemp(path.join(tmpdir(), 'rc-policy-gh-'));
+    await writeFile(path.join(bin, 'gh'), '#!/bin/sh\necho "$*" >> "$GH_LOG"\nwhile [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" "$GH_BODY"; shift; done\nexit 0\n', { mode: 0o755 });
+    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', issueStep.run], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        RUNNER_TEMP: bin,
+        GH_LOG: path.join(bin, 'log'),
+        GH_BODY: path.join(bin, 'body.md'),
+        GH_TOKEN: 'x',
+        REPO: 'acme/estate',
+        RESULT: step.outputs.result,
+        SUMMARY: step.outputs['report-markdown'],
+        REPORT: step.outputs['report-json'],
+        RUN_URL: 'https://github.com/acme/estate/actions/runs/1',
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(path.join(bin, 'log'), 'utf8')).toMatch(/^issue create --repo acme\/estate .*--label rc-policy-drift/m);
+    const body = readFileSync(path.join(bin, 'body.md'), 'utf8');
+    expect(body).toMatch(/^The scheduled audit is incomplete: rc-policy could not evaluate part of the live estate/);
+    expect(body).toContain(`- broker-2 (tls broker-2.company.com:${deadPort} via 127.0.0.1): connection refused`);
+    expect(body).toContain('### Not evaluated');
   });
 
   it('a gap accepted by a waiver: the step passes on the findings alone', async () => {

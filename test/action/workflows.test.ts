@@ -1,6 +1,7 @@
 // The Action's contract (action.yml) and the shipped workflows, read as data: the inputs the code
 // reads are the ones declared, and the workflows keep the security properties the README promises.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -45,10 +46,13 @@ describe('workflows', () => {
     expect(Object.keys(pr.on)).toContain('pull_request');
     expect(Object.keys(pr.on)).not.toContain('pull_request_target');
     expect(pr.permissions).toEqual({});
-    expect(pr.jobs.check.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
+    // actions: read — upload-sarif reads the workflow run (private repositories refuse it otherwise).
+    expect(pr.jobs.check.permissions).toEqual({ contents: 'read', 'security-events': 'write', actions: 'read' });
     const uses = steps(pr).map((s) => s.uses);
     expect(uses).toContain('./');
-    expect(uses.some((u) => u?.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
+    const upload = (steps(pr) as { uses?: string; if?: string }[]).find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    // Uploads only a report rc-policy wrote, and can be switched off where code scanning is unavailable.
+    expect(upload?.if).toBe("always() && steps.rc-policy.outputs.sarif-file != '' && vars.RC_POLICY_UPLOAD_SARIF != 'false'");
     expect(JSON.stringify(pr)).not.toMatch(/secrets\./);
   });
 
@@ -66,5 +70,64 @@ describe('workflows', () => {
     // No expression is interpolated into a shell script: values reach scripts through env.
     expect(script).not.toMatch(/\$\{\{/);
     expect(JSON.stringify(audit)).not.toMatch(/secrets\./);
+  });
+});
+
+describe('every workflow (this repository’s own and the documented examples)', () => {
+  const files = ['.github/workflows', 'examples/workflows'].flatMap((dir) => {
+    try {
+      return readdirSync(path.join(ROOT, dir)).filter((n) => /\.ya?ml$/.test(n)).map((n) => `${dir}/${n}`);
+    } catch {
+      return [];
+    }
+  });
+  type Step = { uses?: string; run?: string };
+  const stepsOf = (wf: { jobs: Record<string, { steps?: Step[] }> }): Step[] => Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+
+  it.each(files)('%s pins third-party actions by full SHA, starts with no permissions, and passes values to scripts through env', (file) => {
+    const wf = load(file);
+    expect(wf.permissions).toEqual({});
+    for (const s of stepsOf(wf)) {
+      if (s.uses && !s.uses.startsWith('./')) expect(s.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      expect(s.run ?? '').not.toMatch(/\$\{\{/);
+    }
+  });
+});
+
+describe('CI and release', () => {
+  const ci = load('.github/workflows/ci.yml');
+  const release = load('.github/workflows/release.yml');
+  const runs = (wf: { jobs: Record<string, { steps?: { run?: string }[] }> }) => Object.values(wf.jobs).flatMap((j) => j.steps ?? []).map((s) => s.run ?? '').join('\n');
+
+  it('CI runs on pull requests: tests on Node 22 and 24 (on that Node, not the pinned one), check-dist, actionlint, the ways in', () => {
+    expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['pull_request', 'workflow_call']));
+    expect(ci.jobs.test.strategy.matrix.node).toEqual([22, 24]);
+    const script = runs(ci);
+    expect(script).toContain('rm -f node_modules/.bin/node');
+    for (const command of ['npm test', 'npm run check-dist', 'npm run lint:workflows', '.ci/ways-in']) expect(script).toContain(command);
+  });
+
+  it('release runs CI on a version tag, then publishes with provenance, creates the release from CHANGELOG.md and moves the major tag', () => {
+    expect(release.on.push.tags).toEqual(['v*.*.*']);
+    expect(release.jobs.ci.uses).toBe('./.github/workflows/ci.yml');
+    expect(release.jobs.release.needs).toBe('ci');
+    expect(release.jobs.release.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
+    const script = runs(release);
+    expect(script).toContain('npm run check-dist');
+    expect(script).toMatch(/npm publish --provenance/);
+    expect(script).toMatch(/node scripts\/release-notes\.mjs/);
+    expect(script).toMatch(/gh release create "\$TAG" --verify-tag/);
+    expect(script).toMatch(/git push --force origin "refs\/tags\/\$major"/);
+  });
+
+  it('the release notes come from CHANGELOG.md, and a version without notes stops the release', () => {
+    const notes = (v: string) => spawnSync(process.execPath, [path.join(ROOT, 'scripts/release-notes.mjs'), v], { encoding: 'utf8' });
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const ok = notes(`v${version}`);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim().length).toBeGreaterThan(0);
+    const missing = notes('0.0.0-none');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no section/);
   });
 });

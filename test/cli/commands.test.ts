@@ -24,7 +24,8 @@ describe('rc-policy rules / explain / schema / init', () => {
   it('explain prints the rationale and the remedy; an unknown id is exit 2', () => {
     const r = runCli(['explain', 'lb/no-tls-termination']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/seed 000 Q1, Q5, Q12/);
+    expect(r.stdout).toMatch(/^Source: docs\/architectures\/rc-system\.md#load-balancers-pass-tls-through; /m);
+    expect(r.stdout).not.toMatch(/seed/i);
     expect(r.stdout).toMatch(/^Remedy: /m);
     const bad = runCli(['explain', 'lb/nope']);
     expect(bad.code).toBe(2);

@@ -29,9 +29,10 @@ describe('examples', () => {
       expect(r.code).toBe(0);
     });
 
-    it('has a README naming the seed it models', () => {
+    it('has a README naming the reference architecture it models', () => {
       const readme = readFileSync(path.join(EXAMPLES, name, 'README.md'), 'utf8');
-      expect(readme).toMatch(/^# .*seed 00[0-4]/);
+      expect(readme).toMatch(/docs\/architectures\/[a-z-]+\.md/);
+      expect(readme).not.toMatch(/seed/i);
     });
   });
 

@@ -39,12 +39,22 @@ describe('GitHub workflow commands', () => {
     const findings = [...Array.from({ length: 14 }, (_, i) => finding(i, 'info')), ...Array.from({ length: 12 }, (_, i) => finding(100 + i, 'error')), finding(200, 'warning')];
     const lines = renderGithub(fixtureReport({ findings })).trimEnd().split('\n');
     const count = (type: string) => lines.filter((l) => l.startsWith(`::${type} `)).length;
-    expect(count('error')).toBe(ANNOTATION_LIMIT);
+    // The report fails: one error slot stays free for the step's failure line.
+    expect(count('error')).toBe(ANNOTATION_LIMIT - 1);
     expect(count('warning')).toBe(1);
     expect(count('notice')).toBe(ANNOTATION_LIMIT); // 9 findings + the summary notice
     expect(lines[0]).toMatch(/^::error /);
     expect(lines.findIndex((l) => l.startsWith('::warning '))).toBeLessThan(lines.findIndex((l) => l.startsWith('::notice ')));
-    expect(lines.at(-1)).toContain('7 more not annotated (GitHub shows 10 per type): 2 errors, 5 info');
+    expect(lines.at(-1)).toContain('8 more not annotated (GitHub shows 10 per type): 3 errors, 5 info');
+  });
+
+  it('keeps the slots the caller reserves for its own lines, and all 10 when nothing fails', () => {
+    const errors = Array.from({ length: 12 }, (_, i) => finding(i, 'error'));
+    const warnings = Array.from({ length: 12 }, (_, i) => finding(i, 'warning'));
+    const count = (out: string, type: string) => out.split('\n').filter((l) => l.startsWith(`::${type} `)).length;
+    expect(count(renderGithub(fixtureReport({ findings: errors }), undefined, { error: 0 }), 'error')).toBe(ANNOTATION_LIMIT);
+    expect(count(renderGithub(fixtureReport({ findings: warnings }), undefined, { warning: 1 }), 'warning')).toBe(ANNOTATION_LIMIT - 1);
+    expect(count(renderGithub(fixtureReport({ findings: warnings })), 'warning')).toBe(ANNOTATION_LIMIT); // warnings do not fail at 'error'
   });
 
   it('prints nothing for a clean report', () => {

@@ -113,14 +113,15 @@ describe('an incomplete audit in every format', () => {
     expect(xml.indexOf('rc-policy/not-evaluated')).toBeLessThan(xml.indexOf('<testsuite name="broker/name-mismatch"'));
   });
 
-  it('GitHub: one error first, escaped so that a reason cannot start a workflow command; it takes one of the 10 error slots', () => {
+  it('GitHub: one error first, escaped so that a reason cannot start a workflow command; it takes one of the 10 error slots, the failure line another', () => {
     const out = renderGithub(audit([RESET, HOSTILE]));
     const [first] = out.split('\n');
     expect(first).toBe(
       `::error title=rc-policy%3A audit incomplete::the audit is incomplete: could not evaluate 2 objects (broker-us-1, target-in). broker-us-1: ${RESET.source}: ${RESET.reason}; target-in: key-vault kv-in/target-in-cert: HTTP 500 InternalServerError: <img src=x onerror=alert(1)> | cell%0A::error::injected & more`,
     );
     expect(out.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([]);
-    // Ten error findings and a gap: nine findings annotated, the tenth counted in the closing notice.
+    // Ten error findings and a gap: the gap's error, eight findings, and one slot left for the step's
+    // failure line (ADR 0101); the other two findings are counted in the closing notice.
     const errors: Finding[] = Array.from({ length: ANNOTATION_LIMIT }, (_, i) => ({
       rule: 'live/unreachable',
       severity: 'error',
@@ -130,8 +131,8 @@ describe('an incomplete audit in every format', () => {
       waived: false,
     }));
     const full = renderGithub(audit([RESET], { findings: errors, summary: summarise(errors) })).trimEnd().split('\n');
-    expect(full.filter((l) => l.startsWith('::error '))).toHaveLength(ANNOTATION_LIMIT);
-    expect(full.at(-1)).toMatch(/^::notice title=rc-policy%3A more findings::1 more not annotated \(GitHub shows 10 per type\): 1 error\./);
+    expect(full.filter((l) => l.startsWith('::error '))).toHaveLength(ANNOTATION_LIMIT - 1);
+    expect(full.at(-1)).toMatch(/^::notice title=rc-policy%3A more findings::2 more not annotated \(GitHub shows 10 per type\): 2 errors\./);
     // Waived gaps alone: no error of their own.
     expect(renderGithub(audit([WAIVED], { findings: [], summary: summarise([]) }))).toBe('');
   });

@@ -9,8 +9,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: "The certificate's subject CN, when present, is the server's FQDN",
     rationale:
-      'The design sets Subject CN = the broker FQDN (seed 000 Q2, Q13), and some clients and routers still read the CN (seed 003 needs both CN and SAN). A CN naming something else confuses operators and those clients.',
-    source: 'seed 000 Q2, Q13; seed 003',
+      'The design sets Subject CN = the broker FQDN (the RC system design), and some clients and routers still read the CN (a router that verifies host names may need both CN and SAN). A CN naming something else confuses operators and those clients.',
+    source: 'RFC 6125 §6.4.4; docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san',
     remedy: 'Reissue with CN = <fqdn>, or omit the CN.',
     messages: { mismatch: 'subject CN {{cn}} differs from the FQDN {{fqdn}}' },
   },

@@ -24,8 +24,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'The SAN holds the FQDN and nothing else',
     rationale:
-      'TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (seed 000 Q10). Every extra name widens what the certificate can impersonate.',
-    source: 'seed 000 Q10, Q13',
+      'TLS validation uses the hostname the client connects to; load balancer IPs are internal routing only, so no IP SAN is needed (the RC system design). Every extra name widens what the certificate can impersonate.',
+    source: 'RFC 5280 §4.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses',
     remedy: 'Reissue with SAN = DNS:<fqdn> only.',
     messages: { extra: 'SAN entries beyond {{fqdn}}: {{names}}' },
   },

@@ -17,8 +17,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Servers send every intermediate between their leaf and a trust anchor, in order',
     rationale:
-      'Clients validate the broker\'s chain up to a CA they trust (seed 000 Q4) and have only the roots in their bundle (seed 001): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.',
-    source: 'seed 000 Q2, Q4; seed 001',
+      'Clients validate the broker\'s chain up to a CA they trust (the RC system design) and have only the roots in their bundle (the CA rollover design): an intermediate the broker does not send cannot be found, and the handshake fails. A chain sent out of order works with some TLS stacks and not others.',
+    source: 'RFC 8446 §4.4.2; RFC 5280 §6.1; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/ca-rollover.md#the-hierarchy',
     remedy: 'Serve leaf first, then each intermediate up to (not including) the root: cat leaf.pem intermediate.pem > broker.pem.',
     messages: {
       missing: 'the served chain lacks the intermediate {{issuer}}{{declared}}, which is needed to reach a trust anchor',

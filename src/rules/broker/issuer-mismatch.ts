@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'A broker certificate is issued by the CA the topology declares for it',
     rationale:
-      'Clients validate the broker certificate against the private CA they trust (seed 000 Q2, Q13: Issuer = your private CA). A certificate from another CA — a test CA, a public CA, last year\'s intermediate — may chain somewhere the clients do not trust.',
-    source: 'seed 000 Q2, Q13',
+      'Clients validate the broker certificate against the private CA they trust (in the RC system, the estate\'s private issuing CA). A certificate from another CA — a test CA, a public CA, last year\'s intermediate — may chain somewhere the clients do not trust.',
+    source: 'RFC 5280 §4.1.2.4, §6.1; docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Reissue the certificate from the declared issuer, or correct `issuer` in the topology.',
     messages: { mismatch: 'the certificate was issued by {{actual}}, not by the declared issuer {{expected}} ({{subject}})' },
   },

@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: "A server's certificate lives in its own region's Key Vault",
     rationale:
-      'Each broker retrieves its certificate from the local-region Key Vault (seed 000 Q3, Q8): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.',
-    source: 'seed 000 Q3, Q8',
+      'Each broker retrieves its certificate from the local-region Key Vault (the RC system design): a cross-region dependency means a regional outage elsewhere stops certificate renewal and restarts here, and widens who can read the key.',
+    source: 'docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault documentation',
     remedy: "Import the certificate into the region's own vault and point cert.keyVault at it.",
     messages: {
       otherVault: "{{id}}'s certificate is in Key Vault {{vault}}, but region {{region}}'s vault is {{own}}",

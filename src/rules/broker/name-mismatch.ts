@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: "The server's FQDN is in its certificate's SAN",
     rationale:
-      'Clients validate the broker certificate against the hostname they connect to (seed 000 Q4, Q10), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 §6.4.4; seed 003 needs both CN and SAN).',
-    source: 'seed 000 Q2, Q10, Q13; seed 003',
+      'Clients validate the broker certificate against the hostname they connect to (the RC system design), and modern TLS clients match SAN dNSName entries only: a CN that matches does not count (RFC 6125 §6.4.4; a router that verifies host names may need both CN and SAN).',
+    source: 'RFC 6125 §6.4.4; RFC 5280 §4.2.1.6; docs/architectures/rc-system.md#host-names-not-addresses; docs/architectures/router-backend-mtls.md#host-name-verification-needs-cn-and-san',
     remedy: 'Reissue the certificate with SAN = DNS:<fqdn> (and CN = <fqdn>).',
     messages: {
       mismatch: "{{fqdn}} is not in the certificate's SAN (found: {{found}})",

@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'A broker reached over TLS has a certificate',
     rationale:
-      'TLS and mTLS terminate only on the broker (seed 000 Q1, Q2): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.',
-    source: 'seed 000 Q1, Q2; SPEC §1 (optional parts)',
+      'TLS and mTLS terminate only on the broker (the RC system design): every broker a client, a load balancer or a TLS gateway hop reaches must present its own server certificate. A broker without one is legal only as a plain backend of a gateway upstream with tls: none.',
+    source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker; docs/spec.md §1 (optional parts)',
     remedy: 'Declare the broker\'s certificate (cert.file and/or cert.keyVault).',
     messages: { reached: '{{id}} has no certificate but is reached over TLS by {{by}}' },
   },

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Server certificates carry the serverAuth extended key usage',
     rationale:
-      'The broker certificate\'s Extended Key Usage is Server Authentication (seed 000 Q2, Q13). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.',
-    source: 'seed 000 Q2, Q13',
+      'The broker certificate\'s Extended Key Usage is Server Authentication (the RC system design). Strict TLS clients reject a server certificate without it, and anyExtendedKeyUsage is not accepted in its place.',
+    source: 'RFC 5280 §4.2.1.12; CA/B Forum Baseline Requirements §7.1.2.7.10; docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Reissue with extendedKeyUsage = serverAuth.',
     messages: {
       missing: 'the certificate has no extended key usage extension (serverAuth is required)',

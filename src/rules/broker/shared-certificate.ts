@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Every server has its own certificate',
     rationale:
-      'Each broker exposes its own hostname and requires its own certificate (seed 000 Q2, Q11). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.',
-    source: 'seed 000 Q2, Q11',
+      'Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.',
+    source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Issue one certificate per broker, each with SAN = its own FQDN.',
     messages: { shared: '{{second}} presents the same certificate as {{first}} ({{subject}})' },
   },

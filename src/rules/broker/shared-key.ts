@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: "No two servers' certificates share a key pair",
     rationale:
-      'One certificate per broker (seed 000 Q11) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.',
-    source: 'seed 000 Q11',
+      'One certificate per broker (the RC system design) is only worth it with one key per broker: two certificates on the same key fall together when either key store leaks.',
+    source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Generate a new key pair for one of the servers and reissue its certificate.',
     messages: { shared: "{{second}}'s certificate uses the same public key as {{first}}'s" },
   },

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'Server certificates name their server, not a wildcard',
     rationale:
-      'Each broker needs its own certificate for its own FQDN (seed 000 Q2, Q11, Q13). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.',
-    source: 'seed 000 Q11, Q13',
+      'Each broker needs its own certificate for its own FQDN (the RC system design). A wildcard certificate can serve every broker in the domain, so in practice one key ends up on many hosts.',
+    source: 'RFC 6125 §6.4.3; docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Reissue with SAN = DNS:<fqdn> only.',
     messages: { wildcard: 'the certificate has wildcard SAN {{names}}' },
   },

@@ -8,9 +8,9 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Every certificate is valid at the evaluation time',
     rationale:
-      'An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (seed 000 Q4 steps 2-3). Evaluate with --at to see what breaks on a future date.',
-    source: 'seed 000 Q4, Q9',
-    remedy: 'Renew the certificate, import it into Key Vault and drain-and-roll the instances (seed 000 Q9).',
+      'An expired (or not yet valid) certificate fails every handshake it is part of: clients reject the broker, brokers reject the client (the RC system design). Evaluate with --at to see what breaks on a future date.',
+    source: 'RFC 5280 §4.1.2.5, §6.1.3; docs/architectures/rc-system.md#renewal-drain-and-roll',
+    remedy: 'Renew the certificate, import it into Key Vault and drain-and-roll the instances (the RC system design).',
     messages: {
       expired: '{{kind}} certificate {{subject}} expired on {{date}} ({{days}} days before {{at}})',
       notYetValid: '{{kind}} certificate {{subject}} is not valid until {{date}} ({{days}} days after {{at}})',

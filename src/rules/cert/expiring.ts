@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'No certificate expires inside its renewal window',
     rationale:
-      'Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (seed 000 Q9). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (seed 001).',
-    source: 'seed 000 Q9; seed 001 (intermediate rollover)',
+      'Renewal is a process: issue, import into Key Vault, roll out, drain and roll the instances (the RC system design). It has to start before the renewal window closes; an intermediate or root needs longer, because every leaf under it moves too (the CA rollover design).',
+    source: 'docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-phases-of-a-rollover',
     remedy: 'Renew now: leaves within renewBeforeDays, CAs within caRenewBeforeDays (pack params).',
     messages: {
       expiring: '{{kind}} certificate {{subject}} expires on {{date}}, in {{days}} days ({{param}}: {{window}})',

@@ -8,7 +8,7 @@ export const rule = defineRule({
     title: 'Certificates that only live in Key Vault are evaluated by audit, not check',
     rationale:
       '`rc-policy check` reads repository files only; a certificate with only a Key Vault source cannot be evaluated offline. This finding lists what was skipped so nothing passes silently; `rc-policy audit` reads Key Vault and evaluates it.',
-    source: 'SPEC §1 (cert sources), §4',
+    source: 'docs/spec.md §1 (certificate sources), §4',
     remedy: 'Run `rc-policy audit`, or commit the public certificate next to the Key Vault reference (cert.file) so that check evaluates it too.',
     messages: {
       skipped: "{{target}}'s certificate lives only in Key Vault ({{vault}}/{{name}}): certificate, chain and handshake rules for it were skipped by check",

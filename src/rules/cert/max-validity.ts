@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'Leaf certificates live at most maxLeafValidityDays',
     rationale:
-      'Short-lived leaves keep renewal routine (seed 000 Q9) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (seed 001). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).',
-    source: 'seed 000 Q9; seed 001; CA/B Forum BR 6.3.2',
+      'Short-lived leaves keep renewal routine (the RC system design) and limit how long a leaked key stays useful; the intermediate should be shorter-lived than the root and leaves shorter still (the CA rollover design). 397 days is the public-CA ceiling (CA/B Forum BR 6.3.2).',
+    source: 'CA/B Forum Baseline Requirements §6.3.2; docs/architectures/rc-system.md#renewal-drain-and-roll; docs/architectures/ca-rollover.md#the-hierarchy',
     remedy: 'Reissue the leaf with a lifetime of at most maxLeafValidityDays.',
     messages: {
       long: 'leaf certificate {{subject}} is valid for {{days}} days ({{from}} to {{to}}); the maximum is {{max}}',

@@ -9,8 +9,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'No private key in the repository',
     rationale:
-      'Keys live in the per-region Key Vault and brokers fetch them from there (seed 000 Q3, Q7, Q8); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.',
-    source: 'seed 000 Q3, Q7, Q8',
+      'Keys live in the per-region Key Vault and brokers fetch them from there (the RC system design); a key or a PKCS#12 bundle committed next to the topology is a leaked key. The key is detected by its container only: rc-policy never prints or keeps it.',
+    source: 'docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; RFC 7292 (PKCS #12); docs/security.md',
     remedy: 'Remove the key from the file and from git history, rotate the certificate, and import the new key into Key Vault (`az keyvault certificate import`). Keep only public certificates in the repo.',
     messages: {
       key: '{{file}} contains private key material ({{what}}): keys belong in Key Vault, never in the repository',

@@ -11,7 +11,7 @@ export const rule = defineRule({
     title: 'Every referenced certificate file exists and parses',
     rationale:
       'A certificate rc-policy cannot read is a certificate it cannot evaluate. Nothing unreadable ever passes: a missing, truncated or unparsable file is a finding, never a silent skip.',
-    source: 'SPEC §3 (certificates); fail-closed principle',
+    source: 'docs/spec.md §3 (certificates); docs/security.md (fail closed)',
     remedy: 'Fix the path, or replace the file with PEM (leaf first, then its chain) or a DER certificate.',
     messages: {
       missing: '{{file}} does not exist',

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Keys are RSA of at least minRsaBits or EC on an allowed curve',
     rationale:
-      'The design specifies RSA 2048 or 4096 for broker certificates (seed 000 Q13). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.',
-    source: 'seed 000 Q13',
+      'The design specifies RSA 2048 or 4096 for broker certificates (the RC system design). Shorter RSA keys and unvetted curves do not give the assurance mTLS relies on; other key types are not in the design and may not be supported by every client.',
+    source: 'CA/B Forum Baseline Requirements §6.1.5; NIST SP 800-57 Part 1; docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Reissue with an RSA key of at least minRsaBits (2048) bits, or an EC key on one of allowedCurves.',
     messages: {
       rsa: '{{kind}} certificate {{subject}} has an RSA key of {{bits}} bits (minimum {{min}})',

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'No MD5 or SHA-1 signature on a leaf or intermediate',
     rationale:
-      'Clients validate the broker certificate chain and brokers validate client chains (seed 000 Q4); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root\'s self-signature is exempt: trust in a root comes from the bundle, not from its signature.',
-    source: 'seed 000 Q4; CA/B Forum BR 7.1.3',
+      'Clients validate the broker certificate chain and brokers validate client chains (the RC system design); a signature made with MD5 or SHA-1 can be forged by collision, so it proves nothing. A root\'s self-signature is exempt: trust in a root comes from the bundle, not from its signature.',
+    source: 'CA/B Forum Baseline Requirements §7.1.3; RFC 6151 (MD5); RFC 9155 (SHA-1 in TLS)',
     remedy: 'Reissue the certificate with a SHA-256 (or stronger) signature.',
     messages: { weak: '{{kind}} certificate {{subject}} is signed with {{algorithm}}' },
   },

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Client certificates carry the clientAuth extended key usage',
     rationale:
-      'Controllers and targets authenticate to the broker with client certificates (seed 000 Q2, table of certificate types); a gateway presenting a certificate upstream is a client too (seed 002). Brokers that verify strictly reject a client certificate without clientAuth.',
-    source: 'seed 000 Q2; seed 002',
+      'Controllers and targets authenticate to the broker with client certificates (the RC system\'s certificate types); a gateway presenting a certificate upstream is a client too (the App Gateway, API Management and AKS design). Brokers that verify strictly reject a client certificate without clientAuth.',
+    source: 'RFC 5280 §4.2.1.12; docs/architectures/rc-system.md#certificate-types; docs/architectures/appgw-apim-aks.md',
     remedy: 'Reissue with extendedKeyUsage = clientAuth.',
     messages: {
       missing: 'the client certificate has no extended key usage extension (clientAuth is required)',

@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'A server that requires client certificates says which CAs it accepts',
     rationale:
-      'Mutual TLS needs the server to validate the client certificate against a CA it trusts (seed 000 Q4 step 3; seed 004 uploads the CA certificate to the load balancer; seed 003 adds the router certificate to the backend truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.',
-    source: 'seed 000 Q4; seed 003; seed 004',
+      'Mutual TLS needs the server to validate the client certificate against a CA it trusts (the RC system design; a TLS-offloading load balancer is given the client CA certificate; a backend adds the router\'s certificate to its truststore). clientAuth.required without a trust bundle is mTLS with nothing to verify against.',
+    source: 'RFC 8446 §4.3.2, §4.4.2; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/router-backend-mtls.md; docs/architectures/elb-mutual-tls.md',
     remedy: 'Set clientAuth.trustBundle to the bundle of CAs that issue the client certificates.',
     messages: { noCa: '{{id}} requires client certificates but names no clientAuth.trustBundle to verify them against' },
   },

@@ -6,8 +6,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Global load balancers front regional load balancers; regional ones front brokers or gateways',
     rationale:
-      'The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (seed 000 Q4). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.',
-    source: 'seed 000 Q4, Q14',
+      'The estate is Controllers/Targets -> Cross-Region LB -> regional Standard LB -> Brokers (the RC system design). A global LB pointing straight at a broker, or a regional LB pointing at another LB, is a path the design does not have.',
+    source: 'docs/architectures/rc-system.md; Azure Load Balancer documentation (cross-region load balancer backends are regional load balancers)',
     remedy: 'Point the global load balancer at regional load balancers, and each regional one at brokers or gateways.',
     messages: {
       global: "{{lb}} is a global load balancer; its backend '{{backend}}' is a {{kind}}, not a regional load balancer",

@@ -8,10 +8,10 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Load balancers pass TLS through: no TLS/HTTP listener, no certificate',
     rationale:
-      'The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (seed 000 Q1, Q5, Q12). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.',
-    source: 'seed 000 Q1, Q5, Q12',
+      'The cross-region and standard load balancers work at layer 4; encrypted traffic passes through unchanged and TLS/mTLS terminates only on the broker (the RC system design). A TLS or HTTP listener, or a certificate bound to the load balancer, would terminate TLS there and break end-to-end mTLS: the broker would no longer see the client certificate.',
+    source: 'docs/architectures/rc-system.md#load-balancers-pass-tls-through; Azure Load Balancer overview (layer 4)',
     remedy:
-      'Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.',
+      'Use a tcp listener and remove the certificate from the load balancer. If a TLS-terminating load balancer is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.',
     messages: {
       listener: '{{id}} has a {{protocol}} listener on port {{port}}: a layer-4 load balancer must pass TLS through to the broker',
       certificate: '{{id}} has a certificate bound to it: TLS must terminate on the brokers, not on the load balancer',

@@ -6,8 +6,8 @@ export const rule = defineRule({
     severity: 'info',
     title: 'Every broker is behind a load balancer (or a gateway)',
     rationale:
-      'Clients reach brokers through the cross-region and regional load balancers (seed 000 Q4); a broker no load balancer routes to is either unused or reached some way the design does not describe.',
-    source: 'seed 000 Q4, Q14',
+      'Clients reach brokers through the cross-region and regional load balancers (the RC system design); a broker no load balancer routes to is either unused or reached some way the design does not describe.',
+    source: 'docs/architectures/rc-system.md#load-balancers-pass-tls-through',
     remedy: "Add the broker to its region's load balancer backends, or remove it from the topology.",
     messages: { orphan: '{{id}} is not a backend of any load balancer or gateway' },
   },

@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: "A load balancer forwards to the port its backends listen on",
     rationale:
-      'Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (seed 000 Q4). A backendPort that differs from the broker\'s port sends the TLS handshake to a port where nothing (or something else) listens.',
-    source: 'seed 000 Q4',
+      'Clients open TCP 443 to the load balancer, which forwards the connection unchanged to the broker (the RC system design). A backendPort that differs from the broker\'s port sends the TLS handshake to a port where nothing (or something else) listens.',
+    source: 'docs/architectures/rc-system.md#the-mtls-handshake; Azure Load Balancer documentation (load-balancing rules: frontend and backend port)',
     remedy: "Set the listener's backendPort to the backend's port, or correct the broker's port.",
     messages: {
       mismatch: '{{lb}} forwards port {{port}} to backend port {{backendPort}}, but {{backend}} listens on {{backendActual}}',

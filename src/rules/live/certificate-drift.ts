@@ -9,10 +9,10 @@ export const rule = defineRule({
     live: true,
     title: 'Each server presents the certificate the repository declares',
     rationale:
-      'The topology is the reviewed record of the estate: every certificate rule ran on the repo\'s files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed — a manual replacement, a failed rollout or a restore from an old image (seed 000 Q9: renewal goes through Key Vault and a drain-and-roll).',
-    source: 'SPEC §3 Live; seed 000 Q2, Q9',
+      'The topology is the reviewed record of the estate: every certificate rule ran on the repo\'s files and Key Vault references when the change merged. A server presenting another certificate has drifted from what was reviewed — a manual replacement, a failed rollout or a restore from an old image (renewal goes through Key Vault and a drain-and-roll).',
+    source: 'docs/architectures/rc-system.md#renewal-drain-and-roll; docs/spec.md §3 (live)',
     remedy:
-      'Roll the broker onto the declared certificate (seed 000 Q9: upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.',
+      'Roll the broker onto the declared certificate (upload to Key Vault, update the VMSS extension or secret store, drain and roll), or commit the certificate it should present.',
     messages: {
       repo: '{{id}} presents {{presented}}, but the repo file {{file}} holds {{expected}}',
       keyVault: '{{id}} presents {{presented}}, which is no version of Key Vault certificate {{vault}}/{{name}} (current: {{expected}})',

@@ -9,8 +9,8 @@ export const rule = defineRule({
     live: true,
     title: 'Servers that require client certificates refuse a client without one',
     rationale:
-      'mTLS is the RC system\'s access control: the broker validates the Controller\'s or Target\'s client certificate (seed 000 Q4, step 3). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client\'s handshake completes, so the probe sends a byte and reads until the server alerts or closes.',
-    source: 'SPEC §3 Live; seed 000 Q2, Q4',
+      'mTLS is the RC system\'s access control: the broker validates the Controller\'s or Target\'s client certificate (the RC system design). A broker that completes a handshake and takes application data from a client with no certificate lets anyone who can reach it in. In TLS 1.3 the server refuses a missing certificate only after the client\'s handshake completes, so the probe sends a byte and reads until the server alerts or closes.',
+    source: 'RFC 8446 §4.3.2, §4.4.2; docs/architectures/rc-system.md#the-mtls-handshake',
     remedy: 'Make the broker require and verify client certificates (mosquitto: require_certificate true; OpenSSL-based servers: verify peer and fail if no peer certificate).',
     messages: {
       accepted: '{{id}} requires client certificates, but at {{endpoint}} it completed a {{protocol}} handshake with a client that sent none: {{evidence}}',

@@ -9,8 +9,8 @@ export const rule = defineRule({
     live: true,
     title: "Servers present Key Vault's latest enabled version of their certificate",
     rationale:
-      'Renewal starts by uploading the new certificate to the region\'s Key Vault, then each broker loads it on restart (seed 000 Q9). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault\'s latest enabled version is the same rotation, not yet recorded in the repo.',
-    source: 'SPEC §3 Live; seed 000 Q3, Q9',
+      'Renewal starts by uploading the new certificate to the region\'s Key Vault, then each broker loads it on restart (the RC system design). A broker still presenting an older version is a rotation not yet rolled out: harmless until the old certificate expires, which is exactly when it is forgotten. A client or other certificate whose repo file is not Key Vault\'s latest enabled version is the same rotation, not yet recorded in the repo.',
+    source: 'docs/architectures/rc-system.md#renewal-drain-and-roll; Azure Key Vault certificates documentation (versions)',
     remedy: 'Finish the rollout (drain and roll the broker instances), or commit the new certificate to the repo.',
     messages: {
       presented: "{{id}} presents {{presented}}, but Key Vault {{vault}}/{{name}}'s {{which}} {{version}} is {{expected}}: a rotation not yet rolled out",

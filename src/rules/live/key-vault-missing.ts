@@ -9,8 +9,8 @@ export const rule = defineRule({
     live: true,
     title: 'Every referenced Key Vault certificate exists and is enabled',
     rationale:
-      'Brokers load their certificate from the region\'s Key Vault on restart and on renewal (seed 000 Q3, Q8, Q9). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.',
-    source: 'SPEC §3 Live; seed 000 Q3, Q8, Q9',
+      'Brokers load their certificate from the region\'s Key Vault on restart and on renewal (the RC system design). A referenced certificate that is absent or disabled cannot be loaded: the next restart or scale-out fails, however healthy the running instances look.',
+    source: 'docs/architectures/rc-system.md#certificates-live-in-the-regions-key-vault; Azure Key Vault certificates documentation',
     remedy: 'Import the certificate into the vault (az keyvault certificate import), re-enable the version, or fix the name/version in the topology.',
     messages: {
       absent: "{{id}}'s Key Vault certificate {{vault}}/{{name}}{{version}} does not exist: {{reason}}",

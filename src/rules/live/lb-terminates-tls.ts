@@ -31,9 +31,9 @@ export const rule = defineRule({
     live: true,
     title: 'A handshake through a load balancer reaches a broker\'s own certificate',
     rationale:
-      'The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (seed 000 Q1, Q5, Q12). Through a pass-through frontend a client always meets one of the backends\' own certificates. Any other certificate means something on the path terminates TLS — and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend\'s, not necessarily the one named in the SNI.',
-    source: 'SPEC §3 Live; seed 000 Q1, Q5, Q12',
-    remedy: 'Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (seed 004), declare it as a gateway and use the lb-tls-offload pack.',
+      'The load balancers are layer-4 pass-through devices; TLS and mTLS terminate only on the brokers (the RC system design). Through a pass-through frontend a client always meets one of the backends\' own certificates. Any other certificate means something on the path terminates TLS — and then also sees, and may not verify, the client certificates. A layer-4 balancer does not route by SNI, so the certificate may be any backend\'s, not necessarily the one named in the SNI.',
+    source: 'docs/architectures/rc-system.md#load-balancers-pass-tls-through; docs/spec.md §3 (live)',
+    remedy: 'Remove the TLS listener or certificate from the load balancer path so that it forwards TCP unchanged; if a TLS-terminating hop is intended (the ELB mutual TLS design), declare it as a gateway and use the lb-tls-offload pack.',
     messages: {
       terminates:
         'through load balancer {{id}} at {{endpoint}} (SNI {{sni}}) the server presented {{presented}}, which none of its backends ({{backends}}) presents: something on the path terminates TLS',

@@ -25,7 +25,7 @@ export const rule = defineRule({
     title: 'Every live endpoint and Key Vault certificate the audit needs answers',
     rationale:
       'An audit that cannot complete a TLS handshake with a broker, reach a load balancer frontend or read a Key Vault certificate cannot vouch for it. Fail closed: an unreachable endpoint is a finding, never a pass, and the run exits 2 ("could not evaluate", ADR 0070) whatever this rule\'s severity or --fail-on, so a partial audit never reports success.',
-    source: 'SPEC §3 Live, §4 audit; fail-closed principle',
+    source: 'docs/spec.md §3 (live), §4 (audit); docs/decisions/0070-incomplete-audit-exit-2.md',
     remedy:
       'Check that the audit runner can reach the endpoint (network path, DNS, or --resolve), that the broker trusts the probe\'s client certificate, and that the audit identity holds Key Vault Reader (or certificates get/list) on the vault. Waive with a reason and an expiry if an endpoint is out of reach on purpose: a waiver is the only way to accept a gap, and the report still lists it.',
     messages: {

@@ -10,7 +10,7 @@ export const rule = defineRule({
     title: 'Every waiver is within its expiry date',
     rationale:
       'A waiver is a dated promise to fix something (SPEC §2). Past its date it stops waiving, and the run says so loudly instead of letting the exception quietly become permanent.',
-    source: 'SPEC §2 (waivers)',
+    source: 'docs/spec.md §2 (waivers)',
     remedy: 'Fix the waived finding and delete the waiver, or renew it with a new `expires` date and a reason reviewers can accept.',
     messages: { expired: 'the waiver of {{rule}} for {{target}} expired on {{expires}} ({{reason}}){{owner}}' },
   },

@@ -8,7 +8,7 @@ export const rule = defineRule({
     title: 'Every waiver still waives something',
     rationale:
       'A waiver that matches no finding is stale: the problem was fixed or the target renamed. Left in place it would silently waive the problem if it came back (SPEC §2).',
-    source: 'SPEC §2 (waivers)',
+    source: 'docs/spec.md §2 (waivers)',
     remedy: 'Delete the waiver, or correct its rule or target if it was meant to match a finding.',
     messages: { unused: 'the waiver of {{rule}} for {{target}} matched no finding' },
   },

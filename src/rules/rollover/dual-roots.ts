@@ -6,8 +6,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'While a root rollover is in progress, every bundle that trusts one of the two roots trusts both',
     rationale:
-      'Seed 001: "The ConfigMap with the trust bundle should contain both the primary and secondary root CAs so that clients never lose the ability to validate the server chain which may change at any point. Only after this has been ensured can the Intermediate CA be rolled over and the new server certificate issued." During trust-both and issue-new, certificates under either root may be presented at any moment.',
-    source: 'seed 001 (root CA rollover, trust-manager bundle)',
+      'Every trust bundle must hold both the old and the new root before anything is issued under the new one, so that no client ever meets a server chain it cannot validate; only then is the intermediate rolled over and the servers reissued. During trust-both and issue-new, certificates under either root may be presented at any moment.',
+    source: 'docs/architectures/ca-rollover.md#the-phases-of-a-rollover; docs/architectures/ca-rollover.md#trust-bundles-as-distributed',
     remedy: 'Add the missing root to the bundle\'s cas (and to its file / ConfigMap) before any certificate is issued under the new root.',
     messages: {
       oneRoot: '{{bundle}} trusts {{has}} but not {{lacks}}: during the {{phase}} phase of the rollover {{from}} -> {{to}} it must trust both',

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'When the old root is retired, nothing depends on it any more',
     rationale:
-      'Seed 001 rolls the root over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.',
-    source: 'seed 001 (root CA rollover)',
+      'A root is rolled over in order: trust both roots, issue under the new one, then remove the old one. Retiring the old root while a certificate still chains only to it breaks every handshake that certificate takes part in; a bundle that still lists it keeps trusting a key that is meant to be gone.',
+    source: 'docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 §6.1',
     remedy: 'Reissue the remaining certificates under the new root (or its intermediates) and remove the old root from every bundle; until then stay in the issue-new phase.',
     messages: {
       leaf: '{{subject}} still chains only to the retired root {{from}}, not to {{to}}',

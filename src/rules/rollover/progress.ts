@@ -11,8 +11,8 @@ export const rule = defineRule({
     severity: 'info',
     title: 'During a root rollover: how many certificates chain to the new root, and which do not yet',
     rationale:
-      'A root rollover is finished only when every leaf has been reissued under the new root (seed 001: the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.',
-    source: 'seed 001 (root CA rollover)',
+      'A root rollover is finished only when every leaf has been reissued under the new root (the intermediate is rolled over and every server certificate reissued). This finding is the checklist: it counts the leaves under either root and names the ones still waiting.',
+    source: 'docs/architectures/ca-rollover.md#the-phases-of-a-rollover',
     remedy: 'Reissue the listed certificates under the new root; move to retire-old when none is left.',
     messages: {
       progress: 'rollover {{from}} -> {{to}} ({{phase}}): {{done}} of {{total}} leaf certificates chain to {{to}}{{pending}}',

@@ -9,8 +9,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'A root that certificates chain to is rolled over well before it expires',
     rationale:
-      'Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (seed 001: pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.',
-    source: 'seed 001 (root CA rollover)',
+      'Replacing a root takes phases, not a renewal: distribute the new root to every bundle, wait for clients to pick it up (pods restart to reload the ConfigMap), reissue every intermediate and leaf, then retire the old root. That has to start months ahead; a root inside rootRenewBeforeDays with no rollover declared is a rotation nobody has planned.',
+    source: 'docs/architectures/ca-rollover.md#the-phases-of-a-rollover; RFC 5280 §4.1.2.5',
     remedy: 'Create the new root and declare rollover: { from: <this root>, to: <new root>, phase: trust-both }, then follow the phases.',
     messages: {
       expiring: 'root {{id}} ({{subject}}) expires on {{date}}, in {{days}} days (rootRenewBeforeDays: {{window}}); {{leaves}} chain to it and no rollover from it is declared',

@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Every TLS server has its own FQDN',
     rationale:
-      'Each broker exposes its own hostname and needs its own certificate for it (seed 000 Q2, Q11); two servers behind one name cannot both be verified by hostname.',
-    source: 'seed 000 Q2, Q11',
+      'Each broker exposes its own hostname and needs its own certificate for it (the RC system design); two servers behind one name cannot both be verified by hostname.',
+    source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker',
     remedy: 'Give each broker and gateway a distinct FQDN.',
     messages: { duplicate: '{{fqdn}} is the FQDN of both {{first}} and {{second}}' },
   },

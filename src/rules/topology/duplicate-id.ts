@@ -7,7 +7,7 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Every object has its own id',
     rationale: 'References are by id; two objects with one id make every reference to it ambiguous, and findings could not say which object they mean.',
-    source: 'SPEC §1',
+    source: 'docs/spec.md §1',
     remedy: 'Rename one of the objects and update the references to it.',
     messages: { duplicate: "id '{{id}}' is declared {{count}} times (also at {{others}})" },
   },

@@ -20,7 +20,7 @@ export const rule = defineRule({
     title: 'Every id the topology references exists and is the right kind of object',
     rationale:
       'A backend, issuer, trust bundle or connection that names nothing describes an estate that does not exist; every rule downstream would evaluate something other than what runs.',
-    source: 'SPEC §1, §3 (topology)',
+    source: 'docs/spec.md §1, §3 (topology)',
     remedy: 'Declare the missing object, or correct the id.',
     messages: {
       missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",

@@ -10,7 +10,7 @@ export const rule = defineRule({
     title: 'The topology file follows the rc-policy/v1 schema',
     rationale:
       'Every other rule reads the typed topology; a file that does not match schema/topology.schema.json cannot be evaluated, and guessing what it meant would let a mistake pass silently.',
-    source: 'SPEC §1 (the topology file)',
+    source: 'docs/spec.md §1 (the topology file); schema/topology.schema.json',
     remedy: 'Fix the field at the reported line; `rc-policy schema` prints the schema for editor completion.',
     messages: { violation: '{{message}}' },
   },

@@ -12,8 +12,8 @@ export const rule = defineRule({
     severity: 'error',
     title: "A trust bundle's file and ConfigMap hold exactly the CAs the topology declares for it",
     rationale:
-      'Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (seed 001). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.',
-    source: 'seed 001 (trust bundles in ConfigMaps, trust-manager); seed 000 Q2',
+      'Clients and brokers trust what is distributed, not what the topology says: the PEM file or the ConfigMap that trust-manager writes and pods mount (the CA rollover design). A CA missing from the distributed bundle breaks handshakes the topology says work; an extra one is trust nobody reviewed. Certificates are compared by SHA-256 fingerprint, so a re-issued CA with the same name does not count as the same CA.',
+    source: 'docs/architectures/ca-rollover.md#trust-bundles-as-distributed',
     remedy: 'Regenerate the bundle file / ConfigMap from the declared CAs (cat the CA PEMs in cas order), or correct cas in the topology.',
     messages: {
       mismatch: '{{source}} does not hold exactly the declared CAs of {{bundle}}: {{details}}',

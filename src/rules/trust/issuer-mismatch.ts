@@ -8,8 +8,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Each declared CA is signed by its declared issuer; a CA without one is self-signed',
     rationale:
-      'The CA hierarchy in the topology is what reviewers read (seed 001: a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
-    source: 'seed 001 (root and intermediate CA); seed 000 Q2',
+      'The CA hierarchy in the topology is what reviewers read (a root, and an intermediate signed by it, rolled over separately). If an intermediate was actually signed by another key, or a "root" is not self-signed, the trust bundles and rollover plan built from that hierarchy are wrong.',
+    source: 'RFC 5280 §6.1.3; docs/architectures/ca-rollover.md#the-hierarchy',
     remedy: 'Correct issuer in the topology to the CA that signed the certificate, or reissue the certificate from the declared issuer.',
     messages: {
       notSignedBy: '{{id}} ({{subject}}) is not signed by its declared issuer {{issuer}} ({{issuerSubject}}); its issuer name is {{actual}}',

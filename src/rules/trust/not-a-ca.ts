@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: 'Every declared CA certificate is a CA: basicConstraints CA:TRUE and keyUsage keyCertSign',
     rationale:
-      'The estate trusts its CAs to sign broker and client certificates (seed 000 Q2: "CA Certificate / Intermediate CA — trust validation for mTLS"; seed 001: root and intermediate CAs). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.',
-    source: 'seed 000 Q2; seed 001; RFC 5280 4.2.1.3, 4.2.1.9',
+      'The estate trusts its CAs to sign broker and client certificates (root and intermediate CAs are what both sides of the mTLS handshake validate against). A verifier rejects a chain through a certificate that is not marked as a CA (RFC 5280 6.1.4 (k), (n)), so a declared CA without CA:TRUE and keyCertSign breaks every chain through it.',
+    source: 'RFC 5280 §4.2.1.3, §4.2.1.9, §6.1.4; docs/architectures/rc-system.md#certificate-types',
     remedy: 'Reissue the CA certificate with basicConstraints CA:TRUE (critical) and keyUsage keyCertSign, cRLSign (critical), or remove it from cas if it is not a CA.',
     messages: { notCa: '{{id}} ({{subject}}) is declared as a CA but {{problems}}' },
   },

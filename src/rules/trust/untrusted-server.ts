@@ -7,8 +7,8 @@ export const rule = defineRule({
     severity: 'error',
     title: "Every client accepts the server certificate of every server it connects to",
     rationale:
-      "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (seed 000 Q4 step 2, Q10); a gateway validates its upstream the same way (seed 002: API Management validates the ingress certificate; seed 003: the router's truststore). Full path validation to a CA in the client's trust bundle — signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN — at the evaluation time: a failure here is a connection that will not be made.",
-    source: 'seed 000 Q4, Q10; seed 002; seed 003',
+      "In the handshake the client validates the broker's certificate chain against the CAs it trusts, for the broker's own host name (the RC system design); a gateway validates its upstream the same way (API Management validates the ingress certificate; a router validates its backend with its truststore). Full path validation to a CA in the client's trust bundle — signatures, validity, basicConstraints, keyUsage, pathLen, EKU serverAuth, SAN — at the evaluation time: a failure here is a connection that will not be made.",
+    source: 'RFC 8446 §4.4.2; RFC 5280 §6; RFC 6125 §6; docs/architectures/rc-system.md#the-mtls-handshake; docs/architectures/appgw-apim-aks.md; docs/architectures/router-backend-mtls.md',
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: '{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}',

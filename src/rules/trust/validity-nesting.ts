@@ -9,8 +9,8 @@ export const rule = defineRule({
     severity: 'warning',
     title: 'No certificate outlives the CA that issued it',
     rationale:
-      'A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer\'s expiry date, not its own. Seed 001 keeps the intermediate (91 days) inside the root (365 days) and rolls it over before that; the renewal plan has to follow the shortest-lived certificate on the path.',
-    source: 'seed 001 (root and intermediate validity); RFC 5280 6.1.3',
+      'A chain is only valid while every certificate on it is (RFC 5280 6.1.3): a leaf that outlives its intermediate, or an intermediate that outlives its root, stops working on the issuer\'s expiry date, not its own. A sound hierarchy keeps the intermediate well inside the root\'s lifetime (for example 91 days under a 365-day root) and rolls it over before the root expires; the renewal plan has to follow the shortest-lived certificate on the path.',
+    source: 'RFC 5280 §6.1.3; docs/architectures/ca-rollover.md#the-hierarchy',
     remedy: "Reissue the certificate with a notAfter no later than its issuer's, or renew the issuer first.",
     messages: {
       outlives: '{{kind}} certificate {{subject}} is valid until {{notAfter}}, after its issuer {{issuer}} expires on {{issuerNotAfter}}',
