@@ -5990,7 +5990,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6065,7 +6065,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6160,11 +6160,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6187,10 +6187,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6207,7 +6207,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6387,7 +6387,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6409,7 +6409,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6445,13 +6445,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -51206,10 +51206,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -52449,7 +52449,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse2();
@@ -52533,8 +52533,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -55982,7 +55982,7 @@ var init_AppService = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs
-import { accessSync, constants as constants4, statSync, readFileSync as readFileSync2 } from "fs";
+import { accessSync, constants as constants5, statSync, readFileSync as readFileSync2 } from "fs";
 import path13 from "path";
 var ARC_API_VERSION, DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT, HIMDS_EXECUTABLE_HELPER_STRING, SUPPORTED_AZURE_ARC_PLATFORMS, AZURE_ARC_FILE_DETECTION, AzureArc;
 var init_AzureArc = __esm({
@@ -56037,7 +56037,7 @@ var init_AzureArc = __esm({
         if (!identityEndpoint || !imdsEndpoint) {
           const fileDetectionPath = AZURE_ARC_FILE_DETECTION[process.platform];
           try {
-            accessSync(fileDetectionPath, constants4.F_OK | constants4.R_OK);
+            accessSync(fileDetectionPath, constants5.F_OK | constants5.R_OK);
             identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
             imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
           } catch (err) {
@@ -62564,7 +62564,8 @@ function digits(s, from, n) {
   return v;
 }
 function readTime(buf, tlv) {
-  const s = latin1.decode(bytes(buf, tlv));
+  const b = bytes(buf, tlv);
+  const s = b.length <= 15 ? String.fromCharCode.apply(null, b) : latin1.decode(b);
   let year;
   let rest;
   if (tlv.tag === Tag.UTCTime) {
@@ -63563,25 +63564,53 @@ function isBase64Line(line2) {
 }
 var CERT_LABELS = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 var looksLikePem = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes("-----BEGIN ");
-function decodeCertificates(data, fileName, parse4 = parseCertificate) {
+function decodeCertificates(data, fileName, parse4 = parseCertificate, known) {
   const out = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
   if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
     out.problems.push("PKCS#12 bundle: it carries a private key and is not read");
     return { ...out, pkcs12: true };
   }
-  if (looksLikePem(data)) decodePem(data, out, parse4);
+  if (looksLikePem(data)) decodePem(data, out, parse4, known);
   else decodeDer(data, out, parse4);
   if (out.certs.length === 0 && out.problems.length === 0) out.problems.push("no certificate found in the file");
   return out;
 }
-function decodePem(data, out, parse4) {
+function decodePem(data, out, parse4, known) {
   const blocks = wellFormedBlocks(data);
   if (blocks) {
-    for (const b of blocks) classifyBlock("CERTIFICATE", Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString("latin1"), "base64"), b.line, out, parse4);
+    for (const b of blocks) {
+      const text = Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start);
+      const cert = known?.get(text);
+      if (cert) {
+        out.certs.push(cert);
+        continue;
+      }
+      const before = out.certs.length;
+      classifyBlock("CERTIFICATE", Buffer.from(text.toString("latin1"), "base64"), b.line, out, parse4);
+      if (known && out.certs.length > before) known.remember(text, out.certs[before]);
+    }
     return;
   }
   decodePemLines(data, out, parse4);
 }
+var PemBlockCache = class {
+  #byKey = /* @__PURE__ */ new Map();
+  #size = 0;
+  get(text) {
+    for (const e of this.#byKey.get(blockKey(text)) ?? []) if (e.text.equals(text)) return e.cert;
+    return void 0;
+  }
+  remember(text, cert) {
+    if (!cert.isCa || this.#size >= MAX_KNOWN_BLOCKS || this.get(text)) return;
+    const key2 = blockKey(text);
+    const bucket = this.#byKey.get(key2) ?? [];
+    if (bucket.length === 0) this.#byKey.set(key2, bucket);
+    bucket.push({ text: Buffer.from(text), cert });
+    this.#size++;
+  }
+};
+var MAX_KNOWN_BLOCKS = 4096;
+var blockKey = (text) => (hashBytes(text, Math.max(0, text.length - 32)) ^ text.length) >>> 0;
 var BEGIN_CERT = Buffer.from("-----BEGIN CERTIFICATE-----");
 var END_CERT = Buffer.from("-----END CERTIFICATE-----");
 var MAX_FAST_BODY = 32 * 1024;
@@ -63979,6 +64008,12 @@ var import_yaml = __toESM(require_dist(), 1);
 import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
 var ReadRefused = class extends Error {
   name = "ReadRefused";
+  /** The path is a symlink and the read was asked not to follow one. */
+  symlink;
+  constructor(message, o = {}) {
+    super(message);
+    this.symlink = o.symlink ?? false;
+  }
 };
 var CHUNK = 64 * 1024;
 var flagsFor = (o) => constants3.O_RDONLY | (o.regularOnly ? constants3.O_NONBLOCK ?? 0 : 0) | (o.noFollow ? constants3.O_NOFOLLOW ?? 0 : 0);
@@ -63992,7 +64027,7 @@ function readBoundedSync(absolute, o) {
   try {
     fd = openSync(absolute, flagsFor(o));
   } catch (err) {
-    if (o.noFollow && err.code === "ELOOP") throw new ReadRefused("refused: is a symlink");
+    if (o.noFollow && err.code === "ELOOP") throw new ReadRefused("refused: is a symlink", { symlink: true });
     throw err;
   }
   try {
@@ -64014,6 +64049,7 @@ function readBoundedSync(absolute, o) {
       chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;
       if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
+      if (st.isFile() && bytesRead < buf.length) break;
     }
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } finally {
@@ -70075,22 +70111,70 @@ async function fileAccess(topologyDir, o = {}, show3 = (p) => p) {
     }
     return r;
   };
-  const refusalSync = (absolute) => {
-    const within = inside(root, absolute);
+  const isLinkNow = (p) => {
+    try {
+      return lstatSync(p).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  };
+  const symlinkRefusal = (p) => `refused: ${show3(p)} is a symlink; run with --follow-symlinks to read it`;
+  const folders = /* @__PURE__ */ new Map();
+  const folder = (dir) => {
+    let r = folders.get(dir);
+    if (r === void 0) {
+      const within = inside(root, dir);
+      let refused;
+      if (!follow && within) {
+        let current = root;
+        for (const part of path8.relative(root, dir).split(path8.sep)) {
+          if (part === "") continue;
+          current = path8.join(current, part);
+          if (isLink(current)) {
+            refused = symlinkRefusal(current);
+            break;
+          }
+        }
+      }
+      folders.set(dir, r = refused === void 0 ? { within } : { within, refused });
+    }
+    return r;
+  };
+  const realFolders = /* @__PURE__ */ new Map();
+  const realFolder = (dir) => {
+    if (!realFolders.has(dir)) {
+      let real;
+      try {
+        real = realpathSync.native(dir);
+      } catch {
+        real = void 0;
+      }
+      realFolders.set(dir, real);
+    }
+    return realFolders.get(dir);
+  };
+  const folderRefusalSync = (absolute) => {
+    const base2 = path8.basename(absolute);
+    const f2 = folder(path8.dirname(absolute));
+    const within = absolute === root || f2.within && base2 !== ".." && base2 !== ".";
     if (!within && !allowOutside) {
       return `refused: outside the repository (${show3(root)}); run with --allow-outside-repo to read it`;
     }
     if (follow) {
       if (allowOutside) return void 0;
-      let real;
-      try {
-        real = realpathSync(absolute);
-      } catch {
-        return void 0;
+      const realDir = realFolder(path8.dirname(absolute));
+      if (realDir === void 0) return void 0;
+      let real = path8.join(realDir, base2);
+      if (isLinkNow(real)) {
+        try {
+          real = realpathSync.native(real);
+        } catch {
+          return void 0;
+        }
       }
       if (realRoot === void 0) {
         try {
-          realRoot = realpathSync(root);
+          realRoot = realpathSync.native(root);
         } catch {
           realRoot = root;
         }
@@ -70098,29 +70182,32 @@ async function fileAccess(topologyDir, o = {}, show3 = (p) => p) {
       if (!inside(realRoot, real)) return "refused: a symlink leads outside the repository; run with --allow-outside-repo to read it";
       return void 0;
     }
-    const parts = within ? path8.relative(root, absolute).split(path8.sep) : [path8.basename(absolute)];
-    let current = within ? root : path8.dirname(absolute);
-    for (const part of parts) {
-      current = path8.join(current, part);
-      if (isLink(current)) return `refused: ${show3(current)} is a symlink; run with --follow-symlinks to read it`;
-    }
-    return void 0;
+    return within ? f2.refused : void 0;
+  };
+  const refusalSync = (absolute) => {
+    const refused = folderRefusalSync(absolute);
+    if (refused || follow) return refused;
+    return isLinkNow(absolute) ? symlinkRefusal(absolute) : void 0;
   };
   const refusal = async (absolute) => refusalSync(absolute);
-  return { root, refusal, refusalSync, followSymlinks: follow };
+  return { root, refusal, refusalSync, folderRefusalSync, symlinkRefusal, followSymlinks: follow };
 }
 var UNRESTRICTED = {
   root: path8.parse(process.cwd()).root,
   refusal: async () => void 0,
   refusalSync: () => void 0,
+  folderRefusalSync: () => void 0,
+  symlinkRefusal: (p) => `refused: ${p} is a symlink`,
   followSymlinks: true
 };
 
 // src/sources/files.ts
+import { constants as constants4 } from "node:fs";
 var YIELD_AFTER_MS = 20;
 var configMapKey = (absolute, key2) => `${absolute}#${key2}`;
 async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}, parse4 = certificatePool()) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
+  const known = new PemBlockCache();
   const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
   try {
@@ -70131,7 +70218,7 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
         since = performance.now();
       }
       const display = displayPath(f2.absolute, cwd);
-      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
+      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
       files.set(f2.key, file);
       signatures.add(file.certs);
     }
@@ -70164,20 +70251,23 @@ var unreadable = (display, reason, missing = false) => ({
   problems: [reason],
   missing
 });
+var NO_FOLLOW_OPEN = constants4.O_NOFOLLOW !== void 0;
 function readReferenced(absolute, access2) {
-  const refused = access2.refusalSync(absolute);
+  const openRefusesLinks = NO_FOLLOW_OPEN && !access2.followSymlinks;
+  const refused = openRefusesLinks ? access2.folderRefusalSync(absolute) : access2.refusalSync(absolute);
   if (refused) return { reason: refused, missing: false };
   try {
     return readBoundedSync(absolute, { limit: LIMITS.maxCertFileBytes, regularOnly: true, noFollow: !access2.followSymlinks });
   } catch (err) {
+    if (openRefusesLinks && err instanceof ReadRefused && err.symlink) return { reason: access2.symlinkRefusal(absolute), missing: false };
     const code2 = err.code;
     return { reason: describeIoError(err), missing: code2 === "ENOENT" || code2 === "ENOTDIR" };
   }
 }
-function readCertFileSync(absolute, display, access2, parse4 = parseCertificate) {
+function readCertFileSync(absolute, display, access2, parse4 = parseCertificate, known) {
   const bytes2 = readReferenced(absolute, access2);
   if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
-  return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse4) };
+  return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse4, known) };
 }
 function readConfigMapSync(absolute, display, key2, access2) {
   const bytes2 = readReferenced(absolute, access2);
@@ -71883,6 +71973,35 @@ var PathSearch = class {
   }
 };
 
+// src/report/matrix-state.ts
+var isUndecided = (c) => c !== void 0 && !c.ok && (c.skipped === true || c.because !== void 0);
+function pairState(p) {
+  if (p.ok) return "ok";
+  if (p.path !== void 0) return "broken";
+  const sides = [p.serverAuth, p.clientAuth];
+  return sides.some(isUndecided) && !sides.some((c) => c && !c.ok && !isUndecided(c)) ? "not-evaluated" : "failing";
+}
+var countStates = (states) => {
+  const counts = { ok: 0, failing: 0, broken: 0, "not-evaluated": 0 };
+  for (const s of states) counts[s]++;
+  return counts;
+};
+var summaryCounts = (counts) => ({
+  ok: counts.ok,
+  failing: counts.failing,
+  ...counts.broken > 0 && { brokenOnPath: counts.broken },
+  notEvaluated: counts["not-evaluated"]
+});
+function summariseMatrix(pairs) {
+  return {
+    pairs: pairs.length,
+    ...summaryCounts(countStates(pairs.map(pairState))),
+    clients: new Set(pairs.map((p) => p.client)).size,
+    servers: new Set(pairs.map((p) => p.server)).size
+  };
+}
+var matrixCounts = (pairs, summary2) => summary2 ?? { ...summariseMatrix(pairs), listed: "all" };
+
 // src/matrix.ts
 function handshakePairs(m) {
   const t = m.topology;
@@ -72017,14 +72136,37 @@ var handshakeMatrix = memo((m) => {
     return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path17 && { path: path17 }, ok };
   });
 });
-var matrixForReport = (pairs) => pairs.map((p) => ({
-  client: p.client.id,
-  server: p.server.id,
-  ok: p.ok,
-  serverAuth: p.serverAuth,
-  ...p.clientAuth && { clientAuth: p.clientAuth },
-  ...p.path && { path: p.path }
-}));
+var MATRIX_AUTO_FULL_PAIRS = 1e3;
+function matrixForReport(pairs, listing = "auto") {
+  const all = listing === "full" || listing === "auto" && pairs.length <= MATRIX_AUTO_FULL_PAIRS;
+  const counts = { ok: 0, failing: 0, broken: 0, "not-evaluated": 0 };
+  const clients = /* @__PURE__ */ new Set();
+  const servers = /* @__PURE__ */ new Set();
+  const matrix = [];
+  for (const p of pairs) {
+    counts[pairState(p)]++;
+    clients.add(p.client.id);
+    servers.add(p.server.id);
+    if (all || !p.ok) {
+      matrix.push({
+        client: p.client.id,
+        server: p.server.id,
+        ok: p.ok,
+        serverAuth: p.serverAuth,
+        ...p.clientAuth && { clientAuth: p.clientAuth },
+        ...p.path && { path: p.path }
+      });
+    }
+  }
+  const summary2 = {
+    pairs: pairs.length,
+    ...summaryCounts(counts),
+    clients: clients.size,
+    servers: servers.size,
+    listed: all ? "all" : "problems"
+  };
+  return { matrix, summary: summary2 };
+}
 
 // src/rules/trust/untrusted-server.ts
 var rule32 = defineRule({
@@ -73164,9 +73306,11 @@ function evaluateDocument(loaded, at, mode, policy2) {
     descriptors: rules11.descriptors
   });
 }
-function reportMatrix(model, pack, rules11) {
+function reportMatrix(model, pack, rules11, listing = "auto") {
   const runs = rules11.rules.some((r) => hasConcern(r.meta, "handshakes") && pack.rules.get(r.meta.id) !== "off");
-  return runs ? matrixForReport(handshakeMatrix(model)) : void 0;
+  if (!runs) return {};
+  const { matrix, summary: summary2 } = matrixForReport(handshakeMatrix(model), listing);
+  return { matrix, matrixSummary: summary2 };
 }
 function evaluateModel(topologyFile2, model, policy2) {
   const { pack, waivers: waivers2, baseline } = policy2;
@@ -73175,7 +73319,7 @@ function evaluateModel(topologyFile2, model, policy2) {
   runPhase("document", { document: { data: void 0, violations: [], file: path10.basename(topologyFile2) } }, rules11.rules, pack, ran);
   const resolved = resolveDependents(runPhase("model", { model }, rules11.rules, pack, ran));
   let findings = sortFindings(resolved.findings);
-  const matrix = reportMatrix(model, pack, rules11);
+  const matrix = reportMatrix(model, pack, rules11, policy2.matrix);
   const extras = {};
   if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
   let outcomes;
@@ -73196,7 +73340,7 @@ function evaluateModel(topologyFile2, model, policy2) {
   return buildReport(topologyFile2, model.at, model.mode, pack, findings, {
     ...extras,
     estate: estateOf(model),
-    ...matrix && { matrix },
+    ...matrix,
     // What an audit could not evaluate is reported whatever the pack says (ADR 0070).
     ...model.mode === "audit" && { incomplete: withWaivers(notEvaluated(model), findings, gapRules) },
     descriptors: rules11.descriptors
@@ -78232,7 +78376,7 @@ async function check2(options = {}) {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: "check"
   };
-  const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
+  const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline }, ...options.matrix && { matrix: options.matrix } });
   return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
 }
 
@@ -79559,7 +79703,7 @@ async function audit(options = {}) {
       credential ? readKeyVault(kvRefs, { credential, agent, timeoutMs, parse: parse4, regions: topology2.regions, ...options.keyVaultRetry && { retry: options.keyVaultRetry } }) : /* @__PURE__ */ new Map()
     ]);
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
-    const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline } });
+    const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline }, ...options.matrix && { matrix: options.matrix } });
     const whole2 = { ...report, observations: observationsOf(model) };
     return options.regions?.length ? scopeToRegions(whole2, topology2, options.regions) : whole2;
   } finally {
@@ -79628,7 +79772,7 @@ function describeDependents(dependents, maxTargets = 3) {
   return [...byRule].map(([rule51, targets]) => `${rule51} on ${targets.length <= maxTargets ? targets.join(", ") : `${targets.length} ${targets.every((t) => t.includes("->")) ? "pairs" : "targets"}`}`).join("; ");
 }
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function summaryCounts(report) {
+function summaryCounts2(report) {
   const s = report.summary;
   const errorTargets = new Set(report.findings.filter((f2) => f2.severity === "error" && !f2.waived).map((f2) => f2.target)).size;
   const errors = s.error > 0 ? `${plural(s.error, "error")} on ${plural(errorTargets, "object")}` : plural(s.error, "error");
@@ -79720,6 +79864,7 @@ function renderGithub(report, ctx2, reserved) {
 
 // src/shell/options.ts
 import { readFile as readFile5 } from "node:fs/promises";
+var MATRIX_LISTINGS = ["auto", "full", "problems"];
 var cliName = (key2) => `--${key2}`;
 var actionInputName = (key2) => `input '${key2}'`;
 var RELATIVE = /^([+-])(\d+)([dhwm]?)$/;
@@ -79746,8 +79891,9 @@ function oneOf(name3, value, allowed, fallback) {
 }
 var FAIL_ON = ["error", "warning", "info", "never"];
 var failOnOf = (values2, name3 = cliName) => oneOf(name3("fail-on"), values2["fail-on"], FAIL_ON, "error");
-function checkOptionsOf(values2) {
+function checkOptionsOf(values2, name3 = cliName) {
   return {
+    matrix: oneOf(name3("matrix"), values2.matrix, MATRIX_LISTINGS, "auto"),
     at: parseAt(values2.at),
     ...values2.policy !== void 0 && { policy: values2.policy },
     ...values2.waivers !== void 0 && { waivers: values2.waivers },
@@ -79793,27 +79939,45 @@ import { mkdir as mkdir2, stat as stat3, writeFile as writeFile2 } from "node:fs
 import path15 from "node:path";
 
 // src/report/json.ts
-var renderJson = ({ descriptors: _, ...report }) => `${JSON.stringify(report, null, 2)}
+var renderJson = ({ descriptors: _, ...report }) => `${layout(report, "", 0)}
 `;
+var SPREAD_DEPTH = 1;
+function layout(value, indent, depth) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const inner2 = `${indent}  `;
+    return `[
+${value.map((v) => inner2 + (JSON.stringify(v) ?? "null")).join(",\n")}
+${indent}]`;
+  }
+  if (value === null || typeof value !== "object" || depth > SPREAD_DEPTH || "toJSON" in value) return JSON.stringify(value);
+  const inner = `${indent}  `;
+  const entries = [];
+  for (const [key2, v] of Object.entries(value)) {
+    if (v === void 0 || typeof v === "function" || typeof v === "symbol") continue;
+    entries.push(`${inner}${JSON.stringify(key2)}: ${layout(v, inner, depth + 1)}`);
+  }
+  return entries.length === 0 ? "{}" : `{
+${entries.join(",\n")}
+${indent}}`;
+}
 
 // src/report/matrix-text.ts
 var MAX_COLUMNS = 12;
 var MAX_ROWS = 40;
 var MAX_WIDTH = 100;
 var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-var isUndecided = (c) => c !== void 0 && !c.ok && (c.skipped === true || c.because !== void 0);
-var isBroken = (p) => p.path !== void 0;
-var isSkipped = (p) => !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
-function renderMatrix(pairs, paint) {
-  if (pairs.length === 0) return [];
+var isBroken = (p) => pairState(p) === "broken";
+var isSkipped = (p) => pairState(p) === "not-evaluated";
+function renderMatrix(pairs, paint, summary2) {
+  const n = matrixCounts(pairs, summary2);
+  if (n.pairs === 0) return [];
+  const counts = [`${n.ok} ok`, `${n.failing} failing`, ...n.brokenOnPath ? [`${n.brokenOnPath} broken on the path`] : [], ...n.notEvaluated ? [`${n.notEvaluated} not evaluated`] : []].join(", ");
+  const headline = `Handshake matrix: ${plural3(n.pairs, "pair")} (${plural3(n.clients, "client")} x ${plural3(n.servers, "server")}), ${counts}`;
+  if (n.listed !== "all") return [`${headline}; --format json lists the pairs that are not ok (--matrix full: every pair)`];
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
-  const skipped = pairs.filter(isSkipped).length;
-  const broken = pairs.filter(isBroken).length;
-  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
-  const ok = pairs.length - failing - skipped - broken;
-  const counts = [`${ok} ok`, `${failing} failing`, ...broken ? [`${broken} broken on the path`] : [], ...skipped ? [`${skipped} not evaluated`] : []].join(", ");
-  const headline = `Handshake matrix: ${plural3(pairs.length, "pair")} (${plural3(clients.length, "client")} x ${plural3(servers.length, "server")}), ${counts}`;
+  const broken = n.brokenOnPath ?? 0;
   const labelWidth = Math.max(...clients.map((c) => c.length));
   if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
     return [`${headline}; too large to draw here, --format json lists every pair`];
@@ -79841,7 +80005,7 @@ function renderMatrix(pairs, paint) {
   lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
   const reasons = /* @__PURE__ */ new Map();
   for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
-  for (const [hops, n] of reasons) lines.push(`  \u2298 ${plural3(n, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  for (const [hops, n2] of reasons) lines.push(`  \u2298 ${plural3(n2, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
   return lines;
 }
 
@@ -79938,7 +80102,7 @@ function renderText(report, options) {
     lines.push("");
   }
   if (report.matrix && !options.only) {
-    const matrix = renderMatrix(report.matrix, paint);
+    const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
     if (matrix.length > 0) lines.push(...matrix, "");
   }
   if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint("bold", t)));
@@ -79951,7 +80115,7 @@ function renderText(report, options) {
     lines.push("");
   }
   const s = report.summary;
-  const counts = summaryCounts(report);
+  const counts = summaryCounts2(report);
   const gaps = openGaps(report);
   const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
@@ -80379,10 +80543,10 @@ function renderMarkdown(report, ctx2) {
   const name3 = report.estate?.name ?? report.topology;
   const verdict2 = gaps.length > 0 ? "\u26D4 rc-policy %s \u2014 incomplete" : failed ? "\u274C rc-policy %s \u2014 fail" : "\u2705 rc-policy %s \u2014 pass";
   out.push(`## ${verdict2.replace("%s", `${report.mode}: ${md(name3)}`)}`, "");
-  out.push(`**${md(summaryCounts(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
+  out.push(`**${md(summaryCounts2(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
-  if (report.matrix) out.push(...matrixSection(report.matrix));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
@@ -80477,13 +80641,14 @@ var verdict = (c) => {
   if (c.because) return `not evaluated: ${md(c.reason ?? "")} (because of ${c.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})`;
   return `${c.skipped ? "not evaluated" : "rejected"}: ${md(c.reason ?? "")}`;
 };
-function matrixSection(pairs) {
+function matrixSection(pairs, summary2) {
+  const n = matrixCounts(pairs, summary2);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ["### Handshake matrix", "", `${pairs.length - failing.length} of ${pairs.length} client\u2192server handshakes succeed.`, ""];
-  if (pairs.length === 0) return out;
-  if (servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
+  const out = ["### Handshake matrix", "", `${n.ok} of ${n.pairs} client\u2192server handshakes succeed.`, ""];
+  if (n.pairs === 0) return out;
+  if (n.listed === "all" && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
     out.push(`| client \u2193 server \u2192 | ${servers.map(md).join(" | ")} |`, `| --- |${" --- |".repeat(servers.length)}`);
     for (const c of clients) {
@@ -80622,7 +80787,7 @@ async function run2(env = process.env) {
     const options = {
       topology: optional("topology") ?? "rc-topology.yaml",
       cwd: workspace,
-      ...checkOptionsOf({ at: optional("at"), policy: optional("policy"), waivers: optional("waivers"), baseline: optional("baseline") })
+      ...checkOptionsOf({ at: optional("at"), policy: optional("policy"), waivers: optional("waivers"), baseline: optional("baseline"), matrix: optional("matrix") }, actionInputName)
     };
     if (mode === "check") {
       const stray = AUDIT_INPUTS.find((name3) => optional(name3) !== void 0);

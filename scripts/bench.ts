@@ -193,7 +193,7 @@ for (const n of SIZES) {
   const rss = Math.max(...runs.map((r) => r.maxRssKb ?? Number.NaN));
   lines.push('', `N = ${n} brokers (${Math.ceil(n / REGION_SIZE)} regions, ${CLIENTS} clients)`);
   lines.push(`  rc-policy check --format json  ${secs(rcMs)}  (runs: ${runs.map((r) => secs(r.ms)).join(', ')})  peak RSS ${Math.round(rss / 1024)} MB`);
-  let report: { summary: Record<string, number>; findings: { rule: string; severity: string; message: string }[]; matrix?: unknown[]; rules?: { id: string; status: string }[] } | undefined;
+  let report: { summary: Record<string, number>; findings: { rule: string; severity: string; message: string }[]; matrix?: unknown[]; matrixSummary?: { pairs: number; ok: number }; rules?: { id: string; status: string }[] } | undefined;
   try {
     report = JSON.parse(runs[0]!.stdout);
   } catch {
@@ -208,13 +208,13 @@ for (const n of SIZES) {
   if (report) {
     const statuses = new Map<string, number>();
     for (const r of report.rules ?? []) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-    lines.push(`  findings ${JSON.stringify(report.summary)}; handshake pairs ${report.matrix?.length ?? 'none'}; rules ${[...statuses].map(([s, c]) => `${c} ${s}`).join(', ')}`);
+    lines.push(`  findings ${JSON.stringify(report.summary)}; handshake pairs ${report.matrixSummary?.pairs ?? report.matrix?.length ?? 'none'} (${report.matrix?.length ?? 0} listed); rules ${[...statuses].map(([s, c]) => `${c} ${s}`).join(', ')}`);
     const idle = (report.rules ?? []).filter((r) => r.status === 'not-applicable').map((r) => r.id);
     if (idle.length > 0) lines.push(`  not applicable to this estate (nothing they check is declared): ${idle.join(', ')}`);
     if ((report.rules ?? []).some((r) => r.status === 'off')) failures.push(`N = ${n}: a rule is off: every offline rule must run`);
     const problems = report.findings.filter((f) => f.severity !== 'info');
     if (problems.length > 0) failures.push(`N = ${n}: the bench estate must be clean, but: ${problems.slice(0, 3).map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
-    if (!report.matrix?.length) failures.push(`N = ${n}: the report carries no handshake matrix`);
+    if (!report.matrixSummary?.pairs || report.matrixSummary.ok !== report.matrixSummary.pairs) failures.push(`N = ${n}: the report's handshake matrix is missing or not clean`);
   }
   const bad = runs.find((r) => r.code !== 0);
   if (bad) failures.push(`N = ${n}: rc-policy exited ${bad.code}: ${bad.stderr.split('\n')[0] ?? ''}`);

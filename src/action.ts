@@ -79,7 +79,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const options = {
       topology: optional('topology') ?? 'rc-topology.yaml',
       cwd: workspace,
-      ...checkOptionsOf({ at: optional('at'), policy: optional('policy'), waivers: optional('waivers'), baseline: optional('baseline') }),
+      ...checkOptionsOf({ at: optional('at'), policy: optional('policy'), waivers: optional('waivers'), baseline: optional('baseline'), matrix: optional('matrix') }, actionInputName),
     };
     if (mode === 'check') {
       const stray = AUDIT_INPUTS.find((name) => optional(name) !== undefined);

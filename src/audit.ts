@@ -104,7 +104,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
         : new Map<string, KeyVaultRead>(),
     ]);
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
-    const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+    const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
     const whole = { ...report, observations: observationsOf(model)! };
     return options.regions?.length ? scopeToRegions(whole, topology, options.regions) : whole;
   } finally {

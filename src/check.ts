@@ -8,7 +8,7 @@ import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { BUILTIN_RULES, type RuleSet } from './rules/index.ts';
 import type { Model } from './model/types.ts';
-import type { Report } from './domain/report.ts';
+import type { MatrixListing, Report } from './domain/report.ts';
 import type { Topology } from './topology/model.ts';
 import { loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
 import { loadBaseline, type Baseline } from './policy/baseline.ts';
@@ -40,6 +40,8 @@ export interface CheckOptions {
    * estate, for `rc-policy merge` (ADR 0115). An audit also probes and reads only these regions.
    */
   readonly regions?: readonly string[];
+  /** Which handshake pairs the report lists (default auto: every pair of a small matrix, else only the pairs that are not ok). */
+  readonly matrix?: MatrixListing;
 }
 
 export const DEFAULT_TOPOLOGY = 'rc-topology.yaml';
@@ -99,6 +101,6 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     files: await readCertificateFiles(loaded.topology, cwd, options),
     mode: 'check',
   };
-  const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }) });
+  const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
   return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
 }

@@ -7,7 +7,7 @@ import type { Pack, RuleSetting } from './policy/packs.ts';
 import type { Cause, DependentCheck, Finding } from './domain/finding.ts';
 import type { Severity, Violation } from './domain/finding.ts';
 import { hasConcern, phaseOf, type RuleDescriptor, type RulePhase, type RuleRun } from './domain/rule.ts';
-import type { MatrixPair, Report } from './domain/report.ts';
+import type { MatrixListing, Report } from './domain/report.ts';
 import { printable } from './printable.ts';
 import { formatMessage, isDocumentRule, type AnyRule, type DocumentInput, type Rule } from './rules/rule.ts';
 import { ruleSet, type RuleSet } from './rules/index.ts';
@@ -140,7 +140,7 @@ export function sortFindings<F extends Finding>(findings: F[]): F[] {
 }
 
 /** Report sections beyond spec §5's core, each optional (docs/decisions/0031). */
-export type ReportExtras = Partial<Pick<Report, 'matrix' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'incomplete' | 'descriptors' | 'notEvaluated'>>;
+export type ReportExtras = Partial<Pick<Report, 'matrix' | 'matrixSummary' | 'rules' | 'waivers' | 'baseline' | 'estate' | 'incomplete' | 'descriptors' | 'notEvaluated'>>;
 
 export function buildReport(topologyFile: string, at: Date, mode: Report['mode'], pack: Pack, findings: Finding[], extras: ReportExtras = {}): Report {
   const summary = summarise(findings);
@@ -167,6 +167,8 @@ export interface RunPolicy {
   readonly rules?: RuleSet;
   readonly waivers?: readonly LoadedWaiver[];
   readonly baseline?: Baseline;
+  /** Which handshake pairs the report lists (default auto: every pair of a small matrix, else only those not ok; ADR 0110). */
+  readonly matrix?: MatrixListing;
 }
 
 const documentInput = (loaded: Pick<LoadedTopology, 'document' | 'violations'>): DocumentInput => ({
@@ -190,9 +192,11 @@ export function evaluateDocument(loaded: Pick<LoadedTopology, 'document' | 'viol
 }
 
 /** The handshake matrix for the report, when the pack runs a rule that reads it (SPEC §5). */
-function reportMatrix(model: Model, pack: Pack, rules: RuleSet): MatrixPair[] | undefined {
+function reportMatrix(model: Model, pack: Pack, rules: RuleSet, listing: MatrixListing = 'auto'): Pick<ReportExtras, 'matrix' | 'matrixSummary'> {
   const runs = rules.rules.some((r) => hasConcern(r.meta, 'handshakes') && pack.rules.get(r.meta.id) !== 'off');
-  return runs ? matrixForReport(handshakeMatrix(model)) : undefined;
+  if (!runs) return {};
+  const { matrix, summary } = matrixForReport(handshakeMatrix(model), listing);
+  return { matrix, matrixSummary: summary };
 }
 
 /**
@@ -206,7 +210,7 @@ export function evaluateModel(topologyFile: string, model: Model, policy: RunPol
   runPhase('document', { document: { data: undefined, violations: [], file: path.basename(topologyFile) } }, rules.rules, pack, ran);
   const resolved = resolveDependents(runPhase('model', { model }, rules.rules, pack, ran));
   let findings = sortFindings(resolved.findings);
-  const matrix = reportMatrix(model, pack, rules);
+  const matrix = reportMatrix(model, pack, rules, policy.matrix);
   const extras: { -readonly [K in keyof ReportExtras]: ReportExtras[K] } = {};
   if (resolved.notEvaluated.length > 0) extras.notEvaluated = resolved.notEvaluated;
   let outcomes;
@@ -228,7 +232,7 @@ export function evaluateModel(topologyFile: string, model: Model, policy: RunPol
   return buildReport(topologyFile, model.at, model.mode, pack, findings, {
     ...extras,
     estate: estateOf(model),
-    ...(matrix && { matrix }),
+    ...matrix,
     // What an audit could not evaluate is reported whatever the pack says (ADR 0070).
     ...(model.mode === 'audit' && { incomplete: withWaivers(notEvaluated(model), findings, gapRules) }),
     descriptors: rules.descriptors,

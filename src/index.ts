@@ -2,6 +2,6 @@
 export { check, type CheckOptions } from './check.ts';
 export { audit, type AuditOptions } from './audit.ts';
 export type { Report, Finding, Summary, Waiver } from './report/types.ts';
-export type { RuleRun, WaiverOutcome, BaselineSummary, Estate, EstateNode, EstateEdge, EstateCertificate, MatrixPair, NotEvaluated } from './report/types.ts';
+export type { RuleRun, WaiverOutcome, BaselineSummary, Estate, EstateNode, EstateEdge, EstateCertificate, MatrixPair, MatrixSummary, MatrixListing, NotEvaluated } from './report/types.ts';
 export type { Severity } from './rules/rule.ts';
 export { verifyChain, type VerifyChainOptions, type VerifyChainResult, type CertificateInput } from './verify.ts';

@@ -9,7 +9,8 @@ import { caCertificates, chainOf, memo } from './model/certificates.ts';
 import type { Model } from './model/types.ts';
 import { validatePath } from './pki/chain.ts';
 import type { Certificate } from './pki/cert.ts';
-import type { HandshakeCheck, MatrixPair } from './domain/report.ts';
+import type { HandshakeCheck, MatrixListing, MatrixPair, MatrixSummary } from './domain/report.ts';
+import { pairState, summaryCounts, type PairState } from './report/matrix-state.ts';
 import { terminatingServers, tlsBreaksOnPath } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
@@ -220,13 +221,41 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
   });
 });
 
-/** The matrix as the report carries it (SPEC §5). */
-export const matrixForReport = (pairs: readonly HandshakePair[]): MatrixPair[] =>
-  pairs.map((p) => ({
-    client: p.client.id,
-    server: p.server.id,
-    ok: p.ok,
-    serverAuth: p.serverAuth,
-    ...(p.clientAuth && { clientAuth: p.clientAuth }),
-    ...(p.path && { path: p.path }),
-  }));
+/** Up to this many pairs, `--matrix auto` lists every pair (the renderers draw grids far smaller). */
+export const MATRIX_AUTO_FULL_PAIRS = 1000;
+
+/**
+ * The matrix as the report carries it: the counts of every pair, and the pairs themselves, all of
+ * them or only those that are not ok (docs/decisions/0110). A clean pair adds nothing the counts do
+ * not say, and 50 clients x 10,000 brokers are 500,000 of them.
+ */
+export function matrixForReport(pairs: readonly HandshakePair[], listing: MatrixListing = 'auto'): { matrix: MatrixPair[]; summary: MatrixSummary } {
+  const all = listing === 'full' || (listing === 'auto' && pairs.length <= MATRIX_AUTO_FULL_PAIRS);
+  const counts: Record<PairState, number> = { ok: 0, failing: 0, broken: 0, 'not-evaluated': 0 };
+  const clients = new Set<string>();
+  const servers = new Set<string>();
+  const matrix: MatrixPair[] = [];
+  for (const p of pairs) {
+    counts[pairState(p)]++;
+    clients.add(p.client.id);
+    servers.add(p.server.id);
+    if (all || !p.ok) {
+      matrix.push({
+        client: p.client.id,
+        server: p.server.id,
+        ok: p.ok,
+        serverAuth: p.serverAuth,
+        ...(p.clientAuth && { clientAuth: p.clientAuth }),
+        ...(p.path && { path: p.path }),
+      });
+    }
+  }
+  const summary: MatrixSummary = {
+    pairs: pairs.length,
+    ...summaryCounts(counts),
+    clients: clients.size,
+    servers: servers.size,
+    listed: all ? 'all' : 'problems',
+  };
+  return { matrix, summary };
+}

@@ -48,6 +48,8 @@ Report options (as for check):
   -q, --quiet            show only the findings that fail the run
   --allow-outside-repo   read files the topology references outside its repository
   --follow-symlinks      read files the topology references through symlinks
+  --matrix <listing>     the handshake pairs the report lists: auto (default: every
+                         pair up to 1000 pairs, else only those not ok), full, problems
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 could not evaluate: bad

@@ -18,6 +18,7 @@ export const CHECK_OPTIONS = {
   'allow-outside-repo': { type: 'boolean' },
   'follow-symlinks': { type: 'boolean' },
   region: { type: 'string', multiple: true },
+  matrix: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -43,6 +44,8 @@ Options:
   --follow-symlinks      read files the topology references through symlinks
   --region <id>          report only this region's objects and those outside every region
                          (repeatable): one shard, for rc-policy merge
+  --matrix <listing>     the handshake pairs the report lists: auto (default: every
+                         pair up to 1000 pairs, else only those not ok), full, problems
   --debug                print stack traces for unexpected errors
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not evaluate.

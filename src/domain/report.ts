@@ -45,6 +45,25 @@ export interface MatrixPair {
   readonly path?: { readonly ok: false; readonly reason: string; readonly because: readonly Cause[] };
 }
 
+/** Counts of the whole handshake matrix, and which of its pairs the report lists. */
+export interface MatrixSummary {
+  readonly pairs: number;
+  readonly ok: number;
+  /** Pairs a side rejects (trust/untrusted-server, trust/untrusted-client). */
+  readonly failing: number;
+  /** Pairs whose path crosses a load balancer that terminates TLS (ADR 0122); absent when none. */
+  readonly brokenOnPath?: number;
+  /** Pairs check could not evaluate (a certificate only in Key Vault). */
+  readonly notEvaluated: number;
+  readonly clients: number;
+  readonly servers: number;
+  /** `all`: `matrix` holds every pair; `problems`: only the pairs that are not ok (failing or not evaluated). */
+  readonly listed: 'all' | 'problems';
+}
+
+/** Which pairs the report lists: `auto` lists every pair of a matrix of at most MATRIX_AUTO_FULL_PAIRS pairs, else only problems. */
+export type MatrixListing = 'auto' | 'full' | 'problems';
+
 /** The report every output format is rendered from (and, as JSON, the stable output of spec §5). */
 export interface Report {
   readonly tool: { readonly name: 'rc-policy'; readonly version: string };
@@ -56,8 +75,13 @@ export interface Report {
   readonly findings: readonly Finding[];
   /** Checks that wait on a finding above (ADR 0120); absent when there are none. */
   readonly notEvaluated?: readonly DependentCheck[];
-  /** The handshake matrix, when the trust rules ran. */
+  /**
+   * The handshake matrix, when the trust rules ran: every pair, or only the pairs that are not ok
+   * when matrixSummary.listed is `problems` (a large estate; `--matrix full` lists every pair).
+   */
   readonly matrix?: readonly MatrixPair[];
+  /** The whole matrix counted, whatever `matrix` lists (docs/decisions/0110). */
+  readonly matrixSummary?: MatrixSummary;
   /** How each rule of the pack fared (for JUnit's honest pass/skip counts); absent when the topology failed the schema. */
   readonly rules?: readonly RuleRun[];
   /** Every waiver the run loaded and what became of it. */

@@ -1,6 +1,7 @@
 import { type Certificate, CertificateParseError, parseCertificate } from './cert.ts';
 import { DerError, Tag, children, readOid, readRoot, readSmallInt } from './der.ts';
 import { LIMITS } from '../limits.ts';
+import { hashBytes } from './hash.ts';
 
 /** What a certificate file turned out to hold. Keys are only ever detected, never kept. */
 export interface DecodedCertificates {
@@ -32,26 +33,70 @@ const looksLikePem = (data: Uint8Array): boolean => Buffer.from(data.buffer, dat
  * `parse` turns one certificate's DER into a Certificate; a source reading many files passes a
  * pooled parser (certificatePool) so a CA served in 10,000 chain files is parsed once.
  */
-export function decodeCertificates(data: Uint8Array, fileName: string, parse: (der: Uint8Array) => Certificate = parseCertificate): DecodedCertificates {
+export function decodeCertificates(
+  data: Uint8Array,
+  fileName: string,
+  parse: (der: Uint8Array) => Certificate = parseCertificate,
+  known?: PemBlockCache,
+): DecodedCertificates {
   const out: DecodedCertificates = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
   if (/\.(pfx|p12)$/i.test(fileName) || isPkcs12(data)) {
     out.problems.push('PKCS#12 bundle: it carries a private key and is not read');
     return { ...out, pkcs12: true };
   }
-  if (looksLikePem(data)) decodePem(data, out, parse);
+  if (looksLikePem(data)) decodePem(data, out, parse, known);
   else decodeDer(data, out, parse);
   if (out.certs.length === 0 && out.problems.length === 0) out.problems.push('no certificate found in the file');
   return out;
 }
 
-function decodePem(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate): void {
+function decodePem(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate, known: PemBlockCache | undefined): void {
   const blocks = wellFormedBlocks(data);
   if (blocks) {
-    for (const b of blocks) classifyBlock('CERTIFICATE', Buffer.from(Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start).toString('latin1'), 'base64'), b.line, out, parse);
+    for (const b of blocks) {
+      const text = Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start);
+      const cert = known?.get(text);
+      if (cert) {
+        out.certs.push(cert);
+        continue;
+      }
+      const before = out.certs.length;
+      classifyBlock('CERTIFICATE', Buffer.from(text.toString('latin1'), 'base64'), b.line, out, parse);
+      if (known && out.certs.length > before) known.remember(text, out.certs[before]!);
+    }
     return;
   }
   decodePemLines(data, out, parse);
 }
+
+/**
+ * CA certificates by the text of their PEM block, for one source reading many files: an estate
+ * serves its intermediate in every chain file (10,000 leaf files = 10,000 copies), and the same text
+ * is the same DER, so the copy is neither base64-decoded nor compared byte by byte as DER again.
+ * Only CA certificates are kept (the ones repeated across files), and at most MAX_KNOWN_BLOCKS.
+ */
+export class PemBlockCache {
+  readonly #byKey = new Map<number, { text: Buffer; cert: Certificate }[]>();
+  #size = 0;
+
+  get(text: Buffer): Certificate | undefined {
+    for (const e of this.#byKey.get(blockKey(text)) ?? []) if (e.text.equals(text)) return e.cert;
+    return undefined;
+  }
+
+  remember(text: Buffer, cert: Certificate): void {
+    if (!cert.isCa || this.#size >= MAX_KNOWN_BLOCKS || this.get(text)) return;
+    const key = blockKey(text);
+    const bucket = this.#byKey.get(key) ?? [];
+    if (bucket.length === 0) this.#byKey.set(key, bucket);
+    bucket.push({ text: Buffer.from(text), cert }); // a copy: the file's buffer is not kept alive
+    this.#size++;
+  }
+}
+
+const MAX_KNOWN_BLOCKS = 4096;
+/** The end of the base64 is the signature's: as good as random. */
+const blockKey = (text: Uint8Array): number => (hashBytes(text, Math.max(0, text.length - 32)) ^ text.length) >>> 0;
 
 const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----');
 const END_CERT = Buffer.from('-----END CERTIFICATE-----');

@@ -1,6 +1,7 @@
-// The handshake matrix as text: a grid of clients x servers when it fits a terminal, otherwise one
-// summary line (the JSON report always carries every pair).
-import type { MatrixPair } from '../domain/report.ts';
+// The handshake matrix as text: a grid of clients x servers when it fits a terminal and every pair
+// is listed, otherwise one summary line (the JSON report lists the pairs; --matrix full, all of them).
+import type { MatrixPair, MatrixSummary } from '../domain/report.ts';
+import { isUndecided, matrixCounts, pairState } from './matrix-state.ts';
 
 export const MAX_COLUMNS = 12;
 export const MAX_ROWS = 40;
@@ -10,23 +11,20 @@ export type Paint = (style: 'red' | 'green' | 'yellow' | 'gray' | 'bold', s: str
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Not evaluated: a side lives only in Key Vault, or waits on another finding (ADR 0120), and no side failed on its own. */
-export const isUndecided = (c: MatrixPair['serverAuth'] | undefined): boolean => c !== undefined && !c.ok && (c.skipped === true || c.because !== undefined);
-const isBroken = (p: MatrixPair): boolean => p.path !== undefined;
-const isSkipped = (p: MatrixPair): boolean =>
-  !p.ok && !isBroken(p) && [p.serverAuth, p.clientAuth].some(isUndecided) && ![p.serverAuth, p.clientAuth].some((c) => c && !c.ok && !isUndecided(c));
+export { isUndecided };
+const isBroken = (p: MatrixPair): boolean => pairState(p) === 'broken';
+const isSkipped = (p: MatrixPair): boolean => pairState(p) === 'not-evaluated';
 
 /** Lines describing the matrix; empty when there are no pairs. */
-export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint): string[] {
-  if (pairs.length === 0) return [];
+export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint, summary?: MatrixSummary): string[] {
+  const n = matrixCounts(pairs, summary);
+  if (n.pairs === 0) return [];
+  const counts = [`${n.ok} ok`, `${n.failing} failing`, ...(n.brokenOnPath ? [`${n.brokenOnPath} broken on the path`] : []), ...(n.notEvaluated ? [`${n.notEvaluated} not evaluated`] : [])].join(', ');
+  const headline = `Handshake matrix: ${plural(n.pairs, 'pair')} (${plural(n.clients, 'client')} x ${plural(n.servers, 'server')}), ${counts}`;
+  if (n.listed !== 'all') return [`${headline}; --format json lists the pairs that are not ok (--matrix full: every pair)`];
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
-  const skipped = pairs.filter(isSkipped).length;
-  const broken = pairs.filter(isBroken).length;
-  const failing = pairs.filter((p) => !p.ok).length - skipped - broken;
-  const ok = pairs.length - failing - skipped - broken;
-  const counts = [`${ok} ok`, `${failing} failing`, ...(broken ? [`${broken} broken on the path`] : []), ...(skipped ? [`${skipped} not evaluated`] : [])].join(', ');
-  const headline = `Handshake matrix: ${plural(pairs.length, 'pair')} (${plural(clients.length, 'client')} x ${plural(servers.length, 'server')}), ${counts}`;
+  const broken = n.brokenOnPath ?? 0;
   const labelWidth = Math.max(...clients.map((c) => c.length));
   if (servers.length > MAX_COLUMNS || clients.length > MAX_ROWS || labelWidth + 2 + servers.length * 3 > MAX_WIDTH) {
     return [`${headline}; too large to draw here, --format json lists every pair`];

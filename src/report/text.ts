@@ -54,7 +54,7 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push('');
   }
   if (report.matrix && !options.only) {
-    const matrix = renderMatrix(report.matrix, paint);
+    const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
     if (matrix.length > 0) lines.push(...matrix, '');
   }
   if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint('bold', t)));

@@ -8,6 +8,9 @@ import type { AuditOptions } from '../audit.ts';
 import { CREDENTIAL_KINDS, type CredentialKind } from '../sources/azure-credential.ts';
 import type { ClientCertificate } from '../sources/tls-probe.ts';
 import type { FailOn } from '../report/summary.ts';
+import type { MatrixListing } from '../domain/report.ts';
+
+export const MATRIX_LISTINGS: readonly MatrixListing[] = ['auto', 'full', 'problems'];
 
 export type OptionName = (key: string) => string;
 export const cliName: OptionName = (key) => `--${key}`;
@@ -53,13 +56,15 @@ export interface RunValues {
   readonly 'fail-on'?: string;
   readonly 'allow-outside-repo'?: boolean;
   readonly 'follow-symlinks'?: boolean;
+  readonly matrix?: string;
 }
 
 export const failOnOf = (values: RunValues, name: OptionName = cliName): FailOn => oneOf<FailOn>(name('fail-on'), values['fail-on'], FAIL_ON, 'error');
 
 /** The library options of `check` (and the common part of `audit`). */
-export function checkOptionsOf(values: RunValues) {
+export function checkOptionsOf(values: RunValues, name: OptionName = cliName) {
   return {
+    matrix: oneOf<MatrixListing>(name('matrix'), values.matrix, MATRIX_LISTINGS, 'auto'),
     at: parseAt(values.at),
     ...(values.policy !== undefined && { policy: values.policy }),
     ...(values.waivers !== undefined && { waivers: values.waivers }),

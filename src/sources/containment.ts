@@ -21,6 +21,14 @@ export interface FileAccess {
   refusal(absolute: string): Promise<string | undefined>;
   /** The same, synchronously: certificate files are read synchronously at scale (ADR 0062). */
   refusalSync(absolute: string): string | undefined;
+  /**
+   * refusalSync without looking at the file itself: for a caller that opens it with O_NOFOLLOW
+   * (when symlinks are not followed) and reports ELOOP as symlinkRefusal(absolute). One lstat less
+   * per file; the folders are checked once each.
+   */
+  folderRefusalSync(absolute: string): string | undefined;
+  /** The refusal of a path that is a symlink. */
+  symlinkRefusal(absolute: string): string;
   /** Whether the final component may be a symlink (open with O_NOFOLLOW otherwise). */
   readonly followSymlinks: boolean;
 }
@@ -74,23 +82,76 @@ export async function fileAccess(topologyDir: string, o: AccessOptions = {}, sho
     }
     return r;
   };
+  /** Files are checked once each: no cache. */
+  const isLinkNow = (p: string): boolean => {
+    try {
+      return lstatSync(p).isSymbolicLink();
+    } catch {
+      return false; // missing: the read reports it
+    }
+  };
 
-  const refusalSync = (absolute: string): string | undefined => {
-    const within = inside(root, absolute);
+  const symlinkRefusal = (p: string): string => `refused: ${show(p)} is a symlink; run with --follow-symlinks to read it`;
+  // Per folder, computed once: 10,000 broker files share a handful of folders.
+  const folders = new Map<string, { within: boolean; refused?: string }>();
+  const folder = (dir: string): { within: boolean; refused?: string } => {
+    let r = folders.get(dir);
+    if (r === undefined) {
+      const within = inside(root, dir);
+      let refused: string | undefined;
+      if (!follow && within) {
+        // No symlinks below the repository root.
+        let current = root;
+        for (const part of path.relative(root, dir).split(path.sep)) {
+          if (part === '') continue;
+          current = path.join(current, part);
+          if (isLink(current)) {
+            refused = symlinkRefusal(current);
+            break;
+          }
+        }
+      }
+      folders.set(dir, (r = refused === undefined ? { within } : { within, refused }));
+    }
+    return r;
+  };
+  const realFolders = new Map<string, string | undefined>();
+  const realFolder = (dir: string): string | undefined => {
+    if (!realFolders.has(dir)) {
+      let real: string | undefined;
+      try {
+        real = realpathSync.native(dir);
+      } catch {
+        real = undefined;
+      }
+      realFolders.set(dir, real);
+    }
+    return realFolders.get(dir);
+  };
+
+  const folderRefusalSync = (absolute: string): string | undefined => {
+    const base = path.basename(absolute);
+    const f = folder(path.dirname(absolute));
+    const within = absolute === root || (f.within && base !== '..' && base !== '.');
     if (!within && !allowOutside) {
       return `refused: outside the repository (${show(root)}); run with --allow-outside-repo to read it`;
     }
     if (follow) {
       if (allowOutside) return undefined;
-      let real: string;
-      try {
-        real = realpathSync(absolute);
-      } catch {
-        return undefined; // missing or a dangling link: the read reports it
+      // The folder's real path once; the file's own only when it is a link.
+      const realDir = realFolder(path.dirname(absolute));
+      if (realDir === undefined) return undefined; // missing: the read reports it
+      let real = path.join(realDir, base);
+      if (isLinkNow(real)) {
+        try {
+          real = realpathSync.native(real);
+        } catch {
+          return undefined; // a dangling link: the read reports it
+        }
       }
       if (realRoot === undefined) {
         try {
-          realRoot = realpathSync(root);
+          realRoot = realpathSync.native(root);
         } catch {
           realRoot = root;
         }
@@ -98,17 +159,17 @@ export async function fileAccess(topologyDir: string, o: AccessOptions = {}, sho
       if (!inside(realRoot, real)) return 'refused: a symlink leads outside the repository; run with --allow-outside-repo to read it';
       return undefined;
     }
-    // No symlinks below the repository root (outside it, when allowed: not the file itself).
-    const parts = within ? path.relative(root, absolute).split(path.sep) : [path.basename(absolute)];
-    let current = within ? root : path.dirname(absolute);
-    for (const part of parts) {
-      current = path.join(current, part);
-      if (isLink(current)) return `refused: ${show(current)} is a symlink; run with --follow-symlinks to read it`;
-    }
-    return undefined;
+    return within ? f.refused : undefined;
+  };
+
+  const refusalSync = (absolute: string): string | undefined => {
+    const refused = folderRefusalSync(absolute);
+    if (refused || follow) return refused;
+    // The file itself (outside the repository, when allowed, only the file is checked).
+    return isLinkNow(absolute) ? symlinkRefusal(absolute) : undefined;
   };
   const refusal = async (absolute: string): Promise<string | undefined> => refusalSync(absolute);
-  return { root, refusal, refusalSync, followSymlinks: follow };
+  return { root, refusal, refusalSync, folderRefusalSync, symlinkRefusal, followSymlinks: follow };
 }
 
 /** No restriction: for files the person running rc-policy named themselves. */
@@ -116,5 +177,7 @@ export const UNRESTRICTED: FileAccess = {
   root: path.parse(process.cwd()).root,
   refusal: async () => undefined,
   refusalSync: () => undefined,
+  folderRefusalSync: () => undefined,
+  symlinkRefusal: (p) => `refused: ${p} is a symlink`,
   followSymlinks: true,
 };

@@ -1,4 +1,4 @@
-import { decodeCertificates } from '../pki/pem.ts';
+import { decodeCertificates, PemBlockCache } from '../pki/pem.ts';
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { SignaturePrefetch } from './signatures.ts';
 import { InputError } from '../errors.ts';
@@ -9,7 +9,8 @@ import type { CertFile } from '../model/types.ts';
 import type { FileRef, Topology } from '../topology/model.ts';
 import { certSources } from '../topology/walk.ts';
 import { fileAccess, UNRESTRICTED, type AccessOptions, type FileAccess } from './containment.ts';
-import { readBoundedSync } from './read.ts';
+import { ReadRefused, readBoundedSync } from './read.ts';
+import { constants } from 'node:fs';
 
 /** Longest stretch of synchronous reading before the event loop gets a turn. */
 const YIELD_AFTER_MS = 20;
@@ -32,6 +33,7 @@ export async function readCertificateFiles(
   parse: (der: Uint8Array) => Certificate = certificatePool(),
 ): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
+  const known = new PemBlockCache();
   const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
   try {
@@ -44,7 +46,7 @@ export async function readCertificateFiles(
         since = performance.now();
       }
       const display = displayPath(f.absolute, cwd);
-      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
+      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse, known) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
       files.set(f.key, file);
       signatures.add(file.certs);
     }
@@ -88,22 +90,27 @@ const unreadable = (display: string, reason: string, missing = false): CertFile 
   missing,
 });
 
+/** Where the platform has O_NOFOLLOW, the open itself refuses a symlink: no lstat per file. */
+const NO_FOLLOW_OPEN = constants.O_NOFOLLOW !== undefined;
+
 /** The file's bytes, or the one-line reason it cannot be read (and whether it is simply missing). */
 function readReferenced(absolute: string, access: FileAccess): Buffer | { reason: string; missing: boolean } {
-  const refused = access.refusalSync(absolute);
+  const openRefusesLinks = NO_FOLLOW_OPEN && !access.followSymlinks;
+  const refused = openRefusesLinks ? access.folderRefusalSync(absolute) : access.refusalSync(absolute);
   if (refused) return { reason: refused, missing: false };
   try {
     return readBoundedSync(absolute, { limit: LIMITS.maxCertFileBytes, regularOnly: true, noFollow: !access.followSymlinks });
   } catch (err) {
+    if (openRefusesLinks && err instanceof ReadRefused && err.symlink) return { reason: access.symlinkRefusal(absolute), missing: false };
     const code = (err as NodeJS.ErrnoException).code;
     return { reason: describeIoError(err), missing: code === 'ENOENT' || code === 'ENOTDIR' };
   }
 }
 
-function readCertFileSync(absolute: string, display: string, access: FileAccess, parse: (der: Uint8Array) => Certificate = parseCertificate): CertFile {
+function readCertFileSync(absolute: string, display: string, access: FileAccess, parse: (der: Uint8Array) => Certificate = parseCertificate, known?: PemBlockCache): CertFile {
   const bytes = readReferenced(absolute, access);
   if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
-  return { display, missing: false, ...decodeCertificates(bytes, absolute, parse) };
+  return { display, missing: false, ...decodeCertificates(bytes, absolute, parse, known) };
 }
 
 export async function readCertFile(absolute: string, display: string, access: FileAccess = UNRESTRICTED): Promise<CertFile> {

@@ -6,6 +6,12 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 /** The file was opened but refused; the message is the one-line reason. */
 export class ReadRefused extends Error {
   override readonly name = 'ReadRefused';
+  /** The path is a symlink and the read was asked not to follow one. */
+  readonly symlink: boolean;
+  constructor(message: string, o: { symlink?: boolean } = {}) {
+    super(message);
+    this.symlink = o.symlink ?? false;
+  }
 }
 
 export interface ReadOptions {
@@ -38,7 +44,7 @@ export function readBoundedSync(absolute: string, o: ReadOptions): Buffer {
   try {
     fd = openSync(absolute, flagsFor(o));
   } catch (err) {
-    if (o.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw new ReadRefused('refused: is a symlink');
+    if (o.noFollow && (err as NodeJS.ErrnoException).code === 'ELOOP') throw new ReadRefused('refused: is a symlink', { symlink: true });
     throw err;
   }
   try {
@@ -60,6 +66,8 @@ export function readBoundedSync(absolute: string, o: ReadOptions): Buffer {
       chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;
       if (total > o.limit) throw new ReadRefused(tooLarge(`more than ${o.limit} bytes`, o.limit));
+      // A regular file returns less than asked only at its end: no second read to learn that.
+      if (st.isFile() && bytesRead < buf.length) break;
     }
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } finally {

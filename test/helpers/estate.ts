@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
-import { check } from '../../src/check.ts';
+import { check, type CheckOptions } from '../../src/check.ts';
 import { issue, type IssueOptions, type Issued } from '../../src/pki/generate.ts';
 import type { Finding, Report } from '../../src/report/types.ts';
 
@@ -164,9 +164,9 @@ export async function writeEstate(e: Pick<Estate, 'topology' | 'files'>, name = 
   return file;
 }
 
-export async function evaluate(e: Pick<Estate, 'topology' | 'files'>, o: { at?: Date; policy?: string } = {}): Promise<Report> {
+export async function evaluate(e: Pick<Estate, 'topology' | 'files'>, o: { at?: Date; policy?: string; matrix?: CheckOptions['matrix'] } = {}): Promise<Report> {
   const file = await writeEstate(e);
-  return check({ topology: file, at: o.at ?? T0, cwd: path.dirname(file), ...(o.policy && { policy: o.policy }) });
+  return check({ topology: file, at: o.at ?? T0, cwd: path.dirname(file), ...(o.policy && { policy: o.policy }), ...(o.matrix && { matrix: o.matrix }) });
 }
 
 export const findings = (r: Report, rule: string): Finding[] => r.findings.filter((f) => f.rule === rule);

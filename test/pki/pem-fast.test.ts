@@ -4,7 +4,8 @@
 // file with its padded twin compares the two readers.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeCertificates, toPem, wellFormedBlocks } from '../../src/pki/pem.ts';
+import { certificatePool } from '../../src/pki/cert.ts';
+import { decodeCertificates, PemBlockCache, toPem, wellFormedBlocks } from '../../src/pki/pem.ts';
 import { testPki } from '../helpers/estate.ts';
 
 let ders: Uint8Array[];
@@ -85,5 +86,36 @@ describe('well-formed PEM fast path', () => {
     ['a block that is never closed', '-----BEGIN CERTIFICATE-----\nAAAA\n'],
   ])('declines %s (the line reader reports it)', (_, text) => {
     expect(wellFormedBlocks(Buffer.from(text))).toBeUndefined();
+  });
+});
+
+describe('known PEM blocks (a CA served in every chain file)', () => {
+  it('give the same result as decoding each file on its own, for any sequence of files', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(block, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (files) => {
+        const known = new PemBlockCache();
+        const parse = certificatePool();
+        for (const blocks of files) {
+          const text = Buffer.from(render(blocks, true));
+          const cached = decodeCertificates(text, 'x.pem', parse, known);
+          const alone = decodeCertificates(text, 'x.pem');
+          const view = (d: typeof alone) => ({ certs: d.certs.map((c) => Buffer.from(c.der).toString('hex')), privateKeys: d.privateKeys, pkcs12: d.pkcs12, problems: d.problems });
+          expect(view(cached)).toEqual(view(alone));
+        }
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+  });
+
+  it('returns the one Certificate of a repeated CA block, and keeps no leaf', () => {
+    const known = new PemBlockCache();
+    const parse = certificatePool();
+    const chain = Buffer.from(toPem(ders[2]!) + toPem(ders[1]!)); // leaf + intermediate
+    const a = decodeCertificates(chain, 'a.pem', parse, known);
+    const b = decodeCertificates(Buffer.from(chain), 'b.pem', parse, known);
+    expect(b.certs[1]).toBe(a.certs[1]);
+    const block = (der: Uint8Array) => Buffer.from(toPem(der).split('\n').slice(1, -2).join('\n') + '\n');
+    expect(known.get(block(ders[1]!))).toBe(a.certs[1]);
+    expect(known.get(block(ders[2]!))).toBeUndefined();
   });
 });

@@ -4,6 +4,8 @@ import { renderText } from '../../src/report/text.ts';
 import { renderJson } from '../../src/report/json.ts';
 import type { MatrixPair, Report } from '../../src/report/types.ts';
 import { baseline, evaluate } from '../helpers/estate.ts';
+import { matrixForReport, MATRIX_AUTO_FULL_PAIRS, type HandshakePair } from '../../src/matrix.ts';
+import { runCli } from '../helpers/cli.ts';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +55,41 @@ describe('the matrix in the JSON report', () => {
   });
 });
 
+describe('the pairs the report lists (--matrix)', () => {
+  it('counts every pair, and lists only those that are not ok with --matrix problems', async () => {
+    const e = await baseline();
+    const leaf = await e.pki.client('target-us', { eku: ['serverAuth'] });
+    e.files['certs/target-us.pem'] = leaf.pem + e.pki.clientCa.pem;
+    const full = await evaluate(e, { matrix: 'full' });
+    const problems = await evaluate(e, { matrix: 'problems' });
+    const auto = await evaluate(e);
+    expect(full.matrixSummary).toEqual({ pairs: 8, ok: 6, failing: 2, notEvaluated: 0, clients: 3, servers: 3, listed: 'all' });
+    expect(problems.matrixSummary).toEqual({ ...full.matrixSummary, listed: 'problems' });
+    expect(problems.matrix).toEqual(full.matrix!.filter((p) => !p.ok));
+    expect(problems.matrix!.map((p) => `${p.client}->${p.server}`)).toEqual(['target-us->broker-us-1', 'target-us->broker-us-2']);
+    expect(auto.matrix).toEqual(full.matrix); // a small matrix: every pair
+    expect(problems.findings).toEqual(full.findings);
+  });
+
+  it('lists only the problems of a matrix larger than MATRIX_AUTO_FULL_PAIRS by default', async () => {
+    const pairs = Array.from({ length: MATRIX_AUTO_FULL_PAIRS + 1 }, (_, i) => handshake(`c${i % 50}`, `s${i}`, i !== 7));
+    expect(matrixForReport(pairs).summary).toEqual({ pairs: 1001, ok: 1000, failing: 1, notEvaluated: 0, clients: 50, servers: 1001, listed: 'problems' });
+    expect(matrixForReport(pairs).matrix.map((p) => p.server)).toEqual(['s7']);
+    expect(matrixForReport(pairs.slice(0, MATRIX_AUTO_FULL_PAIRS)).summary.listed).toBe('all');
+    expect(matrixForReport(pairs, 'full').matrix).toHaveLength(1001);
+  });
+
+  it('rejects an unknown --matrix value with exit 2', () => {
+    const r = runCli(['check', 'examples/rc-system/rc-topology.yaml', '--matrix', 'some']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("rc-policy: --matrix must be one of auto, full, problems (got 'some')\n");
+  });
+});
+
+/** A HandshakePair as the model holds it, for matrixForReport. */
+const handshake = (client: string, server: string, ok: boolean): HandshakePair =>
+  ({ id: `${client}->${server}`, client: { id: client }, server: { id: server }, ok, serverAuth: ok ? { ok } : { ok, reason: 'untrusted' } }) as unknown as HandshakePair;
+
 const pair = (client: string, server: string, ok = true, skipped = false): MatrixPair => ({
   client,
   server,
@@ -99,6 +136,13 @@ describe('the matrix in the text report', () => {
     const text = renderText(report(pairs), { color: false });
     expect(text.split('\n')[0]).toBe('Handshake matrix: 13 pairs (1 client x 13 servers), 12 ok, 1 failing; too large to draw here, --format json lists every pair');
     expect(text).not.toMatch(/✔ accepted/);
+  });
+
+  it('is one line of counts when the report lists only the problems', () => {
+    const r = { ...report([pair('target-us', 'broker-us-1', false)]), matrixSummary: { pairs: 25_000, ok: 24_999, failing: 1, notEvaluated: 0, clients: 50, servers: 500, listed: 'problems' as const } };
+    expect(renderText(r, { color: false }).split('\n')[0]).toBe(
+      'Handshake matrix: 25000 pairs (50 clients x 500 servers), 24999 ok, 1 failing; --format json lists the pairs that are not ok (--matrix full: every pair)',
+    );
   });
 
   it('is not drawn with --quiet, nor when there are no pairs', () => {
