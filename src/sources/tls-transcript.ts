@@ -118,6 +118,9 @@ function parse(received: Buffer, secret: Buffer | undefined, out: { version: Ser
       }
       case Hs.Certificate:
         out.certificates = readCertificateList(body, out.version === 'TLSv1.3');
+        // TLS 1.3 sends the CertificateRequest before the Certificate (RFC 8446 4.4): nothing after it
+        // (CertificateVerify, Finished) is needed, and each further record would be one more decryption.
+        if (out.version === 'TLSv1.3') done = true;
         return;
       case Hs.CompressedCertificate:
         // RFC 8879: only for a client that offered it, and Node's client does not.
