@@ -24,7 +24,8 @@ import { FakeKeyVault, FAKE_TOKEN } from '../test/helpers/keyvault-server.ts';
 // --profile <dir>: also write the audit's CPU profiles (.cpuprofile, one per thread) there.
 // --runs R: audit the same lab R times. --cli <bin/rc-policy.js> (repeatable): audit with these
 // builds, alternating (A B, then B A, ...), so a before/after pair sees the same lab and load.
-const USAGE = 'usage: npm run bench:audit -- --brokers N [--brokers M ...] [--runs R] [--cli path/to/bin/rc-policy.js ...] [--concurrency C] [--profile dir] (N >= 200)';
+// --with-check: also time `rc-policy check` on the same topology (the audit's offline share).
+const USAGE = 'usage: npm run bench:audit -- --brokers N [--brokers M ...] [--runs R] [--cli path/to/bin/rc-policy.js ...] [--concurrency C] [--profile dir] [--with-check] (N >= 200)';
 const { values } = parseArgs({
   options: {
     brokers: { type: 'string', multiple: true },
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     runs: { type: 'string' },
     cli: { type: 'string', multiple: true },
+    'with-check': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -324,6 +326,12 @@ for (const n of SIZES) {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_EXTRA_CA_CERTS: path.join(dir, 'kv-ca.pem'), NO_COLOR: '1', CI: undefined, GITHUB_ACTIONS: undefined };
     const args = ['audit', 'rc-topology.yaml', ...resolve, '--azure-credential', 'cli', '--timeout', '5000', '--format', `json=${reportFile}`];
     if (values.concurrency) args.push('--concurrency', values.concurrency);
+    if (values['with-check']) {
+      for (const cli of CLIS) {
+        const run = await runAudit(cli, ['check', 'rc-topology.yaml', '--format', `json=${path.join(dir, 'check.json')}`], path.join(dir, 'repo'), env);
+        process.stderr.write(`N = ${n}, ${cliLabel(cli)}: check (no live sources) ${secs(run.ms)} (CPU ${secs(run.cpuMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB, exit ${run.code}\n`);
+      }
+    }
     for (let r = 0; r < RUNS; r++) {
       // Alternate which build goes first, so neither always runs into the other's leftovers.
       const order = r % 2 === 0 ? CLIS : [...CLIS].reverse();
