@@ -228,13 +228,18 @@ interface Run {
   readonly maxRssKb: number;
   /** CPU time of the audit (user + system, its threads included). */
   readonly cpuMs: number;
+  /** The V8 heap and external memory at the sampled RSS peak. */
+  readonly memory: string;
   readonly code: number;
   readonly stderr: string;
 }
 
 const RSS_MARK = 'rc-bench-maxrss ';
 // Peak RSS and CPU time (user + system, µs), reported by the audit process itself at exit.
-const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const MEM_MARK = 'rc-bench-mem ';
+// And what the memory was at the sampled peak (every 250 ms): RSS, V8 heap used and total, external
+// (Buffers and other native memory V8 knows of), in bytes.
+const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';let p={rss:0};setInterval(()=>{const m=process.memoryUsage();if(m.rss>p.rss)p=m},250).unref();process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n${MEM_MARK}'+[p.rss,p.heapUsed,p.heapTotal,p.external].join(' ')+'\\n')})`;
 
 function runAudit(cli: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -250,7 +255,12 @@ function runAudit(cli: string, args: string[], cwd: string, env: NodeJS.ProcessE
       const marks = [...stderr.matchAll(new RegExp(`\\n?${RSS_MARK}(\\d+) (\\d+)\\n`, 'g'))];
       const maxRssKb = marks.length > 0 ? Math.max(...marks.map((m) => Number(m[1]))) : Number.NaN;
       const cpuMs = marks.reduce((sum, m) => sum + Number(m[2]) / 1000, 0);
-      resolve({ ms, maxRssKb, cpuMs, code: code ?? -1, stderr: stderr.replace(new RegExp(`\\n?${RSS_MARK}\\d+ \\d+\\n`, 'g'), '').trim() });
+      // The audit's own sample (the launcher's peak is smaller): "RSS MB (heap used/total, external)".
+      const mem = [...stderr.matchAll(new RegExp(`${MEM_MARK}(\\d+) (\\d+) (\\d+) (\\d+)\\n`, 'g'))].map((m) => m.slice(1).map((v) => Math.round(Number(v) / 2 ** 20)));
+      const top = mem.sort((a, b) => b[0]! - a[0]!)[0];
+      const memory = top ? `${top[0]} MB sampled (heap ${top[1]}/${top[2]} MB, external ${top[3]} MB)` : '';
+      const clean = stderr.replace(new RegExp(`\\n?${RSS_MARK}\\d+ \\d+\\n`, 'g'), '').replace(new RegExp(`${MEM_MARK}[\\d ]+\\n`, 'g'), '');
+      resolve({ ms, maxRssKb, cpuMs, memory, code: code ?? -1, stderr: clean.trim() });
     });
   });
 }
@@ -358,7 +368,7 @@ for (const n of SIZES) {
         const kvServerMs = (bench.user + bench.system) / 1000;
         results.push({ n, cli, run, haproxyMs, kvServerMs, loadBefore, loadAfter, generateMs, findings: report?.findings.length ?? 0 });
         process.stderr.write(
-          `N = ${n}, ${cliLabel(cli)}: audit ${secs(run.ms)} (CPU ${secs(run.cpuMs)}; haproxy ${secs(haproxyMs)}, Key Vault server ${secs(kvServerMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB, load ${loadBefore} -> ${loadAfter}\n`,
+          `N = ${n}, ${cliLabel(cli)}: audit ${secs(run.ms)} (CPU ${secs(run.cpuMs)}; haproxy ${secs(haproxyMs)}, Key Vault server ${secs(kvServerMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB (${run.memory}), load ${loadBefore} -> ${loadAfter}\n`,
         );
       }
     }
