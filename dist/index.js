@@ -72024,6 +72024,7 @@ function brokenPaths(pairs) {
   }
   return [...groups.values()];
 }
+var AUDIT_MATRIX_NOTE = "Computed from the certificates the topology declares; a broker that did not answer the probe is not evaluated. What each endpoint really served is under what was probed, and drift is a finding of its own.";
 
 // src/matrix.ts
 function handshakePairs(m) {
@@ -72141,10 +72142,13 @@ var handshakeMatrix = memo((m) => {
     byChain.set(key2, verdict2);
     return verdict2;
   };
+  const unanswered = (server) => serverProbe(m, server)?.anonymous.outcome.kind === "unreachable" ? { rule: "live/unreachable", target: server.id } : void 0;
   return handshakePairs(m).map(({ client, server, breaks }) => {
-    const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail2(
+    const declared = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail2(
       client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
     );
+    const gap = declared.ok ? unanswered(server) : void 0;
+    const serverAuth = gap ? fail2(`${server.id} did not answer the audit's probe: the handshake could not be tried`, [gap]) : declared;
     let clientAuth;
     if (server.clientAuth.required) {
       const bundle = server.clientAuth.trustBundle;
@@ -80124,7 +80128,7 @@ function renderText(report, options) {
   }
   if (report.matrix && !options.only) {
     const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
-    if (matrix.length > 0) lines.push(...matrix, "");
+    if (matrix.length > 0) lines.push(...matrix, ...report.mode === "audit" ? [paint("gray", `  ${AUDIT_MATRIX_NOTE}`)] : [], "");
   }
   if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint("bold", t)));
   if (report.incomplete?.length) {
@@ -80567,7 +80571,7 @@ function renderMarkdown(report, ctx2) {
   out.push(`**${md(summaryCounts2(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
-  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
@@ -80662,12 +80666,12 @@ var verdict = (c) => {
   if (c.because) return `not evaluated: ${md(c.reason ?? "")} (because of ${c.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})`;
   return `${c.skipped ? "not evaluated" : "rejected"}: ${md(c.reason ?? "")}`;
 };
-function matrixSection(pairs, summary2) {
+function matrixSection(pairs, summary2, mode) {
   const n = matrixCounts(pairs, summary2);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ["### Handshake matrix", "", `${n.ok} of ${n.pairs} client\u2192server handshakes succeed.`, ""];
+  const out = ["### Handshake matrix", "", `${n.ok} of ${n.pairs} client\u2192server handshakes succeed.${mode === "audit" ? ` ${AUDIT_MATRIX_NOTE.replace("under what was probed", "under *What was probed*")}` : ""}`, ""];
   if (n.pairs === 0) return out;
   if (n.listed === "all" && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
