@@ -21505,6 +21505,154 @@ var init_core = __esm({
   }
 });
 
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score;
+    };
+    var distance3 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance3;
+    var closest3 = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance3(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest3;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -28832,154 +28980,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
-  }
-});
-
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b) {
-      var n = a.length;
-      var m = b.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b, a) {
-      var n = a.length;
-      var m = b.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j = 0;
-      for (; j < vsize - 1; j++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-      }
-      var score = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m - 1 & 1;
-        score -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-      }
-      return score;
-    };
-    var distance3 = function(a, b) {
-      if (a.length < b.length) {
-        var tmp = b;
-        b = a;
-        a = tmp;
-      }
-      if (b.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b);
-      }
-      return myers_x(a, b);
-    };
-    exports.distance = distance3;
-    var closest3 = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance3(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest3;
   }
 });
 
@@ -62293,6 +62293,20 @@ function enclosingId(data, path17) {
   return id;
 }
 
+// src/suggest.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+function nearest(typed2, candidates) {
+  const list3 = [...candidates];
+  if (list3.length === 0) return void 0;
+  const best = (0, import_fastest_levenshtein.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
+  const index = list3.findIndex((c) => c.toLowerCase() === best);
+  return (0, import_fastest_levenshtein.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
+}
+var didYouMean = (typed2, candidates, quote = "'") => {
+  const n = nearest(typed2, candidates);
+  return n === void 0 ? "" : ` (did you mean ${quote}${n}${quote}?)`;
+};
+
 // src/rules/topology/reference.ts
 var KIND_NAMES = {
   ca: "CA",
@@ -62314,7 +62328,7 @@ var rule2 = defineRule({
     source: "docs/spec.md \xA71, \xA73 (topology)",
     remedy: "Declare the missing object, or correct the id.",
     messages: {
-      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
+      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}}){{hint}}",
       wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
     }
   },
@@ -62323,7 +62337,9 @@ var rule2 = defineRule({
     for (const r of references) {
       const found = byId.get(r.id);
       if (!found) {
-        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+        const sameKind = [...byId].filter(([, objects2]) => objects2.some((o) => r.expected.includes(o.kind))).map(([id]) => id);
+        const data = { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected), hint: didYouMean(r.id, sameKind) };
+        yield { target: r.from, messageId: "missing", data, location: r.location };
         continue;
       }
       if (found.some((o) => r.expected.includes(o.kind))) continue;
@@ -64740,7 +64756,7 @@ import { stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
 
 // src/topology/schema.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
+var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 
 // src/topology/validators.generated.js
 var validators_generated_exports = {};
@@ -69824,7 +69840,7 @@ function describe(e, doc) {
     case "additionalProperties": {
       const prop = String(params.additionalProperty);
       const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(prop, known);
+      const guess = closest2(prop, known);
       const p = [...path17, prop];
       return {
         message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ""}`,
@@ -69868,7 +69884,7 @@ function describe(e, doc) {
       return { message: `${where} ${e.message ?? "is invalid"}`, path: path17, location: doc.locate(path17) };
   }
 }
-function closest(word, candidates) {
+function closest2(word, candidates) {
   let best;
   let bestDistance = 3;
   for (const c of candidates) {
@@ -69881,7 +69897,7 @@ function closest(word, candidates) {
   return best;
 }
 function editDistance(a, b) {
-  return Math.abs(a.length - b.length) > 2 ? 3 : (0, import_fastest_levenshtein.distance)(a, b);
+  return Math.abs(a.length - b.length) > 2 ? 3 : (0, import_fastest_levenshtein2.distance)(a, b);
 }
 
 // src/topology/resolve.ts
@@ -73090,20 +73106,6 @@ function withWaivers(gaps, findings, gapRules) {
   return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
 }
 
-// src/suggest.ts
-var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
-function nearest(typed2, candidates) {
-  const list3 = [...candidates];
-  if (list3.length === 0) return void 0;
-  const best = (0, import_fastest_levenshtein2.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
-  const index = list3.findIndex((c) => c.toLowerCase() === best);
-  return (0, import_fastest_levenshtein2.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
-}
-var didYouMean = (typed2, candidates, quote = "'") => {
-  const n = nearest(typed2, candidates);
-  return n === void 0 ? "" : ` (did you mean ${quote}${n}${quote}?)`;
-};
-
 // src/policy/waivers.ts
 var aboutWaivers = (ruleId) => {
   const rule51 = RULES_BY_ID.get(ruleId);
@@ -73127,7 +73129,7 @@ function parseWaivers(doc, knownRules, checkTarget) {
     const at = (field) => doc.locate(field ? ["waivers", i, field] : ["waivers", i]);
     const before = errors.length;
     if (!knownRules.has(w.rule)) {
-      const guess = closest(w.rule, [...knownRules]);
+      const guess = closest2(w.rule, [...knownRules]);
       errors.push(new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ""}`, at("rule")));
     }
     const refused = UNWAIVABLE.find(([re]) => re.test(w.rule));
@@ -78264,7 +78266,7 @@ function checkPackDocument(doc, knownRules) {
       continue;
     }
     if (!knownRules.has(id)) {
-      const guess = closest(id, [...knownRules]);
+      const guess = closest2(id, [...knownRules]);
       throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
     }
     const fixed = RULES_BY_ID.get(id)?.meta.fixed;
@@ -78294,7 +78296,7 @@ function mergeLayers(layers) {
   for (const layer of layers) {
     for (const s of layer.customSettings ?? []) {
       if (!custom2.has(s.id)) {
-        const guess = closest(s.id, [...custom2.keys()]);
+        const guess = closest2(s.id, [...custom2.keys()]);
         throw new InputError(`unknown rule '${s.id}'${guess ? ` (did you mean '${guess}'?)` : ""}: neither a built-in rule nor a custom rule of this pack`, s.location);
       }
     }
