@@ -64027,6 +64027,7 @@ function yamlProblem(code2, message, line2, lineAt) {
   switch (code2) {
     case "MULTILINE_IMPLICIT_KEY":
     case "MISSING_CHAR": {
+      if (code2 === "MISSING_CHAR" && /Sequence item without/.test(message)) return misindentedInList(line2, lineAt);
       if (code2 === "MISSING_CHAR" && !/Implicit map keys/.test(message)) break;
       for (const n of [line2, line2 - 1, line2 - 2, line2 + 1]) {
         const m = NO_SPACE_AFTER_COLON.exec(lineAt(n) ?? "");
@@ -64042,6 +64043,14 @@ function yamlProblem(code2, message, line2, lineAt) {
       return { message: "YAML: a value cannot itself be 'key: value' on the same line: quote it, or put the nested keys on their own indented lines" };
   }
   return { message: `YAML: ${message}` };
+}
+var keyColumn = (text) => /^(\s*(?:-\s+)*)/.exec(text)[1].length;
+function misindentedInList(line2, lineAt) {
+  const own = keyColumn(lineAt(line2) ?? "");
+  let n = line2 - 1;
+  while (n > 0 && (lineAt(n) ?? "").trim() === "") n--;
+  const above = keyColumn(lineAt(n) ?? "");
+  return above > own ? { message: `YAML: this line is indented by ${own} spaces, the keys above it by ${above}: indent it like them (or start a new list item with '- ')` } : { message: "YAML: this line sits inside a list but is not a list item: indent it like the keys of the item above, or start it with '- '" };
 }
 var looksLikeJson = (text, file) => /\.json$/i.test(file) || /^\s*[{[]/.test(text);
 function jsonProblem(text) {
