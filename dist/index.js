@@ -62365,6 +62365,40 @@ var rule3 = defineRule({
   }
 });
 
+// src/pki/names.ts
+var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
+var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+var validHosts = /* @__PURE__ */ new Map();
+function isValidHostname(host) {
+  let ok = validHosts.get(host);
+  if (ok === void 0) {
+    if (validHosts.size >= 1e5) validHosts.clear();
+    validHosts.set(host, ok = checkHostname(host));
+  }
+  return ok;
+}
+function checkHostname(host) {
+  const h = normalise(host);
+  if (h.length === 0 || h.length > 253) return false;
+  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
+  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
+}
+function dnsNameMatches(pattern, host) {
+  const p = normalise(pattern);
+  const h = normalise(host);
+  if (!isValidHostname(h) || p.length === 0) return false;
+  if (!p.includes("*")) return p === h;
+  const [first, ...rest] = p.split(".");
+  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
+  const hostLabels = h.split(".");
+  if (hostLabels.length !== rest.length + 1) return false;
+  return hostLabels.slice(1).join(".") === rest.join(".");
+}
+var isWildcard = (pattern) => pattern.includes("*");
+function matchingDnsNames(cert, host) {
+  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
+}
+
 // src/topology/walk.ts
 var upstreamTarget = (g, u) => `${g.id}->${u.to}`;
 function certSources(t) {
@@ -62825,6 +62859,21 @@ var servedChains = memo((m) => {
     const certs = chainOf(m, server.cert);
     if (certs.length === 0) continue;
     out.push({ server, leaf: certs[0], certs, location: certLocation(server) });
+  }
+  return out;
+});
+var sharedCertificates = memo((m) => {
+  const byFingerprint = /* @__PURE__ */ new Map();
+  for (const c of servedChains(m)) {
+    const group2 = byFingerprint.get(c.leaf.fingerprint);
+    if (group2) group2.push(c);
+    else byFingerprint.set(c.leaf.fingerprint, [c]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const group2 of byFingerprint.values()) {
+    if (group2.length < 2) continue;
+    const owner = group2.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group2[0];
+    for (const c of group2) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;
 });
@@ -70545,40 +70594,6 @@ var rule16 = defineRule({
 // src/rules/cert/index.ts
 var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
 
-// src/pki/names.ts
-var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
-var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
-var validHosts = /* @__PURE__ */ new Map();
-function isValidHostname(host) {
-  let ok = validHosts.get(host);
-  if (ok === void 0) {
-    if (validHosts.size >= 1e5) validHosts.clear();
-    validHosts.set(host, ok = checkHostname(host));
-  }
-  return ok;
-}
-function checkHostname(host) {
-  const h = normalise(host);
-  if (h.length === 0 || h.length > 253) return false;
-  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
-  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
-}
-function dnsNameMatches(pattern, host) {
-  const p = normalise(pattern);
-  const h = normalise(host);
-  if (!isValidHostname(h) || p.length === 0) return false;
-  if (!p.includes("*")) return p === h;
-  const [first, ...rest] = p.split(".");
-  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
-  const hostLabels = h.split(".");
-  if (hostLabels.length !== rest.length + 1) return false;
-  return hostLabels.slice(1).join(".") === rest.join(".");
-}
-var isWildcard = (pattern) => pattern.includes("*");
-function matchingDnsNames(cert, host) {
-  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
-}
-
 // src/rules/broker/name-mismatch.ts
 var rule17 = defineRule({
   meta: {
@@ -70676,15 +70691,12 @@ var rule19 = defineRule({
     title: "Every server has its own certificate",
     rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
     source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
+    remedy: "Point the server at its own certificate (a copied file path is the usual cause); every broker needs one of its own, with SAN = its own FQDN.",
     messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
   },
   *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const owner = first.get(leaf.fingerprint);
-      if (owner === void 0) first.set(leaf.fingerprint, server.id);
-      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
+    for (const { owner, chain } of sharedCertificates(model).values()) {
+      yield { target: chain.server.id, messageId: "shared", data: { first: owner, second: chain.server.id, subject: chain.leaf.subjectName }, location: chain.location };
     }
   }
 });
@@ -72001,6 +72013,17 @@ function summariseMatrix(pairs) {
   };
 }
 var matrixCounts = (pairs, summary2) => summary2 ?? { ...summariseMatrix(pairs), listed: "all" };
+function brokenPaths(pairs) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of pairs) {
+    if (!p.path) continue;
+    const hops = p.path.because.map((c) => c.target).join(", ");
+    const group2 = groups.get(hops) ?? { hops, rules: [...new Set(p.path.because.map((c) => c.rule))].join(", "), pairs: 0 };
+    group2.pairs++;
+    groups.set(hops, group2);
+  }
+  return [...groups.values()];
+}
 
 // src/matrix.ts
 function handshakePairs(m) {
@@ -80003,9 +80026,7 @@ function renderMatrix(pairs, paint, summary2) {
   });
   lines.push(paint("gray", `  ${legend}`));
   lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
-  const reasons = /* @__PURE__ */ new Map();
-  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
-  for (const [hops, n2] of reasons) lines.push(`  \u2298 ${plural3(n2, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  for (const b of brokenPaths(pairs)) lines.push(`  \u2298 ${plural3(b.pairs, "pair")} through ${b.hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (${b.rules})`);
   return lines;
 }
 
@@ -80660,15 +80681,17 @@ function matrixSection(pairs, summary2) {
     }
     out.push("", "\u2705 both sides accept \xB7 \u274C server: the client rejects the server chain \xB7 \u274C client: the server rejects the client certificate \xB7 \u26D4 path: a hop on the way terminates TLS \xB7 \u2754 not evaluated \xB7 \xB7 no connection", "");
   }
-  if (failing.length) {
+  const broken = brokenPaths(failing);
+  for (const b of broken) out.push(`- \u26D4 ${plural5(b.pairs, "pair")} through ${md(b.hops)}: TLS terminates there, so end-to-end mTLS never reaches the broker (because of ${md(b.rules)} on ${md(b.hops)})`);
+  if (broken.length) out.push("");
+  const rejected = failing.filter((p) => !p.path);
+  if (rejected.length) {
     out.push("| Client | Server | Server chain | Client certificate |", "| --- | --- | --- | --- |");
-    for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})` : void 0;
-      const srv = broken ?? verdict(p.serverAuth);
-      const cli = broken ?? (!p.clientAuth ? "not required" : verdict(p.clientAuth));
-      out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
+    for (const p of rejected.slice(0, MAX_PAIR_ROWS)) {
+      const cli = !p.clientAuth ? "not required" : verdict(p.clientAuth);
+      out.push(`| ${md(p.client)} | ${md(p.server)} | ${verdict(p.serverAuth)} | ${cli} |`);
     }
-    if (failing.length > MAX_PAIR_ROWS) out.push("", `\u2026 and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
+    if (rejected.length > MAX_PAIR_ROWS) out.push("", `\u2026 and ${rejected.length - MAX_PAIR_ROWS} more failing pairs.`);
     out.push("");
   }
   return out;

@@ -44,3 +44,16 @@ export function summariseMatrix(pairs: readonly MatrixPair[]): Omit<MatrixSummar
 /** The report's counts, or the listed pairs' when the report predates matrixSummary. */
 export const matrixCounts = (pairs: readonly MatrixPair[], summary: MatrixSummary | undefined): MatrixSummary =>
   summary ?? { ...summariseMatrix(pairs), listed: 'all' };
+
+/** Pairs broken on the path, grouped by the hops that terminate TLS: one line each in the renderers. */
+export function brokenPaths(pairs: readonly MatrixPair[]): { hops: string; rules: string; pairs: number }[] {
+  const groups = new Map<string, { hops: string; rules: string; pairs: number }>();
+  for (const p of pairs) {
+    if (!p.path) continue;
+    const hops = p.path.because.map((c) => c.target).join(', ');
+    const group = groups.get(hops) ?? { hops, rules: [...new Set(p.path.because.map((c) => c.rule))].join(', '), pairs: 0 };
+    group.pairs++;
+    groups.set(hops, group);
+  }
+  return [...groups.values()];
+}
