@@ -4,6 +4,7 @@
 // agree on them, else the merge cannot say which is true (exit 2). Gaps (`incomplete`) are kept.
 import { sortDependents, sortFindings } from './engine.ts';
 import { InputError } from './errors.ts';
+import { recountWaivers } from './policy/waivers.ts';
 import { summaryOf } from './report/summary.ts';
 import { objectsOf } from './report/targets.ts';
 import { summariseMatrix } from './report/matrix-state.ts';
@@ -277,7 +278,19 @@ function mergeRules(shards: readonly ShardReport[]): RuleRun[] | undefined {
   return [...best].map(([id, status]) => ({ id, status }));
 }
 
-/** Each waiver once, with what it matched in the merged findings. */
+/**
+ * The baseline findings no longer raised: each shard counted those of its scope, the shared objects'
+ * in every shard. Shards that do not say how many were shared (older reports) each compared the
+ * whole baseline: the largest count is the closest to one run's.
+ */
+function mergeFixed(shards: readonly ShardReport[]): number {
+  const parts = shards.filter((s) => s.report.baseline);
+  if (parts.some((s) => s.report.scope?.sharedFixed === undefined)) return Math.max(...parts.map((s) => s.report.baseline!.fixed));
+  const shared = parts[0]!.report.scope!.sharedFixed!;
+  return parts.reduce((n, s) => n + s.report.baseline!.fixed - s.report.scope!.sharedFixed!, 0) + shared;
+}
+
+/** Each waiver once (in the order of the waivers file), with what it matches in the merged findings. */
 function mergeWaivers(shards: readonly ShardReport[], findings: readonly Finding[]): WaiverOutcome[] | undefined {
   if (shards.every((s) => !s.report.waivers)) return undefined;
   const outcomes = new Map<string, WaiverOutcome>();
@@ -288,11 +301,8 @@ function mergeWaivers(shards: readonly ShardReport[], findings: readonly Finding
       if (!seen || o.status === 'expired') outcomes.set(key, o);
     }
   }
-  return [...outcomes.values()].map((o) => {
-    if (o.status === 'expired') return o;
-    const matched = findings.filter((f) => f.waived && JSON.stringify(f.waiver) === JSON.stringify(o.waiver)).length;
-    return { ...o, matched, status: matched > 0 ? 'active' : 'unused' };
-  });
+  const byPlace = (a: WaiverOutcome, b: WaiverOutcome) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column;
+  return recountWaivers([...outcomes.values()].sort(byPlace), findings);
 }
 
 /**
@@ -324,7 +334,8 @@ function mergeEstate(shards: readonly ShardReport[]): Estate | undefined {
 }
 
 function mergedScope(shards: readonly ShardReport[], regions: string[]): ReportScope {
-  const { pairClients: _one, ...scope } = shards[0]!.report.scope!;
+  // Per-shard counts; the merged report's own are in its summary and baseline.
+  const { pairClients: _clients, sharedFixed: _fixed, ...scope } = shards[0]!.report.scope!;
   const clients = shards.flatMap((s) => s.report.scope?.pairClients ?? []);
   return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }) };
 }
@@ -363,13 +374,12 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
     ...(matrixSummary && { matrixSummary }),
     ...(rules && { rules }),
     ...(waivers && { waivers }),
-    // Each shard compared the whole baseline with its own evidence: the largest count of fixed findings is the closest to one run's.
     ...(baselines.length > 0 && {
       baseline: {
         file: baselines[0]!.file,
         existing,
         ...(baselines.some((b) => b.new !== undefined) && { new: findings.filter((f) => !f.waived && !f.baseline).length }),
-        fixed: Math.max(...baselines.map((b) => b.fixed)),
+        fixed: mergeFixed(shards),
       },
     }),
     ...(estate && { estate }),

@@ -113,5 +113,18 @@ describe('a sharded audit of the lab', () => {
     const m = await read(file('merged.json'));
     for (const section of MERGED_SECTIONS) expect(m[section], section).toEqual(w[section]);
     expect(m.matrixSummary.clients).toBe(2);
+
+    // Against a baseline of the whole audit nothing is fixed: the west shard, which did not probe
+    // broker-drifted, does not count its drift as fixed.
+    const again = await audit(file('whole-2.json'), ['--baseline', file('whole.json')]);
+    const eastB = await audit(file('east-b.json'), ['--region', 'east', '--baseline', file('whole.json')]);
+    const westB = await audit(file('west-b.json'), ['--region', 'west', '--baseline', file('whole.json')]);
+    expect([again.code, eastB.code, westB.code]).toEqual([2, 0, 2]);
+    expect((await read(file('west-b.json'))).baseline).toMatchObject({ fixed: 0, new: 0 });
+    const mergedB = runCli(['merge', file('east-b.json'), file('west-b.json'), '--format', `json=${file('merged-b.json')}`]);
+    expect(mergedB.code).toBe(again.code);
+    const [w2, m2] = [await read(file('whole-2.json')), await read(file('merged-b.json'))];
+    expect(w2.baseline).toMatchObject({ fixed: 0, new: 0 });
+    for (const section of MERGED_SECTIONS) expect(m2[section], section).toEqual(w2[section]);
   });
 });
