@@ -10,7 +10,7 @@ import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { MatrixPair, MatrixSummary, Report } from '../domain/report.ts';
 import { rulesConcerning } from './descriptors.ts';
-import { brokenPaths, isUndecided, matrixCounts } from './matrix-state.ts';
+import { AUDIT_MATRIX_NOTE, brokenPaths, isUndecided, matrixCounts } from './matrix-state.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedMarkdown } from './probed.ts';
@@ -49,7 +49,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   out.push(`**${md(summaryCounts(report))}** · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`, '');
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
-  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
@@ -160,12 +160,12 @@ const verdict = (c: MatrixPair['serverAuth']): string => {
   return `${c.skipped ? 'not evaluated' : 'rejected'}: ${md(c.reason ?? '')}`;
 };
 
-function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | undefined): string[] {
+function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | undefined, mode: Report['mode']): string[] {
   const n = matrixCounts(pairs, summary);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ['### Handshake matrix', '', `${n.ok} of ${n.pairs} client→server handshakes succeed.`, ''];
+  const out = ['### Handshake matrix', '', `${n.ok} of ${n.pairs} client→server handshakes succeed.${mode === 'audit' ? ` ${AUDIT_MATRIX_NOTE.replace('under what was probed', 'under *What was probed*')}` : ''}`, ''];
   if (n.pairs === 0) return out;
   if (n.listed === 'all' && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));

@@ -57,3 +57,7 @@ export function brokenPaths(pairs: readonly MatrixPair[]): { hops: string; rules
   }
   return [...groups.values()];
 }
+
+/** Under an audit's matrix: what it is computed from, so that a ✔ is not read as a live handshake. */
+export const AUDIT_MATRIX_NOTE =
+  "Computed from the certificates the topology declares; a broker that did not answer the probe is not evaluated. What each endpoint really served is under what was probed, and drift is a finding of its own.";
