@@ -335,9 +335,9 @@ function mergeEstate(shards: readonly ShardReport[]): Estate | undefined {
 
 function mergedScope(shards: readonly ShardReport[], regions: string[]): ReportScope {
   // Per-shard counts; the merged report's own are in its summary and baseline.
-  const { pairClients: _clients, sharedFixed: _fixed, ...scope } = shards[0]!.report.scope!;
+  const { pairClients: _clients, sharedFixed: _fixed, shards: _merged, ...scope } = shards[0]!.report.scope!;
   const clients = shards.flatMap((s) => s.report.scope?.pairClients ?? []);
-  return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }) };
+  return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }), shards: shards.length };
 }
 
 /** Combines shard reports into one. Throws InputError (exit 2) when they are not shards of one run or contradict each other. */

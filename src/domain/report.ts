@@ -183,6 +183,8 @@ export interface ReportScope {
    * bundles, clients without a region, objects no longer declared): a merge counts them once.
    */
   readonly sharedFixed?: number;
+  /** Set by `rc-policy merge`: how many shard reports the report combines. */
+  readonly shards?: number;
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

@@ -121,6 +121,16 @@ describe('merged check shards equal the unsharded run, section by section', () =
     const rm = await read(out('reversed.json'));
     for (const section of SECTIONS) expect(rm[section], section).toEqual(w[section]);
 
+    // A reviewer reading a shard learns it is one, and where the causes it does not list are.
+    const shardText = runCli(['check', topology, ...args, '--region', 'us']).stdout;
+    expect(shardText).toContain("One shard: region us and the objects of no region; in is in its own shard's report (rc-policy merge combines them)\n✔ ");
+    expect(shardText).toMatch(/trust\/untrusted-client on target-in->broker-us-1: because of cert\/expired on target-in \(in another region's shard report\)/);
+    // The merged report says what it combines, in text and Markdown, and has no cause elsewhere.
+    const mergedText = runCli(['merge', out('us.json'), out('in.json')]).stdout;
+    expect(mergedText).toContain("Merged from 2 shard reports covering regions in, us; its time is the oldest shard's\n✖ ");
+    expect(mergedText).not.toContain('another region');
+    expect(runCli(['merge', out('us.json'), out('in.json'), '--format', 'markdown']).stdout).toContain("*Merged from 2 shard reports covering regions in, us; its time is the oldest shard's.*");
+
     // Shards that list their pairs differently cannot be counted together.
     runCli(['check', topology, ...args, '--region', 'in', '--matrix', 'full', '--format', `json=${out('in-full.json')}`]);
     const mixed = runCli(['merge', out('us.json'), out('in-full.json')]);
