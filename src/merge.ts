@@ -5,6 +5,8 @@
 import { sortDependents, sortFindings } from './engine.ts';
 import { InputError } from './errors.ts';
 import { recountWaivers } from './policy/waivers.ts';
+import { BUILTIN_RULES } from './rules/index.ts';
+import type { RuleDescriptor } from './domain/rule.ts';
 import { summaryOf } from './report/summary.ts';
 import { objectsOf } from './report/targets.ts';
 import { summariseMatrix } from './report/matrix-state.ts';
@@ -340,6 +342,16 @@ function mergedScope(shards: readonly ShardReport[], regions: string[]): ReportS
   return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }), shards: shards.length };
 }
 
+/**
+ * What the renderers say about each rule (SARIF's rule list, JUnit's cases, help links): not in the
+ * JSON reports, so the built-in rules' own, in the run's order. A pack's custom (CEL) rules are
+ * known by id only.
+ */
+function describeRules(rules: readonly RuleRun[] | undefined): RuleDescriptor[] {
+  if (!rules) return [...BUILTIN_RULES.descriptors];
+  return rules.flatMap((r) => BUILTIN_RULES.byId.get(r.id)?.meta ?? []);
+}
+
 /** Combines shard reports into one. Throws InputError (exit 2) when they are not shards of one run or contradict each other. */
 export function mergeReports(shards: readonly ShardReport[]): Report {
   if (shards.length === 0) throw new InputError('rc-policy merge needs at least one report');
@@ -358,6 +370,7 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const observations = mergeObservations(shards, order);
   const estate = mergeEstate(shards);
   const rules = mergeRules(shards);
+  const descriptors = describeRules(rules);
   const waivers = mergeWaivers(shards, findings);
   const incomplete = mergeGaps(shards);
   return {
@@ -386,5 +399,6 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
     ...(incomplete && { incomplete }),
     ...(observations && { observations }),
     ...(first.scope && { scope: mergedScope(shards, regions) }),
+    descriptors,
   };
 }

@@ -81,6 +81,14 @@ describe('rc-policy merge of check shards', () => {
     expect(md.stdout).toContain('broker-in-3');
     expect(md.stdout).toContain('broker-us-1');
     const results = (JSON.parse(await readFile(sarif, 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]!.results;
+    // The merged SARIF describes the rules as one run's does (code scanning shows their help from it).
+    const wholeSarif = path.join(tmp, 'whole.sarif');
+    runCli(['check', EXAMPLE, '--at', LATE, '--format', `sarif=${wholeSarif}`]);
+    type Sarif = { runs: { tool: { driver: { rules: unknown[] } }; results: unknown[] }[] };
+    const [ws, ms] = [JSON.parse(await readFile(wholeSarif, 'utf8')) as Sarif, JSON.parse(await readFile(sarif, 'utf8')) as Sarif];
+    expect(ms.runs[0]!.tool.driver.rules.length).toBeGreaterThan(40);
+    expect(ms.runs[0]!.tool.driver.rules).toEqual(ws.runs[0]!.tool.driver.rules);
+    expect(ms.runs[0]!.results).toEqual(ws.runs[0]!.results);
     expect(results).toHaveLength(w.findings.filter((f) => f.severity !== 'info').length + w.findings.filter((f) => f.severity === 'info').length);
     // --fail-on applies to the merged findings as to one run.
     expect(runCli(['merge', files.us, files.in, '--fail-on', 'never', '--format', 'json']).code).toBe(0);
@@ -166,9 +174,9 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     const us1 = await nodeTlsServer({ leaf: issued.get('broker-us-1')!, chain: [serverCa], clientCa });
     const us2 = await nodeTlsServer({ leaf: issued.get('broker-us-2')!, chain: [serverCa], clientCa });
     const in3 = await nodeTlsServer({ leaf: issued.get('broker-in-3')!, chain: [serverCa], clientAuth: 'none' });
-    const slbUs = await haproxy({ backends: [us1.port, us2.port] });
+    const slbUs = await haproxy({ backends: [us1.port, us2.port], balance: 'source' });
     const slbIn = await haproxy({ backends: [in3.port] });
-    // One backend for every connection, whatever the SNI (a layer-4 balancer): the same evidence run after run,
+    // One backend for every connection, whatever the SNI (a layer-4 balancer; slb-us too): the same evidence run after run,
     // and the in shard's probes through crlb come back from a us broker it did not probe itself.
     const crlb = await haproxy({ backends: [us1.port, us2.port, in3.port], balance: 'source' });
     running.push(us1, us2, in3, slbUs, slbIn, crlb);
