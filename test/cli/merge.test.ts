@@ -174,9 +174,10 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     const us1 = await nodeTlsServer({ leaf: issued.get('broker-us-1')!, chain: [serverCa], clientCa });
     const us2 = await nodeTlsServer({ leaf: issued.get('broker-us-2')!, chain: [serverCa], clientCa });
     const in3 = await nodeTlsServer({ leaf: issued.get('broker-in-3')!, chain: [serverCa], clientAuth: 'none' });
+    // Source balancing: every probe from 127.0.0.1 reaches the same backend, in the sharded and the whole run alike.
     const slbUs = await haproxy({ backends: [us1.port, us2.port], balance: 'source' });
     const slbIn = await haproxy({ backends: [in3.port] });
-    // One backend for every connection, whatever the SNI (a layer-4 balancer; slb-us too): the same evidence run after run,
+    // One backend for every connection, whatever the SNI (a layer-4 balancer): the same evidence run after run,
     // and the in shard's probes through crlb come back from a us broker it did not probe itself.
     const crlb = await haproxy({ backends: [us1.port, us2.port, in3.port], balance: 'source' });
     running.push(us1, us2, in3, slbUs, slbIn, crlb);
