@@ -108,6 +108,7 @@ interface DocumentOrder {
   readonly initiator: (id: string) => number;
   readonly server: (id: string) => number;
   readonly loadBalancer: (id: string) => number;
+  readonly isServer: (id: string) => boolean;
   /** The order the certificate references are read in (the estate's certificates, by target). */
   readonly reference: (id: string) => number;
 }
@@ -119,12 +120,14 @@ function documentOrder(report: Report): DocumentOrder {
     for (const kind of kinds) for (const n of nodes) if (n.kind === kind && !index.has(n.id)) index.set(n.id, index.size);
     return (id: string) => index.get(id) ?? index.size;
   };
+  const servers = new Set(nodes.filter((n) => n.kind === 'broker' || n.kind === 'gateway').map((n) => n.id));
   const refs = new Map<string, number>();
   for (const c of report.estate?.certificates ?? []) if (!refs.has(c.target)) refs.set(c.target, refs.size);
   return {
     initiator: rank(['client', 'gateway']),
     server: rank(['broker', 'gateway']),
     loadBalancer: rank(['loadBalancer', 'globalLoadBalancer']),
+    isServer: (id) => servers.has(id),
     reference: (id) => refs.get(id) ?? refs.size,
   };
 }
@@ -258,11 +261,19 @@ function mergeDependents(shards: readonly ShardReport[]): DependentCheck[] | und
   return byIdentity.size > 0 ? sortDependents([...byIdentity.values()].map((v) => v.check)) : undefined;
 }
 
-function mergeGaps(shards: readonly ShardReport[]): NotEvaluated[] | undefined {
+/** Every shard's gaps, once, in one run's order: servers, then load balancer frontends, then Key Vault reads. */
+function mergeGaps(shards: readonly ShardReport[], order: DocumentOrder): NotEvaluated[] | undefined {
   if (shards.every((s) => !s.report.incomplete)) return undefined;
   const gaps = new Map<string, NotEvaluated>();
   for (const s of shards) for (const g of s.report.incomplete ?? []) gaps.set(JSON.stringify([g.target, g.source, g.reason, g.waived ?? false]), g);
-  return [...gaps.values()];
+  const position = (g: NotEvaluated): [number, number] => {
+    if (g.source.startsWith('key-vault ')) return [2, order.reference(g.target)];
+    return order.isServer(g.target) ? [0, order.server(g.target)] : [1, order.loadBalancer(g.target)];
+  };
+  return [...gaps.values()].sort((a, b) => {
+    const [pa, pb] = [position(a), position(b)];
+    return pa[0] - pb[0] || pa[1] - pb[1];
+  });
 }
 
 const STATUS_RANK: Record<RuleRun['status'], number> = { ran: 0, 'not-applicable': 1, 'audit-only': 2, off: 3 };
@@ -372,7 +383,7 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const rules = mergeRules(shards);
   const descriptors = describeRules(rules);
   const waivers = mergeWaivers(shards, findings);
-  const incomplete = mergeGaps(shards);
+  const incomplete = mergeGaps(shards, order);
   return {
     tool: first.tool,
     topology: first.topology,
