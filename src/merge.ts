@@ -86,6 +86,38 @@ const targetOf = (key: string): string => (JSON.parse(key) as string[])[1]!;
 
 const conflict = (target: string, detail: string) => new InputError(`conflicting results for ${target} (audited by every shard): ${detail}; re-run the shards against the same estate`);
 
+/** `... (SNI a.example, b.example) ...`: a load balancer frontend finding that lists the SNIs probed. */
+const SNI_LIST = /^(.*\(SNI )([^()]+)(\).*)$/s;
+
+/**
+ * A load balancer outside every region is probed by each shard for its own backends only: where one
+ * run raises one finding naming every SNI (live/unreachable, live/lb-terminates-tls), each shard
+ * raises one naming its own. The same finding but for its SNI list is one finding, its SNIs in the
+ * order one run probes them (by backend, in document order).
+ */
+function joinSniLists(findings: readonly Finding[], crossRegion: ReadonlySet<string>, order: DocumentOrder, serverOfSni: ReadonlyMap<string, string>): Finding[] {
+  const groups = new Map<string, { finding: Finding; head: string; tail: string; sni: Set<string> }>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const m = crossRegion.has(f.target) ? SNI_LIST.exec(f.message) : null;
+    if (!m) {
+      out.push(f);
+      continue;
+    }
+    const [, head, list, tail] = m as unknown as [string, string, string, string];
+    const key = JSON.stringify([f.rule, f.target, f.location, f.severity, f.waived, head, tail]);
+    const group = groups.get(key);
+    if (group) for (const sni of list.split(', ')) group.sni.add(sni);
+    else groups.set(key, { finding: f, head, tail, sni: new Set(list.split(', ')) });
+  }
+  const rank = (sni: string) => order.server(serverOfSni.get(sni) ?? '');
+  for (const g of groups.values()) {
+    const sni = [...g.sni].sort((a, b) => rank(a) - rank(b));
+    out.push({ ...g.finding, message: `${g.head}${sni.join(', ')}${g.tail}` });
+  }
+  return out;
+}
+
 function mergeFindings(shards: readonly ShardReport[]): Finding[] {
   const byIdentity = new Map<string, { finding: Finding; file: string }>();
   for (const s of shards) {
@@ -369,13 +401,16 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const regions = coverage(shards);
   sameRun(shards);
   agreeOnShared(shards);
-  const findings = sortFindings(mergeFindings(shards));
+  const order = documentOrder(shards[0]!.report);
+  const nodes = shards[0]!.report.estate?.nodes ?? [];
+  const crossRegion = new Set(nodes.filter((n) => n.kind === 'globalLoadBalancer').map((n) => n.id));
+  const serverOfSni = new Map(nodes.filter((n) => n.fqdn !== undefined).map((n) => [n.fqdn!, n.id]));
+  const findings = sortFindings(shards.length > 1 ? joinSniLists(mergeFindings(shards), crossRegion, order, serverOfSni) : mergeFindings(shards));
   const first = shards[0]!.report;
   const notEvaluated = mergeDependents(shards);
   const baselines = shards.map((s) => s.report.baseline).filter((b) => b !== undefined);
   const summary = summaryOf(findings, notEvaluated, baselines.length > 0);
   const existing = summary.baseline ?? 0;
-  const order = documentOrder(shards[0]!.report);
   const matrix = mergePairs(shards, order);
   const matrixSummary = mergeMatrixSummary(shards, matrix);
   const observations = mergeObservations(shards, order);

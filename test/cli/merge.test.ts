@@ -246,6 +246,27 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     expect(m.findings.filter((f) => f.rule === 'live/unreachable').map((f) => f.target)).toEqual(['broker-in-3']);
     expect(m.findings.some((f) => f.rule === 'live/key-vault-drift' && f.target === 'broker-us-2')).toBe(true);
   });
+
+  it('a dead cross-region load balancer: one finding naming every SNI, as one run gives, though each shard probed its own', async () => {
+    const dead = { ...resolve, 'rc.company.com': String(await closedPort()) };
+    const whole = await audit([], dead);
+    expect(whole.code).toBe(2);
+    const w = JSON.parse(whole.stdout) as Record<string, unknown> & JsonReport;
+    const crlb = (r: JsonReport) => r.findings.filter((f) => f.target === 'crlb').map((f) => f.message);
+    expect(crlb(w)).toEqual([expect.stringMatching(/^load balancer crlb is unreachable at rc\.company\.com:443 .*\(SNI broker-us-1\.company\.com, broker-us-2\.company\.com, broker-in-3\.company\.com\): /)]);
+    for (const region of ['us', 'in']) {
+      const r = await audit(['--region', region], dead);
+      expect(r.code).toBe(2);
+      expect(crlb(json(r.stdout))).toHaveLength(1);
+      await writeFile(path.join(tmp, `dead-crlb-${region}.json`), r.stdout);
+    }
+    // The in shard's own finding names broker-in-3 only.
+    expect(crlb(json(await readFile(path.join(tmp, 'dead-crlb-in.json'), 'utf8')))[0]).toMatch(/\(SNI broker-in-3\.company\.com\)/);
+    const merged = runCli(['merge', path.join(tmp, 'dead-crlb-in.json'), path.join(tmp, 'dead-crlb-us.json'), '--format', 'json']);
+    expect(merged.code).toBe(whole.code);
+    const m = JSON.parse(merged.stdout) as Record<string, unknown>;
+    for (const section of SECTIONS) expect(m[section], section).toEqual(w[section]);
+  });
 });
 
 describe('the documented sharded-audit workflow (examples/workflows/rc-policy-sharded-audit.yml)', () => {
