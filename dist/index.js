@@ -21505,6 +21505,154 @@ var init_core = __esm({
   }
 });
 
+// node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b) {
+      var n = a.length;
+      var m = b.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b, a) {
+      var n = a.length;
+      var m = b.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j = 0;
+      for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+          peq[b.charCodeAt(k)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j * 32;
+      var vlen = Math.min(32, m - start) + start;
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+      }
+      var score = m;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m - 1 & 1;
+        score -= mh >>> m - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+      }
+      return score;
+    };
+    var distance3 = function(a, b) {
+      if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+      }
+      if (b.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b);
+      }
+      return myers_x(a, b);
+    };
+    exports.distance = distance3;
+    var closest3 = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance3(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest3;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -28832,154 +28980,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
-  }
-});
-
-// node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b) {
-      var n = a.length;
-      var m = b.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m; i++) {
-        var eq = peq[b.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b, a) {
-      var n = a.length;
-      var m = b.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j = 0;
-      for (; j < vsize - 1; j++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j * 32;
-        var vlen_1 = Math.min(32, m) + start_1;
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] |= 1 << k;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k = start_1; k < vlen_1; k++) {
-          peq[b.charCodeAt(k)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j * 32;
-      var vlen = Math.min(32, m - start) + start;
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] |= 1 << k;
-      }
-      var score = m;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m - 1 & 1;
-        score -= mh >>> m - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k = start; k < vlen; k++) {
-        peq[b.charCodeAt(k)] = 0;
-      }
-      return score;
-    };
-    var distance3 = function(a, b) {
-      if (a.length < b.length) {
-        var tmp = b;
-        b = a;
-        a = tmp;
-      }
-      if (b.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b);
-      }
-      return myers_x(a, b);
-    };
-    exports.distance = distance3;
-    var closest3 = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance3(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest3;
   }
 });
 
@@ -62293,6 +62293,20 @@ function enclosingId(data, path17) {
   return id;
 }
 
+// src/suggest.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+function nearest(typed2, candidates) {
+  const list3 = [...candidates];
+  if (list3.length === 0) return void 0;
+  const best = (0, import_fastest_levenshtein.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
+  const index = list3.findIndex((c) => c.toLowerCase() === best);
+  return (0, import_fastest_levenshtein.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
+}
+var didYouMean = (typed2, candidates, quote = "'") => {
+  const n = nearest(typed2, candidates);
+  return n === void 0 ? "" : ` (did you mean ${quote}${n}${quote}?)`;
+};
+
 // src/rules/topology/reference.ts
 var KIND_NAMES = {
   ca: "CA",
@@ -62314,7 +62328,7 @@ var rule2 = defineRule({
     source: "docs/spec.md \xA71, \xA73 (topology)",
     remedy: "Declare the missing object, or correct the id.",
     messages: {
-      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
+      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}}){{hint}}",
       wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}"
     }
   },
@@ -62323,7 +62337,9 @@ var rule2 = defineRule({
     for (const r of references) {
       const found = byId.get(r.id);
       if (!found) {
-        yield { target: r.from, messageId: "missing", data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+        const sameKind = [...byId].filter(([, objects2]) => objects2.some((o) => r.expected.includes(o.kind))).map(([id]) => id);
+        const data = { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected), hint: didYouMean(r.id, sameKind) };
+        yield { target: r.from, messageId: "missing", data, location: r.location };
         continue;
       }
       if (found.some((o) => r.expected.includes(o.kind))) continue;
@@ -62364,6 +62380,40 @@ var rule3 = defineRule({
     }
   }
 });
+
+// src/pki/names.ts
+var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
+var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+var validHosts = /* @__PURE__ */ new Map();
+function isValidHostname(host) {
+  let ok = validHosts.get(host);
+  if (ok === void 0) {
+    if (validHosts.size >= 1e5) validHosts.clear();
+    validHosts.set(host, ok = checkHostname(host));
+  }
+  return ok;
+}
+function checkHostname(host) {
+  const h = normalise(host);
+  if (h.length === 0 || h.length > 253) return false;
+  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
+  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
+}
+function dnsNameMatches(pattern, host) {
+  const p = normalise(pattern);
+  const h = normalise(host);
+  if (!isValidHostname(h) || p.length === 0) return false;
+  if (!p.includes("*")) return p === h;
+  const [first, ...rest] = p.split(".");
+  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
+  const hostLabels = h.split(".");
+  if (hostLabels.length !== rest.length + 1) return false;
+  return hostLabels.slice(1).join(".") === rest.join(".");
+}
+var isWildcard = (pattern) => pattern.includes("*");
+function matchingDnsNames(cert, host) {
+  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
+}
 
 // src/topology/walk.ts
 var upstreamTarget = (g, u) => `${g.id}->${u.to}`;
@@ -62825,6 +62875,21 @@ var servedChains = memo((m) => {
     const certs = chainOf(m, server.cert);
     if (certs.length === 0) continue;
     out.push({ server, leaf: certs[0], certs, location: certLocation(server) });
+  }
+  return out;
+});
+var sharedCertificates = memo((m) => {
+  const byFingerprint = /* @__PURE__ */ new Map();
+  for (const c of servedChains(m)) {
+    const group2 = byFingerprint.get(c.leaf.fingerprint);
+    if (group2) group2.push(c);
+    else byFingerprint.set(c.leaf.fingerprint, [c]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const group2 of byFingerprint.values()) {
+    if (group2.length < 2) continue;
+    const owner = group2.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group2[0];
+    for (const c of group2) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;
 });
@@ -63962,6 +64027,7 @@ function yamlProblem(code2, message, line2, lineAt) {
   switch (code2) {
     case "MULTILINE_IMPLICIT_KEY":
     case "MISSING_CHAR": {
+      if (code2 === "MISSING_CHAR" && /Sequence item without/.test(message)) return misindentedInList(line2, lineAt);
       if (code2 === "MISSING_CHAR" && !/Implicit map keys/.test(message)) break;
       for (const n of [line2, line2 - 1, line2 - 2, line2 + 1]) {
         const m = NO_SPACE_AFTER_COLON.exec(lineAt(n) ?? "");
@@ -63977,6 +64043,14 @@ function yamlProblem(code2, message, line2, lineAt) {
       return { message: "YAML: a value cannot itself be 'key: value' on the same line: quote it, or put the nested keys on their own indented lines" };
   }
   return { message: `YAML: ${message}` };
+}
+var keyColumn = (text) => /^(\s*(?:-\s+)*)/.exec(text)[1].length;
+function misindentedInList(line2, lineAt) {
+  const own = keyColumn(lineAt(line2) ?? "");
+  let n = line2 - 1;
+  while (n > 0 && (lineAt(n) ?? "").trim() === "") n--;
+  const above = keyColumn(lineAt(n) ?? "");
+  return above > own ? { message: `YAML: this line is indented by ${own} spaces, the keys above it by ${above}: indent it like them (or start a new list item with '- ')` } : { message: "YAML: this line sits inside a list but is not a list item: indent it like the keys of the item above, or start it with '- '" };
 }
 var looksLikeJson = (text, file) => /\.json$/i.test(file) || /^\s*[{[]/.test(text);
 function jsonProblem(text) {
@@ -64691,7 +64765,7 @@ import { stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
 
 // src/topology/schema.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
+var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 
 // src/topology/validators.generated.js
 var validators_generated_exports = {};
@@ -69775,7 +69849,7 @@ function describe(e, doc) {
     case "additionalProperties": {
       const prop = String(params.additionalProperty);
       const known = Object.keys(e.parentSchema?.properties ?? {});
-      const guess = closest(prop, known);
+      const guess = closest2(prop, known);
       const p = [...path17, prop];
       return {
         message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ""}`,
@@ -69819,7 +69893,7 @@ function describe(e, doc) {
       return { message: `${where} ${e.message ?? "is invalid"}`, path: path17, location: doc.locate(path17) };
   }
 }
-function closest(word, candidates) {
+function closest2(word, candidates) {
   let best;
   let bestDistance = 3;
   for (const c of candidates) {
@@ -69832,7 +69906,7 @@ function closest(word, candidates) {
   return best;
 }
 function editDistance(a, b) {
-  return Math.abs(a.length - b.length) > 2 ? 3 : (0, import_fastest_levenshtein.distance)(a, b);
+  return Math.abs(a.length - b.length) > 2 ? 3 : (0, import_fastest_levenshtein2.distance)(a, b);
 }
 
 // src/topology/resolve.ts
@@ -70545,40 +70619,6 @@ var rule16 = defineRule({
 // src/rules/cert/index.ts
 var rules3 = [rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16];
 
-// src/pki/names.ts
-var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
-var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
-var validHosts = /* @__PURE__ */ new Map();
-function isValidHostname(host) {
-  let ok = validHosts.get(host);
-  if (ok === void 0) {
-    if (validHosts.size >= 1e5) validHosts.clear();
-    validHosts.set(host, ok = checkHostname(host));
-  }
-  return ok;
-}
-function checkHostname(host) {
-  const h = normalise(host);
-  if (h.length === 0 || h.length > 253) return false;
-  if (/^[0-9.]+$/.test(h) || h.includes(":")) return false;
-  return h.split(".").every((l) => l.length <= 63 && LABEL.test(l));
-}
-function dnsNameMatches(pattern, host) {
-  const p = normalise(pattern);
-  const h = normalise(host);
-  if (!isValidHostname(h) || p.length === 0) return false;
-  if (!p.includes("*")) return p === h;
-  const [first, ...rest] = p.split(".");
-  if (first !== "*" || rest.length < 2 || rest.some((l) => l.includes("*") || !LABEL.test(l))) return false;
-  const hostLabels = h.split(".");
-  if (hostLabels.length !== rest.length + 1) return false;
-  return hostLabels.slice(1).join(".") === rest.join(".");
-}
-var isWildcard = (pattern) => pattern.includes("*");
-function matchingDnsNames(cert, host) {
-  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
-}
-
 // src/rules/broker/name-mismatch.ts
 var rule17 = defineRule({
   meta: {
@@ -70676,15 +70716,12 @@ var rule19 = defineRule({
     title: "Every server has its own certificate",
     rationale: "Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.",
     source: "docs/architectures/rc-system.md#one-server-certificate-per-broker",
-    remedy: "Issue one certificate per broker, each with SAN = its own FQDN.",
+    remedy: "Point the server at its own certificate (a copied file path is the usual cause); every broker needs one of its own, with SAN = its own FQDN.",
     messages: { shared: "{{second}} presents the same certificate as {{first}} ({{subject}})" }
   },
   *check(model) {
-    const first = /* @__PURE__ */ new Map();
-    for (const { server, leaf, location: location2 } of servedChains(model)) {
-      const owner = first.get(leaf.fingerprint);
-      if (owner === void 0) first.set(leaf.fingerprint, server.id);
-      else yield { target: server.id, messageId: "shared", data: { first: owner, second: server.id, subject: leaf.subjectName }, location: location2 };
+    for (const { owner, chain } of sharedCertificates(model).values()) {
+      yield { target: chain.server.id, messageId: "shared", data: { first: owner, second: chain.server.id, subject: chain.leaf.subjectName }, location: chain.location };
     }
   }
 });
@@ -72001,6 +72038,18 @@ function summariseMatrix(pairs) {
   };
 }
 var matrixCounts = (pairs, summary2) => summary2 ?? { ...summariseMatrix(pairs), listed: "all" };
+function brokenPaths(pairs) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of pairs) {
+    if (!p.path) continue;
+    const hops = p.path.because.map((c) => c.target).join(", ");
+    const group2 = groups.get(hops) ?? { hops, rules: [...new Set(p.path.because.map((c) => c.rule))].join(", "), pairs: 0 };
+    group2.pairs++;
+    groups.set(hops, group2);
+  }
+  return [...groups.values()];
+}
+var AUDIT_MATRIX_NOTE = "Computed from the certificates the topology declares; a broker that did not answer the probe is not evaluated. What each endpoint really served is under what was probed, and drift is a finding of its own.";
 
 // src/matrix.ts
 function handshakePairs(m) {
@@ -72118,10 +72167,13 @@ var handshakeMatrix = memo((m) => {
     byChain.set(key2, verdict2);
     return verdict2;
   };
+  const unanswered = (server) => serverProbe(m, server)?.anonymous.outcome.kind === "unreachable" ? { rule: "live/unreachable", target: server.id } : void 0;
   return handshakePairs(m).map(({ client, server, breaks }) => {
-    const serverAuth = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail2(
+    const declared = client.trustBundle ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle, "serverAuth", "server", server.fqdn)) : fail2(
       client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
     );
+    const gap = declared.ok ? unanswered(server) : void 0;
+    const serverAuth = gap ? fail2(`${server.id} did not answer the audit's probe: the handshake could not be tried`, [gap]) : declared;
     let clientAuth;
     if (server.clientAuth.required) {
       const bundle = server.clientAuth.trustBundle;
@@ -73063,20 +73115,6 @@ function withWaivers(gaps, findings, gapRules) {
   return gaps.map((g) => waived.has(g.target) ? { ...g, waived: true } : g);
 }
 
-// src/suggest.ts
-var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
-function nearest(typed2, candidates) {
-  const list3 = [...candidates];
-  if (list3.length === 0) return void 0;
-  const best = (0, import_fastest_levenshtein2.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
-  const index = list3.findIndex((c) => c.toLowerCase() === best);
-  return (0, import_fastest_levenshtein2.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
-}
-var didYouMean = (typed2, candidates, quote = "'") => {
-  const n = nearest(typed2, candidates);
-  return n === void 0 ? "" : ` (did you mean ${quote}${n}${quote}?)`;
-};
-
 // src/policy/waivers.ts
 var aboutWaivers = (ruleId) => {
   const rule51 = RULES_BY_ID.get(ruleId);
@@ -73100,7 +73138,7 @@ function parseWaivers(doc, knownRules, checkTarget) {
     const at = (field) => doc.locate(field ? ["waivers", i, field] : ["waivers", i]);
     const before = errors.length;
     if (!knownRules.has(w.rule)) {
-      const guess = closest(w.rule, [...knownRules]);
+      const guess = closest2(w.rule, [...knownRules]);
       errors.push(new InputError(`waivers[${i}].rule: unknown rule '${w.rule}'${guess ? ` (did you mean '${guess}'?)` : ""}`, at("rule")));
     }
     const refused = UNWAIVABLE.find(([re]) => re.test(w.rule));
@@ -78237,7 +78275,7 @@ function checkPackDocument(doc, knownRules) {
       continue;
     }
     if (!knownRules.has(id)) {
-      const guess = closest(id, [...knownRules]);
+      const guess = closest2(id, [...knownRules]);
       throw new InputError(`unknown rule '${id}'${guess ? ` (did you mean '${guess}'?)` : ""}`, doc.locate(["rules", id], true));
     }
     const fixed = RULES_BY_ID.get(id)?.meta.fixed;
@@ -78267,7 +78305,7 @@ function mergeLayers(layers) {
   for (const layer of layers) {
     for (const s of layer.customSettings ?? []) {
       if (!custom2.has(s.id)) {
-        const guess = closest(s.id, [...custom2.keys()]);
+        const guess = closest2(s.id, [...custom2.keys()]);
         throw new InputError(`unknown rule '${s.id}'${guess ? ` (did you mean '${guess}'?)` : ""}: neither a built-in rule nor a custom rule of this pack`, s.location);
       }
     }
@@ -80003,9 +80041,7 @@ function renderMatrix(pairs, paint, summary2) {
   });
   lines.push(paint("gray", `  ${legend}`));
   lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
-  const reasons = /* @__PURE__ */ new Map();
-  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(", "), (reasons.get(p.path.because.map((c) => c.target).join(", ")) ?? 0) + 1);
-  for (const [hops, n2] of reasons) lines.push(`  \u2298 ${plural3(n2, "pair")} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  for (const b of brokenPaths(pairs)) lines.push(`  \u2298 ${plural3(b.pairs, "pair")} through ${b.hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (${b.rules})`);
   return lines;
 }
 
@@ -80103,7 +80139,7 @@ function renderText(report, options) {
   }
   if (report.matrix && !options.only) {
     const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
-    if (matrix.length > 0) lines.push(...matrix, "");
+    if (matrix.length > 0) lines.push(...matrix, ...report.mode === "audit" ? [paint("gray", `  ${AUDIT_MATRIX_NOTE}`)] : [], "");
   }
   if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint("bold", t)));
   if (report.incomplete?.length) {
@@ -80546,7 +80582,7 @@ function renderMarkdown(report, ctx2) {
   out.push(`**${md(summaryCounts2(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
-  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
@@ -80641,12 +80677,12 @@ var verdict = (c) => {
   if (c.because) return `not evaluated: ${md(c.reason ?? "")} (because of ${c.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})`;
   return `${c.skipped ? "not evaluated" : "rejected"}: ${md(c.reason ?? "")}`;
 };
-function matrixSection(pairs, summary2) {
+function matrixSection(pairs, summary2, mode) {
   const n = matrixCounts(pairs, summary2);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ["### Handshake matrix", "", `${n.ok} of ${n.pairs} client\u2192server handshakes succeed.`, ""];
+  const out = ["### Handshake matrix", "", `${n.ok} of ${n.pairs} client\u2192server handshakes succeed.${mode === "audit" ? ` ${AUDIT_MATRIX_NOTE.replace("under what was probed", "under *What was probed*")}` : ""}`, ""];
   if (n.pairs === 0) return out;
   if (n.listed === "all" && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
@@ -80660,15 +80696,17 @@ function matrixSection(pairs, summary2) {
     }
     out.push("", "\u2705 both sides accept \xB7 \u274C server: the client rejects the server chain \xB7 \u274C client: the server rejects the client certificate \xB7 \u26D4 path: a hop on the way terminates TLS \xB7 \u2754 not evaluated \xB7 \xB7 no connection", "");
   }
-  if (failing.length) {
+  const broken = brokenPaths(failing);
+  for (const b of broken) out.push(`- \u26D4 ${plural5(b.pairs, "pair")} through ${md(b.hops)}: TLS terminates there, so end-to-end mTLS never reaches the broker (because of ${md(b.rules)} on ${md(b.hops)})`);
+  if (broken.length) out.push("");
+  const rejected = failing.filter((p) => !p.path);
+  if (rejected.length) {
     out.push("| Client | Server | Server chain | Client certificate |", "| --- | --- | --- | --- |");
-    for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(", ")})` : void 0;
-      const srv = broken ?? verdict(p.serverAuth);
-      const cli = broken ?? (!p.clientAuth ? "not required" : verdict(p.clientAuth));
-      out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
+    for (const p of rejected.slice(0, MAX_PAIR_ROWS)) {
+      const cli = !p.clientAuth ? "not required" : verdict(p.clientAuth);
+      out.push(`| ${md(p.client)} | ${md(p.server)} | ${verdict(p.serverAuth)} | ${cli} |`);
     }
-    if (failing.length > MAX_PAIR_ROWS) out.push("", `\u2026 and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
+    if (rejected.length > MAX_PAIR_ROWS) out.push("", `\u2026 and ${rejected.length - MAX_PAIR_ROWS} more failing pairs.`);
     out.push("");
   }
   return out;

@@ -16,6 +16,7 @@ import { dialableNames } from './topology/dialable.ts';
 import { didYouMean } from './suggest.ts';
 import type { Topology } from './topology/model.ts';
 import { observationsOf } from './model/observations.ts';
+import { handshakeMatrix } from './matrix.ts';
 import { scopeToRegions } from './shard.ts';
 import { certificatePool } from './pki/cert.ts';
 import type { KeyVaultRead, Model } from './model/types.ts';
@@ -106,7 +107,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
     const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
     const whole = { ...report, observations: observationsOf(model)! };
-    return options.regions?.length ? scopeToRegions(whole, topology, options.regions) : whole;
+    return options.regions?.length ? scopeToRegions(whole, topology, options.regions, () => handshakeMatrix(model)) : whole;
   } finally {
     agent.destroy();
   }

@@ -13,6 +13,7 @@ import type { Topology } from './topology/model.ts';
 import { loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
 import { loadBaseline, type Baseline } from './policy/baseline.ts';
 import { displayPath } from './topology/load.ts';
+import { handshakeMatrix } from './matrix.ts';
 import { scopeToRegions } from './shard.ts';
 
 // The pipeline's pieces, where callers of the library found them before ADR 0080.
@@ -102,5 +103,5 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     mode: 'check',
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
-  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions, () => handshakeMatrix(model)) : report;
 }

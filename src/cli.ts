@@ -1,6 +1,7 @@
 // The command-line shell: argv -> library -> stdout/stderr and an exit code. No logic of its own.
 import { InputError } from './errors.ts';
 import { VERSION } from './package.ts';
+import { didYouMean } from './suggest.ts';
 import { describeFailure } from './commands/failure.ts';
 
 const HELP = `Usage: rc-policy <command> [options]
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const load = COMMANDS[command];
-    if (!load) throw new InputError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (!load) throw new InputError(`unknown command '${command}'${didYouMean(command, Object.keys(COMMANDS))} (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await (await load())(rest);
   } catch (err) {
     process.stderr.write(describeFailure(err, debug));

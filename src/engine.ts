@@ -72,8 +72,12 @@ export function resolveDependents(raw: readonly RawFinding[]): { findings: Findi
       notEvaluated.push({ rule: f.rule, target: f.target, message: f.message, location: f.location, because });
     } else findings.push(f);
   }
-  notEvaluated.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
-  return { findings, notEvaluated };
+  return { findings, notEvaluated: sortDependents(notEvaluated) };
+}
+
+/** Waiting checks in report order: by place, rule, target (and message, so that merged shards order them as one run). */
+export function sortDependents(checks: DependentCheck[]): DependentCheck[] {
+  return checks.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target) || a.message.localeCompare(b.message));
 }
 
 const findingKey = (f: { rule: string; target: string }): string => `${f.rule}\t${f.target}`;

@@ -13,6 +13,7 @@ import type { HandshakeCheck, MatrixListing, MatrixPair, MatrixSummary } from '.
 import { pairState, summaryCounts, type PairState } from './report/matrix-state.ts';
 import { terminatingServers, tlsBreaksOnPath } from './topology/reach.ts';
 import { clientServers, serversReached } from './model/reach.ts';
+import { serverProbe } from './model/live.ts';
 import { lookup, type CertSource, type Location, type Server } from './topology/model.ts';
 import { ownerOf, pathCauses, unreadableAmong, unreadableCause } from './model/causes.ts';
 import type { Cause } from './report/types.ts';
@@ -196,14 +197,21 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
     return verdict;
   };
 
+  /** An audit whose probe got no answer from the server cannot vouch for its handshakes (ADR 0120). */
+  const unanswered = (server: Server): Cause | undefined =>
+    serverProbe(m, server)?.anonymous.outcome.kind === 'unreachable' ? { rule: 'live/unreachable', target: server.id } : undefined;
+
   return handshakePairs(m).map(({ client, server, breaks }) => {
-    const serverAuth = client.trustBundle
+    const declared = client.trustBundle
       ? servers.get(client.trustBundle, server, () => validate(server.cert, `${server.id}'s server`, client.trustBundle!, 'serverAuth', 'server', server.fqdn))
       : fail(
           client.kind === 'gateway'
             ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with`
             : `${client.id} names no trustBundle to validate server certificates with`,
         );
+    // The declared chain's own failure stands; one that would validate waits on the live gap.
+    const gap = declared.ok ? unanswered(server) : undefined;
+    const serverAuth = gap ? fail(`${server.id} did not answer the audit's probe: the handshake could not be tried`, [gap]) : declared;
     let clientAuth: HandshakeCheck | undefined;
     if (server.clientAuth.required) {
       const bundle = server.clientAuth.trustBundle;

@@ -2,11 +2,12 @@
 // report a single run would give (ADR 0115). Each regional object is reported by its own shard
 // only; objects outside every region are reported by every shard and de-duplicated — shards must
 // agree on them, else the merge cannot say which is true (exit 2). Gaps (`incomplete`) are kept.
-import { sortFindings } from './engine.ts';
+import { sortDependents, sortFindings } from './engine.ts';
 import { InputError } from './errors.ts';
-import { summarise } from './report/summary.ts';
+import { summaryOf } from './report/summary.ts';
 import { objectsOf } from './report/targets.ts';
-import type { Finding, MatrixPair, NotEvaluated, Report, RuleRun, WaiverOutcome } from './report/types.ts';
+import { summariseMatrix } from './report/matrix-state.ts';
+import type { DependentCheck, EndpointObservation, Estate, EstateCertificate, EstateNode, Finding, KeyVaultObservation, MatrixPair, MatrixSummary, NotEvaluated, Observations, Report, ReportScope, RuleRun, WaiverOutcome } from './report/types.ts';
 
 export interface ShardReport {
   /** As named on the command line, for messages. */
@@ -63,16 +64,22 @@ function coverage(shards: readonly ShardReport[]): string[] {
 function agreeOnShared(shards: readonly ShardReport[]): void {
   const shared = new Set(shards[0]!.report.scope?.shared ?? []);
   if (shards.length < 2 || shared.size === 0) return;
-  const isShared = (f: Finding) => f.rule !== 'live/unreachable' && objectsOf(f.target).every((id) => shared.has(id));
-  const per = shards.map((s) => new Map(s.report.findings.filter(isShared).map((f) => [identity(f), f])));
-  for (let i = 1; i < shards.length; i++) {
-    for (const [a, b, fa, fb] of [[per[0]!, per[i]!, shards[0]!.file, shards[i]!.file] as const, [per[i]!, per[0]!, shards[i]!.file, shards[0]!.file] as const]) {
-      for (const [key, f] of a) {
-        if (!b.has(key)) throw conflict(f.target, `${fa} reports ${describe(f)}, ${fb} does not`);
+  const isShared = (f: { rule: string; target: string }) => f.rule !== 'live/unreachable' && objectsOf(f.target).every((id) => shared.has(id));
+  const per = shards.map((s) => new Map(s.report.findings.filter(isShared).map((f) => [identity(f), describe(f)] as const)));
+  const waiting = shards.map((s) => new Map((s.report.notEvaluated ?? []).filter(isShared).map((d) => [dependentIdentity(d), `${d.rule} as not evaluated`] as const)));
+  for (const lists of [per, waiting]) {
+    for (let i = 1; i < shards.length; i++) {
+      for (const [a, b, fa, fb] of [[lists[0]!, lists[i]!, shards[0]!.file, shards[i]!.file] as const, [lists[i]!, lists[0]!, shards[i]!.file, shards[0]!.file] as const]) {
+        for (const [key, what] of a) {
+          if (!b.has(key)) throw conflict(targetOf(key), `${fa} reports ${what}, ${fb} does not`);
+        }
       }
     }
   }
 }
+
+/** The target of an identity key (rule, target, ...). */
+const targetOf = (key: string): string => (JSON.parse(key) as string[])[1]!;
 
 const conflict = (target: string, detail: string) => new InputError(`conflicting results for ${target} (audited by every shard): ${detail}; re-run the shards against the same estate`);
 
@@ -89,7 +96,37 @@ function mergeFindings(shards: readonly ShardReport[]): Finding[] {
   return [...byIdentity.values()].map((v) => v.finding);
 }
 
-function mergePairs(shards: readonly ShardReport[]): MatrixPair[] | undefined {
+/**
+ * Where each object stands in one run's lists, from the estate section, so that the merged lists
+ * come back in the order one run gives them: initiators clients first then gateways, servers
+ * brokers first then gateways, frontends regional load balancers first; each in document order.
+ */
+interface DocumentOrder {
+  readonly initiator: (id: string) => number;
+  readonly server: (id: string) => number;
+  readonly loadBalancer: (id: string) => number;
+  /** The order the certificate references are read in (the estate's certificates, by target). */
+  readonly reference: (id: string) => number;
+}
+
+function documentOrder(report: Report): DocumentOrder {
+  const nodes = report.estate?.nodes ?? [];
+  const rank = (kinds: readonly EstateNode['kind'][]) => {
+    const index = new Map<string, number>();
+    for (const kind of kinds) for (const n of nodes) if (n.kind === kind && !index.has(n.id)) index.set(n.id, index.size);
+    return (id: string) => index.get(id) ?? index.size;
+  };
+  const refs = new Map<string, number>();
+  for (const c of report.estate?.certificates ?? []) if (!refs.has(c.target)) refs.set(c.target, refs.size);
+  return {
+    initiator: rank(['client', 'gateway']),
+    server: rank(['broker', 'gateway']),
+    loadBalancer: rank(['loadBalancer', 'globalLoadBalancer']),
+    reference: (id) => refs.get(id) ?? refs.size,
+  };
+}
+
+function mergePairs(shards: readonly ShardReport[], order: DocumentOrder): MatrixPair[] | undefined {
   if (shards.every((s) => !s.report.matrix)) return undefined;
   const pairs = new Map<string, { pair: MatrixPair; file: string }>();
   for (const s of shards) {
@@ -100,7 +137,122 @@ function mergePairs(shards: readonly ShardReport[]): MatrixPair[] | undefined {
       else if (JSON.stringify(seen.pair) !== JSON.stringify(p)) throw conflict(key, `${seen.file} and ${s.file} simulate its handshake differently`);
     }
   }
-  return [...pairs.values()].map((v) => v.pair);
+  return [...pairs.values()].map((v) => v.pair).sort((a, b) => order.initiator(a.client) - order.initiator(b.client) || order.server(a.server) - order.server(b.server));
+}
+
+/**
+ * The whole matrix counted. A pair belongs to its server's shard, so the shards' counts add up;
+ * a client reaching several regions is counted once (`scope.pairClients`). Shards that list every
+ * pair are simply counted again.
+ */
+function mergeMatrixSummary(shards: readonly ShardReport[], matrix: readonly MatrixPair[] | undefined): MatrixSummary | undefined {
+  if (!matrix) return undefined;
+  const withSummary = shards.filter((s) => s.report.matrixSummary);
+  const listings = new Set(withSummary.map((s) => s.report.matrixSummary!.listed));
+  if (listings.size > 1) {
+    const [a, b] = [withSummary.find((s) => s.report.matrixSummary!.listed === 'all')!, withSummary.find((s) => s.report.matrixSummary!.listed === 'problems')!];
+    throw new InputError(`${a.file} lists every handshake pair, ${b.file} only the failing ones: run every shard with the same --matrix`);
+  }
+  if (!listings.has('problems')) return withSummary.length > 0 ? { ...summariseMatrix(matrix), listed: 'all' } : undefined;
+  const old = shards.find((s) => s.report.matrix && !s.report.scope?.pairClients);
+  if (old) throw new InputError(`${old.file} lists only the failing handshake pairs and does not count its own (a shard report of an older rc-policy): re-run the shards`);
+  const sum = (get: (m: MatrixSummary) => number | undefined) => withSummary.reduce((n, s) => n + (get(s.report.matrixSummary!) ?? 0), 0);
+  const brokenOnPath = sum((m) => m.brokenOnPath);
+  return {
+    pairs: sum((m) => m.pairs),
+    ok: sum((m) => m.ok),
+    failing: sum((m) => m.failing),
+    ...(brokenOnPath > 0 && { brokenOnPath }),
+    notEvaluated: sum((m) => m.notEvaluated),
+    clients: new Set(shards.flatMap((s) => s.report.scope?.pairClients ?? [])).size,
+    servers: sum((m) => m.servers),
+    listed: 'problems',
+  };
+}
+
+/** One entry per key; the same key seen twice must be the same observation (an object every shard reads). */
+function unite<T>(shards: readonly ShardReport[], list: (r: Report) => readonly T[] | undefined, key: (t: T) => string, what: (t: T) => [target: string, detail: string]): T[] {
+  const out = new Map<string, { item: T; file: string }>();
+  for (const s of shards) {
+    for (const item of list(s.report) ?? []) {
+      const k = key(item);
+      const seen = out.get(k);
+      if (!seen) out.set(k, { item, file: s.file });
+      else if (JSON.stringify(seen.item) !== JSON.stringify(item)) {
+        const [target, detail] = what(item);
+        throw conflict(target, `${seen.file} and ${s.file} observed ${detail} differently`);
+      }
+    }
+  }
+  return [...out.values()].map((v) => v.item);
+}
+
+/** The audit evidence of every shard: each probe and Key Vault read once, in one run's order. */
+function mergeObservations(shards: readonly ShardReport[], order: DocumentOrder): Observations | undefined {
+  if (shards.every((s) => !s.report.observations)) return undefined;
+  const endpoints = unite(
+    shards,
+    (r) => r.observations?.endpoints,
+    (e: EndpointObservation) => JSON.stringify([e.target, e.endpoint, e.sni, e.sniFor ?? null]),
+    (e) => [e.target, `${e.endpoint} (SNI ${e.sni})`],
+  );
+  // One run probes the servers, then each frontend listener by listener, backend by backend.
+  const listener = new Map<string, number>();
+  for (const e of endpoints) if (e.sniFor !== undefined && !listener.has(`${e.target} ${e.endpoint}`)) listener.set(`${e.target} ${e.endpoint}`, listener.size);
+  const position = (e: EndpointObservation): number[] =>
+    e.sniFor === undefined ? [0, order.server(e.target)] : [1, order.loadBalancer(e.target), listener.get(`${e.target} ${e.endpoint}`)!, order.server(e.sniFor)];
+  const byPosition = (a: EndpointObservation, b: EndpointObservation) => {
+    const [pa, pb] = [position(a), position(b)];
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+    return 0;
+  };
+  const keyVault = unite(
+    shards,
+    (r) => r.observations?.keyVault,
+    (k: KeyVaultObservation) => JSON.stringify([k.target, k.vault, k.certificate]),
+    (k) => [k.target, `Key Vault certificate ${k.vault}/${k.certificate}`],
+  );
+  return { endpoints: attributeBackends(endpoints.sort(byPosition), shards[0]!.report), keyVault: keyVault.sort((a, b) => order.reference(a.target) - order.reference(b.target)) };
+}
+
+/**
+ * A layer-4 balancer hands a shard's probe to any backend, perhaps another region's, which that
+ * shard did not probe and cannot name. With every shard's probes together, the backend whose own
+ * certificate came back is known again, as one run names it (the first of the balancer's backends).
+ */
+function attributeBackends(endpoints: readonly EndpointObservation[], report: Report): EndpointObservation[] {
+  const edges = report.estate?.edges.filter((e) => e.kind === 'backend') ?? [];
+  const servers = new Set(endpoints.filter((e) => e.sniFor === undefined).map((e) => e.target));
+  const behind = (id: string, seen = new Set<string>()): string[] => {
+    if (seen.has(id)) return [];
+    seen.add(id);
+    return edges.filter((e) => e.from === id).flatMap((e) => (servers.has(e.to) ? [e.to] : behind(e.to, seen)));
+  };
+  const leafOf = new Map<string, string>();
+  for (const e of endpoints) if (e.sniFor === undefined && e.chain[0] && !leafOf.has(e.target)) leafOf.set(e.target, e.chain[0]);
+  return endpoints.map((e) => {
+    if (e.sniFor === undefined || e.backend !== undefined || !e.chain[0]) return e;
+    const backend = behind(e.target).find((s) => leafOf.get(s) === e.chain[0]);
+    return backend ? { ...e, backend } : e;
+  });
+}
+
+const dependentIdentity = (d: DependentCheck) => JSON.stringify([d.rule, d.target, d.location.file, d.location.line, d.location.column, d.message]);
+
+/** The checks waiting on a cause: each shard's own, and the shared objects' once (shards must agree on what they wait on). */
+function mergeDependents(shards: readonly ShardReport[]): DependentCheck[] | undefined {
+  const byIdentity = new Map<string, { check: DependentCheck; file: string }>();
+  for (const s of shards) {
+    for (const d of s.report.notEvaluated ?? []) {
+      const key = dependentIdentity(d);
+      const seen = byIdentity.get(key);
+      if (!seen) byIdentity.set(key, { check: d, file: s.file });
+      else if (JSON.stringify(seen.check.because) !== JSON.stringify(d.because)) {
+        throw conflict(d.target, `${seen.file} and ${s.file} list ${d.rule} as not evaluated because of different findings`);
+      }
+    }
+  }
+  return byIdentity.size > 0 ? sortDependents([...byIdentity.values()].map((v) => v.check)) : undefined;
 }
 
 function mergeGaps(shards: readonly ShardReport[]): NotEvaluated[] | undefined {
@@ -143,6 +295,40 @@ function mergeWaivers(shards: readonly ShardReport[], findings: readonly Finding
   });
 }
 
+/**
+ * What the topology declares is the same in every shard, but an audit's certificate inventory holds
+ * what each server served: every object's certificates come from the shard that probed it.
+ */
+function mergeEstate(shards: readonly ShardReport[]): Estate | undefined {
+  const first = shards[0]!.report.estate;
+  if (!first || shards.length < 2) return first;
+  const regionOf = new Map(first.nodes.filter((n) => n.region !== undefined).map((n) => [n.id, n.region!]));
+  const owner = (target: string) => {
+    const home = objectsOf(target).map((id) => regionOf.get(id)).find((r) => r !== undefined);
+    return (home !== undefined && shards.find((s) => s.report.scope?.regions.includes(home))?.report.estate) || first;
+  };
+  const byTarget = (e: Estate) => {
+    const out = new Map<string, EstateCertificate[]>();
+    for (const c of e.certificates) out.set(c.target, [...(out.get(c.target) ?? []), c]);
+    return out;
+  };
+  const groups = new Map<Estate, Map<string, EstateCertificate[]>>();
+  const certificates: EstateCertificate[] = [];
+  // A certificate only Key Vault holds is in its own shard's inventory alone.
+  for (const target of new Set(shards.flatMap((s) => s.report.estate?.certificates.map((c) => c.target) ?? []))) {
+    const estate = owner(target);
+    if (!groups.has(estate)) groups.set(estate, byTarget(estate));
+    certificates.push(...(groups.get(estate)!.get(target) ?? []));
+  }
+  return { ...first, certificates };
+}
+
+function mergedScope(shards: readonly ShardReport[], regions: string[]): ReportScope {
+  const { pairClients: _one, ...scope } = shards[0]!.report.scope!;
+  const clients = shards.flatMap((s) => s.report.scope?.pairClients ?? []);
+  return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }) };
+}
+
 /** Combines shard reports into one. Throws InputError (exit 2) when they are not shards of one run or contradict each other. */
 export function mergeReports(shards: readonly ShardReport[]): Report {
   if (shards.length === 0) throw new InputError('rc-policy merge needs at least one report');
@@ -151,10 +337,15 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   agreeOnShared(shards);
   const findings = sortFindings(mergeFindings(shards));
   const first = shards[0]!.report;
-  const summary = summarise(findings);
-  const existing = findings.filter((f) => f.baseline && !f.waived).length;
+  const notEvaluated = mergeDependents(shards);
   const baselines = shards.map((s) => s.report.baseline).filter((b) => b !== undefined);
-  const matrix = mergePairs(shards);
+  const summary = summaryOf(findings, notEvaluated, baselines.length > 0);
+  const existing = summary.baseline ?? 0;
+  const order = documentOrder(shards[0]!.report);
+  const matrix = mergePairs(shards, order);
+  const matrixSummary = mergeMatrixSummary(shards, matrix);
+  const observations = mergeObservations(shards, order);
+  const estate = mergeEstate(shards);
   const rules = mergeRules(shards);
   const waivers = mergeWaivers(shards, findings);
   const incomplete = mergeGaps(shards);
@@ -165,15 +356,25 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
     evaluatedAt: shards.map((s) => s.report.evaluatedAt).sort()[0]!,
     mode: first.mode,
     policy: first.policy,
-    summary: baselines.length > 0 ? { ...summary, baseline: existing } : summary,
+    summary,
     findings,
+    ...(notEvaluated && { notEvaluated }),
     ...(matrix && { matrix }),
+    ...(matrixSummary && { matrixSummary }),
     ...(rules && { rules }),
     ...(waivers && { waivers }),
     // Each shard compared the whole baseline with its own evidence: the largest count of fixed findings is the closest to one run's.
-    ...(baselines.length > 0 && { baseline: { file: baselines[0]!.file, existing, fixed: Math.max(...baselines.map((b) => b.fixed)) } }),
-    ...(first.estate && { estate: first.estate }),
+    ...(baselines.length > 0 && {
+      baseline: {
+        file: baselines[0]!.file,
+        existing,
+        ...(baselines.some((b) => b.new !== undefined) && { new: findings.filter((f) => !f.waived && !f.baseline).length }),
+        fixed: Math.max(...baselines.map((b) => b.fixed)),
+      },
+    }),
+    ...(estate && { estate }),
     ...(incomplete && { incomplete }),
-    ...(first.scope && { scope: { ...first.scope, regions } }),
+    ...(observations && { observations }),
+    ...(first.scope && { scope: mergedScope(shards, regions) }),
   };
 }

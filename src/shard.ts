@@ -5,8 +5,9 @@
 // `rc-policy merge` combines the shards into the report a single run would give.
 import { InputError } from './errors.ts';
 import { objectsOf } from './report/targets.ts';
-import { summarise } from './report/summary.ts';
-import type { Report } from './report/types.ts';
+import { matrixForReport, type HandshakePair } from './matrix.ts';
+import { summaryOf } from './report/summary.ts';
+import type { MatrixPair, MatrixSummary, Report } from './report/types.ts';
 import type { Topology } from './topology/model.ts';
 
 /** The region each regional object belongs to (brokers, gateways, load balancers, clients, regions). */
@@ -28,8 +29,14 @@ export function homeRegion(target: string, regionOf: ReadonlyMap<string, string>
   return undefined;
 }
 
-/** The report of one shard: what its regions and the region-less objects are about, with the scope stated. */
-export function scopeToRegions(report: Report, topology: Topology, regions: readonly string[]): Report {
+/**
+ * The report of one shard: what its regions and the region-less objects are about, with the scope
+ * stated. `pairs` gives the run's whole handshake matrix: a report that lists only the pairs that are
+ * not ok (ADR 0110) cannot count the shard's clean ones, so the shard's matrix is listed and counted
+ * again from its own pairs — with the whole run's listing, so that the merged shards list what one
+ * run would.
+ */
+export function scopeToRegions(report: Report, topology: Topology, regions: readonly string[], pairs?: () => readonly HandshakePair[]): Report {
   const known = topology.regions.map((r) => r.id);
   for (const r of regions) {
     if (!known.includes(r)) throw new InputError(`--region ${r}: no such region in ${topology.file} (regions: ${known.join(', ') || 'none'})`);
@@ -40,16 +47,38 @@ export function scopeToRegions(report: Report, topology: Topology, regions: read
     return home === undefined || regions.includes(home);
   };
   const findings = report.findings.filter((f) => inScope(f.target));
-  const summary = summarise(findings);
-  const existing = findings.filter((f) => f.baseline && !f.waived).length;
+  const notEvaluated = report.notEvaluated?.filter((d) => inScope(d.target));
+  const summary = summaryOf(findings, notEvaluated, report.summary.baseline !== undefined);
   const shared = [...topology.cas, ...topology.trustBundles, ...topology.clients.filter((c) => c.region === undefined)].map((o) => o.id);
-  return {
-    ...report,
-    summary: report.summary.baseline !== undefined ? { ...summary, baseline: existing } : summary,
-    findings,
-    ...(report.matrix && { matrix: report.matrix.filter((p) => inScope(`${p.client}->${p.server}`)) }),
-    ...(report.baseline && { baseline: { ...report.baseline, existing } }),
-    ...(report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) }),
-    scope: { regions: [...new Set(regions)].sort(), allRegions: topology.regions.map((r) => r.id).sort(), shared: [...new Set(shared)].sort() },
+  const matrix = report.matrix && scopeMatrix(report, pairs, inScope);
+  const observations = report.observations && {
+    // A load balancer frontend is probed once per backend SNI, by the backend's shard.
+    endpoints: report.observations.endpoints.filter((e) => inScope(e.sniFor ?? e.target)),
+    keyVault: report.observations.keyVault.filter((k) => inScope(k.target)),
   };
+  const { notEvaluated: _whole, ...rest } = report;
+  return {
+    ...rest,
+    summary,
+    findings,
+    ...(notEvaluated?.length && { notEvaluated }),
+    ...(matrix && { matrix: matrix.matrix, ...(matrix.summary && { matrixSummary: matrix.summary }) }),
+    ...(report.baseline && { baseline: { ...report.baseline, existing: summary.baseline!, ...(report.baseline.new !== undefined && { new: findings.filter((f) => !f.waived && !f.baseline).length }) } }),
+    ...(report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) }),
+    ...(observations && { observations }),
+    scope: {
+      regions: [...new Set(regions)].sort(),
+      allRegions: topology.regions.map((r) => r.id).sort(),
+      shared: [...new Set(shared)].sort(),
+      ...(matrix?.clients && { pairClients: matrix.clients }),
+    },
+  };
+}
+
+/** The shard's handshake pairs (a pair belongs to its server's region), listed as the whole run lists them, and counted. */
+function scopeMatrix(report: Report, pairs: (() => readonly HandshakePair[]) | undefined, inScope: (target: string) => boolean): { matrix: readonly MatrixPair[]; summary?: MatrixSummary; clients?: string[] } {
+  if (!pairs) return { matrix: report.matrix!.filter((p) => inScope(`${p.client}->${p.server}`)) };
+  const own = pairs().filter((p) => inScope(`${p.client.id}->${p.server.id}`));
+  const { matrix, summary } = matrixForReport(own, report.matrixSummary?.listed === 'problems' ? 'problems' : 'full');
+  return { matrix, summary, clients: [...new Set(own.map((p) => p.client.id))].sort() };
 }

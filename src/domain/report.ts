@@ -173,6 +173,11 @@ export interface ReportScope {
    * listed: each shard probes them for its own backends only.
    */
   readonly shared: readonly string[];
+  /**
+   * The initiators of this shard's handshake pairs (a pair belongs to its server's shard): a client
+   * reaching several regions has pairs in several shards, and a merge counts it once.
+   */
+  readonly pairClients?: readonly string[];
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

@@ -1,4 +1,5 @@
 // Queries over the collected certificates. Memoised per model, so rules can ask freely.
+import { matchingDnsNames } from '../pki/names.ts';
 import type { Certificate } from '../pki/cert.ts';
 import type { CertSource, Location, Server, Topology } from '../topology/model.ts';
 import { certSources, type CertReference } from '../topology/walk.ts';
@@ -152,6 +153,27 @@ export const servedChains = memo((m: Model): ServedChain[] => {
     const certs = chainOf(m, server.cert);
     if (certs.length === 0) continue;
     out.push({ server, leaf: certs[0]!, certs, location: certLocation(server) });
+  }
+  return out;
+});
+
+/**
+ * Servers that serve another server's certificate, each with that other server (broker/shared-certificate).
+ * Of the servers sharing one certificate, the owner is the first whose FQDN the certificate names (else
+ * the first declared): a certificate copied to the wrong broker is reported on that broker, not on its owner.
+ */
+export const sharedCertificates = memo((m: Model): Map<string, { owner: string; chain: ServedChain }> => {
+  const byFingerprint = new Map<string, ServedChain[]>();
+  for (const c of servedChains(m)) {
+    const group = byFingerprint.get(c.leaf.fingerprint);
+    if (group) group.push(c);
+    else byFingerprint.set(c.leaf.fingerprint, [c]);
+  }
+  const out = new Map<string, { owner: string; chain: ServedChain }>();
+  for (const group of byFingerprint.values()) {
+    if (group.length < 2) continue;
+    const owner = group.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group[0]!;
+    for (const c of group) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;
 });

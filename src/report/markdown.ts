@@ -10,7 +10,7 @@ import { statusByObject, topologyFlowchart, validityGantt } from './mermaid.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { MatrixPair, MatrixSummary, Report } from '../domain/report.ts';
 import { rulesConcerning } from './descriptors.ts';
-import { isUndecided, matrixCounts } from './matrix-state.ts';
+import { AUDIT_MATRIX_NOTE, brokenPaths, isUndecided, matrixCounts } from './matrix-state.ts';
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedMarkdown } from './probed.ts';
@@ -49,7 +49,7 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   out.push(`**${md(summaryCounts(report))}** · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`, '');
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
-  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary));
+  if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
@@ -160,12 +160,12 @@ const verdict = (c: MatrixPair['serverAuth']): string => {
   return `${c.skipped ? 'not evaluated' : 'rejected'}: ${md(c.reason ?? '')}`;
 };
 
-function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | undefined): string[] {
+function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | undefined, mode: Report['mode']): string[] {
   const n = matrixCounts(pairs, summary);
   const clients = [...new Set(pairs.map((p) => p.client))];
   const servers = [...new Set(pairs.map((p) => p.server))];
   const failing = pairs.filter((p) => !p.ok);
-  const out = ['### Handshake matrix', '', `${n.ok} of ${n.pairs} client→server handshakes succeed.`, ''];
+  const out = ['### Handshake matrix', '', `${n.ok} of ${n.pairs} client→server handshakes succeed.${mode === 'audit' ? ` ${AUDIT_MATRIX_NOTE.replace('under what was probed', 'under *What was probed*')}` : ''}`, ''];
   if (n.pairs === 0) return out;
   if (n.listed === 'all' && servers.length <= MAX_MATRIX_COLUMNS && clients.length <= MAX_MATRIX_ROWS) {
     const byPair = new Map(pairs.map((p) => [`${p.client}\0${p.server}`, p]));
@@ -179,15 +179,18 @@ function matrixSection(pairs: readonly MatrixPair[], summary: MatrixSummary | un
     }
     out.push('', '✅ both sides accept · ❌ server: the client rejects the server chain · ❌ client: the server rejects the client certificate · ⛔ path: a hop on the way terminates TLS · ❔ not evaluated · · no connection', '');
   }
-  if (failing.length) {
+  // A hop that terminates TLS breaks every pair through it for one reason: one line per hop, not a row per pair.
+  const broken = brokenPaths(failing);
+  for (const b of broken) out.push(`- ⛔ ${plural(b.pairs, 'pair')} through ${md(b.hops)}: TLS terminates there, so end-to-end mTLS never reaches the broker (because of ${md(b.rules)} on ${md(b.hops)})`);
+  if (broken.length) out.push('');
+  const rejected = failing.filter((p) => !p.path);
+  if (rejected.length) {
     out.push('| Client | Server | Server chain | Client certificate |', '| --- | --- | --- | --- |');
-    for (const p of failing.slice(0, MAX_PAIR_ROWS)) {
-      const broken = p.path ? `broken on the path: ${md(p.path.reason)} (because of ${p.path.because.map((x) => `${md(x.rule)} on ${md(x.target)}`).join(', ')})` : undefined;
-      const srv = broken ?? verdict(p.serverAuth);
-      const cli = broken ?? (!p.clientAuth ? 'not required' : verdict(p.clientAuth));
-      out.push(`| ${md(p.client)} | ${md(p.server)} | ${srv} | ${cli} |`);
+    for (const p of rejected.slice(0, MAX_PAIR_ROWS)) {
+      const cli = !p.clientAuth ? 'not required' : verdict(p.clientAuth);
+      out.push(`| ${md(p.client)} | ${md(p.server)} | ${verdict(p.serverAuth)} | ${cli} |`);
     }
-    if (failing.length > MAX_PAIR_ROWS) out.push('', `… and ${failing.length - MAX_PAIR_ROWS} more failing pairs.`);
+    if (rejected.length > MAX_PAIR_ROWS) out.push('', `… and ${rejected.length - MAX_PAIR_ROWS} more failing pairs.`);
     out.push('');
   }
   return out;

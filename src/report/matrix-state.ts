@@ -44,3 +44,20 @@ export function summariseMatrix(pairs: readonly MatrixPair[]): Omit<MatrixSummar
 /** The report's counts, or the listed pairs' when the report predates matrixSummary. */
 export const matrixCounts = (pairs: readonly MatrixPair[], summary: MatrixSummary | undefined): MatrixSummary =>
   summary ?? { ...summariseMatrix(pairs), listed: 'all' };
+
+/** Pairs broken on the path, grouped by the hops that terminate TLS: one line each in the renderers. */
+export function brokenPaths(pairs: readonly MatrixPair[]): { hops: string; rules: string; pairs: number }[] {
+  const groups = new Map<string, { hops: string; rules: string; pairs: number }>();
+  for (const p of pairs) {
+    if (!p.path) continue;
+    const hops = p.path.because.map((c) => c.target).join(', ');
+    const group = groups.get(hops) ?? { hops, rules: [...new Set(p.path.because.map((c) => c.rule))].join(', '), pairs: 0 };
+    group.pairs++;
+    groups.set(hops, group);
+  }
+  return [...groups.values()];
+}
+
+/** Under an audit's matrix: what it is computed from, so that a ✔ is not read as a live handshake. */
+export const AUDIT_MATRIX_NOTE =
+  "Computed from the certificates the topology declares; a broker that did not answer the probe is not evaluated. What each endpoint really served is under what was probed, and drift is a finding of its own.";

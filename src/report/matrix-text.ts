@@ -1,7 +1,7 @@
 // The handshake matrix as text: a grid of clients x servers when it fits a terminal and every pair
 // is listed, otherwise one summary line (the JSON report lists the pairs; --matrix full, all of them).
 import type { MatrixPair, MatrixSummary } from '../domain/report.ts';
-import { isUndecided, matrixCounts, pairState } from './matrix-state.ts';
+import { brokenPaths, isUndecided, matrixCounts, pairState } from './matrix-state.ts';
 
 export const MAX_COLUMNS = 12;
 export const MAX_ROWS = 40;
@@ -52,8 +52,6 @@ export function renderMatrix(pairs: readonly MatrixPair[], paint: Paint, summary
   lines.push(paint('gray', `  ${legend}`));
   lines.push(paint('gray', `  ✔ accepted both ways  ✖ rejected (trust/untrusted-*)  ${broken ? '⊘ a hop on the path terminates TLS  ' : ''}? not evaluated (Key Vault only, or waits on another finding)  · not connected`));
   // Why a path is broken is one line per distinct reason: "slb-us terminates TLS ...".
-  const reasons = new Map<string, number>();
-  for (const p of pairs) if (p.path) reasons.set(p.path.because.map((c) => c.target).join(', '), (reasons.get(p.path.because.map((c) => c.target).join(', ')) ?? 0) + 1);
-  for (const [hops, n] of reasons) lines.push(`  ⊘ ${plural(n, 'pair')} through ${hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (lb/no-tls-termination)`);
+  for (const b of brokenPaths(pairs)) lines.push(`  ⊘ ${plural(b.pairs, 'pair')} through ${b.hops}: TLS terminates there, so end-to-end mTLS never reaches the broker (${b.rules})`);
   return lines;
 }

@@ -1,4 +1,4 @@
-import type { Finding } from '../domain/finding.ts';
+import type { DependentCheck, Finding } from '../domain/finding.ts';
 import type { Summary } from '../domain/report.ts';
 import type { Severity } from '../domain/finding.ts';
 
@@ -9,6 +9,18 @@ export function summarise(findings: readonly Finding[]): Summary {
     else s[f.severity]++;
   }
   return s;
+}
+
+/**
+ * The summary of a report rebuilt from its parts (a shard's scope, a merge of shards): the counts,
+ * the baseline's existing findings when a baseline was compared, and the checks waiting on a cause.
+ */
+export function summaryOf(findings: readonly Finding[], notEvaluated: readonly DependentCheck[] | undefined, withBaseline: boolean): Summary {
+  return {
+    ...summarise(findings),
+    ...(withBaseline && { baseline: findings.filter((f) => f.baseline && !f.waived).length }),
+    ...(notEvaluated?.length && { notEvaluated: notEvaluated.length }),
+  };
 }
 
 export type FailOn = Severity | 'never';

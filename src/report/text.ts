@@ -3,6 +3,7 @@ import type { Severity } from '../domain/finding.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Report } from '../domain/report.ts';
 import { renderMatrix } from './matrix-text.ts';
+import { AUDIT_MATRIX_NOTE } from './matrix-state.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedText } from './probed.ts';
@@ -55,7 +56,7 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   if (report.matrix && !options.only) {
     const matrix = renderMatrix(report.matrix, paint, report.matrixSummary);
-    if (matrix.length > 0) lines.push(...matrix, '');
+    if (matrix.length > 0) lines.push(...matrix, ...(report.mode === 'audit' ? [paint('gray', `  ${AUDIT_MATRIX_NOTE}`)] : []), '');
   }
   if (report.observations && !options.only) lines.push(...probedText(report.observations, (t) => paint('bold', t)));
   // An audit's gaps come last but one, right above the verdict: they are why it cannot pass.

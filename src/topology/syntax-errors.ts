@@ -9,6 +9,7 @@ export function yamlProblem(code: string, message: string, line: number, lineAt:
   switch (code) {
     case 'MULTILINE_IMPLICIT_KEY':
     case 'MISSING_CHAR': {
+      if (code === 'MISSING_CHAR' && /Sequence item without/.test(message)) return misindentedInList(line, lineAt);
       if (code === 'MISSING_CHAR' && !/Implicit map keys/.test(message)) break;
       for (const n of [line, line - 1, line - 2, line + 1]) {
         const m = NO_SPACE_AFTER_COLON.exec(lineAt(n) ?? '');
@@ -29,6 +30,20 @@ export function yamlProblem(code: string, message: string, line: number, lineAt:
       return { message: "YAML: a value cannot itself be 'key: value' on the same line: quote it, or put the nested keys on their own indented lines" };
   }
   return { message: `YAML: ${message}` };
+}
+
+/** Where a key starts on a line: after the indentation, and after a list item's '- '. */
+const keyColumn = (text: string): number => /^(\s*(?:-\s+)*)/.exec(text)![1]!.length;
+
+/** A line inside a list, indented less than the keys of the item it belongs to. */
+function misindentedInList(line: number, lineAt: (n: number) => string | undefined): { message: string } {
+  const own = keyColumn(lineAt(line) ?? '');
+  let n = line - 1;
+  while (n > 0 && (lineAt(n) ?? '').trim() === '') n--;
+  const above = keyColumn(lineAt(n) ?? '');
+  return above > own
+    ? { message: `YAML: this line is indented by ${own} spaces, the keys above it by ${above}: indent it like them (or start a new list item with '- ')` }
+    : { message: "YAML: this line sits inside a list but is not a list item: indent it like the keys of the item above, or start it with '- '" };
 }
 
 /** Text that is meant to be JSON: a .json file, or one that starts with { or [. */

@@ -54,7 +54,7 @@ describe('rc-policy rules / explain / schema / init', () => {
     expect(runCli([]).code).toBe(2);
     const r = runCli(['chekc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'chekc'/);
+    expect(r.stderr).toMatch(/unknown command 'chekc' \(did you mean 'check'\?\)/);
   });
 
   it('writes several formats in one run', () => {

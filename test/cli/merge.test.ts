@@ -14,6 +14,7 @@ import { issue } from '../../src/pki/generate.ts';
 import { FakeKeyVault, FAKE_TOKEN } from '../helpers/keyvault-server.ts';
 import { closedPort, haproxy, nodeTlsServer, type Running } from '../helpers/servers.ts';
 import { ROOT, runCli, runCliAsync } from '../helpers/cli.ts';
+import { MERGED_SECTIONS as SECTIONS } from '../helpers/shards.ts';
 
 const EXAMPLE = 'examples/rc-system/rc-topology.yaml';
 // Past the end of the example's leaves (2032) and issuing CAs (2038): every shard has findings, and so do the shared CAs.
@@ -56,7 +57,8 @@ describe('rc-policy merge of check shards', () => {
     const us = json(await readFile(files.us, 'utf8'));
     const inn = json(await readFile(files.in, 'utf8'));
     // Each shard reports its own region's objects and the region-less ones, and says so.
-    expect(us.scope).toEqual({ regions: ['us'], allRegions: ['in', 'us'], shared: ['client-issuing', 'rc-trust', 'root', 'server-issuing'] });
+    // pairClients: the initiators of the shard's handshake pairs (target-in reaches the us brokers through crlb).
+    expect(us.scope).toEqual({ regions: ['us'], allRegions: ['in', 'us'], shared: ['client-issuing', 'rc-trust', 'root', 'server-issuing'], pairClients: ['controller-us', 'target-in', 'target-us'] });
     expect(us.findings.some((f) => f.target === 'broker-in-3')).toBe(false);
     expect(inn.findings.some((f) => f.target === 'broker-us-1')).toBe(false);
     expect(us.findings.some((f) => f.target === 'server-issuing') && inn.findings.some((f) => f.target === 'server-issuing')).toBe(true);
@@ -71,6 +73,7 @@ describe('rc-policy merge of check shards', () => {
     expect(m.summary).toEqual(w.summary);
     expect(m.matrix!.map((p) => `${p.client}->${p.server}`).sort()).toEqual(w.matrix!.map((p) => `${p.client}->${p.server}`).sort());
     expect(m.scope?.regions).toEqual(['in', 'us']);
+    for (const section of SECTIONS) expect((m as unknown as Record<string, unknown>)[section], section).toEqual((w as unknown as Record<string, unknown>)[section]);
     // Any format, from the same merged report: one SARIF, one job summary.
     const sarif = path.join(tmp, 'merged.sarif');
     const md = runCli(['merge', files.in, files.us, '--format', 'markdown', '--format', `sarif=${sarif}`]);
@@ -163,9 +166,12 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     const us1 = await nodeTlsServer({ leaf: issued.get('broker-us-1')!, chain: [serverCa], clientCa });
     const us2 = await nodeTlsServer({ leaf: issued.get('broker-us-2')!, chain: [serverCa], clientCa });
     const in3 = await nodeTlsServer({ leaf: issued.get('broker-in-3')!, chain: [serverCa], clientAuth: 'none' });
-    const slbUs = await haproxy({ backends: [us1.port, us2.port] });
+    // Source balancing: every probe from 127.0.0.1 reaches the same backend, in the sharded and the whole run alike.
+    const slbUs = await haproxy({ backends: [us1.port, us2.port], balance: 'source' });
     const slbIn = await haproxy({ backends: [in3.port] });
-    const crlb = await haproxy({ backends: [us1.port, us2.port, in3.port] });
+    // One backend for every connection, whatever the SNI (a layer-4 balancer): the same evidence run after run,
+    // and the in shard's probes through crlb come back from a us broker it did not probe itself.
+    const crlb = await haproxy({ backends: [us1.port, us2.port, in3.port], balance: 'source' });
     running.push(us1, us2, in3, slbUs, slbIn, crlb);
     resolve = {
       'broker-us-1.company.com': String(us1.port),
@@ -205,6 +211,17 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     expect(merged.code).toBe(whole.code);
     expect(lines(json(merged.stdout))).toEqual(lines(w));
     expect(json(merged.stdout).incomplete).toEqual([]);
+    // Every section, the audit evidence and the served certificates' inventory included.
+    const m = JSON.parse(merged.stdout) as Record<string, unknown>;
+    const whole_ = JSON.parse(whole.stdout) as Record<string, unknown>;
+    expect((whole_.observations as { endpoints: unknown[] }).endpoints.length).toBeGreaterThan(3);
+    for (const section of SECTIONS) expect(m[section], section).toEqual(whole_[section]);
+    // crlb hands every probe to one broker: the other region's shard saw its certificate but could not name it; the merge does.
+    type Endpoint = { target: string; sniFor?: string; backend?: string };
+    const crlbProbes = async (region: string) => (JSON.parse(await readFile(path.join(tmp, `audit-${region}.json`), 'utf8')) as { observations: { endpoints: Endpoint[] } }).observations.endpoints.filter((e) => e.target === 'crlb');
+    const unnamed = [...(await crlbProbes('us')), ...(await crlbProbes('in'))].filter((e) => e.backend === undefined);
+    expect(unnamed.length).toBeGreaterThan(0);
+    expect((m.observations as { endpoints: Endpoint[] }).endpoints.filter((e) => e.target === 'crlb' && e.backend === undefined)).toEqual([]);
   });
 
   it('a shard that could not evaluate part of the estate: the merge keeps the gap and exits 2', async () => {

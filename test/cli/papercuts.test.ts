@@ -94,6 +94,20 @@ describe('syntax errors in the words of the file', () => {
     expect(r.stderr).toMatch(new RegExp(`rc-topology\\.yaml:${at + 1}:\\d+: YAML: a colon needs a space after it: write 'name: …', not 'name:…'`));
     expect(r.stderr).not.toMatch(/Implicit keys/);
   });
+
+  it("a key indented one space short inside a list says how far off it is — not 'Sequence item without - indicator'", async () => {
+    const dir = await example('short-indent');
+    const file = path.join(dir, 'rc-topology.yaml');
+    const lines = (await (await import('node:fs/promises')).readFile(file, 'utf8')).split('\n');
+    const at = lines.findIndex((l) => /^ {8}port: /.test(l));
+    lines[at] = lines[at]!.slice(1);
+    await writeFile(file, lines.join('\n'));
+    const r = runCli(['check', file]);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(new RegExp(`rc-topology\\.yaml:${at + 1}:\\d+: YAML: this line is indented by 7 spaces, the keys above it by 8: indent it like them`));
+    expect(r.stderr).not.toMatch(/Sequence item/);
+  });
 });
 
 describe('waivers', () => {

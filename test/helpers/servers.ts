@@ -208,6 +208,8 @@ export interface HaproxyOptions {
   readonly backends: readonly number[];
   /** Terminate TLS with this certificate instead of passing TCP through. */
   readonly terminate?: ServerIdentity;
+  /** haproxy's `balance` (default roundrobin); `source` sends every connection from 127.0.0.1 to one backend, run after run. */
+  readonly balance?: 'roundrobin' | 'source';
 }
 
 /** haproxy in `mode tcp`: pass-through, or TLS termination when `terminate` is given. */
@@ -230,7 +232,7 @@ export async function haproxy(o: HaproxyOptions): Promise<Running> {
         `  bind 127.0.0.1:${port}${crt ? ` ssl crt ${crt}` : ''}`,
         '  default_backend be',
         'backend be',
-        '  balance roundrobin',
+        `  balance ${o.balance ?? 'roundrobin'}`,
         ...o.backends.map((p, i) => `  server b${i} 127.0.0.1:${p}`),
         '',
       ].join('\n'),

@@ -79,6 +79,12 @@ describe('rc-policy lab', () => {
         'slb-lab broker-dead broker-healthy',
       ]);
       expect(report.observations!.keyVault).toEqual([]);
+      // The dead broker's handshake was never tried: not evaluated because of live/unreachable, not ✔.
+      const dead = report.matrix!.find((p) => p.server === 'broker-dead')!;
+      expect(dead.ok).toBe(false);
+      expect(dead.serverAuth.because).toEqual([{ rule: 'live/unreachable', target: 'broker-dead' }]);
+      expect(report.notEvaluated!.map((d) => `${d.rule} ${d.target}`)).toEqual(['trust/untrusted-server lab-client->broker-dead']);
+      expect(report.matrix!.filter((p) => p.server !== 'broker-dead').every((p) => p.ok)).toBe(true);
       // No Key Vault in the lab: its rules did not apply (not "ran").
       const status = new Map(report.rules!.map((x) => [x.id, x.status]));
       expect(status.get('live/key-vault-drift')).toBe('not-applicable');

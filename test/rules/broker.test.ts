@@ -47,6 +47,12 @@ ruleTester('broker/shared-certificate', {
       target: 'broker-us-2',
       message: /broker-us-2 presents the same certificate as broker-us-1/,
     },
+    {
+      name: "the first broker declared serves the second's certificate: the finding is on the one it was copied to",
+      change: (e) => (broker(e, 'broker-us-1').cert.file = 'certs/broker-us-2.pem'),
+      target: 'broker-us-1',
+      message: /broker-us-1 presents the same certificate as broker-us-2/,
+    },
   ],
 });
 

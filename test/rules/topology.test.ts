@@ -10,6 +10,12 @@ ruleTester('topology/reference', {
       message: /'broker-in-4', which is not declared/,
     },
     {
+      name: 'a mistyped issuer: the message suggests the CA it nearly names, not an object of another kind',
+      change: (e) => (broker(e, 'broker-us-1').issuer = 'server-isuing'),
+      target: 'broker-us-1',
+      message: /'server-isuing', which is not declared \(expected a CA\) \(did you mean 'server-issuing'\?\)/,
+    },
+    {
       name: "a broker's clientAuth names a trust bundle that does not exist",
       change: (e) => (broker(e, 'broker-us-1').clientAuth.trustBundle = 'partner-trust'),
       target: 'broker-us-1',

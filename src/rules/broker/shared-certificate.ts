@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.ts';
-import { servedChains } from '../../model/certificates.ts';
+import { sharedCertificates } from '../../model/certificates.ts';
 
 export const rule = defineRule({
   meta: {
@@ -9,15 +9,12 @@ export const rule = defineRule({
     rationale:
       'Each broker exposes its own hostname and requires its own certificate (the RC system design). A shared certificate means a shared private key: compromising one broker compromises all of them, and one renewal touches all of them.',
     source: 'docs/architectures/rc-system.md#one-server-certificate-per-broker',
-    remedy: 'Issue one certificate per broker, each with SAN = its own FQDN.',
+    remedy: "Point the server at its own certificate (a copied file path is the usual cause); every broker needs one of its own, with SAN = its own FQDN.",
     messages: { shared: '{{second}} presents the same certificate as {{first}} ({{subject}})' },
   },
   *check(model) {
-    const first = new Map<string, string>();
-    for (const { server, leaf, location } of servedChains(model)) {
-      const owner = first.get(leaf.fingerprint);
-      if (owner === undefined) first.set(leaf.fingerprint, server.id);
-      else yield { target: server.id, messageId: 'shared', data: { first: owner, second: server.id, subject: leaf.subjectName }, location };
+    for (const { owner, chain } of sharedCertificates(model).values()) {
+      yield { target: chain.server.id, messageId: 'shared', data: { first: owner, second: chain.server.id, subject: chain.leaf.subjectName }, location: chain.location };
     }
   },
 });

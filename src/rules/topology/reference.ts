@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.ts';
+import { didYouMean } from '../../suggest.ts';
 
 const KIND_NAMES: Record<string, string> = {
   ca: 'CA',
@@ -23,7 +24,7 @@ export const rule = defineRule({
     source: 'docs/spec.md §1, §3 (topology)',
     remedy: 'Declare the missing object, or correct the id.',
     messages: {
-      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}})",
+      missing: "{{from}}.{{field}} references '{{id}}', which is not declared (expected a {{expected}}){{hint}}",
       wrongKind: "{{from}}.{{field}} references '{{id}}', which is a {{found}}, not a {{expected}}",
     },
   },
@@ -32,7 +33,9 @@ export const rule = defineRule({
     for (const r of references) {
       const found = byId.get(r.id);
       if (!found) {
-        yield { target: r.from, messageId: 'missing', data: { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected) }, location: r.location };
+        const sameKind = [...byId].filter(([, objects]) => objects.some((o) => r.expected.includes(o.kind))).map(([id]) => id);
+        const data = { from: r.from, field: r.field, id: r.id, expected: kinds(r.expected), hint: didYouMean(r.id, sameKind) };
+        yield { target: r.from, messageId: 'missing', data, location: r.location };
         continue;
       }
       if (found.some((o) => r.expected.includes(o.kind))) continue;
