@@ -107,7 +107,7 @@ export async function audit(options: AuditOptions = {}): Promise<Report> {
     const model: Model = { topology, at, params: pack.params, files, mode: 'audit', live: { ...probes, keyVault } };
     const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
     const whole = { ...report, observations: observationsOf(model)! };
-    return options.regions?.length ? scopeToRegions(whole, topology, options.regions, () => handshakeMatrix(model)) : whole;
+    return options.regions?.length ? scopeToRegions(whole, topology, options.regions, { pairs: () => handshakeMatrix(model), ...(baseline && { baseline }) }) : whole;
   } finally {
     agent.destroy();
   }

@@ -103,5 +103,5 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     mode: 'check',
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
-  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions, () => handshakeMatrix(model)) : report;
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions, { pairs: () => handshakeMatrix(model), ...(baseline && { baseline }) }) : report;
 }

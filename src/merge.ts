@@ -4,6 +4,9 @@
 // agree on them, else the merge cannot say which is true (exit 2). Gaps (`incomplete`) are kept.
 import { sortDependents, sortFindings } from './engine.ts';
 import { InputError } from './errors.ts';
+import { recountWaivers } from './policy/waivers.ts';
+import { BUILTIN_RULES } from './rules/index.ts';
+import type { RuleDescriptor } from './domain/rule.ts';
 import { summaryOf } from './report/summary.ts';
 import { objectsOf } from './report/targets.ts';
 import { summariseMatrix } from './report/matrix-state.ts';
@@ -83,6 +86,38 @@ const targetOf = (key: string): string => (JSON.parse(key) as string[])[1]!;
 
 const conflict = (target: string, detail: string) => new InputError(`conflicting results for ${target} (audited by every shard): ${detail}; re-run the shards against the same estate`);
 
+/** `... (SNI a.example, b.example) ...`: a load balancer frontend finding that lists the SNIs probed. */
+const SNI_LIST = /^(.*\(SNI )([^()]+)(\).*)$/s;
+
+/**
+ * A load balancer outside every region is probed by each shard for its own backends only: where one
+ * run raises one finding naming every SNI (live/unreachable, live/lb-terminates-tls), each shard
+ * raises one naming its own. The same finding but for its SNI list is one finding, its SNIs in the
+ * order one run probes them (by backend, in document order).
+ */
+function joinSniLists(findings: readonly Finding[], crossRegion: ReadonlySet<string>, order: DocumentOrder, serverOfSni: ReadonlyMap<string, string>): Finding[] {
+  const groups = new Map<string, { finding: Finding; head: string; tail: string; sni: Set<string> }>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const m = crossRegion.has(f.target) ? SNI_LIST.exec(f.message) : null;
+    if (!m) {
+      out.push(f);
+      continue;
+    }
+    const [, head, list, tail] = m as unknown as [string, string, string, string];
+    const key = JSON.stringify([f.rule, f.target, f.location, f.severity, f.waived, head, tail]);
+    const group = groups.get(key);
+    if (group) for (const sni of list.split(', ')) group.sni.add(sni);
+    else groups.set(key, { finding: f, head, tail, sni: new Set(list.split(', ')) });
+  }
+  const rank = (sni: string) => order.server(serverOfSni.get(sni) ?? '');
+  for (const g of groups.values()) {
+    const sni = [...g.sni].sort((a, b) => rank(a) - rank(b));
+    out.push({ ...g.finding, message: `${g.head}${sni.join(', ')}${g.tail}` });
+  }
+  return out;
+}
+
 function mergeFindings(shards: readonly ShardReport[]): Finding[] {
   const byIdentity = new Map<string, { finding: Finding; file: string }>();
   for (const s of shards) {
@@ -105,6 +140,7 @@ interface DocumentOrder {
   readonly initiator: (id: string) => number;
   readonly server: (id: string) => number;
   readonly loadBalancer: (id: string) => number;
+  readonly isServer: (id: string) => boolean;
   /** The order the certificate references are read in (the estate's certificates, by target). */
   readonly reference: (id: string) => number;
 }
@@ -116,12 +152,14 @@ function documentOrder(report: Report): DocumentOrder {
     for (const kind of kinds) for (const n of nodes) if (n.kind === kind && !index.has(n.id)) index.set(n.id, index.size);
     return (id: string) => index.get(id) ?? index.size;
   };
+  const servers = new Set(nodes.filter((n) => n.kind === 'broker' || n.kind === 'gateway').map((n) => n.id));
   const refs = new Map<string, number>();
   for (const c of report.estate?.certificates ?? []) if (!refs.has(c.target)) refs.set(c.target, refs.size);
   return {
     initiator: rank(['client', 'gateway']),
     server: rank(['broker', 'gateway']),
     loadBalancer: rank(['loadBalancer', 'globalLoadBalancer']),
+    isServer: (id) => servers.has(id),
     reference: (id) => refs.get(id) ?? refs.size,
   };
 }
@@ -255,11 +293,19 @@ function mergeDependents(shards: readonly ShardReport[]): DependentCheck[] | und
   return byIdentity.size > 0 ? sortDependents([...byIdentity.values()].map((v) => v.check)) : undefined;
 }
 
-function mergeGaps(shards: readonly ShardReport[]): NotEvaluated[] | undefined {
+/** Every shard's gaps, once, in one run's order: servers, then load balancer frontends, then Key Vault reads. */
+function mergeGaps(shards: readonly ShardReport[], order: DocumentOrder): NotEvaluated[] | undefined {
   if (shards.every((s) => !s.report.incomplete)) return undefined;
   const gaps = new Map<string, NotEvaluated>();
   for (const s of shards) for (const g of s.report.incomplete ?? []) gaps.set(JSON.stringify([g.target, g.source, g.reason, g.waived ?? false]), g);
-  return [...gaps.values()];
+  const position = (g: NotEvaluated): [number, number] => {
+    if (g.source.startsWith('key-vault ')) return [2, order.reference(g.target)];
+    return order.isServer(g.target) ? [0, order.server(g.target)] : [1, order.loadBalancer(g.target)];
+  };
+  return [...gaps.values()].sort((a, b) => {
+    const [pa, pb] = [position(a), position(b)];
+    return pa[0] - pb[0] || pa[1] - pb[1];
+  });
 }
 
 const STATUS_RANK: Record<RuleRun['status'], number> = { ran: 0, 'not-applicable': 1, 'audit-only': 2, off: 3 };
@@ -277,7 +323,19 @@ function mergeRules(shards: readonly ShardReport[]): RuleRun[] | undefined {
   return [...best].map(([id, status]) => ({ id, status }));
 }
 
-/** Each waiver once, with what it matched in the merged findings. */
+/**
+ * The baseline findings no longer raised: each shard counted those of its scope, the shared objects'
+ * in every shard. Shards that do not say how many were shared (older reports) each compared the
+ * whole baseline: the largest count is the closest to one run's.
+ */
+function mergeFixed(shards: readonly ShardReport[]): number {
+  const parts = shards.filter((s) => s.report.baseline);
+  if (parts.some((s) => s.report.scope?.sharedFixed === undefined)) return Math.max(...parts.map((s) => s.report.baseline!.fixed));
+  const shared = parts[0]!.report.scope!.sharedFixed!;
+  return parts.reduce((n, s) => n + s.report.baseline!.fixed - s.report.scope!.sharedFixed!, 0) + shared;
+}
+
+/** Each waiver once (in the order of the waivers file), with what it matches in the merged findings. */
 function mergeWaivers(shards: readonly ShardReport[], findings: readonly Finding[]): WaiverOutcome[] | undefined {
   if (shards.every((s) => !s.report.waivers)) return undefined;
   const outcomes = new Map<string, WaiverOutcome>();
@@ -288,11 +346,8 @@ function mergeWaivers(shards: readonly ShardReport[], findings: readonly Finding
       if (!seen || o.status === 'expired') outcomes.set(key, o);
     }
   }
-  return [...outcomes.values()].map((o) => {
-    if (o.status === 'expired') return o;
-    const matched = findings.filter((f) => f.waived && JSON.stringify(f.waiver) === JSON.stringify(o.waiver)).length;
-    return { ...o, matched, status: matched > 0 ? 'active' : 'unused' };
-  });
+  const byPlace = (a: WaiverOutcome, b: WaiverOutcome) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column;
+  return recountWaivers([...outcomes.values()].sort(byPlace), findings);
 }
 
 /**
@@ -324,9 +379,20 @@ function mergeEstate(shards: readonly ShardReport[]): Estate | undefined {
 }
 
 function mergedScope(shards: readonly ShardReport[], regions: string[]): ReportScope {
-  const { pairClients: _one, ...scope } = shards[0]!.report.scope!;
+  // Per-shard counts; the merged report's own are in its summary and baseline.
+  const { pairClients: _clients, sharedFixed: _fixed, shards: _merged, ...scope } = shards[0]!.report.scope!;
   const clients = shards.flatMap((s) => s.report.scope?.pairClients ?? []);
-  return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }) };
+  return { ...scope, regions, ...(clients.length > 0 && { pairClients: [...new Set(clients)].sort() }), shards: shards.length };
+}
+
+/**
+ * What the renderers say about each rule (SARIF's rule list, JUnit's cases, help links): not in the
+ * JSON reports, so the built-in rules' own, in the run's order. A pack's custom (CEL) rules are
+ * known by id only.
+ */
+function describeRules(rules: readonly RuleRun[] | undefined): RuleDescriptor[] {
+  if (!rules) return [...BUILTIN_RULES.descriptors];
+  return rules.flatMap((r) => BUILTIN_RULES.byId.get(r.id)?.meta ?? []);
 }
 
 /** Combines shard reports into one. Throws InputError (exit 2) when they are not shards of one run or contradict each other. */
@@ -335,20 +401,24 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const regions = coverage(shards);
   sameRun(shards);
   agreeOnShared(shards);
-  const findings = sortFindings(mergeFindings(shards));
+  const order = documentOrder(shards[0]!.report);
+  const nodes = shards[0]!.report.estate?.nodes ?? [];
+  const crossRegion = new Set(nodes.filter((n) => n.kind === 'globalLoadBalancer').map((n) => n.id));
+  const serverOfSni = new Map(nodes.filter((n) => n.fqdn !== undefined).map((n) => [n.fqdn!, n.id]));
+  const findings = sortFindings(shards.length > 1 ? joinSniLists(mergeFindings(shards), crossRegion, order, serverOfSni) : mergeFindings(shards));
   const first = shards[0]!.report;
   const notEvaluated = mergeDependents(shards);
   const baselines = shards.map((s) => s.report.baseline).filter((b) => b !== undefined);
   const summary = summaryOf(findings, notEvaluated, baselines.length > 0);
   const existing = summary.baseline ?? 0;
-  const order = documentOrder(shards[0]!.report);
   const matrix = mergePairs(shards, order);
   const matrixSummary = mergeMatrixSummary(shards, matrix);
   const observations = mergeObservations(shards, order);
   const estate = mergeEstate(shards);
   const rules = mergeRules(shards);
+  const descriptors = describeRules(rules);
   const waivers = mergeWaivers(shards, findings);
-  const incomplete = mergeGaps(shards);
+  const incomplete = mergeGaps(shards, order);
   return {
     tool: first.tool,
     topology: first.topology,
@@ -363,18 +433,18 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
     ...(matrixSummary && { matrixSummary }),
     ...(rules && { rules }),
     ...(waivers && { waivers }),
-    // Each shard compared the whole baseline with its own evidence: the largest count of fixed findings is the closest to one run's.
     ...(baselines.length > 0 && {
       baseline: {
         file: baselines[0]!.file,
         existing,
         ...(baselines.some((b) => b.new !== undefined) && { new: findings.filter((f) => !f.waived && !f.baseline).length }),
-        fixed: Math.max(...baselines.map((b) => b.fixed)),
+        fixed: mergeFixed(shards),
       },
     }),
     ...(estate && { estate }),
     ...(incomplete && { incomplete }),
     ...(observations && { observations }),
     ...(first.scope && { scope: mergedScope(shards, regions) }),
+    descriptors,
   };
 }

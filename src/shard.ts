@@ -6,8 +6,10 @@
 import { InputError } from './errors.ts';
 import { objectsOf } from './report/targets.ts';
 import { matrixForReport, type HandshakePair } from './matrix.ts';
+import { findingKey, type Baseline } from './policy/baseline.ts';
+import { recountWaivers } from './policy/waivers.ts';
 import { summaryOf } from './report/summary.ts';
-import type { MatrixPair, MatrixSummary, Report } from './report/types.ts';
+import type { DependentCheck, Finding, MatrixPair, MatrixSummary, Report } from './report/types.ts';
 import type { Topology } from './topology/model.ts';
 
 /** The region each regional object belongs to (brokers, gateways, load balancers, clients, regions). */
@@ -29,14 +31,38 @@ export function homeRegion(target: string, regionOf: ReadonlyMap<string, string>
   return undefined;
 }
 
+/** What a shard is scoped from besides the report: the run's whole handshake matrix, and the baseline compared. */
+export interface ShardRun {
+  readonly pairs?: () => readonly HandshakePair[];
+  readonly baseline?: Baseline;
+}
+
+/**
+ * The baseline findings of the shard's scope no longer raised (as applyBaseline counts them), and
+ * how many of them are about objects every shard covers (a merge counts those once).
+ */
+function fixedInScope(baseline: Baseline, findings: readonly Finding[], waiting: readonly DependentCheck[], home: (target: string) => string | undefined, regions: readonly string[]): { fixed: number; shared: number } {
+  const seen = new Set([...findings, ...waiting].map(findingKey));
+  let fixed = 0;
+  let shared = 0;
+  for (const key of baseline.keys) {
+    if (seen.has(key)) continue;
+    const region = home(key.slice(key.indexOf('\t') + 1));
+    if (region === undefined) shared++;
+    else if (!regions.includes(region)) continue;
+    fixed++;
+  }
+  return { fixed, shared };
+}
+
 /**
  * The report of one shard: what its regions and the region-less objects are about, with the scope
- * stated. `pairs` gives the run's whole handshake matrix: a report that lists only the pairs that are
+ * stated. `run.pairs` gives the run's whole handshake matrix: a report that lists only the pairs that are
  * not ok (ADR 0110) cannot count the shard's clean ones, so the shard's matrix is listed and counted
  * again from its own pairs — with the whole run's listing, so that the merged shards list what one
  * run would.
  */
-export function scopeToRegions(report: Report, topology: Topology, regions: readonly string[], pairs?: () => readonly HandshakePair[]): Report {
+export function scopeToRegions(report: Report, topology: Topology, regions: readonly string[], run: ShardRun = {}): Report {
   const known = topology.regions.map((r) => r.id);
   for (const r of regions) {
     if (!known.includes(r)) throw new InputError(`--region ${r}: no such region in ${topology.file} (regions: ${known.join(', ') || 'none'})`);
@@ -50,7 +76,8 @@ export function scopeToRegions(report: Report, topology: Topology, regions: read
   const notEvaluated = report.notEvaluated?.filter((d) => inScope(d.target));
   const summary = summaryOf(findings, notEvaluated, report.summary.baseline !== undefined);
   const shared = [...topology.cas, ...topology.trustBundles, ...topology.clients.filter((c) => c.region === undefined)].map((o) => o.id);
-  const matrix = report.matrix && scopeMatrix(report, pairs, inScope);
+  const matrix = report.matrix && scopeMatrix(report, run.pairs, inScope);
+  const fixed = report.baseline && run.baseline && fixedInScope(run.baseline, findings, notEvaluated ?? [], (target) => homeRegion(target, regionOf), regions);
   const observations = report.observations && {
     // A load balancer frontend is probed once per backend SNI, by the backend's shard.
     endpoints: report.observations.endpoints.filter((e) => inScope(e.sniFor ?? e.target)),
@@ -63,7 +90,16 @@ export function scopeToRegions(report: Report, topology: Topology, regions: read
     findings,
     ...(notEvaluated?.length && { notEvaluated }),
     ...(matrix && { matrix: matrix.matrix, ...(matrix.summary && { matrixSummary: matrix.summary }) }),
-    ...(report.baseline && { baseline: { ...report.baseline, existing: summary.baseline!, ...(report.baseline.new !== undefined && { new: findings.filter((f) => !f.waived && !f.baseline).length }) } }),
+    ...(report.baseline && {
+      baseline: {
+        ...report.baseline,
+        existing: summary.baseline!,
+        ...(report.baseline.new !== undefined && { new: findings.filter((f) => !f.waived && !f.baseline).length }),
+        ...(fixed && { fixed: fixed.fixed }),
+      },
+    }),
+    // A waiver belongs to the shard of what it names ('*' to every shard), and counts what it waives there.
+    ...(report.waivers && { waivers: recountWaivers(report.waivers.filter((o) => inScope(o.waiver.target)), findings) }),
     ...(report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) }),
     ...(observations && { observations }),
     scope: {
@@ -71,6 +107,7 @@ export function scopeToRegions(report: Report, topology: Topology, regions: read
       allRegions: topology.regions.map((r) => r.id).sort(),
       shared: [...new Set(shared)].sort(),
       ...(matrix?.clients && { pairClients: matrix.clients }),
+      ...(fixed && { sharedFixed: fixed.shared }),
     },
   };
 }

@@ -14,12 +14,14 @@ const MERGE_OPTIONS = { format, color, quiet, 'fail-on': failOn, help } as const
 const MERGE_HELP = `Usage: rc-policy merge <report.json>... [options]
 
 Combines the JSON reports of the shards of one estate (rc-policy check or audit with --region,
-one run per region) into one report, with the exit code a single run would give. Objects outside
-every region (CAs, trust bundles, cross-region load balancers, clients without a region) are
-reported by every shard and appear once; what a shard could not evaluate is kept.
+one run per region) into the report a single run would give — findings, checks waiting on a cause,
+handshake counts, what the audit probed, gaps — and its exit code. Objects outside every region
+(CAs, trust bundles, cross-region load balancers, clients without a region) are reported by every
+shard and appear once; what a shard could not evaluate is kept.
 
 Exit 2, with one line saying why, when the reports are not shards of one run, a region is
-missing or given twice, or two shards disagree about an object they both audited.
+missing or given twice, two shards disagree about an object they both audited, or the shards
+list their handshake pairs differently (give every shard the same --matrix).
 
 Options:
   --fail-on <level>      error | warning | info | never (default: error)

@@ -178,6 +178,13 @@ export interface ReportScope {
    * reaching several regions has pairs in several shards, and a merge counts it once.
    */
   readonly pairClients?: readonly string[];
+  /**
+   * With --baseline: how many of `baseline.fixed` are about objects every shard covers (CAs, trust
+   * bundles, clients without a region, objects no longer declared): a merge counts them once.
+   */
+  readonly sharedFixed?: number;
+  /** Set by `rc-policy merge`: how many shard reports the report combines. */
+  readonly shards?: number;
 }
 
 /** One object an audit could not evaluate, and why (ADR 0070). */

@@ -132,4 +132,17 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Loa
   return { findings: out, outcomes };
 }
 
+/**
+ * What became of each waiver over part of a run's findings (a shard's) or the findings of several
+ * parts (merged shards): the findings it matches, counted as applyWaivers counts them. An expired
+ * waiver stays expired.
+ */
+export function recountWaivers(outcomes: readonly WaiverOutcome[], findings: readonly Finding[]): WaiverOutcome[] {
+  return outcomes.map((o) => {
+    if (o.status === 'expired') return o;
+    const matched = findings.filter((f) => !aboutWaivers(f.rule) && matches(o.waiver, f)).length;
+    return { ...o, status: matched > 0 ? 'active' : 'unused', matched };
+  });
+}
+
 export { waiverTarget } from '../domain/finding.ts';

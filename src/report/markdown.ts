@@ -14,6 +14,7 @@ import { AUDIT_MATRIX_NOTE, brokenPaths, isUndecided, matrixCounts } from './mat
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedMarkdown } from './probed.ts';
+import { causeText, scopeLine } from './scope.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -47,6 +48,8 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   const verdict = gaps.length > 0 ? '⛔ rc-policy %s — incomplete' : failed ? '❌ rc-policy %s — fail' : '✅ rc-policy %s — pass';
   out.push(`## ${verdict.replace('%s', `${report.mode}: ${md(name)}`)}`, '');
   out.push(`**${md(summaryCounts(report))}** · fails on: ${ctx.failOn} · policy ${code(report.policy.pack)} · ${code(report.topology)} · evaluated at ${report.evaluatedAt}`, '');
+  const scope = scopeLine(report);
+  if (scope) out.push(`*${md(scope[0]!.toUpperCase() + scope.slice(1))}.*`, '');
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx));
   out.push(...findingsSection(report, ctx));
   if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
@@ -105,7 +108,7 @@ function findingsSection(report: Report, ctx: RenderContext): string[] {
     }
   }
   const more = report.findings.length - Math.min(shown, MAX_FINDING_ROWS);
-  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => `${md(c.rule)} on ${md(c.target)}`).join(', ')}`);
+  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => md(causeText(report, c))).join(', ')}`);
   return [
     '### Findings',
     '',

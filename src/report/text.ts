@@ -7,6 +7,7 @@ import { AUDIT_MATRIX_NOTE } from './matrix-state.ts';
 import { describeGap, incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedText } from './probed.ts';
+import { causeText, scopeLine } from './scope.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -49,7 +50,7 @@ export function renderText(report: Report, options: TextOptions): string {
   if (orphans.length > 0 && !options.only) {
     lines.push(paint('bold', 'Not evaluated because of another finding:'));
     for (const d of orphans) {
-      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(', ');
+      const because = d.because.map((c) => causeText(report, c)).join(', ');
       lines.push(`  ${paint('gray', formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
     }
     lines.push('');
@@ -72,6 +73,8 @@ export function renderText(report: Report, options: TextOptions): string {
   const counts = summaryCounts(report);
   const gaps = openGaps(report);
   const headline = s.error > 0 || gaps.length > 0 ? paint('red', '✖') : s.warning > 0 ? paint('yellow', '⚠') : paint('green', '✔');
+  const scope = scopeLine(report);
+  if (scope) lines.push(paint('gray', scope[0]!.toUpperCase() + scope.slice(1)));
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
   if (gaps.length > 0) lines.push(`${paint('red', '✖')} ${incompleteVerdict(gaps)}`);
   return `${lines.join('\n')}\n`;

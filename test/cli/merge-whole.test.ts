@@ -46,6 +46,7 @@ async function estate(): Promise<Estate> {
     waivers: [
       { rule: 'cert/expiring', target: 'broker-us-x0', reason: 'renewal scheduled', expires: '2099-01-31' },
       { rule: 'cert/expiring', target: 'broker-in-x5', reason: 'not expiring: unused', expires: '2099-01-31' },
+      { rule: 'cert/expiring', target: '*', reason: 'every renewal is scheduled', expires: '2099-01-31' },
     ],
   });
   e.topology.policy = { waivers: 'waivers.yaml' };
@@ -65,7 +66,7 @@ describe('merged check shards equal the unsharded run, section by section', () =
     const old = runCli(['check', topology, '--at', AT, '--format', `json=${out('base.json')}`, '--fail-on', 'never']);
     expect(old.code).toBe(0);
     const base = await read(out('base.json'));
-    base.findings.push({ ...base.findings[0], rule: 'cert/weak-key', message: 'fixed since' });
+    for (const target of ['root', 'broker-us-x3', 'broker-in-x3']) base.findings.push({ ...base.findings[0], rule: 'cert/weak-key', target, message: 'fixed since' });
     await import('node:fs/promises').then((fs) => fs.writeFile(out('base.json'), JSON.stringify(base)));
 
     const args = ['--at', AT, '--baseline', out('base.json')];
@@ -80,7 +81,7 @@ describe('merged check shards equal the unsharded run, section by section', () =
     expect(w.summary.notEvaluated).toBeGreaterThan(0);
     expect(w.notEvaluated.some((d: Json) => d.target.startsWith('target-in->broker-us-'))).toBe(true);
     expect(w.summary.waived).toBe(1);
-    expect(w.baseline.fixed).toBe(1);
+    expect(w.baseline.fixed).toBe(3);
 
     const shards: Record<string, Report> = {};
     for (const r of ['us', 'in']) {
@@ -99,6 +100,13 @@ describe('merged check shards equal the unsharded run, section by section', () =
     expect(us.matrixSummary.ok).toBeGreaterThan(0);
     expect(inn.matrixSummary.brokenOnPath).toBe(w.matrixSummary.brokenOnPath);
     expect(us.notEvaluated.every((d: Json) => d.target.split('->')[1].startsWith('broker-us-'))).toBe(true);
+    // Each shard counts the fixed findings of its scope; the shared root's in both, once in the merge.
+    expect([us.baseline.fixed, inn.baseline.fixed, us.scope.sharedFixed, inn.scope.sharedFixed]).toEqual([2, 2, 1, 1]);
+    // A waiver is in the shard of what it names ('*' in every shard), counting what it waives there.
+    const waivers = (r: Report) => r.waivers.map((o: Json) => `${o.waiver.target} ${o.status} ${o.matched}`);
+    expect(waivers(w)).toEqual(['broker-us-x0 active 1', 'broker-in-x5 unused 0', '* active 1']);
+    expect(waivers(us)).toEqual(['broker-us-x0 active 1', '* active 1']);
+    expect(waivers(inn)).toEqual(['broker-in-x5 unused 0', '* unused 0']);
     // A check the us shard lists can wait on a finding of the in shard (target-in's certificate).
     expect(us.notEvaluated.some((d: Json) => d.because.some((c: Json) => c.target === 'target-in'))).toBe(true);
 
@@ -112,6 +120,16 @@ describe('merged check shards equal the unsharded run, section by section', () =
     expect(reversed.code).toBe(whole.code);
     const rm = await read(out('reversed.json'));
     for (const section of SECTIONS) expect(rm[section], section).toEqual(w[section]);
+
+    // A reviewer reading a shard learns it is one, and where the causes it does not list are.
+    const shardText = runCli(['check', topology, ...args, '--region', 'us']).stdout;
+    expect(shardText).toContain("One shard: region us and the objects of no region; in is in its own shard's report (rc-policy merge combines them)\n✔ ");
+    expect(shardText).toMatch(/trust\/untrusted-client on target-in->broker-us-1: because of cert\/expired on target-in \(in another region's shard report\)/);
+    // The merged report says what it combines, in text and Markdown, and has no cause elsewhere.
+    const mergedText = runCli(['merge', out('us.json'), out('in.json')]).stdout;
+    expect(mergedText).toContain("Merged from 2 shard reports covering regions in, us; its time is the oldest shard's\n✖ ");
+    expect(mergedText).not.toContain('another region');
+    expect(runCli(['merge', out('us.json'), out('in.json'), '--format', 'markdown']).stdout).toContain("*Merged from 2 shard reports covering regions in, us; its time is the oldest shard's.*");
 
     // Shards that list their pairs differently cannot be counted together.
     runCli(['check', topology, ...args, '--region', 'in', '--matrix', 'full', '--format', `json=${out('in-full.json')}`]);

@@ -81,6 +81,14 @@ describe('rc-policy merge of check shards', () => {
     expect(md.stdout).toContain('broker-in-3');
     expect(md.stdout).toContain('broker-us-1');
     const results = (JSON.parse(await readFile(sarif, 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]!.results;
+    // The merged SARIF describes the rules as one run's does (code scanning shows their help from it).
+    const wholeSarif = path.join(tmp, 'whole.sarif');
+    runCli(['check', EXAMPLE, '--at', LATE, '--format', `sarif=${wholeSarif}`]);
+    type Sarif = { runs: { tool: { driver: { rules: unknown[] } }; results: unknown[] }[] };
+    const [ws, ms] = [JSON.parse(await readFile(wholeSarif, 'utf8')) as Sarif, JSON.parse(await readFile(sarif, 'utf8')) as Sarif];
+    expect(ms.runs[0]!.tool.driver.rules.length).toBeGreaterThan(40);
+    expect(ms.runs[0]!.tool.driver.rules).toEqual(ws.runs[0]!.tool.driver.rules);
+    expect(ms.runs[0]!.results).toEqual(ws.runs[0]!.results);
     expect(results).toHaveLength(w.findings.filter((f) => f.severity !== 'info').length + w.findings.filter((f) => f.severity === 'info').length);
     // --fail-on applies to the merged findings as to one run.
     expect(runCli(['merge', files.us, files.in, '--fail-on', 'never', '--format', 'json']).code).toBe(0);
@@ -237,6 +245,27 @@ describe('rc-policy merge of audit shards (live estate on loopback)', () => {
     expect(m.incomplete).toEqual([expect.objectContaining({ target: 'broker-in-3', source: expect.stringMatching(/^tls broker-in-3\.company\.com:443/) })]);
     expect(m.findings.filter((f) => f.rule === 'live/unreachable').map((f) => f.target)).toEqual(['broker-in-3']);
     expect(m.findings.some((f) => f.rule === 'live/key-vault-drift' && f.target === 'broker-us-2')).toBe(true);
+  });
+
+  it('a dead cross-region load balancer: one finding naming every SNI, as one run gives, though each shard probed its own', async () => {
+    const dead = { ...resolve, 'rc.company.com': String(await closedPort()) };
+    const whole = await audit([], dead);
+    expect(whole.code).toBe(2);
+    const w = JSON.parse(whole.stdout) as Record<string, unknown> & JsonReport;
+    const crlb = (r: JsonReport) => r.findings.filter((f) => f.target === 'crlb').map((f) => f.message);
+    expect(crlb(w)).toEqual([expect.stringMatching(/^load balancer crlb is unreachable at rc\.company\.com:443 .*\(SNI broker-us-1\.company\.com, broker-us-2\.company\.com, broker-in-3\.company\.com\): /)]);
+    for (const region of ['us', 'in']) {
+      const r = await audit(['--region', region], dead);
+      expect(r.code).toBe(2);
+      expect(crlb(json(r.stdout))).toHaveLength(1);
+      await writeFile(path.join(tmp, `dead-crlb-${region}.json`), r.stdout);
+    }
+    // The in shard's own finding names broker-in-3 only.
+    expect(crlb(json(await readFile(path.join(tmp, 'dead-crlb-in.json'), 'utf8')))[0]).toMatch(/\(SNI broker-in-3\.company\.com\)/);
+    const merged = runCli(['merge', path.join(tmp, 'dead-crlb-in.json'), path.join(tmp, 'dead-crlb-us.json'), '--format', 'json']);
+    expect(merged.code).toBe(whole.code);
+    const m = JSON.parse(merged.stdout) as Record<string, unknown>;
+    for (const section of SECTIONS) expect(m[section], section).toEqual(w[section]);
   });
 });
 

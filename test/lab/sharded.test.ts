@@ -77,8 +77,8 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const audit = (out: string, extra: string[] = []) =>
-  runCliAsync(['audit', lab.topology, ...lab.resolve.flatMap((r) => ['--resolve', r]), '--client-cert', lab.clientCert, '--client-key', lab.clientKey, '--timeout', '3000', '--format', `json=${out}`, ...extra], { cwd: tmp });
+const audit = (out: string, extra: string[] = [], resolve: readonly string[] = lab.resolve) =>
+  runCliAsync(['audit', lab.topology, ...resolve.flatMap((r) => ['--resolve', r]), '--client-cert', lab.clientCert, '--client-key', lab.clientKey, '--timeout', '3000', '--format', `json=${out}`, ...extra], { cwd: tmp });
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const read = async (file: string): Promise<Report> => JSON.parse(await readFile(file, 'utf8')) as Report;
 
@@ -113,5 +113,35 @@ describe('a sharded audit of the lab', () => {
     const m = await read(file('merged.json'));
     for (const section of MERGED_SECTIONS) expect(m[section], section).toEqual(w[section]);
     expect(m.matrixSummary.clients).toBe(2);
+
+    // Against a baseline of the whole audit nothing is fixed: the west shard, which did not probe
+    // broker-drifted, does not count its drift as fixed.
+    const again = await audit(file('whole-2.json'), ['--baseline', file('whole.json')]);
+    const eastB = await audit(file('east-b.json'), ['--region', 'east', '--baseline', file('whole.json')]);
+    const westB = await audit(file('west-b.json'), ['--region', 'west', '--baseline', file('whole.json')]);
+    expect([again.code, eastB.code, westB.code]).toEqual([2, 0, 2]);
+    expect((await read(file('west-b.json'))).baseline).toMatchObject({ fixed: 0, new: 0 });
+    const mergedB = runCli(['merge', file('east-b.json'), file('west-b.json'), '--format', `json=${file('merged-b.json')}`]);
+    expect(mergedB.code).toBe(again.code);
+    const [w2, m2] = [await read(file('whole-2.json')), await read(file('merged-b.json'))];
+    expect(w2.baseline).toMatchObject({ fixed: 0, new: 0 });
+    for (const section of MERGED_SECTIONS) expect(m2[section], section).toEqual(w2[section]);
+  });
+
+  it('gaps in both shards: the merge lists them in the order of one run, whichever shard comes first, and exits 2', async () => {
+    const file = (name: string) => path.join(tmp, `gaps-${name}`);
+    // broker-healthy (east) dialled at the dead broker's port: a gap in each region.
+    const deadPort = lab.resolve.find((r) => r.startsWith('broker-dead.'))!.split(':').at(-1)!;
+    const resolve = lab.resolve.map((r) => (r.startsWith('broker-healthy.') ? r.replace(/\d+$/, deadPort) : r));
+    const whole = await audit(file('whole.json'), [], resolve);
+    const east = await audit(file('east.json'), ['--region', 'east'], resolve);
+    const west = await audit(file('west.json'), ['--region', 'west'], resolve);
+    expect([whole.code, east.code, west.code]).toEqual([2, 2, 2]);
+    const w = await read(file('whole.json'));
+    expect(w.incomplete.map((g: Report) => g.target)).toEqual(['broker-healthy', 'broker-dead']);
+    const merged = runCli(['merge', file('west.json'), file('east.json'), '--format', `json=${file('merged.json')}`]);
+    expect(merged.code).toBe(2);
+    const m = await read(file('merged.json'));
+    for (const section of MERGED_SECTIONS) expect(m[section], section).toEqual(w[section]);
   });
 });
