@@ -131,6 +131,13 @@ describe('merged check shards equal the unsharded run, section by section', () =
     expect(mergedText).not.toContain('another region');
     expect(runCli(['merge', out('us.json'), out('in.json'), '--format', 'markdown']).stdout).toContain("*Merged from 2 shard reports covering regions in, us; its time is the oldest shard's.*");
 
+    // A check waiting on a finding no shard raised (the shards saw its object differently) cannot be merged.
+    const inWithoutCause = { ...inn, findings: inn.findings.filter((f: Json) => !(f.rule === 'cert/expired' && f.target === 'target-in')) };
+    await import('node:fs/promises').then((fs) => fs.writeFile(out('in-edited.json'), JSON.stringify(inWithoutCause)));
+    const orphaned = runCli(['merge', out('us.json'), out('in-edited.json')]);
+    expect(orphaned.code).toBe(2);
+    expect(orphaned.stderr).toMatch(/^rc-policy: .*us\.json lists trust\/untrusted-\w+ on target-in->broker-us-\S+ as not evaluated because of cert\/expired on target-in, which no shard reports: the shards saw target-in differently; re-run the shards against the same estate\n$/);
+
     // Shards that list their pairs differently cannot be counted together.
     runCli(['check', topology, ...args, '--region', 'in', '--matrix', 'full', '--format', `json=${out('in-full.json')}`]);
     const mixed = runCli(['merge', out('us.json'), out('in-full.json')]);
