@@ -5060,8 +5060,8 @@ var require_util2 = __commonJS({
       }
       return values2;
     }
-    function getDecodeSplit(name3, list3) {
-      const value = list3.get(name3, true);
+    function getDecodeSplit(name3, list4) {
+      const value = list4.get(name3, true);
       if (value === null) {
         return null;
       }
@@ -12473,9 +12473,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list3 = this.#headersList.cookies;
-        if (list3) {
-          return [...list3];
+        const list4 = this.#headersList.cookies;
+        if (list4) {
+          return [...list4];
         }
         return [];
       }
@@ -12515,8 +12515,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list3) {
-        o.#headersList = list3;
+      static setHeadersList(o, list4) {
+        o.#headersList = list4;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -13484,13 +13484,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list3 = dependentControllerMap.get(this.signal);
-          if (list3 === void 0) {
-            list3 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list3);
+          let list4 = dependentControllerMap.get(this.signal);
+          if (list4 === void 0) {
+            list4 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list4);
           }
           const acRef = new WeakRef(ac);
-          list3.add(acRef);
+          list4.add(acRef);
           util2.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -27967,15 +27967,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+    function includesToken(list4, type) {
+      for (let i = 0; i < list4.length; ++i)
+        if (list4[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i = 0; i < list4.length; ++i) {
+        switch (list4[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -51030,7 +51030,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list4, loose) => list4.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -51040,7 +51040,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list4, loose) => list4.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -52629,7 +52629,7 @@ var require_verify = __commonJS({
     var validateAsymmetricKey = require_validateAsymmetricKey();
     var PS_SUPPORTED = require_psSupported();
     var jws = require_jws();
-    var { KeyObject, createSecretKey, createPublicKey: createPublicKey2 } = __require("crypto");
+    var { KeyObject, createSecretKey: createSecretKey2, createPublicKey: createPublicKey2 } = __require("crypto");
     var PUB_KEY_ALGS = ["RS256", "RS384", "RS512"];
     var EC_KEY_ALGS = ["ES256", "ES384", "ES512"];
     var RSA_KEY_ALGS = ["RS256", "RS384", "RS512"];
@@ -52716,7 +52716,7 @@ var require_verify = __commonJS({
             secretOrPublicKey2 = createPublicKey2(secretOrPublicKey2);
           } catch (_) {
             try {
-              secretOrPublicKey2 = createSecretKey(typeof secretOrPublicKey2 === "string" ? Buffer.from(secretOrPublicKey2) : secretOrPublicKey2);
+              secretOrPublicKey2 = createSecretKey2(typeof secretOrPublicKey2 === "string" ? Buffer.from(secretOrPublicKey2) : secretOrPublicKey2);
             } catch (_2) {
               return done(new JsonWebTokenError("secretOrPublicKey is not valid key material"));
             }
@@ -53269,7 +53269,7 @@ var require_sign = __commonJS({
     var isPlainObject3 = require_lodash5();
     var isString = require_lodash6();
     var once = require_lodash7();
-    var { KeyObject, createSecretKey, createPrivateKey: createPrivateKey2 } = __require("crypto");
+    var { KeyObject, createSecretKey: createSecretKey2, createPrivateKey: createPrivateKey2 } = __require("crypto");
     var SUPPORTED_ALGS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "none"];
     if (PS_SUPPORTED) {
       SUPPORTED_ALGS.splice(3, 0, "PS256", "PS384", "PS512");
@@ -53366,7 +53366,7 @@ var require_sign = __commonJS({
           secretOrPrivateKey = createPrivateKey2(secretOrPrivateKey);
         } catch (_) {
           try {
-            secretOrPrivateKey = createSecretKey(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
+            secretOrPrivateKey = createSecretKey2(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
           } catch (_2) {
             return failure(new Error("secretOrPrivateKey is not valid key material"));
           }
@@ -62296,11 +62296,11 @@ function enclosingId(data, path17) {
 // src/suggest.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 function nearest(typed2, candidates) {
-  const list3 = [...candidates];
-  if (list3.length === 0) return void 0;
-  const best = (0, import_fastest_levenshtein.closest)(typed2.toLowerCase(), list3.map((c) => c.toLowerCase()));
-  const index = list3.findIndex((c) => c.toLowerCase() === best);
-  return (0, import_fastest_levenshtein.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list3[index] : void 0;
+  const list4 = [...candidates];
+  if (list4.length === 0) return void 0;
+  const best = (0, import_fastest_levenshtein.closest)(typed2.toLowerCase(), list4.map((c) => c.toLowerCase()));
+  const index = list4.findIndex((c) => c.toLowerCase() === best);
+  return (0, import_fastest_levenshtein.distance)(typed2.toLowerCase(), best) <= Math.max(2, Math.floor(typed2.length / 3)) ? list4[index] : void 0;
 }
 var didYouMean = (typed2, candidates, quote = "'") => {
   const n = nearest(typed2, candidates);
@@ -62318,7 +62318,7 @@ var KIND_NAMES = {
   gateway: "gateway",
   client: "client"
 };
-var kinds = (list3) => list3.map((k) => KIND_NAMES[k] ?? k).join(" or ");
+var kinds = (list4) => list4.map((k) => KIND_NAMES[k] ?? k).join(" or ");
 var rule2 = defineRule({
   meta: {
     id: "topology/reference",
@@ -64016,10 +64016,120 @@ var Verifier = class {
   }
 };
 function push(map, key2, value) {
-  const list3 = map.get(key2);
-  if (list3) list3.push(value);
+  const list4 = map.get(key2);
+  if (list4) list4.push(value);
   else map.set(key2, [value]);
 }
+
+// src/sources/file-prefetch.ts
+import { Worker as Worker2 } from "node:worker_threads";
+var BATCH2 = 256;
+var WINDOW = 16;
+var WORKER2 = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
+const { limit, paths: all } = workerData;
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+function readOne(path) {
+  let fd;
+  try { fd = openSync(path, FLAGS); } catch { return undefined; }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > limit) return undefined;
+    const buf = Buffer.allocUnsafeSlow(st.size + 1);
+    const n = readSync(fd, buf, 0, buf.length, null);
+    return n <= st.size && n <= limit ? buf.subarray(0, n) : undefined; // grew while read: the caller decides
+  } catch {
+    return undefined;
+  } finally {
+    try { closeSync(fd); } catch {}
+  }
+}
+parentPort.on('message', ({ id, start, end }) => {
+  const paths = all.slice(start, end);
+  const parts = paths.map(readOne);
+  let size = 0;
+  for (const p of parts) if (p) size += p.length;
+  const data = new Uint8Array(size);
+  const index = new Int32Array(paths.length * 2);
+  let at = 0;
+  parts.forEach((p, j) => {
+    if (!p) { index[2 * j] = -1; return; }
+    data.set(p, at);
+    index[2 * j] = at;
+    index[2 * j + 1] = p.length;
+    at += p.length;
+  });
+  parentPort.postMessage({ id, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer]);
+});
+`;
+var FilePrefetch = class {
+  #paths;
+  #batchSize;
+  #batches = /* @__PURE__ */ new Map();
+  #worker;
+  #gone = false;
+  #asked = 0;
+  constructor(paths, options) {
+    this.#paths = paths;
+    const batch = options.batch ?? BATCH2;
+    this.#batchSize = batch;
+    if (paths.length <= batch) return;
+    try {
+      this.#worker = new Worker2(WORKER2, { eval: true, workerData: { limit: options.limit, paths } });
+    } catch {
+      this.#gone = true;
+      return;
+    }
+    this.#worker.on("message", ({ id, data, index }) => {
+      const b = this.#batches.get(id);
+      if (!b) return;
+      b.data = data;
+      b.index = new Int32Array(index);
+      b.resolve();
+    });
+    const abandon = () => {
+      this.#gone = true;
+      for (const b of this.#batches.values()) b.resolve();
+    };
+    this.#worker.on("error", abandon);
+    this.#worker.on("exit", abandon);
+    for (let k = 0; k < WINDOW; k++) this.#ask();
+  }
+  /** Whether a worker thread was started. */
+  get threaded() {
+    return this.#worker !== void 0;
+  }
+  /** The bytes of paths[i] as the worker read them, or undefined: read it yourself. */
+  async take(i) {
+    const id = Math.floor(i / this.#batchSize);
+    const b = this.#batches.get(id);
+    if (!b) return void 0;
+    if (!b.index) await b.promise;
+    const j = i - id * this.#batchSize;
+    const at = b.index?.[2 * j];
+    const bytes2 = b.data && at !== void 0 && at >= 0 ? Buffer.from(b.data, at, b.index[2 * j + 1]) : void 0;
+    if (j === this.#batchSize - 1 || i === this.#paths.length - 1) {
+      this.#batches.delete(id);
+      this.#ask();
+    }
+    return bytes2;
+  }
+  /** Stops the worker (reading ended, or failed half-way). */
+  close() {
+    if (this.#worker && !this.#gone) void this.#worker.terminate();
+    this.#gone = true;
+  }
+  #ask() {
+    const start = this.#asked * this.#batchSize;
+    if (this.#gone || !this.#worker || start >= this.#paths.length) return;
+    const id = this.#asked++;
+    let resolve2;
+    const promise = new Promise((r) => resolve2 = r);
+    this.#batches.set(id, { promise, resolve: resolve2 });
+    this.#worker.postMessage({ id, start, end: start + this.#batchSize });
+  }
+};
 
 // src/topology/syntax-errors.ts
 var NO_SPACE_AFTER_COLON = /^\s*(?:-\s+)?([A-Za-z0-9_.-]+):[^\s/:]/;
@@ -64350,7 +64460,7 @@ var Reader = class {
   #blockSequence(indent, depth) {
     this.#enter(depth);
     const s = this.#s;
-    const list3 = [];
+    const list4 = [];
     const offsets = [];
     for (; ; ) {
       this.#i++;
@@ -64362,12 +64472,12 @@ var Reader = class {
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail();
         offsets.push(this.#i);
-        list3.push(this.#blockNode(indent, depth + 1));
+        list4.push(this.#blockNode(indent, depth + 1));
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail();
       } else {
         offsets.push(this.#i);
-        list3.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
+        list4.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
       }
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -64378,8 +64488,8 @@ var Reader = class {
         bail();
       }
     }
-    this.#offsets.set(list3, offsets);
-    return list3;
+    this.#offsets.set(list4, offsets);
+    return list4;
   }
   #inlineItem(depth) {
     const value = this.#flowValue(false, depth);
@@ -64430,7 +64540,7 @@ var Reader = class {
   #flowSequence(depth) {
     this.#enter(depth);
     const s = this.#s;
-    const list3 = [];
+    const list4 = [];
     const offsets = [];
     this.#i++;
     this.#spaces();
@@ -64441,7 +64551,7 @@ var Reader = class {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
         offsets.push(this.#i);
-        list3.push(this.#flowValue(true, depth + 1));
+        list4.push(this.#flowValue(true, depth + 1));
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACKET) break;
@@ -64450,8 +64560,8 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#offsets.set(list3, offsets);
-    return list3;
+    this.#offsets.set(list4, offsets);
+    return list4;
   }
   /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
   #spaces() {
@@ -64674,15 +64784,15 @@ var Converter = class {
         }
         value = obj;
       } else {
-        const list3 = [];
+        const list4 = [];
         for (const item of node.items) {
           if ((0, import_yaml.isPair)(item)) throw new InputError("YAML: a key-value pair inside a sequence is not supported here", this.#where(item.key ?? node));
           const v = item === null ? { value: null, height: 0, size: 1 } : this.convert(item, depth + 1);
-          list3.push(v.value);
+          list4.push(v.value);
           height = Math.max(height, v.height);
           size += v.size;
         }
-        value = list3;
+        value = list4;
       }
       this.#open.delete(node);
       return this.#finish(node, { value, height: height + 1, size });
@@ -70077,8 +70187,8 @@ function resolveTopology(doc, absolutePath) {
   const byId = /* @__PURE__ */ new Map();
   const objects2 = [...cas, ...trustBundles, ...regions, ...loadBalancers, ...globalLoadBalancers, ...brokers, ...gateways, ...clients];
   for (const o of objects2) {
-    const list3 = byId.get(o.id);
-    if (list3) list3.push(o);
+    const list4 = byId.get(o.id);
+    if (list4) list4.push(o);
     else byId.set(o.id, [o]);
   }
   const policy2 = data.policy ?? {};
@@ -70279,25 +70389,36 @@ var UNRESTRICTED = {
 import { constants as constants4 } from "node:fs";
 var YIELD_AFTER_MS = 20;
 var configMapKey = (absolute, key2) => `${absolute}#${key2}`;
-async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}, parse4 = certificatePool()) {
+async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}, parse4 = certificatePool(), tuning = {}) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
   const signatures = new SignaturePrefetch();
   const files = /* @__PURE__ */ new Map();
+  const list4 = referencedFiles(topology2);
+  const ahead = [];
+  const slot = [];
+  for (const f2 of list4) {
+    const early = NO_FOLLOW_OPEN && !policy2.followSymlinks && f2.configMapKey === void 0 && !policy2.folderRefusalSync(f2.absolute);
+    slot.push(early ? ahead.push(f2.absolute) - 1 : -1);
+  }
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, ...tuning.readAheadBatch !== void 0 && { batch: tuning.readAheadBatch } });
   try {
     let since = performance.now();
-    for (const f2 of referencedFiles(topology2)) {
+    for (let k = 0; k < list4.length; k++) {
+      const f2 = list4[k];
       if (performance.now() - since > YIELD_AFTER_MS) {
         await new Promise((resolve2) => setImmediate(resolve2));
         since = performance.now();
       }
       const display = displayPath(f2.absolute, cwd);
-      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
+      const read = slot[k] >= 0 && prefetch.threaded ? await prefetch.take(slot[k]) : void 0;
+      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known, read) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
       files.set(f2.key, file);
       signatures.add(file.certs);
     }
     await signatures.settled();
   } finally {
+    prefetch.close();
     signatures.close();
   }
   return files;
@@ -70338,8 +70459,8 @@ function readReferenced(absolute, access2) {
     return { reason: describeIoError(err), missing: code2 === "ENOENT" || code2 === "ENOTDIR" };
   }
 }
-function readCertFileSync(absolute, display, access2, parse4 = parseCertificate, known) {
-  const bytes2 = readReferenced(absolute, access2);
+function readCertFileSync(absolute, display, access2, parse4 = parseCertificate, known, read) {
+  const bytes2 = read ?? readReferenced(absolute, access2);
   if (!Buffer.isBuffer(bytes2)) return unreadable(display, bytes2.reason, bytes2.missing);
   return { display, missing: false, ...decodeCertificates(bytes2, absolute, parse4, known) };
 }
@@ -71233,9 +71354,9 @@ function decodeCertificatePolicies(value, critical = false) {
     if (oids.includes(oid)) throw new DerError(`policy ${oid} appears more than once`);
     oids.push(oid);
     if (!qualifiers) continue;
-    const list3 = children(value, expectTag(qualifiers, Tag.SEQUENCE, "policyQualifiers"));
-    if (list3.length === 0) throw new DerError("empty policyQualifiers");
-    for (const q of list3) {
+    const list4 = children(value, expectTag(qualifiers, Tag.SEQUENCE, "policyQualifiers"));
+    if (list4.length === 0) throw new DerError("empty policyQualifiers");
+    for (const q of list4) {
       const [qid, qualifier, more] = children(value, expectTag(q, Tag.SEQUENCE, "PolicyQualifierInfo"));
       if (!qid || !qualifier || more) throw new DerError("malformed PolicyQualifierInfo");
       const kind = readOid(value, qid);
@@ -71399,9 +71520,9 @@ function nameConstraintProblem(ca, cert, isLeaf, budget) {
   }
   return void 0;
 }
-function byKind(list3) {
+function byKind(list4) {
   const out = { dns: [], ip: [], email: [], uri: [], dn: [] };
-  for (const c of list3) {
+  for (const c of list4) {
     if (c.kind === "dns" || c.kind === "email" || c.kind === "uri") out[c.kind].push(c.value);
     else if (c.kind === "ip") out.ip.push(c.value);
     else if (c.kind === "dn") out.dn.push(c.value);
@@ -72413,8 +72534,8 @@ var issuerPool = memo((m) => {
     if (seen.has(c.fingerprint)) return;
     seen.add(c.fingerprint);
     const key2 = toHex(c.subject.der);
-    const list3 = bySubject.get(key2);
-    if (list3) list3.push(c);
+    const list4 = bySubject.get(key2);
+    if (list4) list4.push(c);
     else bySubject.set(key2, [c]);
   };
   for (const c of caCertificates(m).values()) add(c);
@@ -73024,6 +73145,13 @@ function summarise(findings) {
   }
   return s;
 }
+function summaryOf(findings, notEvaluated2, withBaseline) {
+  return {
+    ...summarise(findings),
+    ...withBaseline && { baseline: findings.filter((f2) => f2.baseline && !f2.waived).length },
+    ...notEvaluated2?.length && { notEvaluated: notEvaluated2.length }
+  };
+}
 var RANK = { error: 0, warning: 1, info: 2 };
 var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline && RANK[f2.severity] <= RANK[failOn];
 var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
@@ -73194,6 +73322,13 @@ function applyWaivers(findings, waivers2, at) {
   });
   return { findings: out, outcomes };
 }
+function recountWaivers(outcomes, findings) {
+  return outcomes.map((o) => {
+    if (o.status === "expired") return o;
+    const matched = findings.filter((f2) => !aboutWaivers(f2.rule) && matches(o.waiver, f2)).length;
+    return { ...o, status: matched > 0 ? "active" : "unused", matched };
+  });
+}
 
 // src/policy/baseline.ts
 var findingKey = (f2) => `${f2.rule}	${f2.target}`;
@@ -73267,8 +73402,10 @@ function resolveDependents(raw) {
       notEvaluated2.push({ rule: f2.rule, target: f2.target, message: f2.message, location: f2.location, because });
     } else findings.push(f2);
   }
-  notEvaluated2.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target));
-  return { findings, notEvaluated: notEvaluated2 };
+  return { findings, notEvaluated: sortDependents(notEvaluated2) };
+}
+function sortDependents(checks) {
+  return checks.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.rule.localeCompare(b.rule) || a.target.localeCompare(b.target) || a.message.localeCompare(b.message));
 }
 var findingKey2 = (f2) => `${f2.rule}	${f2.target}`;
 function runPhase(phase, input, rules11, pack, record2) {
@@ -74341,13 +74478,13 @@ var TypeDeclaration = class {
       ast
     );
   }
-  #getListElementAtIndex(list3, pos) {
-    switch (list3?.constructor) {
+  #getListElementAtIndex(list4, pos) {
+    switch (list4?.constructor) {
       case Array:
-        return list3[pos];
+        return list4[pos];
       case Set: {
         let i = 0;
-        for (const item of list3) {
+        for (const item of list4) {
           if (i++ !== pos) continue;
           return item;
         }
@@ -74523,9 +74660,9 @@ var celTypes = {
   "map<dyn, dyn>": mapType
 };
 for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
-  const list3 = _createListType(t);
+  const list4 = _createListType(t);
   const map = _createMapType(celTypes.string, t);
-  celTypes[list3.name] = list3;
+  celTypes[list4.name] = list4;
   celTypes[map.name] = map;
 }
 Object.freeze(celTypes);
@@ -76352,17 +76489,17 @@ function registerOverloads(registry) {
   binaryOverload(GPT, "-", GPD, (a, b) => b.subtractTimestamp(a));
   binaryOverload(GPT, "+", GPD, (a, b) => b.extendTimestamp(a));
   binaryOverload(GPD, "+", GPT, (a, b) => a.extendTimestamp(b));
-  function listIncludes(value, list3, ast, ev) {
-    if (list3 instanceof Set && list3.has(value)) return true;
-    for (const v of list3) if (isEqual(value, v, ast, ev)) return true;
+  function listIncludes(value, list4, ast, ev) {
+    if (list4 instanceof Set && list4.has(value)) return true;
+    for (const v of list4) if (isEqual(value, v, ast, ev)) return true;
     return false;
   }
   function mapIncludes(a, b) {
     if (b instanceof Map) return b.get(a) !== void 0;
     return hasOwn(b, a) ? b[a] !== void 0 : false;
   }
-  function listMembership(value, list3, ast, ev) {
-    return listIncludes(value, list3, ast, ev);
+  function listMembership(value, list4, ast, ev) {
+    return listIncludes(value, list4, ast, ev);
   }
   binaryOverload("V", "in", "list<V>", listMembership);
   binaryOverload("K", "in", "map<K, V>", mapIncludes);
@@ -78341,7 +78478,20 @@ function homeRegion(target, regionOf2) {
   }
   return void 0;
 }
-function scopeToRegions(report, topology2, regions) {
+function fixedInScope(baseline, findings, waiting, home, regions) {
+  const seen = new Set([...findings, ...waiting].map(findingKey));
+  let fixed = 0;
+  let shared = 0;
+  for (const key2 of baseline.keys) {
+    if (seen.has(key2)) continue;
+    const region = home(key2.slice(key2.indexOf("	") + 1));
+    if (region === void 0) shared++;
+    else if (!regions.includes(region)) continue;
+    fixed++;
+  }
+  return { fixed, shared };
+}
+function scopeToRegions(report, topology2, regions, run3 = {}) {
   const known = topology2.regions.map((r) => r.id);
   for (const r of regions) {
     if (!known.includes(r)) throw new InputError(`--region ${r}: no such region in ${topology2.file} (regions: ${known.join(", ") || "none"})`);
@@ -78352,18 +78502,49 @@ function scopeToRegions(report, topology2, regions) {
     return home === void 0 || regions.includes(home);
   };
   const findings = report.findings.filter((f2) => inScope(f2.target));
-  const summary2 = summarise(findings);
-  const existing = findings.filter((f2) => f2.baseline && !f2.waived).length;
+  const notEvaluated2 = report.notEvaluated?.filter((d) => inScope(d.target));
+  const summary2 = summaryOf(findings, notEvaluated2, report.summary.baseline !== void 0);
   const shared = [...topology2.cas, ...topology2.trustBundles, ...topology2.clients.filter((c) => c.region === void 0)].map((o) => o.id);
-  return {
-    ...report,
-    summary: report.summary.baseline !== void 0 ? { ...summary2, baseline: existing } : summary2,
-    findings,
-    ...report.matrix && { matrix: report.matrix.filter((p) => inScope(`${p.client}->${p.server}`)) },
-    ...report.baseline && { baseline: { ...report.baseline, existing } },
-    ...report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) },
-    scope: { regions: [...new Set(regions)].sort(), allRegions: topology2.regions.map((r) => r.id).sort(), shared: [...new Set(shared)].sort() }
+  const matrix = report.matrix && scopeMatrix(report, run3.pairs, inScope);
+  const fixed = report.baseline && run3.baseline && fixedInScope(run3.baseline, findings, notEvaluated2 ?? [], (target) => homeRegion(target, regionOf2), regions);
+  const observations = report.observations && {
+    // A load balancer frontend is probed once per backend SNI, by the backend's shard.
+    endpoints: report.observations.endpoints.filter((e) => inScope(e.sniFor ?? e.target)),
+    keyVault: report.observations.keyVault.filter((k) => inScope(k.target))
   };
+  const { notEvaluated: _whole, ...rest } = report;
+  return {
+    ...rest,
+    summary: summary2,
+    findings,
+    ...notEvaluated2?.length && { notEvaluated: notEvaluated2 },
+    ...matrix && { matrix: matrix.matrix, ...matrix.summary && { matrixSummary: matrix.summary } },
+    ...report.baseline && {
+      baseline: {
+        ...report.baseline,
+        existing: summary2.baseline,
+        ...report.baseline.new !== void 0 && { new: findings.filter((f2) => !f2.waived && !f2.baseline).length },
+        ...fixed && { fixed: fixed.fixed }
+      }
+    },
+    // A waiver belongs to the shard of what it names ('*' to every shard), and counts what it waives there.
+    ...report.waivers && { waivers: recountWaivers(report.waivers.filter((o) => inScope(o.waiver.target)), findings) },
+    ...report.incomplete && { incomplete: report.incomplete.filter((g) => inScope(g.target)) },
+    ...observations && { observations },
+    scope: {
+      regions: [...new Set(regions)].sort(),
+      allRegions: topology2.regions.map((r) => r.id).sort(),
+      shared: [...new Set(shared)].sort(),
+      ...matrix?.clients && { pairClients: matrix.clients },
+      ...fixed && { sharedFixed: fixed.shared }
+    }
+  };
+}
+function scopeMatrix(report, pairs, inScope) {
+  if (!pairs) return { matrix: report.matrix.filter((p) => inScope(`${p.client}->${p.server}`)) };
+  const own = pairs().filter((p) => inScope(`${p.client.id}->${p.server.id}`));
+  const { matrix, summary: summary2 } = matrixForReport(own, report.matrixSummary?.listed === "problems" ? "problems" : "full");
+  return { matrix, summary: summary2, clients: [...new Set(own.map((p) => p.client.id))].sort() };
 }
 
 // src/check.ts
@@ -78415,7 +78596,7 @@ async function check2(options = {}) {
     mode: "check"
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline }, ...options.matrix && { matrix: options.matrix } });
-  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions) : report;
+  return options.regions?.length ? scopeToRegions(report, loaded.topology, options.regions, { pairs: () => handshakeMatrix(model), ...baseline && { baseline } }) : report;
 }
 
 // src/redact.ts
@@ -78887,8 +79068,8 @@ async function readKeyVault(refs, o) {
   const byVault = /* @__PURE__ */ new Map();
   for (const entry of unique) {
     const vault = entry[1].vault?.toLowerCase() ?? "";
-    const list3 = byVault.get(vault);
-    if (list3) list3.push(entry);
+    const list4 = byVault.get(vault);
+    if (list4) list4.push(entry);
     else byVault.set(vault, [entry]);
   }
   await Promise.all([...byVault.values()].map((entries) => runPool(entries, o.perVaultConcurrency ?? DEFAULT_PER_VAULT, read)));
@@ -79174,7 +79355,7 @@ import tls from "node:tls";
 import { Duplex } from "node:stream";
 
 // src/sources/tls-transcript.ts
-import { createDecipheriv, createHmac } from "node:crypto";
+import { createDecipheriv, createHmac, createSecretKey } from "node:crypto";
 var ContentType = { ChangeCipherSpec: 20, Alert: 21, Handshake: 22, ApplicationData: 23 };
 var Hs = { ServerHello: 2, Certificate: 11, CertificateRequest: 13, ServerHelloDone: 14, Finished: 20, CompressedCertificate: 25 };
 var HRR_RANDOM = Buffer.from("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c", "hex");
@@ -79256,6 +79437,7 @@ function parse3(received, secret, out) {
       }
       case Hs.Certificate:
         out.certificates = readCertificateList(body, out.version === "TLSv1.3");
+        if (out.version === "TLSv1.3") done = true;
         return;
       case Hs.CompressedCertificate:
         throw new TranscriptError("the server sent a compressed certificate message, which the probe never offered");
@@ -79318,11 +79500,11 @@ function readServerHello(body) {
 function readCertificateList(body, tls13) {
   const r = new Reader2(body);
   if (tls13) r.vector(1, "certificate_request_context");
-  const list3 = new Reader2(r.vector(3, "certificate_list"));
+  const list4 = new Reader2(r.vector(3, "certificate_list"));
   const certs = [];
-  while (list3.left > 0) {
-    certs.push(new Uint8Array(list3.vector(3, "certificate")));
-    if (tls13) list3.vector(2, "certificate extensions");
+  while (list4.left > 0) {
+    certs.push(new Uint8Array(list4.vector(3, "certificate")));
+    if (tls13) list4.vector(2, "certificate extensions");
     if (certs.length > LIMITS.maxBlocksPerFile) throw new TranscriptError(`more than ${LIMITS.maxBlocksPerFile} certificates`);
   }
   return certs;
@@ -79333,7 +79515,8 @@ function expandLabel(secret, label, length, hash) {
   return createHmac(hash, secret).update(info2).digest().subarray(0, length);
 }
 function trafficKeys(secret, suite) {
-  return { key: expandLabel(secret, "key", suite.keyLength, suite.hash), iv: expandLabel(secret, "iv", 12, suite.hash) };
+  const prk = createSecretKey(secret);
+  return { key: createSecretKey(expandLabel(prk, "key", suite.keyLength, suite.hash)), iv: expandLabel(prk, "iv", 12, suite.hash) };
 }
 function decryptRecord(fragment, keys, suite, seq) {
   if (fragment.length < 17) throw new TranscriptError("encrypted record too short");
@@ -79420,7 +79603,13 @@ function probeTls(endpoint, options) {
       clearTimeout(timer);
       timer = setTimeout(onTimeout, ms);
     };
-    const flight = () => readServerFlight(Buffer.concat(received), serverHandshakeSecret(keylog));
+    let read;
+    const flight = () => {
+      if (read?.bytes !== receivedBytes || read.secrets !== keylog.length) {
+        read = { bytes: receivedBytes, secrets: keylog.length, flight: readServerFlight(Buffer.concat(received, receivedBytes), serverHandshakeSecret(keylog)) };
+      }
+      return read.flight;
+    };
     const finish = (outcome, f2 = socket ? flight() : void 0) => {
       if (settled) return;
       settled = true;
@@ -79521,6 +79710,12 @@ function tap(raw, observe) {
     },
     write(chunk, _encoding, callback) {
       raw.write(chunk, callback);
+    },
+    // TLS hands over several records at once (ChangeCipherSpec, Finished...): one system call, not one each.
+    writev(chunks, callback) {
+      raw.cork();
+      chunks.forEach(({ chunk }, i) => raw.write(chunk, i === chunks.length - 1 ? callback : void 0));
+      raw.uncork();
     },
     final(callback) {
       raw.end(callback);
@@ -79743,7 +79938,7 @@ async function audit(options = {}) {
     const model = { topology: topology2, at, params: pack.params, files, mode: "audit", live: { ...probes, keyVault } };
     const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline }, ...options.matrix && { matrix: options.matrix } });
     const whole2 = { ...report, observations: observationsOf(model) };
-    return options.regions?.length ? scopeToRegions(whole2, topology2, options.regions) : whole2;
+    return options.regions?.length ? scopeToRegions(whole2, topology2, options.regions, { pairs: () => handshakeMatrix(model), ...baseline && { baseline } }) : whole2;
   } finally {
     agent.destroy();
   }
@@ -79764,8 +79959,8 @@ var describeGap = (g) => `${g.target}: ${g.source}: ${g.reason}`;
 
 // src/report/grouping.ts
 function push2(map, k, v) {
-  const list3 = map.get(k);
-  if (list3) list3.push(v);
+  const list4 = map.get(k);
+  if (list4) list4.push(v);
   else map.set(k, [v]);
 }
 var RANK3 = { error: 0, warning: 1, info: 2 };
@@ -79783,8 +79978,8 @@ function groupFindings(report, shown) {
   const byTarget = /* @__PURE__ */ new Map();
   for (const f2 of shown) {
     const entry = { finding: f2, dependents: dependents.get(f2) ?? [] };
-    const list3 = byTarget.get(f2.target);
-    if (list3) list3.push(entry);
+    const list4 = byTarget.get(f2.target);
+    if (list4) list4.push(entry);
     else byTarget.set(f2.target, [entry]);
   }
   const order = new Map([...byTarget.keys()].map((t, i) => [t, i]));
@@ -79878,9 +80073,9 @@ function renderGithub(report, ctx2, reserved) {
   }
   let left = { error: 0, warning: 0, info: 0 };
   for (const s of ["error", "warning", "info"]) {
-    const list3 = bySeverity(s);
-    shown.push(...list3.slice(0, limit[s]).map((f2) => annotation(f2, waitingSuffix(f2, byCause))));
-    left = { ...left, [s]: Math.max(0, list3.length - limit[s]) };
+    const list4 = bySeverity(s);
+    shown.push(...list4.slice(0, limit[s]).map((f2) => annotation(f2, waitingSuffix(f2, byCause))));
+    left = { ...left, [s]: Math.max(0, list4.length - limit[s]) };
   }
   if (needsNotice) {
     const parts = [];
@@ -80105,6 +80300,24 @@ function probedMarkdown(o, esc) {
   return out;
 }
 
+// src/report/scope.ts
+var list2 = (ids) => ids.join(", ");
+function scopeLine(report) {
+  const s = report.scope;
+  if (!s) return void 0;
+  if (s.shards !== void 0) {
+    return `merged from ${s.shards} shard report${s.shards === 1 ? "" : "s"} covering region${s.regions.length === 1 ? "" : "s"} ${list2(s.regions)}; its time is the oldest shard's`;
+  }
+  const others = s.allRegions.filter((r) => !s.regions.includes(r));
+  if (others.length === 0) return `covers every region (${list2(s.regions)})`;
+  return `one shard: region${s.regions.length === 1 ? "" : "s"} ${list2(s.regions)} and the objects of no region; ${list2(others)} ${others.length === 1 ? "is" : "are"} in ${others.length === 1 ? "its" : "their"} own shard's report (rc-policy merge combines them)`;
+}
+function causeElsewhere(report, cause) {
+  if (!report.scope || report.scope.shards !== void 0) return false;
+  return !report.findings.some((f2) => f2.rule === cause.rule && f2.target === cause.target);
+}
+var causeText = (report, cause) => `${cause.rule} on ${cause.target}${causeElsewhere(report, cause) ? " (in another region's shard report)" : ""}`;
+
 // src/report/text.ts
 var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
 var SEVERITY_STYLE = { error: "red", warning: "yellow", info: "blue" };
@@ -80132,7 +80345,7 @@ function renderText(report, options) {
   if (orphans.length > 0 && !options.only) {
     lines.push(paint("bold", "Not evaluated because of another finding:"));
     for (const d of orphans) {
-      const because = d.because.map((c) => `${c.rule} on ${c.target}`).join(", ");
+      const because = d.because.map((c) => causeText(report, c)).join(", ");
       lines.push(`  ${paint("gray", formatLocation(d.location))}  ${d.rule} on ${d.target}: because of ${because}`);
     }
     lines.push("");
@@ -80154,6 +80367,8 @@ function renderText(report, options) {
   const counts = summaryCounts2(report);
   const gaps = openGaps(report);
   const headline = s.error > 0 || gaps.length > 0 ? paint("red", "\u2716") : s.warning > 0 ? paint("yellow", "\u26A0") : paint("green", "\u2714");
+  const scope = scopeLine(report);
+  if (scope) lines.push(paint("gray", scope[0].toUpperCase() + scope.slice(1)));
   lines.push(`${headline} ${report.topology}: ${counts} (policy ${report.policy.pack}, evaluated at ${report.evaluatedAt})`);
   if (gaps.length > 0) lines.push(`${paint("red", "\u2716")} ${incompleteVerdict(gaps)}`);
   return `${lines.join("\n")}
@@ -80335,8 +80550,8 @@ function renderJunit(report, ctx2) {
   for (const f2 of report.findings) {
     let targets = byRule.get(f2.rule);
     if (!targets) byRule.set(f2.rule, targets = /* @__PURE__ */ new Map());
-    const list3 = targets.get(f2.target);
-    if (list3) list3.push(f2);
+    const list4 = targets.get(f2.target);
+    if (list4) list4.push(f2);
     else targets.set(f2.target, [f2]);
   }
   const statuses = new Map(
@@ -80345,8 +80560,8 @@ function renderJunit(report, ctx2) {
   const waiting = /* @__PURE__ */ new Map();
   for (const d of report.notEvaluated ?? []) {
     const c = { name: d.target, file: d.location.file, line: d.location.line, outcome: { kind: "skip", message: `${becauseText(d)}: ${d.message}` } };
-    const list3 = waiting.get(d.rule);
-    if (list3) list3.push(c);
+    const list4 = waiting.get(d.rule);
+    if (list4) list4.push(c);
     else waiting.set(d.rule, [c]);
   }
   const ruleIds = [.../* @__PURE__ */ new Set([...statuses.keys(), ...byRule.keys(), ...waiting.keys()])];
@@ -80580,6 +80795,8 @@ function renderMarkdown(report, ctx2) {
   const verdict2 = gaps.length > 0 ? "\u26D4 rc-policy %s \u2014 incomplete" : failed ? "\u274C rc-policy %s \u2014 fail" : "\u2705 rc-policy %s \u2014 pass";
   out.push(`## ${verdict2.replace("%s", `${report.mode}: ${md(name3)}`)}`, "");
   out.push(`**${md(summaryCounts2(report))}** \xB7 fails on: ${ctx2.failOn} \xB7 policy ${code(report.policy.pack)} \xB7 ${code(report.topology)} \xB7 evaluated at ${report.evaluatedAt}`, "");
+  const scope = scopeLine(report);
+  if (scope) out.push(`*${md(scope[0].toUpperCase() + scope.slice(1))}.*`, "");
   if (report.incomplete?.length) out.push(...incompleteSection(report, ctx2));
   out.push(...findingsSection(report, ctx2));
   if (report.matrix) out.push(...matrixSection(report.matrix, report.matrixSummary, report.mode));
@@ -80630,7 +80847,7 @@ function findingsSection(report, ctx2) {
     }
   }
   const more = report.findings.length - Math.min(shown, MAX_FINDING_ROWS);
-  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => `${md(c.rule)} on ${md(c.target)}`).join(", ")}`);
+  const orphanLines = orphans.map((d) => `- ${md(d.rule)} on ${md(d.target)}: not evaluated because of ${d.because.map((c) => md(causeText(report, c))).join(", ")}`);
   return [
     "### Findings",
     "",
@@ -80790,7 +81007,7 @@ function flag(name3, fallback) {
   throw new InputError(`input '${name3}' must be true or false (got '${v}')`);
 }
 var optional = (name3) => getInput(name3) || void 0;
-var list2 = (value, split = /\n/) => {
+var list3 = (value, split = /\n/) => {
   const items = (value ?? "").split(split).map((s) => s.trim()).filter(Boolean);
   return items.length > 0 ? items : void 0;
 };
@@ -80798,7 +81015,7 @@ async function auditInputs(secrets) {
   const key2 = optional("client-key");
   if (key2) secrets.unshift(key2, ...key2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 8 && !l.startsWith("-----")));
   const live = auditOptionsOf(
-    { resolve: list2(optional("resolve")), region: list2(optional("regions"), /[\s,]+/), concurrency: optional("concurrency"), timeout: optional("timeout"), "azure-credential": optional("azure-credential") },
+    { resolve: list3(optional("resolve")), region: list3(optional("regions"), /[\s,]+/), concurrency: optional("concurrency"), timeout: optional("timeout"), "azure-credential": optional("azure-credential") },
     actionInputName
   );
   const clientCertificate = await clientCertificateOf2({}, { cert: optional("client-cert"), key: key2 }, "inputs 'client-cert' and 'client-key'");

@@ -1,4 +1,4 @@
-// npm run bench:audit -- --brokers N [--brokers M ...]
+// npm run bench:audit -- --brokers N [--brokers M ...] [--runs R] [--cli path/to/bin/rc-policy.js ...]
 //
 // The live audit at scale (issue 14): a lab of N brokers served by one real haproxy on loopback (a
 // crt-list of N certificates selected by SNI), the repo's local Key Vault server holding the same
@@ -22,12 +22,31 @@ import { issue, privateKeyPem, type Issued } from '../src/pki/generate.ts';
 import { FakeKeyVault, FAKE_TOKEN } from '../test/helpers/keyvault-server.ts';
 
 // --profile <dir>: also write the audit's CPU profiles (.cpuprofile, one per thread) there.
-const { values } = parseArgs({ options: { brokers: { type: 'string', multiple: true }, concurrency: { type: 'string' }, profile: { type: 'string' } } });
+// --runs R: audit the same lab R times. --cli <bin/rc-policy.js> (repeatable): audit with these
+// builds, alternating (A B, then B A, ...), so a before/after pair sees the same lab and load.
+// --with-check: also time `rc-policy check` on the same topology (the audit's offline share).
+const USAGE = 'usage: npm run bench:audit -- --brokers N [--brokers M ...] [--runs R] [--cli path/to/bin/rc-policy.js ...] [--concurrency C] [--profile dir] [--with-check] (N >= 200)';
+const { values } = parseArgs({
+  options: {
+    brokers: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+    profile: { type: 'string' },
+    runs: { type: 'string' },
+    cli: { type: 'string', multiple: true },
+    'with-check': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const SIZES = (values.brokers ?? ['1000']).map(Number);
-if (SIZES.some((n) => !Number.isInteger(n) || n < 200)) throw new Error('usage: npm run bench:audit -- --brokers N [--brokers M ...] (N >= 200)');
+const RUNS = Number(values.runs ?? '1');
+if (SIZES.some((n) => !Number.isInteger(n) || n < 200) || !Number.isInteger(RUNS) || RUNS < 1) throw new Error(USAGE);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'bin/rc-policy.js');
+const CLIS = (values.cli ?? [path.join(ROOT, 'bin/rc-policy.js')]).map((c) => path.resolve(c));
 const REGION_SIZE = 500;
 const CLIENTS = 20;
 const DAY = 86_400_000;
@@ -51,7 +70,7 @@ const vaultOf = (r: number) => `kv-bench-r${r}`;
 interface Lab {
   readonly dir: string;
   readonly kv: FakeKeyVault;
-  readonly haproxy: { port: number; stop(): Promise<void>; connections(): Promise<number> };
+  readonly haproxy: { port: number; stop(): Promise<void>; connections(): Promise<number>; cpuMs(): Promise<number> };
   readonly deadPort: number;
 }
 
@@ -185,6 +204,7 @@ async function startHaproxy(dir: string, crtList: string): Promise<Lab['haproxy'
   return {
     port,
     connections: async () => Number(/^CumConns: (\d+)$/m.exec(await ask('show info'))?.[1] ?? NaN),
+    cpuMs: () => processCpuMs(child.pid!),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -192,24 +212,40 @@ async function startHaproxy(dir: string, crtList: string): Promise<Lab['haproxy'
   };
 }
 
+/** CPU time (user + system) of another process so far, from /proc (Linux; NaN elsewhere). */
+async function processCpuMs(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface Run {
   readonly ms: number;
   readonly maxRssKb: number;
   /** CPU time of the audit (user + system, its threads included). */
   readonly cpuMs: number;
+  /** The V8 heap and external memory at the sampled RSS peak. */
+  readonly memory: string;
   readonly code: number;
   readonly stderr: string;
 }
 
 const RSS_MARK = 'rc-bench-maxrss ';
 // Peak RSS and CPU time (user + system, µs), reported by the audit process itself at exit.
-const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const MEM_MARK = 'rc-bench-mem ';
+// And what the memory was at the sampled peak (every 250 ms): RSS, V8 heap used and total, external
+// (Buffers and other native memory V8 knows of), in bytes.
+const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';let p={rss:0};setInterval(()=>{const m=process.memoryUsage();if(m.rss>p.rss)p=m},250).unref();process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n${MEM_MARK}'+[p.rss,p.heapUsed,p.heapTotal,p.external].join(' ')+'\\n')})`;
 
-function runAudit(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+function runAudit(cli: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
-    const child = spawn(process.execPath, ['--import', RSS_PRELOAD, ...profile, CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', RSS_PRELOAD, ...profile, cli, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -219,7 +255,12 @@ function runAudit(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<
       const marks = [...stderr.matchAll(new RegExp(`\\n?${RSS_MARK}(\\d+) (\\d+)\\n`, 'g'))];
       const maxRssKb = marks.length > 0 ? Math.max(...marks.map((m) => Number(m[1]))) : Number.NaN;
       const cpuMs = marks.reduce((sum, m) => sum + Number(m[2]) / 1000, 0);
-      resolve({ ms, maxRssKb, cpuMs, code: code ?? -1, stderr: stderr.replace(new RegExp(`\\n?${RSS_MARK}\\d+ \\d+\\n`, 'g'), '').trim() });
+      // The audit's own sample (the launcher's peak is smaller): "RSS MB (heap used/total, external)".
+      const mem = [...stderr.matchAll(new RegExp(`${MEM_MARK}(\\d+) (\\d+) (\\d+) (\\d+)\\n`, 'g'))].map((m) => m.slice(1).map((v) => Math.round(Number(v) / 2 ** 20)));
+      const top = mem.sort((a, b) => b[0]! - a[0]!)[0];
+      const memory = top ? `${top[0]} MB sampled (heap ${top[1]}/${top[2]} MB, external ${top[3]} MB)` : '';
+      const clean = stderr.replace(new RegExp(`\\n?${RSS_MARK}\\d+ \\d+\\n`, 'g'), '').replace(new RegExp(`${MEM_MARK}[\\d ]+\\n`, 'g'), '');
+      resolve({ ms, maxRssKb, cpuMs, memory, code: code ?? -1, stderr: clean.trim() });
     });
   });
 }
@@ -258,7 +299,9 @@ function verify(n: number, faults: ReturnType<typeof plant>, report: JsonReport,
 const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-const results: { n: number; run: Run; loadBefore: string; loadAfter: string; generateMs: number; findings: number }[] = [];
+const results: { n: number; cli: string; run: Run; haproxyMs: number; kvServerMs: number; loadBefore: string; loadAfter: string; generateMs: number; findings: number }[] = [];
+/** A build's name in the output: its folder relative to this repo (the repo itself: "this build"). */
+const cliLabel = (cli: string): string => (CLIS.length === 1 ? 'this build' : path.relative(ROOT, path.dirname(path.dirname(cli))) || 'this build');
 const failures: string[] = [];
 for (const n of SIZES) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rc-bench-audit-'));
@@ -293,21 +336,42 @@ for (const n of SIZES) {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_EXTRA_CA_CERTS: path.join(dir, 'kv-ca.pem'), NO_COLOR: '1', CI: undefined, GITHUB_ACTIONS: undefined };
     const args = ['audit', 'rc-topology.yaml', ...resolve, '--azure-credential', 'cli', '--timeout', '5000', '--format', `json=${reportFile}`];
     if (values.concurrency) args.push('--concurrency', values.concurrency);
-    const loadBefore = load();
-    const before = await haproxy.connections();
-    const run = await runAudit(args, path.join(dir, 'repo'), env);
-    const loadAfter = load();
-    // The stats socket's own connection counts too: one per question.
-    const connections = (await haproxy.connections()) - before - 1;
-    let report: JsonReport | undefined;
-    try {
-      report = JSON.parse(await readFile(reportFile, 'utf8')) as JsonReport;
-    } catch {
-      failures.push(`N = ${n}: no JSON report (exit ${run.code}): ${run.stderr.split('\n')[0]}`);
+    if (values['with-check']) {
+      for (const cli of CLIS) {
+        const run = await runAudit(cli, ['check', 'rc-topology.yaml', '--format', `json=${path.join(dir, 'check.json')}`], path.join(dir, 'repo'), env);
+        process.stderr.write(`N = ${n}, ${cliLabel(cli)}: check (no live sources) ${secs(run.ms)} (CPU ${secs(run.cpuMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB, exit ${run.code}\n`);
+      }
     }
-    if (report) for (const f of verify(n, faults, report, run, connections, kv)) failures.push(`N = ${n}: ${f}`);
-    results.push({ n, run, loadBefore, loadAfter, generateMs, findings: report?.findings.length ?? 0 });
-    process.stderr.write(`N = ${n}: audit ${secs(run.ms)} (CPU ${secs(run.cpuMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB\n`);
+    for (let r = 0; r < RUNS; r++) {
+      // Alternate which build goes first, so neither always runs into the other's leftovers.
+      const order = r % 2 === 0 ? CLIS : [...CLIS].reverse();
+      for (const cli of order) {
+        kv.requests.length = 0;
+        await rm(reportFile, { force: true });
+        const loadBefore = load();
+        const before = await haproxy.connections();
+        const haproxyBefore = await haproxy.cpuMs();
+        const benchBefore = process.cpuUsage();
+        const run = await runAudit(cli, args, path.join(dir, 'repo'), env);
+        const bench = process.cpuUsage(benchBefore);
+        const haproxyMs = (await haproxy.cpuMs()) - haproxyBefore;
+        const loadAfter = load();
+        // The stats socket's own connection counts too: one per question.
+        const connections = (await haproxy.connections()) - before - 1;
+        let report: JsonReport | undefined;
+        try {
+          report = JSON.parse(await readFile(reportFile, 'utf8')) as JsonReport;
+        } catch {
+          failures.push(`N = ${n}: no JSON report (exit ${run.code}): ${run.stderr.split('\n')[0]}`);
+        }
+        if (report) for (const f of verify(n, faults, report, run, connections, kv)) failures.push(`N = ${n}, ${cliLabel(cli)}: ${f}`);
+        const kvServerMs = (bench.user + bench.system) / 1000;
+        results.push({ n, cli, run, haproxyMs, kvServerMs, loadBefore, loadAfter, generateMs, findings: report?.findings.length ?? 0 });
+        process.stderr.write(
+          `N = ${n}, ${cliLabel(cli)}: audit ${secs(run.ms)} (CPU ${secs(run.cpuMs)}; haproxy ${secs(haproxyMs)}, Key Vault server ${secs(kvServerMs)}), peak RSS ${Math.round(run.maxRssKb / 1024)} MB (${run.memory}), load ${loadBefore} -> ${loadAfter}\n`,
+        );
+      }
+    }
   } finally {
     process.off('SIGINT', onSignal);
     await cleanup();
@@ -319,14 +383,19 @@ const lines = [
   `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; node ${process.version}`,
   'planted: 1% drifted, 1% without client auth, 0.5% dead, 1% Key Vault drift; Key Vault: 3-4 versions per certificate',
   '',
-  'brokers  audit wall  audit CPU  peak RSS  RSS/1k brokers  load before -> after (1, 5, 15 min)',
+  'audit CPU: user + system of the audit process (and its launcher); haproxy and the Key Vault server (this process) are measured apart',
+  '',
+  'brokers  build          audit wall  audit CPU  peak RSS  RSS/1k brokers  haproxy CPU  KV server CPU  load before -> after (1, 5, 15 min)',
 ];
 for (const r of results) {
   const mb = r.run.maxRssKb / 1024;
-  lines.push(`${String(r.n).padStart(7)}  ${secs(r.run.ms).padStart(10)}  ${secs(r.run.cpuMs).padStart(9)}  ${`${Math.round(mb)} MB`.padStart(8)}  ${`${((mb / r.n) * 1000).toFixed(0)} MB`.padStart(14)}  ${r.loadBefore} -> ${r.loadAfter}`);
+  lines.push(
+    `${String(r.n).padStart(7)}  ${cliLabel(r.cli).padEnd(13)}  ${secs(r.run.ms).padStart(10)}  ${secs(r.run.cpuMs).padStart(9)}  ${`${Math.round(mb)} MB`.padStart(8)}  ${`${((mb / r.n) * 1000).toFixed(0)} MB`.padStart(14)}  ${secs(r.haproxyMs).padStart(11)}  ${secs(r.kvServerMs).padStart(13)}  ${r.loadBefore} -> ${r.loadAfter}`,
+  );
 }
-const at10k = results.find((r) => r.n === 10_000);
-if (at10k) lines.push('', `targets at 10,000: wall ${secs(at10k.run.ms)} (≤ 30 s: ${at10k.run.ms <= 30_000 ? 'met' : 'NOT met'}), peak RSS ${Math.round(at10k.run.maxRssKb / 1024)} MB (≤ 512 MB: ${at10k.run.maxRssKb <= 512 * 1024 ? 'met' : 'NOT met'})`);
+for (const at10k of results.filter((r) => r.n === 10_000)) {
+  lines.push(`targets at 10,000 (${cliLabel(at10k.cli)}): wall ${secs(at10k.run.ms)} (≤ 30 s: ${at10k.run.ms <= 30_000 ? 'met' : 'NOT met'}), peak RSS ${Math.round(at10k.run.maxRssKb / 1024)} MB (≤ 512 MB: ${at10k.run.maxRssKb <= 512 * 1024 ? 'met' : 'NOT met'})`);
+}
 console.log(lines.join('\n'));
 for (const f of failures) console.error(`bench:audit: ${f}`);
 if (failures.length > 0) process.exitCode = 1;

@@ -57,11 +57,22 @@ input, or part of the estate could not be read (an endpoint that does not answer
 that fails) — the report still shows every finding, and --fail-on never does not change it.
 `;
 
+/** A terminal is redrawn at most this often: 10,000 endpoints are not 10,000 writes. */
+const PROGRESS_INTERVAL_MS = 100;
+
 /** "probed 12/40 endpoints" on an interactive terminal only: CI logs get nothing extra. */
-export function progressLine(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr, env = process.env): ((probed: number, total: number) => void) | undefined {
+export function progressLine(
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+  env = process.env,
+  now: () => number = Date.now,
+): ((probed: number, total: number) => void) | undefined {
   if (!stream.isTTY || env.CI) return undefined;
+  let last = Number.NEGATIVE_INFINITY;
   return (probed, total) => {
-    stream.write(probed < total ? `\rprobed ${probed}/${total} endpoints` : '\r\x1b[2K');
+    if (probed >= total) return void stream.write('\r\x1b[2K');
+    if (now() - last < PROGRESS_INTERVAL_MS) return;
+    last = now();
+    stream.write(`\rprobed ${probed}/${total} endpoints`);
   };
 }
 

@@ -1,6 +1,7 @@
 import { decodeCertificates, PemBlockCache } from '../pki/pem.ts';
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { SignaturePrefetch } from './signatures.ts';
+import { FilePrefetch } from './file-prefetch.ts';
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
@@ -31,14 +32,26 @@ export async function readCertificateFiles(
   cwd = process.cwd(),
   access: AccessOptions = {},
   parse: (der: Uint8Array) => Certificate = certificatePool(),
+  tuning: { readAheadBatch?: number } = {},
 ): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
   const signatures = new SignaturePrefetch();
   const files = new Map<string, CertFile>();
+  const list = referencedFiles(topology);
+  // Certificate files in folders already allowed are read ahead on a worker (./file-prefetch.ts);
+  // only where the open itself refuses a symlink, so the worker needs no check of its own.
+  const ahead: string[] = [];
+  const slot: number[] = [];
+  for (const f of list) {
+    const early = NO_FOLLOW_OPEN && !policy.followSymlinks && f.configMapKey === undefined && !policy.folderRefusalSync(f.absolute);
+    slot.push(early ? ahead.push(f.absolute) - 1 : -1);
+  }
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
   try {
     let since = performance.now();
-    for (const f of referencedFiles(topology)) {
+    for (let k = 0; k < list.length; k++) {
+      const f = list[k]!;
       // Reads are synchronous (fast); in an audit the TLS probes and Key Vault reads run meanwhile,
       // and a loop held for seconds would fire their timeouts before their answers are read.
       if (performance.now() - since > YIELD_AFTER_MS) {
@@ -46,12 +59,14 @@ export async function readCertificateFiles(
         since = performance.now();
       }
       const display = displayPath(f.absolute, cwd);
-      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse, known) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
+      const read = slot[k]! >= 0 && prefetch.threaded ? await prefetch.take(slot[k]!) : undefined;
+      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse, known, read) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
       files.set(f.key, file);
       signatures.add(file.certs);
     }
     await signatures.settled();
   } finally {
+    prefetch.close();
     signatures.close();
   }
   return files;
@@ -107,8 +122,9 @@ function readReferenced(absolute: string, access: FileAccess): Buffer | { reason
   }
 }
 
-function readCertFileSync(absolute: string, display: string, access: FileAccess, parse: (der: Uint8Array) => Certificate = parseCertificate, known?: PemBlockCache): CertFile {
-  const bytes = readReferenced(absolute, access);
+/** `read`: the file's bytes as a FilePrefetch read them (its folder allowed, opened with O_NOFOLLOW). */
+function readCertFileSync(absolute: string, display: string, access: FileAccess, parse: (der: Uint8Array) => Certificate = parseCertificate, known?: PemBlockCache, read?: Buffer): CertFile {
+  const bytes = read ?? readReferenced(absolute, access);
   if (!Buffer.isBuffer(bytes)) return unreadable(display, bytes.reason, bytes.missing);
   return { display, missing: false, ...decodeCertificates(bytes, absolute, parse, known) };
 }

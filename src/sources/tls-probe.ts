@@ -116,7 +116,14 @@ export function probeTls(endpoint: Endpoint, options: ProbeOptions): Promise<Tls
       clearTimeout(timer);
       timer = setTimeout(onTimeout, ms);
     };
-    const flight = (): ServerFlight => readServerFlight(Buffer.concat(received), serverHandshakeSecret(keylog));
+    // Read once per new bytes or secrets: the handshake's end and the verdict after it read the same flight.
+    let read: { bytes: number; secrets: number; flight: ServerFlight } | undefined;
+    const flight = (): ServerFlight => {
+      if (read?.bytes !== receivedBytes || read.secrets !== keylog.length) {
+        read = { bytes: receivedBytes, secrets: keylog.length, flight: readServerFlight(Buffer.concat(received, receivedBytes), serverHandshakeSecret(keylog)) };
+      }
+      return read.flight;
+    };
 
     const finish = (outcome: TlsOutcome, f: ServerFlight | undefined = socket ? flight() : undefined) => {
       if (settled) return;
@@ -234,6 +241,12 @@ function tap(raw: net.Socket, observe: (chunk: Buffer) => void): Duplex {
     },
     write(chunk: Buffer, _encoding, callback) {
       raw.write(chunk, callback);
+    },
+    // TLS hands over several records at once (ChangeCipherSpec, Finished...): one system call, not one each.
+    writev(chunks, callback) {
+      raw.cork();
+      chunks.forEach(({ chunk }, i) => raw.write(chunk, i === chunks.length - 1 ? callback : undefined));
+      raw.uncork();
     },
     final(callback) {
       raw.end(callback);

@@ -4,7 +4,7 @@
 // served certificates that are not on it and may append issuers from the local store (ADR 0042).
 // TLS 1.2 sends the Certificate message in clear; TLS 1.3 encrypts it with the server handshake
 // traffic secret, which the probe gets from its own connection's 'keylog' event. Pure: no I/O.
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { LIMITS } from '../limits.ts';
 
 export interface ServerFlight {
@@ -89,7 +89,7 @@ function parse(received: Buffer, secret: Buffer | undefined, out: { version: Ser
   const records = new Reader(received);
   let clear = Buffer.alloc(0); // plaintext handshake bytes not yet parsed into messages
   let suite: Suite | undefined;
-  let keys: { key: Buffer; iv: Buffer } | undefined;
+  let keys: { key: KeyObject; iv: Buffer } | undefined;
   let seq = 0n;
   let done = false;
 
@@ -118,6 +118,9 @@ function parse(received: Buffer, secret: Buffer | undefined, out: { version: Ser
       }
       case Hs.Certificate:
         out.certificates = readCertificateList(body, out.version === 'TLSv1.3');
+        // TLS 1.3 sends the CertificateRequest before the Certificate (RFC 8446 4.4): nothing after it
+        // (CertificateVerify, Finished) is needed, and each further record would be one more decryption.
+        if (out.version === 'TLSv1.3') done = true;
         return;
       case Hs.CompressedCertificate:
         // RFC 8879: only for a client that offered it, and Node's client does not.
@@ -195,18 +198,21 @@ function readCertificateList(body: Buffer, tls13: boolean): Uint8Array[] {
 }
 
 /** HKDF-Expand-Label (RFC 8446 7.1) for outputs no longer than one hash block. */
-function expandLabel(secret: Buffer, label: string, length: number, hash: Suite['hash']): Buffer {
+function expandLabel(secret: KeyObject, label: string, length: number, hash: Suite['hash']): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`, 'ascii');
   const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, fullLabel.length]), fullLabel, Buffer.from([0]), Buffer.from([1])]);
   return createHmac(hash, secret).update(info).digest().subarray(0, length);
 }
 
-function trafficKeys(secret: Buffer, suite: Suite): { key: Buffer; iv: Buffer } {
-  return { key: expandLabel(secret, 'key', suite.keyLength, suite.hash), iv: expandLabel(secret, 'iv', 12, suite.hash) };
+// Keys are KeyObjects, made once per flight: Node turns a Buffer key into one on every createHmac
+// and createDecipheriv, four times the cost of the operation itself on a handshake-sized record.
+function trafficKeys(secret: Buffer, suite: Suite): { key: KeyObject; iv: Buffer } {
+  const prk = createSecretKey(secret);
+  return { key: createSecretKey(expandLabel(prk, 'key', suite.keyLength, suite.hash)), iv: expandLabel(prk, 'iv', 12, suite.hash) };
 }
 
 /** Decrypts one TLS 1.3 record (RFC 8446 5.2); returns the inner content type and content. */
-function decryptRecord(fragment: Buffer, keys: { key: Buffer; iv: Buffer }, suite: Suite, seq: bigint): { type: number; content: Buffer } {
+function decryptRecord(fragment: Buffer, keys: { key: KeyObject; iv: Buffer }, suite: Suite, seq: bigint): { type: number; content: Buffer } {
   if (fragment.length < 17) throw new TranscriptError('encrypted record too short');
   const nonce = Buffer.from(keys.iv);
   for (let i = 0; i < 8; i++) nonce[11 - i]! ^= Number((seq >> BigInt(8 * i)) & 0xffn);

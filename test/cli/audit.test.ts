@@ -199,15 +199,19 @@ describe('rc-policy audit: arguments', () => {
 });
 
 describe('rc-policy audit: progress and credentials', () => {
-  it('shows "probed n/total endpoints" on a terminal only, and clears it at the end', async () => {
+  it('shows "probed n/total endpoints" on a terminal only, at most every 100 ms, and clears it at the end', async () => {
     const { progressLine } = await import('../../src/commands/audit.ts');
     const written: string[] = [];
     const tty = { isTTY: true, write: (s: string) => written.push(s) > 0 };
-    const show = progressLine(tty as never, {})!;
-    show(0, 3);
-    show(2, 3);
-    show(3, 3);
-    expect(written).toEqual(['\rprobed 0/3 endpoints', '\rprobed 2/3 endpoints', '\r\x1b[2K']);
+    let clock = 0;
+    const show = progressLine(tty as never, {}, () => clock)!;
+    show(0, 4);
+    clock += 50;
+    show(1, 4); // within 100 ms of the last redraw: skipped
+    clock += 60;
+    show(2, 4);
+    show(4, 4);
+    expect(written).toEqual(['\rprobed 0/4 endpoints', '\rprobed 2/4 endpoints', '\r\x1b[2K']);
     expect(progressLine({ isTTY: false, write: () => true } as never, {})).toBeUndefined();
     expect(progressLine(tty as never, { CI: 'true' })).toBeUndefined();
   });

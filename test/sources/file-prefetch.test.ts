@@ -1,0 +1,116 @@
+// Certificate files read ahead on a worker (src/sources/file-prefetch.ts, ADR 0112). The worker must
+// hand back exactly the bytes the main thread's own read gives, and leave every file it should not or
+// cannot read (a symlink, a folder, a FIFO, a device, an oversized or missing file) to the main thread,
+// whose refusals and messages must come out the same whether the worker ran or not.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { FilePrefetch } from '../../src/sources/file-prefetch.ts';
+import { readCertificateFiles } from '../../src/sources/files.ts';
+import { readBoundedSync } from '../../src/sources/read.ts';
+import { loadTopology } from '../../src/topology/load.ts';
+import { baseline, broker } from '../helpers/estate.ts';
+
+const LIMIT = 64 * 1024;
+
+function folder(): string {
+  return mkdtempSync(path.join(tmpdir(), 'rc-policy-prefetch-'));
+}
+
+describe('reading ahead on a worker', () => {
+  it('gives the bytes readBoundedSync gives, and leaves anything it should not read to the caller', async () => {
+    const dir = folder();
+    const files: string[] = [];
+    const put = (name: string, content: string | Buffer) => {
+      writeFileSync(path.join(dir, name), content);
+      return path.join(dir, name);
+    };
+    for (let i = 0; i < 7; i++) files.push(put(`f${i}.pem`, `file ${i}\n`.repeat(i * 100)));
+    const empty = put('empty.pem', '');
+    const large = put('large.pem', Buffer.alloc(LIMIT + 1, 0x41));
+    const exact = put('exact.pem', Buffer.alloc(LIMIT, 0x42));
+    symlinkSync(files[0]!, path.join(dir, 'link.pem'));
+    mkdirSync(path.join(dir, 'folder.pem'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.pem')]);
+    const odd = ['link.pem', 'folder.pem', 'fifo.pem', 'missing.pem'].map((n) => path.join(dir, n));
+    const paths = [files[0]!, ...odd.slice(0, 2), empty, files[1]!, large, ...odd.slice(2), exact, '/dev/zero', ...files.slice(2)];
+
+    const prefetch = new FilePrefetch(paths, { limit: LIMIT, batch: 2 });
+    expect(prefetch.threaded).toBe(true);
+    try {
+      for (let i = 0; i < paths.length; i++) {
+        const got = await prefetch.take(i);
+        const p = paths[i]!;
+        if (odd.includes(p) || p === large || p === '/dev/zero') expect(got, p).toBeUndefined();
+        else expect(got?.equals(readBoundedSync(p, { limit: LIMIT, regularOnly: true, noFollow: true })), p).toBe(true);
+      }
+    } finally {
+      prefetch.close();
+    }
+    expect(readFileSync(files[3]!, 'utf8')).toContain('file 3');
+  });
+
+  it('starts no thread for one batch of files, and answers nothing once closed', async () => {
+    const dir = folder();
+    const paths = [0, 1, 2, 3, 4, 5].map((i) => {
+      writeFileSync(path.join(dir, `${i}.pem`), `${i}`);
+      return path.join(dir, `${i}.pem`);
+    });
+    const small = new FilePrefetch(paths.slice(0, 2), { limit: LIMIT, batch: 2 });
+    expect(small.threaded).toBe(false);
+    expect(await small.take(0)).toBeUndefined();
+    const closed = new FilePrefetch(paths, { limit: LIMIT, batch: 1 });
+    expect((await closed.take(0))?.toString()).toBe('0');
+    closed.close();
+    // Batches not yet asked for are never asked for: the caller reads those files itself.
+    const rest = await Promise.all(paths.slice(1).map((_, i) => closed.take(i + 1)));
+    expect(rest.filter((b) => b !== undefined).length).toBeLessThan(rest.length);
+  });
+});
+
+describe('readCertificateFiles with the files read ahead', () => {
+  it('reads, refuses and reports every file exactly as without the worker', async () => {
+    const e = await baseline();
+    const top = folder();
+    const dir = path.join(top, 'repo');
+    mkdirSync(path.join(dir, 'certs'), { recursive: true });
+    mkdirSync(path.join(dir, 'pki'), { recursive: true });
+    for (const [rel, content] of Object.entries(e.files)) writeFileSync(path.join(dir, rel), content);
+    writeFileSync(path.join(top, 'outside.pem'), e.files['certs/broker-us-1.pem']!);
+    symlinkSync(path.join(top, 'outside.pem'), path.join(dir, 'certs', 'evil.pem'));
+    symlinkSync(path.join(dir, 'certs'), path.join(dir, 'linked'));
+    execFileSync('mkfifo', [path.join(dir, 'certs', 'fifo.pem')]);
+    mkdirSync(path.join(dir, 'certs', 'folder.pem'));
+    writeFileSync(path.join(dir, 'certs', 'garbage.pem'), 'not a certificate\n');
+    broker(e, 'broker-us-1').cert.file = 'certs/evil.pem';
+    broker(e, 'broker-us-2').cert.file = 'linked/broker-us-2.pem';
+    broker(e, 'broker-in-3').cert.file = 'certs/fifo.pem';
+    const client = (id: string) => e.topology.clients.find((c: { id: string }) => c.id === id);
+    client('controller-us').cert.file = 'certs/folder.pem';
+    client('target-us').cert.file = 'certs/garbage.pem';
+    client('target-in').cert.file = '../outside.pem';
+    const file = path.join(dir, 'rc-topology.yaml');
+    writeFileSync(file, stringify(e.topology));
+    const { topology } = await loadTopology(file, dir);
+
+    const summary = (files: Awaited<ReturnType<typeof readCertificateFiles>>) =>
+      [...files].map(([key, f]) => ({ key, display: f.display, missing: f.missing, problems: f.problems, certs: f.certs.map((c) => c.fingerprint), keys: f.privateKeys }));
+    const alone = summary(await readCertificateFiles(topology!, dir, {}));
+    const ahead = summary(await readCertificateFiles(topology!, dir, {}, undefined, { readAheadBatch: 1 }));
+    expect(ahead).toEqual(alone);
+    const problems = alone.filter((f) => f.problems.length > 0).map((f) => `${f.display}: ${f.problems.join('; ')}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'certs/evil.pem: refused: certs/evil.pem is a symlink; run with --follow-symlinks to read it',
+        'linked/broker-us-2.pem: refused: linked is a symlink; run with --follow-symlinks to read it',
+        'certs/fifo.pem: refused: not a regular file',
+        'certs/folder.pem: is a directory',
+        'certs/garbage.pem: not PEM, and not a DER certificate (DER element runs past its container)',
+      ]),
+    );
+    expect(alone.filter((f) => f.certs.length > 0).length).toBe(4); // the CA and bundle files
+  });
+});
