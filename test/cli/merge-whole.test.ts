@@ -125,6 +125,13 @@ describe('merged check shards equal the unsharded run, section by section', () =
     const shardText = runCli(['check', topology, ...args, '--region', 'us']).stdout;
     expect(shardText).toContain("One shard: region us and the objects of no region; in is in its own shard's report (rc-policy merge combines them)\n✔ ");
     expect(shardText).toMatch(/trust\/untrusted-client on target-in->broker-us-1: because of cert\/expired on target-in \(in another region's shard report\)/);
+    // Its topology picture leaves the other region's objects uncoloured instead of showing them clean.
+    const shardMd = runCli(['check', topology, ...args, '--region', 'us', '--format', 'markdown']).stdout;
+    expect(shardMd).toContain("🟩 no findings · uncoloured: another region's shard reports it");
+    const classed = [...shardMd.matchAll(/^ {2}class (\S+) \w+$/gm)].flatMap((m) => m[1]!.split(','));
+    const inNodes = [...shardMd.matchAll(/^\s+(n\d+)\S*\["(broker-in-[^<"]+)/gm)].map((m) => m[1]!);
+    expect(inNodes.length).toBeGreaterThan(0);
+    expect(classed.filter((n) => inNodes.includes(n))).toEqual([]);
     // The merged report says what it combines, in text and Markdown, and has no cause elsewhere.
     const mergedText = runCli(['merge', out('us.json'), out('in.json')]).stdout;
     expect(mergedText).toContain("Merged from 2 shard reports covering regions in, us; its time is the oldest shard's\n✖ ");
