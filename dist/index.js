@@ -72294,7 +72294,7 @@ var handshakeMatrix = memo((m) => {
       client.kind === "gateway" ? `${client.id}'s upstream to ${server.id} names no trustBundle to validate its server certificate with` : `${client.id} names no trustBundle to validate server certificates with`
     );
     const gap = declared.ok ? unanswered(server) : void 0;
-    const serverAuth = gap ? fail2(`${server.id} did not answer the audit's probe: the handshake could not be tried`, [gap]) : declared;
+    const serverAuth = gap ? fail2(`${server.id} did not answer the audit's probe`, [gap]) : declared;
     let clientAuth;
     if (server.clientAuth.required) {
       const bundle = server.clientAuth.trustBundle;
@@ -72352,6 +72352,7 @@ var rule32 = defineRule({
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: "{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}",
+      notTried: "{{client}}'s handshake with {{server}} ({{fqdn}}) was not tried: {{reason}}",
       pathBroken: "{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}"
     },
     concerns: ["handshakes"]
@@ -72366,7 +72367,8 @@ var rule32 = defineRule({
       if (p.serverAuth.ok || p.serverAuth.skipped) continue;
       yield {
         target: p.id,
-        messageId: "rejected",
+        // An audit that got no answer from the server (ADR 0120) never saw a rejection.
+        messageId: p.serverAuth.because?.some((c) => c.rule === "live/unreachable") ? "notTried" : "rejected",
         data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
         location: p.client.location,
         ...p.serverAuth.because && { because: p.serverAuth.because }

@@ -211,7 +211,7 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
         );
     // The declared chain's own failure stands; one that would validate waits on the live gap.
     const gap = declared.ok ? unanswered(server) : undefined;
-    const serverAuth = gap ? fail(`${server.id} did not answer the audit's probe: the handshake could not be tried`, [gap]) : declared;
+    const serverAuth = gap ? fail(`${server.id} did not answer the audit's probe`, [gap]) : declared;
     let clientAuth: HandshakeCheck | undefined;
     if (server.clientAuth.required) {
       const bundle = server.clientAuth.trustBundle;

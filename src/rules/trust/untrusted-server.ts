@@ -12,6 +12,7 @@ export const rule = defineRule({
     remedy: "Serve a chain that validates to a CA in the client's trustBundle (reissue the certificate, add the missing intermediate, fix the SAN), or add the issuing root to the client's bundle.",
     messages: {
       rejected: '{{client}} would reject the certificate of {{server}} ({{fqdn}}): {{reason}}',
+      notTried: "{{client}}'s handshake with {{server}} ({{fqdn}}) was not tried: {{reason}}",
       pathBroken: '{{client}} cannot validate the certificate of {{server}} ({{fqdn}}): {{reason}}',
     },
     concerns: ['handshakes'],
@@ -28,7 +29,8 @@ export const rule = defineRule({
       if (p.serverAuth.ok || p.serverAuth.skipped) continue;
       yield {
         target: p.id,
-        messageId: 'rejected',
+        // An audit that got no answer from the server (ADR 0120) never saw a rejection.
+        messageId: p.serverAuth.because?.some((c) => c.rule === 'live/unreachable') ? 'notTried' : 'rejected',
         data: { client: p.client.id, server: p.server.id, fqdn: p.server.fqdn, reason: p.serverAuth.reason },
         location: p.client.location,
         ...(p.serverAuth.because && { because: p.serverAuth.because }),
