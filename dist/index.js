@@ -5260,22 +5260,22 @@ var require_formdata = __commonJS({
         name3 = webidl.converters.USVString(name3, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name3, value, filename);
-        this[kState].push(entry);
+        const entry2 = makeEntry(name3, value, filename);
+        this[kState].push(entry2);
       }
       delete(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name3 = webidl.converters.USVString(name3, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name3);
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name3);
       }
       get(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name3 = webidl.converters.USVString(name3, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name3);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name3);
         if (idx === -1) {
           return null;
         }
@@ -5286,14 +5286,14 @@ var require_formdata = __commonJS({
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name3 = webidl.converters.USVString(name3, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name3).map((entry) => entry.value);
+        return this[kState].filter((entry2) => entry2.name === name3).map((entry2) => entry2.value);
       }
       has(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name3 = webidl.converters.USVString(name3, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name3) !== -1;
+        return this[kState].findIndex((entry2) => entry2.name === name3) !== -1;
       }
       set(name3, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
@@ -5307,16 +5307,16 @@ var require_formdata = __commonJS({
         name3 = webidl.converters.USVString(name3, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name3, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name3);
+        const entry2 = makeEntry(name3, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name3);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
-            entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name3)
+            entry2,
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name3)
           ];
         } else {
-          this[kState].push(entry);
+          this[kState].push(entry2);
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
@@ -9213,16 +9213,16 @@ var require_env_http_proxy_agent = __commonJS({
           return false;
         }
         for (let i = 0; i < this.#noProxyEntries.length; i++) {
-          const entry = this.#noProxyEntries[i];
-          if (entry.port && entry.port !== port) {
+          const entry2 = this.#noProxyEntries[i];
+          if (entry2.port && entry2.port !== port) {
             continue;
           }
-          if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+          if (!/^[.*]/.test(entry2.hostname)) {
+            if (hostname === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9234,13 +9234,13 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
         for (let i = 0; i < noProxySplit.length; i++) {
-          const entry = noProxySplit[i];
-          if (!entry) {
+          const entry2 = noProxySplit[i];
+          if (!entry2) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed = entry2.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
+            hostname: (parsed ? parsed[1] : entry2).toLowerCase(),
             port: parsed ? Number.parseInt(parsed[2], 10) : 0
           });
         }
@@ -31142,8 +31142,8 @@ function normalizeValue(value) {
   return String(value).trim().replace(/[\r\n]/g, "");
 }
 function* headerIterator(map) {
-  for (const entry of map.values()) {
-    yield [entry.name, entry.value];
+  for (const entry2 of map.values()) {
+    yield [entry2.name, entry2.value];
   }
 }
 function createHttpHeaders(rawHeaders) {
@@ -31199,12 +31199,12 @@ var init_httpHeaders = __esm({
       toJSON(options = {}) {
         const result = {};
         if (options.preserveCase) {
-          for (const entry of this._headersMap.values()) {
-            result[entry.name] = entry.value;
+          for (const entry2 of this._headersMap.values()) {
+            result[entry2.name] = entry2.value;
           }
         } else {
-          for (const [normalizedName, entry] of this._headersMap) {
-            result[normalizedName] = entry.value;
+          for (const [normalizedName, entry2] of this._headersMap) {
+            result[normalizedName] = entry2.value;
           }
         }
         return result;
@@ -41999,15 +41999,15 @@ var init_StringUtils = __esm({
        * @param arr
        */
       static trimArrayEntries(arr) {
-        return arr.map((entry) => entry.trim());
+        return arr.map((entry2) => entry2.trim());
       }
       /**
        * Removes empty strings from array
        * @param arr
        */
       static removeEmptyStringsFromArray(arr) {
-        return arr.filter((entry) => {
-          return !!entry;
+        return arr.filter((entry2) => {
+          return !!entry2;
         });
       }
       /**
@@ -63641,7 +63641,7 @@ function decodeCertificates(data, fileName, parse4 = parseCertificate, known) {
   return out;
 }
 function decodePem(data, out, parse4, known) {
-  const blocks = wellFormedBlocks(data);
+  const blocks = wellFormedBlocks(data, LIMITS.maxBlocksPerFile);
   if (blocks) {
     for (const b of blocks) {
       const text = Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start);
@@ -63676,29 +63676,30 @@ var PemBlockCache = class {
 };
 var MAX_KNOWN_BLOCKS = 4096;
 var blockKey = (text) => (hashBytes(text, Math.max(0, text.length - 32)) ^ text.length) >>> 0;
-var BEGIN_CERT = Buffer.from("-----BEGIN CERTIFICATE-----");
-var END_CERT = Buffer.from("-----END CERTIFICATE-----");
-var MAX_FAST_BODY = 32 * 1024;
-var isBase64Byte = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47;
-function startsWithAt(data, at, prefix) {
-  if (at + prefix.length > data.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
-  return true;
-}
-function lineEnd(data, at) {
-  if (at === data.length) return at;
-  if (data[at] === 10) return at + 1;
-  if (data[at] === 13 && data[at + 1] === 10) return at + 2;
-  return -1;
-}
-function wellFormedBlocks(data) {
+function wellFormedBlocks(data, maxBlocks = 500) {
+  const bytesOf = (text) => Array.from(text, (c) => c.charCodeAt(0));
+  const BEGIN_CERT = bytesOf("-----BEGIN CERTIFICATE-----");
+  const END_CERT = bytesOf("-----END CERTIFICATE-----");
+  const MAX_FAST_BODY = 32 * 1024;
+  const isBase64Byte = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47;
+  const startsWithAt = (at, prefix) => {
+    if (at + prefix.length > data.length) return false;
+    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+    return true;
+  };
+  const lineEnd = (at) => {
+    if (at === data.length) return at;
+    if (data[at] === 10) return at + 1;
+    if (data[at] === 13 && data[at + 1] === 10) return at + 2;
+    return -1;
+  };
   const blocks = [];
   let i = 0;
   let line2 = 1;
   while (i < data.length) {
-    if (!startsWithAt(data, i, BEGIN_CERT)) return void 0;
+    if (!startsWithAt(i, BEGIN_CERT)) return void 0;
     const begin = line2;
-    i = lineEnd(data, i + BEGIN_CERT.length);
+    i = lineEnd(i + BEGIN_CERT.length);
     line2++;
     if (i < 0) return void 0;
     const start = i;
@@ -63711,19 +63712,35 @@ function wellFormedBlocks(data) {
       while (k < data.length && data[k] === 61) k++;
       if (k === i || k - j > 2) return void 0;
       padded = k > j;
-      i = lineEnd(data, k);
+      i = lineEnd(k);
       line2++;
       if (i < 0 || i - start > MAX_FAST_BODY) return void 0;
     }
     const end = i;
-    if (end === start || !startsWithAt(data, i, END_CERT)) return void 0;
-    i = lineEnd(data, i + END_CERT.length);
+    if (end === start || !startsWithAt(i, END_CERT)) return void 0;
+    i = lineEnd(i + END_CERT.length);
     line2++;
     if (i < 0) return void 0;
     blocks.push({ start, end, line: begin });
-    if (blocks.length > LIMITS.maxBlocksPerFile) return void 0;
+    if (blocks.length > maxBlocks) return void 0;
   }
   return blocks.length > 0 ? blocks : void 0;
+}
+function decodeScannedBlocks(blocks, parse4, byId) {
+  const out = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
+  for (const b of blocks) {
+    const known = byId.get(b.id);
+    if (known) {
+      out.certs.push(known);
+      continue;
+    }
+    if (!b.der) return void 0;
+    const before = out.certs.length;
+    classifyBlock("CERTIFICATE", b.der, b.line, out, parse4);
+    if (out.certs.length > before) byId.set(b.id, out.certs[before]);
+  }
+  if (out.certs.length === 0 && out.problems.length === 0) out.problems.push("no certificate found in the file");
+  return out;
 }
 function decodePemLines(data, out, parse4) {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
@@ -64028,8 +64045,12 @@ var WINDOW = 16;
 var WORKER2 = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
-const { limit, paths: all } = workerData;
+const { limit, paths: all, maxBlocks, scan } = workerData;
+const wellFormedBlocks = ${wellFormedBlocks.toString()};
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+const MAX_IDS = 4096;
+const ids = new Map();
+let nextId = 0;
 function readOne(path) {
   let fd;
   try { fd = openSync(path, FLAGS); } catch { return undefined; }
@@ -64046,21 +64067,31 @@ function readOne(path) {
   }
 }
 parentPort.on('message', ({ id, start, end }) => {
-  const paths = all.slice(start, end);
-  const parts = paths.map(readOne);
+  const parts = [];
+  const index = [];
   let size = 0;
-  for (const p of parts) if (p) size += p.length;
+  const add = (bytes) => { parts.push(bytes); index.push(size, bytes.length); size += bytes.length; };
+  for (const path of all.slice(start, end)) {
+    const bytes = readOne(path);
+    if (!bytes) { index.push(-1); continue; }
+    const blocks = scan && !/\\.(pfx|p12)$/i.test(path) ? wellFormedBlocks(bytes, maxBlocks) : undefined;
+    if (!blocks) { index.push(0); add(bytes); continue; }
+    index.push(1, blocks.length);
+    for (const b of blocks) {
+      const text = bytes.latin1Slice(b.start, b.end);
+      let blockId = ids.get(text);
+      index.push(b.line, blockId ?? nextId);
+      if (blockId !== undefined) { index.push(-1, 0); continue; }
+      if (ids.size < MAX_IDS) ids.set(text, nextId);
+      nextId++;
+      add(Buffer.from(text, 'base64'));
+    }
+  }
   const data = new Uint8Array(size);
-  const index = new Int32Array(paths.length * 2);
   let at = 0;
-  parts.forEach((p, j) => {
-    if (!p) { index[2 * j] = -1; return; }
-    data.set(p, at);
-    index[2 * j] = at;
-    index[2 * j + 1] = p.length;
-    at += p.length;
-  });
-  parentPort.postMessage({ id, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer]);
+  for (const p of parts) { data.set(p, at); at += p.length; }
+  const ix = Int32Array.from(index);
+  parentPort.postMessage({ id, data: data.buffer, index: ix.buffer }, [data.buffer, ix.buffer]);
 });
 `;
 var FilePrefetch = class {
@@ -64070,13 +64101,17 @@ var FilePrefetch = class {
   #worker;
   #gone = false;
   #asked = 0;
+  /**
+   * `scan`: also find and decode the CERTIFICATE blocks of a well-formed PEM file (wellFormedBlocks,
+   * at most `maxBlocks`); anything else comes back as bytes.
+   */
   constructor(paths, options) {
     this.#paths = paths;
     const batch = options.batch ?? BATCH2;
     this.#batchSize = batch;
     if (paths.length <= batch) return;
     try {
-      this.#worker = new Worker2(WORKER2, { eval: true, workerData: { limit: options.limit, paths } });
+      this.#worker = new Worker2(WORKER2, { eval: true, workerData: { limit: options.limit, paths, scan: options.scan ?? false, maxBlocks: options.maxBlocks ?? 500 } });
     } catch {
       this.#gone = true;
       return;
@@ -64100,20 +64135,18 @@ var FilePrefetch = class {
   get threaded() {
     return this.#worker !== void 0;
   }
-  /** The bytes of paths[i] as the worker read them, or undefined: read it yourself. */
+  /** What the worker made of paths[i], or undefined: read it yourself. */
   async take(i) {
     const id = Math.floor(i / this.#batchSize);
     const b = this.#batches.get(id);
     if (!b) return void 0;
     if (!b.index) await b.promise;
-    const j = i - id * this.#batchSize;
-    const at = b.index?.[2 * j];
-    const bytes2 = b.data && at !== void 0 && at >= 0 ? Buffer.from(b.data, at, b.index[2 * j + 1]) : void 0;
-    if (j === this.#batchSize - 1 || i === this.#paths.length - 1) {
+    const got = b.data && b.index ? entry(b.data, b.index, b.starts ??= starts(b.index), i - id * this.#batchSize) : void 0;
+    if (i - id * this.#batchSize === this.#batchSize - 1 || i === this.#paths.length - 1) {
       this.#batches.delete(id);
       this.#ask();
     }
-    return bytes2;
+    return got;
   }
   /** Stops the worker (reading ended, or failed half-way). */
   close() {
@@ -64130,6 +64163,29 @@ var FilePrefetch = class {
     this.#worker.postMessage({ id, start, end: start + this.#batchSize });
   }
 };
+function starts(index) {
+  const out = [];
+  for (let k = 0; k < index.length; ) {
+    out.push(k);
+    const kind = index[k];
+    k += kind === -1 ? 1 : kind === 0 ? 3 : 2 + 4 * index[k + 1];
+  }
+  return out;
+}
+function entry(data, index, at, j) {
+  let k = at[j];
+  if (k === void 0) return void 0;
+  const kind = index[k];
+  if (kind === 0) return { bytes: Buffer.from(data, index[k + 1], index[k + 2]) };
+  if (kind !== 1) return void 0;
+  const count = index[k + 1];
+  const blocks = [];
+  for (k += 2; blocks.length < count; k += 4) {
+    const offset = index[k + 2];
+    blocks.push({ line: index[k], id: index[k + 1], ...offset >= 0 && { der: new Uint8Array(data, offset, index[k + 3]) } });
+  }
+  return { blocks };
+}
 
 // src/topology/syntax-errors.ts
 var NO_SPACE_AFTER_COLON = /^\s*(?:-\s+)?([A-Za-z0-9_.-]+):[^\s/:]/;
@@ -70401,7 +70457,8 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
     const early = NO_FOLLOW_OPEN && !policy2.followSymlinks && f2.configMapKey === void 0 && !policy2.folderRefusalSync(f2.absolute);
     slot.push(early ? ahead.push(f2.absolute) - 1 : -1);
   }
-  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, ...tuning.readAheadBatch !== void 0 && { batch: tuning.readAheadBatch } });
+  const byBlock = /* @__PURE__ */ new Map();
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, ...tuning.readAheadBatch !== void 0 && { batch: tuning.readAheadBatch } });
   try {
     let since = performance.now();
     for (let k = 0; k < list4.length; k++) {
@@ -70412,7 +70469,8 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
       }
       const display = displayPath(f2.absolute, cwd);
       const read = slot[k] >= 0 && prefetch.threaded ? await prefetch.take(slot[k]) : void 0;
-      const file = f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known, read) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
+      const scanned = read?.blocks && decodeScannedBlocks(read.blocks, parse4, byBlock);
+      const file = scanned ? { display, missing: false, ...scanned } : f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known, read?.bytes) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
       files.set(f2.key, file);
       signatures.add(file.certs);
     }
@@ -72864,9 +72922,9 @@ var rule44 = defineRule({
       if (outcome.kind !== "unreachable") continue;
       const where = describeEndpoint(endpoint);
       const key2 = `${f2.loadBalancer}|${where}|${outcome.reason}`;
-      const entry = frontends.get(key2) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
-      entry.sni.push(endpoint.servername);
-      frontends.set(key2, entry);
+      const entry2 = frontends.get(key2) ?? { lb: f2.loadBalancer, endpoint: where, reason: outcome.reason, sni: [] };
+      entry2.sni.push(endpoint.servername);
+      frontends.set(key2, entry2);
     }
     for (const f2 of frontends.values()) {
       const lb = loadBalancerOf(model, f2.lb);
@@ -72974,9 +73032,9 @@ var rule46 = defineRule({
       if (k.sha256.has(leaf.fingerprint) || k.sha1.has(sha1Of(leaf))) continue;
       const endpoint = describeEndpoint(f2.observation.endpoint);
       const key2 = `${lb.id}|${endpoint}|${leaf.fingerprint}`;
-      const entry = seen.get(key2) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
-      entry.sni.push(f2.observation.endpoint.servername);
-      seen.set(key2, entry);
+      const entry2 = seen.get(key2) ?? { lb, endpoint, presented: describeCertificate(leaf), backends: k.backends, sni: [] };
+      entry2.sni.push(f2.observation.endpoint.servername);
+      seen.set(key2, entry2);
     }
     for (const e of seen.values()) {
       yield {
@@ -79068,11 +79126,11 @@ async function readKeyVault(refs, o) {
     out.set(key2, await readCertificate(ref, ref.vault, call, credential.scrub, parse4));
   };
   const byVault = /* @__PURE__ */ new Map();
-  for (const entry of unique) {
-    const vault = entry[1].vault?.toLowerCase() ?? "";
+  for (const entry2 of unique) {
+    const vault = entry2[1].vault?.toLowerCase() ?? "";
     const list4 = byVault.get(vault);
-    if (list4) list4.push(entry);
-    else byVault.set(vault, [entry]);
+    if (list4) list4.push(entry2);
+    else byVault.set(vault, [entry2]);
   }
   await Promise.all([...byVault.values()].map((entries) => runPool(entries, o.perVaultConcurrency ?? DEFAULT_PER_VAULT, read)));
   return out;
@@ -79098,14 +79156,14 @@ function watchCredential(inner) {
       const key2 = JSON.stringify([[scopes].flat(), options?.tenantId ?? ""]);
       const hit = shared.get(key2);
       if (hit && hit.expiresOn - TOKEN_REFRESH_MARGIN_MS > Date.now()) return hit.token;
-      const entry = { token: fetch2(scopes, options?.tenantId ? { tenantId: options.tenantId } : void 0), expiresOn: Number.POSITIVE_INFINITY };
-      shared.set(key2, entry);
+      const entry2 = { token: fetch2(scopes, options?.tenantId ? { tenantId: options.tenantId } : void 0), expiresOn: Number.POSITIVE_INFINITY };
+      shared.set(key2, entry2);
       try {
-        const token = await entry.token;
-        entry.expiresOn = token?.expiresOnTimestamp ?? 0;
+        const token = await entry2.token;
+        entry2.expiresOn = token?.expiresOnTimestamp ?? 0;
         return token;
       } catch (err) {
-        if (shared.get(key2) === entry) shared.delete(key2);
+        if (shared.get(key2) === entry2) shared.delete(key2);
         throw err;
       }
     },
@@ -79979,10 +80037,10 @@ function groupFindings(report, shown) {
   }
   const byTarget = /* @__PURE__ */ new Map();
   for (const f2 of shown) {
-    const entry = { finding: f2, dependents: dependents.get(f2) ?? [] };
+    const entry2 = { finding: f2, dependents: dependents.get(f2) ?? [] };
     const list4 = byTarget.get(f2.target);
-    if (list4) list4.push(entry);
-    else byTarget.set(f2.target, [entry]);
+    if (list4) list4.push(entry2);
+    else byTarget.set(f2.target, [entry2]);
   }
   const order = new Map([...byTarget.keys()].map((t, i) => [t, i]));
   const weight = (entries) => ({
@@ -80229,12 +80287,12 @@ function renderMatrix(pairs, paint, summary2) {
   for (const c of clients) lines.push(`  ${c.padEnd(labelWidth)}${servers.map((s) => `  ${cell(c, s)}`).join("")}`);
   let legend = "";
   servers.forEach((server, i) => {
-    const entry = `${i + 1} ${server}`;
-    if (legend && 2 + legend.length + 3 + entry.length > MAX_WIDTH) {
+    const entry2 = `${i + 1} ${server}`;
+    if (legend && 2 + legend.length + 3 + entry2.length > MAX_WIDTH) {
       lines.push(paint("gray", `  ${legend}`));
       legend = "";
     }
-    legend += legend ? `   ${entry}` : entry;
+    legend += legend ? `   ${entry2}` : entry2;
   });
   lines.push(paint("gray", `  ${legend}`));
   lines.push(paint("gray", `  \u2714 accepted both ways  \u2716 rejected (trust/untrusted-*)  ${broken ? "\u2298 a hop on the path terminates TLS  " : ""}? not evaluated (Key Vault only, or waits on another finding)  \xB7 not connected`));
@@ -80319,6 +80377,11 @@ function causeElsewhere(report, cause) {
   return !report.findings.some((f2) => f2.rule === cause.rule && f2.target === cause.target);
 }
 var causeText = (report, cause) => `${cause.rule} on ${cause.target}${causeElsewhere(report, cause) ? " (in another region's shard report)" : ""}`;
+function otherShards(report) {
+  const s = report.scope;
+  if (!s || s.shards !== void 0 || !report.estate) return /* @__PURE__ */ new Set();
+  return new Set(report.estate.nodes.filter((n) => n.region !== void 0 && !s.regions.includes(n.region)).map((n) => n.id));
+}
 
 // src/report/text.ts
 var CODES = { red: [31, 39], yellow: [33, 39], blue: [34, 39], gray: [90, 39], bold: [1, 22], green: [32, 39] };
@@ -80689,7 +80752,7 @@ function pickNodes(nodes, status) {
   const keep = new Set([...structural, ...rest].slice(0, Math.max(MAX_DIAGRAM_NODES, structural.length)));
   return nodes.filter((n) => keep.has(n));
 }
-function topologyFlowchart(estate, status) {
+function topologyFlowchart(estate, status, elsewhere = /* @__PURE__ */ new Set()) {
   const drawn = pickNodes(estate.nodes, status);
   const key2 = /* @__PURE__ */ new Map();
   drawn.forEach((n, i) => {
@@ -80721,6 +80784,7 @@ function topologyFlowchart(estate, status) {
   lines.push(...edges);
   const byStatus = /* @__PURE__ */ new Map();
   for (const n of drawn) {
+    if (elsewhere.has(n.id)) continue;
     const s = status.get(n.id) ?? "ok";
     byStatus.set(s, [...byStatus.get(s) ?? [], key2.get(n.id)]);
   }
@@ -80805,9 +80869,10 @@ function renderMarkdown(report, ctx2) {
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
-    const flow = topologyFlowchart(report.estate, status);
+    const elsewhere = otherShards(report);
+    const flow = topologyFlowchart(report.estate, status, elsewhere);
     out.push("### Topology", "", "```mermaid", flow.mermaid.trimEnd(), "```", "");
-    out.push(`\u{1F7E5} error \xB7 \u{1F7E8} warning \xB7 \u{1F7E6} info \xB7 \u{1F7E9} no findings${flow.omitted ? ` \xB7 ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ""}`, "");
+    out.push(`\u{1F7E5} error \xB7 \u{1F7E8} warning \xB7 \u{1F7E6} info \xB7 \u{1F7E9} no findings${elsewhere.size ? " \xB7 uncoloured: another region's shard reports it" : ""}${flow.omitted ? ` \xB7 ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ""}`, "");
     if (report.estate.certificates.length) {
       const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt, rulesConcerning(report, "validity"));
       out.push("### Certificate validity", "", "```mermaid", gantt.mermaid.trimEnd(), "```", "");

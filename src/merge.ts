@@ -277,13 +277,25 @@ function attributeBackends(endpoints: readonly EndpointObservation[], report: Re
 
 const dependentIdentity = (d: DependentCheck) => JSON.stringify([d.rule, d.target, d.location.file, d.location.line, d.location.column, d.message]);
 
-/** The checks waiting on a cause: each shard's own, and the shared objects' once (shards must agree on what they wait on). */
-function mergeDependents(shards: readonly ShardReport[]): DependentCheck[] | undefined {
+/**
+ * The checks waiting on a cause: each shard's own, and the shared objects' once (shards must agree on
+ * what they wait on). A check waits only on findings the run raised (ADR 0120); a shard may have
+ * seen another region's object from repo files alone, so each cause must be a merged finding, or
+ * the shards saw that object differently and the merge cannot say which is true.
+ */
+function mergeDependents(shards: readonly ShardReport[], findings: readonly Finding[]): DependentCheck[] | undefined {
+  const raised = new Set(findings.map((f) => `${f.rule}\t${f.target}`));
   const byIdentity = new Map<string, { check: DependentCheck; file: string }>();
   for (const s of shards) {
     for (const d of s.report.notEvaluated ?? []) {
       const key = dependentIdentity(d);
       const seen = byIdentity.get(key);
+      const missing = d.because.find((c) => !raised.has(`${c.rule}\t${c.target}`));
+      if (missing) {
+        throw new InputError(
+          `${s.file} lists ${d.rule} on ${d.target} as not evaluated because of ${missing.rule} on ${missing.target}, which no shard reports: the shards saw ${missing.target} differently; re-run the shards against the same estate`,
+        );
+      }
       if (!seen) byIdentity.set(key, { check: d, file: s.file });
       else if (JSON.stringify(seen.check.because) !== JSON.stringify(d.because)) {
         throw conflict(d.target, `${seen.file} and ${s.file} list ${d.rule} as not evaluated because of different findings`);
@@ -407,7 +419,7 @@ export function mergeReports(shards: readonly ShardReport[]): Report {
   const serverOfSni = new Map(nodes.filter((n) => n.fqdn !== undefined).map((n) => [n.fqdn!, n.id]));
   const findings = sortFindings(shards.length > 1 ? joinSniLists(mergeFindings(shards), crossRegion, order, serverOfSni) : mergeFindings(shards));
   const first = shards[0]!.report;
-  const notEvaluated = mergeDependents(shards);
+  const notEvaluated = mergeDependents(shards, findings);
   const baselines = shards.map((s) => s.report.baseline).filter((b) => b !== undefined);
   const summary = summaryOf(findings, notEvaluated, baselines.length > 0);
   const existing = summary.baseline ?? 0;

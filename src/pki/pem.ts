@@ -51,7 +51,7 @@ export function decodeCertificates(
 }
 
 function decodePem(data: Uint8Array, out: DecodedCertificates, parse: (der: Uint8Array) => Certificate, known: PemBlockCache | undefined): void {
-  const blocks = wellFormedBlocks(data);
+  const blocks = wellFormedBlocks(data, LIMITS.maxBlocksPerFile);
   if (blocks) {
     for (const b of blocks) {
       const text = Buffer.from(data.buffer, data.byteOffset + b.start, b.end - b.start);
@@ -98,43 +98,44 @@ const MAX_KNOWN_BLOCKS = 4096;
 /** The end of the base64 is the signature's: as good as random. */
 const blockKey = (text: Uint8Array): number => (hashBytes(text, Math.max(0, text.length - 32)) ^ text.length) >>> 0;
 
-const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----');
-const END_CERT = Buffer.from('-----END CERTIFICATE-----');
-/** A certificate's base64 is a few KiB; anything longer is left to the line reader and its limits. */
-const MAX_FAST_BODY = 32 * 1024;
-
-const isBase64Byte = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-
-function startsWithAt(data: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > data.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
-  return true;
-}
-
-/** After a line's content: LF, CRLF or the end of the data. Returns the next line's start, or -1. */
-function lineEnd(data: Uint8Array, at: number): number {
-  if (at === data.length) return at;
-  if (data[at] === 0x0a) return at + 1;
-  if (data[at] === 0x0d && data[at + 1] === 0x0a) return at + 2;
-  return -1;
-}
-
 /**
  * The common file, read without splitting it into lines: nothing but CERTIFICATE blocks, each a
  * BEGIN line, non-empty base64 lines ('=' padding on the last one only) and an END line, with LF or
  * CRLF line ends. Returns each block's base64 body (line breaks included: the base64 decoder skips
  * them) and its BEGIN line number, or undefined for anything else (text around the blocks, blank
- * lines, spaces, headers, other labels, an oversized or unclosed block, too many blocks), which
- * decodePemLines reads with its messages. For the files it accepts, both give the same result.
+ * lines, spaces, headers, other labels, an oversized or unclosed block, more than `maxBlocks`
+ * blocks), which decodePemLines reads with its messages. For the files it accepts, both give the
+ * same result.
+ *
+ * Self-contained (no reference outside its body): the file read-ahead worker runs this very function
+ * from its source text (src/sources/file-prefetch.ts), so both threads accept the same files.
  */
-export function wellFormedBlocks(data: Uint8Array): { start: number; end: number; line: number }[] | undefined {
+export function wellFormedBlocks(data: Uint8Array, maxBlocks: number = 500): { start: number; end: number; line: number }[] | undefined {
+  const bytesOf = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
+  const BEGIN_CERT = bytesOf('-----BEGIN CERTIFICATE-----');
+  const END_CERT = bytesOf('-----END CERTIFICATE-----');
+  /** A certificate's base64 is a few KiB; anything longer is left to the line reader and its limits. */
+  const MAX_FAST_BODY = 32 * 1024;
+  const isBase64Byte = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+  const startsWithAt = (at: number, prefix: number[]): boolean => {
+    if (at + prefix.length > data.length) return false;
+    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+    return true;
+  };
+  /** After a line's content: LF, CRLF or the end of the data. Returns the next line's start, or -1. */
+  const lineEnd = (at: number): number => {
+    if (at === data.length) return at;
+    if (data[at] === 0x0a) return at + 1;
+    if (data[at] === 0x0d && data[at + 1] === 0x0a) return at + 2;
+    return -1;
+  };
   const blocks: { start: number; end: number; line: number }[] = [];
   let i = 0;
   let line = 1;
   while (i < data.length) {
-    if (!startsWithAt(data, i, BEGIN_CERT)) return undefined;
+    if (!startsWithAt(i, BEGIN_CERT)) return undefined;
     const begin = line;
-    i = lineEnd(data, i + BEGIN_CERT.length);
+    i = lineEnd(i + BEGIN_CERT.length);
     line++;
     if (i < 0) return undefined;
     const start = i;
@@ -147,19 +148,51 @@ export function wellFormedBlocks(data: Uint8Array): { start: number; end: number
       while (k < data.length && data[k] === 0x3d) k++;
       if (k === i || k - j > 2) return undefined;
       padded = k > j;
-      i = lineEnd(data, k);
+      i = lineEnd(k);
       line++;
       if (i < 0 || i - start > MAX_FAST_BODY) return undefined;
     }
     const end = i;
-    if (end === start || !startsWithAt(data, i, END_CERT)) return undefined;
-    i = lineEnd(data, i + END_CERT.length);
+    if (end === start || !startsWithAt(i, END_CERT)) return undefined;
+    i = lineEnd(i + END_CERT.length);
     line++;
     if (i < 0) return undefined;
     blocks.push({ start, end, line: begin });
-    if (blocks.length > LIMITS.maxBlocksPerFile) return undefined;
+    if (blocks.length > maxBlocks) return undefined;
   }
   return blocks.length > 0 ? blocks : undefined;
+}
+
+/** A CERTIFICATE block another thread found with wellFormedBlocks: its BEGIN line, an id for its text, its DER. */
+export interface ScannedBlock {
+  readonly line: number;
+  /** Same id, same PEM text (so the same DER), within one reading run. */
+  readonly id: number;
+  /** The base64-decoded body; absent when a block of the same text came before. */
+  readonly der?: Uint8Array;
+}
+
+/**
+ * What decodeCertificates gives for a file that wellFormedBlocks accepted, from its blocks already
+ * found and decoded elsewhere (src/sources/file-prefetch.ts). `byId` remembers, per run, the
+ * certificate each block text gave; undefined when a repeated block's certificate is not known
+ * (its first copy gave none): the caller then decodes the file's bytes itself.
+ */
+export function decodeScannedBlocks(blocks: readonly ScannedBlock[], parse: (der: Uint8Array) => Certificate, byId: Map<number, Certificate>): DecodedCertificates | undefined {
+  const out: DecodedCertificates = { certs: [], privateKeys: [], pkcs12: false, problems: [] };
+  for (const b of blocks) {
+    const known = byId.get(b.id);
+    if (known) {
+      out.certs.push(known);
+      continue;
+    }
+    if (!b.der) return undefined;
+    const before = out.certs.length;
+    classifyBlock('CERTIFICATE', b.der, b.line, out, parse);
+    if (out.certs.length > before) byId.set(b.id, out.certs[before]!);
+  }
+  if (out.certs.length === 0 && out.problems.length === 0) out.problems.push('no certificate found in the file');
+  return out;
 }
 
 /** The general reader: line by line, with a message for everything it cannot use. */

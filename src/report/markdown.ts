@@ -14,7 +14,7 @@ import { AUDIT_MATRIX_NOTE, brokenPaths, isUndecided, matrixCounts } from './mat
 import { incompleteVerdict, openGaps } from './incomplete.ts';
 import { describeDependents, groupFindings, summaryCounts } from './grouping.ts';
 import { probedMarkdown } from './probed.ts';
-import { causeText, scopeLine } from './scope.ts';
+import { causeText, otherShards, scopeLine } from './scope.ts';
 
 export const MAX_FINDING_ROWS = 200;
 export const MAX_MATRIX_COLUMNS = 10;
@@ -56,9 +56,10 @@ export function renderMarkdown(report: Report, ctx: RenderContext): string {
   if (report.observations) out.push(...probedMarkdown(report.observations, { md, code }));
   if (report.estate) {
     const status = statusByObject(report.findings);
-    const flow = topologyFlowchart(report.estate, status);
+    const elsewhere = otherShards(report);
+    const flow = topologyFlowchart(report.estate, status, elsewhere);
     out.push('### Topology', '', '```mermaid', flow.mermaid.trimEnd(), '```', '');
-    out.push(`🟥 error · 🟨 warning · 🟦 info · 🟩 no findings${flow.omitted ? ` · ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ''}`, '');
+    out.push(`🟥 error · 🟨 warning · 🟦 info · 🟩 no findings${elsewhere.size ? " · uncoloured: another region's shard reports it" : ''}${flow.omitted ? ` · ${flow.omitted} more objects not drawn (the picture keeps every load balancer and gateway, then the worst first)` : ''}`, '');
     if (report.estate.certificates.length) {
       const gantt = validityGantt(report.estate, report.findings, report.evaluatedAt, rulesConcerning(report, 'validity'));
       out.push('### Certificate validity', '', '```mermaid', gantt.mermaid.trimEnd(), '```', '');

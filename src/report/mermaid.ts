@@ -92,7 +92,8 @@ export interface Diagram {
 }
 
 /** Clients on the left, then global and regional load balancers, then brokers (regions as boxes). */
-export function topologyFlowchart(estate: Estate, status: ReadonlyMap<string, Status>): Diagram {
+/** `elsewhere`: objects another shard reports (ADR 0123), left uncoloured rather than shown as clean. */
+export function topologyFlowchart(estate: Estate, status: ReadonlyMap<string, Status>, elsewhere: ReadonlySet<string> = new Set()): Diagram {
   const drawn = pickNodes(estate.nodes, status);
   const key = new Map<string, string>();
   drawn.forEach((n, i) => {
@@ -125,6 +126,7 @@ export function topologyFlowchart(estate: Estate, status: ReadonlyMap<string, St
   lines.push(...edges);
   const byStatus = new Map<Status, string[]>();
   for (const n of drawn) {
+    if (elsewhere.has(n.id)) continue;
     const s = status.get(n.id) ?? 'ok';
     byStatus.set(s, [...(byStatus.get(s) ?? []), key.get(n.id)!]);
   }

@@ -26,3 +26,10 @@ export function causeElsewhere(report: Pick<Report, 'scope' | 'findings'>, cause
 /** `cert/expired on target-in (in another region's shard report)`. */
 export const causeText = (report: Pick<Report, 'scope' | 'findings'>, cause: { rule: string; target: string }): string =>
   `${cause.rule} on ${cause.target}${causeElsewhere(report, cause) ? " (in another region's shard report)" : ''}`;
+
+/** In a shard's report, the objects of the regions other shards cover (empty for a whole or merged report). */
+export function otherShards(report: Pick<Report, 'scope' | 'estate'>): Set<string> {
+  const s = report.scope;
+  if (!s || s.shards !== undefined || !report.estate) return new Set();
+  return new Set(report.estate.nodes.filter((n) => n.region !== undefined && !s.regions.includes(n.region)).map((n) => n.id));
+}

@@ -1,4 +1,4 @@
-import { decodeCertificates, PemBlockCache } from '../pki/pem.ts';
+import { decodeCertificates, decodeScannedBlocks, PemBlockCache } from '../pki/pem.ts';
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { SignaturePrefetch } from './signatures.ts';
 import { FilePrefetch } from './file-prefetch.ts';
@@ -47,7 +47,8 @@ export async function readCertificateFiles(
     const early = NO_FOLLOW_OPEN && !policy.followSymlinks && f.configMapKey === undefined && !policy.folderRefusalSync(f.absolute);
     slot.push(early ? ahead.push(f.absolute) - 1 : -1);
   }
-  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
+  const byBlock = new Map<number, Certificate>();
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
   try {
     let since = performance.now();
     for (let k = 0; k < list.length; k++) {
@@ -60,7 +61,12 @@ export async function readCertificateFiles(
       }
       const display = displayPath(f.absolute, cwd);
       const read = slot[k]! >= 0 && prefetch.threaded ? await prefetch.take(slot[k]!) : undefined;
-      const file = f.configMapKey === undefined ? readCertFileSync(f.absolute, display, policy, parse, known, read) : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
+      const scanned = read?.blocks && decodeScannedBlocks(read.blocks, parse, byBlock);
+      const file = scanned
+        ? { display, missing: false, ...scanned }
+        : f.configMapKey === undefined
+          ? readCertFileSync(f.absolute, display, policy, parse, known, read?.bytes)
+          : readConfigMapSync(f.absolute, display, f.configMapKey, policy);
       files.set(f.key, file);
       signatures.add(file.certs);
     }

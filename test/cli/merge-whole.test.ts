@@ -125,11 +125,25 @@ describe('merged check shards equal the unsharded run, section by section', () =
     const shardText = runCli(['check', topology, ...args, '--region', 'us']).stdout;
     expect(shardText).toContain("One shard: region us and the objects of no region; in is in its own shard's report (rc-policy merge combines them)\n✔ ");
     expect(shardText).toMatch(/trust\/untrusted-client on target-in->broker-us-1: because of cert\/expired on target-in \(in another region's shard report\)/);
+    // Its topology picture leaves the other region's objects uncoloured instead of showing them clean.
+    const shardMd = runCli(['check', topology, ...args, '--region', 'us', '--format', 'markdown']).stdout;
+    expect(shardMd).toContain("🟩 no findings · uncoloured: another region's shard reports it");
+    const classed = [...shardMd.matchAll(/^ {2}class (\S+) \w+$/gm)].flatMap((m) => m[1]!.split(','));
+    const inNodes = [...shardMd.matchAll(/^\s+(n\d+)\S*\["(broker-in-[^<"]+)/gm)].map((m) => m[1]!);
+    expect(inNodes.length).toBeGreaterThan(0);
+    expect(classed.filter((n) => inNodes.includes(n))).toEqual([]);
     // The merged report says what it combines, in text and Markdown, and has no cause elsewhere.
     const mergedText = runCli(['merge', out('us.json'), out('in.json')]).stdout;
     expect(mergedText).toContain("Merged from 2 shard reports covering regions in, us; its time is the oldest shard's\n✖ ");
     expect(mergedText).not.toContain('another region');
     expect(runCli(['merge', out('us.json'), out('in.json'), '--format', 'markdown']).stdout).toContain("*Merged from 2 shard reports covering regions in, us; its time is the oldest shard's.*");
+
+    // A check waiting on a finding no shard raised (the shards saw its object differently) cannot be merged.
+    const inWithoutCause = { ...inn, findings: inn.findings.filter((f: Json) => !(f.rule === 'cert/expired' && f.target === 'target-in')) };
+    await import('node:fs/promises').then((fs) => fs.writeFile(out('in-edited.json'), JSON.stringify(inWithoutCause)));
+    const orphaned = runCli(['merge', out('us.json'), out('in-edited.json')]);
+    expect(orphaned.code).toBe(2);
+    expect(orphaned.stderr).toMatch(/^rc-policy: .*us\.json lists trust\/untrusted-\w+ on target-in->broker-us-\S+ as not evaluated because of cert\/expired on target-in, which no shard reports: the shards saw target-in differently; re-run the shards against the same estate\n$/);
 
     // Shards that list their pairs differently cannot be counted together.
     runCli(['check', topology, ...args, '--region', 'in', '--matrix', 'full', '--format', `json=${out('in-full.json')}`]);

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { FilePrefetch } from '../../src/sources/file-prefetch.ts';
 import { readCertificateFiles } from '../../src/sources/files.ts';
 import { readBoundedSync } from '../../src/sources/read.ts';
+import { decodeCertificates, toPem } from '../../src/pki/pem.ts';
 import { loadTopology } from '../../src/topology/load.ts';
 import { baseline, broker } from '../helpers/estate.ts';
 
@@ -45,7 +46,7 @@ describe('reading ahead on a worker', () => {
         const got = await prefetch.take(i);
         const p = paths[i]!;
         if (odd.includes(p) || p === large || p === '/dev/zero') expect(got, p).toBeUndefined();
-        else expect(got?.equals(readBoundedSync(p, { limit: LIMIT, regularOnly: true, noFollow: true })), p).toBe(true);
+        else expect(got?.bytes?.equals(readBoundedSync(p, { limit: LIMIT, regularOnly: true, noFollow: true })), p).toBe(true);
       }
     } finally {
       prefetch.close();
@@ -55,7 +56,7 @@ describe('reading ahead on a worker', () => {
 
   it('starts no thread for one batch of files, and answers nothing once closed', async () => {
     const dir = folder();
-    const paths = [0, 1, 2, 3, 4, 5].map((i) => {
+    const paths = Array.from({ length: 40 }, (_, i) => {
       writeFileSync(path.join(dir, `${i}.pem`), `${i}`);
       return path.join(dir, `${i}.pem`);
     });
@@ -63,11 +64,10 @@ describe('reading ahead on a worker', () => {
     expect(small.threaded).toBe(false);
     expect(await small.take(0)).toBeUndefined();
     const closed = new FilePrefetch(paths, { limit: LIMIT, batch: 1 });
-    expect((await closed.take(0))?.toString()).toBe('0');
+    expect((await closed.take(0))?.bytes?.toString()).toBe('0');
     closed.close();
-    // Batches not yet asked for are never asked for: the caller reads those files itself.
-    const rest = await Promise.all(paths.slice(1).map((_, i) => closed.take(i + 1)));
-    expect(rest.filter((b) => b !== undefined).length).toBeLessThan(rest.length);
+    // At most 16 batches are asked for ahead; once closed no more are: the caller reads those files itself.
+    expect(await closed.take(39)).toBeUndefined();
   });
 });
 
@@ -114,3 +114,57 @@ describe('readCertificateFiles with the files read ahead', () => {
     expect(alone.filter((f) => f.certs.length > 0).length).toBe(4); // the CA and bundle files
   });
 });
+
+describe('certificate blocks found and decoded on the worker', () => {
+  it('give every file exactly what decodeCertificates gives its bytes', async () => {
+    const e = await baseline();
+    const pki = e.pki;
+    const leaf = (await pki.server('scan.example')).cert;
+    const pem = (der: Uint8Array) => toPem(der);
+    const truncated = pem(leaf.der.subarray(0, 200)); // parses as no certificate: a problem with its line
+    const variants: Record<string, string> = {
+      'chain.pem': pem(leaf.der) + pki.serverCa.pem,
+      'crlf.pem': (pem(leaf.der) + pki.serverCa.pem).replace(/\n/g, '\r\n'),
+      'twice.pem': pki.serverCa.pem + pki.serverCa.pem,
+      'header.pem': pem(leaf.der).replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\n\n'),
+      'text.pem': `subject=CN=scan.example\n${pem(leaf.der)}`,
+      'key.pem': `${pem(leaf.der)}-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIB1dnhrt3Gm8yOBgTgMMKMdqcFv/lR/Nmy0JuQHBV0Xr\n-----END PRIVATE KEY-----\n`,
+      'broken-1.pem': pki.serverCa.pem + truncated,
+      'broken-2.pem': truncated + pki.serverCa.pem, // the same unreadable block again, on another line
+      'bundle.p12': pem(leaf.der),
+      'empty.pem': '',
+    };
+    const top = folder();
+    mkdirSync(path.join(top, 'extra'));
+    for (const [name, text] of Object.entries(variants)) writeFileSync(path.join(top, 'extra', name), text);
+    const cas = Object.keys(variants).map((name, i) => ({ id: `extra-${i}`, cert: { file: `extra/${name}` } }));
+    for (const [rel, content] of Object.entries(e.files)) {
+      mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+      writeFileSync(path.join(top, rel), content);
+    }
+    e.topology.cas.push(...cas);
+    const file = path.join(top, 'rc-topology.yaml');
+    writeFileSync(file, stringify(e.topology));
+    const { topology } = await loadTopology(file, top);
+
+    const ahead = await readCertificateFiles(topology!, top, {}, undefined, { readAheadBatch: 2 });
+    for (const [name] of Object.entries(variants)) {
+      const absolute = path.join(top, 'extra', name);
+      const got = ahead.get(absolute)!;
+      const want = decodeCertificates(readFileSync(absolute), absolute);
+      const view = (d: { certs: readonly { fingerprint: string }[]; privateKeys: readonly string[]; pkcs12: boolean; problems: readonly string[] }) => ({
+        certs: d.certs.map((c) => c.fingerprint),
+        privateKeys: d.privateKeys,
+        pkcs12: d.pkcs12,
+        problems: d.problems,
+      });
+      expect(view(got), name).toEqual(view(want));
+    }
+    // A CA repeated across files is one Certificate, as the pooled reader gives it.
+    const chain = ahead.get(path.join(top, 'extra', 'chain.pem'))!;
+    const twice = ahead.get(path.join(top, 'extra', 'twice.pem'))!;
+    expect(twice.certs[0]).toBe(chain.certs[1]);
+    expect(twice.certs[1]).toBe(chain.certs[1]);
+  });
+});
+
