@@ -238,8 +238,9 @@ const RSS_MARK = 'rc-bench-maxrss ';
 // Peak RSS and CPU time (user + system, µs), reported by the audit process itself at exit.
 const MEM_MARK = 'rc-bench-mem ';
 // And what the memory was at the sampled peak (every 250 ms): RSS, V8 heap used and total, external
-// (Buffers and other native memory V8 knows of), in bytes.
-const RSS_PRELOAD = `data:text/javascript,import{writeSync}from'node:fs';let p={rss:0};setInterval(()=>{const m=process.memoryUsage();if(m.rss>p.rss)p=m},250).unref();process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n${MEM_MARK}'+[p.rss,p.heapUsed,p.heapTotal,p.external].join(' ')+'\\n')})`;
+// (Buffers and other native memory V8 knows of), in bytes; when, in ms since the process started.
+// RssFile: pages mapped from files (the node binary and libraries), the rest is anonymous memory.
+const RSS_PRELOAD = `data:text/javascript,import{writeSync,readFileSync}from'node:fs';const file=()=>{try{return Number(/RssFile:\\s+(\\d+)/.exec(readFileSync('/proc/self/status','utf8'))[1])*1024}catch{return 0}};let p={rss:0,at:0,file:0};setInterval(()=>{const m=process.memoryUsage();if(m.rss>p.rss)p={...m,at:performance.now(),file:file()}},250).unref();process.on('exit',()=>{const u=process.resourceUsage();writeSync(2,'\\n${RSS_MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n${MEM_MARK}'+[p.rss,p.heapUsed,p.heapTotal,p.external,Math.round(p.at),Math.round(performance.now()),p.file].join(' ')+'\\n')})`;
 
 function runAudit(cli: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -256,9 +257,10 @@ function runAudit(cli: string, args: string[], cwd: string, env: NodeJS.ProcessE
       const maxRssKb = marks.length > 0 ? Math.max(...marks.map((m) => Number(m[1]))) : Number.NaN;
       const cpuMs = marks.reduce((sum, m) => sum + Number(m[2]) / 1000, 0);
       // The audit's own sample (the launcher's peak is smaller): "RSS MB (heap used/total, external)".
-      const mem = [...stderr.matchAll(new RegExp(`${MEM_MARK}(\\d+) (\\d+) (\\d+) (\\d+)\\n`, 'g'))].map((m) => m.slice(1).map((v) => Math.round(Number(v) / 2 ** 20)));
+      const mem = [...stderr.matchAll(new RegExp(`${MEM_MARK}(\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+)\\n`, 'g'))].map((m) => m.slice(1).map(Number));
       const top = mem.sort((a, b) => b[0]! - a[0]!)[0];
-      const memory = top ? `${top[0]} MB sampled (heap ${top[1]}/${top[2]} MB, external ${top[3]} MB)` : '';
+      const mb = (v: number) => Math.round(v / 2 ** 20);
+      const memory = top ? `${mb(top[0]!)} MB sampled at ${secs(top[4]!)} of ${secs(top[5]!)} (heap ${mb(top[1]!)}/${mb(top[2]!)} MB, external ${mb(top[3]!)} MB, file-backed ${mb(top[6]!)} MB)` : '';
       const clean = stderr.replace(new RegExp(`\\n?${RSS_MARK}\\d+ \\d+\\n`, 'g'), '').replace(new RegExp(`${MEM_MARK}[\\d ]+\\n`, 'g'), '');
       resolve({ ms, maxRssKb, cpuMs, memory, code: code ?? -1, stderr: clean.trim() });
     });
