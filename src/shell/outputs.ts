@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
@@ -59,7 +58,7 @@ export async function writeOutputs(report: Report, targets: readonly OutputTarge
   for (const t of targets) {
     const chunks = redactedChunks(report, t.format, t.file ? { ...ctx, color: false } : ctx, secrets);
     if (!t.file) {
-      await writeToStdout(chunks);
+      writeToStdout(chunks);
       continue;
     }
     if (await stat(t.file).then((st) => st.isDirectory(), () => false)) {
@@ -82,8 +81,15 @@ export async function writeOutputs(report: Report, targets: readonly OutputTarge
 const redactedChunks = (report: Report, format: string, ctx: RenderContext, secrets: readonly string[]): Iterable<string> =>
   format === 'json' ? redactLines(jsonLines(report), secrets) : [render(report, format, ctx, secrets)];
 
-async function writeToStdout(chunks: Iterable<string>): Promise<void> {
-  for (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+/**
+ * No wait for 'drain': a reader that goes away (`| head`) ends the run from src/cli.ts with the exit
+ * code the command has set by then. On Linux, writes to a pipe, file or terminal are synchronous.
+ */
+function writeToStdout(chunks: Iterable<string>): void {
+  for (const chunk of chunks) {
+    if (process.stdout.destroyed) return;
+    process.stdout.write(chunk);
+  }
 }
 
 async function writeToFile(file: string, chunks: Iterable<string>): Promise<void> {
