@@ -22,8 +22,9 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-// Between PEM lines: whitespace, or a line break already escaped by printable() ("\x0a").
-const SEP = String.raw`(?:\s|\\x0[ad])+`;
+// Between PEM lines: whitespace, or a line break already escaped: by printable() (\x0a), by JSON
+// (\n), or by both (\\x0a in a JSON report).
+const SEP = String.raw`(?:\s|\\{1,2}x0[ad]|\\[nr])+`;
 
 const PATTERNS: readonly [RegExp, string][] = [
   // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line

@@ -34,12 +34,14 @@ function wholeJson({ descriptors: _, ...report }: Report): string {
 
 const ENV_SECRET = 'hunter2-env-client-secret';
 const PEM_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
-/** Removed from a report only when its lines are apart by blanks (the \x0a of printable() is escaped again in JSON). */
 const PEM_BODY_ESCAPED = 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4';
+const PEM_BODY_RAW = 'MIIBVAIBADANBgkqhkiG9w0BAQEFAASCAT4wggE6AgEAAkEA0Z3V';
+const PEM_HEADER_LINE = '-----BEGIN RSA PRIVATE KEY----- Proc-Type: 4,ENCRYPTED';
 /** Secrets the redactor removes, in the shapes an error message can quote them. */
 const SECRETS_IN_TEXT = [
+  `-----BEGIN PRIVATE KEY-----\n${PEM_BODY_RAW}\n${PEM_BODY_RAW}\n-----END PRIVATE KEY-----\n`,
   `-----BEGIN PRIVATE KEY----- ${PEM_BODY} -----END PRIVATE KEY-----`,
-  `-----BEGIN RSA PRIVATE KEY----- Proc-Type: 4,ENCRYPTED`,
+  PEM_HEADER_LINE,
   `-----BEGIN EC PRIVATE KEY-----\\x0a${PEM_BODY_ESCAPED}\\x0a-----END EC PRIVATE KEY-----`,
   `-----BEGIN ENCRYPTED PRIVATE KEY----- ${PEM_BODY}`,
   'Authorization: Bearer abcdefgh.ijklmnop-qrstuv',
@@ -66,11 +68,11 @@ function reportWithSecrets(): Report {
   const findings = [...base.findings, ...SECRETS_IN_TEXT.map(finding)];
   return {
     ...base,
-    topology: SECRETS_IN_TEXT[1]!,
+    topology: PEM_HEADER_LINE,
     findings,
     // A PEM header line ends a line, and the next lines start with a letter or digit: redacted whole,
     // the key pattern runs on into them, so no batch may end there.
-    estate: { lines: [SECRETS_IN_TEXT[1]!, 42, true, null, 'eyJhbGciOiJub25lIn0abc'] } as unknown as Report['estate'],
+    estate: { lines: [PEM_HEADER_LINE, 42, true, null, 'eyJhbGciOiJub25lIn0abc'] } as unknown as Report['estate'],
   } as Report;
 }
 
@@ -87,7 +89,7 @@ describe('the JSON report, written as it is rendered', () => {
     const secrets = [ENV_SECRET];
     const want = expected(report, secrets);
     expect(want).toContain(REDACTED);
-    for (const secret of [ENV_SECRET, PEM_BODY, 'abcdefgh.ijklmnop', 'dXNlcjpwYXNzd29yZA', 'c2lnbmF0dXJl', 'ghp_0123456789', 'c2VjcmV0a2V5', 'p4ss']) {
+    for (const secret of [ENV_SECRET, PEM_BODY, PEM_BODY_ESCAPED, PEM_BODY_RAW, 'abcdefgh.ijklmnop', 'dXNlcjpwYXNzd29yZA', 'c2lnbmF0dXJl', 'ghp_0123456789', 'c2VjcmV0a2V5', 'p4ss']) {
       expect(want).not.toContain(secret);
     }
     for (const batchChars of [0, 1, 40, 200, undefined]) expect(streamed(report, secrets, batchChars)).toBe(want);
