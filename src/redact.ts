@@ -22,8 +22,9 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-// Between PEM lines: whitespace, or a line break already escaped by printable() ("\x0a").
-const SEP = String.raw`(?:\s|\\x0[ad])+`;
+// Between PEM lines: whitespace, or a line break already escaped: by printable() (\x0a), by JSON
+// (\n), or by both (\\x0a in a JSON report).
+const SEP = String.raw`(?:\s|\\{1,2}x0[ad]|\\[nr])+`;
 
 const PATTERNS: readonly [RegExp, string][] = [
   // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line
@@ -46,3 +47,35 @@ export function redact(text: string, secrets: readonly string[] = secretValues()
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
+
+/** How much text `redactLines` scans at a time, at least. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * `redact` over text given in lines (as `jsonLines` writes it), a batch at a time, with exactly
+ * `redact(lines.join(''))`'s result (docs/decisions/0118). A batch ends only after a '\n' and
+ * before a line whose first non-blank character is one of `"{}[]`: a match that crossed there would
+ * hold that '\n', which only `\s` in the patterns can match, and every `\s` run in them is followed
+ * by letters, digits or `+/=.~_-`, never by a blank or `"{}[]`. A secret value with a line break
+ * could cross, so then the text is scanned whole. A new pattern must keep this true
+ * (test/security/redact-lines.test.ts).
+ */
+export function* redactLines(lines: Iterable<string>, secrets: readonly string[] = secretValues(), batchChars = BATCH_CHARS): Generator<string> {
+  const whole = secrets.some((s) => s.includes('\n'));
+  let batch: string[] = [];
+  let size = 0;
+  let last = '';
+  for (const line of lines) {
+    if (!whole && size >= batchChars && last.endsWith('\n') && SAFE_START.test(line)) {
+      yield redact(batch.join(''), secrets);
+      batch = [];
+      size = 0;
+    }
+    batch.push(line);
+    size += line.length;
+    last = line;
+  }
+  if (batch.length > 0) yield redact(batch.join(''), secrets);
+}
+
+const SAFE_START = /^ *["{}[\]]/;

@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { describeIoError } from '../topology/document.ts';
@@ -6,7 +6,8 @@ import { describeIoError } from '../topology/document.ts';
 // renderers, every byte through redaction (ADR 0053, ADR 0081).
 import { FORMATS, type RenderContext } from '../report/formats.ts';
 import type { Report } from '../domain/report.ts';
-import { redact, secretValues } from '../redact.ts';
+import { redact, redactLines, secretValues } from '../redact.ts';
+import { jsonLines } from '../report/json.ts';
 import { isFailing, type FailOn } from '../report/summary.ts';
 
 export interface OutputTarget {
@@ -55,9 +56,9 @@ const EXTENSION: Readonly<Record<string, string>> = { text: 'txt', json: 'json',
 
 export async function writeOutputs(report: Report, targets: readonly OutputTarget[], ctx: RenderContext, secrets: readonly string[] = secretValues()): Promise<void> {
   for (const t of targets) {
-    const text = render(report, t.format, t.file ? { ...ctx, color: false } : ctx, secrets);
+    const chunks = redactedChunks(report, t.format, t.file ? { ...ctx, color: false } : ctx, secrets);
     if (!t.file) {
-      process.stdout.write(text);
+      writeToStdout(chunks);
       continue;
     }
     if (await stat(t.file).then((st) => st.isDirectory(), () => false)) {
@@ -65,9 +66,37 @@ export async function writeOutputs(report: Report, targets: readonly OutputTarge
     }
     try {
       await mkdir(path.dirname(path.resolve(t.file)), { recursive: true });
-      await writeFile(t.file, text);
+      await writeToFile(t.file, chunks);
     } catch (err) {
       throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
     }
+  }
+}
+
+/**
+ * The JSON report is written as it is rendered and redacted, a batch of lines at a time, never
+ * whole: a large audit's report would otherwise be held as text next to the report (ADR 0118).
+ * The bytes are `render`'s.
+ */
+const redactedChunks = (report: Report, format: string, ctx: RenderContext, secrets: readonly string[]): Iterable<string> =>
+  format === 'json' ? redactLines(jsonLines(report), secrets) : [render(report, format, ctx, secrets)];
+
+/**
+ * No wait for 'drain': a reader that goes away (`| head`) ends the run from src/cli.ts with the exit
+ * code the command has set by then. On Linux, writes to a pipe, file or terminal are synchronous.
+ */
+function writeToStdout(chunks: Iterable<string>): void {
+  for (const chunk of chunks) {
+    if (process.stdout.destroyed) return;
+    process.stdout.write(chunk);
+  }
+}
+
+async function writeToFile(file: string, chunks: Iterable<string>): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
   }
 }
