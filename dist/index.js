@@ -59522,8 +59522,8 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
   function createBaseInteractiveRequest(scopes, options) {
     return {
       openBrowser: async (url) => {
-        const open3 = await Promise.resolve().then(() => (init_open(), open_exports));
-        await open3.default(url, { newInstance: true });
+        const open4 = await Promise.resolve().then(() => (init_open(), open_exports));
+        await open4.default(url, { newInstance: true });
       },
       scopes,
       authority: calculateRequestAuthority(options),
@@ -78671,7 +78671,7 @@ function secretValues(env = process.env) {
   }
   return [...out].sort((a, b) => b.length - a.length);
 }
-var SEP = String.raw`(?:\s|\\x0[ad])+`;
+var SEP = String.raw`(?:\s|\\{1,2}x0[ad]|\\[nr])+`;
 var PATTERNS = [
   // The block's header lines (Proc-Type, DEK-Info) and base64 lines, with or without its END line
   // (a message may quote only the start of a file).
@@ -78691,6 +78691,25 @@ function redact(text, secrets = secretValues()) {
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
+var BATCH_CHARS = 64 * 1024;
+function* redactLines(lines, secrets = secretValues(), batchChars = BATCH_CHARS) {
+  const whole2 = secrets.some((s) => s.includes("\n"));
+  let batch = [];
+  let size = 0;
+  let last = "";
+  for (const line2 of lines) {
+    if (!whole2 && size >= batchChars && last.endsWith("\n") && SAFE_START.test(line2)) {
+      yield redact(batch.join(""), secrets);
+      batch = [];
+      size = 0;
+    }
+    batch.push(line2);
+    size += line2.length;
+    last = line2;
+  }
+  if (batch.length > 0) yield redact(batch.join(""), secrets);
+}
+var SAFE_START = /^ *["{}[\]]/;
 
 // node_modules/yocto-queue/index.js
 var Node = class {
@@ -80072,8 +80091,8 @@ function summaryCounts2(report) {
   let out = `${errors}, ${plural(s.warning, "warning")}, ${s.info} info${s.waived ? `, ${s.waived} waived` : ""}`;
   const b = report.baseline;
   if (b) {
-    const open3 = report.findings.filter((f2) => !f2.waived);
-    const fresh = b.new ?? open3.filter((f2) => !f2.baseline).length;
+    const open4 = report.findings.filter((f2) => !f2.waived);
+    const fresh = b.new ?? open4.filter((f2) => !f2.baseline).length;
     out += ` (${fresh} new, ${b.existing} baselined, ${b.fixed} fixed since the baseline)`;
   }
   const waiting = report.notEvaluated ?? [];
@@ -80113,9 +80132,9 @@ function annotation(f2, suffix = "") {
 }
 var plural2 = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
 function renderGithub(report, ctx2, reserved) {
-  const open3 = report.findings.filter((f2) => !f2.waived && !f2.baseline).sort((a, b) => RANK4[a.severity] - RANK4[b.severity]);
-  const quiet = report.findings.length - open3.length;
-  const bySeverity = (s) => open3.filter((f2) => f2.severity === s);
+  const open4 = report.findings.filter((f2) => !f2.waived && !f2.baseline).sort((a, b) => RANK4[a.severity] - RANK4[b.severity]);
+  const quiet = report.findings.length - open4.length;
+  const bySeverity = (s) => open4.filter((f2) => f2.severity === s);
   const gaps = openGaps(report);
   const failing = gaps.length > 0 || fails(report.findings, ctx2?.failOn ?? "error");
   const keep = { error: reserved?.error ?? (failing ? 1 : 0), warning: reserved?.warning ?? 0 };
@@ -80228,31 +80247,36 @@ async function clientCertificateOf2(files, pem, how = "--client-cert and --clien
 }
 
 // src/shell/outputs.ts
-import { mkdir as mkdir2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, open as open3, stat as stat3 } from "node:fs/promises";
 import path15 from "node:path";
 
 // src/report/json.ts
-var renderJson = ({ descriptors: _, ...report }) => `${layout(report, "", 0)}
-`;
+var renderJson = (report) => [...jsonLines(report)].join("");
+function* jsonLines({ descriptors: _, ...report }) {
+  yield* layout(report, "", 0, "\n");
+}
 var SPREAD_DEPTH = 1;
-function layout(value, indent, depth) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    const inner2 = `${indent}  `;
-    return `[
-${value.map((v) => inner2 + (JSON.stringify(v) ?? "null")).join(",\n")}
-${indent}]`;
-  }
-  if (value === null || typeof value !== "object" || depth > SPREAD_DEPTH || "toJSON" in value) return JSON.stringify(value);
+function* layout(value, indent, depth, end) {
   const inner = `${indent}  `;
-  const entries = [];
-  for (const [key2, v] of Object.entries(value)) {
-    if (v === void 0 || typeof v === "function" || typeof v === "symbol") continue;
-    entries.push(`${inner}${JSON.stringify(key2)}: ${layout(v, inner, depth + 1)}`);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield `[]${end}`;
+    yield "[\n";
+    for (let i = 0; i < value.length; i++) yield `${inner}${JSON.stringify(value[i]) ?? "null"}${i < value.length - 1 ? "," : ""}
+`;
+    return yield `${indent}]${end}`;
   }
-  return entries.length === 0 ? "{}" : `{
-${entries.join(",\n")}
-${indent}}`;
+  if (value === null || typeof value !== "object" || depth > SPREAD_DEPTH || "toJSON" in value) return yield `${JSON.stringify(value)}${end}`;
+  const entries = Object.entries(value).filter(([, v]) => v !== void 0 && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) return yield `{}${end}`;
+  yield "{\n";
+  for (let i = 0; i < entries.length; i++) {
+    const [key2, v] = entries[i];
+    const lines = layout(v, inner, depth + 1, i < entries.length - 1 ? ",\n" : "\n");
+    const first = lines.next();
+    if (!first.done) yield `${inner}${JSON.stringify(key2)}: ${first.value}`;
+    yield* lines;
+  }
+  yield `${indent}}${end}`;
 }
 
 // src/report/matrix-text.ts
@@ -80930,7 +80954,7 @@ function findingsSection(report, ctx2) {
 }
 function incompleteSection(report, ctx2) {
   const gaps = report.incomplete;
-  const open3 = openGaps(report);
+  const open4 = openGaps(report);
   const rows = gaps.slice(0, MAX_FINDING_ROWS).map((g) => {
     const state3 = g.waived ? "\u{1F4A4} waived (live/unreachable)" : "**not evaluated**";
     return `| ${md(g.target)} | ${code(g.source)} | ${md(g.reason)} | ${location(g, ctx2)} | ${state3} |`;
@@ -80938,7 +80962,7 @@ function incompleteSection(report, ctx2) {
   return [
     "### Not evaluated",
     "",
-    open3.length > 0 ? `\u26D4 ${md(incompleteVerdict(open3))}. Nothing below vouches for ${open3.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
+    open4.length > 0 ? `\u26D4 ${md(incompleteVerdict(open4))}. Nothing below vouches for ${open4.length === 1 ? "it" : "them"}; a partial audit never passes.` : "Every gap below is waived.",
     "",
     "| Target | Source | Reason | Location | |",
     "| --- | --- | --- | --- | --- |",
@@ -81032,9 +81056,9 @@ var render = (report, format, ctx2, secrets = secretValues()) => redact(FORMATS[
 var EXTENSION = { text: "txt", json: "json", sarif: "sarif", junit: "xml", markdown: "md", github: "txt" };
 async function writeOutputs(report, targets, ctx2, secrets = secretValues()) {
   for (const t of targets) {
-    const text = render(report, t.format, t.file ? { ...ctx2, color: false } : ctx2, secrets);
+    const chunks = redactedChunks(report, t.format, t.file ? { ...ctx2, color: false } : ctx2, secrets);
     if (!t.file) {
-      process.stdout.write(text);
+      writeToStdout(chunks);
       continue;
     }
     if (await stat3(t.file).then((st) => st.isDirectory(), () => false)) {
@@ -81042,10 +81066,25 @@ async function writeOutputs(report, targets, ctx2, secrets = secretValues()) {
     }
     try {
       await mkdir2(path15.dirname(path15.resolve(t.file)), { recursive: true });
-      await writeFile2(t.file, text);
+      await writeToFile(t.file, chunks);
     } catch (err) {
       throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
     }
+  }
+}
+var redactedChunks = (report, format, ctx2, secrets) => format === "json" ? redactLines(jsonLines(report), secrets) : [render(report, format, ctx2, secrets)];
+function writeToStdout(chunks) {
+  for (const chunk of chunks) {
+    if (process.stdout.destroyed) return;
+    process.stdout.write(chunk);
+  }
+}
+async function writeToFile(file, chunks) {
+  const handle = await open3(file, "w");
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
   }
 }
 
