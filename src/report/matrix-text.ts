@@ -1,7 +1,7 @@
 // The handshake matrix as text: a grid of clients x servers when it fits a terminal and every pair
 // is listed, otherwise one summary line (the JSON report lists the pairs; --matrix full, all of them).
 import type { MatrixPair, MatrixSummary } from '../domain/report.ts';
-import { brokenPaths, isUndecided, matrixCounts, pairState } from './matrix-state.ts';
+import { brokenPaths, matrixCounts, pairState } from './matrix-state.ts';
 
 export const MAX_COLUMNS = 12;
 export const MAX_ROWS = 40;
@@ -11,7 +11,6 @@ export type Paint = (style: 'red' | 'green' | 'yellow' | 'gray' | 'bold', s: str
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export { isUndecided };
 const isBroken = (p: MatrixPair): boolean => pairState(p) === 'broken';
 const isSkipped = (p: MatrixPair): boolean => pairState(p) === 'not-evaluated';
 
