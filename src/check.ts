@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { evaluateDocument, evaluateModel, ruleSetOf } from './engine.ts';
 import { readCertificateFiles } from './sources/files.ts';
+import { preloadCertificateFiles, type Preload } from './sources/preload.ts';
 import { loadTopology } from './topology/load.ts';
 import { fileAccess } from './sources/containment.ts';
 import { InputError } from './errors.ts';
@@ -85,10 +86,27 @@ export async function selectBaseline(options: CheckOptions): Promise<Baseline | 
 
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
 export async function check(options: CheckOptions = {}): Promise<Report> {
+  // A large estate's certificate files are read while the topology is parsed (ADR 0131).
+  let preload: Preload | undefined;
+  const onRead = (bytes: Buffer, absolute: string): void => {
+    try {
+      preload = preloadCertificateFiles(bytes.toString('utf8'), absolute, options);
+    } catch {
+      // a guess that cannot be made: every file is read when it is needed
+    }
+  };
+  try {
+    return await checkTopology(options, onRead, () => preload);
+  } finally {
+    preload?.close();
+  }
+}
+
+async function checkTopology(options: CheckOptions, onRead: (bytes: Buffer, absolute: string) => void, preloaded: () => Preload | undefined): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? new Date();
   const file = options.topology ?? DEFAULT_TOPOLOGY;
-  const loaded = await loadTopology(file, cwd);
+  const loaded = await loadTopology(file, cwd, onRead);
   const pack = await selectPack(loaded.topology, options);
   const rules = ruleSetOf(pack);
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.
@@ -99,7 +117,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd, options),
+    files: await readCertificateFiles(loaded.topology, cwd, options, undefined, { preload: preloaded() }),
     mode: 'check',
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });

@@ -111,15 +111,14 @@ const blockKey = (text: Uint8Array): number => (hashBytes(text, Math.max(0, text
  * from its source text (src/sources/file-prefetch.ts), so both threads accept the same files.
  */
 export function wellFormedBlocks(data: Uint8Array, maxBlocks: number = 500): { start: number; end: number; line: number }[] | undefined {
-  const bytesOf = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
-  const BEGIN_CERT = bytesOf('-----BEGIN CERTIFICATE-----');
-  const END_CERT = bytesOf('-----END CERTIFICATE-----');
+  const BEGIN_CERT = '-----BEGIN CERTIFICATE-----';
+  const END_CERT = '-----END CERTIFICATE-----';
   /** A certificate's base64 is a few KiB; anything longer is left to the line reader and its limits. */
   const MAX_FAST_BODY = 32 * 1024;
   const isBase64Byte = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-  const startsWithAt = (at: number, prefix: number[]): boolean => {
+  const startsWithAt = (at: number, prefix: string): boolean => {
     if (at + prefix.length > data.length) return false;
-    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix.charCodeAt(k)) return false;
     return true;
   };
   /** After a line's content: LF, CRLF or the end of the data. Returns the next line's start, or -1. */

@@ -52,6 +52,25 @@ async function findRoot(topologyDir: string): Promise<string> {
   }
 }
 
+/** repositoryRoot without waiting: for work started while the main thread is busy parsing (../sources/preload.ts). */
+export function repositoryRootSync(topologyDir: string): string {
+  for (let dir = topologyDir; ; ) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return topologyDir;
+    dir = parent;
+  }
+}
+
+const existsSync = (p: string): boolean => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const exists = (p: string): Promise<boolean> => lstat(p).then(
   () => true,
   () => false,
@@ -64,7 +83,15 @@ const inside = (root: string, p: string): boolean => {
 
 /** The access policy for the files one topology references. `show` turns a path into its display form. */
 export async function fileAccess(topologyDir: string, o: AccessOptions = {}, show: (p: string) => string = (p) => p): Promise<FileAccess> {
-  const root = await repositoryRoot(topologyDir);
+  return accessWithin(await repositoryRoot(topologyDir), o, show);
+}
+
+/** fileAccess without waiting (the repository found with synchronous calls). */
+export function fileAccessSync(topologyDir: string, o: AccessOptions = {}, show: (p: string) => string = (p) => p): FileAccess {
+  return accessWithin(repositoryRootSync(topologyDir), o, show);
+}
+
+function accessWithin(root: string, o: AccessOptions, show: (p: string) => string): FileAccess {
   const allowOutside = o.allowOutsideRepo ?? false;
   const follow = o.followSymlinks ?? false;
   let realRoot: string | undefined;

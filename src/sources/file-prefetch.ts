@@ -9,8 +9,12 @@ import { wellFormedBlocks, type ScannedBlock } from '../pki/pem.ts';
 
 /** Files per message; the worker starts only for an estate with more than one batch of files. */
 const BATCH = 256;
-/** Batches asked for ahead of the one the main thread is parsing (bounds the bytes held in flight). */
-const WINDOW = 16;
+/**
+ * Batches asked for ahead of the furthest one the main thread has taken from (bounds the bytes held
+ * in flight). Before the first take -- while the topology is still being parsed (./preload.ts) -- the
+ * worker reads this many batches: ~6,000 files, about what it reads in that time.
+ */
+const WINDOW = 24;
 
 // Plain CommonJS with node:fs only, so it runs the same from src/, lib/ and the Action's dist/; the PEM
 // scanner is src/pki/pem.ts's own wellFormedBlocks, from its source text (it is self-contained).
@@ -26,15 +30,17 @@ const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 const MAX_IDS = 4096;
 const ids = new Map();
 let nextId = 0;
+// One buffer to read into, grown as needed: a file's bytes are only kept when they are sent as they are.
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 function readOne(path) {
   let fd;
   try { fd = openSync(path, FLAGS); } catch { return undefined; }
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > limit) return undefined;
-    const buf = Buffer.allocUnsafeSlow(st.size + 1);
-    const n = readSync(fd, buf, 0, buf.length, null);
-    return n <= st.size && n <= limit ? buf.subarray(0, n) : undefined; // grew while read: the caller decides
+    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafeSlow(st.size + 1);
+    const n = readSync(fd, scratch, 0, st.size + 1, null);
+    return n <= st.size && n <= limit ? scratch.subarray(0, n) : undefined; // grew while read: the caller decides
   } catch {
     return undefined;
   } finally {
@@ -42,15 +48,28 @@ function readOne(path) {
   }
 }
 parentPort.on('message', ({ id, start, end }) => {
-  const parts = [];
-  const index = [];
+  // Decoded blocks and raw files go straight into one batch buffer (base64 shrinks, so the text's
+  // length bounds the bytes), copied once to an exact-size buffer at the end.
+  let out = Buffer.allocUnsafe(256 * 1024);
   let size = 0;
-  const add = (bytes) => { parts.push(bytes); index.push(size, bytes.length); size += bytes.length; };
+  const room = (n) => {
+    if (size + n <= out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, size + n));
+    out.copy(bigger, 0, 0, size);
+    out = bigger;
+  };
+  const index = [];
   for (const path of all.slice(start, end)) {
     const bytes = readOne(path);
     if (!bytes) { index.push(-1); continue; }
     const blocks = scan && !/\\.(pfx|p12)$/i.test(path) ? wellFormedBlocks(bytes, maxBlocks) : undefined;
-    if (!blocks) { index.push(0); add(bytes); continue; }
+    if (!blocks) {
+      room(bytes.length);
+      bytes.copy(out, size);
+      index.push(0, size, bytes.length);
+      size += bytes.length;
+      continue;
+    }
     index.push(1, blocks.length);
     for (const b of blocks) {
       const text = bytes.latin1Slice(b.start, b.end);
@@ -59,12 +78,14 @@ parentPort.on('message', ({ id, start, end }) => {
       if (blockId !== undefined) { index.push(-1, 0); continue; }
       if (ids.size < MAX_IDS) ids.set(text, nextId);
       nextId++;
-      add(Buffer.from(text, 'base64'));
+      room(text.length);
+      const n = out.write(text, size, 'base64');
+      index.push(size, n);
+      size += n;
     }
   }
   const data = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { data.set(p, at); at += p.length; }
+  data.set(out.subarray(0, size));
   const ix = Int32Array.from(index);
   parentPort.postMessage({ id, data: data.buffer, index: ix.buffer }, [data.buffer, ix.buffer]);
 });
@@ -76,6 +97,9 @@ export type Prefetched = { readonly bytes: Buffer; readonly blocks?: undefined }
 interface Batch {
   readonly promise: Promise<void>;
   resolve: () => void;
+  /** Files in the batch, and how many were taken: a batch is let go once every file was. */
+  readonly size: number;
+  taken: number;
   data?: ArrayBuffer;
   index?: Int32Array;
   /** Where each file's entry starts in `index` (filled on first use). */
@@ -85,7 +109,8 @@ interface Batch {
 /**
  * Reads `paths` ahead, in order, on one worker thread. take(i) gives the bytes of paths[i], or
  * undefined when the caller must read the file itself (the worker did not read it, is gone, or the
- * estate is too small to start one). Paths must be taken in increasing order; each at most once.
+ * estate is too small to start one). Each path is taken at most once, best in about increasing
+ * order: the worker reads WINDOW batches past the furthest one taken from.
  */
 export class FilePrefetch {
   readonly #paths: readonly string[];
@@ -94,6 +119,7 @@ export class FilePrefetch {
   #worker?: Worker;
   #gone = false;
   #asked = 0;
+  #furthest = -1;
 
   /**
    * `scan`: also find and decode the CERTIFICATE blocks of a well-formed PEM file (wellFormedBlocks,
@@ -123,7 +149,7 @@ export class FilePrefetch {
     };
     this.#worker.on('error', abandon);
     this.#worker.on('exit', abandon);
-    for (let k = 0; k < WINDOW; k++) this.#ask();
+    for (let k = 0; k < WINDOW && this.#ask(); k++);
   }
 
   /** Whether a worker thread was started. */
@@ -134,14 +160,15 @@ export class FilePrefetch {
   /** What the worker made of paths[i], or undefined: read it yourself. */
   async take(i: number): Promise<Prefetched | undefined> {
     const id = Math.floor(i / this.#batchSize);
+    if (id > this.#furthest) {
+      this.#furthest = id;
+      while (this.#asked <= id + WINDOW && this.#ask());
+    }
     const b = this.#batches.get(id);
-    if (!b) return undefined; // no worker, or it was gone before this batch was asked for
+    if (!b) return undefined; // no worker, it was gone before this batch was asked for, or a path taken twice
     if (!b.index) await b.promise; // a worker that dies resolves it without data
     const got = b.data && b.index ? entry(b.data, b.index, (b.starts ??= starts(b.index)), i - id * this.#batchSize) : undefined;
-    if (i - id * this.#batchSize === this.#batchSize - 1 || i === this.#paths.length - 1) {
-      this.#batches.delete(id); // done with it: its buffer goes once the certificates' views are dropped
-      this.#ask();
-    }
+    if (++b.taken === b.size) this.#batches.delete(id); // its buffer goes once the certificates' views are dropped
     return got;
   }
 
@@ -151,14 +178,17 @@ export class FilePrefetch {
     this.#gone = true;
   }
 
-  #ask(): void {
+  /** Asks for the next batch; false when there is none (or no worker). */
+  #ask(): boolean {
     const start = this.#asked * this.#batchSize;
-    if (this.#gone || !this.#worker || start >= this.#paths.length) return;
+    if (this.#gone || !this.#worker || start >= this.#paths.length) return false;
     const id = this.#asked++;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
-    this.#batches.set(id, { promise, resolve });
-    this.#worker.postMessage({ id, start, end: start + this.#batchSize });
+    const end = Math.min(start + this.#batchSize, this.#paths.length);
+    this.#batches.set(id, { promise, resolve, size: end - start, taken: 0 });
+    this.#worker.postMessage({ id, start, end });
+    return true;
   }
 }
 

@@ -2,6 +2,7 @@ import { decodeCertificates, decodeScannedBlocks, PemBlockCache } from '../pki/p
 import { certificatePool, parseCertificate, type Certificate } from '../pki/cert.ts';
 import { SignaturePrefetch } from './signatures.ts';
 import { FilePrefetch } from './file-prefetch.ts';
+import type { Preload } from './preload.ts';
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
@@ -32,7 +33,7 @@ export async function readCertificateFiles(
   cwd = process.cwd(),
   access: AccessOptions = {},
   parse: (der: Uint8Array) => Certificate = certificatePool(),
-  tuning: { readAheadBatch?: number } = {},
+  tuning: { readAheadBatch?: number; preload?: Preload | undefined } = {},
 ): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
@@ -41,11 +42,13 @@ export async function readCertificateFiles(
   const list = referencedFiles(topology);
   // Certificate files in folders already allowed are read ahead on a worker (./file-prefetch.ts);
   // only where the open itself refuses a symlink, so the worker needs no check of its own.
+  // Files a preload started reading before the topology was parsed (./preload.ts) are taken from it.
+  const preload = tuning.preload;
   const ahead: string[] = [];
   const slot: number[] = [];
   for (const f of list) {
     const early = NO_FOLLOW_OPEN && !policy.followSymlinks && f.configMapKey === undefined && !policy.folderRefusalSync(f.absolute);
-    slot.push(early ? ahead.push(f.absolute) - 1 : -1);
+    slot.push(!early ? -1 : preload?.has(f.absolute) ? -2 : ahead.push(f.absolute) - 1);
   }
   const byBlock = new Map<number, Certificate>();
   const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
@@ -60,7 +63,7 @@ export async function readCertificateFiles(
         since = performance.now();
       }
       const display = displayPath(f.absolute, cwd);
-      const read = slot[k]! >= 0 && prefetch.threaded ? await prefetch.take(slot[k]!) : undefined;
+      const read = slot[k] === -2 ? await preload!.take(f.absolute) : slot[k]! >= 0 && prefetch.threaded ? await prefetch.take(slot[k]!) : undefined;
       const scanned = read?.blocks && decodeScannedBlocks(read.blocks, parse, byBlock);
       const file = scanned
         ? { display, missing: false, ...scanned }
@@ -73,6 +76,7 @@ export async function readCertificateFiles(
     await signatures.settled();
   } finally {
     prefetch.close();
+    preload?.close();
     signatures.close();
   }
   return files;

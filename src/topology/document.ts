@@ -28,13 +28,14 @@ export interface SourceDocument {
  * Reads and parses one config file. `o.regularOnly`/`o.noFollow` apply to paths that came from the
  * input (a pack named by the topology), not to the file named on the command line.
  */
-export async function readSourceDocument(absolute: string, display: string, o: Omit<ReadOptions, 'limit'> = {}): Promise<SourceDocument> {
+export async function readSourceDocument(absolute: string, display: string, o: Omit<ReadOptions, 'limit'> = {}, onRead?: (bytes: Buffer) => void): Promise<SourceDocument> {
   let bytes: Buffer;
   try {
     bytes = await readBounded(absolute, { limit: LIMITS.maxConfigFileBytes, ...o });
   } catch (err) {
     throw new InputError(`cannot read ${display}: ${describeIoError(err)}`);
   }
+  onRead?.(bytes);
   return parseSourceDocument(bytes, display);
 }
 
