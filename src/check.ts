@@ -90,7 +90,7 @@ export async function check(options: CheckOptions = {}): Promise<Report> {
   let preload: Preload | undefined;
   const onRead = (bytes: Buffer, absolute: string): void => {
     try {
-      preload = preloadCertificateFiles(bytes.toString('utf8'), absolute, options);
+      preload = preloadCertificateFiles(bytes, absolute, options);
     } catch {
       // a guess that cannot be made: every file is read when it is needed
     }

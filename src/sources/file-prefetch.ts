@@ -4,8 +4,8 @@
 // O_NOFOLLOW, in folders the main thread has already allowed; anything else it leaves unread, and the
 // main thread reads that file itself (readBoundedSync), with its refusals and messages. So the worker
 // changes when bytes are read, never which files are read or what is said about them.
-import { Worker } from 'node:worker_threads';
-import { wellFormedBlocks, type ScannedBlock } from '../pki/pem.ts';
+import type { ScannedBlock } from '../pki/pem.ts';
+import { Background, type Reply } from './background.ts';
 
 /** Files per message; the worker starts only for an estate with more than one batch of files. */
 const BATCH = 256;
@@ -15,81 +15,6 @@ const BATCH = 256;
  * worker reads this many batches: ~6,000 files, about what it reads in that time.
  */
 const WINDOW = 24;
-
-// Plain CommonJS with node:fs only, so it runs the same from src/, lib/ and the Action's dist/; the PEM
-// scanner is src/pki/pem.ts's own wellFormedBlocks, from its source text (it is self-contained).
-// Per path, in `index`: [-1] not read here (the caller reads it); [0, offset, length] its bytes;
-// [1, count, (line, id, offset, length) x count] its CERTIFICATE blocks, base64-decoded, where
-// offset -1 = the same text as an earlier block with that id (sent once).
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
-const { limit, paths: all, maxBlocks, scan } = workerData;
-const wellFormedBlocks = ${wellFormedBlocks.toString()};
-const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
-const MAX_IDS = 4096;
-const ids = new Map();
-let nextId = 0;
-// One buffer to read into, grown as needed: a file's bytes are only kept when they are sent as they are.
-let scratch = Buffer.allocUnsafeSlow(64 * 1024);
-function readOne(path) {
-  let fd;
-  try { fd = openSync(path, FLAGS); } catch { return undefined; }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > limit) return undefined;
-    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafeSlow(st.size + 1);
-    const n = readSync(fd, scratch, 0, st.size + 1, null);
-    return n <= st.size && n <= limit ? scratch.subarray(0, n) : undefined; // grew while read: the caller decides
-  } catch {
-    return undefined;
-  } finally {
-    try { closeSync(fd); } catch {}
-  }
-}
-parentPort.on('message', ({ id, start, end }) => {
-  // Decoded blocks and raw files go straight into one batch buffer (base64 shrinks, so the text's
-  // length bounds the bytes), copied once to an exact-size buffer at the end.
-  let out = Buffer.allocUnsafe(256 * 1024);
-  let size = 0;
-  const room = (n) => {
-    if (size + n <= out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, size + n));
-    out.copy(bigger, 0, 0, size);
-    out = bigger;
-  };
-  const index = [];
-  for (const path of all.slice(start, end)) {
-    const bytes = readOne(path);
-    if (!bytes) { index.push(-1); continue; }
-    const blocks = scan && !/\\.(pfx|p12)$/i.test(path) ? wellFormedBlocks(bytes, maxBlocks) : undefined;
-    if (!blocks) {
-      room(bytes.length);
-      bytes.copy(out, size);
-      index.push(0, size, bytes.length);
-      size += bytes.length;
-      continue;
-    }
-    index.push(1, blocks.length);
-    for (const b of blocks) {
-      const text = bytes.latin1Slice(b.start, b.end);
-      let blockId = ids.get(text);
-      index.push(b.line, blockId ?? nextId);
-      if (blockId !== undefined) { index.push(-1, 0); continue; }
-      if (ids.size < MAX_IDS) ids.set(text, nextId);
-      nextId++;
-      room(text.length);
-      const n = out.write(text, size, 'base64');
-      index.push(size, n);
-      size += n;
-    }
-  }
-  const data = new Uint8Array(size);
-  data.set(out.subarray(0, size));
-  const ix = Int32Array.from(index);
-  parentPort.postMessage({ id, data: data.buffer, index: ix.buffer }, [data.buffer, ix.buffer]);
-});
-`;
 
 /** What the worker made of one file: its bytes, or its certificate blocks already decoded. */
 export type Prefetched = { readonly bytes: Buffer; readonly blocks?: undefined } | { readonly blocks: ScannedBlock[]; readonly bytes?: undefined };
@@ -116,7 +41,9 @@ export class FilePrefetch {
   readonly #paths: readonly string[];
   readonly #batchSize: number;
   readonly #batches = new Map<number, Batch>();
-  #worker?: Worker;
+  #thread?: Background;
+  #ownThread = false;
+  #to = '';
   #gone = false;
   #asked = 0;
   #furthest = -1;
@@ -125,36 +52,37 @@ export class FilePrefetch {
    * `scan`: also find and decode the CERTIFICATE blocks of a well-formed PEM file (wellFormedBlocks,
    * at most `maxBlocks`); anything else comes back as bytes.
    */
-  constructor(paths: readonly string[], options: { limit: number; batch?: number; scan?: boolean; maxBlocks?: number }) {
+  constructor(paths: readonly string[], options: { limit: number; batch?: number; scan?: boolean; maxBlocks?: number; thread?: Background }) {
     this.#paths = paths;
     const batch = options.batch ?? BATCH;
     this.#batchSize = batch;
     if (paths.length <= batch) return; // a small estate does not pay for a thread
-    try {
-      this.#worker = new Worker(WORKER, { eval: true, workerData: { limit: options.limit, paths, scan: options.scan ?? false, maxBlocks: options.maxBlocks ?? 500 } });
-    } catch {
+    const thread = options.thread ?? new Background();
+    this.#to = thread.name('read');
+    const started = thread.post({ kind: 'paths', list: this.#to, paths, limit: options.limit, scan: options.scan ?? false, maxBlocks: options.maxBlocks ?? 500 });
+    if (!started) {
       this.#gone = true;
       return;
     }
-    this.#worker.on('message', ({ id, data, index }: { id: number; data: ArrayBuffer; index: ArrayBuffer }) => {
+    this.#thread = thread;
+    this.#ownThread = options.thread === undefined;
+    thread.on(this.#to, ({ id, data, index }: Reply) => {
       const b = this.#batches.get(id);
       if (!b) return;
-      b.data = data;
-      b.index = new Int32Array(index);
+      b.data = data as ArrayBuffer;
+      b.index = new Int32Array(index as ArrayBuffer);
       b.resolve();
     });
-    const abandon = () => {
+    thread.onGone(() => {
       this.#gone = true;
       for (const b of this.#batches.values()) b.resolve();
-    };
-    this.#worker.on('error', abandon);
-    this.#worker.on('exit', abandon);
+    });
     for (let k = 0; k < WINDOW && this.#ask(); k++);
   }
 
   /** Whether a worker thread was started. */
   get threaded(): boolean {
-    return this.#worker !== undefined;
+    return this.#thread !== undefined;
   }
 
   /** What the worker made of paths[i], or undefined: read it yourself. */
@@ -172,23 +100,24 @@ export class FilePrefetch {
     return got;
   }
 
-  /** Stops the worker (reading ended, or failed half-way). */
+  /** Stops reading (reading ended, or failed half-way); a thread of its own is stopped. */
   close(): void {
-    if (this.#worker && !this.#gone) void this.#worker.terminate();
+    if (this.#ownThread) this.#thread?.close();
     this.#gone = true;
   }
 
   /** Asks for the next batch; false when there is none (or no worker). */
   #ask(): boolean {
     const start = this.#asked * this.#batchSize;
-    if (this.#gone || !this.#worker || start >= this.#paths.length) return false;
+    if (this.#gone || !this.#thread || start >= this.#paths.length) return false;
     const id = this.#asked++;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
     const end = Math.min(start + this.#batchSize, this.#paths.length);
     this.#batches.set(id, { promise, resolve, size: end - start, taken: 0 });
-    this.#worker.postMessage({ id, start, end });
-    return true;
+    if (this.#thread.post({ kind: 'read', to: this.#to, list: this.#to, id, start, end })) return true;
+    resolve(); // the thread is gone: the caller reads these files itself
+    return false;
   }
 }
 

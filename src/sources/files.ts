@@ -3,6 +3,7 @@ import { certificatePool, parseCertificate, type Certificate } from '../pki/cert
 import { SignaturePrefetch } from './signatures.ts';
 import { FilePrefetch } from './file-prefetch.ts';
 import type { Preload } from './preload.ts';
+import { Background } from './background.ts';
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
@@ -37,13 +38,15 @@ export async function readCertificateFiles(
 ): Promise<Map<string, CertFile>> {
   const policy = await fileAccess(topology.dir, access, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
-  const signatures = new SignaturePrefetch();
+  // One background thread reads ahead and verifies signatures (./background.ts); a preload's, if any.
+  const preload = tuning.preload;
+  const thread = preload?.thread ?? new Background();
+  const signatures = new SignaturePrefetch({ thread });
   const files = new Map<string, CertFile>();
   const list = referencedFiles(topology);
   // Certificate files in folders already allowed are read ahead on a worker (./file-prefetch.ts);
   // only where the open itself refuses a symlink, so the worker needs no check of its own.
   // Files a preload started reading before the topology was parsed (./preload.ts) are taken from it.
-  const preload = tuning.preload;
   const ahead: string[] = [];
   const slot: number[] = [];
   for (const f of list) {
@@ -51,7 +54,7 @@ export async function readCertificateFiles(
     slot.push(!early ? -1 : preload?.has(f.absolute) ? -2 : ahead.push(f.absolute) - 1);
   }
   const byBlock = new Map<number, Certificate>();
-  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, thread, ...(tuning.readAheadBatch !== undefined && { batch: tuning.readAheadBatch }) });
   try {
     let since = performance.now();
     for (let k = 0; k < list.length; k++) {
@@ -76,8 +79,8 @@ export async function readCertificateFiles(
     await signatures.settled();
   } finally {
     prefetch.close();
-    preload?.close();
     signatures.close();
+    if (!preload) thread.close(); // a preload's is stopped by its owner
   }
   return files;
 }

@@ -13,30 +13,65 @@ import path from 'node:path';
 import { constants } from 'node:fs';
 import { fileAccessSync, type AccessOptions } from './containment.ts';
 import { FilePrefetch, type Prefetched } from './file-prefetch.ts';
+import { Background } from './background.ts';
 import { LIMITS } from '../limits.ts';
 
 /** Below this many guessed files the read-ahead worker would not start anyway (one batch). */
 const MIN_FILES = 256;
 
-// `file:` as a YAML key (after a line start, indentation, `- `, `{` or `,`), then its scalar: double-
-// or single-quoted without escapes, or plain up to a flow indicator, a comment or the line end.
-const FILE_VALUE = /(?:^|[\s{,])file[ \t]*:[ \t]+(?:"([^"\\\n]+)"|'([^'\n]+)'|([^\s"'{}[\],#&*!|>%@`][^\s{}[\],#]*))/gm;
+/** `file:` as a YAML key: after a line start, indentation, `- `, `{` or `,`. */
+const KEY = 'file:';
+const isKeyStart = (c: number | undefined): boolean => c === undefined || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x7b || c === 0x2c;
+/** Bytes that end a plain scalar here (a flow indicator, a comment, space or line end). */
+const ENDS_PLAIN = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x7b, 0x7d, 0x5b, 0x5d, 0x23]);
+/** Bytes a plain scalar cannot start with (indicators); such a value is left to the parser. */
+const NOT_PLAIN_START = new Set([...ENDS_PLAIN, 0x22, 0x27, 0x26, 0x2a, 0x21, 0x7c, 0x3e, 0x25, 0x40, 0x60]);
 
-/** The `file:` values of a topology's text, each once, in the order they appear. Pure. */
-export function fileValues(text: string): string[] {
+/**
+ * The `file:` values of a topology's text, each once, in the order they appear: plain scalars, and
+ * quoted ones without escapes. Pure; reads the bytes without decoding the whole text.
+ */
+export function fileValues(bytes: Uint8Array): string[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Set<string>();
-  for (const m of text.matchAll(FILE_VALUE)) out.add((m[1] ?? m[2] ?? m[3])!);
+  for (let at = buf.indexOf(KEY); at >= 0; at = buf.indexOf(KEY, at + KEY.length)) {
+    if (!isKeyStart(at === 0 ? undefined : buf[at - 1])) continue;
+    let i = at + KEY.length;
+    if (buf[i] !== 0x20 && buf[i] !== 0x09) continue;
+    while (buf[i] === 0x20 || buf[i] === 0x09) i++;
+    const quote = buf[i];
+    let start = i;
+    let end: number;
+    if (quote === 0x22 || quote === 0x27) {
+      start = ++i;
+      while (i < buf.length && buf[i] !== quote && buf[i] !== 0x0a && buf[i] !== 0x5c) i++;
+      if (buf[i] !== quote) continue; // an escape or no closing quote: left to the parser
+      end = i;
+    } else {
+      if (i >= buf.length || NOT_PLAIN_START.has(buf[i]!)) continue;
+      while (i < buf.length && !ENDS_PLAIN.has(buf[i]!)) i++;
+      end = i;
+    }
+    if (end > start) out.add(buf.toString('utf8', start, end));
+  }
   return [...out];
 }
 
+/** path.resolve(dir, value) without its general normalisation for the common `folder/name.pem`. */
+const SIMPLE = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
+const resolveIn = (dir: string, value: string): string =>
+  path.sep === '/' && SIMPLE.test(value) && !value.includes('..') ? `${dir === '/' ? '' : dir}/${value}` : path.resolve(dir, value);
+
 /** The files a preload started reading, by absolute path. */
 export class Preload {
+  /** The thread reading them: the rest of the run's background work shares it. */
+  readonly thread = new Background();
   readonly #slots: ReadonlyMap<string, number>;
   readonly #prefetch: FilePrefetch;
 
-  constructor(paths: readonly string[], prefetch: FilePrefetch) {
+  constructor(paths: readonly string[], batch?: number) {
     this.#slots = new Map(paths.map((p, i) => [p, i]));
-    this.#prefetch = prefetch;
+    this.#prefetch = new FilePrefetch(paths, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, thread: this.thread, ...(batch !== undefined && { batch }) });
   }
 
   /** Whether it reads `absolute` (take it then, once); false: read it yourself. */
@@ -52,6 +87,7 @@ export class Preload {
 
   close(): void {
     this.#prefetch.close();
+    this.thread.close();
   }
 }
 
@@ -61,13 +97,19 @@ export class Preload {
  * thread or the platform cannot open without following a symlink. Synchronous, so the worker starts
  * before the main thread turns to parsing. The caller closes it.
  */
-export function preloadCertificateFiles(text: string, topologyFile: string, access: AccessOptions = {}): Preload | undefined {
+export function preloadCertificateFiles(
+  topologyBytes: Uint8Array,
+  topologyFile: string,
+  access: AccessOptions = {},
+  tuning: { minFiles?: number; batch?: number } = {},
+): Preload | undefined {
+  const minFiles = tuning.minFiles ?? MIN_FILES;
   if (constants.O_NOFOLLOW === undefined || access.followSymlinks || process.env.RC_NO_PRELOAD) return undefined;
-  const values = fileValues(text);
-  if (values.length < MIN_FILES) return undefined;
+  const values = fileValues(topologyBytes);
+  if (values.length < minFiles) return undefined;
   const dir = path.dirname(topologyFile);
   const policy = fileAccessSync(dir, access);
-  const paths = [...new Set(values.map((v) => path.resolve(dir, v)))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !policy.folderRefusalSync(p));
-  if (paths.length < MIN_FILES) return undefined;
-  return new Preload(paths, new FilePrefetch(paths, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile }));
+  const paths = [...new Set(values.map((v) => resolveIn(dir, v)))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !policy.folderRefusalSync(p));
+  if (paths.length < minFiles) return undefined;
+  return new Preload(paths, tuning.batch);
 }

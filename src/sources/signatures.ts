@@ -2,9 +2,10 @@
 // handshake matrix are synchronous and ask Certificate.isSignedBy; at 10,000 brokers verifying the
 // leaf signatures is ~1 s of one core, the largest single cost of a check. Here each certificate is
 // paired, as it is read, with the certificates that could have issued it, and the pairs are verified
-// in batches by one worker thread while the main thread reads and parses the next files; isSignedBy
-// then answers from its cache (docs/decisions/0060).
-import { Worker } from 'node:worker_threads';
+// in batches by the background thread (./background.ts) while the main thread reads and parses the
+// next files; isSignedBy then answers from its cache (docs/decisions/0060). Once every file is read,
+// the main thread verifies the batches the thread has not started yet itself, instead of waiting.
+import { Background, type Reply } from './background.ts';
 import type { Certificate, SignatureCheck } from '../pki/cert.ts';
 import { couldIssue } from '../pki/issuers.ts';
 import { hashBytes } from '../pki/hash.ts';
@@ -16,40 +17,8 @@ const MAX_CANDIDATES = 4;
  * (the bundled example) never pays for a thread and verifies inline when the rules ask.
  */
 const BATCH = 256;
-
-// The worker verifies exactly as isSignedBy does: crypto.verify(hash, tbs, publicKey, signature).
-// Plain CommonJS with node:crypto only, so it runs the same from src/, lib/ and the Action's dist/.
-const WORKER = `
-const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-const keys = new Map();
-parentPort.on('message', ({ id, keys: newKeys, hashes, data, index }) => {
-  for (const [keyId, spki] of newKeys) {
-    try {
-      keys.set(keyId, createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
-    } catch {
-      // a key OpenSSL cannot read: its checks report an error and are left to isSignedBy
-    }
-  }
-  const bytes = Buffer.from(data);
-  const ix = new Int32Array(index);
-  const results = new Uint8Array(ix.length / 6);
-  for (let j = 0; j < results.length; j++) {
-    const [tbs, tbsLen, sig, sigLen, key, hash] = ix.subarray(6 * j, 6 * j + 6);
-    const k = keys.get(key);
-    if (!k) {
-      results[j] = 2;
-      continue;
-    }
-    try {
-      results[j] = verify(hash < 0 ? null : hashes[hash], bytes.subarray(tbs, tbs + tbsLen), k, bytes.subarray(sig, sig + sigLen)) ? 1 : 0;
-    } catch {
-      results[j] = 2;
-    }
-  }
-  parentPort.postMessage({ id, results }, [results.buffer]);
-});
-`;
+/** Batches handed to the thread at a time; the rest wait on the main thread, which verifies what is still waiting at the end. */
+const IN_FLIGHT = 2;
 
 /** Names are indexed by a hash of their DER; couldIssue compares the bytes of every candidate. */
 const nameKey = (der: Uint8Array): number => hashBytes(der);
@@ -78,9 +47,12 @@ export class SignaturePrefetch {
   #queue: Job[] = [];
   #verifier?: Verifier;
 
-  /** `batch`: checks per message to the worker (tests use small ones). */
-  constructor(options: { batch?: number } = {}) {
+  readonly #thread?: Background;
+
+  /** `batch`: checks per message to the worker (tests use small ones); `thread`: shared with file reading. */
+  constructor(options: { batch?: number; thread?: Background } = {}) {
     this.#batch = options.batch ?? BATCH;
+    if (options.thread) this.#thread = options.thread;
   }
 
   add(certs: Iterable<Certificate>): void {
@@ -126,51 +98,70 @@ export class SignaturePrefetch {
   }
 
   #flush(): void {
-    this.#verifier ??= new Verifier();
+    this.#verifier ??= new Verifier(this.#thread);
     this.#verifier.send(this.#queue);
     this.#queue = [];
   }
 }
 
-/** One worker thread and the batches it has not answered yet. */
+/** The batches sent to the background thread and not answered yet, and those still waiting to be sent. */
 class Verifier {
-  readonly #worker?: Worker;
-  readonly #pending = new Map<number, { jobs: Job[]; resolve: () => void }>();
-  readonly #batches: Promise<void>[] = [];
+  readonly #thread: Background;
+  readonly #ownThread: boolean;
+  readonly #to: string;
+  readonly #inFlight = new Map<number, { jobs: Job[]; resolve: () => void; done: Promise<void> }>();
+  readonly #waiting: Job[][] = [];
   /** Keys already sent, by the certificate that holds them. */
   readonly #keyIds = new Map<Certificate, number>();
   readonly #hashes: string[] = [];
   #next = 0;
-  #gone = false;
 
-  constructor() {
-    try {
-      this.#worker = new Worker(WORKER, { eval: true });
-    } catch {
-      this.#gone = true; // no threads here: the rules verify every pair themselves
-      return;
-    }
-    this.#worker.on('message', ({ id, results }: { id: number; results: Uint8Array }) => {
-      const batch = this.#pending.get(id);
+  constructor(thread?: Background) {
+    this.#ownThread = thread === undefined;
+    this.#thread = thread ?? new Background();
+    this.#to = this.#thread.name('verify');
+    this.#thread.on(this.#to, ({ id, results }: Reply) => {
+      const batch = this.#inFlight.get(id);
       if (!batch) return;
-      this.#pending.delete(id);
+      this.#inFlight.delete(id);
       batch.jobs.forEach((job, j) => {
-        if (results[j] !== 2) job.cert.recordSignedBy(job.issuer, results[j] === 1); // 2: an error, left to isSignedBy
+        const r = (results as Uint8Array)[j];
+        if (r !== 2) job.cert.recordSignedBy(job.issuer, r === 1); // 2: an error, left to isSignedBy
       });
       batch.resolve();
+      this.#pump();
     });
-    // A worker that cannot start or dies answers nothing: the rules verify those pairs themselves.
-    const abandon = () => {
-      this.#gone = true;
-      for (const batch of this.#pending.values()) batch.resolve();
-      this.#pending.clear();
-    };
-    this.#worker.on('error', abandon);
-    this.#worker.on('exit', abandon);
+    // A thread that cannot start or dies answers nothing: the rules verify those pairs themselves.
+    this.#thread.onGone(() => {
+      for (const batch of this.#inFlight.values()) batch.resolve();
+      this.#inFlight.clear();
+    });
   }
 
   send(jobs: Job[]): void {
-    if (this.#gone || !this.#worker) return;
+    this.#waiting.push(jobs);
+    this.#pump();
+  }
+
+  /** Verifies on this thread the batches not sent yet, then waits for the ones sent. */
+  async done(): Promise<void> {
+    for (let jobs = this.#waiting.pop(); jobs; jobs = this.#waiting.pop()) {
+      for (const { cert, issuer } of jobs) cert.isSignedBy(issuer);
+      await new Promise((resolve) => setImmediate(resolve)); // answers arrive, the thread gets the next batch
+    }
+    await Promise.all([...this.#inFlight.values()].map((b) => b.done));
+  }
+
+  /** Stops a thread of its own (one shared with file reading is stopped by its owner). */
+  close(): void {
+    if (this.#ownThread) this.#thread.close();
+  }
+
+  #pump(): void {
+    while (this.#inFlight.size < IN_FLIGHT && this.#waiting.length > 0 && this.#thread.alive) this.#post(this.#waiting.shift()!);
+  }
+
+  #post(jobs: Job[]): void {
     const newKeys: [number, ArrayBuffer][] = [];
     let size = 0;
     for (const { check } of jobs) size += check.tbs.byteLength + check.signature.byteLength;
@@ -191,20 +182,13 @@ class Verifier {
       at += check.tbs.byteLength + check.signature.byteLength;
     });
     const id = this.#next++;
-    const done = new Promise<void>((resolve) => this.#pending.set(id, { jobs, resolve }));
-    this.#batches.push(done);
-    this.#worker.postMessage({ id, keys: newKeys, hashes: this.#hashes, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer]);
-  }
-
-  /** Waits for every batch sent so far. */
-  async done(): Promise<void> {
-    await Promise.all(this.#batches);
-  }
-
-  /** Stops the thread (it keeps the process alive while it runs) without waiting for it to wind down. */
-  close(): void {
-    if (this.#worker && !this.#gone) void this.#worker.terminate();
-    this.#gone = true;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.#inFlight.set(id, { jobs, resolve, done });
+    if (!this.#thread.post({ kind: 'verify', to: this.#to, id, keys: newKeys, hashes: this.#hashes, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer])) {
+      this.#inFlight.delete(id);
+      resolve();
+    }
   }
 }
 

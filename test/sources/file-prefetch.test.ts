@@ -66,7 +66,7 @@ describe('reading ahead on a worker', () => {
     const closed = new FilePrefetch(paths, { limit: LIMIT, batch: 1 });
     expect((await closed.take(0))?.bytes?.toString()).toBe('0');
     closed.close();
-    // At most 16 batches are asked for ahead; once closed no more are: the caller reads those files itself.
+    // At most 24 batches are asked for ahead; once closed no more are: the caller reads those files itself.
     expect(await closed.take(39)).toBeUndefined();
   });
 });
