@@ -104,7 +104,7 @@ export function preloadCertificateFiles(
   tuning: { minFiles?: number; batch?: number } = {},
 ): Preload | undefined {
   const minFiles = tuning.minFiles ?? MIN_FILES;
-  if (constants.O_NOFOLLOW === undefined || access.followSymlinks || process.env.RC_NO_PRELOAD) return undefined;
+  if (constants.O_NOFOLLOW === undefined || access.followSymlinks) return undefined;
   const values = fileValues(topologyBytes);
   if (values.length < minFiles) return undefined;
   const dir = path.dirname(topologyFile);
