@@ -8,7 +8,7 @@ import { fileAccess } from './sources/containment.ts';
 import { InputError } from './errors.ts';
 import { loadPack, withParams, type Pack } from './policy/packs.ts';
 import { BUILTIN_RULES, type RuleSet } from './rules/index.ts';
-import type { Model } from './model/types.ts';
+import type { CertFile, Model } from './model/types.ts';
 import type { MatrixListing, Report } from './domain/report.ts';
 import type { Topology } from './topology/model.ts';
 import { loadWaivers, targetsOf, type LoadedWaiver } from './policy/waivers.ts';
@@ -84,6 +84,15 @@ export async function selectBaseline(options: CheckOptions): Promise<Baseline | 
   return loadBaseline(absolute, displayPath(absolute, cwd));
 }
 
+/** The certificate files, some already read by a preload; its thread is stopped before evaluation starts. */
+async function readFiles(topology: Topology, cwd: string, options: CheckOptions, preload: Preload | undefined): Promise<Map<string, CertFile>> {
+  try {
+    return await readCertificateFiles(topology, cwd, options, undefined, { preload });
+  } finally {
+    preload?.close();
+  }
+}
+
 /** Evaluates a topology offline (SPEC §4 `check`). Throws InputError when it cannot do its job. */
 export async function check(options: CheckOptions = {}): Promise<Report> {
   // A large estate's certificate files are read while the topology is parsed (ADR 0131).
@@ -117,7 +126,7 @@ async function checkTopology(options: CheckOptions, onRead: (bytes: Buffer, abso
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd, options, undefined, { preload: preloaded() }),
+    files: await readFiles(loaded.topology, cwd, options, preloaded()),
     mode: 'check',
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules, ...(waivers && { waivers }), ...(baseline && { baseline }), ...(options.matrix && { matrix: options.matrix }) });
