@@ -2,11 +2,12 @@
 // from a worker thread. They must never change an answer: every pair they answer is compared with an
 // independent inline verification on fresh Certificate objects, including a tampered signature, a
 // same-name CA with another key, RSA and Ed25519.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Certificate, certificatePool } from '../../src/pki/cert.ts';
 import { issue } from '../../src/pki/generate.ts';
 import { couldIssue } from '../../src/pki/issuers.ts';
 import { SignaturePrefetch } from '../../src/sources/signatures.ts';
+import { Background } from '../../src/sources/background.ts';
 
 const T0 = new Date('2026-12-01T00:00:00Z');
 const LONG = { notBefore: new Date(T0.getTime() - 86_400_000), notAfter: new Date(T0.getTime() + 365 * 86_400_000) };
@@ -88,5 +89,31 @@ describe('signature checks in the background', () => {
     prefetch.close(); // as when reading fails half-way
     await prefetch.settled();
     for (const [cert, issuer] of pairs(certs)) expect(cert.isSignedBy(issuer)).toBe(new Certificate(cert.der).isSignedBy(new Certificate(issuer.der)));
+  });
+
+  it('shares the thread reading files ahead, and verifies on the main thread what the thread had not started', async () => {
+    const thread = new Background();
+    const recorded = vi.spyOn(Certificate.prototype, 'recordSignedBy');
+    const handedOut = vi.spyOn(Certificate.prototype, 'signatureCheck');
+    try {
+      const prefetch = new SignaturePrefetch({ batch: 1, thread });
+      const certs = readAll(prefetch);
+      const checks = handedOut.mock.results.filter((r) => r.value !== undefined).length;
+      handedOut.mockRestore();
+      expect(checks).toBeGreaterThan(10);
+      await prefetch.settled();
+      expect(thread.alive).toBe(true); // a shared thread is its owner's to stop
+      // Two one-check batches were handed to the thread at once; the rest waited, and the main thread
+      // took them when reading ended, while the thread answered what it had.
+      expect(recorded.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(recorded.mock.calls.length).toBeLessThan(checks);
+      recorded.mockRestore();
+      for (const [cert, issuer] of pairs(certs)) expect(cert.isSignedBy(issuer)).toBe(new Certificate(cert.der).isSignedBy(new Certificate(issuer.der)));
+    } finally {
+      recorded.mockRestore();
+      handedOut.mockRestore();
+      thread.close();
+    }
+    expect(thread.alive).toBe(false);
   });
 });
