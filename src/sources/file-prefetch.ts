@@ -11,10 +11,10 @@ import { Background, type Reply } from './background.ts';
 const BATCH = 256;
 /**
  * Batches asked for ahead of the furthest one the main thread has taken from (bounds the bytes held
- * in flight). Before the first take -- while the topology is still being parsed (./preload.ts) -- the
- * worker reads this many batches: ~6,000 files, about what it reads in that time.
+ * in flight: ~10,000 files, ~20 MB of certificates, which the model keeps anyway). Before the first
+ * take -- while the topology is still being parsed (./preload.ts) -- the thread reads this many.
  */
-const WINDOW = 24;
+const WINDOW = 40;
 
 /** What the worker made of one file: its bytes, or its certificate blocks already decoded. */
 export type Prefetched = { readonly bytes: Buffer; readonly blocks?: undefined } | { readonly blocks: ScannedBlock[]; readonly bytes?: undefined };

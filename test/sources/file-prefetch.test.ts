@@ -56,7 +56,7 @@ describe('reading ahead on a worker', () => {
 
   it('starts no thread for one batch of files, and answers nothing once closed', async () => {
     const dir = folder();
-    const paths = Array.from({ length: 40 }, (_, i) => {
+    const paths = Array.from({ length: 80 }, (_, i) => {
       writeFileSync(path.join(dir, `${i}.pem`), `${i}`);
       return path.join(dir, `${i}.pem`);
     });
@@ -66,8 +66,8 @@ describe('reading ahead on a worker', () => {
     const closed = new FilePrefetch(paths, { limit: LIMIT, batch: 1 });
     expect((await closed.take(0))?.bytes?.toString()).toBe('0');
     closed.close();
-    // At most 24 batches are asked for ahead; once closed no more are: the caller reads those files itself.
-    expect(await closed.take(39)).toBeUndefined();
+    // At most 40 batches are asked for ahead; once closed no more are: the caller reads those files itself.
+    expect(await closed.take(79)).toBeUndefined();
   });
 });
 
