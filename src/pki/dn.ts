@@ -131,6 +131,39 @@ function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boole
 export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
   if (a === b || equalBytes(a.der, b.der)) return true;
   if (a.rdns.length !== b.rdns.length) return false;
+  // Path building compares one issuer name with every candidate's subject: the prepared form of each
+  // name is computed once, not per comparison.
+  const ka = comparisonKey(a);
+  const kb = ka === NO_KEY ? NO_KEY : comparisonKey(b);
+  if (ka !== NO_KEY && kb !== NO_KEY) return ka === kb;
+  return sameRdns(a, b);
+}
+
+/** The RDN-by-RDN comparison sameName makes, without the cached key (also its reference in tests). */
+export function sameRdns(a: DistinguishedName, b: DistinguishedName): boolean {
+  if (a.rdns.length !== b.rdns.length) return false;
   for (let i = 0; i < a.rdns.length; i++) if (!sameAttributes(a.rdns[i]!, b.rdns[i]!)) return false;
   return true;
+}
+
+const NO_KEY = '';
+const keys = new WeakMap<DistinguishedName, string>();
+
+/**
+ * A string equal for two names exactly when sameRdns holds: per RDN, the sorted (type, prepared
+ * value) pairs. Matching an RDN's attributes one to one under an equivalence is multiset equality,
+ * which sorting decides. A name holding a '#' value (never equal to anything) has no key (NO_KEY).
+ */
+function comparisonKey(name: DistinguishedName): string {
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = JSON.stringify(name.rdns.map((rdn) => rdn.map((x) => [x.type, prepare(x.value)]).sort(byTypeThenValue)));
+    if (name.rdns.some((rdn) => rdn.some((x) => x.value === '#'))) key = NO_KEY;
+    keys.set(name, key);
+  }
+  return key;
+}
+
+function byTypeThenValue(x: readonly string[], y: readonly string[]): number {
+  return x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : x[1]! < y[1]! ? -1 : x[1]! > y[1]! ? 1 : 0;
 }
