@@ -1,4 +1,4 @@
-import { type Tlv, Tag, children, equalBytes, expectTag, readOid, readString, whole, DerError } from './der.ts';
+import { type Tlv, Tag, DerCursor, children, equalBytes, expectTag, readOid, readString, whole, DerError } from './der.ts';
 import { hashBytes } from './hash.ts';
 
 export interface Attribute {
@@ -61,23 +61,27 @@ function wellFormed(buf: Uint8Array, tlv: Tlv, depth: number): void {
 }
 
 function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
-  const rdns: Attribute[][] = [];
-  for (const set of children(buf, tlv)) {
-    expectTag(set, Tag.SET, 'RelativeDistinguishedName');
-    const rdn: Attribute[] = [];
-    for (const atv of children(buf, set)) {
-      const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, 'AttributeTypeAndValue'));
-      if (!type || !value || extra) throw new DerError('malformed AttributeTypeAndValue');
-      const oid = readOid(buf, type);
+  // Arrays made at their final length: a name is kept as long as its certificate, and an array grown
+  // by push() keeps room for 17 elements.
+  const sets = new DerCursor(buf, tlv);
+  const rdns: Attribute[][] = new Array(sets.count);
+  for (let i = 0; sets.next(); i++) {
+    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
+    const rdn: Attribute[] = new Array(atvs.count);
+    for (let j = 0; atvs.next(); j++) {
+      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
+      if (pair.count !== 2) throw new DerError('malformed AttributeTypeAndValue');
+      const oid = readOid(buf, pair.next()!);
+      const value = pair.next()!;
       // AttributeValue is ANY DEFINED BY the type; every attribute syntax in certificates is a
       // character string (DirectoryString, IA5String, ...) or a structure. Anything else (an OCTET
       // STRING, an INTEGER, a context tag) is malformed, as OpenSSL also holds.
       if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError('attribute value is not a string type');
       if (value.tag & 0x20) wellFormed(buf, value, 0);
-      rdn.push({ type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) });
+      rdn[j] = { type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) };
     }
     if (rdn.length === 0) throw new DerError('empty RelativeDistinguishedName');
-    rdns.push(rdn);
+    rdns[i] = rdn;
   }
   return { der: whole(buf, tlv), rdns };
 }
