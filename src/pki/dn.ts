@@ -115,12 +115,56 @@ export function formatName(name: DistinguishedName): string {
 /** RFC 4518-style preparation, as RFC 5280 7.1 asks of DirectoryString values: case folded, outer space trimmed, inner runs of space made one. */
 const prepare = (v: string): string => v.toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** The ASCII characters \s and trim() treat as space. */
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+
+/**
+ * prepare(a) === prepare(b), decided without building either string when both are ASCII (path
+ * building compares every issuer name with every candidate's subject). Other text goes through
+ * prepare(): Unicode case folding and spaces are not ASCII's.
+ */
+function samePrepared(a: string, b: string): boolean {
+  if (!isAscii(a) || !isAscii(b)) return prepare(a) === prepare(b);
+  let i = skipSpace(a, 0);
+  let j = skipSpace(b, 0);
+  while (i < a.length && j < b.length) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(j);
+    const sx = isSpace(x);
+    if (sx !== isSpace(y)) return false;
+    if (sx) {
+      i = skipSpace(a, i);
+      j = skipSpace(b, j);
+      continue;
+    }
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+    i++;
+    j++;
+  }
+  return skipSpace(a, i) === a.length && skipSpace(b, j) === b.length;
+}
+
+// A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
+const sameAttribute = (x: Attribute, y: Attribute): boolean => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || samePrepared(x.value, y.value));
+
 function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boolean {
   if (a.length !== b.length) return false;
+  if (a.length === 1) return sameAttribute(a[0]!, b[0]!);
   const rest = [...b];
   for (const x of a) {
-    // A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
-    const i = rest.findIndex((y) => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    const i = rest.findIndex((y) => sameAttribute(x, y));
     if (i < 0) return false;
     rest.splice(i, 1);
   }
@@ -135,39 +179,6 @@ function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boole
 export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
   if (a === b || equalBytes(a.der, b.der)) return true;
   if (a.rdns.length !== b.rdns.length) return false;
-  // Path building compares one issuer name with every candidate's subject: the prepared form of each
-  // name is computed once, not per comparison.
-  const ka = comparisonKey(a);
-  const kb = ka === NO_KEY ? NO_KEY : comparisonKey(b);
-  if (ka !== NO_KEY && kb !== NO_KEY) return ka === kb;
-  return sameRdns(a, b);
-}
-
-/** The RDN-by-RDN comparison sameName makes, without the cached key (also its reference in tests). */
-export function sameRdns(a: DistinguishedName, b: DistinguishedName): boolean {
-  if (a.rdns.length !== b.rdns.length) return false;
   for (let i = 0; i < a.rdns.length; i++) if (!sameAttributes(a.rdns[i]!, b.rdns[i]!)) return false;
   return true;
-}
-
-const NO_KEY = '';
-const keys = new WeakMap<DistinguishedName, string>();
-
-/**
- * A string equal for two names exactly when sameRdns holds: per RDN, the sorted (type, prepared
- * value) pairs. Matching an RDN's attributes one to one under an equivalence is multiset equality,
- * which sorting decides. A name holding a '#' value (never equal to anything) has no key (NO_KEY).
- */
-function comparisonKey(name: DistinguishedName): string {
-  let key = keys.get(name);
-  if (key === undefined) {
-    key = JSON.stringify(name.rdns.map((rdn) => rdn.map((x) => [x.type, prepare(x.value)]).sort(byTypeThenValue)));
-    if (name.rdns.some((rdn) => rdn.some((x) => x.value === '#'))) key = NO_KEY;
-    keys.set(name, key);
-  }
-  return key;
-}
-
-function byTypeThenValue(x: readonly string[], y: readonly string[]): number {
-  return x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : x[1]! < y[1]! ? -1 : x[1]! > y[1]! ? 1 : 0;
 }
