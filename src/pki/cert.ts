@@ -4,7 +4,6 @@ import {
   Tag,
   DerCursor,
   DerError,
-  bytes,
   contentHex,
   ctx,
   equalBytes,
@@ -79,8 +78,10 @@ export class Certificate {
   #key?: KeyObject;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy?: Map<string, boolean>;
-  readonly #tbs: Uint8Array;
-  readonly #signature: Uint8Array;
+  // Offsets into der, not views: a Uint8Array view costs ~100 bytes, kept as long as the certificate.
+  readonly #tbsStart: number;
+  readonly #tbsEnd: number;
+  readonly #signatureStart: number;
 
   constructor(input: Uint8Array) {
     // A plain Uint8Array view: the ~20 views taken below are then plain views too, several times
@@ -92,7 +93,8 @@ export class Certificate {
       const top = new DerCursor(der, root);
       if (top.count !== 3) throw new DerError('Certificate must have three parts');
       const tbs = expectTag(top.next(), Tag.SEQUENCE, 'TBSCertificate').copy();
-      this.#tbs = whole(der, tbs);
+      this.#tbsStart = tbs.start;
+      this.#tbsEnd = tbs.end;
       const sigAlg = top.next()!;
       const outerAlg = readAlgorithm(der, sigAlg);
       const sigAlgStart = sigAlg.start;
@@ -100,7 +102,7 @@ export class Certificate {
       this.signatureAlgorithm = outerAlg;
       const sig = expectTag(top.next(), Tag.BIT_STRING, 'signatureValue');
       if (der[sig.body] !== 0) throw new DerError('signature BIT STRING has unused bits');
-      this.#signature = der.subarray(sig.body + 1, sig.end);
+      this.#signatureStart = sig.body + 1; // the signature ends the certificate: readRoot checked that
 
       // The TBSCertificate's fields in order, the optional ones recognised by their tag.
       const parts = new DerCursor(der, tbs);
@@ -262,7 +264,7 @@ export class Certificate {
   signatureCheck(issuer: Certificate): SignatureCheck | undefined {
     const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : undefined;
     if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return undefined;
-    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
+    return { hash: direct.hash, tbs: this.tbs, signature: this.signature, spki: issuer.publicKey.spki };
   }
 
   /**
@@ -284,11 +286,11 @@ export class Certificate {
   }
 
   get tbs(): Uint8Array {
-    return this.#tbs;
+    return this.der.subarray(this.#tbsStart, this.#tbsEnd);
   }
 
   get signature(): Uint8Array {
-    return this.#signature;
+    return this.der.subarray(this.#signatureStart);
   }
 }
 
@@ -371,9 +373,32 @@ function readExtension(der: Uint8Array, t: Tlv): Extension {
     if (!critical) throw new DerError('critical=FALSE must be omitted in DER (DEFAULT)');
     part = parts.next();
   }
-  const value = bytes(der, expectTag(part, Tag.OCTET_STRING, 'extnValue'));
+  const value = expectTag(part, Tag.OCTET_STRING, 'extnValue');
+  const start = value.body;
+  const end = value.end;
   if (parts.next()) throw new DerError('malformed Extension');
-  return { oid, critical, value };
+  return new HeldExtension(oid, critical, der, start, end);
+}
+
+/** An extension of a parsed certificate: its value is a view of the certificate's bytes, made when asked for. */
+class HeldExtension implements Extension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly #der: Uint8Array;
+  readonly #start: number;
+  readonly #end: number;
+
+  constructor(oid: string, critical: boolean, der: Uint8Array, start: number, end: number) {
+    this.oid = oid;
+    this.critical = critical;
+    this.#der = der;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  get value(): Uint8Array {
+    return this.#der.subarray(this.#start, this.#end);
+  }
 }
 
 /** buf[a..aEnd) and buf[b..bEnd) hold the same bytes. */
