@@ -123,23 +123,19 @@ function skipSpace(s: string, i: number): number {
   return i;
 }
 
-const isAscii = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-};
-
 /**
- * prepare(a) === prepare(b), decided without building either string when both are ASCII (path
- * building compares every issuer name with every candidate's subject). Other text goes through
- * prepare(): Unicode case folding and spaces are not ASCII's.
+ * prepare(a) === prepare(b), decided without building either string while both are ASCII (path
+ * building compares every issuer name with every candidate's subject). From the first non-ASCII
+ * character on, prepare() decides: Unicode case folding and spaces are not ASCII's (the Kelvin sign
+ * folds to 'k', a no-break space is a space). Up to there, both prepared strings are what was read.
  */
 function samePrepared(a: string, b: string): boolean {
-  if (!isAscii(a) || !isAscii(b)) return prepare(a) === prepare(b);
   let i = skipSpace(a, 0);
   let j = skipSpace(b, 0);
   while (i < a.length && j < b.length) {
     let x = a.charCodeAt(i);
     let y = b.charCodeAt(j);
+    if (x > 0x7f || y > 0x7f) return prepare(a) === prepare(b);
     const sx = isSpace(x);
     if (sx !== isSpace(y)) return false;
     if (sx) {
@@ -153,7 +149,12 @@ function samePrepared(a: string, b: string): boolean {
     i++;
     j++;
   }
-  return skipSpace(a, i) === a.length && skipSpace(b, j) === b.length;
+  i = skipSpace(a, i);
+  j = skipSpace(b, j);
+  if (i === a.length && j === b.length) return true;
+  // What is left may be Unicode space (trimmed by prepare) or fold into nothing.
+  if ((i < a.length && a.charCodeAt(i) > 0x7f) || (j < b.length && b.charCodeAt(j) > 0x7f)) return prepare(a) === prepare(b);
+  return false;
 }
 
 // A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
