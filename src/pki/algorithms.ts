@@ -1,4 +1,4 @@
-import { type Tlv, Tag, DerError, children, expectTag, readOid, readRoot, whole } from './der.ts';
+import { type Tlv, Tag, DerCursor, DerError, children, expectTag, readOid, readRoot, whole } from './der.ts';
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
@@ -68,12 +68,13 @@ const KEY_ALGORITHMS: Record<string, KeyAlgorithm> = {
 const CURVE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32, 'P-192': 24, 'P-224': 28 };
 
 export function describePublicKey(der: Uint8Array, t: Tlv): PublicKeyInfo {
-  const [alg, key, extra] = children(der, t);
-  if (!alg || !key || extra) throw new DerError('malformed SubjectPublicKeyInfo');
-  const [oidTlv, params, more] = children(der, expectTag(alg, Tag.SEQUENCE, 'AlgorithmIdentifier'));
-  if (!oidTlv || more) throw new DerError('malformed AlgorithmIdentifier');
-  const oid = readOid(der, oidTlv);
-  expectTag(key, Tag.BIT_STRING, 'subjectPublicKey');
+  const parts = new DerCursor(der, t);
+  if (parts.count !== 2) throw new DerError('malformed SubjectPublicKeyInfo');
+  const alg = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  if (alg.count === 0 || alg.count > 2) throw new DerError('malformed AlgorithmIdentifier');
+  const oid = readOid(der, alg.next()!);
+  const params = alg.next();
+  const key = expectTag(parts.next(), Tag.BIT_STRING, 'subjectPublicKey');
   if (der[key.body] !== 0) throw new DerError('subjectPublicKey BIT STRING has unused bits');
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? 'unknown';

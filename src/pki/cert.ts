@@ -2,9 +2,9 @@ import { X509Certificate, createHash, createPublicKey, verify as verifySignature
 import {
   type Tlv,
   Tag,
+  DerCursor,
   DerError,
-  bytes,
-  children,
+  contentHex,
   ctx,
   equalBytes,
   expectTag,
@@ -14,7 +14,6 @@ import {
   readRoot,
   readSmallInt,
   readTime,
-  toHex,
   whole,
 } from './der.ts';
 import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, sameName } from './dn.ts';
@@ -79,8 +78,10 @@ export class Certificate {
   #key?: KeyObject;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy?: Map<string, boolean>;
-  readonly #tbs: Uint8Array;
-  readonly #signature: Uint8Array;
+  // Offsets into der, not views: a Uint8Array view costs ~100 bytes, kept as long as the certificate.
+  readonly #tbsStart: number;
+  readonly #tbsEnd: number;
+  readonly #signatureStart: number;
 
   constructor(input: Uint8Array) {
     // A plain Uint8Array view: the ~20 views taken below are then plain views too, several times
@@ -89,67 +90,79 @@ export class Certificate {
     this.der = der;
     try {
       const root = expectTag(readRoot(der), Tag.SEQUENCE, 'Certificate');
-      const [tbs, sigAlg, sig, extra] = children(der, root);
-      if (!tbs || !sigAlg || !sig || extra) throw new DerError('Certificate must have three parts');
-      expectTag(tbs, Tag.SEQUENCE, 'TBSCertificate');
-      this.#tbs = whole(der, tbs);
+      const top = new DerCursor(der, root);
+      if (top.count !== 3) throw new DerError('Certificate must have three parts');
+      const tbs = expectTag(top.next(), Tag.SEQUENCE, 'TBSCertificate').copy();
+      this.#tbsStart = tbs.start;
+      this.#tbsEnd = tbs.end;
+      const sigAlg = top.next()!;
       const outerAlg = readAlgorithm(der, sigAlg);
+      const sigAlgStart = sigAlg.start;
+      const sigAlgEnd = sigAlg.end;
       this.signatureAlgorithm = outerAlg;
-      expectTag(sig, Tag.BIT_STRING, 'signatureValue');
+      const sig = expectTag(top.next(), Tag.BIT_STRING, 'signatureValue');
       if (der[sig.body] !== 0) throw new DerError('signature BIT STRING has unused bits');
-      this.#signature = der.subarray(sig.body + 1, sig.end);
+      this.#signatureStart = sig.body + 1; // the signature ends the certificate: readRoot checked that
 
-      const parts = children(der, tbs);
-      let i = 0;
+      // The TBSCertificate's fields in order, the optional ones recognised by their tag.
+      const parts = new DerCursor(der, tbs);
+      let part = parts.next();
       let version = 1;
-      if (parts[i]?.tag === ctx(0, true)) {
-        const [v, x] = children(der, parts[i]!);
-        if (!v || x) throw new DerError('malformed version');
-        version = readSmallInt(der, v) + 1;
+      if (part?.tag === ctx(0, true)) {
+        const v = new DerCursor(der, part);
+        if (v.count !== 1) throw new DerError('malformed version');
+        version = readSmallInt(der, v.next()!) + 1;
         if (version === 1) throw new DerError('explicit v1 version is not DER (DEFAULT)');
         if (version > 3) throw new DerError(`unknown certificate version ${version}`);
-        i++;
+        part = parts.next();
       }
       this.version = version;
-      const serial = expectTag(parts[i++], Tag.INTEGER, 'serialNumber');
-      const serialBytes = bytes(der, serial);
-      if (serialBytes.length === 0) throw new DerError('empty serial number');
-      if (serialBytes.length > 1 && ((serialBytes[0] === 0 && !(serialBytes[1]! & 0x80)) || (serialBytes[0] === 0xff && serialBytes[1]! & 0x80))) {
+      const serial = expectTag(part, Tag.INTEGER, 'serialNumber');
+      const serialLength = serial.end - serial.body;
+      if (serialLength === 0) throw new DerError('empty serial number');
+      const s0 = der[serial.body]!;
+      if (serialLength > 1 && ((s0 === 0 && !(der[serial.body + 1]! & 0x80)) || (s0 === 0xff && der[serial.body + 1]! & 0x80))) {
         throw new DerError('non-minimal serial number encoding');
       }
-      this.serialNumber = toHex(serialBytes);
-      this.serialNegativeOrZero = (serialBytes[0]! & 0x80) !== 0 || serialBytes.every((b) => b === 0);
-      const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, 'signature');
+      this.serialNumber = contentHex(der, serial);
+      this.serialNegativeOrZero = (s0 & 0x80) !== 0 || (serialLength === 1 && s0 === 0);
+      const innerAlg = expectTag(parts.next(), Tag.SEQUENCE, 'signature');
       readAlgorithm(der, innerAlg); // well formed, even when it differs from the outer one
-      this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
-      this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'issuer'));
-      const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, 'validity'));
-      if (validity.length !== 2) throw new DerError('malformed validity');
-      this.notBefore = readTime(der, validity[0]!);
-      this.notAfter = readTime(der, validity[1]!);
-      this.validityEncodingOk = validity.every((t, k) => (t.tag === Tag.UTCTime) === ((k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050));
-      this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, 'subject'));
-      this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, 'subjectPublicKeyInfo'));
+      this.signatureAlgorithmsMatch = sameBytes(der, innerAlg.start, innerAlg.end, sigAlgStart, sigAlgEnd);
+      this.issuer = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'issuer'));
+      const validity = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, 'validity'));
+      if (validity.count !== 2) throw new DerError('malformed validity');
+      const notBeforeTag = validity.next()!.tag;
+      this.notBefore = readTime(der, validity);
+      const notAfterTag = validity.next()!.tag;
+      this.notAfter = readTime(der, validity);
+      this.validityEncodingOk =
+        (notBeforeTag === Tag.UTCTime) === (this.notBefore.getUTCFullYear() < 2050) && (notAfterTag === Tag.UTCTime) === (this.notAfter.getUTCFullYear() < 2050);
+      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'subject'));
+      this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, 'subjectPublicKeyInfo'));
+      part = parts.next();
       let hasUniqueIds = false;
       // issuerUniqueID [1] and subjectUniqueID [2]: each at most once, in order, BIT STRINGs, v2 or v3 only.
-      for (const n of [1, 2]) {
-        if (parts[i]?.tag !== ctx(n)) continue;
+      for (let n = 1; n <= 2; n++) {
+        if (part?.tag !== ctx(n)) continue;
         if (version < 2) throw new DerError('unique identifiers require a v2 or v3 certificate');
-        readBits(der, { ...parts[i]!, tag: Tag.BIT_STRING });
+        readBits(der, { ...part.copy(), tag: Tag.BIT_STRING });
         hasUniqueIds = true;
-        i++;
+        part = parts.next();
       }
       this.hasUniqueIds = hasUniqueIds;
-      const extensions: Extension[] = [];
-      if (parts[i]?.tag === ctx(3, true)) {
+      let extensions: Extension[] = [];
+      if (part?.tag === ctx(3, true)) {
         if (version !== 3) throw new DerError('extensions require a v3 certificate');
-        const [seq, x] = children(der, parts[i]!);
-        if (!seq || x) throw new DerError('malformed extensions');
-        for (const e of children(der, expectTag(seq, Tag.SEQUENCE, 'Extensions'))) extensions.push(readExtension(der, e));
+        const wrapper = new DerCursor(der, part);
+        if (wrapper.count !== 1) throw new DerError('malformed extensions');
+        const list = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, 'Extensions'));
+        extensions = new Array(list.count); // at its final length: kept with the certificate
+        for (let k = 0; list.next(); k++) extensions[k] = readExtension(der, list);
         if (extensions.length === 0) throw new DerError('empty Extensions');
-        i++;
+        part = parts.next();
       }
-      if (parts[i]) throw new DerError('unexpected data after extensions');
+      if (part) throw new DerError('unexpected data after extensions');
       this.extensions = extensions;
 
       const seen = new Set<string>();
@@ -251,7 +264,7 @@ export class Certificate {
   signatureCheck(issuer: Certificate): SignatureCheck | undefined {
     const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : undefined;
     if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return undefined;
-    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
+    return { hash: direct.hash, tbs: this.tbs, signature: this.signature, spki: issuer.publicKey.spki };
   }
 
   /**
@@ -273,11 +286,11 @@ export class Certificate {
   }
 
   get tbs(): Uint8Array {
-    return this.#tbs;
+    return this.der.subarray(this.#tbsStart, this.#tbsEnd);
   }
 
   get signature(): Uint8Array {
-    return this.#signature;
+    return this.der.subarray(this.#signatureStart);
   }
 }
 
@@ -340,9 +353,10 @@ function verifySafely(cert: Certificate, issuer: Certificate): boolean {
 }
 
 function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; params?: Uint8Array } {
-  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, 'AlgorithmIdentifier'));
-  if (!oid || extra) throw new DerError('malformed AlgorithmIdentifier');
-  const id = readOid(der, oid);
+  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  if (parts.count === 0 || parts.count > 2) throw new DerError('malformed AlgorithmIdentifier');
+  const id = readOid(der, parts.next()!);
+  const params = parts.next();
   // Signature algorithm parameters are absent, NULL, or a structure (RSA-PSS): nothing else parses.
   if (params && !((params.tag === Tag.NULL && params.end === params.body) || params.tag === Tag.SEQUENCE)) throw new DerError('malformed AlgorithmIdentifier parameters');
   const name = signatureAlgorithmName(id);
@@ -350,18 +364,48 @@ function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; pa
 }
 
 function readExtension(der: Uint8Array, t: Tlv): Extension {
-  const parts = children(der, expectTag(t, Tag.SEQUENCE, 'Extension'));
-  const oid = readOid(der, parts[0]!);
+  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, 'Extension'));
+  const oid = readOid(der, parts.next()!);
   let critical = false;
-  let k = 1;
-  if (parts[k]?.tag === Tag.BOOLEAN) {
-    critical = readBoolean(der, parts[k]!);
+  let part = parts.next();
+  if (part?.tag === Tag.BOOLEAN) {
+    critical = readBoolean(der, part);
     if (!critical) throw new DerError('critical=FALSE must be omitted in DER (DEFAULT)');
-    k++;
+    part = parts.next();
   }
-  const value = expectTag(parts[k++], Tag.OCTET_STRING, 'extnValue');
-  if (parts[k]) throw new DerError('malformed Extension');
-  return { oid, critical, value: bytes(der, value) };
+  const value = expectTag(part, Tag.OCTET_STRING, 'extnValue');
+  const start = value.body;
+  const end = value.end;
+  if (parts.next()) throw new DerError('malformed Extension');
+  return new HeldExtension(oid, critical, der, start, end);
+}
+
+/** An extension of a parsed certificate: its value is a view of the certificate's bytes, made when asked for. */
+class HeldExtension implements Extension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly #der: Uint8Array;
+  readonly #start: number;
+  readonly #end: number;
+
+  constructor(oid: string, critical: boolean, der: Uint8Array, start: number, end: number) {
+    this.oid = oid;
+    this.critical = critical;
+    this.#der = der;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  get value(): Uint8Array {
+    return this.#der.subarray(this.#start, this.#end);
+  }
+}
+
+/** buf[a..aEnd) and buf[b..bEnd) hold the same bytes. */
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
 }
 
 /** Parses DER bytes, throwing CertificateParseError with a readable reason. */

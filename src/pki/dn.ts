@@ -1,4 +1,4 @@
-import { type Tlv, Tag, children, equalBytes, expectTag, readOid, readString, whole, DerError } from './der.ts';
+import { type Tlv, Tag, DerCursor, children, equalBytes, expectTag, readOid, readString, whole, DerError } from './der.ts';
 import { hashBytes } from './hash.ts';
 
 export interface Attribute {
@@ -61,23 +61,27 @@ function wellFormed(buf: Uint8Array, tlv: Tlv, depth: number): void {
 }
 
 function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
-  const rdns: Attribute[][] = [];
-  for (const set of children(buf, tlv)) {
-    expectTag(set, Tag.SET, 'RelativeDistinguishedName');
-    const rdn: Attribute[] = [];
-    for (const atv of children(buf, set)) {
-      const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, 'AttributeTypeAndValue'));
-      if (!type || !value || extra) throw new DerError('malformed AttributeTypeAndValue');
-      const oid = readOid(buf, type);
+  // Arrays made at their final length: a name is kept as long as its certificate, and an array grown
+  // by push() keeps room for 17 elements.
+  const sets = new DerCursor(buf, tlv);
+  const rdns: Attribute[][] = new Array(sets.count);
+  for (let i = 0; sets.next(); i++) {
+    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
+    const rdn: Attribute[] = new Array(atvs.count);
+    for (let j = 0; atvs.next(); j++) {
+      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
+      if (pair.count !== 2) throw new DerError('malformed AttributeTypeAndValue');
+      const oid = readOid(buf, pair.next()!);
+      const value = pair.next()!;
       // AttributeValue is ANY DEFINED BY the type; every attribute syntax in certificates is a
       // character string (DirectoryString, IA5String, ...) or a structure. Anything else (an OCTET
       // STRING, an INTEGER, a context tag) is malformed, as OpenSSL also holds.
       if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError('attribute value is not a string type');
       if (value.tag & 0x20) wellFormed(buf, value, 0);
-      rdn.push({ type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) });
+      rdn[j] = { type: oid, value: value.tag & 0x20 ? '#' : readString(buf, value) };
     }
     if (rdn.length === 0) throw new DerError('empty RelativeDistinguishedName');
-    rdns.push(rdn);
+    rdns[i] = rdn;
   }
   return { der: whole(buf, tlv), rdns };
 }
@@ -111,12 +115,57 @@ export function formatName(name: DistinguishedName): string {
 /** RFC 4518-style preparation, as RFC 5280 7.1 asks of DirectoryString values: case folded, outer space trimmed, inner runs of space made one. */
 const prepare = (v: string): string => v.toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** The ASCII characters \s and trim() treat as space. */
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * prepare(a) === prepare(b), decided without building either string while both are ASCII (path
+ * building compares every issuer name with every candidate's subject). From the first non-ASCII
+ * character on, prepare() decides: Unicode case folding and spaces are not ASCII's (the Kelvin sign
+ * folds to 'k', a no-break space is a space). Up to there, both prepared strings are what was read.
+ */
+function samePrepared(a: string, b: string): boolean {
+  let i = skipSpace(a, 0);
+  let j = skipSpace(b, 0);
+  while (i < a.length && j < b.length) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(j);
+    if (x > 0x7f || y > 0x7f) return prepare(a) === prepare(b);
+    const sx = isSpace(x);
+    if (sx !== isSpace(y)) return false;
+    if (sx) {
+      i = skipSpace(a, i);
+      j = skipSpace(b, j);
+      continue;
+    }
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+    i++;
+    j++;
+  }
+  i = skipSpace(a, i);
+  j = skipSpace(b, j);
+  if (i === a.length && j === b.length) return true;
+  // What is left may be Unicode space (trimmed by prepare) or fold into nothing.
+  if ((i < a.length && a.charCodeAt(i) > 0x7f) || (j < b.length && b.charCodeAt(j) > 0x7f)) return prepare(a) === prepare(b);
+  return false;
+}
+
+// A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
+const sameAttribute = (x: Attribute, y: Attribute): boolean => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || samePrepared(x.value, y.value));
+
 function sameAttributes(a: readonly Attribute[], b: readonly Attribute[]): boolean {
   if (a.length !== b.length) return false;
+  if (a.length === 1) return sameAttribute(a[0]!, b[0]!);
   const rest = [...b];
   for (const x of a) {
-    // A constructed value ('#') is compared by its bytes only, i.e. never equal once the DER differs.
-    const i = rest.findIndex((y) => y.type === x.type && x.value !== '#' && y.value !== '#' && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    const i = rest.findIndex((y) => sameAttribute(x, y));
     if (i < 0) return false;
     rest.splice(i, 1);
   }

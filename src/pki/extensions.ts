@@ -1,9 +1,11 @@
 import {
   type Tlv,
   Tag,
+  DerCursor,
   DerError,
   bytes,
   children,
+  contentHex,
   ctx,
   expectTag,
   readBits,
@@ -116,55 +118,62 @@ function sequenceOf(value: Uint8Array, what: string): { buf: Uint8Array; items: 
   return { buf: value, items: children(value, root) };
 }
 
+/** The elements of the SEQUENCE that fills `value`, read one by one. */
+const sequenceCursor = (value: Uint8Array, what: string): DerCursor => new DerCursor(value, expectTag(readRoot(value), Tag.SEQUENCE, what));
+
 export function decodeGeneralNames(value: Uint8Array): GeneralName[] {
-  const { buf, items } = sequenceOf(value, 'GeneralNames');
-  if (items.length === 0) throw new DerError('empty GeneralNames');
-  return items.map((t) => readGeneralName(buf, t));
+  const items = sequenceCursor(value, 'GeneralNames');
+  if (items.count === 0) throw new DerError('empty GeneralNames');
+  const out: GeneralName[] = new Array(items.count); // at its final length: kept with the certificate
+  for (let i = 0; items.next(); i++) out[i] = readGeneralName(value, items);
+  return out;
 }
 
 export function decodeBasicConstraints(value: Uint8Array): BasicConstraints {
-  const { buf, items } = sequenceOf(value, 'BasicConstraints');
-  let i = 0;
+  const items = sequenceCursor(value, 'BasicConstraints');
+  let item = items.next();
   let ca = false;
-  if (items[i]?.tag === Tag.BOOLEAN) {
-    ca = readBoolean(buf, items[i]!);
+  if (item?.tag === Tag.BOOLEAN) {
+    ca = readBoolean(value, item);
     if (!ca) throw new DerError('BasicConstraints cA=FALSE must be omitted in DER (DEFAULT)');
-    i++;
+    item = items.next();
   }
   let pathLen: number | undefined;
-  if (items[i]) pathLen = readSmallInt(buf, items[i++]!);
-  if (items[i]) throw new DerError('malformed BasicConstraints');
+  if (item) {
+    pathLen = readSmallInt(value, item);
+    item = items.next();
+  }
+  if (item) throw new DerError('malformed BasicConstraints');
   return pathLen === undefined ? { ca } : { ca, pathLen };
 }
 
 export function decodeKeyUsage(value: Uint8Array): Set<KeyUsageName> {
   const bits = readBits(value, readRoot(value));
   const set = new Set<KeyUsageName>();
-  bits.forEach((on, i) => {
-    const name = KEY_USAGE_BITS[i];
-    if (on && name) set.add(name);
-  });
+  for (let i = 0; i < bits.length && i < KEY_USAGE_BITS.length; i++) if (bits[i]) set.add(KEY_USAGE_BITS[i]!);
   return set;
 }
 
 export function decodeExtKeyUsage(value: Uint8Array): string[] {
-  const { buf, items } = sequenceOf(value, 'ExtKeyUsageSyntax');
-  if (items.length === 0) throw new DerError('empty ExtKeyUsageSyntax');
-  return items.map((t) => readOid(buf, t));
+  const items = sequenceCursor(value, 'ExtKeyUsageSyntax');
+  if (items.count === 0) throw new DerError('empty ExtKeyUsageSyntax');
+  const out: string[] = new Array(items.count);
+  for (let i = 0; items.next(); i++) out[i] = readOid(value, items);
+  return out;
 }
 
 export function decodeSubjectKeyId(value: Uint8Array): string {
   const root = readRoot(value);
-  return toHex(bytes(value, expectTag(root, Tag.OCTET_STRING, 'SubjectKeyIdentifier')));
+  return contentHex(value, expectTag(root, Tag.OCTET_STRING, 'SubjectKeyIdentifier'));
 }
 
 export function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyIdentifier {
-  const { buf, items } = sequenceOf(value, 'AuthorityKeyIdentifier');
+  const items = sequenceCursor(value, 'AuthorityKeyIdentifier');
   let keyId: string | undefined;
   let hasIssuerAndSerial = false;
-  for (const t of items) {
-    if (t.tag === ctx(0)) keyId = toHex(bytes(buf, t));
-    else if (t.tag === ctx(1, true) || t.tag === ctx(2)) hasIssuerAndSerial = true;
+  while (items.next()) {
+    if (items.tag === ctx(0)) keyId = contentHex(value, items);
+    else if (items.tag === ctx(1, true) || items.tag === ctx(2)) hasIssuerAndSerial = true;
     else throw new DerError('malformed AuthorityKeyIdentifier');
   }
   return keyId === undefined ? { hasIssuerAndSerial } : { keyId, hasIssuerAndSerial };
