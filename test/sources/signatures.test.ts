@@ -103,7 +103,7 @@ describe('signature checks in the background', () => {
       expect(checks).toBeGreaterThan(10);
       await prefetch.settled();
       expect(thread.alive).toBe(true); // a shared thread is its owner's to stop
-      // Two one-check batches were handed to the thread at once; the rest waited, and the main thread
+      // Four one-check batches were handed to the thread at once; the rest waited, and the main thread
       // took them when reading ended, while the thread answered what it had.
       expect(recorded.mock.calls.length).toBeGreaterThanOrEqual(1);
       expect(recorded.mock.calls.length).toBeLessThan(checks);
