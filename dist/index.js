@@ -1279,14 +1279,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path17 && path17[0] !== "/") {
-          path17 = `/${path17}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path17}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1737,39 +1737,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path17);
+        debuglog("sending request to %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin },
+          request: { method, path: path18, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path17,
+          path18,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path17);
+        debuglog("trailers received from %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path17, origin },
+          request: { method, path: path18, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path17,
+          path18,
           error2.message
         );
       });
@@ -1818,9 +1818,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path17, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path17);
+          debuglog("sending request to %s %s/%s", method, origin, path18);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1883,7 +1883,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path17,
+        path: path18,
         method,
         body,
         headers,
@@ -1898,11 +1898,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path17 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path17)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1968,7 +1968,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path17, query) : path17;
+        this.path = query ? buildURL(path18, query) : path18;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5990,7 +5990,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6065,7 +6065,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6160,11 +6160,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6187,10 +6187,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6207,7 +6207,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6387,7 +6387,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6409,7 +6409,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6445,13 +6445,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6661,7 +6661,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path17, host, upgrade, blocking, reset } = request;
+      const { method, path: path18, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6742,7 +6742,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path17} HTTP/1.1\r
+      let header = `${method} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7368,7 +7368,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path17;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7721,9 +7721,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path17 = search ? `${pathname}${search}` : pathname;
+        const path18 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path17;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8962,10 +8962,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path17 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path17;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10937,20 +10937,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path17) {
-      if (typeof path17 !== "string") {
-        return path17;
+    function safeUrl(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path17.split("?");
+      const pathSegments = path18.split("?");
       if (pathSegments.length !== 2) {
-        return path17;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path17);
+    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10972,7 +10972,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11010,9 +11010,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path17, method, body, headers, query } = opts;
+      const { path: path18, method, body, headers, query } = opts;
       return {
-        path: path17,
+        path: path18,
         method,
         body,
         headers,
@@ -11475,10 +11475,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path17,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16357,9 +16357,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path17) {
-      for (let i = 0; i < path17.length; ++i) {
-        const code2 = path17.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code2 = path18.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19279,11 +19279,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path17 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path17 = `/${path17}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path17);
+          url = new URL(util2.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21730,17 +21730,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path17) {
-      const ctrl = callVisitor(key2, node, visitor, path17);
+    function visit_(key2, node, visitor, path18) {
+      const ctrl = callVisitor(key2, node, visitor, path18);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path17, ctrl);
-        return visit_(key2, ctrl, visitor, path17);
+        replaceNode(key2, path18, ctrl);
+        return visit_(key2, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path17);
+            const ci = visit_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21751,13 +21751,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = visit_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = visit_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path17);
+          const cv = visit_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21778,17 +21778,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path17) {
-      const ctrl = await callVisitor(key2, node, visitor, path17);
+    async function visitAsync_(key2, node, visitor, path18) {
+      const ctrl = await callVisitor(key2, node, visitor, path18);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path17, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path17);
+        replaceNode(key2, path18, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path17 = Object.freeze(path17.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21799,13 +21799,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path17 = Object.freeze(path17.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path17);
+          const cv = await visitAsync_("value", node.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21832,23 +21832,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path17) {
+    function callVisitor(key2, node, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path17);
+        return visitor(key2, node, path18);
       if (identity3.isMap(node))
-        return visitor.Map?.(key2, node, path17);
+        return visitor.Map?.(key2, node, path18);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key2, node, path17);
+        return visitor.Seq?.(key2, node, path18);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key2, node, path17);
+        return visitor.Pair?.(key2, node, path18);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key2, node, path17);
+        return visitor.Scalar?.(key2, node, path18);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key2, node, path17);
+        return visitor.Alias?.(key2, node, path18);
       return void 0;
     }
-    function replaceNode(key2, path17, node) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key2, path18, node) {
+      const parent = path18[path18.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
@@ -22460,10 +22460,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path17, value) {
+    function collectionFromPath(schema, path18, value) {
       let v = value;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k = path17[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k = path18[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22482,7 +22482,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22512,11 +22512,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value) {
-        if (isEmptyPath(path17))
+      addIn(path18, value) {
+        if (isEmptyPath(path18))
           this.add(value);
         else {
-          const [key2, ...rest] = path17;
+          const [key2, ...rest] = path18;
           const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -22530,8 +22530,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key2, ...rest] = path17;
+      deleteIn(path18) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -22545,8 +22545,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key2, ...rest] = path17;
+      getIn(path18, keepScalar) {
+        const [key2, ...rest] = path18;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -22564,8 +22564,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key2, ...rest] = path17;
+      hasIn(path18) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -22575,8 +22575,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        const [key2, ...rest] = path17;
+      setIn(path18, value) {
+        const [key2, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -25091,9 +25091,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path17, value) {
+      addIn(path18, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value);
+          this.contents.addIn(path18, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25168,14 +25168,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection.isEmptyPath(path17)) {
+      deleteIn(path18) {
+        if (Collection.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25190,10 +25190,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection.isEmptyPath(path17))
+      getIn(path18, keepScalar) {
+        if (Collection.isEmptyPath(path18))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25204,10 +25204,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection.isEmptyPath(path17))
+      hasIn(path18) {
+        if (Collection.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25224,13 +25224,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        if (Collection.isEmptyPath(path17)) {
+      setIn(path18, value) {
+        if (Collection.isEmptyPath(path18)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value);
+          this.contents.setIn(path18, value);
         }
       }
       /**
@@ -27191,9 +27191,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path17) => {
+    visit.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field, index] of path17) {
+      for (const [field, index] of path18) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27202,23 +27202,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path17) => {
-      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
-      const field = path17[path17.length - 1][0];
+    visit.parentCollection = (cst, path18) => {
+      const parent = visit.itemAtPath(cst, path18.slice(0, -1));
+      const field = path18[path18.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27229,10 +27229,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports.visit = visit;
   }
@@ -34869,8 +34869,8 @@ function getClient(endpoint, clientOptions = {}) {
   }
   const { allowInsecureConnection: allowInsecureConnection2, httpClient } = clientOptions;
   const endpointUrl = clientOptions.endpoint ?? endpoint;
-  const client = (path17, ...args) => {
-    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path17, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
+  const client = (path18, ...args) => {
+    const getUrl = (requestOptions) => buildRequestUrl(endpointUrl, path18, args, { allowInsecureConnection: allowInsecureConnection2, ...requestOptions });
     return {
       get: (requestOptions = {}) => {
         return buildOperation("GET", getUrl(requestOptions), pipeline, requestOptions, allowInsecureConnection2, httpClient);
@@ -36316,31 +36316,31 @@ function getClient2(endpoint, credentialsOrPipelineOptions, clientOptions = {}) 
     ...clientOptions,
     pipeline
   });
-  const client = (path17, ...args) => {
+  const client = (path18, ...args) => {
     return {
       get: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).get(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).get(wrapRequestParameters(requestOptions));
       },
       post: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).post(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).post(wrapRequestParameters(requestOptions));
       },
       put: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).put(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).put(wrapRequestParameters(requestOptions));
       },
       patch: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).patch(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).patch(wrapRequestParameters(requestOptions));
       },
       delete: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).delete(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).delete(wrapRequestParameters(requestOptions));
       },
       head: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).head(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).head(wrapRequestParameters(requestOptions));
       },
       options: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).options(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).options(wrapRequestParameters(requestOptions));
       },
       trace: (requestOptions = {}) => {
-        return tspClient.path(path17, ...args).trace(wrapRequestParameters(requestOptions));
+        return tspClient.path(path18, ...args).trace(wrapRequestParameters(requestOptions));
       }
     };
   };
@@ -36670,13 +36670,13 @@ var init_urlTemplate = __esm({
 
 // node_modules/@azure/keyvault-certificates/dist/esm/api/operations.js
 function _recoverDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/deletedcertificates/{certificate-name}/recover{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36698,13 +36698,13 @@ async function recoverDeletedCertificate(context3, certificateName, options = { 
   return _recoverDeletedCertificateDeserialize(result);
 }
 function _purgeDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).delete({
+  return context3.path(path18).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36726,13 +36726,13 @@ async function purgeDeletedCertificate(context3, certificateName, options = { re
   return _purgeDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/deletedcertificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36754,14 +36754,14 @@ async function getDeletedCertificate(context3, certificateName, options = { requ
   return _getDeletedCertificateDeserialize(result);
 }
 function _getDeletedCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
+  const path18 = expandUrlTemplate("/deletedcertificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36782,12 +36782,12 @@ function getDeletedCertificates(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getDeletedCertificatesSend(context3, options), _getDeletedCertificatesDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _restoreCertificateSend(context3, parameters, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/restore{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36811,13 +36811,13 @@ async function restoreCertificate(context3, parameters, options = { requestOptio
   return _restoreCertificateDeserialize(result);
 }
 function _backupCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/backup{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36839,13 +36839,13 @@ async function backupCertificate(context3, certificateName, options = { requestO
   return _backupCertificateDeserialize(result);
 }
 function _mergeCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/pending/merge{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36869,13 +36869,13 @@ async function mergeCertificate(context3, certificateName, parameters, options =
   return _mergeCertificateDeserialize(result);
 }
 function _deleteCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).delete({
+  return context3.path(path18).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36897,13 +36897,13 @@ async function deleteCertificateOperation(context3, certificateName, options = {
   return _deleteCertificateOperationDeserialize(result);
 }
 function _getCertificateOperationSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36925,13 +36925,13 @@ async function getCertificateOperation(context3, certificateName, options = { re
   return _getCertificateOperationDeserialize(result);
 }
 function _updateCertificateOperationSend(context3, certificateName, certificateOperation, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/pending{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).patch({
+  return context3.path(path18).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -36955,14 +36955,14 @@ async function updateCertificateOperation(context3, certificateName, certificate
   return _updateCertificateOperationDeserialize(result);
 }
 function _getCertificateSend(context3, certificateName, certificateVersion, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -36984,14 +36984,14 @@ async function getCertificate(context3, certificateName, certificateVersion, opt
   return _getCertificateDeserialize(result);
 }
 function _updateCertificateSend(context3, certificateName, certificateVersion, parameters, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/{certificate-version}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "certificate-version": certificateVersion,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).patch({
+  return context3.path(path18).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37015,13 +37015,13 @@ async function updateCertificate(context3, certificateName, certificateVersion, 
   return _updateCertificateDeserialize(result);
 }
 function _updateCertificatePolicySend(context3, certificateName, certificatePolicy, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).patch({
+  return context3.path(path18).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37045,13 +37045,13 @@ async function updateCertificatePolicy(context3, certificateName, certificatePol
   return _updateCertificatePolicyDeserialize(result);
 }
 function _getCertificatePolicySend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/policy{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37073,14 +37073,14 @@ async function getCertificatePolicy(context3, certificateName, options = { reque
   return _getCertificatePolicyDeserialize(result);
 }
 function _getCertificateVersionsSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/versions{?api%2Dversion,maxresults}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37101,13 +37101,13 @@ function getCertificateVersions(context3, certificateName, options = { requestOp
   return buildPagedAsyncIterator(context3, () => _getCertificateVersionsSend(context3, certificateName, options), _getCertificateVersionsDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _importCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/import{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37131,13 +37131,13 @@ async function importCertificate(context3, certificateName, parameters, options 
   return _importCertificateDeserialize(result);
 }
 function _createCertificateSend(context3, certificateName, parameters, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}/create{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).post({
+  return context3.path(path18).post({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37161,13 +37161,13 @@ async function createCertificate(context3, certificateName, parameters, options 
   return _createCertificateDeserialize(result);
 }
 function _deleteCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).delete({
+  return context3.path(path18).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37189,13 +37189,13 @@ async function deleteCertificateIssuer(context3, issuerName, options = { request
   return _deleteCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuerSend(context3, issuerName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37217,13 +37217,13 @@ async function getCertificateIssuer(context3, issuerName, options = { requestOpt
   return _getCertificateIssuerDeserialize(result);
 }
 function _updateCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).patch({
+  return context3.path(path18).patch({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37247,13 +37247,13 @@ async function updateCertificateIssuer(context3, issuerName, parameter, options 
   return _updateCertificateIssuerDeserialize(result);
 }
 function _setCertificateIssuerSend(context3, issuerName, parameter, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/issuers/{issuer-name}{?api%2Dversion}", {
     "issuer-name": issuerName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).put({
+  return context3.path(path18).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37277,13 +37277,13 @@ async function setCertificateIssuer(context3, issuerName, parameter, options = {
   return _setCertificateIssuerDeserialize(result);
 }
 function _getCertificateIssuersSend(context3, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
+  const path18 = expandUrlTemplate("/certificates/issuers{?api%2Dversion,maxresults}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37304,12 +37304,12 @@ function getCertificateIssuers(context3, options = { requestOptions: {} }) {
   return buildPagedAsyncIterator(context3, () => _getCertificateIssuersSend(context3, options), _getCertificateIssuersDeserialize, ["200"], { itemName: "value", nextLinkName: "nextLink" });
 }
 function _deleteCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).delete({
+  return context3.path(path18).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37331,12 +37331,12 @@ async function deleteCertificateContacts(context3, options = { requestOptions: {
   return _deleteCertificateContactsDeserialize(result);
 }
 function _getCertificateContactsSend(context3, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37358,12 +37358,12 @@ async function getCertificateContacts(context3, options = { requestOptions: {} }
   return _getCertificateContactsDeserialize(result);
 }
 function _setCertificateContactsSend(context3, contacts, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/contacts{?api%2Dversion}", {
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).put({
+  return context3.path(path18).put({
     ...operationOptionsToRequestParameters2(options),
     contentType: "application/json",
     headers: {
@@ -37387,13 +37387,13 @@ async function setCertificateContacts(context3, contacts, options = { requestOpt
   return _setCertificateContactsDeserialize(result);
 }
 function _deleteCertificateSend(context3, certificateName, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
+  const path18 = expandUrlTemplate("/certificates/{certificate-name}{?api%2Dversion}", {
     "certificate-name": certificateName,
     "api%2Dversion": context3.apiVersion
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).delete({
+  return context3.path(path18).delete({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -37415,14 +37415,14 @@ async function deleteCertificate(context3, certificateName, options = { requestO
   return _deleteCertificateDeserialize(result);
 }
 function _getCertificatesSend(context3, options = { requestOptions: {} }) {
-  const path17 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
+  const path18 = expandUrlTemplate("/certificates{?api%2Dversion,maxresults,includePending}", {
     "api%2Dversion": context3.apiVersion,
     maxresults: options?.maxresults,
     includePending: options?.includePending
   }, {
     allowReserved: options?.requestOptions?.skipUrlEncoding
   });
-  return context3.path(path17).get({
+  return context3.path(path18).get({
     ...operationOptionsToRequestParameters2(options),
     headers: {
       accept: "application/json",
@@ -40425,8 +40425,8 @@ var init_msalPlugins = __esm({
       }
     };
     msalNodeFlowVSCodeCredentialControl = {
-      setVSCodeAuthRecordPath(path17) {
-        vsCodeAuthRecordPath = path17;
+      setVSCodeAuthRecordPath(path18) {
+        vsCodeAuthRecordPath = path18;
       },
       setVSCodeBroker(broker) {
         vsCodeBrokerInfo = {
@@ -51206,10 +51206,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse4 = require_parse2();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants6.RELEASE_TYPES.includes(truncation)) {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -52449,7 +52449,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse2();
@@ -52533,8 +52533,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants6.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -55982,8 +55982,8 @@ var init_AppService = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs
-import { accessSync, constants as constants5, statSync, readFileSync as readFileSync2 } from "fs";
-import path13 from "path";
+import { accessSync, constants as constants6, statSync, readFileSync as readFileSync2 } from "fs";
+import path14 from "path";
 var ARC_API_VERSION, DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT, HIMDS_EXECUTABLE_HELPER_STRING, SUPPORTED_AZURE_ARC_PLATFORMS, AZURE_ARC_FILE_DETECTION, AzureArc;
 var init_AzureArc = __esm({
   "node_modules/@azure/msal-node/dist/client/ManagedIdentitySources/AzureArc.mjs"() {
@@ -56037,7 +56037,7 @@ var init_AzureArc = __esm({
         if (!identityEndpoint || !imdsEndpoint) {
           const fileDetectionPath = AZURE_ARC_FILE_DETECTION[process.platform];
           try {
-            accessSync(fileDetectionPath, constants5.F_OK | constants5.R_OK);
+            accessSync(fileDetectionPath, constants6.F_OK | constants6.R_OK);
             identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
             imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
           } catch (err) {
@@ -56178,7 +56178,7 @@ var init_AzureArc = __esm({
             throw createManagedIdentityError(platformNotSupported, "");
           }
           const expectedSecretFilePath = SUPPORTED_AZURE_ARC_PLATFORMS[process.platform];
-          const fileName = path13.basename(secretFilePath);
+          const fileName = path14.basename(secretFilePath);
           if (!fileName.endsWith(".key")) {
             throw createManagedIdentityError(invalidFileExtension, "");
           }
@@ -57775,15 +57775,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll2(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path17 = replaceAll2(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path17.startsWith("/")) {
-      path17 = path17.substring(1);
+    let path18 = replaceAll2(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path18.startsWith("/")) {
+      path18 = path18.substring(1);
     }
-    if (isAbsoluteUrl(path17)) {
-      requestUrl = path17;
+    if (isAbsoluteUrl(path18)) {
+      requestUrl = path18;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath2(requestUrl, path17);
+      requestUrl = appendPath2(requestUrl, path18);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -57829,9 +57829,9 @@ function appendPath2(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path17 = pathToAppend.substring(0, searchStart);
+    const path18 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path17;
+    newPath = newPath + path18;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -58930,7 +58930,7 @@ __export(open_exports, {
 });
 import process12 from "node:process";
 import { Buffer as Buffer2 } from "node:buffer";
-import path14 from "node:path";
+import path15 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { promisify as promisify5 } from "node:util";
 import childProcess from "node:child_process";
@@ -58987,8 +58987,8 @@ var init_open = __esm({
     init_default_browser();
     init_is_inside_container();
     execFile5 = promisify5(childProcess.execFile);
-    __dirname = path14.dirname(fileURLToPath2(import.meta.url));
-    localXdgOpenPath = path14.join(__dirname, "xdg-open");
+    __dirname = path15.dirname(fileURLToPath2(import.meta.url));
+    localXdgOpenPath = path15.join(__dirname, "xdg-open");
     ({ platform: platform2, arch: arch2 } = process12);
     pTryEach = async (array, mapper) => {
       let latestError;
@@ -62200,10 +62200,10 @@ init_core();
 import { randomUUID as randomUUID5 } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/check.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/engine.ts
 import path10 from "node:path";
@@ -62281,10 +62281,10 @@ function schemaViolations(violations, data, fallback) {
   return violations.map((v) => ({ target: enclosingId(data, v.path) ?? top, messageId: "violation", data: { message: v.message }, location: v.location }));
 }
 var ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
-function enclosingId(data, path17) {
+function enclosingId(data, path18) {
   let node = data;
   let id;
-  for (const seg of path17) {
+  for (const seg of path18) {
     if (node === null || typeof node !== "object") break;
     node = node[seg];
     const candidate = node?.id;
@@ -62457,6 +62457,11 @@ var Tag = {
 };
 var ctx = (n, constructed = false) => 128 | (constructed ? 32 : 0) | n;
 function readTlv(buf, offset, limit = buf.length) {
+  const t = { tag: 0, start: 0, body: 0, end: 0 };
+  readHeader(buf, offset, limit, t);
+  return t;
+}
+function readHeader(buf, offset, limit, into) {
   if (offset + 2 > limit) throw new DerError("truncated DER element");
   const tag = buf[offset];
   if ((tag & 31) === 31) throw new DerError("multi-byte DER tags are not supported");
@@ -62474,8 +62479,42 @@ function readTlv(buf, offset, limit = buf.length) {
   }
   const end = body + len;
   if (end > limit) throw new DerError("DER element runs past its container");
-  return { tag, start: offset, body, end };
+  into.tag = tag;
+  into.start = offset;
+  into.body = body;
+  into.end = end;
+  return end;
 }
+var DerCursor = class {
+  tag = 0;
+  start = 0;
+  body = 0;
+  end = 0;
+  /** How many children the element has. */
+  count;
+  #buf;
+  #limit;
+  #offset;
+  constructor(buf, parent) {
+    if (!(parent.tag & 32)) throw new DerError("expected a constructed element");
+    this.#buf = buf;
+    this.#limit = parent.end;
+    let n = 0;
+    for (let off = parent.body; off < parent.end; n++) off = readHeader(buf, off, parent.end, this);
+    this.count = n;
+    this.#offset = parent.body;
+  }
+  /** Moves to the next child and returns the cursor, or undefined when there is none. */
+  next() {
+    if (this.#offset >= this.#limit) return void 0;
+    this.#offset = readHeader(this.#buf, this.#offset, this.#limit, this);
+    return this;
+  }
+  /** The current child as a Tlv of its own, for keeping past next(). */
+  copy() {
+    return { tag: this.tag, start: this.start, body: this.body, end: this.end };
+  }
+};
 function readRoot(buf) {
   const tlv = readTlv(buf, 0);
   if (tlv.end !== buf.length) throw new DerError("trailing bytes after DER element");
@@ -62645,6 +62684,9 @@ function readTime(buf, tlv) {
 function toHex(b) {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 }
+function contentHex(buf, tlv) {
+  return Buffer.from(buf.buffer, buf.byteOffset + tlv.body, tlv.end - tlv.body).toString("hex");
+}
 function equalBytes(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -62695,20 +62737,22 @@ function wellFormed(buf, tlv, depth) {
   for (const c of children(buf, tlv)) if (c.tag & 32) wellFormed(buf, c, depth + 1);
 }
 function decodeName(buf, tlv) {
-  const rdns = [];
-  for (const set of children(buf, tlv)) {
-    expectTag(set, Tag.SET, "RelativeDistinguishedName");
-    const rdn = [];
-    for (const atv of children(buf, set)) {
-      const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, "AttributeTypeAndValue"));
-      if (!type || !value || extra) throw new DerError("malformed AttributeTypeAndValue");
-      const oid = readOid(buf, type);
+  const sets = new DerCursor(buf, tlv);
+  const rdns = new Array(sets.count);
+  for (let i = 0; sets.next(); i++) {
+    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, "RelativeDistinguishedName"));
+    const rdn = new Array(atvs.count);
+    for (let j = 0; atvs.next(); j++) {
+      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, "AttributeTypeAndValue"));
+      if (pair.count !== 2) throw new DerError("malformed AttributeTypeAndValue");
+      const oid = readOid(buf, pair.next());
+      const value = pair.next();
       if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError("attribute value is not a string type");
       if (value.tag & 32) wellFormed(buf, value, 0);
-      rdn.push({ type: oid, value: value.tag & 32 ? "#" : readString(buf, value) });
+      rdn[j] = { type: oid, value: value.tag & 32 ? "#" : readString(buf, value) };
     }
     if (rdn.length === 0) throw new DerError("empty RelativeDistinguishedName");
-    rdns.push(rdn);
+    rdns[i] = rdn;
   }
   return { der: whole(buf, tlv), rdns };
 }
@@ -62725,11 +62769,44 @@ function formatName(name3) {
   return [...name3.rdns].reverse().map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape2(a.value)}`).join("+")).join(", ");
 }
 var prepare = (v) => v.toLowerCase().replace(/\s+/g, " ").trim();
+var isSpace = (c) => c === 32 || c >= 9 && c <= 13;
+function skipSpace(s, i) {
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+function samePrepared(a, b) {
+  let i = skipSpace(a, 0);
+  let j = skipSpace(b, 0);
+  while (i < a.length && j < b.length) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(j);
+    if (x > 127 || y > 127) return prepare(a) === prepare(b);
+    const sx = isSpace(x);
+    if (sx !== isSpace(y)) return false;
+    if (sx) {
+      i = skipSpace(a, i);
+      j = skipSpace(b, j);
+      continue;
+    }
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+    i++;
+    j++;
+  }
+  i = skipSpace(a, i);
+  j = skipSpace(b, j);
+  if (i === a.length && j === b.length) return true;
+  if (i < a.length && a.charCodeAt(i) > 127 || j < b.length && b.charCodeAt(j) > 127) return prepare(a) === prepare(b);
+  return false;
+}
+var sameAttribute = (x, y) => y.type === x.type && x.value !== "#" && y.value !== "#" && (y.value === x.value || samePrepared(x.value, y.value));
 function sameAttributes(a, b) {
   if (a.length !== b.length) return false;
+  if (a.length === 1) return sameAttribute(a[0], b[0]);
   const rest = [...b];
   for (const x of a) {
-    const i = rest.findIndex((y) => y.type === x.type && x.value !== "#" && y.value !== "#" && (y.value === x.value || prepare(y.value) === prepare(x.value)));
+    const i = rest.findIndex((y) => sameAttribute(x, y));
     if (i < 0) return false;
     rest.splice(i, 1);
   }
@@ -63125,50 +63202,55 @@ function sequenceOf(value, what) {
   const root = expectTag(readRoot(value), Tag.SEQUENCE, what);
   return { buf: value, items: children(value, root) };
 }
+var sequenceCursor = (value, what) => new DerCursor(value, expectTag(readRoot(value), Tag.SEQUENCE, what));
 function decodeGeneralNames(value) {
-  const { buf, items } = sequenceOf(value, "GeneralNames");
-  if (items.length === 0) throw new DerError("empty GeneralNames");
-  return items.map((t) => readGeneralName(buf, t));
+  const items = sequenceCursor(value, "GeneralNames");
+  if (items.count === 0) throw new DerError("empty GeneralNames");
+  const out = new Array(items.count);
+  for (let i = 0; items.next(); i++) out[i] = readGeneralName(value, items);
+  return out;
 }
 function decodeBasicConstraints(value) {
-  const { buf, items } = sequenceOf(value, "BasicConstraints");
-  let i = 0;
+  const items = sequenceCursor(value, "BasicConstraints");
+  let item = items.next();
   let ca = false;
-  if (items[i]?.tag === Tag.BOOLEAN) {
-    ca = readBoolean(buf, items[i]);
+  if (item?.tag === Tag.BOOLEAN) {
+    ca = readBoolean(value, item);
     if (!ca) throw new DerError("BasicConstraints cA=FALSE must be omitted in DER (DEFAULT)");
-    i++;
+    item = items.next();
   }
   let pathLen;
-  if (items[i]) pathLen = readSmallInt(buf, items[i++]);
-  if (items[i]) throw new DerError("malformed BasicConstraints");
+  if (item) {
+    pathLen = readSmallInt(value, item);
+    item = items.next();
+  }
+  if (item) throw new DerError("malformed BasicConstraints");
   return pathLen === void 0 ? { ca } : { ca, pathLen };
 }
 function decodeKeyUsage(value) {
   const bits = readBits(value, readRoot(value));
   const set = /* @__PURE__ */ new Set();
-  bits.forEach((on, i) => {
-    const name3 = KEY_USAGE_BITS[i];
-    if (on && name3) set.add(name3);
-  });
+  for (let i = 0; i < bits.length && i < KEY_USAGE_BITS.length; i++) if (bits[i]) set.add(KEY_USAGE_BITS[i]);
   return set;
 }
 function decodeExtKeyUsage(value) {
-  const { buf, items } = sequenceOf(value, "ExtKeyUsageSyntax");
-  if (items.length === 0) throw new DerError("empty ExtKeyUsageSyntax");
-  return items.map((t) => readOid(buf, t));
+  const items = sequenceCursor(value, "ExtKeyUsageSyntax");
+  if (items.count === 0) throw new DerError("empty ExtKeyUsageSyntax");
+  const out = new Array(items.count);
+  for (let i = 0; items.next(); i++) out[i] = readOid(value, items);
+  return out;
 }
 function decodeSubjectKeyId(value) {
   const root = readRoot(value);
-  return toHex(bytes(value, expectTag(root, Tag.OCTET_STRING, "SubjectKeyIdentifier")));
+  return contentHex(value, expectTag(root, Tag.OCTET_STRING, "SubjectKeyIdentifier"));
 }
 function decodeAuthorityKeyId(value) {
-  const { buf, items } = sequenceOf(value, "AuthorityKeyIdentifier");
+  const items = sequenceCursor(value, "AuthorityKeyIdentifier");
   let keyId;
   let hasIssuerAndSerial = false;
-  for (const t of items) {
-    if (t.tag === ctx(0)) keyId = toHex(bytes(buf, t));
-    else if (t.tag === ctx(1, true) || t.tag === ctx(2)) hasIssuerAndSerial = true;
+  while (items.next()) {
+    if (items.tag === ctx(0)) keyId = contentHex(value, items);
+    else if (items.tag === ctx(1, true) || items.tag === ctx(2)) hasIssuerAndSerial = true;
     else throw new DerError("malformed AuthorityKeyIdentifier");
   }
   return keyId === void 0 ? { hasIssuerAndSerial } : { keyId, hasIssuerAndSerial };
@@ -63248,12 +63330,13 @@ var KEY_ALGORITHMS = {
 };
 var CURVE_BYTES = { "P-256": 32, "P-384": 48, "P-521": 66, secp256k1: 32, "P-192": 24, "P-224": 28 };
 function describePublicKey(der, t) {
-  const [alg, key2, extra] = children(der, t);
-  if (!alg || !key2 || extra) throw new DerError("malformed SubjectPublicKeyInfo");
-  const [oidTlv, params, more] = children(der, expectTag(alg, Tag.SEQUENCE, "AlgorithmIdentifier"));
-  if (!oidTlv || more) throw new DerError("malformed AlgorithmIdentifier");
-  const oid = readOid(der, oidTlv);
-  expectTag(key2, Tag.BIT_STRING, "subjectPublicKey");
+  const parts = new DerCursor(der, t);
+  if (parts.count !== 2) throw new DerError("malformed SubjectPublicKeyInfo");
+  const alg = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (alg.count === 0 || alg.count > 2) throw new DerError("malformed AlgorithmIdentifier");
+  const oid = readOid(der, alg.next());
+  const params = alg.next();
+  const key2 = expectTag(parts.next(), Tag.BIT_STRING, "subjectPublicKey");
   if (der[key2.body] !== 0) throw new DerError("subjectPublicKey BIT STRING has unused bits");
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? "unknown";
@@ -63332,72 +63415,84 @@ var Certificate = class {
   #key;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy;
-  #tbs;
-  #signature;
+  // Offsets into der, not views: a Uint8Array view costs ~100 bytes, kept as long as the certificate.
+  #tbsStart;
+  #tbsEnd;
+  #signatureStart;
   constructor(input) {
     const der = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
     this.der = der;
     try {
       const root = expectTag(readRoot(der), Tag.SEQUENCE, "Certificate");
-      const [tbs, sigAlg, sig, extra] = children(der, root);
-      if (!tbs || !sigAlg || !sig || extra) throw new DerError("Certificate must have three parts");
-      expectTag(tbs, Tag.SEQUENCE, "TBSCertificate");
-      this.#tbs = whole(der, tbs);
+      const top = new DerCursor(der, root);
+      if (top.count !== 3) throw new DerError("Certificate must have three parts");
+      const tbs = expectTag(top.next(), Tag.SEQUENCE, "TBSCertificate").copy();
+      this.#tbsStart = tbs.start;
+      this.#tbsEnd = tbs.end;
+      const sigAlg = top.next();
       const outerAlg = readAlgorithm(der, sigAlg);
+      const sigAlgStart = sigAlg.start;
+      const sigAlgEnd = sigAlg.end;
       this.signatureAlgorithm = outerAlg;
-      expectTag(sig, Tag.BIT_STRING, "signatureValue");
+      const sig = expectTag(top.next(), Tag.BIT_STRING, "signatureValue");
       if (der[sig.body] !== 0) throw new DerError("signature BIT STRING has unused bits");
-      this.#signature = der.subarray(sig.body + 1, sig.end);
-      const parts = children(der, tbs);
-      let i = 0;
+      this.#signatureStart = sig.body + 1;
+      const parts = new DerCursor(der, tbs);
+      let part = parts.next();
       let version3 = 1;
-      if (parts[i]?.tag === ctx(0, true)) {
-        const [v, x] = children(der, parts[i]);
-        if (!v || x) throw new DerError("malformed version");
-        version3 = readSmallInt(der, v) + 1;
+      if (part?.tag === ctx(0, true)) {
+        const v = new DerCursor(der, part);
+        if (v.count !== 1) throw new DerError("malformed version");
+        version3 = readSmallInt(der, v.next()) + 1;
         if (version3 === 1) throw new DerError("explicit v1 version is not DER (DEFAULT)");
         if (version3 > 3) throw new DerError(`unknown certificate version ${version3}`);
-        i++;
+        part = parts.next();
       }
       this.version = version3;
-      const serial = expectTag(parts[i++], Tag.INTEGER, "serialNumber");
-      const serialBytes = bytes(der, serial);
-      if (serialBytes.length === 0) throw new DerError("empty serial number");
-      if (serialBytes.length > 1 && (serialBytes[0] === 0 && !(serialBytes[1] & 128) || serialBytes[0] === 255 && serialBytes[1] & 128)) {
+      const serial = expectTag(part, Tag.INTEGER, "serialNumber");
+      const serialLength = serial.end - serial.body;
+      if (serialLength === 0) throw new DerError("empty serial number");
+      const s0 = der[serial.body];
+      if (serialLength > 1 && (s0 === 0 && !(der[serial.body + 1] & 128) || s0 === 255 && der[serial.body + 1] & 128)) {
         throw new DerError("non-minimal serial number encoding");
       }
-      this.serialNumber = toHex(serialBytes);
-      this.serialNegativeOrZero = (serialBytes[0] & 128) !== 0 || serialBytes.every((b) => b === 0);
-      const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, "signature");
+      this.serialNumber = contentHex(der, serial);
+      this.serialNegativeOrZero = (s0 & 128) !== 0 || serialLength === 1 && s0 === 0;
+      const innerAlg = expectTag(parts.next(), Tag.SEQUENCE, "signature");
       readAlgorithm(der, innerAlg);
-      this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
-      this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "issuer"));
-      const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, "validity"));
-      if (validity.length !== 2) throw new DerError("malformed validity");
-      this.notBefore = readTime(der, validity[0]);
-      this.notAfter = readTime(der, validity[1]);
-      this.validityEncodingOk = validity.every((t, k) => t.tag === Tag.UTCTime === (k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050);
-      this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "subject"));
-      this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, "subjectPublicKeyInfo"));
+      this.signatureAlgorithmsMatch = sameBytes(der, innerAlg.start, innerAlg.end, sigAlgStart, sigAlgEnd);
+      this.issuer = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "issuer"));
+      const validity = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, "validity"));
+      if (validity.count !== 2) throw new DerError("malformed validity");
+      const notBeforeTag = validity.next().tag;
+      this.notBefore = readTime(der, validity);
+      const notAfterTag = validity.next().tag;
+      this.notAfter = readTime(der, validity);
+      this.validityEncodingOk = notBeforeTag === Tag.UTCTime === this.notBefore.getUTCFullYear() < 2050 && notAfterTag === Tag.UTCTime === this.notAfter.getUTCFullYear() < 2050;
+      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "subject"));
+      this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, "subjectPublicKeyInfo"));
+      part = parts.next();
       let hasUniqueIds = false;
-      for (const n of [1, 2]) {
-        if (parts[i]?.tag !== ctx(n)) continue;
+      for (let n = 1; n <= 2; n++) {
+        if (part?.tag !== ctx(n)) continue;
         if (version3 < 2) throw new DerError("unique identifiers require a v2 or v3 certificate");
-        readBits(der, { ...parts[i], tag: Tag.BIT_STRING });
+        readBits(der, { ...part.copy(), tag: Tag.BIT_STRING });
         hasUniqueIds = true;
-        i++;
+        part = parts.next();
       }
       this.hasUniqueIds = hasUniqueIds;
-      const extensions = [];
-      if (parts[i]?.tag === ctx(3, true)) {
+      let extensions = [];
+      if (part?.tag === ctx(3, true)) {
         if (version3 !== 3) throw new DerError("extensions require a v3 certificate");
-        const [seq, x] = children(der, parts[i]);
-        if (!seq || x) throw new DerError("malformed extensions");
-        for (const e of children(der, expectTag(seq, Tag.SEQUENCE, "Extensions"))) extensions.push(readExtension(der, e));
+        const wrapper = new DerCursor(der, part);
+        if (wrapper.count !== 1) throw new DerError("malformed extensions");
+        const list4 = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, "Extensions"));
+        extensions = new Array(list4.count);
+        for (let k = 0; list4.next(); k++) extensions[k] = readExtension(der, list4);
         if (extensions.length === 0) throw new DerError("empty Extensions");
-        i++;
+        part = parts.next();
       }
-      if (parts[i]) throw new DerError("unexpected data after extensions");
+      if (part) throw new DerError("unexpected data after extensions");
       this.extensions = extensions;
       const seen = /* @__PURE__ */ new Set();
       let sanCritical = false;
@@ -63486,7 +63581,7 @@ var Certificate = class {
   signatureCheck(issuer) {
     const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : void 0;
     if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return void 0;
-    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
+    return { hash: direct.hash, tbs: this.tbs, signature: this.signature, spki: issuer.publicKey.spki };
   }
   /**
    * Records the outcome of a signatureCheck(issuer) verified elsewhere with crypto.verify, exactly as
@@ -63504,10 +63599,10 @@ var Certificate = class {
     return (this.notAfter.getTime() - this.notBefore.getTime()) / 864e5;
   }
   get tbs() {
-    return this.#tbs;
+    return this.der.subarray(this.#tbsStart, this.#tbsEnd);
   }
   get signature() {
-    return this.#signature;
+    return this.der.subarray(this.#signatureStart);
   }
 };
 var keyObjects = /* @__PURE__ */ new Map();
@@ -63547,26 +63642,51 @@ function verifySafely(cert, issuer) {
   }
 }
 function readAlgorithm(der, t) {
-  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
-  if (!oid || extra) throw new DerError("malformed AlgorithmIdentifier");
-  const id = readOid(der, oid);
+  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (parts.count === 0 || parts.count > 2) throw new DerError("malformed AlgorithmIdentifier");
+  const id = readOid(der, parts.next());
+  const params = parts.next();
   if (params && !(params.tag === Tag.NULL && params.end === params.body || params.tag === Tag.SEQUENCE)) throw new DerError("malformed AlgorithmIdentifier parameters");
   const name3 = signatureAlgorithmName(id);
   return params ? { oid: id, name: name3, params: whole(der, params) } : { oid: id, name: name3 };
 }
 function readExtension(der, t) {
-  const parts = children(der, expectTag(t, Tag.SEQUENCE, "Extension"));
-  const oid = readOid(der, parts[0]);
+  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, "Extension"));
+  const oid = readOid(der, parts.next());
   let critical = false;
-  let k = 1;
-  if (parts[k]?.tag === Tag.BOOLEAN) {
-    critical = readBoolean(der, parts[k]);
+  let part = parts.next();
+  if (part?.tag === Tag.BOOLEAN) {
+    critical = readBoolean(der, part);
     if (!critical) throw new DerError("critical=FALSE must be omitted in DER (DEFAULT)");
-    k++;
+    part = parts.next();
   }
-  const value = expectTag(parts[k++], Tag.OCTET_STRING, "extnValue");
-  if (parts[k]) throw new DerError("malformed Extension");
-  return { oid, critical, value: bytes(der, value) };
+  const value = expectTag(part, Tag.OCTET_STRING, "extnValue");
+  const start = value.body;
+  const end = value.end;
+  if (parts.next()) throw new DerError("malformed Extension");
+  return new HeldExtension(oid, critical, der, start, end);
+}
+var HeldExtension = class {
+  oid;
+  critical;
+  #der;
+  #start;
+  #end;
+  constructor(oid, critical, der, start, end) {
+    this.oid = oid;
+    this.critical = critical;
+    this.#der = der;
+    this.#start = start;
+    this.#end = end;
+  }
+  get value() {
+    return this.#der.subarray(this.#start, this.#end);
+  }
+};
+function sameBytes(buf, a, aEnd, b, bEnd) {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
 }
 function parseCertificate(der) {
   return new Certificate(der);
@@ -63677,14 +63797,13 @@ var PemBlockCache = class {
 var MAX_KNOWN_BLOCKS = 4096;
 var blockKey = (text) => (hashBytes(text, Math.max(0, text.length - 32)) ^ text.length) >>> 0;
 function wellFormedBlocks(data, maxBlocks = 500) {
-  const bytesOf = (text) => Array.from(text, (c) => c.charCodeAt(0));
-  const BEGIN_CERT = bytesOf("-----BEGIN CERTIFICATE-----");
-  const END_CERT = bytesOf("-----END CERTIFICATE-----");
+  const BEGIN_CERT = "-----BEGIN CERTIFICATE-----";
+  const END_CERT = "-----END CERTIFICATE-----";
   const MAX_FAST_BODY = 32 * 1024;
   const isBase64Byte = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47;
   const startsWithAt = (at, prefix) => {
     if (at + prefix.length > data.length) return false;
-    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+    for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix.charCodeAt(k)) return false;
     return true;
   };
   const lineEnd = (at) => {
@@ -63871,18 +63990,84 @@ function privateKeyKind(data) {
   }
 }
 
-// src/sources/signatures.ts
+// src/sources/background.ts
 import { Worker } from "node:worker_threads";
-var MAX_CANDIDATES = 4;
-var BATCH = 256;
 var WORKER = `
 const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
+const { openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
+const wellFormedBlocks = ${wellFormedBlocks.toString()};
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+const MAX_IDS = 4096;
+const lists = new Map();
+const ids = new Map();
+let nextId = 0;
+// One buffer to read into, grown as needed: a file's bytes are only kept when they are sent as they are.
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+function readOne(path, limit) {
+  let fd;
+  try { fd = openSync(path, FLAGS); } catch { return undefined; }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > limit) return undefined;
+    if (scratch.length < st.size + 1) scratch = Buffer.allocUnsafeSlow(st.size + 1);
+    const n = readSync(fd, scratch, 0, st.size + 1, null);
+    return n <= st.size && n <= limit ? scratch.subarray(0, n) : undefined; // grew while read: the caller decides
+  } catch {
+    return undefined;
+  } finally {
+    try { closeSync(fd); } catch {}
+  }
+}
+function read({ to, list, id, start, end }) {
+  const { paths, limit, scan, maxBlocks } = lists.get(list);
+  // Decoded blocks and raw files go straight into one batch buffer (base64 shrinks, so the text's
+  // length bounds the bytes), copied once to an exact-size buffer at the end.
+  let out = Buffer.allocUnsafe(256 * 1024);
+  let size = 0;
+  const room = (n) => {
+    if (size + n <= out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, size + n));
+    out.copy(bigger, 0, 0, size);
+    out = bigger;
+  };
+  const index = [];
+  for (const path of paths.slice(start, end)) {
+    const bytes = readOne(path, limit);
+    if (!bytes) { index.push(-1); continue; }
+    const blocks = scan && !/\\.(pfx|p12)$/i.test(path) ? wellFormedBlocks(bytes, maxBlocks) : undefined;
+    if (!blocks) {
+      room(bytes.length);
+      bytes.copy(out, size);
+      index.push(0, size, bytes.length);
+      size += bytes.length;
+      continue;
+    }
+    index.push(1, blocks.length);
+    for (const b of blocks) {
+      const text = bytes.latin1Slice(b.start, b.end);
+      const blockId = ids.get(text);
+      index.push(b.line, blockId ?? nextId);
+      if (blockId !== undefined) { index.push(-1, 0); continue; }
+      if (ids.size < MAX_IDS) ids.set(text, nextId);
+      nextId++;
+      room(text.length);
+      const n = out.write(text, size, 'base64');
+      index.push(size, n);
+      size += n;
+    }
+  }
+  const data = new Uint8Array(size);
+  data.set(out.subarray(0, size));
+  const ix = Int32Array.from(index);
+  parentPort.postMessage({ to, id, data: data.buffer, index: ix.buffer }, [data.buffer, ix.buffer]);
+}
+let crypto;
 const keys = new Map();
-parentPort.on('message', ({ id, keys: newKeys, hashes, data, index }) => {
+function verify({ to, id, keys: newKeys, hashes, data, index }) {
+  crypto ??= require('node:crypto');
   for (const [keyId, spki] of newKeys) {
     try {
-      keys.set(keyId, createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
+      keys.set(keyId, crypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
     } catch {
       // a key OpenSSL cannot read: its checks report an error and are left to isSignedBy
     }
@@ -63898,14 +64083,77 @@ parentPort.on('message', ({ id, keys: newKeys, hashes, data, index }) => {
       continue;
     }
     try {
-      results[j] = verify(hash < 0 ? null : hashes[hash], bytes.subarray(tbs, tbs + tbsLen), k, bytes.subarray(sig, sig + sigLen)) ? 1 : 0;
+      results[j] = crypto.verify(hash < 0 ? null : hashes[hash], bytes.subarray(tbs, tbs + tbsLen), k, bytes.subarray(sig, sig + sigLen)) ? 1 : 0;
     } catch {
       results[j] = 2;
     }
   }
-  parentPort.postMessage({ id, results }, [results.buffer]);
+  parentPort.postMessage({ to, id, results }, [results.buffer]);
+}
+parentPort.on('message', (m) => {
+  if (m.kind === 'paths') lists.set(m.list, m);
+  else if (m.kind === 'read') read(m);
+  else if (m.kind === 'verify') verify(m);
 });
 `;
+var Background = class {
+  #worker;
+  #gone = false;
+  #names = 0;
+  #handlers = /* @__PURE__ */ new Map();
+  #goneHandlers = [];
+  /** A fresh name to register a handler under. */
+  name(prefix) {
+    return `${prefix}:${this.#names++}`;
+  }
+  on(to, handler) {
+    this.#handlers.set(to, handler);
+  }
+  onGone(handler) {
+    if (this.#gone) handler();
+    else this.#goneHandlers.push(handler);
+  }
+  /** Sends a message, starting the thread if need be; false when there is no thread (it could not start, died or was closed). */
+  post(message, transfer = []) {
+    const worker = this.#start();
+    if (!worker) return false;
+    worker.postMessage(message, transfer);
+    return true;
+  }
+  /** Whether the thread is running (or can still start). */
+  get alive() {
+    return !this.#gone;
+  }
+  /** Stops the thread whatever it is doing (it keeps the process alive while it runs). */
+  close() {
+    if (this.#worker && !this.#gone) void this.#worker.terminate();
+    this.#abandon();
+  }
+  #start() {
+    if (this.#gone) return void 0;
+    if (this.#worker) return this.#worker;
+    try {
+      this.#worker = new Worker(WORKER, { eval: true });
+    } catch {
+      this.#abandon();
+      return void 0;
+    }
+    this.#worker.on("message", (reply) => this.#handlers.get(reply.to)?.(reply));
+    this.#worker.on("error", () => this.#abandon());
+    this.#worker.on("exit", () => this.#abandon());
+    return this.#worker;
+  }
+  #abandon() {
+    if (this.#gone) return;
+    this.#gone = true;
+    for (const handler of this.#goneHandlers.splice(0)) handler();
+  }
+};
+
+// src/sources/signatures.ts
+var MAX_CANDIDATES = 4;
+var BATCH = 256;
+var IN_FLIGHT = 4;
 var nameKey = (der) => hashBytes(der);
 var SignaturePrefetch = class {
   #seen = /* @__PURE__ */ new Set();
@@ -63917,9 +64165,11 @@ var SignaturePrefetch = class {
   #batch;
   #queue = [];
   #verifier;
-  /** `batch`: checks per message to the worker (tests use small ones). */
+  #thread;
+  /** `batch`: checks per message to the worker (tests use small ones); `thread`: shared with file reading. */
   constructor(options = {}) {
     this.#batch = options.batch ?? BATCH;
+    if (options.thread) this.#thread = options.thread;
   }
   add(certs) {
     for (const cert of certs) {
@@ -63958,46 +64208,61 @@ var SignaturePrefetch = class {
     if (this.#queue.length >= this.#batch) this.#flush();
   }
   #flush() {
-    this.#verifier ??= new Verifier();
+    this.#verifier ??= new Verifier(this.#thread);
     this.#verifier.send(this.#queue);
     this.#queue = [];
   }
 };
 var Verifier = class {
-  #worker;
-  #pending = /* @__PURE__ */ new Map();
-  #batches = [];
+  #thread;
+  #ownThread;
+  #to;
+  #inFlight = /* @__PURE__ */ new Map();
+  #waiting = [];
   /** Keys already sent, by the certificate that holds them. */
   #keyIds = /* @__PURE__ */ new Map();
   #hashes = [];
   #next = 0;
-  #gone = false;
-  constructor() {
-    try {
-      this.#worker = new Worker(WORKER, { eval: true });
-    } catch {
-      this.#gone = true;
-      return;
-    }
-    this.#worker.on("message", ({ id, results }) => {
-      const batch = this.#pending.get(id);
+  constructor(thread) {
+    this.#ownThread = thread === void 0;
+    this.#thread = thread ?? new Background();
+    this.#to = this.#thread.name("verify");
+    this.#thread.on(this.#to, ({ id, results }) => {
+      const batch = this.#inFlight.get(id);
       if (!batch) return;
-      this.#pending.delete(id);
+      this.#inFlight.delete(id);
       batch.jobs.forEach((job, j) => {
-        if (results[j] !== 2) job.cert.recordSignedBy(job.issuer, results[j] === 1);
+        const r = results[j];
+        if (r !== 2) job.cert.recordSignedBy(job.issuer, r === 1);
       });
       batch.resolve();
+      this.#pump();
     });
-    const abandon = () => {
-      this.#gone = true;
-      for (const batch of this.#pending.values()) batch.resolve();
-      this.#pending.clear();
-    };
-    this.#worker.on("error", abandon);
-    this.#worker.on("exit", abandon);
+    this.#thread.onGone(() => {
+      for (const batch of this.#inFlight.values()) batch.resolve();
+      this.#inFlight.clear();
+    });
   }
   send(jobs) {
-    if (this.#gone || !this.#worker) return;
+    this.#waiting.push(jobs);
+    this.#pump();
+  }
+  /** Verifies on this thread the batches not sent yet, then waits for the ones sent. */
+  async done() {
+    for (let jobs = this.#waiting.pop(); jobs; jobs = this.#waiting.pop()) {
+      for (const { cert, issuer } of jobs) cert.isSignedBy(issuer);
+      await new Promise((resolve2) => setImmediate(resolve2));
+    }
+    await Promise.all([...this.#inFlight.values()].map((b) => b.done));
+  }
+  /** Stops a thread of its own (one shared with file reading is stopped by its owner). */
+  close() {
+    if (this.#ownThread) this.#thread.close();
+  }
+  #pump() {
+    while (this.#inFlight.size < IN_FLIGHT && this.#waiting.length > 0 && this.#thread.alive) this.#post(this.#waiting.shift());
+  }
+  #post(jobs) {
     const newKeys = [];
     let size = 0;
     for (const { check: check3 } of jobs) size += check3.tbs.byteLength + check3.signature.byteLength;
@@ -64018,18 +64283,13 @@ var Verifier = class {
       at += check3.tbs.byteLength + check3.signature.byteLength;
     });
     const id = this.#next++;
-    const done = new Promise((resolve2) => this.#pending.set(id, { jobs, resolve: resolve2 }));
-    this.#batches.push(done);
-    this.#worker.postMessage({ id, keys: newKeys, hashes: this.#hashes, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer]);
-  }
-  /** Waits for every batch sent so far. */
-  async done() {
-    await Promise.all(this.#batches);
-  }
-  /** Stops the thread (it keeps the process alive while it runs) without waiting for it to wind down. */
-  close() {
-    if (this.#worker && !this.#gone) void this.#worker.terminate();
-    this.#gone = true;
+    let resolve2;
+    const done = new Promise((r) => resolve2 = r);
+    this.#inFlight.set(id, { jobs, resolve: resolve2, done });
+    if (!this.#thread.post({ kind: "verify", to: this.#to, id, keys: newKeys, hashes: this.#hashes, data: data.buffer, index: index.buffer }, [data.buffer, index.buffer])) {
+      this.#inFlight.delete(id);
+      resolve2();
+    }
   }
 };
 function push(map, key2, value) {
@@ -64039,68 +64299,18 @@ function push(map, key2, value) {
 }
 
 // src/sources/file-prefetch.ts
-import { Worker as Worker2 } from "node:worker_threads";
 var BATCH2 = 256;
-var WINDOW = 16;
-var WORKER2 = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
-const { limit, paths: all, maxBlocks, scan } = workerData;
-const wellFormedBlocks = ${wellFormedBlocks.toString()};
-const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
-const MAX_IDS = 4096;
-const ids = new Map();
-let nextId = 0;
-function readOne(path) {
-  let fd;
-  try { fd = openSync(path, FLAGS); } catch { return undefined; }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > limit) return undefined;
-    const buf = Buffer.allocUnsafeSlow(st.size + 1);
-    const n = readSync(fd, buf, 0, buf.length, null);
-    return n <= st.size && n <= limit ? buf.subarray(0, n) : undefined; // grew while read: the caller decides
-  } catch {
-    return undefined;
-  } finally {
-    try { closeSync(fd); } catch {}
-  }
-}
-parentPort.on('message', ({ id, start, end }) => {
-  const parts = [];
-  const index = [];
-  let size = 0;
-  const add = (bytes) => { parts.push(bytes); index.push(size, bytes.length); size += bytes.length; };
-  for (const path of all.slice(start, end)) {
-    const bytes = readOne(path);
-    if (!bytes) { index.push(-1); continue; }
-    const blocks = scan && !/\\.(pfx|p12)$/i.test(path) ? wellFormedBlocks(bytes, maxBlocks) : undefined;
-    if (!blocks) { index.push(0); add(bytes); continue; }
-    index.push(1, blocks.length);
-    for (const b of blocks) {
-      const text = bytes.latin1Slice(b.start, b.end);
-      let blockId = ids.get(text);
-      index.push(b.line, blockId ?? nextId);
-      if (blockId !== undefined) { index.push(-1, 0); continue; }
-      if (ids.size < MAX_IDS) ids.set(text, nextId);
-      nextId++;
-      add(Buffer.from(text, 'base64'));
-    }
-  }
-  const data = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { data.set(p, at); at += p.length; }
-  const ix = Int32Array.from(index);
-  parentPort.postMessage({ id, data: data.buffer, index: ix.buffer }, [data.buffer, ix.buffer]);
-});
-`;
+var WINDOW = 40;
 var FilePrefetch = class {
   #paths;
   #batchSize;
   #batches = /* @__PURE__ */ new Map();
-  #worker;
+  #thread;
+  #ownThread = false;
+  #to = "";
   #gone = false;
   #asked = 0;
+  #furthest = -1;
   /**
    * `scan`: also find and decode the CERTIFICATE blocks of a well-formed PEM file (wellFormedBlocks,
    * at most `maxBlocks`); anything else comes back as bytes.
@@ -64110,57 +64320,63 @@ var FilePrefetch = class {
     const batch = options.batch ?? BATCH2;
     this.#batchSize = batch;
     if (paths.length <= batch) return;
-    try {
-      this.#worker = new Worker2(WORKER2, { eval: true, workerData: { limit: options.limit, paths, scan: options.scan ?? false, maxBlocks: options.maxBlocks ?? 500 } });
-    } catch {
+    const thread = options.thread ?? new Background();
+    this.#to = thread.name("read");
+    const started = thread.post({ kind: "paths", list: this.#to, paths, limit: options.limit, scan: options.scan ?? false, maxBlocks: options.maxBlocks ?? 500 });
+    if (!started) {
       this.#gone = true;
       return;
     }
-    this.#worker.on("message", ({ id, data, index }) => {
+    this.#thread = thread;
+    this.#ownThread = options.thread === void 0;
+    thread.on(this.#to, ({ id, data, index }) => {
       const b = this.#batches.get(id);
       if (!b) return;
       b.data = data;
       b.index = new Int32Array(index);
       b.resolve();
     });
-    const abandon = () => {
+    thread.onGone(() => {
       this.#gone = true;
       for (const b of this.#batches.values()) b.resolve();
-    };
-    this.#worker.on("error", abandon);
-    this.#worker.on("exit", abandon);
-    for (let k = 0; k < WINDOW; k++) this.#ask();
+    });
+    for (let k = 0; k < WINDOW && this.#ask(); k++) ;
   }
   /** Whether a worker thread was started. */
   get threaded() {
-    return this.#worker !== void 0;
+    return this.#thread !== void 0;
   }
   /** What the worker made of paths[i], or undefined: read it yourself. */
   async take(i) {
     const id = Math.floor(i / this.#batchSize);
+    if (id > this.#furthest) {
+      this.#furthest = id;
+      while (this.#asked <= id + WINDOW && this.#ask()) ;
+    }
     const b = this.#batches.get(id);
     if (!b) return void 0;
     if (!b.index) await b.promise;
     const got = b.data && b.index ? entry(b.data, b.index, b.starts ??= starts(b.index), i - id * this.#batchSize) : void 0;
-    if (i - id * this.#batchSize === this.#batchSize - 1 || i === this.#paths.length - 1) {
-      this.#batches.delete(id);
-      this.#ask();
-    }
+    if (++b.taken === b.size) this.#batches.delete(id);
     return got;
   }
-  /** Stops the worker (reading ended, or failed half-way). */
+  /** Stops reading (reading ended, or failed half-way); a thread of its own is stopped. */
   close() {
-    if (this.#worker && !this.#gone) void this.#worker.terminate();
+    if (this.#ownThread) this.#thread?.close();
     this.#gone = true;
   }
+  /** Asks for the next batch; false when there is none (or no worker). */
   #ask() {
     const start = this.#asked * this.#batchSize;
-    if (this.#gone || !this.#worker || start >= this.#paths.length) return;
+    if (this.#gone || !this.#thread || start >= this.#paths.length) return false;
     const id = this.#asked++;
     let resolve2;
     const promise = new Promise((r) => resolve2 = r);
-    this.#batches.set(id, { promise, resolve: resolve2 });
-    this.#worker.postMessage({ id, start, end: start + this.#batchSize });
+    const end = Math.min(start + this.#batchSize, this.#paths.length);
+    this.#batches.set(id, { promise, resolve: resolve2, size: end - start, taken: 0 });
+    if (this.#thread.post({ kind: "read", to: this.#to, list: this.#to, id, start, end })) return true;
+    resolve2();
+    return false;
   }
 };
 function starts(index) {
@@ -64347,6 +64563,12 @@ var Reader = class {
   // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
   // the garbage collector more than the whole parse.
   #offsets = /* @__PURE__ */ new Map();
+  /**
+   * The offsets of the collections being read, innermost last: each collection takes its own off the
+   * end when it is complete, as an array of its exact length. (An array grown by push() for each would
+   * keep room for 17 numbers, for as long as the document lives: 40,000 of them at 10,000 brokers.)
+   */
+  #pending = [];
   /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
   #keys = /* @__PURE__ */ new Set();
   #lineStarts = [0];
@@ -64371,11 +64593,11 @@ var Reader = class {
     const lineStarts = this.#lineStarts;
     return {
       data,
-      offsetOf(path17, key2) {
+      offsetOf(path18, key2) {
         let node = data;
         let best = rootOffset;
-        for (let i = 0; i < path17.length; i++) {
-          const seg = path17[i];
+        for (let i = 0; i < path18.length; i++) {
+          const seg = path18[i];
           if (Array.isArray(node)) {
             if (typeof seg !== "number") break;
             const at = offsets.get(node)[seg];
@@ -64386,7 +64608,7 @@ var Reader = class {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
             const at = offsets.get(node);
-            if (key2 && i === path17.length - 1) return at[2 * index];
+            if (key2 && i === path18.length - 1) return at[2 * index];
             best = at[2 * index + 1];
             node = node[String(seg)];
           } else break;
@@ -64477,7 +64699,7 @@ var Reader = class {
     this.#enter(depth);
     const s = this.#s;
     const obj = {};
-    const offsets = [];
+    const mark = this.#pending.length;
     for (; ; ) {
       const keyAt = this.#i;
       if (!this.#atKey()) bail();
@@ -64502,7 +64724,7 @@ var Reader = class {
         this.#endOfLine();
       }
       obj[key2] = value;
-      offsets.push(keyAt, valueAt);
+      this.#pending.push(keyAt, valueAt);
       this.#nextContent();
       if (this.#i >= s.length) break;
       const col = this.#column();
@@ -64510,14 +64732,14 @@ var Reader = class {
       if (col > indent) bail();
       if (s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1)) break;
     }
-    this.#offsets.set(obj, offsets);
+    this.#offsets.set(obj, this.#pending.splice(mark));
     return obj;
   }
   #blockSequence(indent, depth) {
     this.#enter(depth);
     const s = this.#s;
     const list4 = [];
-    const offsets = [];
+    const mark = this.#pending.length;
     for (; ; ) {
       this.#i++;
       const afterDash = this.#i;
@@ -64527,12 +64749,12 @@ var Reader = class {
         if (c === HASH && this.#i === afterDash) bail();
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail();
-        offsets.push(this.#i);
+        this.#pending.push(this.#i);
         list4.push(this.#blockNode(indent, depth + 1));
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail();
       } else {
-        offsets.push(this.#i);
+        this.#pending.push(this.#i);
         list4.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
       }
       this.#nextContent();
@@ -64544,7 +64766,7 @@ var Reader = class {
         bail();
       }
     }
-    this.#offsets.set(list4, offsets);
+    this.#offsets.set(list4, this.#pending.splice(mark));
     return list4;
   }
   #inlineItem(depth) {
@@ -64565,7 +64787,7 @@ var Reader = class {
     this.#enter(depth);
     const s = this.#s;
     const obj = {};
-    const offsets = [];
+    const mark = this.#pending.length;
     this.#i++;
     this.#spaces();
     if (s.charCodeAt(this.#i) === RBRACE) {
@@ -64581,7 +64803,7 @@ var Reader = class {
         const v = s.charCodeAt(this.#i);
         if (v === COMMA || v === RBRACE) bail();
         obj[key2] = this.#flowValue(true, depth + 1);
-        offsets.push(keyAt, valueAt);
+        this.#pending.push(keyAt, valueAt);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACE) break;
@@ -64590,14 +64812,14 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACE) bail();
       }
     }
-    this.#offsets.set(obj, offsets);
+    this.#offsets.set(obj, this.#pending.splice(mark));
     return obj;
   }
   #flowSequence(depth) {
     this.#enter(depth);
     const s = this.#s;
     const list4 = [];
-    const offsets = [];
+    const mark = this.#pending.length;
     this.#i++;
     this.#spaces();
     if (s.charCodeAt(this.#i) === RBRACKET) {
@@ -64606,7 +64828,7 @@ var Reader = class {
       for (; ; ) {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
-        offsets.push(this.#i);
+        this.#pending.push(this.#i);
         list4.push(this.#flowValue(true, depth + 1));
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
@@ -64616,7 +64838,7 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#offsets.set(list4, offsets);
+    this.#offsets.set(list4, this.#pending.splice(mark));
     return list4;
   }
   /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
@@ -64704,13 +64926,14 @@ function typed(text) {
 }
 
 // src/topology/document.ts
-async function readSourceDocument(absolute, display, o = {}) {
+async function readSourceDocument(absolute, display, o = {}, onRead) {
   let bytes2;
   try {
     bytes2 = await readBounded(absolute, { limit: LIMITS.maxConfigFileBytes, ...o });
   } catch (err) {
     throw new InputError(`cannot read ${display}: ${describeIoError(err)}`);
   }
+  onRead?.(bytes2);
   return parseSourceDocument(bytes2, display);
 }
 function describeIoError(err) {
@@ -64738,7 +64961,14 @@ function parseYamlText(text, file) {
   return first;
 }
 function plainDocument(doc, file) {
-  return { file, data: doc.data, locate: (path17, key2) => ({ file, ...doc.position(doc.offsetOf(path17, key2 ?? false)) }) };
+  return {
+    file,
+    data: doc.data,
+    locate: (path18, key2) => {
+      const { line: line2, column } = doc.position(doc.offsetOf(path18, key2 ?? false));
+      return { file, line: line2, column };
+    }
+  };
 }
 function parseYamlDocuments(bytes2, file, maxBytes) {
   return parseYamlTextDocuments(decodeText(bytes2, file, maxBytes), file);
@@ -64776,7 +65006,7 @@ function parseYamlTextDocuments(text, file) {
     }
     converter.anchors.clear();
     const data = doc.contents === null ? null : converter.convert(doc.contents, 0).value;
-    out.push({ file, data, start: at(doc.range[0]), locate: (path17, key2) => locateIn(doc, path17, key2 ?? false, at) });
+    out.push({ file, data, start: at(doc.range[0]), locate: (path18, key2) => locateIn(doc, path18, key2 ?? false, at) });
   }
   return out;
 }
@@ -64903,16 +65133,16 @@ function pairOf(map, key2) {
   }
   return index.get(key2);
 }
-function locateIn(doc, path17, key2, at) {
+function locateIn(doc, path18, key2, at) {
   let node = doc.contents;
   let best = doc.contents ?? void 0;
-  for (let i = 0; i < path17.length; i++) {
-    const seg = path17[i];
+  for (let i = 0; i < path18.length; i++) {
+    const seg = path18[i];
     if ((0, import_yaml.isAlias)(node)) break;
     if ((0, import_yaml.isMap)(node)) {
       const pair = pairOf(node, String(seg));
       if (!pair) break;
-      const last = i === path17.length - 1;
+      const last = i === path18.length - 1;
       if (last && key2 && (0, import_yaml.isScalar)(pair.key)) return at(pair.key.range?.[0] ?? 0);
       node = pair.value;
       best = pair.value ?? pair.key;
@@ -69984,9 +70214,9 @@ function validateDocument(doc, name3) {
   return out;
 }
 var decodePointer = (p) => p === "" ? [] : p.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-function formatPath(path17) {
+function formatPath(path18) {
   let out = "";
-  for (const seg of path17) {
+  for (const seg of path18) {
     if (typeof seg === "number") out += `[${seg}]`;
     else out += /^[A-Za-z_$][\w$-]*$/.test(seg) ? out ? `.${seg}` : seg : `[${JSON.stringify(seg)}]`;
   }
@@ -70003,20 +70233,20 @@ var show = (v) => {
   return text.length > 120 ? `${text.slice(0, 100)}\u2026` : text;
 };
 function describe(e, doc) {
-  const path17 = decodePointer(e.instancePath);
-  const where = formatPath(path17);
+  const path18 = decodePointer(e.instancePath);
+  const where = formatPath(path18);
   const hint = e.parentSchema?.["x-hint"];
   const params = e.params;
   switch (e.keyword) {
     case "required": {
       const prop = String(params.missingProperty);
-      return { message: `${where} is missing the required property '${prop}'`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} is missing the required property '${prop}'`, path: path18, location: doc.locate(path18) };
     }
     case "additionalProperties": {
       const prop = String(params.additionalProperty);
       const known = Object.keys(e.parentSchema?.properties ?? {});
       const guess = closest2(prop, known);
-      const p = [...path17, prop];
+      const p = [...path18, prop];
       return {
         message: `${formatPath(p)} is not a known property${guess ? ` (did you mean '${guess}'?)` : ""}`,
         path: p,
@@ -70025,38 +70255,38 @@ function describe(e, doc) {
     }
     case "type": {
       const t = String(params.type).split(",").map(article).join(" or ");
-      return { message: `${where} must be ${t}`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be ${t}`, path: path18, location: doc.locate(path18) };
     }
     case "enum": {
       const allowed = params.allowedValues.map((v) => String(v)).join(", ");
-      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be one of ${allowed} (found ${show(e.data)})`, path: path18, location: doc.locate(path18) };
     }
     case "const":
-      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be ${show(params.allowedValue)} (found ${show(e.data)})`, path: path18, location: doc.locate(path18) };
     case "pattern":
       if (e.propertyName !== void 0) {
-        const p = [...path17, e.propertyName];
+        const p = [...path18, e.propertyName];
         return { message: `${formatPath(p)} is not a valid name here (found ${show(e.propertyName)})`, path: p, location: doc.locate(p, true) };
       }
-      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be ${hint ?? `a string matching ${String(params.pattern)}`} (found ${show(e.data)})`, path: path18, location: doc.locate(path18) };
     case "minProperties":
-      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must not be empty${hint ? `: expected ${hint}` : ""}`, path: path18, location: doc.locate(path18) };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be ${String(params.comparison)} ${String(params.limit)} (found ${show(e.data)})`, path: path18, location: doc.locate(path18) };
     case "minLength":
-      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path17, location: doc.locate(path17) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path17, location: doc.locate(path17) };
+      return Number(params.limit) === 1 ? { message: `${where} must not be empty`, path: path18, location: doc.locate(path18) } : { message: `${where} must be ${hint ?? `at least ${String(params.limit)} characters`}`, path: path18, location: doc.locate(path18) };
     case "maxLength":
-      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must be at most ${String(params.limit)} characters`, path: path18, location: doc.locate(path18) };
     case "uniqueItems":
-      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`, path: path18, location: doc.locate(path18) };
     case "propertyNames":
       return void 0;
     // reported through the nested 'pattern' error on the name
     default:
-      return { message: `${where} ${e.message ?? "is invalid"}`, path: path17, location: doc.locate(path17) };
+      return { message: `${where} ${e.message ?? "is invalid"}`, path: path18, location: doc.locate(path18) };
   }
 }
 function closest2(word, candidates) {
@@ -70084,23 +70314,22 @@ function resolveTopology(doc, absolutePath) {
   const loc = (p) => doc.locate(p);
   const ref = (from, field, id, expected, p) => references.push({ from, field, id, expected, location: loc(p) });
   const refs = (from, field, ids, expected, p) => (ids ?? []).forEach((id, i) => ref(from, field, id, expected, [...p, i]));
-  const fileRef = (file, p) => ({ path: file, absolute: path6.resolve(dir, file), location: loc(p) });
+  const inDir = resolverIn(dir);
+  const fileRef = (file, p) => ({ path: file, absolute: inDir(file), location: loc(p) });
   const certSource = (raw, p, regionVault) => {
     if (!raw) return void 0;
     const kv = raw.keyVault;
-    return {
-      location: loc(p),
-      ...raw.file !== void 0 && { file: fileRef(raw.file, [...p, "file"]) },
-      ...kv && {
-        keyVault: {
-          certificate: kv.certificate,
-          vault: kv.vault ?? regionVault,
-          vaultExplicit: kv.vault !== void 0,
-          version: kv.version,
-          location: loc([...p, "keyVault"])
-        }
-      }
+    const location2 = loc(p);
+    const file = raw.file !== void 0 ? fileRef(raw.file, [...p, "file"]) : void 0;
+    const keyVault = kv && {
+      certificate: kv.certificate,
+      vault: kv.vault ?? regionVault,
+      vaultExplicit: kv.vault !== void 0,
+      version: kv.version,
+      location: loc([...p, "keyVault"])
     };
+    if (file) return keyVault ? { location: location2, file, keyVault } : { location: location2, file };
+    return keyVault ? { location: location2, keyVault } : { location: location2 };
   };
   const clientAuth = (raw, required, from, p) => {
     if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
@@ -70162,7 +70391,9 @@ function resolveTopology(doc, absolutePath) {
       if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, ["ca"], [...p, "issuer"]);
       brokers.push({
         kind: "broker",
-        ...base2(b, p),
+        id: b.id,
+        location: loc(p),
+        path: p,
         region: r.id,
         fqdn: b.fqdn,
         port: b.port ?? 443,
@@ -70276,12 +70507,31 @@ function vaultNameFromUrl(url) {
   if (!url) return void 0;
   return /^https:\/\/([^./]+)/i.exec(url)?.[1];
 }
+function resolverIn(dir) {
+  const normal = path6.sep === "/" && path6.isAbsolute(dir) && path6.resolve(dir) === dir;
+  const prefix = dir === "/" ? "/" : `${dir}/`;
+  return (file) => normal && plainRelative(file) ? prefix + file : path6.resolve(dir, file);
+}
+var SLASH = 47;
+var DOT = 46;
+function plainRelative(file) {
+  if (file.length === 0 || file.charCodeAt(0) === SLASH) return false;
+  let start = 0;
+  for (let i = 0; i <= file.length; i++) {
+    if (i < file.length && file.charCodeAt(i) !== SLASH) continue;
+    const length = i - start;
+    if (length === 0) return false;
+    if (file.charCodeAt(start) === DOT && (length === 1 || length === 2 && file.charCodeAt(start + 1) === DOT)) return false;
+    start = i + 1;
+  }
+  return true;
+}
 
 // src/topology/load.ts
 var DEFAULT_TOPOLOGY_NAME = "rc-topology.yaml";
-async function loadTopology(file, cwd = process.cwd()) {
+async function loadTopology(file, cwd = process.cwd(), onRead) {
   const absolute = await topologyFile(path7.resolve(cwd, file), cwd);
-  const document2 = await readSourceDocument(absolute, displayPath(absolute, cwd));
+  const document2 = await readSourceDocument(absolute, displayPath(absolute, cwd), {}, onRead && ((bytes2) => onRead(bytes2, absolute)));
   const violations = validateDocument(document2, "topology");
   if (violations.length > 0) return { document: document2, violations };
   return { document: document2, violations, topology: resolveTopology(document2, absolute) };
@@ -70325,6 +70575,22 @@ async function findRoot(topologyDir) {
     dir = parent;
   }
 }
+function repositoryRootSync(topologyDir) {
+  for (let dir = topologyDir; ; ) {
+    if (existsSync2(path8.join(dir, ".git"))) return dir;
+    const parent = path8.dirname(dir);
+    if (parent === dir) return topologyDir;
+    dir = parent;
+  }
+}
+var existsSync2 = (p) => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
 var exists2 = (p) => lstat2(p).then(
   () => true,
   () => false
@@ -70334,7 +70600,12 @@ var inside = (root, p) => {
   return rel === "" || rel !== ".." && !rel.startsWith(`..${path8.sep}`) && !path8.isAbsolute(rel);
 };
 async function fileAccess(topologyDir, o = {}, show3 = (p) => p) {
-  const root = await repositoryRoot(topologyDir);
+  return accessWithin(await repositoryRoot(topologyDir), o, show3);
+}
+function fileAccessSync(topologyDir, o = {}, show3 = (p) => p) {
+  return accessWithin(repositoryRootSync(topologyDir), o, show3);
+}
+function accessWithin(root, o, show3) {
   const allowOutside = o.allowOutsideRepo ?? false;
   const follow = o.followSymlinks ?? false;
   let realRoot;
@@ -70448,17 +70719,19 @@ var configMapKey = (absolute, key2) => `${absolute}#${key2}`;
 async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}, parse4 = certificatePool(), tuning = {}) {
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
-  const signatures = new SignaturePrefetch();
+  const preload = tuning.preload;
+  const thread = preload?.thread ?? new Background();
+  const signatures = new SignaturePrefetch({ thread });
   const files = /* @__PURE__ */ new Map();
   const list4 = referencedFiles(topology2);
   const ahead = [];
   const slot = [];
   for (const f2 of list4) {
     const early = NO_FOLLOW_OPEN && !policy2.followSymlinks && f2.configMapKey === void 0 && !policy2.folderRefusalSync(f2.absolute);
-    slot.push(early ? ahead.push(f2.absolute) - 1 : -1);
+    slot.push(!early ? -1 : preload?.has(f2.absolute) ? -2 : ahead.push(f2.absolute) - 1);
   }
   const byBlock = /* @__PURE__ */ new Map();
-  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, ...tuning.readAheadBatch !== void 0 && { batch: tuning.readAheadBatch } });
+  const prefetch = new FilePrefetch(ahead, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, thread, ...tuning.readAheadBatch !== void 0 && { batch: tuning.readAheadBatch } });
   try {
     let since = performance.now();
     for (let k = 0; k < list4.length; k++) {
@@ -70468,7 +70741,7 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
         since = performance.now();
       }
       const display = displayPath(f2.absolute, cwd);
-      const read = slot[k] >= 0 && prefetch.threaded ? await prefetch.take(slot[k]) : void 0;
+      const read = slot[k] === -2 ? await preload.take(f2.absolute) : slot[k] >= 0 && prefetch.threaded ? await prefetch.take(slot[k]) : void 0;
       const scanned = read?.blocks && decodeScannedBlocks(read.blocks, parse4, byBlock);
       const file = scanned ? { display, missing: false, ...scanned } : f2.configMapKey === void 0 ? readCertFileSync(f2.absolute, display, policy2, parse4, known, read?.bytes) : readConfigMapSync(f2.absolute, display, f2.configMapKey, policy2);
       files.set(f2.key, file);
@@ -70478,6 +70751,7 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
   } finally {
     prefetch.close();
     signatures.close();
+    if (!preload) thread.close();
   }
   return files;
 }
@@ -70846,14 +71120,14 @@ var unreadableAmong = (m, ids) => {
   return [...new Set(ids)].flatMap((id) => unreadable2.get(id) ?? []);
 };
 var dateCodes = /* @__PURE__ */ new Set(["expired", "not-yet-valid"]);
-function pathCauses(m, errors, path17, sender, nameMismatchOf) {
-  if (errors.length === 0 || !path17) return void 0;
+function pathCauses(m, errors, path18, sender, nameMismatchOf) {
+  if (errors.length === 0 || !path18) return void 0;
   const causes = /* @__PURE__ */ new Map();
   const add = (c) => causes.set(`${c.rule}	${c.target}`, c);
   const caIds = caIdsByFingerprint(m);
   for (const e of errors) {
     if (dateCodes.has(e.code)) {
-      const outside = path17.filter((c) => m.at < c.notBefore || m.at > c.notAfter);
+      const outside = path18.filter((c) => m.at < c.notBefore || m.at > c.notAfter);
       if (outside.length === 0) return void 0;
       for (const c of outside) add({ rule: "cert/expired", target: caIds.get(c.fingerprint) ?? sender });
     } else if ((e.code === "hostname-mismatch" || e.code === "cn-not-in-san") && nameMismatchOf) {
@@ -71044,22 +71318,22 @@ var rule24 = defineRule({
     const declared = [...caCertificates(model).values()];
     const caIds = caIdsByFingerprint(model);
     for (const { server, leaf, certs, location: location2 } of servedChains(model)) {
-      const path17 = [leaf];
+      const path18 = [leaf];
       let current = leaf;
       let missing;
       for (let depth = 0; depth < 16 && !trustedSet.has(current.fingerprint); depth++) {
         const anchor = findIssuer(current, trusted);
         if (anchor) {
-          const served = certs.find((c) => c.fingerprint === anchor.fingerprint && !path17.includes(c));
-          if (served) path17.push(served);
+          const served = certs.find((c) => c.fingerprint === anchor.fingerprint && !path18.includes(c));
+          if (served) path18.push(served);
           break;
         }
-        const next = findIssuer(current, certs.filter((c) => !path17.includes(c)));
+        const next = findIssuer(current, certs.filter((c) => !path18.includes(c)));
         if (!next) {
           if (!current.isSelfIssued) missing = findIssuer(current, declared) ?? current.issuerName;
           break;
         }
-        path17.push(next);
+        path18.push(next);
         current = next;
       }
       if (missing !== void 0) {
@@ -71073,13 +71347,13 @@ var rule24 = defineRule({
         }
         continue;
       }
-      for (let i = 1; i < path17.length - 1; i++) {
-        if (certs.indexOf(path17[i + 1]) < certs.indexOf(path17[i])) {
+      for (let i = 1; i < path18.length - 1; i++) {
+        if (certs.indexOf(path18[i + 1]) < certs.indexOf(path18[i])) {
           yield {
             target: server.id,
             messageId: "outOfOrder",
             severity: "warning",
-            data: { early: path17[i + 1].subjectName, late: path17[i].subjectName },
+            data: { early: path18[i + 1].subjectName, late: path18[i].subjectName },
             location: location2
           };
           break;
@@ -71190,9 +71464,9 @@ function tlsBreaksOnPath(t, ids) {
   const out = /* @__PURE__ */ new Map();
   const lbs = [...t.loadBalancers, ...t.globalLoadBalancers];
   if (!lbs.some(terminatesTls)) return /* @__PURE__ */ new Map();
-  const visit = (id, breaks, path17) => {
-    if (path17.has(id)) return;
-    const onPath = new Set(path17).add(id);
+  const visit = (id, breaks, path18) => {
+    if (path18.has(id)) return;
+    const onPath = new Set(path18).add(id);
     for (const o of t.byId.get(id) ?? []) {
       if (o.kind === "broker" || o.kind === "gateway") {
         if (breaks.length > 0) {
@@ -71856,12 +72130,12 @@ function policiesOf(cert) {
   cache.set(cert, p);
   return p;
 }
-function policyProblem(path17, anchor) {
-  const all = [...path17, anchor];
+function policyProblem(path18, anchor) {
+  const all = [...path18, anchor];
   if (!all.some((c) => c.extensions.some((e) => e.oid === OID.policyConstraints))) return void 0;
   const anchorPolicies = policiesOf(anchor);
   const constrains = anchorPolicies.policies || anchorPolicies.mappings || anchorPolicies.requireExplicitPolicy !== void 0 || anchorPolicies.inhibitPolicyMapping !== void 0 || anchorPolicies.inhibitAnyPolicy !== void 0;
-  const certs = (constrains ? all : [...path17]).reverse();
+  const certs = (constrains ? all : [...path18]).reverse();
   const n = certs.length;
   let explicitPolicy = n + 1;
   let inhibitAny = n + 1;
@@ -71963,18 +72237,18 @@ var SearchExhausted = class extends Error {
 function validatePath(leaf, intermediates, anchors2, options) {
   const errors = leafErrors(leaf, options);
   const search = new PathSearch(intermediates, anchors2, options);
-  let path17;
+  let path18;
   try {
-    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path17 = [leaf];
+    if (anchors2.some((a) => a.fingerprint === leaf.fingerprint)) path18 = [leaf];
     else {
       errors.push(...signatureProblems(leaf));
-      path17 = search.extend([leaf]);
+      path18 = search.extend([leaf]);
     }
   } catch (err) {
     if (!(err instanceof SearchExhausted || err instanceof ConstraintWorkExceeded)) throw err;
     return { ok: false, errors: [...errors, { code: "too-complex", message: `path building gave up: ${err.message}` }] };
   }
-  if (path17) return errors.length === 0 ? { ok: true, path: path17, errors } : { ok: false, path: path17, errors };
+  if (path18) return errors.length === 0 ? { ok: true, path: path18, errors } : { ok: false, path: path18, errors };
   return { ok: false, errors: [...errors, ...search.explain(leaf)] };
 }
 var seconds = (d) => Math.floor(d.getTime() / 1e3) * 1e3;
@@ -72064,36 +72338,36 @@ var PathSearch = class {
     return later.length > 0 ? out.concat(later) : out;
   }
   /** Depth-first: returns the first complete valid path extending `path`, or undefined. */
-  extend(path17) {
-    const top = path17[path17.length - 1];
+  extend(path18) {
+    const top = path18[path18.length - 1];
     let tried = 0;
     let looped = false;
     for (const cand of this.#candidates(top)) {
-      if (this.#loops(path17, cand.cert)) {
+      if (this.#loops(path18, cand.cert)) {
         looped = true;
         continue;
       }
       tried++;
       if (++this.#attempts > MAX_ATTEMPTS) throw new SearchExhausted(`more than ${MAX_ATTEMPTS} candidate issuers`);
-      const problems = this.#edgeProblems(path17, cand);
+      const problems = this.#edgeProblems(path18, cand);
       if (problems.length > 0) {
-        this.#record(path17.length, problems.map((p) => this.#frame(p, cand, top)));
+        this.#record(path18.length, problems.map((p) => this.#frame(p, cand, top)));
         continue;
       }
       if (cand.anchor) {
-        const policy2 = policyProblem(path17, cand.cert);
-        if (!policy2) return [...path17, cand.cert];
-        this.#record(path17.length, [this.#frame({ code: "certificate-policy", message: policy2 }, cand, top)]);
+        const policy2 = policyProblem(path18, cand.cert);
+        if (!policy2) return [...path18, cand.cert];
+        this.#record(path18.length, [this.#frame({ code: "certificate-policy", message: policy2 }, cand, top)]);
         continue;
       }
-      if (path17.length > this.#maxDepth) {
-        this.#record(path17.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
+      if (path18.length > this.#maxDepth) {
+        this.#record(path18.length, [{ code: "depth-exceeded", message: `a path through '${cand.cert.subjectName}' would exceed ${this.#maxDepth} intermediates` }]);
         continue;
       }
-      const found = this.extend([...path17, cand.cert]);
+      const found = this.extend([...path18, cand.cert]);
       if (found) return found;
     }
-    if (tried === 0) this.#record(path17.length, [this.#notFound(top, looped)]);
+    if (tried === 0) this.#record(path18.length, [this.#notFound(top, looped)]);
     return void 0;
   }
   /**
@@ -72101,10 +72375,10 @@ var PathSearch = class {
    * path when it could have issued what p issues: then it was a candidate there, and tried first.
    * Otherwise (its key identifier ruled it out there) the path through it is new, and is tried.
    */
-  #loops(path17, cand) {
-    for (let i = 0; i < path17.length; i++) {
-      if (!sameKeyAndName(path17[i], cand)) continue;
-      if (i === 0 || couldIssue(cand, path17[i - 1])) return true;
+  #loops(path18, cand) {
+    for (let i = 0; i < path18.length; i++) {
+      if (!sameKeyAndName(path18[i], cand)) continue;
+      if (i === 0 || couldIssue(cand, path18[i - 1])) return true;
     }
     return false;
   }
@@ -72150,14 +72424,14 @@ var PathSearch = class {
     return out;
   }
   /** Everything that stops `cand` from issuing the top of `path` on this path. */
-  #edgeProblems(path17, cand) {
-    const top = path17[path17.length - 1];
+  #edgeProblems(path18, cand) {
+    const top = path18[path18.length - 1];
     const ca = cand.cert;
     const who = `'${ca.subjectName}'`;
     if (!top.isSignedBy(ca)) {
       return [{ code: "bad-signature", message: `the signature on '${top.subjectName}' does not verify with the key of ${who}` }];
     }
-    const out = path17.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
+    const out = path18.length > 1 ? [...signatureProblems(top), ...caProblems(ca)] : [...caProblems(ca)];
     if (!cand.anchor && !ca.isSelfIssued && ca.authorityKeyId?.keyId === void 0) {
       out.push({ code: "missing-extension", message: `${who} is an intermediate CA without authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)` });
     }
@@ -72171,12 +72445,12 @@ var PathSearch = class {
     const pathLen = ca.basicConstraints?.pathLen;
     if (pathLen !== void 0) {
       let below = 0;
-      for (let i = 1; i < path17.length; i++) if (!path17[i].isSelfIssued) below++;
+      for (let i = 1; i < path18.length; i++) if (!path18[i].isSelfIssued) below++;
       if (below > pathLen) out.push({ code: "path-len-exceeded", message: `${who} allows ${pathLen} intermediate(s) below it (pathLenConstraint) but this path has ${below}` });
     }
     if (ca.nameConstraints) {
-      for (let i = 0; i < path17.length; i++) {
-        const cert = path17[i];
+      for (let i = 0; i < path18.length; i++) {
+        const cert = path18[i];
         if (i > 0 && cert.isSelfIssued) continue;
         const problem = nameConstraintProblem(ca, cert, i === 0, this.#budget);
         if (problem) {
@@ -72358,13 +72632,13 @@ var handshakeMatrix = memo((m) => {
       const bundle = server.clientAuth.trustBundle;
       clientAuth = bundle ? initiators.get(bundle, client, () => validate(client.cert, `${client.id}'s client`, bundle, "clientAuth", "client")) : fail2(`${server.id} requires a client certificate but names no clientAuth.trustBundle to validate it with`);
     }
-    const path17 = breaks && {
+    const path18 = breaks && {
       ok: false,
       reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
       because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
     };
-    const ok = !path17 && serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path17 && { path: path17 }, ok };
+    const ok = !path18 && serverAuth.ok && (clientAuth?.ok ?? true);
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path18 && { path: path18 }, ok };
   });
 });
 var MATRIX_AUTO_FULL_PAIRS = 1e3;
@@ -73217,13 +73491,13 @@ var isFailing = (f2, failOn) => failOn !== "never" && !f2.waived && !f2.baseline
 var fails = (findings, failOn) => findings.some((f2) => isFailing(f2, failOn));
 
 // src/package.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync } from "node:fs";
 import path9 from "node:path";
 import { fileURLToPath } from "node:url";
 var packageRoot = (() => {
   let dir = path9.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync2(path9.join(dir, "policies", "rc-default.yaml"))) return dir;
+    if (existsSync3(path9.join(dir, "policies", "rc-default.yaml"))) return dir;
     dir = path9.dirname(dir);
   }
   throw new Error("rc-policy: cannot find the package folder (policies/rc-default.yaml)");
@@ -73582,9 +73856,79 @@ function evaluateModel(topologyFile2, model, policy2) {
   });
 }
 
-// src/policy/packs.ts
-import { existsSync as existsSync3 } from "node:fs";
+// src/sources/preload.ts
 import path11 from "node:path";
+import { constants as constants5 } from "node:fs";
+var MIN_FILES = 256;
+var KEY2 = "file:";
+var isKeyStart = (c) => c === void 0 || c === 32 || c === 9 || c === 10 || c === 13 || c === 123 || c === 44;
+var ENDS_PLAIN = /* @__PURE__ */ new Set([32, 9, 10, 13, 44, 123, 125, 91, 93, 35]);
+var NOT_PLAIN_START = /* @__PURE__ */ new Set([...ENDS_PLAIN, 34, 39, 38, 42, 33, 124, 62, 37, 64, 96]);
+function fileValues(bytes2) {
+  const buf = Buffer.from(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength);
+  const out = /* @__PURE__ */ new Set();
+  for (let at = buf.indexOf(KEY2); at >= 0; at = buf.indexOf(KEY2, at + KEY2.length)) {
+    if (!isKeyStart(at === 0 ? void 0 : buf[at - 1])) continue;
+    let i = at + KEY2.length;
+    if (buf[i] !== 32 && buf[i] !== 9) continue;
+    while (buf[i] === 32 || buf[i] === 9) i++;
+    const quote = buf[i];
+    let start = i;
+    let end;
+    if (quote === 34 || quote === 39) {
+      start = ++i;
+      while (i < buf.length && buf[i] !== quote && buf[i] !== 10 && buf[i] !== 92) i++;
+      if (buf[i] !== quote) continue;
+      end = i;
+    } else {
+      if (i >= buf.length || NOT_PLAIN_START.has(buf[i])) continue;
+      while (i < buf.length && !ENDS_PLAIN.has(buf[i])) i++;
+      end = i;
+    }
+    if (end > start) out.add(buf.toString("utf8", start, end));
+  }
+  return [...out];
+}
+var SIMPLE = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
+var resolveIn = (dir, value) => path11.sep === "/" && SIMPLE.test(value) && !value.includes("..") ? `${dir === "/" ? "" : dir}/${value}` : path11.resolve(dir, value);
+var Preload = class {
+  /** The thread reading them: the rest of the run's background work shares it. */
+  thread = new Background();
+  #slots;
+  #prefetch;
+  constructor(paths, batch) {
+    this.#slots = new Map(paths.map((p, i) => [p, i]));
+    this.#prefetch = new FilePrefetch(paths, { limit: LIMITS.maxCertFileBytes, scan: true, maxBlocks: LIMITS.maxBlocksPerFile, thread: this.thread, ...batch !== void 0 && { batch } });
+  }
+  /** Whether it reads `absolute` (take it then, once); false: read it yourself. */
+  has(absolute) {
+    return this.#prefetch.threaded && this.#slots.has(absolute);
+  }
+  /** What the worker made of `absolute`, or undefined: read it yourself. */
+  async take(absolute) {
+    const slot = this.#slots.get(absolute);
+    return slot === void 0 ? void 0 : this.#prefetch.take(slot);
+  }
+  close() {
+    this.#prefetch.close();
+    this.thread.close();
+  }
+};
+function preloadCertificateFiles(topologyBytes, topologyFile2, access2 = {}, tuning = {}) {
+  const minFiles = tuning.minFiles ?? MIN_FILES;
+  if (constants5.O_NOFOLLOW === void 0 || access2.followSymlinks) return void 0;
+  const values2 = fileValues(topologyBytes);
+  if (values2.length < minFiles) return void 0;
+  const dir = path11.dirname(topologyFile2);
+  const policy2 = fileAccessSync(dir, access2);
+  const paths = [...new Set(values2.map((v) => resolveIn(dir, v)))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !policy2.folderRefusalSync(p));
+  if (paths.length < minFiles) return void 0;
+  return new Preload(paths, tuning.batch);
+}
+
+// src/policy/packs.ts
+import { existsSync as existsSync4 } from "node:fs";
+import path12 from "node:path";
 
 // node_modules/@marcbachmann/cel-js/lib/errors.js
 var CelError = class extends Error {
@@ -78114,14 +78458,14 @@ function compileExpression(source, kind, want, fail3) {
   return { source, run: run3 };
 }
 function compileCustomRule(spec, index, doc, reserved) {
-  const at = (...path17) => doc.locate(["customRules", index, ...path17]);
+  const at = (...path18) => doc.locate(["customRules", index, ...path18]);
   const family = spec.id.split("/")[0];
   if (reserved.has(family)) {
     throw new InputError(`custom rule '${spec.id}': the namespace '${family}' belongs to rc-policy's built-in rules; use your own, e.g. acme/${spec.id.split("/")[1]}`, at("id"));
   }
-  const expr = (source, want, path17) => compileExpression(source, spec.on, want, ({ reason, offset }) => {
-    const where = locateInExpression(doc, at(...path17), source, offset);
-    throw new InputError(`custom rule '${spec.id}' ${path17.join(".").replace(/\.(\d+)/g, "[$1]")}: ${printable(reason, 300)}`, where);
+  const expr = (source, want, path18) => compileExpression(source, spec.on, want, ({ reason, offset }) => {
+    const where = locateInExpression(doc, at(...path18), source, offset);
+    throw new InputError(`custom rule '${spec.id}' ${path18.join(".").replace(/\.(\d+)/g, "[$1]")}: ${printable(reason, 300)}`, where);
   });
   return {
     spec,
@@ -78423,11 +78767,11 @@ var DEFAULT_PARAMS = {
   maxLeafValidityDays: 397
 };
 var builtinPackNames = () => ["rc-default", "lb-tls-offload"];
-var builtinPath = (name3) => path11.join(packageRoot, "policies", `${name3}.yaml`);
+var builtinPath = (name3) => path12.join(packageRoot, "policies", `${name3}.yaml`);
 function locatePack(ref, baseDir, at) {
-  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync3(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
-  const absolute = path11.resolve(baseDir, ref);
-  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path11.sep)) return { name: ref, absolute };
+  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && existsSync4(builtinPath(ref))) return { name: ref, absolute: builtinPath(ref) };
+  const absolute = path12.resolve(baseDir, ref);
+  if (/\.(ya?ml|json)$/i.test(ref) || ref.includes("/") || ref.includes(path12.sep)) return { name: ref, absolute };
   throw new InputError(`unknown policy pack '${ref}' (built-in packs: ${builtinPackNames().join(", ")}; or give a path to a pack file)`, at);
 }
 async function loadPack(ref, baseDir, knownRules, at, access2) {
@@ -78445,7 +78789,7 @@ async function loadPack(ref, baseDir, knownRules, at, access2) {
     const layer = checkPackDocument(doc, knownRules);
     layers.push(layer);
     at = layer.extends ? doc.locate(["extends"]) : at;
-    source = layer.extends ? locatePack(layer.extends, path11.dirname(source.absolute), at) : void 0;
+    source = layer.extends ? locatePack(layer.extends, path12.dirname(source.absolute), at) : void 0;
   }
   return mergeLayers(layers);
 }
@@ -78622,7 +78966,7 @@ async function selectWaivers(topology2, options, rules11 = BUILTIN_RULES) {
   const cwd = options.cwd ?? process.cwd();
   const knownRules = new Set(rules11.byId.keys());
   if (options.waivers) {
-    const absolute = path12.resolve(cwd, options.waivers);
+    const absolute = path13.resolve(cwd, options.waivers);
     return loadWaivers(absolute, displayPath(absolute, cwd), knownRules, {}, topology2 && targetsOf(new Set(topology2.byId.keys())));
   }
   const ref = topology2?.policy.waivers;
@@ -78635,14 +78979,35 @@ async function selectWaivers(topology2, options, rules11 = BUILTIN_RULES) {
 async function selectBaseline(options) {
   if (!options.baseline) return void 0;
   const cwd = options.cwd ?? process.cwd();
-  const absolute = path12.resolve(cwd, options.baseline);
+  const absolute = path13.resolve(cwd, options.baseline);
   return loadBaseline(absolute, displayPath(absolute, cwd));
 }
+async function readFiles(topology2, cwd, options, preload) {
+  try {
+    return await readCertificateFiles(topology2, cwd, options, void 0, { preload });
+  } finally {
+    preload?.close();
+  }
+}
 async function check2(options = {}) {
+  let preload;
+  const onRead = (bytes2, absolute) => {
+    try {
+      preload = preloadCertificateFiles(bytes2, absolute, options);
+    } catch {
+    }
+  };
+  try {
+    return await checkTopology(options, onRead, () => preload);
+  } finally {
+    preload?.close();
+  }
+}
+async function checkTopology(options, onRead, preloaded) {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? /* @__PURE__ */ new Date();
   const file = options.topology ?? DEFAULT_TOPOLOGY;
-  const loaded = await loadTopology(file, cwd);
+  const loaded = await loadTopology(file, cwd, onRead);
   const pack = await selectPack(loaded.topology, options);
   const rules11 = ruleSetOf(pack);
   const waivers2 = await selectWaivers(loaded.topology, options, rules11);
@@ -78652,7 +79017,7 @@ async function check2(options = {}) {
     topology: loaded.topology,
     at,
     params: pack.params,
-    files: await readCertificateFiles(loaded.topology, cwd, options),
+    files: await readFiles(loaded.topology, cwd, options, preloaded()),
     mode: "check"
   };
   const report = evaluateModel(loaded.document.file, model, { pack, rules: rules11, ...waivers2 && { waivers: waivers2 }, ...baseline && { baseline }, ...options.matrix && { matrix: options.matrix } });
@@ -80248,7 +80613,7 @@ async function clientCertificateOf2(files, pem, how = "--client-cert and --clien
 
 // src/shell/outputs.ts
 import { mkdir as mkdir2, open as open3, stat as stat3 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/report/json.ts
 var renderJson = (report) => [...jsonLines(report)].join("");
@@ -81062,10 +81427,10 @@ async function writeOutputs(report, targets, ctx2, secrets = secretValues()) {
       continue;
     }
     if (await stat3(t.file).then((st) => st.isDirectory(), () => false)) {
-      throw new InputError(`--format ${t.format}=${t.file}: ${t.file} is a folder; name a file in it, e.g. --format ${t.format}=${path15.join(t.file, `rc-policy.${EXTENSION[t.format] ?? t.format}`)}`);
+      throw new InputError(`--format ${t.format}=${t.file}: ${t.file} is a folder; name a file in it, e.g. --format ${t.format}=${path16.join(t.file, `rc-policy.${EXTENSION[t.format] ?? t.format}`)}`);
     }
     try {
-      await mkdir2(path15.dirname(path15.resolve(t.file)), { recursive: true });
+      await mkdir2(path16.dirname(path16.resolve(t.file)), { recursive: true });
       await writeToFile(t.file, chunks);
     } catch (err) {
       throw new InputError(`cannot write ${t.file}: ${describeIoError(err)}`);
@@ -81161,10 +81526,10 @@ async function run2(env = process.env) {
     const verdict2 = verdictOf(report, failOn);
     const failed = verdict2.failing > 0;
     const gaps = verdict2.gaps;
-    const dir = await mkdtemp(path16.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
-    const reportJson = path16.join(dir, "report.json");
-    const reportMarkdown = path16.join(dir, "summary.md");
-    const sarifFile = path16.resolve(workspace, optional("sarif-file") ?? path16.join(dir, "results.sarif"));
+    const dir = await mkdtemp(path17.join(env.RUNNER_TEMP || tmpdir(), "rc-policy-"));
+    const reportJson = path17.join(dir, "report.json");
+    const reportMarkdown = path17.join(dir, "summary.md");
+    const sarifFile = path17.resolve(workspace, optional("sarif-file") ?? path17.join(dir, "results.sarif"));
     const markdown = render(report, "markdown", ctx2, secrets);
     await writeOutputs(report, [{ format: "json", file: reportJson }, { format: "markdown", file: reportMarkdown }, { format: "sarif", file: sarifFile }], ctx2, secrets);
     setOutput("errors", String(report.summary.error));
