@@ -15,52 +15,51 @@ import { fileAccessSync, type AccessOptions } from './containment.ts';
 import { FilePrefetch, type Prefetched } from './file-prefetch.ts';
 import { Background } from './background.ts';
 import { LIMITS } from '../limits.ts';
+import { resolverIn } from '../topology/resolve.ts';
 
 /** Below this many guessed files the read-ahead worker would not start anyway (one batch). */
 const MIN_FILES = 256;
 
 /** `file:` as a YAML key: after a line start, indentation, `- `, `{` or `,`. */
 const KEY = 'file:';
-const isKeyStart = (c: number | undefined): boolean => c === undefined || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x7b || c === 0x2c;
-/** Bytes that end a plain scalar here (a flow indicator, a comment, space or line end). */
+const isKeyStart = (c: number): boolean => Number.isNaN(c) || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x7b || c === 0x2c;
+/** Characters that end a plain scalar here (a flow indicator, a comment, space or line end). */
 const ENDS_PLAIN = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x7b, 0x7d, 0x5b, 0x5d, 0x23]);
-/** Bytes a plain scalar cannot start with (indicators); such a value is left to the parser. */
+/** Characters a plain scalar cannot start with (indicators); such a value is left to the parser. */
 const NOT_PLAIN_START = new Set([...ENDS_PLAIN, 0x22, 0x27, 0x26, 0x2a, 0x21, 0x7c, 0x3e, 0x25, 0x40, 0x60]);
 
 /**
  * The `file:` values of a topology's text, each once, in the order they appear: plain scalars, and
- * quoted ones without escapes. Pure; reads the bytes without decoding the whole text.
+ * quoted ones without escapes. Pure. The bytes are read as Latin-1 (one character per byte, no
+ * decoding of the whole text); a value with bytes above 0x7f is then decoded as UTF-8.
  */
 export function fileValues(bytes: Uint8Array): string[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const out = new Set<string>();
-  for (let at = buf.indexOf(KEY); at >= 0; at = buf.indexOf(KEY, at + KEY.length)) {
-    if (!isKeyStart(at === 0 ? undefined : buf[at - 1])) continue;
+  for (let at = text.indexOf(KEY); at >= 0; at = text.indexOf(KEY, at + KEY.length)) {
+    if (!isKeyStart(text.charCodeAt(at - 1))) continue;
     let i = at + KEY.length;
-    if (buf[i] !== 0x20 && buf[i] !== 0x09) continue;
-    while (buf[i] === 0x20 || buf[i] === 0x09) i++;
-    const quote = buf[i];
+    if (text.charCodeAt(i) !== 0x20 && text.charCodeAt(i) !== 0x09) continue;
+    while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+    const quote = text.charCodeAt(i);
     let start = i;
     let end: number;
     if (quote === 0x22 || quote === 0x27) {
       start = ++i;
-      while (i < buf.length && buf[i] !== quote && buf[i] !== 0x0a && buf[i] !== 0x5c) i++;
-      if (buf[i] !== quote) continue; // an escape or no closing quote: left to the parser
+      while (i < text.length && text.charCodeAt(i) !== quote && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x5c) i++;
+      if (text.charCodeAt(i) !== quote) continue; // an escape or no closing quote: left to the parser
       end = i;
     } else {
-      if (i >= buf.length || NOT_PLAIN_START.has(buf[i]!)) continue;
-      while (i < buf.length && !ENDS_PLAIN.has(buf[i]!)) i++;
+      if (i >= text.length || NOT_PLAIN_START.has(text.charCodeAt(i))) continue;
+      while (i < text.length && !ENDS_PLAIN.has(text.charCodeAt(i))) i++;
       end = i;
     }
-    if (end > start) out.add(buf.toString('utf8', start, end));
+    if (end === start) continue;
+    const value = text.slice(start, end);
+    out.add(/[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value);
   }
   return [...out];
 }
-
-/** path.resolve(dir, value) without its general normalisation for the common `folder/name.pem`. */
-const SIMPLE = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
-const resolveIn = (dir: string, value: string): string =>
-  path.sep === '/' && SIMPLE.test(value) && !value.includes('..') ? `${dir === '/' ? '' : dir}/${value}` : path.resolve(dir, value);
 
 /** The files a preload started reading, by absolute path. */
 export class Preload {
@@ -109,7 +108,18 @@ export function preloadCertificateFiles(
   if (values.length < minFiles) return undefined;
   const dir = path.dirname(topologyFile);
   const policy = fileAccessSync(dir, access);
-  const paths = [...new Set(values.map((v) => resolveIn(dir, v)))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !policy.folderRefusalSync(p));
+  const resolve = resolverIn(dir);
+  // Asked once per folder: beyond its folder, only whether a path is the repository itself matters
+  // ('.' and '..' are resolved away).
+  const refusals = new Map<string, boolean>();
+  const refused = (p: string): boolean => {
+    if (p === policy.root) return true;
+    const folder = path.dirname(p);
+    let r = refusals.get(folder);
+    if (r === undefined) refusals.set(folder, (r = policy.folderRefusalSync(p) !== undefined));
+    return r;
+  };
+  const paths = [...new Set(values.map(resolve))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !refused(p));
   if (paths.length < minFiles) return undefined;
   return new Preload(paths, tuning.batch);
 }

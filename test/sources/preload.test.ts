@@ -31,6 +31,7 @@ describe('fileValues', () => {
       '- file: pki/g.pem # a comment',
     ].join('\n');
     expect(fileValues(Buffer.from(text))).toEqual(['pki/a.pem', 'pki/b c.pem', 'pki/d.pem', 'pki/g.pem']);
+    expect(fileValues(Buffer.from('cert: { file: zertifikate/bröker-ü.pem }\nfile: "日本/é.pem"\n'))).toEqual(['zertifikate/bröker-ü.pem', '日本/é.pem']);
   });
 });
 
