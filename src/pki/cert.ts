@@ -165,20 +165,24 @@ export class Certificate {
       if (part) throw new DerError('unexpected data after extensions');
       this.extensions = extensions;
 
-      const seen = new Set<string>();
+      const seen = extensions.length > 16 ? new Set<string>() : undefined;
       let sanCritical = false;
-      for (const e of extensions) {
-        if (seen.has(e.oid)) throw new DerError(`duplicate extension ${e.oid}`);
-        seen.add(e.oid);
+      for (let k = 0; k < extensions.length; k++) {
+        const e = extensions[k]!;
+        // A handful of extensions: compared pairwise, no Set per certificate.
+        let duplicate = seen?.has(e.oid) ?? false;
+        for (let m = 0; !seen && m < k && !duplicate; m++) duplicate = extensions[m]!.oid === e.oid;
+        if (duplicate) throw new DerError(`duplicate extension ${e.oid}`);
+        seen?.add(e.oid);
         switch (e.oid) {
           case OID.basicConstraints:
-            this.basicConstraints = decodeBasicConstraints(e.value);
+            this.basicConstraints = sharedDecode(SHARED.basicConstraints, e.value, decodeBasicConstraints);
             break;
           case OID.keyUsage:
-            this.keyUsage = decodeKeyUsage(e.value);
+            this.keyUsage = sharedDecode(SHARED.keyUsage, e.value, decodeKeyUsage);
             break;
           case OID.extKeyUsage:
-            this.extKeyUsage = decodeExtKeyUsage(e.value);
+            this.extKeyUsage = sharedDecode(SHARED.extKeyUsage, e.value, decodeExtKeyUsage);
             break;
           case OID.subjectAltName:
             this.subjectAltName = decodeGeneralNames(e.value);
@@ -188,7 +192,7 @@ export class Certificate {
             this.subjectKeyId = decodeSubjectKeyId(e.value);
             break;
           case OID.authorityKeyIdentifier:
-            this.authorityKeyId = decodeAuthorityKeyId(e.value);
+            this.authorityKeyId = sharedDecode(SHARED.authorityKeyId, e.value, decodeAuthorityKeyId);
             break;
           case OID.nameConstraints:
             this.nameConstraints = decodeNameConstraints(e.value);
@@ -292,6 +296,31 @@ export class Certificate {
   get signature(): Uint8Array {
     return this.der.subarray(this.#signatureStart);
   }
+}
+
+/**
+ * Decoded basic constraints, key usage, extended key usage and authority key identifiers, one per
+ * distinct value: every leaf of an issuing CA repeats them byte for byte, and each decode was kept
+ * with its certificate (a Set, an array, an object and a hex string: ~300 bytes a leaf). Shared
+ * values are immutable (frozen; key usage is a ReadonlySet), and only values that decoded cleanly
+ * are kept, so a shared one is exactly what a fresh decode gives.
+ */
+const SHARED = { basicConstraints: 1, keyUsage: 2, extKeyUsage: 3, authorityKeyId: 4 } as const;
+const sharedDecodes = new Map<number, { readonly kind: number; readonly bytes: Uint8Array; readonly value: unknown }[]>();
+const MAX_SHARED_DECODES = 4096;
+
+function sharedDecode<T extends object>(kind: number, value: Uint8Array, decode: (value: Uint8Array) => T): T {
+  const key = (hashBytes(value) ^ kind) >>> 0;
+  const bucket = sharedDecodes.get(key);
+  if (bucket) for (const s of bucket) if (s.kind === kind && equalBytes(s.bytes, value)) return s.value as T;
+  const decoded = decode(value);
+  if (!(decoded instanceof Set)) Object.freeze(decoded);
+  if (sharedDecodes.size >= MAX_SHARED_DECODES) sharedDecodes.clear(); // bounded: the common values come straight back
+  const entry = { kind, bytes: value.slice(), value: decoded }; // a copy: a view would keep the whole file's buffer
+  const current = sharedDecodes.get(key);
+  if (!current) sharedDecodes.set(key, [entry]);
+  else if (current.length < 4) current.push(entry);
+  return decoded;
 }
 
 /** One signature check: crypto.verify(hash, tbs, publicKey(spki), signature). */
