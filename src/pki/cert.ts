@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import {
   type Tlv,
   Tag,
@@ -208,7 +208,7 @@ export class Certificate {
 
   /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
   get fingerprint(): string {
-    return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
+    return (this.#fingerprint ??= hash('sha256', this.der, 'hex')); // one-shot: no Hash object per certificate
   }
 
   get subjectName(): string {
