@@ -158,7 +158,8 @@ export class Certificate {
         if (wrapper.count !== 1) throw new DerError('malformed extensions');
         const list = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, 'Extensions'));
         extensions = new Array(list.count); // at its final length: kept with the certificate
-        for (let k = 0; list.next(); k++) extensions[k] = readExtension(der, list);
+        const fields = new DerCursor(der);
+        for (let k = 0; list.next(); k++) extensions[k] = readExtension(der, list, fields);
         if (extensions.length === 0) throw new DerError('empty Extensions');
         part = parts.next();
       }
@@ -392,8 +393,9 @@ function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; pa
   return params ? { oid: id, name, params: whole(der, params) } : { oid: id, name };
 }
 
-function readExtension(der: Uint8Array, t: Tlv): Extension {
-  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, 'Extension'));
+/** Reads Extension `t` with `parts`, a cursor on `der` reused from one extension to the next. */
+function readExtension(der: Uint8Array, t: Tlv, parts: DerCursor): Extension {
+  parts.reset(expectTag(t, Tag.SEQUENCE, 'Extension'));
   const oid = readOid(der, parts.next()!);
   let critical = false;
   let part = parts.next();

@@ -64,12 +64,14 @@ function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   // Arrays made at their final length: a name is kept as long as its certificate, and an array grown
   // by push() keeps room for 17 elements.
   const sets = new DerCursor(buf, tlv);
+  const atvs = new DerCursor(buf);
+  const pair = new DerCursor(buf);
   const rdns: Attribute[][] = new Array(sets.count);
   for (let i = 0; sets.next(); i++) {
-    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
+    atvs.reset(expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
     const rdn: Attribute[] = new Array(atvs.count);
     for (let j = 0; atvs.next(); j++) {
-      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
+      pair.reset(expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
       if (pair.count !== 2) throw new DerError('malformed AttributeTypeAndValue');
       const oid = readOid(buf, pair.next()!);
       const value = pair.next()!;
