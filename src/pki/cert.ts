@@ -16,7 +16,7 @@ import {
   readTime,
   whole,
 } from './der.ts';
-import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, sameName } from './dn.ts';
+import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, rememberName, sameName } from './dn.ts';
 import {
   type AuthorityKeyIdentifier,
   type BasicConstraints,
@@ -138,7 +138,7 @@ export class Certificate {
       this.notAfter = readTime(der, validity);
       this.validityEncodingOk =
         (notBeforeTag === Tag.UTCTime) === (this.notBefore.getUTCFullYear() < 2050) && (notAfterTag === Tag.UTCTime) === (this.notAfter.getUTCFullYear() < 2050);
-      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'subject'));
+      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'subject'), false);
       this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, 'subjectPublicKeyInfo'));
       part = parts.next();
       let hasUniqueIds = false;
@@ -201,6 +201,7 @@ export class Certificate {
         }
       }
       this.subjectAltNameCritical = sanCritical;
+      if (this.basicConstraints?.ca) rememberName(this.subject);
     } catch (err) {
       if (err instanceof DerError) throw new CertificateParseError(err.message);
       throw err;
