@@ -4296,7 +4296,7 @@ var require_util2 = __commonJS({
     try {
       crypto5 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto5.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto5.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -29308,11 +29308,11 @@ var require_tokenizer = __commonJS({
                 break;
               default:
                 if (digit.test(c)) {
-                  let digits = c;
+                  let digits2 = c;
                   while (i < str.length && digit.test(str[i])) {
-                    digits += str[i++];
+                    digits2 += str[i++];
                   }
-                  let value = parseInt(digits, 10);
+                  let value = parseInt(digits2, 10);
                   const reference = { type: types_1.types.REFERENCE, value };
                   last.push(reference);
                   referenceQueue.push({ reference, stack: last, index: last.length - 1 });
@@ -32514,12 +32514,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash2 = 0;
+        let hash = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
+          hash = (hash << 5) - hash + namespace.charCodeAt(i);
+          hash |= 0;
         }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -48745,7 +48745,7 @@ var init_CryptoProvider = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/cache/CacheHelpers.mjs
-import { createHash as createHash2 } from "crypto";
+import { createHash as createHash3 } from "crypto";
 function computeAdditionalCacheKeyHash(components) {
   const sortedKeys = Object.keys(components).sort();
   let input = "";
@@ -48753,9 +48753,9 @@ function computeAdditionalCacheKeyHash(components) {
     const value = components[key2];
     input += `${Buffer.byteLength(key2, "utf8")}:${key2}${Buffer.byteLength(value, "utf8")}:${value}`;
   }
-  return createHash2("sha256").update(input, "utf8").digest("base64url");
+  return createHash3("sha256").update(input, "utf8").digest("base64url");
 }
-function generateCredentialKey(credential, hash2) {
+function generateCredentialKey(credential, hash) {
   const familyId = credential.credentialType === Constants_exports.CredentialType.REFRESH_TOKEN && credential.familyId || credential.clientId;
   const scheme = credential.tokenType && credential.tokenType.toLowerCase() !== Constants_exports.AuthenticationScheme.BEARER.toLowerCase() ? credential.tokenType.toLowerCase() : "";
   const credentialKey = [
@@ -48768,7 +48768,7 @@ function generateCredentialKey(credential, hash2) {
     scheme
   ];
   if (credential.additionalCacheKeyComponents && Object.keys(credential.additionalCacheKeyComponents).length > 0) {
-    credentialKey.push(hash2 ?? computeAdditionalCacheKeyHash(credential.additionalCacheKeyComponents));
+    credentialKey.push(hash ?? computeAdditionalCacheKeyHash(credential.additionalCacheKeyComponents));
   }
   return credentialKey.join(CACHE.KEY_SEPARATOR).toLowerCase();
 }
@@ -59636,7 +59636,7 @@ var init_msalClient = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/clientCertificateCredential.js
-import { createHash as createHash3, createPrivateKey } from "node:crypto";
+import { createHash as createHash4, createPrivateKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 async function parseCertificate2(certificateConfiguration, sendCertificateChain) {
   const certificate = certificateConfiguration.certificate;
@@ -59655,8 +59655,8 @@ async function parseCertificate2(certificateConfiguration, sendCertificateChain)
   if (publicKeys.length === 0) {
     throw new Error("The file at the specified path does not contain a PEM-encoded certificate.");
   }
-  const thumbprint = createHash3("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
-  const thumbprintSha256 = createHash3("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+  const thumbprint = createHash4("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+  const thumbprintSha256 = createHash4("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
   return {
     certificateContents,
     thumbprintSha256,
@@ -61977,7 +61977,7 @@ var init_authorizationCodeCredential = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/onBehalfOfCredential.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile4 } from "node:fs/promises";
 var credentialName5, logger29, OnBehalfOfCredential;
 var init_onBehalfOfCredential = __esm({
@@ -62082,8 +62082,8 @@ var init_onBehalfOfCredential = __esm({
         if (publicKeys.length === 0) {
           throw new Error("The file at the specified path does not contain a PEM-encoded certificate.");
         }
-        const thumbprint = createHash4("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
-        const thumbprintSha256 = createHash4("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+        const thumbprint = createHash5("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+        const thumbprintSha256 = createHash5("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
         return {
           certificateContents,
           thumbprintSha256,
@@ -62382,10 +62382,7 @@ var rule3 = defineRule({
 });
 
 // src/pki/names.ts
-var normalise = (name3) => {
-  const lower = name3.toLowerCase();
-  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
-};
+var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
 var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 var validHosts = /* @__PURE__ */ new Map();
 function isValidHostname(host) {
@@ -62414,9 +62411,8 @@ function dnsNameMatches(pattern, host) {
   return hostLabels.slice(1).join(".") === rest.join(".");
 }
 var isWildcard = (pattern) => pattern.includes("*");
-function hasMatchingDnsName(cert, host) {
-  for (const n of cert.dnsNames) if (dnsNameMatches(n, host)) return true;
-  return false;
+function matchingDnsNames(cert, host) {
+  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
 }
 
 // src/topology/walk.ts
@@ -62461,11 +62457,6 @@ var Tag = {
 };
 var ctx = (n, constructed = false) => 128 | (constructed ? 32 : 0) | n;
 function readTlv(buf, offset, limit = buf.length) {
-  const t = { tag: 0, start: 0, body: 0, end: 0 };
-  readHeader(buf, offset, limit, t);
-  return t;
-}
-function readHeader(buf, offset, limit, into) {
   if (offset + 2 > limit) throw new DerError("truncated DER element");
   const tag = buf[offset];
   if ((tag & 31) === 31) throw new DerError("multi-byte DER tags are not supported");
@@ -62483,51 +62474,8 @@ function readHeader(buf, offset, limit, into) {
   }
   const end = body + len;
   if (end > limit) throw new DerError("DER element runs past its container");
-  into.tag = tag;
-  into.start = offset;
-  into.body = body;
-  into.end = end;
-  return end;
+  return { tag, start: offset, body, end };
 }
-var DerCursor = class {
-  tag = 0;
-  start = 0;
-  body = 0;
-  end = 0;
-  /** How many children the element has. */
-  count = 0;
-  #buf;
-  #limit = 0;
-  #offset = 0;
-  /** Without `parent`, the cursor has no children until reset(). */
-  constructor(buf, parent) {
-    this.#buf = buf;
-    if (parent) this.reset(parent);
-  }
-  /** Starts over on the children of `parent` (an element of the same buffer): one cursor for a loop. */
-  reset(parent) {
-    if (!(parent.tag & 32)) throw new DerError("expected a constructed element");
-    const buf = this.#buf;
-    const from = parent.body;
-    const to = parent.end;
-    let n = 0;
-    for (let off = from; off < to; n++) off = readHeader(buf, off, to, this);
-    this.count = n;
-    this.#limit = to;
-    this.#offset = from;
-    return this;
-  }
-  /** Moves to the next child and returns the cursor, or undefined when there is none. */
-  next() {
-    if (this.#offset >= this.#limit) return void 0;
-    this.#offset = readHeader(this.#buf, this.#offset, this.#limit, this);
-    return this;
-  }
-  /** The current child as a Tlv of its own, for keeping past next(). */
-  copy() {
-    return { tag: this.tag, start: this.start, body: this.body, end: this.end };
-  }
-};
 function readRoot(buf) {
   const tlv = readTlv(buf, 0);
   if (tlv.end !== buf.length) throw new DerError("trailing bytes after DER element");
@@ -62656,27 +62604,36 @@ function readIa5(buf, tlv) {
   for (const c of b) if (c > 127) throw new DerError("non-ASCII byte in IA5String");
   return latin1.decode(b);
 }
+function digits(s, from, n) {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) throw new DerError("malformed time");
+    v = v * 10 + c;
+  }
+  return v;
+}
 function readTime(buf, tlv) {
-  const at = tlv.body;
-  const length = tlv.end - tlv.body;
+  const b = bytes(buf, tlv);
+  const s = b.length <= 15 ? String.fromCharCode.apply(null, b) : latin1.decode(b);
   let year;
   let rest;
   if (tlv.tag === Tag.UTCTime) {
-    if (length !== 13) throw new DerError("UTCTime must be YYMMDDHHMMSSZ");
-    const yy = digitsAt(buf, at, 2);
+    if (s.length !== 13) throw new DerError("UTCTime must be YYMMDDHHMMSSZ");
+    const yy = digits(s, 0, 2);
     year = yy >= 50 ? 1900 + yy : 2e3 + yy;
-    rest = at + 2;
+    rest = 2;
   } else if (tlv.tag === Tag.GeneralizedTime) {
-    if (length !== 15) throw new DerError("GeneralizedTime must be YYYYMMDDHHMMSSZ");
-    year = digitsAt(buf, at, 4);
-    rest = at + 4;
+    if (s.length !== 15) throw new DerError("GeneralizedTime must be YYYYMMDDHHMMSSZ");
+    year = digits(s, 0, 4);
+    rest = 4;
   } else throw new DerError("expected UTCTime or GeneralizedTime");
-  if (buf[tlv.end - 1] !== 90) throw new DerError("time must be in UTC (Z)");
-  const month = digitsAt(buf, rest, 2);
-  const day2 = digitsAt(buf, rest + 2, 2);
-  const hour = digitsAt(buf, rest + 4, 2);
-  const minute = digitsAt(buf, rest + 6, 2);
-  const second = digitsAt(buf, rest + 8, 2);
+  if (s[s.length - 1] !== "Z") throw new DerError("time must be in UTC (Z)");
+  const month = digits(s, rest, 2);
+  const day2 = digits(s, rest + 2, 2);
+  const hour = digits(s, rest + 4, 2);
+  const minute = digits(s, rest + 6, 2);
+  const second = digits(s, rest + 8, 2);
   const ms = Date.UTC(year, month - 1, day2, hour, minute, second);
   const d = new Date(ms);
   if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day2 || hour > 23 || minute > 59 || second > 59) {
@@ -62685,20 +62642,8 @@ function readTime(buf, tlv) {
   if (year < 100) d.setUTCFullYear(year);
   return d;
 }
-function digitsAt(buf, from, n) {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = buf[i] - 48;
-    if (!(c >= 0 && c <= 9)) throw new DerError("malformed time");
-    v = v * 10 + c;
-  }
-  return v;
-}
 function toHex(b) {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-}
-function contentHex(buf, tlv) {
-  return Buffer.from(buf.buffer, buf.byteOffset + tlv.body, tlv.end - tlv.body).toString("hex");
 }
 function equalBytes(a, b) {
   if (a.length !== b.length) return false;
@@ -62710,7 +62655,7 @@ function equalBytes(a, b) {
 function hashBytes(b, from = 0, to = b.length) {
   let h = 2166136261;
   for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 16777619);
-  return (h ^ h >>> 30) & 1073741823;
+  return h >>> 0;
 }
 
 // src/pki/dn.ts
@@ -62729,7 +62674,7 @@ var OID_CN = "2.5.4.3";
 var OID_EMAIL = "1.2.840.113549.1.9.1";
 var names = /* @__PURE__ */ new Map();
 var MAX_NAMES = 4096;
-function readName(buf, tlv, keep = true) {
+function readName(buf, tlv) {
   expectTag(tlv, Tag.SEQUENCE, "Name");
   const key2 = hashBytes(buf, tlv.start, tlv.end);
   const bucket = names.get(key2);
@@ -62738,18 +62683,11 @@ function readName(buf, tlv, keep = true) {
     for (const n of bucket) if (equalBytes(n.der, der)) return n;
   }
   const name3 = decodeName(buf, tlv);
-  if (keep) remember(key2, name3);
-  return name3;
-}
-function rememberName(name3) {
-  const key2 = hashBytes(name3.der);
-  if (!names.get(key2)?.some((n) => equalBytes(n.der, name3.der))) remember(key2, name3);
-}
-function remember(key2, name3) {
   if (names.size >= MAX_NAMES) names.clear();
   const current = names.get(key2);
   if (!current) names.set(key2, [name3]);
   else if (current.length < 4) current.push(name3);
+  return name3;
 }
 var ATTRIBUTE_VALUE_TAGS = /* @__PURE__ */ new Set([12, 18, 19, 20, 22, 26, 28, 30, 48, 49]);
 function wellFormed(buf, tlv, depth) {
@@ -62757,24 +62695,20 @@ function wellFormed(buf, tlv, depth) {
   for (const c of children(buf, tlv)) if (c.tag & 32) wellFormed(buf, c, depth + 1);
 }
 function decodeName(buf, tlv) {
-  const sets = new DerCursor(buf, tlv);
-  const atvs = new DerCursor(buf);
-  const pair = new DerCursor(buf);
-  const rdns = new Array(sets.count);
-  for (let i = 0; sets.next(); i++) {
-    atvs.reset(expectTag(sets, Tag.SET, "RelativeDistinguishedName"));
-    const rdn = new Array(atvs.count);
-    for (let j = 0; atvs.next(); j++) {
-      pair.reset(expectTag(atvs, Tag.SEQUENCE, "AttributeTypeAndValue"));
-      if (pair.count !== 2) throw new DerError("malformed AttributeTypeAndValue");
-      const oid = readOid(buf, pair.next());
-      const value = pair.next();
+  const rdns = [];
+  for (const set of children(buf, tlv)) {
+    expectTag(set, Tag.SET, "RelativeDistinguishedName");
+    const rdn = [];
+    for (const atv of children(buf, set)) {
+      const [type, value, extra] = children(buf, expectTag(atv, Tag.SEQUENCE, "AttributeTypeAndValue"));
+      if (!type || !value || extra) throw new DerError("malformed AttributeTypeAndValue");
+      const oid = readOid(buf, type);
       if (!ATTRIBUTE_VALUE_TAGS.has(value.tag)) throw new DerError("attribute value is not a string type");
       if (value.tag & 32) wellFormed(buf, value, 0);
-      rdn[j] = { type: oid, value: value.tag & 32 ? "#" : readString(buf, value) };
+      rdn.push({ type: oid, value: value.tag & 32 ? "#" : readString(buf, value) });
     }
     if (rdn.length === 0) throw new DerError("empty RelativeDistinguishedName");
-    rdns[i] = rdn;
+    rdns.push(rdn);
   }
   return { der: whole(buf, tlv), rdns };
 }
@@ -62791,44 +62725,11 @@ function formatName(name3) {
   return [...name3.rdns].reverse().map((rdn) => rdn.map((a) => `${SHORT[a.type] ?? a.type}=${escape2(a.value)}`).join("+")).join(", ");
 }
 var prepare = (v) => v.toLowerCase().replace(/\s+/g, " ").trim();
-var isSpace = (c) => c === 32 || c >= 9 && c <= 13;
-function skipSpace(s, i) {
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  return i;
-}
-function samePrepared(a, b) {
-  let i = skipSpace(a, 0);
-  let j = skipSpace(b, 0);
-  while (i < a.length && j < b.length) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(j);
-    if (x > 127 || y > 127) return prepare(a) === prepare(b);
-    const sx = isSpace(x);
-    if (sx !== isSpace(y)) return false;
-    if (sx) {
-      i = skipSpace(a, i);
-      j = skipSpace(b, j);
-      continue;
-    }
-    if (x >= 65 && x <= 90) x += 32;
-    if (y >= 65 && y <= 90) y += 32;
-    if (x !== y) return false;
-    i++;
-    j++;
-  }
-  i = skipSpace(a, i);
-  j = skipSpace(b, j);
-  if (i === a.length && j === b.length) return true;
-  if (i < a.length && a.charCodeAt(i) > 127 || j < b.length && b.charCodeAt(j) > 127) return prepare(a) === prepare(b);
-  return false;
-}
-var sameAttribute = (x, y) => y.type === x.type && x.value !== "#" && y.value !== "#" && (y.value === x.value || samePrepared(x.value, y.value));
 function sameAttributes(a, b) {
   if (a.length !== b.length) return false;
-  if (a.length === 1) return sameAttribute(a[0], b[0]);
   const rest = [...b];
   for (const x of a) {
-    const i = rest.findIndex((y) => sameAttribute(x, y));
+    const i = rest.findIndex((y) => y.type === x.type && x.value !== "#" && y.value !== "#" && (y.value === x.value || prepare(y.value) === prepare(x.value)));
     if (i < 0) return false;
     rest.splice(i, 1);
   }
@@ -62987,7 +62888,7 @@ var sharedCertificates = memo((m) => {
   const out = /* @__PURE__ */ new Map();
   for (const group2 of byFingerprint.values()) {
     if (group2.length < 2) continue;
-    const owner = group2.find((c) => hasMatchingDnsName(c.leaf, c.server.fqdn)) ?? group2[0];
+    const owner = group2.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group2[0];
     for (const c of group2) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;
@@ -63158,7 +63059,7 @@ var rule8 = defineRule({
 var rules2 = [rule5, rule6, rule7, rule8];
 
 // src/pki/cert.ts
-import { X509Certificate, createPublicKey, hash, verify as verifySignature } from "node:crypto";
+import { X509Certificate, createHash as createHash2, createPublicKey, verify as verifySignature } from "node:crypto";
 
 // src/pki/extensions.ts
 var OID = {
@@ -63224,55 +63125,50 @@ function sequenceOf(value, what) {
   const root = expectTag(readRoot(value), Tag.SEQUENCE, what);
   return { buf: value, items: children(value, root) };
 }
-var sequenceCursor = (value, what) => new DerCursor(value, expectTag(readRoot(value), Tag.SEQUENCE, what));
 function decodeGeneralNames(value) {
-  const items = sequenceCursor(value, "GeneralNames");
-  if (items.count === 0) throw new DerError("empty GeneralNames");
-  const out = new Array(items.count);
-  for (let i = 0; items.next(); i++) out[i] = readGeneralName(value, items);
-  return out;
+  const { buf, items } = sequenceOf(value, "GeneralNames");
+  if (items.length === 0) throw new DerError("empty GeneralNames");
+  return items.map((t) => readGeneralName(buf, t));
 }
 function decodeBasicConstraints(value) {
-  const items = sequenceCursor(value, "BasicConstraints");
-  let item = items.next();
+  const { buf, items } = sequenceOf(value, "BasicConstraints");
+  let i = 0;
   let ca = false;
-  if (item?.tag === Tag.BOOLEAN) {
-    ca = readBoolean(value, item);
+  if (items[i]?.tag === Tag.BOOLEAN) {
+    ca = readBoolean(buf, items[i]);
     if (!ca) throw new DerError("BasicConstraints cA=FALSE must be omitted in DER (DEFAULT)");
-    item = items.next();
+    i++;
   }
   let pathLen;
-  if (item) {
-    pathLen = readSmallInt(value, item);
-    item = items.next();
-  }
-  if (item) throw new DerError("malformed BasicConstraints");
+  if (items[i]) pathLen = readSmallInt(buf, items[i++]);
+  if (items[i]) throw new DerError("malformed BasicConstraints");
   return pathLen === void 0 ? { ca } : { ca, pathLen };
 }
 function decodeKeyUsage(value) {
   const bits = readBits(value, readRoot(value));
   const set = /* @__PURE__ */ new Set();
-  for (let i = 0; i < bits.length && i < KEY_USAGE_BITS.length; i++) if (bits[i]) set.add(KEY_USAGE_BITS[i]);
+  bits.forEach((on, i) => {
+    const name3 = KEY_USAGE_BITS[i];
+    if (on && name3) set.add(name3);
+  });
   return set;
 }
 function decodeExtKeyUsage(value) {
-  const items = sequenceCursor(value, "ExtKeyUsageSyntax");
-  if (items.count === 0) throw new DerError("empty ExtKeyUsageSyntax");
-  const out = new Array(items.count);
-  for (let i = 0; items.next(); i++) out[i] = readOid(value, items);
-  return out;
+  const { buf, items } = sequenceOf(value, "ExtKeyUsageSyntax");
+  if (items.length === 0) throw new DerError("empty ExtKeyUsageSyntax");
+  return items.map((t) => readOid(buf, t));
 }
 function decodeSubjectKeyId(value) {
   const root = readRoot(value);
-  return contentHex(value, expectTag(root, Tag.OCTET_STRING, "SubjectKeyIdentifier"));
+  return toHex(bytes(value, expectTag(root, Tag.OCTET_STRING, "SubjectKeyIdentifier")));
 }
 function decodeAuthorityKeyId(value) {
-  const items = sequenceCursor(value, "AuthorityKeyIdentifier");
+  const { buf, items } = sequenceOf(value, "AuthorityKeyIdentifier");
   let keyId;
   let hasIssuerAndSerial = false;
-  while (items.next()) {
-    if (items.tag === ctx(0)) keyId = contentHex(value, items);
-    else if (items.tag === ctx(1, true) || items.tag === ctx(2)) hasIssuerAndSerial = true;
+  for (const t of items) {
+    if (t.tag === ctx(0)) keyId = toHex(bytes(buf, t));
+    else if (t.tag === ctx(1, true) || t.tag === ctx(2)) hasIssuerAndSerial = true;
     else throw new DerError("malformed AuthorityKeyIdentifier");
   }
   return keyId === void 0 ? { hasIssuerAndSerial } : { keyId, hasIssuerAndSerial };
@@ -63352,13 +63248,12 @@ var KEY_ALGORITHMS = {
 };
 var CURVE_BYTES = { "P-256": 32, "P-384": 48, "P-521": 66, secp256k1: 32, "P-192": 24, "P-224": 28 };
 function describePublicKey(der, t) {
-  const parts = new DerCursor(der, t);
-  if (parts.count !== 2) throw new DerError("malformed SubjectPublicKeyInfo");
-  const alg = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, "AlgorithmIdentifier"));
-  if (alg.count === 0 || alg.count > 2) throw new DerError("malformed AlgorithmIdentifier");
-  const oid = readOid(der, alg.next());
-  const params = alg.next();
-  const key2 = expectTag(parts.next(), Tag.BIT_STRING, "subjectPublicKey");
+  const [alg, key2, extra] = children(der, t);
+  if (!alg || !key2 || extra) throw new DerError("malformed SubjectPublicKeyInfo");
+  const [oidTlv, params, more] = children(der, expectTag(alg, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (!oidTlv || more) throw new DerError("malformed AlgorithmIdentifier");
+  const oid = readOid(der, oidTlv);
+  expectTag(key2, Tag.BIT_STRING, "subjectPublicKey");
   if (der[key2.body] !== 0) throw new DerError("subjectPublicKey BIT STRING has unused bits");
   const spki = whole(der, t);
   const algorithm = KEY_ALGORITHMS[oid] ?? "unknown";
@@ -63437,103 +63332,87 @@ var Certificate = class {
   #key;
   /** Signature checks already made against issuers, by issuer fingerprint: each pair is verified once. */
   #signedBy;
-  // Offsets into der, not views: a Uint8Array view costs ~100 bytes, kept as long as the certificate.
-  #tbsStart;
-  #tbsEnd;
-  #signatureStart;
+  #tbs;
+  #signature;
   constructor(input) {
     const der = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
     this.der = der;
     try {
       const root = expectTag(readRoot(der), Tag.SEQUENCE, "Certificate");
-      const top = new DerCursor(der, root);
-      if (top.count !== 3) throw new DerError("Certificate must have three parts");
-      const tbs = expectTag(top.next(), Tag.SEQUENCE, "TBSCertificate").copy();
-      this.#tbsStart = tbs.start;
-      this.#tbsEnd = tbs.end;
-      const sigAlg = top.next();
+      const [tbs, sigAlg, sig, extra] = children(der, root);
+      if (!tbs || !sigAlg || !sig || extra) throw new DerError("Certificate must have three parts");
+      expectTag(tbs, Tag.SEQUENCE, "TBSCertificate");
+      this.#tbs = whole(der, tbs);
       const outerAlg = readAlgorithm(der, sigAlg);
-      const sigAlgStart = sigAlg.start;
-      const sigAlgEnd = sigAlg.end;
       this.signatureAlgorithm = outerAlg;
-      const sig = expectTag(top.next(), Tag.BIT_STRING, "signatureValue");
+      expectTag(sig, Tag.BIT_STRING, "signatureValue");
       if (der[sig.body] !== 0) throw new DerError("signature BIT STRING has unused bits");
-      this.#signatureStart = sig.body + 1;
-      const parts = new DerCursor(der, tbs);
-      let part = parts.next();
+      this.#signature = der.subarray(sig.body + 1, sig.end);
+      const parts = children(der, tbs);
+      let i = 0;
       let version3 = 1;
-      if (part?.tag === ctx(0, true)) {
-        const v = new DerCursor(der, part);
-        if (v.count !== 1) throw new DerError("malformed version");
-        version3 = readSmallInt(der, v.next()) + 1;
+      if (parts[i]?.tag === ctx(0, true)) {
+        const [v, x] = children(der, parts[i]);
+        if (!v || x) throw new DerError("malformed version");
+        version3 = readSmallInt(der, v) + 1;
         if (version3 === 1) throw new DerError("explicit v1 version is not DER (DEFAULT)");
         if (version3 > 3) throw new DerError(`unknown certificate version ${version3}`);
-        part = parts.next();
+        i++;
       }
       this.version = version3;
-      const serial = expectTag(part, Tag.INTEGER, "serialNumber");
-      const serialLength = serial.end - serial.body;
-      if (serialLength === 0) throw new DerError("empty serial number");
-      const s0 = der[serial.body];
-      if (serialLength > 1 && (s0 === 0 && !(der[serial.body + 1] & 128) || s0 === 255 && der[serial.body + 1] & 128)) {
+      const serial = expectTag(parts[i++], Tag.INTEGER, "serialNumber");
+      const serialBytes = bytes(der, serial);
+      if (serialBytes.length === 0) throw new DerError("empty serial number");
+      if (serialBytes.length > 1 && (serialBytes[0] === 0 && !(serialBytes[1] & 128) || serialBytes[0] === 255 && serialBytes[1] & 128)) {
         throw new DerError("non-minimal serial number encoding");
       }
-      this.serialNumber = contentHex(der, serial);
-      this.serialNegativeOrZero = (s0 & 128) !== 0 || serialLength === 1 && s0 === 0;
-      const innerAlg = expectTag(parts.next(), Tag.SEQUENCE, "signature");
+      this.serialNumber = toHex(serialBytes);
+      this.serialNegativeOrZero = (serialBytes[0] & 128) !== 0 || serialBytes.every((b) => b === 0);
+      const innerAlg = expectTag(parts[i++], Tag.SEQUENCE, "signature");
       readAlgorithm(der, innerAlg);
-      this.signatureAlgorithmsMatch = sameBytes(der, innerAlg.start, innerAlg.end, sigAlgStart, sigAlgEnd);
-      this.issuer = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "issuer"));
-      const validity = new DerCursor(der, expectTag(parts.next(), Tag.SEQUENCE, "validity"));
-      if (validity.count !== 2) throw new DerError("malformed validity");
-      const notBeforeTag = validity.next().tag;
-      this.notBefore = readTime(der, validity);
-      const notAfterTag = validity.next().tag;
-      this.notAfter = readTime(der, validity);
-      this.validityEncodingOk = notBeforeTag === Tag.UTCTime === this.notBefore.getUTCFullYear() < 2050 && notAfterTag === Tag.UTCTime === this.notAfter.getUTCFullYear() < 2050;
-      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "subject"), false);
-      this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, "subjectPublicKeyInfo"));
-      part = parts.next();
+      this.signatureAlgorithmsMatch = equalBytes(whole(der, innerAlg), whole(der, sigAlg));
+      this.issuer = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "issuer"));
+      const validity = children(der, expectTag(parts[i++], Tag.SEQUENCE, "validity"));
+      if (validity.length !== 2) throw new DerError("malformed validity");
+      this.notBefore = readTime(der, validity[0]);
+      this.notAfter = readTime(der, validity[1]);
+      this.validityEncodingOk = validity.every((t, k) => t.tag === Tag.UTCTime === (k === 0 ? this.notBefore : this.notAfter).getUTCFullYear() < 2050);
+      this.subject = readName(der, expectTag(parts[i++], Tag.SEQUENCE, "subject"));
+      this.publicKey = describePublicKey(der, expectTag(parts[i++], Tag.SEQUENCE, "subjectPublicKeyInfo"));
       let hasUniqueIds = false;
-      for (let n = 1; n <= 2; n++) {
-        if (part?.tag !== ctx(n)) continue;
+      for (const n of [1, 2]) {
+        if (parts[i]?.tag !== ctx(n)) continue;
         if (version3 < 2) throw new DerError("unique identifiers require a v2 or v3 certificate");
-        readBits(der, { ...part.copy(), tag: Tag.BIT_STRING });
+        readBits(der, { ...parts[i], tag: Tag.BIT_STRING });
         hasUniqueIds = true;
-        part = parts.next();
+        i++;
       }
       this.hasUniqueIds = hasUniqueIds;
-      let extensions = [];
-      if (part?.tag === ctx(3, true)) {
+      const extensions = [];
+      if (parts[i]?.tag === ctx(3, true)) {
         if (version3 !== 3) throw new DerError("extensions require a v3 certificate");
-        const wrapper = new DerCursor(der, part);
-        if (wrapper.count !== 1) throw new DerError("malformed extensions");
-        const list4 = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, "Extensions"));
-        extensions = new Array(list4.count);
-        const fields = new DerCursor(der);
-        for (let k = 0; list4.next(); k++) extensions[k] = readExtension(der, list4, fields);
+        const [seq, x] = children(der, parts[i]);
+        if (!seq || x) throw new DerError("malformed extensions");
+        for (const e of children(der, expectTag(seq, Tag.SEQUENCE, "Extensions"))) extensions.push(readExtension(der, e));
         if (extensions.length === 0) throw new DerError("empty Extensions");
-        part = parts.next();
+        i++;
       }
-      if (part) throw new DerError("unexpected data after extensions");
+      if (parts[i]) throw new DerError("unexpected data after extensions");
       this.extensions = extensions;
-      const seen = extensions.length > 16 ? /* @__PURE__ */ new Set() : void 0;
+      const seen = /* @__PURE__ */ new Set();
       let sanCritical = false;
-      for (let k = 0; k < extensions.length; k++) {
-        const e = extensions[k];
-        let duplicate = seen?.has(e.oid) ?? false;
-        for (let m = 0; !seen && m < k && !duplicate; m++) duplicate = extensions[m].oid === e.oid;
-        if (duplicate) throw new DerError(`duplicate extension ${e.oid}`);
-        seen?.add(e.oid);
+      for (const e of extensions) {
+        if (seen.has(e.oid)) throw new DerError(`duplicate extension ${e.oid}`);
+        seen.add(e.oid);
         switch (e.oid) {
           case OID.basicConstraints:
-            this.basicConstraints = sharedDecode(SHARED.basicConstraints, e.value, decodeBasicConstraints);
+            this.basicConstraints = decodeBasicConstraints(e.value);
             break;
           case OID.keyUsage:
-            this.keyUsage = sharedDecode(SHARED.keyUsage, e.value, decodeKeyUsage);
+            this.keyUsage = decodeKeyUsage(e.value);
             break;
           case OID.extKeyUsage:
-            this.extKeyUsage = sharedDecode(SHARED.extKeyUsage, e.value, decodeExtKeyUsage);
+            this.extKeyUsage = decodeExtKeyUsage(e.value);
             break;
           case OID.subjectAltName:
             this.subjectAltName = decodeGeneralNames(e.value);
@@ -63543,7 +63422,7 @@ var Certificate = class {
             this.subjectKeyId = decodeSubjectKeyId(e.value);
             break;
           case OID.authorityKeyIdentifier:
-            this.authorityKeyId = sharedDecode(SHARED.authorityKeyId, e.value, decodeAuthorityKeyId);
+            this.authorityKeyId = decodeAuthorityKeyId(e.value);
             break;
           case OID.nameConstraints:
             this.nameConstraints = decodeNameConstraints(e.value);
@@ -63551,7 +63430,6 @@ var Certificate = class {
         }
       }
       this.subjectAltNameCritical = sanCritical;
-      if (this.basicConstraints?.ca) rememberName(this.subject);
     } catch (err) {
       if (err instanceof DerError) throw new CertificateParseError(err.message);
       throw err;
@@ -63559,7 +63437,7 @@ var Certificate = class {
   }
   /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
   get fingerprint() {
-    return this.#fingerprint ??= hash("sha256", this.der, "hex");
+    return this.#fingerprint ??= createHash2("sha256").update(this.der).digest("hex");
   }
   get subjectName() {
     return this.#subjectName ??= formatName(this.subject);
@@ -63608,7 +63486,7 @@ var Certificate = class {
   signatureCheck(issuer) {
     const direct = this.signatureAlgorithmsMatch ? DIRECT[this.signatureAlgorithm.oid] : void 0;
     if (!direct || issuer.publicKey.algorithm !== direct.key || this.#signedBy?.has(issuer.fingerprint)) return void 0;
-    return { hash: direct.hash, tbs: this.tbs, signature: this.signature, spki: issuer.publicKey.spki };
+    return { hash: direct.hash, tbs: this.#tbs, signature: this.#signature, spki: issuer.publicKey.spki };
   }
   /**
    * Records the outcome of a signatureCheck(issuer) verified elsewhere with crypto.verify, exactly as
@@ -63626,30 +63504,12 @@ var Certificate = class {
     return (this.notAfter.getTime() - this.notBefore.getTime()) / 864e5;
   }
   get tbs() {
-    return this.der.subarray(this.#tbsStart, this.#tbsEnd);
+    return this.#tbs;
   }
   get signature() {
-    return this.der.subarray(this.#signatureStart);
+    return this.#signature;
   }
 };
-var SHARED = { basicConstraints: 1, keyUsage: 2, extKeyUsage: 3, authorityKeyId: 4 };
-var sharedDecodes = /* @__PURE__ */ new Map();
-var MAX_SHARED_DECODES = 4096;
-function sharedDecode(kind, value, decode) {
-  const key2 = (hashBytes(value) ^ kind) >>> 0;
-  const bucket = sharedDecodes.get(key2);
-  if (bucket) {
-    for (const s of bucket) if (s.kind === kind && equalBytes(s.bytes, value)) return s.value;
-  }
-  const decoded = decode(value);
-  if (!(decoded instanceof Set)) Object.freeze(decoded);
-  if (sharedDecodes.size >= MAX_SHARED_DECODES) sharedDecodes.clear();
-  const entry2 = { kind, bytes: value.slice(), value: decoded };
-  const current = sharedDecodes.get(key2);
-  if (!current) sharedDecodes.set(key2, [entry2]);
-  else if (current.length < 4) current.push(entry2);
-  return decoded;
-}
 var keyObjects = /* @__PURE__ */ new Map();
 function sharedKeyObject(spki) {
   const der = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
@@ -63687,51 +63547,26 @@ function verifySafely(cert, issuer) {
   }
 }
 function readAlgorithm(der, t) {
-  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
-  if (parts.count === 0 || parts.count > 2) throw new DerError("malformed AlgorithmIdentifier");
-  const id = readOid(der, parts.next());
-  const params = parts.next();
+  const [oid, params, extra] = children(der, expectTag(t, Tag.SEQUENCE, "AlgorithmIdentifier"));
+  if (!oid || extra) throw new DerError("malformed AlgorithmIdentifier");
+  const id = readOid(der, oid);
   if (params && !(params.tag === Tag.NULL && params.end === params.body || params.tag === Tag.SEQUENCE)) throw new DerError("malformed AlgorithmIdentifier parameters");
   const name3 = signatureAlgorithmName(id);
   return params ? { oid: id, name: name3, params: whole(der, params) } : { oid: id, name: name3 };
 }
-function readExtension(der, t, parts) {
-  parts.reset(expectTag(t, Tag.SEQUENCE, "Extension"));
-  const oid = readOid(der, parts.next());
+function readExtension(der, t) {
+  const parts = children(der, expectTag(t, Tag.SEQUENCE, "Extension"));
+  const oid = readOid(der, parts[0]);
   let critical = false;
-  let part = parts.next();
-  if (part?.tag === Tag.BOOLEAN) {
-    critical = readBoolean(der, part);
+  let k = 1;
+  if (parts[k]?.tag === Tag.BOOLEAN) {
+    critical = readBoolean(der, parts[k]);
     if (!critical) throw new DerError("critical=FALSE must be omitted in DER (DEFAULT)");
-    part = parts.next();
+    k++;
   }
-  const value = expectTag(part, Tag.OCTET_STRING, "extnValue");
-  const start = value.body;
-  const end = value.end;
-  if (parts.next()) throw new DerError("malformed Extension");
-  return new HeldExtension(oid, critical, der, start, end);
-}
-var HeldExtension = class {
-  oid;
-  critical;
-  #der;
-  #start;
-  #end;
-  constructor(oid, critical, der, start, end) {
-    this.oid = oid;
-    this.critical = critical;
-    this.#der = der;
-    this.#start = start;
-    this.#end = end;
-  }
-  get value() {
-    return this.#der.subarray(this.#start, this.#end);
-  }
-};
-function sameBytes(buf, a, aEnd, b, bEnd) {
-  if (aEnd - a !== bEnd - b) return false;
-  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
-  return true;
+  const value = expectTag(parts[k++], Tag.OCTET_STRING, "extnValue");
+  if (parts[k]) throw new DerError("malformed Extension");
+  return { oid, critical, value: bytes(der, value) };
 }
 function parseCertificate(der) {
   return new Certificate(der);
@@ -64020,18 +63855,15 @@ function privateKeyKind(data) {
   try {
     const root = readRoot(data);
     if (root.tag !== Tag.SEQUENCE) return void 0;
-    const parts = new DerCursor(data, root);
-    const first = parts.next()?.copy();
-    const second = parts.next()?.tag;
-    const third = parts.next()?.tag;
-    if (first?.tag === Tag.SEQUENCE && second === Tag.OCTET_STRING && third === void 0) {
-      const alg = new DerCursor(data, first).next();
+    const [first, second, third] = children(data, root);
+    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
+      const [alg] = children(data, first);
       return alg?.tag === Tag.OID && readOid(data, alg).startsWith("1.2.840.113549.1.") ? "encrypted private key" : void 0;
     }
     if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return void 0;
-    if (second === Tag.SEQUENCE && third === Tag.OCTET_STRING) return "private key";
-    if (second === Tag.OCTET_STRING) return "EC private key";
-    if (second === Tag.INTEGER && third === Tag.INTEGER) return "RSA or DSA private key";
+    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return "private key";
+    if (second?.tag === Tag.OCTET_STRING) return "EC private key";
+    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return "RSA or DSA private key";
     return void 0;
   } catch (err) {
     if (err instanceof DerError) return void 0;
@@ -64178,11 +64010,11 @@ var Verifier = class {
         this.#keyIds.set(issuer, keyId = this.#keyIds.size);
         newKeys.push([keyId, new Uint8Array(check3.spki).buffer]);
       }
-      let hash2 = check3.hash === null ? -1 : this.#hashes.indexOf(check3.hash);
-      if (hash2 === -1 && check3.hash !== null) hash2 = this.#hashes.push(check3.hash) - 1;
+      let hash = check3.hash === null ? -1 : this.#hashes.indexOf(check3.hash);
+      if (hash === -1 && check3.hash !== null) hash = this.#hashes.push(check3.hash) - 1;
       data.set(check3.tbs, at);
       data.set(check3.signature, at + check3.tbs.byteLength);
-      index.set([at, check3.tbs.byteLength, at + check3.tbs.byteLength, check3.signature.byteLength, keyId, hash2], 6 * j);
+      index.set([at, check3.tbs.byteLength, at + check3.tbs.byteLength, check3.signature.byteLength, keyId, hash], 6 * j);
       at += check3.tbs.byteLength + check3.signature.byteLength;
     });
     const id = this.#next++;
@@ -64512,14 +64344,9 @@ function parsePlainYaml(text) {
 var Reader = class {
   #s;
   #i = 0;
-  /**
-   * The offsets of the collections being read, innermost last: each collection takes its own off the
-   * end when it is complete, as an array of its exact length. (An array grown by push() for each would
-   * keep room for 17 entries, for as long as the document lives: 40,000 of them at 10,000 brokers.)
-   */
-  #pending = [];
-  /** The Offsets of the collection read last; cleared before each value, so undefined after a scalar. */
-  #lastOffsets;
+  // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
+  // the garbage collector more than the whole parse.
+  #offsets = /* @__PURE__ */ new Map();
   /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
   #keys = /* @__PURE__ */ new Set();
   #lineStarts = [0];
@@ -64537,31 +64364,30 @@ var Reader = class {
     if (this.#i >= s.length) bail();
     if (this.#column() !== 0) bail();
     const rootOffset = this.#i;
-    this.#lastOffsets = void 0;
     const data = this.#blockNode(-1, 0);
-    const rootOffsets = this.#lastOffsets;
     this.#nextContent();
     if (this.#i < s.length) bail();
+    const offsets = this.#offsets;
     const lineStarts = this.#lineStarts;
     return {
       data,
       offsetOf(path17, key2) {
         let node = data;
-        let at = rootOffsets;
         let best = rootOffset;
         for (let i = 0; i < path17.length; i++) {
           const seg = path17[i];
           if (Array.isArray(node)) {
-            if (typeof seg !== "number" || !Number.isInteger(seg) || seg < 0 || seg >= node.length) break;
-            best = at[2 * seg];
-            at = at[2 * seg + 1];
+            if (typeof seg !== "number") break;
+            const at = offsets.get(node)[seg];
+            if (at === void 0) break;
+            best = at;
             node = node[seg];
           } else if (node !== null && typeof node === "object") {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
-            if (key2 && i === path17.length - 1) return at[3 * index];
-            best = at[3 * index + 1];
-            at = at[3 * index + 2];
+            const at = offsets.get(node);
+            if (key2 && i === path17.length - 1) return at[2 * index];
+            best = at[2 * index + 1];
             node = node[String(seg)];
           } else break;
         }
@@ -64651,7 +64477,7 @@ var Reader = class {
     this.#enter(depth);
     const s = this.#s;
     const obj = {};
-    const mark = this.#pending.length;
+    const offsets = [];
     for (; ; ) {
       const keyAt = this.#i;
       if (!this.#atKey()) bail();
@@ -64660,7 +64486,6 @@ var Reader = class {
       while (s.charCodeAt(this.#i) === SPACE) this.#i++;
       let value;
       let valueAt;
-      this.#lastOffsets = void 0;
       const c = s.charCodeAt(this.#i);
       if (this.#i >= s.length || c === NL || c === HASH) {
         if (c === HASH && s.charCodeAt(this.#i - 1) !== SPACE) bail();
@@ -64677,7 +64502,7 @@ var Reader = class {
         this.#endOfLine();
       }
       obj[key2] = value;
-      this.#pending.push(keyAt, valueAt, this.#lastOffsets);
+      offsets.push(keyAt, valueAt);
       this.#nextContent();
       if (this.#i >= s.length) break;
       const col = this.#column();
@@ -64685,14 +64510,14 @@ var Reader = class {
       if (col > indent) bail();
       if (s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1)) break;
     }
-    this.#lastOffsets = this.#pending.splice(mark);
+    this.#offsets.set(obj, offsets);
     return obj;
   }
   #blockSequence(indent, depth) {
     this.#enter(depth);
     const s = this.#s;
     const list4 = [];
-    const mark = this.#pending.length;
+    const offsets = [];
     for (; ; ) {
       this.#i++;
       const afterDash = this.#i;
@@ -64702,17 +64527,13 @@ var Reader = class {
         if (c === HASH && this.#i === afterDash) bail();
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail();
-        this.#pending.push(this.#i);
-        this.#lastOffsets = void 0;
+        offsets.push(this.#i);
         list4.push(this.#blockNode(indent, depth + 1));
-        this.#pending.push(this.#lastOffsets);
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail();
       } else {
-        this.#pending.push(this.#i);
-        this.#lastOffsets = void 0;
+        offsets.push(this.#i);
         list4.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
-        this.#pending.push(this.#lastOffsets);
       }
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -64723,7 +64544,7 @@ var Reader = class {
         bail();
       }
     }
-    this.#lastOffsets = this.#pending.splice(mark);
+    this.#offsets.set(list4, offsets);
     return list4;
   }
   #inlineItem(depth) {
@@ -64744,7 +64565,7 @@ var Reader = class {
     this.#enter(depth);
     const s = this.#s;
     const obj = {};
-    const mark = this.#pending.length;
+    const offsets = [];
     this.#i++;
     this.#spaces();
     if (s.charCodeAt(this.#i) === RBRACE) {
@@ -64759,9 +64580,8 @@ var Reader = class {
         const valueAt = this.#i;
         const v = s.charCodeAt(this.#i);
         if (v === COMMA || v === RBRACE) bail();
-        this.#lastOffsets = void 0;
         obj[key2] = this.#flowValue(true, depth + 1);
-        this.#pending.push(keyAt, valueAt, this.#lastOffsets);
+        offsets.push(keyAt, valueAt);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACE) break;
@@ -64770,14 +64590,14 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACE) bail();
       }
     }
-    this.#lastOffsets = this.#pending.splice(mark);
+    this.#offsets.set(obj, offsets);
     return obj;
   }
   #flowSequence(depth) {
     this.#enter(depth);
     const s = this.#s;
     const list4 = [];
-    const mark = this.#pending.length;
+    const offsets = [];
     this.#i++;
     this.#spaces();
     if (s.charCodeAt(this.#i) === RBRACKET) {
@@ -64786,10 +64606,8 @@ var Reader = class {
       for (; ; ) {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
-        this.#pending.push(this.#i);
-        this.#lastOffsets = void 0;
+        offsets.push(this.#i);
         list4.push(this.#flowValue(true, depth + 1));
-        this.#pending.push(this.#lastOffsets);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACKET) break;
@@ -64798,7 +64616,7 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#lastOffsets = this.#pending.splice(mark);
+    this.#offsets.set(list4, offsets);
     return list4;
   }
   /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
@@ -64920,14 +64738,7 @@ function parseYamlText(text, file) {
   return first;
 }
 function plainDocument(doc, file) {
-  return {
-    file,
-    data: doc.data,
-    locate: (path17, key2) => {
-      const { line: line2, column } = doc.position(doc.offsetOf(path17, key2 ?? false));
-      return { file, line: line2, column };
-    }
-  };
+  return { file, data: doc.data, locate: (path17, key2) => ({ file, ...doc.position(doc.offsetOf(path17, key2 ?? false)) }) };
 }
 function parseYamlDocuments(bytes2, file, maxBytes) {
   return parseYamlTextDocuments(decodeText(bytes2, file, maxBytes), file);
@@ -70266,9 +70077,6 @@ function editDistance(a, b) {
 
 // src/topology/resolve.ts
 import path6 from "node:path";
-var CA_KIND = Object.freeze(["ca"]);
-var BUNDLE_KIND = Object.freeze(["trustBundle"]);
-var SERVER_KINDS = Object.freeze(["broker", "gateway"]);
 function resolveTopology(doc, absolutePath) {
   const dir = path6.dirname(absolutePath);
   const data = doc.data;
@@ -70276,36 +70084,37 @@ function resolveTopology(doc, absolutePath) {
   const loc = (p) => doc.locate(p);
   const ref = (from, field, id, expected, p) => references.push({ from, field, id, expected, location: loc(p) });
   const refs = (from, field, ids, expected, p) => (ids ?? []).forEach((id, i) => ref(from, field, id, expected, [...p, i]));
-  const inDir = resolverIn(dir);
-  const fileRef = (file, p) => ({ path: file, absolute: inDir(file), location: loc(p) });
+  const fileRef = (file, p) => ({ path: file, absolute: path6.resolve(dir, file), location: loc(p) });
   const certSource = (raw, p, regionVault) => {
     if (!raw) return void 0;
     const kv = raw.keyVault;
-    const location2 = loc(p);
-    const file = raw.file !== void 0 ? fileRef(raw.file, [...p, "file"]) : void 0;
-    const keyVault = kv && {
-      certificate: kv.certificate,
-      vault: kv.vault ?? regionVault,
-      vaultExplicit: kv.vault !== void 0,
-      version: kv.version,
-      location: loc([...p, "keyVault"])
+    return {
+      location: loc(p),
+      ...raw.file !== void 0 && { file: fileRef(raw.file, [...p, "file"]) },
+      ...kv && {
+        keyVault: {
+          certificate: kv.certificate,
+          vault: kv.vault ?? regionVault,
+          vaultExplicit: kv.vault !== void 0,
+          version: kv.version,
+          location: loc([...p, "keyVault"])
+        }
+      }
     };
-    if (file) return keyVault ? { location: location2, file, keyVault } : { location: location2, file };
-    return keyVault ? { location: location2, keyVault } : { location: location2 };
   };
   const clientAuth = (raw, required, from, p) => {
-    if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, BUNDLE_KIND, [...p, "trustBundle"]);
+    if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
     return { required: raw?.required ?? required, trustBundle: raw?.trustBundle, location: loc(raw ? p : p.slice(0, -1)) };
   };
   const base2 = (raw, p) => ({ id: raw.id, location: loc(p), path: p });
   const cas = (data.cas ?? []).map((raw, i) => {
     const p = ["cas", i];
-    if (raw.issuer !== void 0) ref(raw.id, "issuer", raw.issuer, CA_KIND, [...p, "issuer"]);
+    if (raw.issuer !== void 0) ref(raw.id, "issuer", raw.issuer, ["ca"], [...p, "issuer"]);
     return { kind: "ca", ...base2(raw, p), issuer: raw.issuer, cert: certSource(raw.cert, [...p, "cert"], void 0) };
   });
   const trustBundles = (data.trustBundles ?? []).map((raw, i) => {
     const p = ["trustBundles", i];
-    refs(raw.id, "cas", raw.cas, CA_KIND, [...p, "cas"]);
+    refs(raw.id, "cas", raw.cas, ["ca"], [...p, "cas"]);
     return {
       kind: "trustBundle",
       ...base2(raw, p),
@@ -70335,7 +70144,7 @@ function resolveTopology(doc, absolutePath) {
     });
     (r.loadBalancers ?? []).forEach((lb, i) => {
       const p = [...rp, "loadBalancers", i];
-      refs(lb.id, "backends", lb.backends, SERVER_KINDS, [...p, "backends"]);
+      refs(lb.id, "backends", lb.backends, ["broker", "gateway"], [...p, "backends"]);
       loadBalancers.push({
         kind: "loadBalancer",
         ...base2(lb, p),
@@ -70350,12 +70159,10 @@ function resolveTopology(doc, absolutePath) {
     });
     (r.brokers ?? []).forEach((b, i) => {
       const p = [...rp, "brokers", i];
-      if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, CA_KIND, [...p, "issuer"]);
+      if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, ["ca"], [...p, "issuer"]);
       brokers.push({
         kind: "broker",
-        id: b.id,
-        location: loc(p),
-        path: p,
+        ...base2(b, p),
         region: r.id,
         fqdn: b.fqdn,
         port: b.port ?? 443,
@@ -70369,8 +70176,8 @@ function resolveTopology(doc, absolutePath) {
       const p = [...rp, "gateways", i];
       const upstreams = (g.upstreams ?? []).map((u, k) => {
         const up = [...p, "upstreams", k];
-        ref(g.id, "upstreams.to", u.to, SERVER_KINDS, [...up, "to"]);
-        if (u.trustBundle !== void 0) ref(g.id, "upstreams.trustBundle", u.trustBundle, BUNDLE_KIND, [...up, "trustBundle"]);
+        ref(g.id, "upstreams.to", u.to, ["broker", "gateway"], [...up, "to"]);
+        if (u.trustBundle !== void 0) ref(g.id, "upstreams.trustBundle", u.trustBundle, ["trustBundle"], [...up, "trustBundle"]);
         return {
           to: u.to,
           tls: u.tls,
@@ -70411,7 +70218,7 @@ function resolveTopology(doc, absolutePath) {
   const clients = (data.clients ?? []).map((c, i) => {
     const p = ["clients", i];
     if (c.region !== void 0) ref(c.id, "region", c.region, ["region"], [...p, "region"]);
-    if (c.trustBundle !== void 0) ref(c.id, "trustBundle", c.trustBundle, BUNDLE_KIND, [...p, "trustBundle"]);
+    if (c.trustBundle !== void 0) ref(c.id, "trustBundle", c.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
     const connectable = ["broker", "gateway", "loadBalancer", "globalLoadBalancer"];
     refs(c.id, "connectsTo", c.connectsTo, connectable, [...p, "connectsTo"]);
     const vault = regions.find((r) => r.id === c.region)?.keyVault?.name;
@@ -70429,8 +70236,8 @@ function resolveTopology(doc, absolutePath) {
   if (data.rollover) {
     const r = data.rollover;
     const name3 = data.metadata.name;
-    ref(name3, "rollover.from", r.from, CA_KIND, ["rollover", "from"]);
-    ref(name3, "rollover.to", r.to, CA_KIND, ["rollover", "to"]);
+    ref(name3, "rollover.from", r.from, ["ca"], ["rollover", "from"]);
+    ref(name3, "rollover.to", r.to, ["ca"], ["rollover", "to"]);
     rollover = { from: r.from, to: r.to, phase: r.phase, location: loc(["rollover"]) };
   }
   const byId = /* @__PURE__ */ new Map();
@@ -70468,25 +70275,6 @@ function resolveTopology(doc, absolutePath) {
 function vaultNameFromUrl(url) {
   if (!url) return void 0;
   return /^https:\/\/([^./]+)/i.exec(url)?.[1];
-}
-function resolverIn(dir) {
-  const normal = path6.sep === "/" && path6.isAbsolute(dir) && path6.resolve(dir) === dir;
-  const prefix = dir === "/" ? "/" : `${dir}/`;
-  return (file) => normal && plainRelative(file) ? prefix + file : path6.resolve(dir, file);
-}
-var SLASH = 47;
-var DOT = 46;
-function plainRelative(file) {
-  if (file.length === 0 || file.charCodeAt(0) === SLASH) return false;
-  let start = 0;
-  for (let i = 0; i <= file.length; i++) {
-    if (i < file.length && file.charCodeAt(i) !== SLASH) continue;
-    const length = i - start;
-    if (length === 0) return false;
-    if (file.charCodeAt(start) === DOT && (length === 1 || length === 2 && file.charCodeAt(start + 1) === DOT)) return false;
-    start = i + 1;
-  }
-  return true;
 }
 
 // src/topology/load.ts
@@ -71025,7 +70813,7 @@ var rule17 = defineRule({
   },
   *check(model) {
     for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (hasMatchingDnsName(leaf, server.fqdn)) continue;
+      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
       const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
       const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
       yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
@@ -71075,7 +70863,7 @@ function pathCauses(m, errors, path17, sender, nameMismatchOf) {
   return [...causes.values()];
 }
 function wrongCertificateCause(server, leaf) {
-  return hasMatchingDnsName(leaf, server.fqdn) ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
+  return matchingDnsNames(leaf, server.fqdn).length > 0 ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
 }
 
 // src/rules/broker/cn-mismatch.ts
@@ -71891,15 +71679,15 @@ function pssProblem(params) {
     const mgfT = field(1);
     const saltT = field(2);
     if (!hashT || !mgfT || !saltT) return bad("parameters do not name the hash, MGF1 and salt length");
-    const hash2 = hashOf(params, children(params, hashT)[0]);
+    const hash = hashOf(params, children(params, hashT)[0]);
     const [mgfSeq] = children(params, mgfT);
     const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, "MaskGenAlgorithm"));
     const salt = readSmallInt(params, children(params, saltT)[0]);
     const trailer = field(3);
     if (trailer && readSmallInt(params, children(params, trailer)[0]) !== 1) return bad("trailer field is not 1");
-    if (!(hash2 in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
-    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash2) return bad("mask generation is not MGF1 with the same hash");
-    if (salt !== HASH_BYTES[hash2]) return bad("salt length differs from the hash length");
+    if (!(hash in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
+    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash) return bad("mask generation is not MGF1 with the same hash");
+    if (salt !== HASH_BYTES[hash]) return bad("salt length differs from the hash length");
     return void 0;
   } catch {
     return "RSA-PSS with malformed parameters";
@@ -72219,14 +72007,15 @@ function leafErrors(leaf, o) {
   if (o.hostname !== void 0) {
     const dns = leaf.dnsNames;
     if (!isValidHostname(o.hostname)) out.push({ code: "hostname-mismatch", message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
-    else if (!hasMatchingDnsName(leaf, o.hostname)) {
+    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
       const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(", ")}` : "it has no dNSName entries; the CN is never used";
       out.push({ code: "hostname-mismatch", message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
     }
   }
   if (o.purpose === "serverAuth" || o.hostname !== void 0) {
-    for (const cn of leaf.commonNames) {
-      if ((cn.includes(".") || cn.includes(":")) && !leaf.dnsNames.includes(cn) && !ipSanTexts(leaf).includes(cn)) {
+    const sans = new Set(leaf.dnsNames);
+    for (const cn of attributeValues(leaf.subject, OID_CN)) {
+      if ((cn.includes(".") || cn.includes(":")) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
         out.push({ code: "cn-not-in-san", message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
       }
     }
@@ -72572,12 +72361,10 @@ var handshakeMatrix = memo((m) => {
     const path17 = breaks && {
       ok: false,
       reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
-      because: breaks.map((id2) => ({ rule: "lb/no-tls-termination", target: id2 }))
+      because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
     };
     const ok = !path17 && serverAuth.ok && (clientAuth?.ok ?? true);
-    const id = `${client.id}->${server.id}`;
-    if (clientAuth) return path17 ? { id, client, server, serverAuth, clientAuth, path: path17, ok } : { id, client, server, serverAuth, clientAuth, ok };
-    return path17 ? { id, client, server, serverAuth, path: path17, ok } : { id, client, server, serverAuth, ok };
+    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path17 && { path: path17 }, ok };
   });
 });
 var MATRIX_AUTO_FULL_PAIRS = 1e3;
@@ -73462,19 +73249,13 @@ function estateOf(model) {
     const to = c.connectsTo ?? [...t.brokers.filter((b) => b.cert).map((b) => b.id), ...t.gateways.map((g) => g.id)];
     for (const id of to) edges.push({ from: c.id, to: id, kind: "connects" });
   }
-  const isoDates = /* @__PURE__ */ new Map();
-  const iso = (d) => {
-    let text = isoDates.get(d.getTime());
-    if (text === void 0) isoDates.set(d.getTime(), text = d.toISOString());
-    return text;
-  };
   const certificates = certificateUses(model).map(
     (u) => ({
       target: u.target,
       kind: u.kind,
       subject: u.cert.subjectName,
-      notBefore: iso(u.cert.notBefore),
-      notAfter: iso(u.cert.notAfter),
+      notBefore: u.cert.notBefore.toISOString(),
+      notAfter: u.cert.notAfter.toISOString(),
       fingerprint: u.cert.fingerprint
     })
   );
@@ -79807,10 +79588,10 @@ function readCertificateList(body, tls13) {
   }
   return certs;
 }
-function expandLabel(secret, label, length, hash2) {
+function expandLabel(secret, label, length, hash) {
   const fullLabel = Buffer.from(`tls13 ${label}`, "ascii");
   const info2 = Buffer.concat([Buffer.from([length >> 8, length & 255, fullLabel.length]), fullLabel, Buffer.from([0]), Buffer.from([1])]);
-  return createHmac(hash2, secret).update(info2).digest().subarray(0, length);
+  return createHmac(hash, secret).update(info2).digest().subarray(0, length);
 }
 function trafficKeys(secret, suite) {
   const prk = createSecretKey(secret);
@@ -80684,7 +80465,7 @@ function renderText(report, options) {
 }
 
 // src/report/sarif.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var FINGERPRINT_KEY = "rcPolicyFinding/v1";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
@@ -80727,7 +80508,7 @@ function artifactUri(file) {
   if (file.startsWith("/")) return `file://${encode(file)}`;
   return encode(file);
 }
-var fingerprint = (f2, occurrence = 0) => createHash5("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
+var fingerprint = (f2, occurrence = 0) => createHash6("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
 function suppression(f2) {
   const w = f2.waiver;
   if (!f2.waived || !w) return void 0;
