@@ -225,7 +225,10 @@ export const handshakeMatrix = memo((m: Model): HandshakePair[] => {
       because: breaks.map((id) => ({ rule: 'lb/no-tls-termination', target: id })),
     };
     const ok = !path && serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...(clientAuth && { clientAuth }), ...(path && { path }), ok };
+    const id = `${client.id}->${server.id}`;
+    // Written out, not spread: one compact object per pair (no separate property array), kept all run.
+    if (clientAuth) return path ? { id, client, server, serverAuth, clientAuth, path, ok } : { id, client, server, serverAuth, clientAuth, ok };
+    return path ? { id, client, server, serverAuth, path, ok } : { id, client, server, serverAuth, ok };
   });
 });
 

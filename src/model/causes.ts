@@ -8,7 +8,7 @@ import type { Cause } from '../report/types.ts';
 import type { CertSource } from '../topology/model.ts';
 import { caIdsByFingerprint, certReferences, fileOf, liveChains, memo } from './certificates.ts';
 import type { Model } from './types.ts';
-import { matchingDnsNames } from '../pki/names.ts';
+import { hasMatchingDnsName } from '../pki/names.ts';
 
 const targetsBySource = memo((m: Model): Map<CertSource, string> => new Map(certReferences(m).map((r) => [r.source, r.target])));
 
@@ -85,5 +85,5 @@ export function pathCauses(
  * broker/name-mismatch says so, and the finer name checks (CN, extra SAN entries) wait on it.
  */
 export function wrongCertificateCause(server: { id: string; fqdn: string }, leaf: Certificate): Cause[] | undefined {
-  return matchingDnsNames(leaf, server.fqdn).length > 0 ? undefined : [{ rule: 'broker/name-mismatch', target: server.id }];
+  return hasMatchingDnsName(leaf, server.fqdn) ? undefined : [{ rule: 'broker/name-mismatch', target: server.id }];
 }

@@ -1,5 +1,5 @@
 // Queries over the collected certificates. Memoised per model, so rules can ask freely.
-import { matchingDnsNames } from '../pki/names.ts';
+import { hasMatchingDnsName } from '../pki/names.ts';
 import type { Certificate } from '../pki/cert.ts';
 import type { CertSource, Location, Server, Topology } from '../topology/model.ts';
 import { certSources, type CertReference } from '../topology/walk.ts';
@@ -172,7 +172,7 @@ export const sharedCertificates = memo((m: Model): Map<string, { owner: string; 
   const out = new Map<string, { owner: string; chain: ServedChain }>();
   for (const group of byFingerprint.values()) {
     if (group.length < 2) continue;
-    const owner = group.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group[0]!;
+    const owner = group.find((c) => hasMatchingDnsName(c.leaf, c.server.fqdn)) ?? group[0]!;
     for (const c of group) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;

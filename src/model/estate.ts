@@ -22,13 +22,20 @@ export function estateOf(model: Model): Estate {
     const to = c.connectsTo ?? [...t.brokers.filter((b) => b.cert).map((b) => b.id), ...t.gateways.map((g) => g.id)];
     for (const id of to) edges.push({ from: c.id, to: id, kind: 'connects' });
   }
+  // Certificates issued together share their dates: each distinct date is formatted once.
+  const isoDates = new Map<number, string>();
+  const iso = (d: Date): string => {
+    let text = isoDates.get(d.getTime());
+    if (text === undefined) isoDates.set(d.getTime(), (text = d.toISOString()));
+    return text;
+  };
   const certificates = certificateUses(model).map(
     (u): EstateCertificate => ({
       target: u.target,
       kind: u.kind,
       subject: u.cert.subjectName,
-      notBefore: u.cert.notBefore.toISOString(),
-      notAfter: u.cert.notAfter.toISOString(),
+      notBefore: iso(u.cert.notBefore),
+      notAfter: iso(u.cert.notAfter),
       fingerprint: u.cert.fingerprint,
     }),
   );

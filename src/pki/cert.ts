@@ -1,4 +1,4 @@
-import { X509Certificate, createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPublicKey, hash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import {
   type Tlv,
   Tag,
@@ -16,7 +16,7 @@ import {
   readTime,
   whole,
 } from './der.ts';
-import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, sameName } from './dn.ts';
+import { type DistinguishedName, OID_CN, attributeValues, formatName, readName, rememberName, sameName } from './dn.ts';
 import {
   type AuthorityKeyIdentifier,
   type BasicConstraints,
@@ -138,7 +138,7 @@ export class Certificate {
       this.notAfter = readTime(der, validity);
       this.validityEncodingOk =
         (notBeforeTag === Tag.UTCTime) === (this.notBefore.getUTCFullYear() < 2050) && (notAfterTag === Tag.UTCTime) === (this.notAfter.getUTCFullYear() < 2050);
-      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'subject'));
+      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, 'subject'), false);
       this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, 'subjectPublicKeyInfo'));
       part = parts.next();
       let hasUniqueIds = false;
@@ -158,27 +158,32 @@ export class Certificate {
         if (wrapper.count !== 1) throw new DerError('malformed extensions');
         const list = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, 'Extensions'));
         extensions = new Array(list.count); // at its final length: kept with the certificate
-        for (let k = 0; list.next(); k++) extensions[k] = readExtension(der, list);
+        const fields = new DerCursor(der);
+        for (let k = 0; list.next(); k++) extensions[k] = readExtension(der, list, fields);
         if (extensions.length === 0) throw new DerError('empty Extensions');
         part = parts.next();
       }
       if (part) throw new DerError('unexpected data after extensions');
       this.extensions = extensions;
 
-      const seen = new Set<string>();
+      const seen = extensions.length > 16 ? new Set<string>() : undefined;
       let sanCritical = false;
-      for (const e of extensions) {
-        if (seen.has(e.oid)) throw new DerError(`duplicate extension ${e.oid}`);
-        seen.add(e.oid);
+      for (let k = 0; k < extensions.length; k++) {
+        const e = extensions[k]!;
+        // A handful of extensions: compared pairwise, no Set per certificate.
+        let duplicate = seen?.has(e.oid) ?? false;
+        for (let m = 0; !seen && m < k && !duplicate; m++) duplicate = extensions[m]!.oid === e.oid;
+        if (duplicate) throw new DerError(`duplicate extension ${e.oid}`);
+        seen?.add(e.oid);
         switch (e.oid) {
           case OID.basicConstraints:
-            this.basicConstraints = decodeBasicConstraints(e.value);
+            this.basicConstraints = sharedDecode(SHARED.basicConstraints, e.value, decodeBasicConstraints);
             break;
           case OID.keyUsage:
-            this.keyUsage = decodeKeyUsage(e.value);
+            this.keyUsage = sharedDecode(SHARED.keyUsage, e.value, decodeKeyUsage);
             break;
           case OID.extKeyUsage:
-            this.extKeyUsage = decodeExtKeyUsage(e.value);
+            this.extKeyUsage = sharedDecode(SHARED.extKeyUsage, e.value, decodeExtKeyUsage);
             break;
           case OID.subjectAltName:
             this.subjectAltName = decodeGeneralNames(e.value);
@@ -188,7 +193,7 @@ export class Certificate {
             this.subjectKeyId = decodeSubjectKeyId(e.value);
             break;
           case OID.authorityKeyIdentifier:
-            this.authorityKeyId = decodeAuthorityKeyId(e.value);
+            this.authorityKeyId = sharedDecode(SHARED.authorityKeyId, e.value, decodeAuthorityKeyId);
             break;
           case OID.nameConstraints:
             this.nameConstraints = decodeNameConstraints(e.value);
@@ -196,6 +201,7 @@ export class Certificate {
         }
       }
       this.subjectAltNameCritical = sanCritical;
+      if (this.basicConstraints?.ca) rememberName(this.subject);
     } catch (err) {
       if (err instanceof DerError) throw new CertificateParseError(err.message);
       throw err;
@@ -204,7 +210,7 @@ export class Certificate {
 
   /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
   get fingerprint(): string {
-    return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
+    return (this.#fingerprint ??= hash('sha256', this.der, 'hex')); // one-shot: no Hash object per certificate
   }
 
   get subjectName(): string {
@@ -294,6 +300,31 @@ export class Certificate {
   }
 }
 
+/**
+ * Decoded basic constraints, key usage, extended key usage and authority key identifiers, one per
+ * distinct value: every leaf of an issuing CA repeats them byte for byte, and each decode was kept
+ * with its certificate (a Set, an array, an object and a hex string: ~300 bytes a leaf). Shared
+ * values are immutable (frozen; key usage is a ReadonlySet), and only values that decoded cleanly
+ * are kept, so a shared one is exactly what a fresh decode gives.
+ */
+const SHARED = { basicConstraints: 1, keyUsage: 2, extKeyUsage: 3, authorityKeyId: 4 } as const;
+const sharedDecodes = new Map<number, { readonly kind: number; readonly bytes: Uint8Array; readonly value: unknown }[]>();
+const MAX_SHARED_DECODES = 4096;
+
+function sharedDecode<T extends object>(kind: number, value: Uint8Array, decode: (value: Uint8Array) => T): T {
+  const key = (hashBytes(value) ^ kind) >>> 0;
+  const bucket = sharedDecodes.get(key);
+  if (bucket) for (const s of bucket) if (s.kind === kind && equalBytes(s.bytes, value)) return s.value as T;
+  const decoded = decode(value);
+  if (!(decoded instanceof Set)) Object.freeze(decoded);
+  if (sharedDecodes.size >= MAX_SHARED_DECODES) sharedDecodes.clear(); // bounded: the common values come straight back
+  const entry = { kind, bytes: value.slice(), value: decoded }; // a copy: a view would keep the whole file's buffer
+  const current = sharedDecodes.get(key);
+  if (!current) sharedDecodes.set(key, [entry]);
+  else if (current.length < 4) current.push(entry);
+  return decoded;
+}
+
 /** One signature check: crypto.verify(hash, tbs, publicKey(spki), signature). */
 export interface SignatureCheck {
   readonly hash: string | null;
@@ -363,8 +394,9 @@ function readAlgorithm(der: Uint8Array, t: Tlv): { oid: string; name: string; pa
   return params ? { oid: id, name, params: whole(der, params) } : { oid: id, name };
 }
 
-function readExtension(der: Uint8Array, t: Tlv): Extension {
-  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, 'Extension'));
+/** Reads Extension `t` with `parts`, a cursor on `der` reused from one extension to the next. */
+function readExtension(der: Uint8Array, t: Tlv, parts: DerCursor): Extension {
+  parts.reset(expectTag(t, Tag.SEQUENCE, 'Extension'));
   const oid = readOid(der, parts.next()!);
   let critical = false;
   let part = parts.next();

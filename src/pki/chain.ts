@@ -6,11 +6,11 @@
 import type { Certificate } from './cert.ts';
 import { equalBytes } from './der.ts';
 import { EKU, ekuName } from './extensions.ts';
-import { isValidHostname, matchingDnsNames } from './names.ts';
+import { hasMatchingDnsName, isValidHostname } from './names.ts';
 import { couldIssue } from './issuers.ts';
 import { type PathError, caProblems, leafProblems, signatureProblems } from './profile.ts';
 import { type Budget, ConstraintWorkExceeded, NAME_CONSTRAINT_BUDGET, nameConstraintProblem } from './constraints.ts';
-import { OID_CN, attributeValues, sameName } from './dn.ts';
+import { sameName } from './dn.ts';
 import { policyProblem } from './policies.ts';
 
 export type { PathError } from './profile.ts';
@@ -111,16 +111,15 @@ function leafErrors(leaf: Certificate, o: PathOptions): PathError[] {
   if (o.hostname !== undefined) {
     const dns = leaf.dnsNames;
     if (!isValidHostname(o.hostname)) out.push({ code: 'hostname-mismatch', message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
-    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
+    else if (!hasMatchingDnsName(leaf, o.hostname)) {
       const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(', ')}` : 'it has no dNSName entries; the CN is never used';
       out.push({ code: 'hostname-mismatch', message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
     }
   }
   if (o.purpose === 'serverAuth' || o.hostname !== undefined) {
     // CA/B BR 7.1.4.3: a host-like CN must be a character-for-character copy of a SAN entry.
-    const sans = new Set(leaf.dnsNames);
-    for (const cn of attributeValues(leaf.subject, OID_CN)) {
-      if ((cn.includes('.') || cn.includes(':')) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
+    for (const cn of leaf.commonNames) {
+      if ((cn.includes('.') || cn.includes(':')) && !leaf.dnsNames.includes(cn) && !ipSanTexts(leaf).includes(cn)) {
         out.push({ code: 'cn-not-in-san', message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
       }
     }

@@ -81,19 +81,29 @@ export class DerCursor implements Tlv {
   body = 0;
   end = 0;
   /** How many children the element has. */
-  readonly count: number;
+  count = 0;
   readonly #buf: Uint8Array;
-  readonly #limit: number;
-  #offset: number;
+  #limit = 0;
+  #offset = 0;
 
-  constructor(buf: Uint8Array, parent: Tlv) {
-    if (!(parent.tag & 0x20)) throw new DerError('expected a constructed element');
+  /** Without `parent`, the cursor has no children until reset(). */
+  constructor(buf: Uint8Array, parent?: Tlv) {
     this.#buf = buf;
-    this.#limit = parent.end;
+    if (parent) this.reset(parent);
+  }
+
+  /** Starts over on the children of `parent` (an element of the same buffer): one cursor for a loop. */
+  reset(parent: Tlv): this {
+    if (!(parent.tag & 0x20)) throw new DerError('expected a constructed element');
+    const buf = this.#buf;
+    const from = parent.body;
+    const to = parent.end;
     let n = 0;
-    for (let off = parent.body; off < parent.end; n++) off = readHeader(buf, off, parent.end, this);
+    for (let off = from; off < to; n++) off = readHeader(buf, off, to, this);
     this.count = n;
-    this.#offset = parent.body;
+    this.#limit = to;
+    this.#offset = from;
+    return this;
   }
 
   /** Moves to the next child and returns the cursor, or undefined when there is none. */
@@ -257,39 +267,29 @@ export function readIa5(buf: Uint8Array, tlv: Tlv): string {
   return latin1.decode(b);
 }
 
-function digits(s: string, from: number, n: number): number {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) throw new DerError('malformed time');
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only forms RFC 5280 allows. */
 export function readTime(buf: Uint8Array, tlv: Tlv): Date {
-  const b = bytes(buf, tlv);
-  // Latin-1 is one char per byte: for the 13 or 15 bytes of a valid time, cheaper than a TextDecoder call.
-  const s = b.length <= 15 ? String.fromCharCode.apply(null, b as unknown as number[]) : latin1.decode(b);
+  // Read from the bytes: digits and 'Z' are the same bytes in any of the decoders a string would use.
+  const at = tlv.body;
+  const length = tlv.end - tlv.body;
   let year: number;
   let rest: number;
   if (tlv.tag === Tag.UTCTime) {
-    if (s.length !== 13) throw new DerError('UTCTime must be YYMMDDHHMMSSZ');
-    const yy = digits(s, 0, 2);
+    if (length !== 13) throw new DerError('UTCTime must be YYMMDDHHMMSSZ');
+    const yy = digitsAt(buf, at, 2);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    rest = 2;
+    rest = at + 2;
   } else if (tlv.tag === Tag.GeneralizedTime) {
-    if (s.length !== 15) throw new DerError('GeneralizedTime must be YYYYMMDDHHMMSSZ');
-    year = digits(s, 0, 4);
-    rest = 4;
+    if (length !== 15) throw new DerError('GeneralizedTime must be YYYYMMDDHHMMSSZ');
+    year = digitsAt(buf, at, 4);
+    rest = at + 4;
   } else throw new DerError('expected UTCTime or GeneralizedTime');
-  if (s[s.length - 1] !== 'Z') throw new DerError('time must be in UTC (Z)');
-  const month = digits(s, rest, 2);
-  const day = digits(s, rest + 2, 2);
-  const hour = digits(s, rest + 4, 2);
-  const minute = digits(s, rest + 6, 2);
-  const second = digits(s, rest + 8, 2);
+  if (buf[tlv.end - 1] !== 0x5a) throw new DerError('time must be in UTC (Z)');
+  const month = digitsAt(buf, rest, 2);
+  const day = digitsAt(buf, rest + 2, 2);
+  const hour = digitsAt(buf, rest + 4, 2);
+  const minute = digitsAt(buf, rest + 6, 2);
+  const second = digitsAt(buf, rest + 8, 2);
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(ms);
   if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
@@ -297,6 +297,16 @@ export function readTime(buf: Uint8Array, tlv: Tlv): Date {
   }
   if (year < 100) d.setUTCFullYear(year);
   return d;
+}
+
+function digitsAt(buf: Uint8Array, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = buf[i]! - 48;
+    if (!(c >= 0 && c <= 9)) throw new DerError('malformed time');
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 export function toHex(b: Uint8Array): string {

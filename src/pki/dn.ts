@@ -35,7 +35,13 @@ export const OID_EMAIL = '1.2.840.113549.1.9.1';
 const names = new Map<number, DistinguishedName[]>();
 const MAX_NAMES = 4096;
 
-export function readName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
+/**
+ * `keep`: remember the name for the certificates that follow. An issuer name comes back in every
+ * certificate its CA issued; a leaf's subject name never comes back, and remembering 10,000 of them
+ * only churned the cache (a CA's subject is remembered once it is known to be a CA: rememberName).
+ * A name not kept is still shared when it is already known.
+ */
+export function readName(buf: Uint8Array, tlv: Tlv, keep = true): DistinguishedName {
   expectTag(tlv, Tag.SEQUENCE, 'Name');
   const key = hashBytes(buf, tlv.start, tlv.end);
   const bucket = names.get(key);
@@ -44,11 +50,21 @@ export function readName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
     for (const n of bucket) if (equalBytes(n.der, der)) return n;
   }
   const name = decodeName(buf, tlv);
+  if (keep) remember(key, name);
+  return name;
+}
+
+/** Keeps a CA's subject name (read with keep = false) for the certificates it issued. */
+export function rememberName(name: DistinguishedName): void {
+  const key = hashBytes(name.der);
+  if (!names.get(key)?.some((n) => equalBytes(n.der, name.der))) remember(key, name);
+}
+
+function remember(key: number, name: DistinguishedName): void {
   if (names.size >= MAX_NAMES) names.clear(); // bounded: the common names come straight back
   const current = names.get(key);
   if (!current) names.set(key, [name]);
   else if (current.length < 4) current.push(name);
-  return name;
 }
 
 /** DirectoryString's types (UTF8, Printable, T61, Universal, BMP), Numeric, IA5, Visible; SEQUENCE, SET. */
@@ -64,12 +80,14 @@ function decodeName(buf: Uint8Array, tlv: Tlv): DistinguishedName {
   // Arrays made at their final length: a name is kept as long as its certificate, and an array grown
   // by push() keeps room for 17 elements.
   const sets = new DerCursor(buf, tlv);
+  const atvs = new DerCursor(buf);
+  const pair = new DerCursor(buf);
   const rdns: Attribute[][] = new Array(sets.count);
   for (let i = 0; sets.next(); i++) {
-    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
+    atvs.reset(expectTag(sets, Tag.SET, 'RelativeDistinguishedName'));
     const rdn: Attribute[] = new Array(atvs.count);
     for (let j = 0; atvs.next(); j++) {
-      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
+      pair.reset(expectTag(atvs, Tag.SEQUENCE, 'AttributeTypeAndValue'));
       if (pair.count !== 2) throw new DerError('malformed AttributeTypeAndValue');
       const oid = readOid(buf, pair.next()!);
       const value = pair.next()!;

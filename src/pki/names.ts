@@ -2,7 +2,11 @@
 // whole leftmost label, case-insensitive, one label per wildcard.
 import type { Certificate } from './cert.ts';
 
-const normalise = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+/** Lower case, one trailing dot dropped. */
+const normalise = (name: string): string => {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+};
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 
@@ -44,4 +48,10 @@ export const isWildcard = (pattern: string): boolean => pattern.includes('*');
 /** The SAN dNSName entries of `cert` that cover `host`. */
 export function matchingDnsNames(cert: Certificate, host: string): string[] {
   return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
+}
+
+/** Whether any SAN dNSName entry of `cert` covers `host` (matchingDnsNames(cert, host).length > 0). */
+export function hasMatchingDnsName(cert: Certificate, host: string): boolean {
+  for (const n of cert.dnsNames) if (dnsNameMatches(n, host)) return true;
+  return false;
 }

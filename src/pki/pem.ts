@@ -1,5 +1,5 @@
 import { type Certificate, CertificateParseError, parseCertificate } from './cert.ts';
-import { DerError, Tag, children, readOid, readRoot, readSmallInt } from './der.ts';
+import { DerCursor, DerError, Tag, readOid, readRoot, readSmallInt } from './der.ts';
 import { LIMITS } from '../limits.ts';
 import { hashBytes } from './hash.ts';
 
@@ -328,15 +328,19 @@ function privateKeyKind(data: Uint8Array): string | undefined {
   try {
     const root = readRoot(data);
     if (root.tag !== Tag.SEQUENCE) return undefined;
-    const [first, second, third] = children(data, root);
-    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
-      const [alg] = children(data, first);
+    // Every certificate block comes through here: a cursor, no Tlv object per element.
+    const parts = new DerCursor(data, root);
+    const first = parts.next()?.copy();
+    const second = parts.next()?.tag;
+    const third = parts.next()?.tag;
+    if (first?.tag === Tag.SEQUENCE && second === Tag.OCTET_STRING && third === undefined) {
+      const alg = new DerCursor(data, first).next();
       return alg?.tag === Tag.OID && readOid(data, alg).startsWith('1.2.840.113549.1.') ? 'encrypted private key' : undefined;
     }
     if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return undefined;
-    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return 'private key';
-    if (second?.tag === Tag.OCTET_STRING) return 'EC private key';
-    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return 'RSA or DSA private key';
+    if (second === Tag.SEQUENCE && third === Tag.OCTET_STRING) return 'private key';
+    if (second === Tag.OCTET_STRING) return 'EC private key';
+    if (second === Tag.INTEGER && third === Tag.INTEGER) return 'RSA or DSA private key';
     return undefined;
   } catch (err) {
     if (err instanceof DerError) return undefined;

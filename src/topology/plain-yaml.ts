@@ -66,8 +66,12 @@ const plainInner = (c: number, flow: boolean): boolean =>
   PLAIN_INNER.has(c) ||
   (!flow && (c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE));
 
-/** Per collection: [keyOffset, valueOffset, ...] for a mapping (in key order), item offsets for a sequence. */
-type Offsets = number[];
+/**
+ * Where a collection's parts are, beside the data (not in a Map keyed by each object: 50,000 of them
+ * at 10,000 brokers): for a mapping [keyOffset, valueOffset, value's Offsets, ...] in key order, for a
+ * sequence [itemOffset, item's Offsets, ...]. A scalar value has no Offsets (undefined).
+ */
+type Offsets = (number | Offsets | undefined)[];
 
 /** Returns the document, or undefined when the text is not in the plain subset (parse it with the YAML library). */
 export function parsePlainYaml(text: string): PlainDocument | undefined {
@@ -86,15 +90,14 @@ export function parsePlainYaml(text: string): PlainDocument | undefined {
 class Reader {
   readonly #s: string;
   #i = 0;
-  // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
-  // the garbage collector more than the whole parse.
-  readonly #offsets = new Map<object, Offsets>();
   /**
    * The offsets of the collections being read, innermost last: each collection takes its own off the
    * end when it is complete, as an array of its exact length. (An array grown by push() for each would
-   * keep room for 17 numbers, for as long as the document lives: 40,000 of them at 10,000 brokers.)
+   * keep room for 17 entries, for as long as the document lives: 40,000 of them at 10,000 brokers.)
    */
-  readonly #pending: number[] = [];
+  readonly #pending: (number | Offsets | undefined)[] = [];
+  /** The Offsets of the collection read last; cleared before each value, so undefined after a scalar. */
+  #lastOffsets: Offsets | undefined;
   /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
   readonly #keys = new Set<string>();
   readonly #lineStarts: number[] = [0];
@@ -114,30 +117,31 @@ class Reader {
     if (this.#i >= s.length) bail(); // empty: the YAML library says so
     if (this.#column() !== 0) bail();
     const rootOffset = this.#i;
+    this.#lastOffsets = undefined;
     const data = this.#blockNode(-1, 0);
+    const rootOffsets = this.#lastOffsets;
     this.#nextContent();
     if (this.#i < s.length) bail(); // a second document, `...`, or anything left over
-    const offsets = this.#offsets;
     const lineStarts = this.#lineStarts;
     return {
       data,
       offsetOf(path, key) {
         let node: unknown = data;
+        let at: Offsets | undefined = rootOffsets;
         let best = rootOffset;
         for (let i = 0; i < path.length; i++) {
           const seg = path[i]!;
           if (Array.isArray(node)) {
-            if (typeof seg !== 'number') break;
-            const at = offsets.get(node)![seg];
-            if (at === undefined) break;
-            best = at;
+            if (typeof seg !== 'number' || !Number.isInteger(seg) || seg < 0 || seg >= node.length) break;
+            best = at![2 * seg] as number;
+            at = at![2 * seg + 1] as Offsets | undefined;
             node = node[seg];
           } else if (node !== null && typeof node === 'object') {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
-            const at = offsets.get(node)!;
-            if (key && i === path.length - 1) return at[2 * index]!;
-            best = at[2 * index + 1]!;
+            if (key && i === path.length - 1) return at![3 * index] as number;
+            best = at![3 * index + 1] as number;
+            at = at![3 * index + 2] as Offsets | undefined;
             node = (node as Record<string, unknown>)[String(seg)];
           } else break;
         }
@@ -245,6 +249,7 @@ class Reader {
       while (s.charCodeAt(this.#i) === SPACE) this.#i++;
       let value: unknown;
       let valueAt: number;
+      this.#lastOffsets = undefined;
       const c = s.charCodeAt(this.#i);
       if (this.#i >= s.length || c === NL || c === HASH) {
         // The value is a block node on the next lines: more indented, or a sequence at this indentation.
@@ -262,7 +267,7 @@ class Reader {
         this.#endOfLine();
       }
       obj[key] = value;
-      this.#pending.push(keyAt, valueAt);
+      this.#pending.push(keyAt, valueAt, this.#lastOffsets);
       this.#nextContent();
       if (this.#i >= s.length) break;
       const col = this.#column();
@@ -270,7 +275,7 @@ class Reader {
       if (col > indent) bail();
       if (s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1)) break; // the parent's sequence at the same indentation
     }
-    this.#offsets.set(obj, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return obj;
   }
 
@@ -289,13 +294,17 @@ class Reader {
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail(); // an empty item
         this.#pending.push(this.#i);
+        this.#lastOffsets = undefined;
         list.push(this.#blockNode(indent, depth + 1));
+        this.#pending.push(this.#lastOffsets);
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail(); // `- - x`: a compact nested sequence
       } else {
         this.#pending.push(this.#i);
+        this.#lastOffsets = undefined;
         // `- key: value` starts a mapping whose indentation is the key's column.
         list.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
+        this.#pending.push(this.#lastOffsets);
       }
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -306,7 +315,7 @@ class Reader {
         bail();
       }
     }
-    this.#offsets.set(list, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return list;
   }
 
@@ -345,8 +354,9 @@ class Reader {
         const valueAt = this.#i;
         const v = s.charCodeAt(this.#i);
         if (v === COMMA || v === RBRACE) bail(); // an empty value
+        this.#lastOffsets = undefined;
         obj[key] = this.#flowValue(true, depth + 1);
-        this.#pending.push(keyAt, valueAt);
+        this.#pending.push(keyAt, valueAt, this.#lastOffsets);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACE) break;
@@ -355,7 +365,7 @@ class Reader {
         if (s.charCodeAt(this.#i) === RBRACE) bail(); // a trailing comma
       }
     }
-    this.#offsets.set(obj, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return obj;
   }
 
@@ -373,7 +383,9 @@ class Reader {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
         this.#pending.push(this.#i);
+        this.#lastOffsets = undefined;
         list.push(this.#flowValue(true, depth + 1));
+        this.#pending.push(this.#lastOffsets);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACKET) break;
@@ -382,7 +394,7 @@ class Reader {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#offsets.set(list, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return list;
   }
 

@@ -24,15 +24,20 @@ import type {
 // Raw shapes as the schema guarantees them (resolve runs only on schema-valid documents).
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+// The expected kinds of the references every broker makes, shared (read only) by all of them.
+const CA_KIND: readonly ObjectKind[] = Object.freeze(['ca']);
+const BUNDLE_KIND: readonly ObjectKind[] = Object.freeze(['trustBundle']);
+const SERVER_KINDS: readonly ObjectKind[] = Object.freeze(['broker', 'gateway']);
+
 /** Builds the typed topology from a schema-valid document. Pure: reads no files. */
 export function resolveTopology(doc: SourceDocument, absolutePath: string): Topology {
   const dir = path.dirname(absolutePath);
   const data = doc.data as Raw;
   const references: Reference[] = [];
   const loc = (p: DocPath) => doc.locate(p);
-  const ref = (from: string, field: string, id: string, expected: ObjectKind[], p: DocPath) =>
+  const ref = (from: string, field: string, id: string, expected: readonly ObjectKind[], p: DocPath) =>
     references.push({ from, field, id, expected, location: loc(p) });
-  const refs = (from: string, field: string, ids: string[] | undefined, expected: ObjectKind[], p: DocPath) =>
+  const refs = (from: string, field: string, ids: string[] | undefined, expected: readonly ObjectKind[], p: DocPath) =>
     (ids ?? []).forEach((id, i) => ref(from, field, id, expected, [...p, i]));
 
   const inDir = resolverIn(dir);
@@ -57,7 +62,7 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
   };
 
   const clientAuth = (raw: Raw | undefined, required: boolean, from: string, p: DocPath): ClientAuth => {
-    if (raw?.trustBundle !== undefined) ref(from, 'clientAuth.trustBundle', raw.trustBundle, ['trustBundle'], [...p, 'trustBundle']);
+    if (raw?.trustBundle !== undefined) ref(from, 'clientAuth.trustBundle', raw.trustBundle, BUNDLE_KIND, [...p, 'trustBundle']);
     return { required: raw?.required ?? required, trustBundle: raw?.trustBundle, location: loc(raw ? p : p.slice(0, -1)) };
   };
 
@@ -65,13 +70,13 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
 
   const cas: Ca[] = (data.cas ?? []).map((raw: Raw, i: number): Ca => {
     const p = ['cas', i];
-    if (raw.issuer !== undefined) ref(raw.id, 'issuer', raw.issuer, ['ca'], [...p, 'issuer']);
+    if (raw.issuer !== undefined) ref(raw.id, 'issuer', raw.issuer, CA_KIND, [...p, 'issuer']);
     return { kind: 'ca', ...base(raw, p), issuer: raw.issuer, cert: certSource(raw.cert, [...p, 'cert'], undefined)! };
   });
 
   const trustBundles: TrustBundle[] = (data.trustBundles ?? []).map((raw: Raw, i: number): TrustBundle => {
     const p = ['trustBundles', i];
-    refs(raw.id, 'cas', raw.cas, ['ca'], [...p, 'cas']);
+    refs(raw.id, 'cas', raw.cas, CA_KIND, [...p, 'cas']);
     return {
       kind: 'trustBundle',
       ...base(raw, p),
@@ -104,7 +109,7 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
     });
     (r.loadBalancers ?? []).forEach((lb: Raw, i: number) => {
       const p = [...rp, 'loadBalancers', i];
-      refs(lb.id, 'backends', lb.backends, ['broker', 'gateway'], [...p, 'backends']);
+      refs(lb.id, 'backends', lb.backends, SERVER_KINDS, [...p, 'backends']);
       loadBalancers.push({
         kind: 'loadBalancer',
         ...base(lb, p),
@@ -119,7 +124,7 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
     });
     (r.brokers ?? []).forEach((b: Raw, i: number) => {
       const p = [...rp, 'brokers', i];
-      if (b.issuer !== undefined) ref(b.id, 'issuer', b.issuer, ['ca'], [...p, 'issuer']);
+      if (b.issuer !== undefined) ref(b.id, 'issuer', b.issuer, CA_KIND, [...p, 'issuer']);
       brokers.push({
         kind: 'broker',
         id: b.id as string,
@@ -138,8 +143,8 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
       const p = [...rp, 'gateways', i];
       const upstreams: Upstream[] = (g.upstreams ?? []).map((u: Raw, k: number): Upstream => {
         const up = [...p, 'upstreams', k];
-        ref(g.id, 'upstreams.to', u.to, ['broker', 'gateway'], [...up, 'to']);
-        if (u.trustBundle !== undefined) ref(g.id, 'upstreams.trustBundle', u.trustBundle, ['trustBundle'], [...up, 'trustBundle']);
+        ref(g.id, 'upstreams.to', u.to, SERVER_KINDS, [...up, 'to']);
+        if (u.trustBundle !== undefined) ref(g.id, 'upstreams.trustBundle', u.trustBundle, BUNDLE_KIND, [...up, 'trustBundle']);
         return {
           to: u.to,
           tls: u.tls,
@@ -182,7 +187,7 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
   const clients: Client[] = (data.clients ?? []).map((c: Raw, i: number): Client => {
     const p = ['clients', i];
     if (c.region !== undefined) ref(c.id, 'region', c.region, ['region'], [...p, 'region']);
-    if (c.trustBundle !== undefined) ref(c.id, 'trustBundle', c.trustBundle, ['trustBundle'], [...p, 'trustBundle']);
+    if (c.trustBundle !== undefined) ref(c.id, 'trustBundle', c.trustBundle, BUNDLE_KIND, [...p, 'trustBundle']);
     const connectable: ObjectKind[] = ['broker', 'gateway', 'loadBalancer', 'globalLoadBalancer'];
     refs(c.id, 'connectsTo', c.connectsTo, connectable, [...p, 'connectsTo']);
     const vault = regions.find((r) => r.id === c.region)?.keyVault?.name;
@@ -201,8 +206,8 @@ export function resolveTopology(doc: SourceDocument, absolutePath: string): Topo
   if (data.rollover) {
     const r = data.rollover as Raw;
     const name = data.metadata.name as string;
-    ref(name, 'rollover.from', r.from, ['ca'], ['rollover', 'from']);
-    ref(name, 'rollover.to', r.to, ['ca'], ['rollover', 'to']);
+    ref(name, 'rollover.from', r.from, CA_KIND, ['rollover', 'from']);
+    ref(name, 'rollover.to', r.to, CA_KIND, ['rollover', 'to']);
     rollover = { from: r.from, to: r.to, phase: r.phase, location: loc(['rollover']) };
   }
 

@@ -33,12 +33,18 @@ const timeLike = fc
     fc.constantFrom(4, 2).map((width) => new TextEncoder().encode(`${String(y).padStart(4, '0').slice(4 - width)}${rest.map((n) => String(n).padStart(2, '0')).join('')}Z`)),
   );
 const noisy = fc.uint8Array({ minLength: 0, maxLength: 20 }).map((b) => b.map((x) => (x % 4 === 0 ? x : 0x30 + (x % 10))));
+// A valid-looking time with one byte replaced: a lowercase 'z', a sign, a non-ASCII byte ('²', 'Ú').
+const oneByteOff = fc.tuple(timeLike, fc.nat(), fc.constantFrom(0x5a, 0x7a, 0xda, 0xb2, 0x2b, 0x2d, 0x20, 0x80, 0x30, 0x39)).map(([b, i, x]) => {
+  const c = b.slice();
+  c[i % c.length] = x;
+  return c;
+});
 
 describe('readTime', () => {
   it('accepts exactly the valid UTCTime and GeneralizedTime encodings, with their value', () => {
     let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(timeLike, noisy), fc.constantFrom(Tag.UTCTime, Tag.GeneralizedTime), (bytes, tag) => {
+      fc.property(fc.oneof(timeLike, noisy, oneByteOff), fc.constantFrom(Tag.UTCTime, Tag.GeneralizedTime), (bytes, tag) => {
         const got = outcome(bytes, tag);
         if (got !== 'error') accepted++;
         expect(got).toBe(expected(bytes, tag));

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.ts';
 import { servedChains } from '../../model/certificates.ts';
-import { matchingDnsNames } from '../../pki/names.ts';
+import { hasMatchingDnsName } from '../../pki/names.ts';
 
 export const rule = defineRule({
   meta: {
@@ -17,7 +17,7 @@ export const rule = defineRule({
   },
   *check(model) {
     for (const { server, leaf, location } of servedChains(model)) {
-      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
+      if (hasMatchingDnsName(leaf, server.fqdn)) continue;
       const found = (leaf.subjectAltName ?? []).map((n) => (n.kind === 'dns' ? `DNS:${n.value}` : n.kind.toUpperCase())).join(', ');
       const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(', ')} does not count` : '';
       yield { target: server.id, messageId: 'mismatch', data: { fqdn: server.fqdn, found: (found || 'no SAN') + cn }, location };
