@@ -51,6 +51,8 @@ if (restart) {
   } catch {
     // no cache
   }
+  // A large check's worker thread (file reading, signatures) boots while the CLI loads (ADR 0131).
+  if (command === 'check' && youngGeneration !== undefined) (await import('../lib/background.js')).warmBackground();
   const { main } = await import('../lib/cli.js');
   process.exitCode = await main(process.argv.slice(2));
   // The report is written and the exit code set. A live source may leave a handle behind that rc-policy

@@ -9,7 +9,8 @@ import path from 'node:path';
 
 await rm('lib', { recursive: true, force: true });
 const { metafile } = await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  // background: bin/rc-policy.js starts a large check's worker thread before loading the CLI (ADR 0131).
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', background: 'src/sources/background.ts' },
   outdir: 'lib',
   bundle: true,
   splitting: true,

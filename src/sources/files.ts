@@ -3,7 +3,7 @@ import { certificatePool, parseCertificate, type Certificate } from '../pki/cert
 import { SignaturePrefetch } from './signatures.ts';
 import { FilePrefetch } from './file-prefetch.ts';
 import type { Preload } from './preload.ts';
-import { Background } from './background.ts';
+import { takeBackground } from './background.ts';
 import { InputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { describeIoError, parseYamlDocuments } from '../topology/document.ts';
@@ -40,7 +40,7 @@ export async function readCertificateFiles(
   const known = new PemBlockCache();
   // One background thread reads ahead and verifies signatures (./background.ts); a preload's, if any.
   const preload = tuning.preload;
-  const thread = preload?.thread ?? new Background();
+  const thread = preload?.thread ?? takeBackground();
   const signatures = new SignaturePrefetch({ thread });
   const files = new Map<string, CertFile>();
   const list = referencedFiles(topology);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { constants } from 'node:fs';
 import { fileAccessSync, type AccessOptions } from './containment.ts';
 import { FilePrefetch, type Prefetched } from './file-prefetch.ts';
-import { Background } from './background.ts';
+import { takeBackground } from './background.ts';
 import { LIMITS } from '../limits.ts';
 import { resolverIn } from '../topology/resolve.ts';
 
@@ -64,7 +64,7 @@ export function fileValues(bytes: Uint8Array): string[] {
 /** The files a preload started reading, by absolute path. */
 export class Preload {
   /** The thread reading them: the rest of the run's background work shares it. */
-  readonly thread = new Background();
+  readonly thread = takeBackground();
   readonly #slots: ReadonlyMap<string, number>;
   readonly #prefetch: FilePrefetch;
 
