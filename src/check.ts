@@ -97,25 +97,25 @@ async function readFiles(topology: Topology, cwd: string, options: CheckOptions,
 export async function check(options: CheckOptions = {}): Promise<Report> {
   // A large estate's certificate files are read while the topology is parsed (ADR 0131).
   let preload: Preload | undefined;
-  const onRead = (bytes: Buffer, absolute: string): void => {
+  const onText = (text: string, absolute: string): void => {
     try {
-      preload = preloadCertificateFiles(bytes, absolute, options);
+      preload = preloadCertificateFiles(text, absolute, options);
     } catch {
       // a guess that cannot be made: every file is read when it is needed
     }
   };
   try {
-    return await checkTopology(options, onRead, () => preload);
+    return await checkTopology(options, onText, () => preload);
   } finally {
     preload?.close();
   }
 }
 
-async function checkTopology(options: CheckOptions, onRead: (bytes: Buffer, absolute: string) => void, preloaded: () => Preload | undefined): Promise<Report> {
+async function checkTopology(options: CheckOptions, onText: (text: string, absolute: string) => void, preloaded: () => Preload | undefined): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? new Date();
   const file = options.topology ?? DEFAULT_TOPOLOGY;
-  const loaded = await loadTopology(file, cwd, onRead);
+  const loaded = await loadTopology(file, cwd, onText);
   const pack = await selectPack(loaded.topology, options);
   const rules = ruleSetOf(pack);
   // Inputs are read before any evaluation, so a broken waiver or baseline file is exit 2 either way.

@@ -28,13 +28,8 @@ const ENDS_PLAIN = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x7b, 0x7d, 0x5b, 0x5d
 /** Characters a plain scalar cannot start with (indicators); such a value is left to the parser. */
 const NOT_PLAIN_START = new Set([...ENDS_PLAIN, 0x22, 0x27, 0x26, 0x2a, 0x21, 0x7c, 0x3e, 0x25, 0x40, 0x60]);
 
-/**
- * The `file:` values of a topology's text, each once, in the order they appear: plain scalars, and
- * quoted ones without escapes. Pure. The bytes are read as Latin-1 (one character per byte, no
- * decoding of the whole text); a value with bytes above 0x7f is then decoded as UTF-8.
- */
-export function fileValues(bytes: Uint8Array): string[] {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/** The `file:` values of a topology's text, each once, in the order they appear: plain scalars, and quoted ones without escapes. Pure. */
+export function fileValues(text: string): string[] {
   const out = new Set<string>();
   for (let at = text.indexOf(KEY); at >= 0; at = text.indexOf(KEY, at + KEY.length)) {
     if (!isKeyStart(text.charCodeAt(at - 1))) continue;
@@ -54,9 +49,7 @@ export function fileValues(bytes: Uint8Array): string[] {
       while (i < text.length && !ENDS_PLAIN.has(text.charCodeAt(i))) i++;
       end = i;
     }
-    if (end === start) continue;
-    const value = text.slice(start, end);
-    out.add(/[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value);
+    if (end > start) out.add(text.slice(start, end));
   }
   return [...out];
 }
@@ -97,14 +90,14 @@ export class Preload {
  * before the main thread turns to parsing. The caller closes it.
  */
 export function preloadCertificateFiles(
-  topologyBytes: Uint8Array,
+  topologyText: string,
   topologyFile: string,
   access: AccessOptions = {},
   tuning: { minFiles?: number; batch?: number } = {},
 ): Preload | undefined {
   const minFiles = tuning.minFiles ?? MIN_FILES;
   if (constants.O_NOFOLLOW === undefined || access.followSymlinks) return undefined;
-  const values = fileValues(topologyBytes);
+  const values = fileValues(topologyText);
   if (values.length < minFiles) return undefined;
   const dir = path.dirname(topologyFile);
   const policy = fileAccessSync(dir, access);
@@ -114,7 +107,7 @@ export function preloadCertificateFiles(
   const refusals = new Map<string, boolean>();
   const refused = (p: string): boolean => {
     if (p === policy.root) return true;
-    const folder = path.dirname(p);
+    const folder = p.slice(0, Math.max(1, p.lastIndexOf(path.sep)));
     let r = refusals.get(folder);
     if (r === undefined) refusals.set(folder, (r = policy.folderRefusalSync(p) !== undefined));
     return r;

@@ -28,15 +28,14 @@ export interface SourceDocument {
  * Reads and parses one config file. `o.regularOnly`/`o.noFollow` apply to paths that came from the
  * input (a pack named by the topology), not to the file named on the command line.
  */
-export async function readSourceDocument(absolute: string, display: string, o: Omit<ReadOptions, 'limit'> = {}, onRead?: (bytes: Buffer) => void): Promise<SourceDocument> {
+export async function readSourceDocument(absolute: string, display: string, o: Omit<ReadOptions, 'limit'> = {}, onText?: (text: string) => void): Promise<SourceDocument> {
   let bytes: Buffer;
   try {
     bytes = await readBounded(absolute, { limit: LIMITS.maxConfigFileBytes, ...o });
   } catch (err) {
     throw new InputError(`cannot read ${display}: ${describeIoError(err)}`);
   }
-  onRead?.(bytes);
-  return parseSourceDocument(bytes, display);
+  return parseSourceDocument(bytes, display, onText);
 }
 
 export function describeIoError(err: unknown): string {
@@ -52,8 +51,10 @@ export function describeIoError(err: unknown): string {
 }
 
 /** Parses a file that must hold exactly one YAML (or JSON) document. */
-export function parseSourceDocument(bytes: Uint8Array, file: string): SourceDocument {
+/** `onText`: given the decoded text before it is parsed. */
+export function parseSourceDocument(bytes: Uint8Array, file: string, onText?: (text: string) => void): SourceDocument {
   const text = decodeText(bytes, file, LIMITS.maxConfigFileBytes);
+  onText?.(text);
   // The plain-YAML fast path (ADR 0061) declines anything it cannot read exactly as the YAML library
   // would, including every construct the limits below guard against (aliases, deep nesting, odd keys).
   const plain = parsePlainYaml(text);

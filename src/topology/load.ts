@@ -17,12 +17,12 @@ export interface LoadedTopology {
 
 /** Reads, parses and schema-checks a topology file. Throws InputError when it cannot be read or parsed. */
 /**
- * `onRead`: given the topology file's bytes before they are parsed (a caller may start work that does
+ * `onText`: given the topology file's text before it is parsed (a caller may start work that does
  * not need the parsed topology: ../sources/preload.ts).
  */
-export async function loadTopology(file: string, cwd = process.cwd(), onRead?: (bytes: Buffer, absolute: string) => void): Promise<LoadedTopology> {
+export async function loadTopology(file: string, cwd = process.cwd(), onText?: (text: string, absolute: string) => void): Promise<LoadedTopology> {
   const absolute = await topologyFile(path.resolve(cwd, file), cwd);
-  const document = await readSourceDocument(absolute, displayPath(absolute, cwd), {}, onRead && ((bytes) => onRead(bytes, absolute)));
+  const document = await readSourceDocument(absolute, displayPath(absolute, cwd), {}, onText && ((text) => onText(text, absolute)));
   const violations = validateDocument(document, 'topology');
   if (violations.length > 0) return { document, violations };
   return { document, violations, topology: resolveTopology(document, absolute) };

@@ -30,8 +30,8 @@ describe('fileValues', () => {
       '    again: { file: pki/a.pem }',
       '- file: pki/g.pem # a comment',
     ].join('\n');
-    expect(fileValues(Buffer.from(text))).toEqual(['pki/a.pem', 'pki/b c.pem', 'pki/d.pem', 'pki/g.pem']);
-    expect(fileValues(Buffer.from('cert: { file: zertifikate/bröker-ü.pem }\nfile: "日本/é.pem"\n'))).toEqual(['zertifikate/bröker-ü.pem', '日本/é.pem']);
+    expect(fileValues(text)).toEqual(['pki/a.pem', 'pki/b c.pem', 'pki/d.pem', 'pki/g.pem']);
+    expect(fileValues('cert: { file: zertifikate/bröker-ü.pem }\nfile: "日本/é.pem"\n')).toEqual(['zertifikate/bröker-ü.pem', '日本/é.pem']);
   });
 });
 
@@ -60,7 +60,7 @@ describe('readCertificateFiles with a preload', () => {
     writeFileSync(file, stringify(e.topology));
     const { topology } = await loadTopology(file, dir);
 
-    const preload = preloadCertificateFiles(readFileSync(file), file, {}, { minFiles: 1, batch: 1 });
+    const preload = preloadCertificateFiles(readFileSync(file, 'utf8'), file, {}, { minFiles: 1, batch: 1 });
     expect(preload).toBeDefined();
     // Folders the run refuses are not even opened: a symlinked folder, a path outside the repository.
     expect(preload!.has(path.join(dir, 'linked', 'broker-us-2.pem'))).toBe(false);
@@ -83,7 +83,7 @@ describe('readCertificateFiles with a preload', () => {
   });
 
   it('is not started for a small estate or when symlinks are followed', () => {
-    const text = Buffer.from('brokers:\n  - cert: { file: a.pem }\n');
+    const text = 'brokers:\n  - cert: { file: a.pem }\n';
     expect(preloadCertificateFiles(text, '/nowhere/rc-topology.yaml')).toBeUndefined();
     expect(preloadCertificateFiles(text, '/nowhere/rc-topology.yaml', { followSymlinks: true }, { minFiles: 1 })).toBeUndefined();
   });
