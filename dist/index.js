@@ -4296,7 +4296,7 @@ var require_util2 = __commonJS({
     try {
       crypto5 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto5.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto5.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -29308,11 +29308,11 @@ var require_tokenizer = __commonJS({
                 break;
               default:
                 if (digit.test(c)) {
-                  let digits2 = c;
+                  let digits = c;
                   while (i < str.length && digit.test(str[i])) {
-                    digits2 += str[i++];
+                    digits += str[i++];
                   }
-                  let value = parseInt(digits2, 10);
+                  let value = parseInt(digits, 10);
                   const reference = { type: types_1.types.REFERENCE, value };
                   last.push(reference);
                   referenceQueue.push({ reference, stack: last, index: last.length - 1 });
@@ -32514,12 +32514,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash = 0;
+        let hash2 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i);
-          hash |= 0;
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
+          hash2 |= 0;
         }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -48745,7 +48745,7 @@ var init_CryptoProvider = __esm({
 });
 
 // node_modules/@azure/msal-node/dist/cache/CacheHelpers.mjs
-import { createHash as createHash3 } from "crypto";
+import { createHash as createHash2 } from "crypto";
 function computeAdditionalCacheKeyHash(components) {
   const sortedKeys = Object.keys(components).sort();
   let input = "";
@@ -48753,9 +48753,9 @@ function computeAdditionalCacheKeyHash(components) {
     const value = components[key2];
     input += `${Buffer.byteLength(key2, "utf8")}:${key2}${Buffer.byteLength(value, "utf8")}:${value}`;
   }
-  return createHash3("sha256").update(input, "utf8").digest("base64url");
+  return createHash2("sha256").update(input, "utf8").digest("base64url");
 }
-function generateCredentialKey(credential, hash) {
+function generateCredentialKey(credential, hash2) {
   const familyId = credential.credentialType === Constants_exports.CredentialType.REFRESH_TOKEN && credential.familyId || credential.clientId;
   const scheme = credential.tokenType && credential.tokenType.toLowerCase() !== Constants_exports.AuthenticationScheme.BEARER.toLowerCase() ? credential.tokenType.toLowerCase() : "";
   const credentialKey = [
@@ -48768,7 +48768,7 @@ function generateCredentialKey(credential, hash) {
     scheme
   ];
   if (credential.additionalCacheKeyComponents && Object.keys(credential.additionalCacheKeyComponents).length > 0) {
-    credentialKey.push(hash ?? computeAdditionalCacheKeyHash(credential.additionalCacheKeyComponents));
+    credentialKey.push(hash2 ?? computeAdditionalCacheKeyHash(credential.additionalCacheKeyComponents));
   }
   return credentialKey.join(CACHE.KEY_SEPARATOR).toLowerCase();
 }
@@ -59636,7 +59636,7 @@ var init_msalClient = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/clientCertificateCredential.js
-import { createHash as createHash4, createPrivateKey } from "node:crypto";
+import { createHash as createHash3, createPrivateKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 async function parseCertificate2(certificateConfiguration, sendCertificateChain) {
   const certificate = certificateConfiguration.certificate;
@@ -59655,8 +59655,8 @@ async function parseCertificate2(certificateConfiguration, sendCertificateChain)
   if (publicKeys.length === 0) {
     throw new Error("The file at the specified path does not contain a PEM-encoded certificate.");
   }
-  const thumbprint = createHash4("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
-  const thumbprintSha256 = createHash4("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+  const thumbprint = createHash3("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+  const thumbprintSha256 = createHash3("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
   return {
     certificateContents,
     thumbprintSha256,
@@ -61977,7 +61977,7 @@ var init_authorizationCodeCredential = __esm({
 });
 
 // node_modules/@azure/identity/dist/esm/credentials/onBehalfOfCredential.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readFile as readFile4 } from "node:fs/promises";
 var credentialName5, logger29, OnBehalfOfCredential;
 var init_onBehalfOfCredential = __esm({
@@ -62082,8 +62082,8 @@ var init_onBehalfOfCredential = __esm({
         if (publicKeys.length === 0) {
           throw new Error("The file at the specified path does not contain a PEM-encoded certificate.");
         }
-        const thumbprint = createHash5("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
-        const thumbprintSha256 = createHash5("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+        const thumbprint = createHash4("sha1").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
+        const thumbprintSha256 = createHash4("sha256").update(Buffer.from(publicKeys[0], "base64")).digest("hex").toUpperCase();
         return {
           certificateContents,
           thumbprintSha256,
@@ -62382,7 +62382,10 @@ var rule3 = defineRule({
 });
 
 // src/pki/names.ts
-var normalise = (name3) => name3.toLowerCase().replace(/\.$/, "");
+var normalise = (name3) => {
+  const lower = name3.toLowerCase();
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
+};
 var LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
 var validHosts = /* @__PURE__ */ new Map();
 function isValidHostname(host) {
@@ -62411,8 +62414,9 @@ function dnsNameMatches(pattern, host) {
   return hostLabels.slice(1).join(".") === rest.join(".");
 }
 var isWildcard = (pattern) => pattern.includes("*");
-function matchingDnsNames(cert, host) {
-  return cert.dnsNames.filter((n) => dnsNameMatches(n, host));
+function hasMatchingDnsName(cert, host) {
+  for (const n of cert.dnsNames) if (dnsNameMatches(n, host)) return true;
+  return false;
 }
 
 // src/topology/walk.ts
@@ -62491,18 +62495,27 @@ var DerCursor = class {
   body = 0;
   end = 0;
   /** How many children the element has. */
-  count;
+  count = 0;
   #buf;
-  #limit;
-  #offset;
+  #limit = 0;
+  #offset = 0;
+  /** Without `parent`, the cursor has no children until reset(). */
   constructor(buf, parent) {
-    if (!(parent.tag & 32)) throw new DerError("expected a constructed element");
     this.#buf = buf;
-    this.#limit = parent.end;
+    if (parent) this.reset(parent);
+  }
+  /** Starts over on the children of `parent` (an element of the same buffer): one cursor for a loop. */
+  reset(parent) {
+    if (!(parent.tag & 32)) throw new DerError("expected a constructed element");
+    const buf = this.#buf;
+    const from = parent.body;
+    const to = parent.end;
     let n = 0;
-    for (let off = parent.body; off < parent.end; n++) off = readHeader(buf, off, parent.end, this);
+    for (let off = from; off < to; n++) off = readHeader(buf, off, to, this);
     this.count = n;
-    this.#offset = parent.body;
+    this.#limit = to;
+    this.#offset = from;
+    return this;
   }
   /** Moves to the next child and returns the cursor, or undefined when there is none. */
   next() {
@@ -62643,36 +62656,27 @@ function readIa5(buf, tlv) {
   for (const c of b) if (c > 127) throw new DerError("non-ASCII byte in IA5String");
   return latin1.decode(b);
 }
-function digits(s, from, n) {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) throw new DerError("malformed time");
-    v = v * 10 + c;
-  }
-  return v;
-}
 function readTime(buf, tlv) {
-  const b = bytes(buf, tlv);
-  const s = b.length <= 15 ? String.fromCharCode.apply(null, b) : latin1.decode(b);
+  const at = tlv.body;
+  const length = tlv.end - tlv.body;
   let year;
   let rest;
   if (tlv.tag === Tag.UTCTime) {
-    if (s.length !== 13) throw new DerError("UTCTime must be YYMMDDHHMMSSZ");
-    const yy = digits(s, 0, 2);
+    if (length !== 13) throw new DerError("UTCTime must be YYMMDDHHMMSSZ");
+    const yy = digitsAt(buf, at, 2);
     year = yy >= 50 ? 1900 + yy : 2e3 + yy;
-    rest = 2;
+    rest = at + 2;
   } else if (tlv.tag === Tag.GeneralizedTime) {
-    if (s.length !== 15) throw new DerError("GeneralizedTime must be YYYYMMDDHHMMSSZ");
-    year = digits(s, 0, 4);
-    rest = 4;
+    if (length !== 15) throw new DerError("GeneralizedTime must be YYYYMMDDHHMMSSZ");
+    year = digitsAt(buf, at, 4);
+    rest = at + 4;
   } else throw new DerError("expected UTCTime or GeneralizedTime");
-  if (s[s.length - 1] !== "Z") throw new DerError("time must be in UTC (Z)");
-  const month = digits(s, rest, 2);
-  const day2 = digits(s, rest + 2, 2);
-  const hour = digits(s, rest + 4, 2);
-  const minute = digits(s, rest + 6, 2);
-  const second = digits(s, rest + 8, 2);
+  if (buf[tlv.end - 1] !== 90) throw new DerError("time must be in UTC (Z)");
+  const month = digitsAt(buf, rest, 2);
+  const day2 = digitsAt(buf, rest + 2, 2);
+  const hour = digitsAt(buf, rest + 4, 2);
+  const minute = digitsAt(buf, rest + 6, 2);
+  const second = digitsAt(buf, rest + 8, 2);
   const ms = Date.UTC(year, month - 1, day2, hour, minute, second);
   const d = new Date(ms);
   if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day2 || hour > 23 || minute > 59 || second > 59) {
@@ -62680,6 +62684,15 @@ function readTime(buf, tlv) {
   }
   if (year < 100) d.setUTCFullYear(year);
   return d;
+}
+function digitsAt(buf, from, n) {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = buf[i] - 48;
+    if (!(c >= 0 && c <= 9)) throw new DerError("malformed time");
+    v = v * 10 + c;
+  }
+  return v;
 }
 function toHex(b) {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
@@ -62697,7 +62710,7 @@ function equalBytes(a, b) {
 function hashBytes(b, from = 0, to = b.length) {
   let h = 2166136261;
   for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 16777619);
-  return h >>> 0;
+  return (h ^ h >>> 30) & 1073741823;
 }
 
 // src/pki/dn.ts
@@ -62716,7 +62729,7 @@ var OID_CN = "2.5.4.3";
 var OID_EMAIL = "1.2.840.113549.1.9.1";
 var names = /* @__PURE__ */ new Map();
 var MAX_NAMES = 4096;
-function readName(buf, tlv) {
+function readName(buf, tlv, keep = true) {
   expectTag(tlv, Tag.SEQUENCE, "Name");
   const key2 = hashBytes(buf, tlv.start, tlv.end);
   const bucket = names.get(key2);
@@ -62725,11 +62738,18 @@ function readName(buf, tlv) {
     for (const n of bucket) if (equalBytes(n.der, der)) return n;
   }
   const name3 = decodeName(buf, tlv);
+  if (keep) remember(key2, name3);
+  return name3;
+}
+function rememberName(name3) {
+  const key2 = hashBytes(name3.der);
+  if (!names.get(key2)?.some((n) => equalBytes(n.der, name3.der))) remember(key2, name3);
+}
+function remember(key2, name3) {
   if (names.size >= MAX_NAMES) names.clear();
   const current = names.get(key2);
   if (!current) names.set(key2, [name3]);
   else if (current.length < 4) current.push(name3);
-  return name3;
 }
 var ATTRIBUTE_VALUE_TAGS = /* @__PURE__ */ new Set([12, 18, 19, 20, 22, 26, 28, 30, 48, 49]);
 function wellFormed(buf, tlv, depth) {
@@ -62738,12 +62758,14 @@ function wellFormed(buf, tlv, depth) {
 }
 function decodeName(buf, tlv) {
   const sets = new DerCursor(buf, tlv);
+  const atvs = new DerCursor(buf);
+  const pair = new DerCursor(buf);
   const rdns = new Array(sets.count);
   for (let i = 0; sets.next(); i++) {
-    const atvs = new DerCursor(buf, expectTag(sets, Tag.SET, "RelativeDistinguishedName"));
+    atvs.reset(expectTag(sets, Tag.SET, "RelativeDistinguishedName"));
     const rdn = new Array(atvs.count);
     for (let j = 0; atvs.next(); j++) {
-      const pair = new DerCursor(buf, expectTag(atvs, Tag.SEQUENCE, "AttributeTypeAndValue"));
+      pair.reset(expectTag(atvs, Tag.SEQUENCE, "AttributeTypeAndValue"));
       if (pair.count !== 2) throw new DerError("malformed AttributeTypeAndValue");
       const oid = readOid(buf, pair.next());
       const value = pair.next();
@@ -62965,7 +62987,7 @@ var sharedCertificates = memo((m) => {
   const out = /* @__PURE__ */ new Map();
   for (const group2 of byFingerprint.values()) {
     if (group2.length < 2) continue;
-    const owner = group2.find((c) => matchingDnsNames(c.leaf, c.server.fqdn).length > 0) ?? group2[0];
+    const owner = group2.find((c) => hasMatchingDnsName(c.leaf, c.server.fqdn)) ?? group2[0];
     for (const c of group2) if (c !== owner) out.set(c.server.id, { owner: owner.server.id, chain: c });
   }
   return out;
@@ -63136,7 +63158,7 @@ var rule8 = defineRule({
 var rules2 = [rule5, rule6, rule7, rule8];
 
 // src/pki/cert.ts
-import { X509Certificate, createHash as createHash2, createPublicKey, verify as verifySignature } from "node:crypto";
+import { X509Certificate, createPublicKey, hash, verify as verifySignature } from "node:crypto";
 
 // src/pki/extensions.ts
 var OID = {
@@ -63469,7 +63491,7 @@ var Certificate = class {
       const notAfterTag = validity.next().tag;
       this.notAfter = readTime(der, validity);
       this.validityEncodingOk = notBeforeTag === Tag.UTCTime === this.notBefore.getUTCFullYear() < 2050 && notAfterTag === Tag.UTCTime === this.notAfter.getUTCFullYear() < 2050;
-      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "subject"));
+      this.subject = readName(der, expectTag(parts.next(), Tag.SEQUENCE, "subject"), false);
       this.publicKey = describePublicKey(der, expectTag(parts.next(), Tag.SEQUENCE, "subjectPublicKeyInfo"));
       part = parts.next();
       let hasUniqueIds = false;
@@ -63488,26 +63510,30 @@ var Certificate = class {
         if (wrapper.count !== 1) throw new DerError("malformed extensions");
         const list4 = new DerCursor(der, expectTag(wrapper.next(), Tag.SEQUENCE, "Extensions"));
         extensions = new Array(list4.count);
-        for (let k = 0; list4.next(); k++) extensions[k] = readExtension(der, list4);
+        const fields = new DerCursor(der);
+        for (let k = 0; list4.next(); k++) extensions[k] = readExtension(der, list4, fields);
         if (extensions.length === 0) throw new DerError("empty Extensions");
         part = parts.next();
       }
       if (part) throw new DerError("unexpected data after extensions");
       this.extensions = extensions;
-      const seen = /* @__PURE__ */ new Set();
+      const seen = extensions.length > 16 ? /* @__PURE__ */ new Set() : void 0;
       let sanCritical = false;
-      for (const e of extensions) {
-        if (seen.has(e.oid)) throw new DerError(`duplicate extension ${e.oid}`);
-        seen.add(e.oid);
+      for (let k = 0; k < extensions.length; k++) {
+        const e = extensions[k];
+        let duplicate = seen?.has(e.oid) ?? false;
+        for (let m = 0; !seen && m < k && !duplicate; m++) duplicate = extensions[m].oid === e.oid;
+        if (duplicate) throw new DerError(`duplicate extension ${e.oid}`);
+        seen?.add(e.oid);
         switch (e.oid) {
           case OID.basicConstraints:
-            this.basicConstraints = decodeBasicConstraints(e.value);
+            this.basicConstraints = sharedDecode(SHARED.basicConstraints, e.value, decodeBasicConstraints);
             break;
           case OID.keyUsage:
-            this.keyUsage = decodeKeyUsage(e.value);
+            this.keyUsage = sharedDecode(SHARED.keyUsage, e.value, decodeKeyUsage);
             break;
           case OID.extKeyUsage:
-            this.extKeyUsage = decodeExtKeyUsage(e.value);
+            this.extKeyUsage = sharedDecode(SHARED.extKeyUsage, e.value, decodeExtKeyUsage);
             break;
           case OID.subjectAltName:
             this.subjectAltName = decodeGeneralNames(e.value);
@@ -63517,7 +63543,7 @@ var Certificate = class {
             this.subjectKeyId = decodeSubjectKeyId(e.value);
             break;
           case OID.authorityKeyIdentifier:
-            this.authorityKeyId = decodeAuthorityKeyId(e.value);
+            this.authorityKeyId = sharedDecode(SHARED.authorityKeyId, e.value, decodeAuthorityKeyId);
             break;
           case OID.nameConstraints:
             this.nameConstraints = decodeNameConstraints(e.value);
@@ -63525,6 +63551,7 @@ var Certificate = class {
         }
       }
       this.subjectAltNameCritical = sanCritical;
+      if (this.basicConstraints?.ca) rememberName(this.subject);
     } catch (err) {
       if (err instanceof DerError) throw new CertificateParseError(err.message);
       throw err;
@@ -63532,7 +63559,7 @@ var Certificate = class {
   }
   /** SHA-256 of the DER, lowercase hex: the identity used everywhere (bundles, reports, caches). */
   get fingerprint() {
-    return this.#fingerprint ??= createHash2("sha256").update(this.der).digest("hex");
+    return this.#fingerprint ??= hash("sha256", this.der, "hex");
   }
   get subjectName() {
     return this.#subjectName ??= formatName(this.subject);
@@ -63605,6 +63632,24 @@ var Certificate = class {
     return this.der.subarray(this.#signatureStart);
   }
 };
+var SHARED = { basicConstraints: 1, keyUsage: 2, extKeyUsage: 3, authorityKeyId: 4 };
+var sharedDecodes = /* @__PURE__ */ new Map();
+var MAX_SHARED_DECODES = 4096;
+function sharedDecode(kind, value, decode) {
+  const key2 = (hashBytes(value) ^ kind) >>> 0;
+  const bucket = sharedDecodes.get(key2);
+  if (bucket) {
+    for (const s of bucket) if (s.kind === kind && equalBytes(s.bytes, value)) return s.value;
+  }
+  const decoded = decode(value);
+  if (!(decoded instanceof Set)) Object.freeze(decoded);
+  if (sharedDecodes.size >= MAX_SHARED_DECODES) sharedDecodes.clear();
+  const entry2 = { kind, bytes: value.slice(), value: decoded };
+  const current = sharedDecodes.get(key2);
+  if (!current) sharedDecodes.set(key2, [entry2]);
+  else if (current.length < 4) current.push(entry2);
+  return decoded;
+}
 var keyObjects = /* @__PURE__ */ new Map();
 function sharedKeyObject(spki) {
   const der = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
@@ -63650,8 +63695,8 @@ function readAlgorithm(der, t) {
   const name3 = signatureAlgorithmName(id);
   return params ? { oid: id, name: name3, params: whole(der, params) } : { oid: id, name: name3 };
 }
-function readExtension(der, t) {
-  const parts = new DerCursor(der, expectTag(t, Tag.SEQUENCE, "Extension"));
+function readExtension(der, t, parts) {
+  parts.reset(expectTag(t, Tag.SEQUENCE, "Extension"));
   const oid = readOid(der, parts.next());
   let critical = false;
   let part = parts.next();
@@ -63974,15 +64019,18 @@ function privateKeyKind(data) {
   try {
     const root = readRoot(data);
     if (root.tag !== Tag.SEQUENCE) return void 0;
-    const [first, second, third] = children(data, root);
-    if (first?.tag === Tag.SEQUENCE && second?.tag === Tag.OCTET_STRING && !third) {
-      const [alg] = children(data, first);
+    const parts = new DerCursor(data, root);
+    const first = parts.next()?.copy();
+    const second = parts.next()?.tag;
+    const third = parts.next()?.tag;
+    if (first?.tag === Tag.SEQUENCE && second === Tag.OCTET_STRING && third === void 0) {
+      const alg = new DerCursor(data, first).next();
       return alg?.tag === Tag.OID && readOid(data, alg).startsWith("1.2.840.113549.1.") ? "encrypted private key" : void 0;
     }
     if (first?.tag !== Tag.INTEGER || readSmallInt(data, first) > 1) return void 0;
-    if (second?.tag === Tag.SEQUENCE && third?.tag === Tag.OCTET_STRING) return "private key";
-    if (second?.tag === Tag.OCTET_STRING) return "EC private key";
-    if (second?.tag === Tag.INTEGER && third?.tag === Tag.INTEGER) return "RSA or DSA private key";
+    if (second === Tag.SEQUENCE && third === Tag.OCTET_STRING) return "private key";
+    if (second === Tag.OCTET_STRING) return "EC private key";
+    if (second === Tag.INTEGER && third === Tag.INTEGER) return "RSA or DSA private key";
     return void 0;
   } catch (err) {
     if (err instanceof DerError) return void 0;
@@ -63999,8 +64047,26 @@ const wellFormedBlocks = ${wellFormedBlocks.toString()};
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 const MAX_IDS = 4096;
 const lists = new Map();
-const ids = new Map();
+// Blocks sent before, by a hash of their last 64 bytes (the signature's base64: as good as random)
+// and length; a hit is confirmed byte for byte. No string per block to find a repeated one.
+const known = new Map();
+let knownCount = 0;
 let nextId = 0;
+function knownId(bytes, start, end) {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = Math.max(start, end - 64); i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  const list = known.get(h);
+  if (list) for (const k of list) if (k.text.length === end - start && bytes.compare(k.text, 0, k.text.length, start, end) === 0) return { h, id: k.id };
+  return { h, id: undefined };
+}
+function remember(h, bytes, start, end, id) {
+  if (knownCount >= MAX_IDS) return;
+  knownCount++;
+  const entry = { text: Buffer.from(bytes.subarray(start, end)), id };
+  const list = known.get(h);
+  if (list) list.push(entry);
+  else known.set(h, [entry]);
+}
 // One buffer to read into, grown as needed: a file's bytes are only kept when they are sent as they are.
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 function readOne(path, limit) {
@@ -64044,12 +64110,12 @@ function read({ to, list, id, start, end }) {
     }
     index.push(1, blocks.length);
     for (const b of blocks) {
-      const text = bytes.latin1Slice(b.start, b.end);
-      const blockId = ids.get(text);
+      const { h, id: blockId } = knownId(bytes, b.start, b.end);
       index.push(b.line, blockId ?? nextId);
       if (blockId !== undefined) { index.push(-1, 0); continue; }
-      if (ids.size < MAX_IDS) ids.set(text, nextId);
+      remember(h, bytes, b.start, b.end, nextId);
       nextId++;
+      const text = bytes.latin1Slice(b.start, b.end);
       room(text.length);
       const n = out.write(text, size, 'base64');
       index.push(size, n);
@@ -64099,6 +64165,7 @@ parentPort.on('message', (m) => {
 var Background = class {
   #worker;
   #gone = false;
+  #warmOnly = false;
   #names = 0;
   #handlers = /* @__PURE__ */ new Map();
   #goneHandlers = [];
@@ -64124,6 +64191,16 @@ var Background = class {
   get alive() {
     return !this.#gone;
   }
+  /**
+   * Starts the thread now rather than on first use, not keeping the process alive until someone
+   * takes it (takeBackground).
+   */
+  warm() {
+    const worker = this.#start();
+    if (!worker) return;
+    worker.unref();
+    this.#warmOnly = true;
+  }
   /** Stops the thread whatever it is doing (it keeps the process alive while it runs). */
   close() {
     if (this.#worker && !this.#gone) void this.#worker.terminate();
@@ -64131,13 +64208,20 @@ var Background = class {
   }
   #start() {
     if (this.#gone) return void 0;
-    if (this.#worker) return this.#worker;
+    if (this.#worker) {
+      if (this.#warmOnly) {
+        this.#warmOnly = false;
+        this.#worker.ref();
+      }
+      return this.#worker;
+    }
     try {
       this.#worker = new Worker(WORKER, { eval: true });
     } catch {
       this.#abandon();
       return void 0;
     }
+    this.#warmOnly = false;
     this.#worker.on("message", (reply) => this.#handlers.get(reply.to)?.(reply));
     this.#worker.on("error", () => this.#abandon());
     this.#worker.on("exit", () => this.#abandon());
@@ -64149,6 +64233,12 @@ var Background = class {
     for (const handler of this.#goneHandlers.splice(0)) handler();
   }
 };
+var warmed;
+function takeBackground() {
+  const thread = warmed?.alive ? warmed : new Background();
+  warmed = void 0;
+  return thread;
+}
 
 // src/sources/signatures.ts
 var MAX_CANDIDATES = 4;
@@ -64275,11 +64365,11 @@ var Verifier = class {
         this.#keyIds.set(issuer, keyId = this.#keyIds.size);
         newKeys.push([keyId, new Uint8Array(check3.spki).buffer]);
       }
-      let hash = check3.hash === null ? -1 : this.#hashes.indexOf(check3.hash);
-      if (hash === -1 && check3.hash !== null) hash = this.#hashes.push(check3.hash) - 1;
+      let hash2 = check3.hash === null ? -1 : this.#hashes.indexOf(check3.hash);
+      if (hash2 === -1 && check3.hash !== null) hash2 = this.#hashes.push(check3.hash) - 1;
       data.set(check3.tbs, at);
       data.set(check3.signature, at + check3.tbs.byteLength);
-      index.set([at, check3.tbs.byteLength, at + check3.tbs.byteLength, check3.signature.byteLength, keyId, hash], 6 * j);
+      index.set([at, check3.tbs.byteLength, at + check3.tbs.byteLength, check3.signature.byteLength, keyId, hash2], 6 * j);
       at += check3.tbs.byteLength + check3.signature.byteLength;
     });
     const id = this.#next++;
@@ -64560,15 +64650,14 @@ function parsePlainYaml(text) {
 var Reader = class {
   #s;
   #i = 0;
-  // A Map, not a WeakMap: it lives exactly as long as the document, and 50,000 WeakMap entries cost
-  // the garbage collector more than the whole parse.
-  #offsets = /* @__PURE__ */ new Map();
   /**
    * The offsets of the collections being read, innermost last: each collection takes its own off the
    * end when it is complete, as an array of its exact length. (An array grown by push() for each would
-   * keep room for 17 numbers, for as long as the document lives: 40,000 of them at 10,000 brokers.)
+   * keep room for 17 entries, for as long as the document lives: 40,000 of them at 10,000 brokers.)
    */
   #pending = [];
+  /** The Offsets of the collection read last; cleared before each value, so undefined after a scalar. */
+  #lastOffsets;
   /** Keys already checked against KEY and the reserved words: a topology repeats a dozen keys. */
   #keys = /* @__PURE__ */ new Set();
   #lineStarts = [0];
@@ -64586,30 +64675,31 @@ var Reader = class {
     if (this.#i >= s.length) bail();
     if (this.#column() !== 0) bail();
     const rootOffset = this.#i;
+    this.#lastOffsets = void 0;
     const data = this.#blockNode(-1, 0);
+    const rootOffsets = this.#lastOffsets;
     this.#nextContent();
     if (this.#i < s.length) bail();
-    const offsets = this.#offsets;
     const lineStarts = this.#lineStarts;
     return {
       data,
       offsetOf(path18, key2) {
         let node = data;
+        let at = rootOffsets;
         let best = rootOffset;
         for (let i = 0; i < path18.length; i++) {
           const seg = path18[i];
           if (Array.isArray(node)) {
-            if (typeof seg !== "number") break;
-            const at = offsets.get(node)[seg];
-            if (at === void 0) break;
-            best = at;
+            if (typeof seg !== "number" || !Number.isInteger(seg) || seg < 0 || seg >= node.length) break;
+            best = at[2 * seg];
+            at = at[2 * seg + 1];
             node = node[seg];
           } else if (node !== null && typeof node === "object") {
             const index = keyIndex(node, String(seg));
             if (index < 0) break;
-            const at = offsets.get(node);
-            if (key2 && i === path18.length - 1) return at[2 * index];
-            best = at[2 * index + 1];
+            if (key2 && i === path18.length - 1) return at[3 * index];
+            best = at[3 * index + 1];
+            at = at[3 * index + 2];
             node = node[String(seg)];
           } else break;
         }
@@ -64708,6 +64798,7 @@ var Reader = class {
       while (s.charCodeAt(this.#i) === SPACE) this.#i++;
       let value;
       let valueAt;
+      this.#lastOffsets = void 0;
       const c = s.charCodeAt(this.#i);
       if (this.#i >= s.length || c === NL || c === HASH) {
         if (c === HASH && s.charCodeAt(this.#i - 1) !== SPACE) bail();
@@ -64724,7 +64815,7 @@ var Reader = class {
         this.#endOfLine();
       }
       obj[key2] = value;
-      this.#pending.push(keyAt, valueAt);
+      this.#pending.push(keyAt, valueAt, this.#lastOffsets);
       this.#nextContent();
       if (this.#i >= s.length) break;
       const col = this.#column();
@@ -64732,7 +64823,7 @@ var Reader = class {
       if (col > indent) bail();
       if (s.charCodeAt(this.#i) === DASH && this.#isSeparator(this.#i + 1)) break;
     }
-    this.#offsets.set(obj, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return obj;
   }
   #blockSequence(indent, depth) {
@@ -64750,12 +64841,16 @@ var Reader = class {
         this.#nextContent();
         if (this.#i >= s.length || this.#column() <= indent) bail();
         this.#pending.push(this.#i);
+        this.#lastOffsets = void 0;
         list4.push(this.#blockNode(indent, depth + 1));
+        this.#pending.push(this.#lastOffsets);
       } else if (c === DASH && this.#isSeparator(this.#i + 1)) {
         bail();
       } else {
         this.#pending.push(this.#i);
+        this.#lastOffsets = void 0;
         list4.push(this.#atKey() ? this.#blockMapping(this.#column(), depth + 1) : this.#inlineItem(depth + 1));
+        this.#pending.push(this.#lastOffsets);
       }
       this.#nextContent();
       if (this.#i >= s.length) break;
@@ -64766,7 +64861,7 @@ var Reader = class {
         bail();
       }
     }
-    this.#offsets.set(list4, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return list4;
   }
   #inlineItem(depth) {
@@ -64802,8 +64897,9 @@ var Reader = class {
         const valueAt = this.#i;
         const v = s.charCodeAt(this.#i);
         if (v === COMMA || v === RBRACE) bail();
+        this.#lastOffsets = void 0;
         obj[key2] = this.#flowValue(true, depth + 1);
-        this.#pending.push(keyAt, valueAt);
+        this.#pending.push(keyAt, valueAt, this.#lastOffsets);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACE) break;
@@ -64812,7 +64908,7 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACE) bail();
       }
     }
-    this.#offsets.set(obj, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return obj;
   }
   #flowSequence(depth) {
@@ -64829,7 +64925,9 @@ var Reader = class {
         const c = s.charCodeAt(this.#i);
         if (c === COMMA || c === RBRACKET) bail();
         this.#pending.push(this.#i);
+        this.#lastOffsets = void 0;
         list4.push(this.#flowValue(true, depth + 1));
+        this.#pending.push(this.#lastOffsets);
         this.#spaces();
         const next = s.charCodeAt(this.#i++);
         if (next === RBRACKET) break;
@@ -64838,7 +64936,7 @@ var Reader = class {
         if (s.charCodeAt(this.#i) === RBRACKET) bail();
       }
     }
-    this.#offsets.set(list4, this.#pending.splice(mark));
+    this.#lastOffsets = this.#pending.splice(mark);
     return list4;
   }
   /** Spaces inside a flow collection; a line break or a comment there is left to the YAML library. */
@@ -64926,15 +65024,14 @@ function typed(text) {
 }
 
 // src/topology/document.ts
-async function readSourceDocument(absolute, display, o = {}, onRead) {
+async function readSourceDocument(absolute, display, o = {}, onText) {
   let bytes2;
   try {
     bytes2 = await readBounded(absolute, { limit: LIMITS.maxConfigFileBytes, ...o });
   } catch (err) {
     throw new InputError(`cannot read ${display}: ${describeIoError(err)}`);
   }
-  onRead?.(bytes2);
-  return parseSourceDocument(bytes2, display);
+  return parseSourceDocument(bytes2, display, onText);
 }
 function describeIoError(err) {
   if (err instanceof ReadRefused) return err.message;
@@ -64947,8 +65044,9 @@ function describeIoError(err) {
   if (code2 === "ERR_INVALID_ARG_VALUE" || code2 === "ERR_INVALID_ARG_TYPE") return "not a valid file name";
   return code2 ?? (err instanceof Error ? err.message : String(err));
 }
-function parseSourceDocument(bytes2, file) {
+function parseSourceDocument(bytes2, file, onText) {
   const text = decodeText(bytes2, file, LIMITS.maxConfigFileBytes);
+  onText?.(text);
   const plain = parsePlainYaml(text);
   if (plain && plain.data !== null && plain.data !== void 0) return { ...plainDocument(plain, file), text };
   return { ...parseYamlText(text, file), text };
@@ -70307,6 +70405,9 @@ function editDistance(a, b) {
 
 // src/topology/resolve.ts
 import path6 from "node:path";
+var CA_KIND = Object.freeze(["ca"]);
+var BUNDLE_KIND = Object.freeze(["trustBundle"]);
+var SERVER_KINDS = Object.freeze(["broker", "gateway"]);
 function resolveTopology(doc, absolutePath) {
   const dir = path6.dirname(absolutePath);
   const data = doc.data;
@@ -70332,18 +70433,18 @@ function resolveTopology(doc, absolutePath) {
     return keyVault ? { location: location2, keyVault } : { location: location2 };
   };
   const clientAuth = (raw, required, from, p) => {
-    if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
+    if (raw?.trustBundle !== void 0) ref(from, "clientAuth.trustBundle", raw.trustBundle, BUNDLE_KIND, [...p, "trustBundle"]);
     return { required: raw?.required ?? required, trustBundle: raw?.trustBundle, location: loc(raw ? p : p.slice(0, -1)) };
   };
   const base2 = (raw, p) => ({ id: raw.id, location: loc(p), path: p });
   const cas = (data.cas ?? []).map((raw, i) => {
     const p = ["cas", i];
-    if (raw.issuer !== void 0) ref(raw.id, "issuer", raw.issuer, ["ca"], [...p, "issuer"]);
+    if (raw.issuer !== void 0) ref(raw.id, "issuer", raw.issuer, CA_KIND, [...p, "issuer"]);
     return { kind: "ca", ...base2(raw, p), issuer: raw.issuer, cert: certSource(raw.cert, [...p, "cert"], void 0) };
   });
   const trustBundles = (data.trustBundles ?? []).map((raw, i) => {
     const p = ["trustBundles", i];
-    refs(raw.id, "cas", raw.cas, ["ca"], [...p, "cas"]);
+    refs(raw.id, "cas", raw.cas, CA_KIND, [...p, "cas"]);
     return {
       kind: "trustBundle",
       ...base2(raw, p),
@@ -70373,7 +70474,7 @@ function resolveTopology(doc, absolutePath) {
     });
     (r.loadBalancers ?? []).forEach((lb, i) => {
       const p = [...rp, "loadBalancers", i];
-      refs(lb.id, "backends", lb.backends, ["broker", "gateway"], [...p, "backends"]);
+      refs(lb.id, "backends", lb.backends, SERVER_KINDS, [...p, "backends"]);
       loadBalancers.push({
         kind: "loadBalancer",
         ...base2(lb, p),
@@ -70388,7 +70489,7 @@ function resolveTopology(doc, absolutePath) {
     });
     (r.brokers ?? []).forEach((b, i) => {
       const p = [...rp, "brokers", i];
-      if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, ["ca"], [...p, "issuer"]);
+      if (b.issuer !== void 0) ref(b.id, "issuer", b.issuer, CA_KIND, [...p, "issuer"]);
       brokers.push({
         kind: "broker",
         id: b.id,
@@ -70407,8 +70508,8 @@ function resolveTopology(doc, absolutePath) {
       const p = [...rp, "gateways", i];
       const upstreams = (g.upstreams ?? []).map((u, k) => {
         const up = [...p, "upstreams", k];
-        ref(g.id, "upstreams.to", u.to, ["broker", "gateway"], [...up, "to"]);
-        if (u.trustBundle !== void 0) ref(g.id, "upstreams.trustBundle", u.trustBundle, ["trustBundle"], [...up, "trustBundle"]);
+        ref(g.id, "upstreams.to", u.to, SERVER_KINDS, [...up, "to"]);
+        if (u.trustBundle !== void 0) ref(g.id, "upstreams.trustBundle", u.trustBundle, BUNDLE_KIND, [...up, "trustBundle"]);
         return {
           to: u.to,
           tls: u.tls,
@@ -70449,7 +70550,7 @@ function resolveTopology(doc, absolutePath) {
   const clients = (data.clients ?? []).map((c, i) => {
     const p = ["clients", i];
     if (c.region !== void 0) ref(c.id, "region", c.region, ["region"], [...p, "region"]);
-    if (c.trustBundle !== void 0) ref(c.id, "trustBundle", c.trustBundle, ["trustBundle"], [...p, "trustBundle"]);
+    if (c.trustBundle !== void 0) ref(c.id, "trustBundle", c.trustBundle, BUNDLE_KIND, [...p, "trustBundle"]);
     const connectable = ["broker", "gateway", "loadBalancer", "globalLoadBalancer"];
     refs(c.id, "connectsTo", c.connectsTo, connectable, [...p, "connectsTo"]);
     const vault = regions.find((r) => r.id === c.region)?.keyVault?.name;
@@ -70467,8 +70568,8 @@ function resolveTopology(doc, absolutePath) {
   if (data.rollover) {
     const r = data.rollover;
     const name3 = data.metadata.name;
-    ref(name3, "rollover.from", r.from, ["ca"], ["rollover", "from"]);
-    ref(name3, "rollover.to", r.to, ["ca"], ["rollover", "to"]);
+    ref(name3, "rollover.from", r.from, CA_KIND, ["rollover", "from"]);
+    ref(name3, "rollover.to", r.to, CA_KIND, ["rollover", "to"]);
     rollover = { from: r.from, to: r.to, phase: r.phase, location: loc(["rollover"]) };
   }
   const byId = /* @__PURE__ */ new Map();
@@ -70529,9 +70630,9 @@ function plainRelative(file) {
 
 // src/topology/load.ts
 var DEFAULT_TOPOLOGY_NAME = "rc-topology.yaml";
-async function loadTopology(file, cwd = process.cwd(), onRead) {
+async function loadTopology(file, cwd = process.cwd(), onText) {
   const absolute = await topologyFile(path7.resolve(cwd, file), cwd);
-  const document2 = await readSourceDocument(absolute, displayPath(absolute, cwd), {}, onRead && ((bytes2) => onRead(bytes2, absolute)));
+  const document2 = await readSourceDocument(absolute, displayPath(absolute, cwd), {}, onText && ((text) => onText(text, absolute)));
   const violations = validateDocument(document2, "topology");
   if (violations.length > 0) return { document: document2, violations };
   return { document: document2, violations, topology: resolveTopology(document2, absolute) };
@@ -70720,7 +70821,7 @@ async function readCertificateFiles(topology2, cwd = process.cwd(), access2 = {}
   const policy2 = await fileAccess(topology2.dir, access2, (p) => displayPath(p, cwd));
   const known = new PemBlockCache();
   const preload = tuning.preload;
-  const thread = preload?.thread ?? new Background();
+  const thread = preload?.thread ?? takeBackground();
   const signatures = new SignaturePrefetch({ thread });
   const files = /* @__PURE__ */ new Map();
   const list4 = referencedFiles(topology2);
@@ -71087,7 +71188,7 @@ var rule17 = defineRule({
   },
   *check(model) {
     for (const { server, leaf, location: location2 } of servedChains(model)) {
-      if (matchingDnsNames(leaf, server.fqdn).length > 0) continue;
+      if (hasMatchingDnsName(leaf, server.fqdn)) continue;
       const found = (leaf.subjectAltName ?? []).map((n) => n.kind === "dns" ? `DNS:${n.value}` : n.kind.toUpperCase()).join(", ");
       const cn = leaf.commonNames.length ? `; CN=${leaf.commonNames.join(", ")} does not count` : "";
       yield { target: server.id, messageId: "mismatch", data: { fqdn: server.fqdn, found: (found || "no SAN") + cn }, location: location2 };
@@ -71137,7 +71238,7 @@ function pathCauses(m, errors, path18, sender, nameMismatchOf) {
   return [...causes.values()];
 }
 function wrongCertificateCause(server, leaf) {
-  return matchingDnsNames(leaf, server.fqdn).length > 0 ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
+  return hasMatchingDnsName(leaf, server.fqdn) ? void 0 : [{ rule: "broker/name-mismatch", target: server.id }];
 }
 
 // src/rules/broker/cn-mismatch.ts
@@ -71953,15 +72054,15 @@ function pssProblem(params) {
     const mgfT = field(1);
     const saltT = field(2);
     if (!hashT || !mgfT || !saltT) return bad("parameters do not name the hash, MGF1 and salt length");
-    const hash = hashOf(params, children(params, hashT)[0]);
+    const hash2 = hashOf(params, children(params, hashT)[0]);
     const [mgfSeq] = children(params, mgfT);
     const [mgfOid, mgfHash] = children(params, expectTag(mgfSeq, Tag.SEQUENCE, "MaskGenAlgorithm"));
     const salt = readSmallInt(params, children(params, saltT)[0]);
     const trailer = field(3);
     if (trailer && readSmallInt(params, children(params, trailer)[0]) !== 1) return bad("trailer field is not 1");
-    if (!(hash in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
-    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash) return bad("mask generation is not MGF1 with the same hash");
-    if (salt !== HASH_BYTES[hash]) return bad("salt length differs from the hash length");
+    if (!(hash2 in HASH_BYTES)) return bad("hash is not SHA-256, SHA-384 or SHA-512");
+    if (readOid(params, mgfOid) !== MGF1 || hashOf(params, mgfHash) !== hash2) return bad("mask generation is not MGF1 with the same hash");
+    if (salt !== HASH_BYTES[hash2]) return bad("salt length differs from the hash length");
     return void 0;
   } catch {
     return "RSA-PSS with malformed parameters";
@@ -72281,15 +72382,14 @@ function leafErrors(leaf, o) {
   if (o.hostname !== void 0) {
     const dns = leaf.dnsNames;
     if (!isValidHostname(o.hostname)) out.push({ code: "hostname-mismatch", message: `'${o.hostname}' is not a DNS host name; only dNSName entries are matched` });
-    else if (matchingDnsNames(leaf, o.hostname).length === 0) {
+    else if (!hasMatchingDnsName(leaf, o.hostname)) {
       const found = dns.length > 0 ? `found: ${dns.map((n) => `DNS:${n}`).join(", ")}` : "it has no dNSName entries; the CN is never used";
       out.push({ code: "hostname-mismatch", message: `${o.hostname} is not in the subjectAltName of ${who} (${found})` });
     }
   }
   if (o.purpose === "serverAuth" || o.hostname !== void 0) {
-    const sans = new Set(leaf.dnsNames);
-    for (const cn of attributeValues(leaf.subject, OID_CN)) {
-      if ((cn.includes(".") || cn.includes(":")) && !sans.has(cn) && !ipSanTexts(leaf).includes(cn)) {
+    for (const cn of leaf.commonNames) {
+      if ((cn.includes(".") || cn.includes(":")) && !leaf.dnsNames.includes(cn) && !ipSanTexts(leaf).includes(cn)) {
         out.push({ code: "cn-not-in-san", message: `${who}: the common name '${cn}' is not a copy of any subjectAltName entry` });
       }
     }
@@ -72635,10 +72735,12 @@ var handshakeMatrix = memo((m) => {
     const path18 = breaks && {
       ok: false,
       reason: `${breaks.join(", ")} terminate${breaks.length === 1 ? "s" : ""} TLS on the way from ${client.id}: the mTLS handshake never reaches ${server.id}${server.clientAuth.required ? `, which never sees ${client.id}'s client certificate` : ""}`,
-      because: breaks.map((id) => ({ rule: "lb/no-tls-termination", target: id }))
+      because: breaks.map((id2) => ({ rule: "lb/no-tls-termination", target: id2 }))
     };
     const ok = !path18 && serverAuth.ok && (clientAuth?.ok ?? true);
-    return { id: `${client.id}->${server.id}`, client, server, serverAuth, ...clientAuth && { clientAuth }, ...path18 && { path: path18 }, ok };
+    const id = `${client.id}->${server.id}`;
+    if (clientAuth) return path18 ? { id, client, server, serverAuth, clientAuth, path: path18, ok } : { id, client, server, serverAuth, clientAuth, ok };
+    return path18 ? { id, client, server, serverAuth, path: path18, ok } : { id, client, server, serverAuth, ok };
   });
 });
 var MATRIX_AUTO_FULL_PAIRS = 1e3;
@@ -73523,13 +73625,19 @@ function estateOf(model) {
     const to = c.connectsTo ?? [...t.brokers.filter((b) => b.cert).map((b) => b.id), ...t.gateways.map((g) => g.id)];
     for (const id of to) edges.push({ from: c.id, to: id, kind: "connects" });
   }
+  const isoDates = /* @__PURE__ */ new Map();
+  const iso = (d) => {
+    let text = isoDates.get(d.getTime());
+    if (text === void 0) isoDates.set(d.getTime(), text = d.toISOString());
+    return text;
+  };
   const certificates = certificateUses(model).map(
     (u) => ({
       target: u.target,
       kind: u.kind,
       subject: u.cert.subjectName,
-      notBefore: u.cert.notBefore.toISOString(),
-      notAfter: u.cert.notAfter.toISOString(),
+      notBefore: iso(u.cert.notBefore),
+      notAfter: iso(u.cert.notAfter),
       fingerprint: u.cert.fingerprint
     })
   );
@@ -73861,39 +73969,36 @@ import path11 from "node:path";
 import { constants as constants5 } from "node:fs";
 var MIN_FILES = 256;
 var KEY2 = "file:";
-var isKeyStart = (c) => c === void 0 || c === 32 || c === 9 || c === 10 || c === 13 || c === 123 || c === 44;
+var isKeyStart = (c) => Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13 || c === 123 || c === 44;
 var ENDS_PLAIN = /* @__PURE__ */ new Set([32, 9, 10, 13, 44, 123, 125, 91, 93, 35]);
 var NOT_PLAIN_START = /* @__PURE__ */ new Set([...ENDS_PLAIN, 34, 39, 38, 42, 33, 124, 62, 37, 64, 96]);
-function fileValues(bytes2) {
-  const buf = Buffer.from(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength);
+function fileValues(text) {
   const out = /* @__PURE__ */ new Set();
-  for (let at = buf.indexOf(KEY2); at >= 0; at = buf.indexOf(KEY2, at + KEY2.length)) {
-    if (!isKeyStart(at === 0 ? void 0 : buf[at - 1])) continue;
+  for (let at = text.indexOf(KEY2); at >= 0; at = text.indexOf(KEY2, at + KEY2.length)) {
+    if (!isKeyStart(text.charCodeAt(at - 1))) continue;
     let i = at + KEY2.length;
-    if (buf[i] !== 32 && buf[i] !== 9) continue;
-    while (buf[i] === 32 || buf[i] === 9) i++;
-    const quote = buf[i];
+    if (text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) continue;
+    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+    const quote = text.charCodeAt(i);
     let start = i;
     let end;
     if (quote === 34 || quote === 39) {
       start = ++i;
-      while (i < buf.length && buf[i] !== quote && buf[i] !== 10 && buf[i] !== 92) i++;
-      if (buf[i] !== quote) continue;
+      while (i < text.length && text.charCodeAt(i) !== quote && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 92) i++;
+      if (text.charCodeAt(i) !== quote) continue;
       end = i;
     } else {
-      if (i >= buf.length || NOT_PLAIN_START.has(buf[i])) continue;
-      while (i < buf.length && !ENDS_PLAIN.has(buf[i])) i++;
+      if (i >= text.length || NOT_PLAIN_START.has(text.charCodeAt(i))) continue;
+      while (i < text.length && !ENDS_PLAIN.has(text.charCodeAt(i))) i++;
       end = i;
     }
-    if (end > start) out.add(buf.toString("utf8", start, end));
+    if (end > start) out.add(text.slice(start, end));
   }
   return [...out];
 }
-var SIMPLE = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
-var resolveIn = (dir, value) => path11.sep === "/" && SIMPLE.test(value) && !value.includes("..") ? `${dir === "/" ? "" : dir}/${value}` : path11.resolve(dir, value);
 var Preload = class {
   /** The thread reading them: the rest of the run's background work shares it. */
-  thread = new Background();
+  thread = takeBackground();
   #slots;
   #prefetch;
   constructor(paths, batch) {
@@ -73914,14 +74019,23 @@ var Preload = class {
     this.thread.close();
   }
 };
-function preloadCertificateFiles(topologyBytes, topologyFile2, access2 = {}, tuning = {}) {
+function preloadCertificateFiles(topologyText, topologyFile2, access2 = {}, tuning = {}) {
   const minFiles = tuning.minFiles ?? MIN_FILES;
   if (constants5.O_NOFOLLOW === void 0 || access2.followSymlinks) return void 0;
-  const values2 = fileValues(topologyBytes);
+  const values2 = fileValues(topologyText);
   if (values2.length < minFiles) return void 0;
   const dir = path11.dirname(topologyFile2);
   const policy2 = fileAccessSync(dir, access2);
-  const paths = [...new Set(values2.map((v) => resolveIn(dir, v)))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !policy2.folderRefusalSync(p));
+  const resolve2 = resolverIn(dir);
+  const refusals = /* @__PURE__ */ new Map();
+  const refused = (p) => {
+    if (p === policy2.root) return true;
+    const folder = p.slice(0, Math.max(1, p.lastIndexOf(path11.sep)));
+    let r = refusals.get(folder);
+    if (r === void 0) refusals.set(folder, r = policy2.folderRefusalSync(p) !== void 0);
+    return r;
+  };
+  const paths = [...new Set(values2.map(resolve2))].filter((p) => !/\.(ya?ml|json)$/i.test(p) && !refused(p));
   if (paths.length < minFiles) return void 0;
   return new Preload(paths, tuning.batch);
 }
@@ -78991,23 +79105,23 @@ async function readFiles(topology2, cwd, options, preload) {
 }
 async function check2(options = {}) {
   let preload;
-  const onRead = (bytes2, absolute) => {
+  const onText = (text, absolute) => {
     try {
-      preload = preloadCertificateFiles(bytes2, absolute, options);
+      preload = preloadCertificateFiles(text, absolute, options);
     } catch {
     }
   };
   try {
-    return await checkTopology(options, onRead, () => preload);
+    return await checkTopology(options, onText, () => preload);
   } finally {
     preload?.close();
   }
 }
-async function checkTopology(options, onRead, preloaded) {
+async function checkTopology(options, onText, preloaded) {
   const cwd = options.cwd ?? process.cwd();
   const at = options.at ?? /* @__PURE__ */ new Date();
   const file = options.topology ?? DEFAULT_TOPOLOGY;
-  const loaded = await loadTopology(file, cwd, onRead);
+  const loaded = await loadTopology(file, cwd, onText);
   const pack = await selectPack(loaded.topology, options);
   const rules11 = ruleSetOf(pack);
   const waivers2 = await selectWaivers(loaded.topology, options, rules11);
@@ -79953,10 +80067,10 @@ function readCertificateList(body, tls13) {
   }
   return certs;
 }
-function expandLabel(secret, label, length, hash) {
+function expandLabel(secret, label, length, hash2) {
   const fullLabel = Buffer.from(`tls13 ${label}`, "ascii");
   const info2 = Buffer.concat([Buffer.from([length >> 8, length & 255, fullLabel.length]), fullLabel, Buffer.from([0]), Buffer.from([1])]);
-  return createHmac(hash, secret).update(info2).digest().subarray(0, length);
+  return createHmac(hash2, secret).update(info2).digest().subarray(0, length);
 }
 function trafficKeys(secret, suite) {
   const prk = createSecretKey(secret);
@@ -80830,7 +80944,7 @@ function renderText(report, options) {
 }
 
 // src/report/sarif.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var FINGERPRINT_KEY = "rcPolicyFinding/v1";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
@@ -80873,7 +80987,7 @@ function artifactUri(file) {
   if (file.startsWith("/")) return `file://${encode(file)}`;
   return encode(file);
 }
-var fingerprint = (f2, occurrence = 0) => createHash6("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
+var fingerprint = (f2, occurrence = 0) => createHash5("sha256").update(`${f2.rule}\0${f2.target}${occurrence ? `\0${occurrence}` : ""}`).digest("hex").slice(0, 32);
 function suppression(f2) {
   const w = f2.waiver;
   if (!f2.waived || !w) return void 0;
