@@ -13,7 +13,8 @@ import { readCertificateFiles } from '../../src/sources/files.ts';
 import { readBoundedSync } from '../../src/sources/read.ts';
 import { decodeCertificates, toPem } from '../../src/pki/pem.ts';
 import { loadTopology } from '../../src/topology/load.ts';
-import { baseline, broker } from '../helpers/estate.ts';
+import { baseline } from '../helpers/estate.ts';
+import { fileSummary, oddFilesEstate } from '../helpers/odd-files.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -73,31 +74,10 @@ describe('reading ahead on a worker', () => {
 
 describe('readCertificateFiles with the files read ahead', () => {
   it('reads, refuses and reports every file exactly as without the worker', async () => {
-    const e = await baseline();
-    const top = folder();
-    const dir = path.join(top, 'repo');
-    mkdirSync(path.join(dir, 'certs'), { recursive: true });
-    mkdirSync(path.join(dir, 'pki'), { recursive: true });
-    for (const [rel, content] of Object.entries(e.files)) writeFileSync(path.join(dir, rel), content);
-    writeFileSync(path.join(top, 'outside.pem'), e.files['certs/broker-us-1.pem']!);
-    symlinkSync(path.join(top, 'outside.pem'), path.join(dir, 'certs', 'evil.pem'));
-    symlinkSync(path.join(dir, 'certs'), path.join(dir, 'linked'));
-    execFileSync('mkfifo', [path.join(dir, 'certs', 'fifo.pem')]);
-    mkdirSync(path.join(dir, 'certs', 'folder.pem'));
-    writeFileSync(path.join(dir, 'certs', 'garbage.pem'), 'not a certificate\n');
-    broker(e, 'broker-us-1').cert.file = 'certs/evil.pem';
-    broker(e, 'broker-us-2').cert.file = 'linked/broker-us-2.pem';
-    broker(e, 'broker-in-3').cert.file = 'certs/fifo.pem';
-    const client = (id: string) => e.topology.clients.find((c: { id: string }) => c.id === id);
-    client('controller-us').cert.file = 'certs/folder.pem';
-    client('target-us').cert.file = 'certs/garbage.pem';
-    client('target-in').cert.file = '../outside.pem';
-    const file = path.join(dir, 'rc-topology.yaml');
-    writeFileSync(file, stringify(e.topology));
+    const { top, dir, file } = await oddFilesEstate();
     const { topology } = await loadTopology(file, dir);
 
-    const summary = (files: Awaited<ReturnType<typeof readCertificateFiles>>) =>
-      [...files].map(([key, f]) => ({ key, display: f.display, missing: f.missing, problems: f.problems, certs: f.certs.map((c) => c.fingerprint), keys: f.privateKeys }));
+    const summary = fileSummary;
     const alone = summary(await readCertificateFiles(topology!, dir, {}));
     const ahead = summary(await readCertificateFiles(topology!, dir, {}, undefined, { readAheadBatch: 1 }));
     expect(ahead).toEqual(alone);
